@@ -1,0 +1,445 @@
+/**
+ * The one contract between the console core and any UI.
+ *
+ * The Electron preload exposes exactly this (as `window.orkestr`), and the loopback bridge serves
+ * exactly this over HTTP + WebSocket. The renderer knows nothing else. Inputs are validated at
+ * runtime against the zod schemas below on the core side of every transport; results are plain
+ * JSON described by the TypeScript interfaces.
+ *
+ * This file must stay free of Node and Electron imports (lint-enforced): it is bundled into the
+ * renderer too.
+ */
+import { z } from 'zod';
+
+// ---------------------------------------------------------------------------------------------
+// Records as the UI sees them: server truth with pending local intents laid over it.
+
+export type BookingStatus = 'PENDING' | 'CONFIRMED' | 'COMPLETED' | 'CANCELLED' | 'REFUNDED';
+export type OfferingStatus = 'DRAFT' | 'PUBLISHED' | 'ARCHIVED';
+/** Whether what the UI shows for a record is already on the server. */
+export type SyncState = 'synced' | 'pending' | 'attention';
+
+export interface TenantInfo {
+  id: string;
+  name: string;
+  subdomain: string;
+  displayCurrency: string;
+  timezone: string;
+  kybStatus: 'PENDING' | 'VERIFIED' | 'REJECTED';
+}
+
+export interface SessionInfo {
+  /** `demo`: the built-in sandbox tenant; `connected`: a real API key; `none`: not set up yet. */
+  mode: 'demo' | 'connected' | 'none';
+  tenant: TenantInfo | null;
+  apiUrl: string | null;
+  /** True while the core is syncing with the server in the background (polling + webhooks). */
+  live: boolean;
+  appVersion: string;
+  /** `electron` in the desktop window, `bridge` when served to a browser over loopback. */
+  transport: 'electron' | 'bridge';
+}
+
+export interface BookingItem {
+  id: string;
+  offeringId: string;
+  startsAt: string;
+  endsAt: string;
+  quantity: number;
+  priceCents: number;
+}
+
+export interface Payment {
+  id: string;
+  amountCents: number;
+  currency: string;
+  status: string;
+  createdAt: string;
+}
+
+export interface BookingView {
+  id: string;
+  status: BookingStatus;
+  /** Server status before local intents were laid over it. */
+  serverStatus: BookingStatus;
+  offeringId: string;
+  offeringTitle: string;
+  customer: { id: string; name: string; email: string; timezone: string | null };
+  items: BookingItem[];
+  totalCents: number;
+  currency: string;
+  riskScore: number | null;
+  riskReviewStatus: string | null;
+  notes: string;
+  createdAt: string;
+  updatedAt: string;
+  syncState: SyncState;
+  refundPercent: number | null;
+  cancelReason: string | null;
+}
+
+export interface BookingDetail extends BookingView {
+  payments: Payment[];
+  subtotalCents: number;
+  discountCents: number;
+  taxCents: number;
+  couponCode: string | null;
+  history: HistoryEntry[];
+}
+
+export interface HistoryEntry {
+  at: string;
+  kind: 'intent' | 'webhook' | 'sync';
+  summary: string;
+  state?: IntentState;
+}
+
+export interface OfferingView {
+  id: string;
+  slug: string;
+  title: string;
+  description: string;
+  status: OfferingStatus;
+  productTypeKey: string;
+  basePriceCents: number;
+  currency: string;
+  taxRateBps: number;
+  pricingModel: string;
+  cancellationPolicy: string;
+  ratingAverage: number | null;
+  reviewCount: number;
+  deleted: boolean;
+  syncState: SyncState;
+}
+
+export interface CouponView {
+  id: string;
+  code: string;
+  kind: 'PERCENT' | 'FIXED';
+  amount: number;
+  currency: string | null;
+  validFrom: string | null;
+  validUntil: string | null;
+  maxRedemptions: number | null;
+  minSubtotalCents: number;
+  redeemedCount: number;
+  active: boolean;
+  deleted: boolean;
+  syncState: SyncState;
+}
+
+export interface AvailabilityRuleView {
+  id: string;
+  offeringId: string;
+  dayOfWeek: number;
+  startTime: string;
+  endTime: string;
+  slotMinutes: number;
+  capacity: number;
+  validFrom: string | null;
+  validUntil: string | null;
+}
+
+export interface AvailabilityExceptionView {
+  id: string;
+  offeringId: string;
+  kind: 'BLOCK' | 'OPEN';
+  date: string;
+  startTime: string | null;
+  endTime: string | null;
+  reason: string | null;
+}
+
+export interface DisputeView {
+  id: string;
+  bookingId: string;
+  openedById: string;
+  reason: string;
+  status: string;
+  openedAt: string;
+  booking: BookingView | null;
+}
+
+export interface ActivityItem {
+  id: string;
+  at: string;
+  event: string;
+  summary: string;
+  bookingId: string | null;
+  read: boolean;
+}
+
+export type IntentKind =
+  | 'booking.approve'
+  | 'booking.cancel'
+  | 'booking.reschedule'
+  | 'booking.notes'
+  | 'offering.create'
+  | 'offering.patch'
+  | 'offering.delete'
+  | 'coupon.create'
+  | 'coupon.patch'
+  | 'coupon.delete';
+
+export type IntentState = 'held' | 'queued' | 'sending' | 'done' | 'attention' | 'discarded';
+
+export interface IntentView {
+  id: string;
+  kind: IntentKind;
+  targetId: string;
+  state: IntentState;
+  createdAt: string;
+  /** Until when the intent can still be undone without ever reaching the server. */
+  holdUntil: string | null;
+  attempts: number;
+  lastError: string | null;
+}
+
+export interface ConflictView {
+  id: string;
+  intent: IntentView;
+  /** What the console asked for, in words. */
+  summary: string;
+  httpStatus: number;
+  code: string;
+  message: string;
+  /** The record as the server has it now (JSON), when the server told us. */
+  server: unknown;
+  /** The record as the console showed it with the intent applied. */
+  local: unknown;
+  createdAt: string;
+}
+
+export type ConnectionState = 'online' | 'offline' | 'syncing' | 'paused' | 'error';
+
+export interface SyncStatus {
+  connection: ConnectionState;
+  /** Why sync is paused or failing, in words for the user. */
+  reason: string | null;
+  progress: { phase: string; done: number; total: number | null } | null;
+  outboxLength: number;
+  conflicts: number;
+  lastSyncAt: string | null;
+}
+
+export interface InsightsView {
+  score: number;
+  rating: { average: number | null; reviews: number; contribution: number };
+  responseRate: { value: number; answered: number; total: number; contribution: number };
+  confirmationRate: { value: number; confirmed: number; decided: number; contribution: number };
+  lever: 'rating' | 'responseRate' | 'confirmationRate';
+}
+
+export interface Settings {
+  language: 'en' | 'es';
+  theme: 'system' | 'light' | 'dark';
+  apiUrl: string | null;
+  /** Never the key itself: only whether one is stored. */
+  hasApiKey: boolean;
+  relayUrl: string | null;
+  undoSeconds: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Input schemas.
+
+const id = z.string().min(1).max(200);
+const isoTime = z.iso.datetime({ offset: true });
+const empty = z.object({}).strict();
+
+export const cancelReasons = ['customer_request', 'no_availability', 'suspected_fraud', 'duplicate', 'other'] as const;
+
+const offeringFields = z
+  .object({
+    title: z.string().min(1).max(200),
+    slug: z.string().max(80),
+    description: z.string().max(20000),
+    status: z.enum(['DRAFT', 'PUBLISHED', 'ARCHIVED']),
+    productTypeKey: z.string().min(1).max(40),
+    basePriceCents: z.number().int().min(0),
+    currency: z.string().regex(/^[A-Z]{3}$/),
+    taxRateBps: z.number().int().min(0).max(10000),
+    pricingModel: z.enum(['HOURLY', 'DAILY', 'ONE_TIME', 'SUBSCRIPTION']),
+    cancellationPolicy: z.enum(['FLEXIBLE', 'MODERATE', 'STRICT']),
+  })
+  .partial()
+  .strict();
+
+const couponFields = z
+  .object({
+    code: z.string().min(3).max(40),
+    kind: z.enum(['PERCENT', 'FIXED']),
+    amount: z.number().int().min(1),
+    currency: z.string().regex(/^[A-Z]{3}$/).nullable(),
+    validFrom: isoTime.nullable(),
+    validUntil: isoTime.nullable(),
+    maxRedemptions: z.number().int().min(1).nullable(),
+    minSubtotalCents: z.number().int().min(0),
+    active: z.boolean(),
+  })
+  .partial()
+  .strict();
+
+/** Every method of the contract, with the schema of its input. */
+export const methods = {
+  // queries
+  'session.info': empty,
+  'sync.status': empty,
+  'queue.list': empty,
+  'bookings.list': z
+    .object({
+      status: z.enum(['PENDING', 'CONFIRMED', 'COMPLETED', 'CANCELLED', 'REFUNDED']).optional(),
+      offeringId: id.optional(),
+      from: isoTime.optional(),
+      to: isoTime.optional(),
+      search: z.string().max(200).optional(),
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(1000).default(200),
+    })
+    .strict(),
+  'bookings.get': z.object({ id }).strict(),
+  'offerings.list': z.object({ includeDeleted: z.boolean().optional() }).strict(),
+  'coupons.list': z.object({ includeDeleted: z.boolean().optional() }).strict(),
+  'availability.get': z.object({ offeringId: id }).strict(),
+  'disputes.list': empty,
+  'activity.list': z.object({ limit: z.number().int().min(1).max(1000).default(200) }).strict(),
+  'intents.list': empty,
+  'conflicts.list': empty,
+  'insights.get': empty,
+  'settings.get': empty,
+  // commands
+  'bookings.approve': z.object({ id }).strict(),
+  'bookings.cancel': z.object({ id, reason: z.string().max(500) }).strict(),
+  'bookings.reschedule': z.object({ id, itemId: id, startsAt: isoTime, endsAt: isoTime }).strict(),
+  'bookings.setNotes': z.object({ id, notes: z.string().max(5000) }).strict(),
+  'offerings.create': z.object({ fields: offeringFields.required({ title: true, productTypeKey: true, basePriceCents: true, currency: true }) }).strict(),
+  'offerings.patch': z.object({ id, fields: offeringFields }).strict(),
+  'offerings.delete': z.object({ id }).strict(),
+  'coupons.create': z.object({ fields: couponFields.required({ code: true, kind: true, amount: true }) }).strict(),
+  'coupons.patch': z.object({ id, fields: couponFields }).strict(),
+  'coupons.delete': z.object({ id }).strict(),
+  'intents.undo': z.object({ id }).strict(),
+  'conflicts.resolve': z.object({ id, choice: z.enum(['retry', 'discard', 'takeServer']) }).strict(),
+  'activity.markRead': z.object({ ids: z.array(id).max(10000) }).strict(),
+  'sync.now': empty,
+  'settings.set': z
+    .object({
+      language: z.enum(['en', 'es']).optional(),
+      theme: z.enum(['system', 'light', 'dark']).optional(),
+      undoSeconds: z.number().int().min(0).max(60).optional(),
+    })
+    .strict(),
+  'settings.connect': z.object({ apiUrl: z.url(), apiKey: z.string().regex(/^ork_[a-z0-9]{8}\.[A-Za-z0-9_-]{16,64}$/) }).strict(),
+  'settings.useDemo': empty,
+} as const;
+
+export type MethodName = keyof typeof methods;
+export type MethodInput<M extends MethodName> = z.input<(typeof methods)[M]>;
+export type MethodParsedInput<M extends MethodName> = z.output<(typeof methods)[M]>;
+
+export interface CommandResult {
+  /** The local intent written for this command (commands that go through the outbox). */
+  intentId: string | null;
+}
+
+/** What each method resolves to. */
+export interface MethodResults {
+  'session.info': SessionInfo;
+  'sync.status': SyncStatus;
+  'queue.list': BookingView[];
+  'bookings.list': Page<BookingView>;
+  'bookings.get': BookingDetail | null;
+  'offerings.list': OfferingView[];
+  'coupons.list': CouponView[];
+  'availability.get': { timezone: string; rules: AvailabilityRuleView[]; exceptions: AvailabilityExceptionView[] };
+  'disputes.list': DisputeView[];
+  'activity.list': ActivityItem[];
+  'intents.list': IntentView[];
+  'conflicts.list': ConflictView[];
+  'insights.get': InsightsView;
+  'settings.get': Settings;
+  'bookings.approve': CommandResult;
+  'bookings.cancel': CommandResult;
+  'bookings.reschedule': CommandResult;
+  'bookings.setNotes': CommandResult;
+  'offerings.create': CommandResult & { id: string };
+  'offerings.patch': CommandResult;
+  'offerings.delete': CommandResult;
+  'coupons.create': CommandResult & { id: string };
+  'coupons.patch': CommandResult;
+  'coupons.delete': CommandResult;
+  'intents.undo': { undone: boolean };
+  'conflicts.resolve': { resolved: boolean };
+  'activity.markRead': { updated: number };
+  'sync.now': { started: boolean };
+  'settings.set': Settings;
+  'settings.connect': SessionInfo;
+  'settings.useDemo': SessionInfo;
+}
+
+/** Events the core pushes to every connected UI. */
+export interface ContractEvents {
+  'sync.status': SyncStatus;
+  /** Some rows changed; the UI re-queries what it shows from these tables. */
+  'data.changed': { tables: Array<'bookings' | 'offerings' | 'coupons' | 'availability' | 'disputes' | 'activity' | 'intents' | 'conflicts'> };
+  'activity.new': ActivityItem;
+  /** New PENDING bookings arrived since the UI last looked. */
+  'queue.new': { count: number; bookingIds: string[] };
+  'session.changed': SessionInfo;
+}
+
+export type EventName = keyof ContractEvents;
+export const eventNames: readonly EventName[] = ['sync.status', 'data.changed', 'activity.new', 'queue.new', 'session.changed'];
+
+/** Error crossing the contract: a stable code the UI can translate, plus a message for logs. */
+export interface ContractErrorShape {
+  code: 'BAD_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'UNAVAILABLE' | 'INTERNAL' | 'UNKNOWN_METHOD';
+  message: string;
+  /** For BAD_INPUT: which fields were wrong. */
+  fields?: Array<{ path: string; message: string }>;
+}
+
+export class ContractError extends Error {
+  readonly code: ContractErrorShape['code'];
+  readonly fields: ContractErrorShape['fields'];
+  constructor(code: ContractErrorShape['code'], message: string, fields?: ContractErrorShape['fields']) {
+    super(message);
+    this.name = 'ContractError';
+    this.code = code;
+    this.fields = fields;
+  }
+  toJSON(): ContractErrorShape {
+    return { code: this.code, message: this.message, ...(this.fields ? { fields: this.fields } : {}) };
+  }
+}
+
+/** Validates a call's method name and input; throws ContractError(BAD_INPUT | UNKNOWN_METHOD). */
+export function parseCall<M extends MethodName>(method: string, input: unknown): { method: M; input: MethodParsedInput<M> } {
+  if (!Object.hasOwn(methods, method)) throw new ContractError('UNKNOWN_METHOD', `Unknown method "${method}"`);
+  const schema = methods[method as M];
+  const result = schema.safeParse(input ?? {});
+  if (!result.success) {
+    const fields = result.error.issues.map((i) => ({ path: i.path.join('.') || '(input)', message: i.message }));
+    throw new ContractError('BAD_INPUT', `Invalid input for ${method}: ${fields.map((f) => `${f.path}: ${f.message}`).join('; ')}`, fields);
+  }
+  return { method: method as M, input: result.data as MethodParsedInput<M> };
+}
+
+/** What a UI holds: the same shape behind Electron IPC and behind the loopback bridge. */
+export interface ConsoleApi {
+  call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodResults[M]>;
+  on<E extends EventName>(event: E, listener: (payload: ContractEvents[E]) => void): () => void;
+}
+
+/** What the core implements: one function per method, given validated input. */
+export type ContractHandlers = {
+  [M in MethodName]: (input: MethodParsedInput<M>) => MethodResults[M] | Promise<MethodResults[M]>;
+};
+
+/** Channel names used by the Electron transport. */
+export const ipcChannels = { call: 'orkestr:call', event: 'orkestr:event' } as const;
