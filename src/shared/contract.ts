@@ -10,6 +10,9 @@
  * renderer too.
  */
 import { z } from 'zod';
+import { eventNameList, ipcChannels } from './channels.ts';
+
+export { ipcChannels };
 
 // ---------------------------------------------------------------------------------------------
 // Records as the UI sees them: server truth with pending local intents laid over it.
@@ -394,7 +397,7 @@ export interface ContractEvents {
 }
 
 export type EventName = keyof ContractEvents;
-export const eventNames: readonly EventName[] = ['sync.status', 'data.changed', 'activity.new', 'queue.new', 'session.changed'];
+export const eventNames: readonly EventName[] = eventNameList satisfies readonly EventName[];
 
 /** Error crossing the contract: a stable code the UI can translate, plus a message for logs. */
 export interface ContractErrorShape {
@@ -441,5 +444,3 @@ export type ContractHandlers = {
   [M in MethodName]: (input: MethodParsedInput<M>) => MethodResults[M] | Promise<MethodResults[M]>;
 };
 
-/** Channel names used by the Electron transport. */
-export const ipcChannels = { call: 'orkestr:call', event: 'orkestr:event' } as const;

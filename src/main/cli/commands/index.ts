@@ -1,5 +1,6 @@
 import type { Command } from '../command.ts';
 import { sandboxCommand } from './sandbox.ts';
+import { serveCommand } from './serve.ts';
 
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: Command[] = [sandboxCommand];
+export const commands: Command[] = [serveCommand, sandboxCommand];

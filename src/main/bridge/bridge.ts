@@ -1,0 +1,291 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { eventNames, type ContractEvents, type EventName } from '../../shared/contract.ts';
+import { dispatchCall, statusForError, type ContractHost } from '../dispatch.ts';
+
+/**
+ * The loopback bridge: serves the one contract (POST /api/call, WebSocket /api/events) and the built
+ * renderer to any Chromium on this machine. Bound to 127.0.0.1 only. Every API request needs the
+ * random token; every request's Host must be this loopback address (defeats DNS rebinding), and an
+ * Origin, when the browser sends one, must be this same origin (defeats other local pages).
+ */
+export interface BridgeOptions {
+  host: ContractHost;
+  /** Folder with the built renderer (index.html + assets); omitted → API only. */
+  staticDir?: string;
+  port?: number;
+  /** Fixed token (tests); random 32 bytes otherwise. */
+  token?: string;
+  /** Largest accepted request body for /api/call. */
+  maxBodyBytes?: number;
+  log?: (line: string) => void;
+}
+
+export interface Bridge {
+  url: string;
+  /** The URL to open: carries the token in the fragment, which browsers never send to servers. */
+  openUrl: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+  '.csv': 'text/csv; charset=utf-8',
+};
+
+const heartbeatMs = 25_000;
+
+export async function startBridge(options: BridgeOptions): Promise<Bridge> {
+  const token = options.token ?? randomBytes(32).toString('base64url');
+  const tokenBytes = Buffer.from(token);
+  const maxBody = options.maxBodyBytes ?? 16 * 1024 * 1024;
+  const log = options.log ?? (() => {});
+  const staticRoot = options.staticDir ? resolve(options.staticDir) : undefined;
+  let port = 0;
+
+  const allowedHosts = (): Set<string> => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  const allowedOrigins = (): Set<string> => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
+
+  function tokenMatches(candidate: string | null | undefined): boolean {
+    if (!candidate) return false;
+    const bytes = Buffer.from(candidate);
+    return bytes.length === tokenBytes.length && timingSafeEqual(bytes, tokenBytes);
+  }
+
+  /** Host and Origin checks shared by HTTP and WebSocket; returns a refusal reason or null. */
+  function refusal(req: IncomingMessage): string | null {
+    if (!req.headers.host || !allowedHosts().has(req.headers.host)) return 'foreign Host';
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedOrigins().has(origin)) return 'foreign Origin';
+    return null;
+  }
+
+  function securityHeaders(res: ServerResponse): void {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+    res.setHeader('X-Frame-Options', 'DENY');
+  }
+
+  function sendJson(res: ServerResponse, status: number, body: unknown): void {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text) });
+    res.end(text);
+  }
+
+  function readBody(req: IncomingMessage): Promise<Buffer> {
+    return new Promise((resolveBody, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      req.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > maxBody) {
+          reject(Object.assign(new Error('body too large'), { status: 413 }));
+          req.destroy();
+          return;
+        }
+        chunks.push(chunk);
+      });
+      req.on('end', () => resolveBody(Buffer.concat(chunks)));
+      req.on('error', reject);
+    });
+  }
+
+  async function handleCall(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const auth = req.headers.authorization;
+    const presented = auth?.startsWith('Bearer ') ? auth.slice(7) : undefined;
+    if (!tokenMatches(presented)) {
+      sendJson(res, 401, { ok: false, error: { code: 'BAD_INPUT', message: 'Missing or wrong bridge token' } });
+      return;
+    }
+    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      // A cross-site form post cannot set this content type without a CORS preflight, which we never grant.
+      sendJson(res, 415, { ok: false, error: { code: 'BAD_INPUT', message: 'Content-Type must be application/json' } });
+      return;
+    }
+    let parsed: { method?: unknown; input?: unknown };
+    try {
+      parsed = JSON.parse((await readBody(req)).toString('utf8')) as typeof parsed;
+    } catch (error) {
+      const status = (error as { status?: number }).status ?? 400;
+      sendJson(res, status, { ok: false, error: { code: 'BAD_INPUT', message: status === 413 ? `Body over ${maxBody} bytes` : 'Body is not JSON' } });
+      return;
+    }
+    const outcome = await dispatchCall(options.host, parsed?.method, parsed?.input);
+    sendJson(res, outcome.ok ? 200 : statusForError(outcome.error), outcome);
+  }
+
+  async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
+    if (!staticRoot) {
+      sendJson(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: 'No renderer build is served here' } });
+      return;
+    }
+    let relative: string;
+    try {
+      relative = decodeURIComponent(pathname);
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    let file = normalize(join(staticRoot, relative));
+    if (file !== staticRoot && !file.startsWith(staticRoot + sep)) {
+      res.writeHead(403).end();
+      return;
+    }
+    let info = await stat(file).catch(() => null);
+    if (!info || info.isDirectory()) {
+      // Single-page app: unknown paths without an extension get index.html.
+      if (extname(relative) !== '' && !info) {
+        res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found');
+        return;
+      }
+      file = join(staticRoot, 'index.html');
+      info = await stat(file).catch(() => null);
+      if (!info) {
+        res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' }).end('The console UI is not built yet: run `npm run build`.');
+        return;
+      }
+    }
+    const type = contentTypes[extname(file)] ?? 'application/octet-stream';
+    const headers: Record<string, string | number> = { 'Content-Type': type, 'Content-Length': info.size };
+    if (type.startsWith('text/html')) {
+      headers['Cache-Control'] = 'no-store';
+      headers['Content-Security-Policy'] = [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'none'",
+      ].join('; ');
+    } else {
+      headers['Cache-Control'] = 'public, max-age=31536000, immutable';
+    }
+    res.writeHead(200, headers);
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    createReadStream(file).pipe(res);
+  }
+
+  const server = createServer((req, res) => {
+    securityHeaders(res);
+    const why = refusal(req);
+    if (why) {
+      log(`bridge: refused ${req.method} ${req.url}: ${why}`);
+      sendJson(res, 403, { ok: false, error: { code: 'BAD_INPUT', message: `Refused: ${why}` } });
+      return;
+    }
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    if (url.pathname === '/api/call') {
+      if (req.method !== 'POST') {
+        res.setHeader('Allow', 'POST');
+        sendJson(res, 405, { ok: false, error: { code: 'BAD_INPUT', message: 'Use POST' } });
+        return;
+      }
+      handleCall(req, res).catch((error: unknown) => {
+        log(`bridge: call failed: ${String(error)}`);
+        if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'INTERNAL', message: 'Bridge failure' } });
+      });
+      return;
+    }
+    if (url.pathname.startsWith('/api/')) {
+      sendJson(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: `No ${url.pathname}` } });
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    serveStatic(req, res, url.pathname).catch(() => {
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+
+  // Clients only listen; they never need to send big frames.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const sockets = new Set<WebSocket>();
+  const alive = new WeakMap<WebSocket, boolean>();
+
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    const why = url.pathname !== '/api/events' ? 'unknown path' : (refusal(req) ?? (tokenMatches(url.searchParams.get('token')) ? null : 'missing or wrong token'));
+    if (why) {
+      log(`bridge: refused WebSocket: ${why}`);
+      socket.end(`HTTP/1.1 ${why === 'unknown path' ? '404 Not Found' : '403 Forbidden'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      alive.set(ws, true);
+      ws.on('pong', () => alive.set(ws, true));
+      ws.on('close', () => sockets.delete(ws));
+      ws.on('error', () => sockets.delete(ws));
+    });
+  });
+
+  const heartbeat = setInterval(() => {
+    for (const ws of sockets) {
+      if (!alive.get(ws)) {
+        ws.terminate();
+        sockets.delete(ws);
+        continue;
+      }
+      alive.set(ws, false);
+      ws.ping();
+    }
+  }, heartbeatMs);
+  heartbeat.unref();
+
+  const unsubscribe = options.host.on(<E extends EventName>(event: E, payload: ContractEvents[E]) => {
+    if (!eventNames.includes(event)) return;
+    const frame = JSON.stringify({ event, payload });
+    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(frame);
+  });
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolveListen();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+
+  return {
+    url,
+    openUrl: `${url}/#token=${token}`,
+    port,
+    token,
+    async close() {
+      unsubscribe();
+      clearInterval(heartbeat);
+      for (const ws of sockets) ws.terminate();
+      sockets.clear();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+    },
+  };
+}
