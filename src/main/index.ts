@@ -3,6 +3,7 @@
  * Kept thin on purpose (the Electron binary cannot run on every machine we build on); all behaviour
  * lives in the core behind the contract.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, ipcMain, Notification, safeStorage, shell, type IpcMainInvokeEvent } from 'electron';
@@ -10,42 +11,46 @@ import { ipcChannels } from '../shared/channels.ts';
 import type { ContractEvents, EventName } from '../shared/contract.ts';
 import { startConsole, type RunningConsole } from './app.ts';
 import { dispatchCall } from './dispatch.ts';
+import { externalUrlAllowed, navigationAllowed, senderAllowed, windowOptions } from './shell/window-policy.ts';
 
 const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
 const rendererUrl = process.env['ELECTRON_RENDERER_URL'] ?? pathToFileURL(rendererIndex).href;
 let running: RunningConsole | null = null;
 let window: BrowserWindow | null = null;
 
-/** Only our own renderer may call the core. */
+/** Only the main frame of our own renderer may call the core. */
 function trustedSender(event: IpcMainInvokeEvent): boolean {
-  const url = event.senderFrame?.url ?? '';
-  return event.sender === window?.webContents && (url.startsWith(rendererUrl.split('#')[0] ?? rendererUrl) || url.startsWith(pathToFileURL(rendererIndex).href));
+  const frame = event.senderFrame;
+  return event.sender === window?.webContents && senderAllowed(frame?.url, rendererUrl, frame !== null && frame === event.sender.mainFrame);
+}
+
+const windowStateFile = (): string => join(app.getPath('userData'), 'window-state.json');
+
+function rememberedBounds(): { x?: number; y?: number; width: number; height: number } | undefined {
+  try {
+    const state = JSON.parse(readFileSync(windowStateFile(), 'utf8')) as { x?: number; y?: number; width: number; height: number };
+    return Number.isFinite(state.width) && Number.isFinite(state.height) ? state : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function createWindow(): BrowserWindow {
-  const win = new BrowserWindow({
-    width: 1280,
-    height: 820,
-    minWidth: 900,
-    minHeight: 600,
-    show: false,
-    title: 'Orkestr Console',
-    webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      spellcheck: true,
-    },
-  });
+  const win = new BrowserWindow(windowOptions(join(import.meta.dirname, '../preload/index.cjs'), rememberedBounds()));
   win.once('ready-to-show', () => win.show());
+  win.on('close', () => {
+    try {
+      writeFileSync(windowStateFile(), JSON.stringify(win.getNormalBounds()));
+    } catch {
+      // Losing the window position is not worth failing the quit for.
+    }
+  });
   // No navigation away from the console and no new Electron windows; links open in the system browser.
   win.webContents.on('will-navigate', (event, url) => {
-    if (url !== win.webContents.getURL()) event.preventDefault();
+    if (!navigationAllowed(win.webContents.getURL(), url)) event.preventDefault();
   });
   win.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    if (externalUrlAllowed(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
   void win.loadURL(rendererUrl);

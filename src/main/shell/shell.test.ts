@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import type { ContractHandlers } from '../../shared/contract.ts';
+import { dispatchCall } from '../dispatch.ts';
+import { SecretStore, SecretStoreUnavailableError, type Encryptor } from './secret-store.ts';
+import { externalUrlAllowed, navigationAllowed, rendererCsp, senderAllowed, windowOptions } from './window-policy.ts';
+
+describe('window policy', () => {
+  it('isolates the renderer from Node and Electron', () => {
+    const prefs = windowOptions('/app/out/preload/index.cjs').webPreferences;
+    expect(prefs).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+    });
+    expect(prefs.preload).toBe('/app/out/preload/index.cjs');
+  });
+
+  it('restores remembered bounds', () => {
+    expect(windowOptions('p', { x: 10, y: 20, width: 1000, height: 700 })).toMatchObject({ x: 10, y: 20, width: 1000, height: 700 });
+  });
+
+  it('has a CSP without inline or remote scripts', () => {
+    expect(rendererCsp).toContain("script-src 'self'");
+    expect(rendererCsp).not.toMatch(/script-src[^;]*unsafe/);
+    expect(rendererCsp).toContain("object-src 'none'");
+  });
+
+  it('hands only https and mailto links without credentials to the system browser', () => {
+    expect(externalUrlAllowed('https://atlas.orkestr.in/provider/disputes/dsp_1')).toBe(true);
+    expect(externalUrlAllowed('mailto:ana@example.com')).toBe(true);
+    expect(externalUrlAllowed('http://atlas.orkestr.in')).toBe(false);
+    expect(externalUrlAllowed('file:///etc/passwd')).toBe(false);
+    expect(externalUrlAllowed('javascript:alert(1)')).toBe(false);
+    expect(externalUrlAllowed('https://user:pw@evil.example')).toBe(false);
+    expect(externalUrlAllowed('not a url')).toBe(false);
+  });
+
+  it('keeps navigation inside the renderer document', () => {
+    const renderer = 'file:///app/out/renderer/index.html';
+    expect(navigationAllowed(renderer, `${renderer}#/bookings`)).toBe(true);
+    expect(navigationAllowed(renderer, 'https://evil.example/')).toBe(false);
+    expect(navigationAllowed(renderer, 'file:///etc/passwd')).toBe(false);
+  });
+
+  it('accepts IPC only from the main frame of our renderer', () => {
+    const renderer = 'file:///app/out/renderer/index.html';
+    expect(senderAllowed(`${renderer}#/queue`, renderer, true)).toBe(true);
+    expect(senderAllowed(renderer, renderer, false)).toBe(false);
+    expect(senderAllowed('https://evil.example/', renderer, true)).toBe(false);
+    expect(senderAllowed(undefined, renderer, true)).toBe(false);
+  });
+});
+
+describe('IPC input validation', () => {
+  const calls: unknown[] = [];
+  const host = {
+    handlers: { 'bookings.cancel': (input: unknown) => (calls.push(input), { intentId: 'int_1' }) } as unknown as ContractHandlers,
+    on: () => () => {},
+  };
+
+  it('refuses malformed input before any handler runs', async () => {
+    const outcome = await dispatchCall(host, 'bookings.cancel', { id: 'bkg_1', reason: 7 });
+    expect(outcome).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
+    const extra = await dispatchCall(host, 'bookings.cancel', { id: 'bkg_1', reason: 'x', sql: 'drop table' });
+    expect(extra.ok).toBe(false);
+    const notAMethod = await dispatchCall(host, { toString: () => 'bookings.cancel' }, {});
+    expect(notAMethod.ok).toBe(false);
+    const prototype = await dispatchCall(host, '__proto__', {});
+    expect(prototype).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
+    expect(calls).toEqual([]);
+  });
+
+  it('runs the handler with parsed input', async () => {
+    const outcome = await dispatchCall(host, 'bookings.cancel', { id: 'bkg_1', reason: 'customer_request' });
+    expect(outcome).toEqual({ ok: true, result: { intentId: 'int_1' } });
+    expect(calls).toEqual([{ id: 'bkg_1', reason: 'customer_request' }]);
+  });
+});
+
+describe('secret store', () => {
+  // A reversible stand-in for the OS keychain: the store's logic is under test, not the keychain.
+  const keychain: Encryptor = {
+    isEncryptionAvailable: () => true,
+    encryptString: (text) => Buffer.from([...Buffer.from(text)].map((b) => b ^ 0x5a)),
+    decryptString: (data) => Buffer.from([...data].map((b) => b ^ 0x5a)).toString(),
+  };
+
+  it('encrypts with the keychain and never stores the plain secret', () => {
+    const store = new SecretStore(keychain);
+    const sealed = store.seal('ork_abcdefgh.secretsecretsecret');
+    expect(sealed.scheme).toBe('safe');
+    expect(Buffer.from(sealed.data, 'base64').toString()).not.toContain('secretsecret');
+    expect(store.open(sealed)).toBe('ork_abcdefgh.secretsecretsecret');
+  });
+
+  it('refuses plain storage unless the user agreed', () => {
+    const none = new SecretStore(null);
+    expect(() => none.seal('s')).toThrow(SecretStoreUnavailableError);
+    const unavailable = new SecretStore({ ...keychain, isEncryptionAvailable: () => false });
+    expect(() => unavailable.seal('s')).toThrow(SecretStoreUnavailableError);
+    const agreed = new SecretStore(null, () => true);
+    const sealed = agreed.seal('s3cret');
+    expect(sealed.scheme).toBe('plain');
+    expect(agreed.open(sealed)).toBe('s3cret');
+  });
+
+  it('cannot open a keychain secret without the keychain', () => {
+    const sealed = new SecretStore(keychain).seal('x');
+    expect(() => new SecretStore(null, () => true).open(sealed)).toThrow(SecretStoreUnavailableError);
+  });
+});

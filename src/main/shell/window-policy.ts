@@ -1,0 +1,88 @@
+/**
+ * The Electron window's security policy as plain data and pure functions, so it is unit-tested on
+ * machines where Electron itself cannot start. src/main/index.ts applies exactly these.
+ */
+
+export interface SecureWebPreferences {
+  preload: string;
+  contextIsolation: true;
+  sandbox: true;
+  nodeIntegration: false;
+  nodeIntegrationInWorker: false;
+  nodeIntegrationInSubFrames: false;
+  webSecurity: true;
+  allowRunningInsecureContent: false;
+  experimentalFeatures: false;
+  webviewTag: false;
+  navigateOnDragDrop: false;
+  spellcheck: boolean;
+}
+
+export function windowOptions(preloadPath: string, bounds?: { x?: number; y?: number; width: number; height: number }) {
+  const webPreferences: SecureWebPreferences = {
+    preload: preloadPath,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    experimentalFeatures: false,
+    webviewTag: false,
+    navigateOnDragDrop: false,
+    spellcheck: true,
+  };
+  return {
+    width: bounds?.width ?? 1280,
+    height: bounds?.height ?? 820,
+    ...(bounds?.x !== undefined && bounds.y !== undefined ? { x: bounds.x, y: bounds.y } : {}),
+    minWidth: 900,
+    minHeight: 600,
+    show: false,
+    title: 'Orkestr Console',
+    backgroundColor: '#0f172a',
+    webPreferences,
+  };
+}
+
+/** The renderer's Content-Security-Policy (also set as a meta tag in index.html for file:// loads). */
+export const rendererCsp = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'none'",
+].join('; ');
+
+/** Links the console may hand to the system browser: https only, no credentials in the URL. */
+export function externalUrlAllowed(raw: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return false;
+  }
+  return (url.protocol === 'https:' || url.protocol === 'mailto:') && url.username === '' && url.password === '';
+}
+
+/** In-window navigation is allowed only within the renderer itself (same document, other hash). */
+export function navigationAllowed(current: string, target: string): boolean {
+  try {
+    const a = new URL(current);
+    const b = new URL(target);
+    return a.protocol === b.protocol && a.host === b.host && a.pathname === b.pathname;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether an IPC message comes from our own top-level renderer document. */
+export function senderAllowed(senderUrl: string | undefined, rendererUrl: string, isMainFrame: boolean): boolean {
+  if (!senderUrl || !isMainFrame) return false;
+  return navigationAllowed(rendererUrl, senderUrl);
+}
