@@ -1,0 +1,89 @@
+/**
+ * Seeds: `demo` gives a believable tenant (several product types, bookings in the past and the
+ * future, some PENDING, coupons, availability) for atlas and rows for harbor; `none` gives both
+ * tenants and no rows.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectBooking, expectCoupon, expectOffering, expectOk, KEYS, listAll, startHarness, waitFor } from './harness.ts';
+import type { Harness, Json } from './harness.ts';
+
+let demo: Harness;
+let none: Harness;
+
+beforeAll(async () => {
+  [demo, none] = await Promise.all([startHarness({ seed: 'demo' }), startHarness({ seed: 'none' })]);
+});
+afterAll(async () => {
+  await Promise.all([demo?.dispose(), none?.dispose()]);
+});
+
+describe("seed: 'demo'", () => {
+  it('has offerings of several product types, most of them published', async () => {
+    const { items } = await listAll(demo, '/v1/api/offerings?status=ALL');
+    for (const o of items) expectOffering(o);
+    expect(items.length).toBeGreaterThanOrEqual(5);
+    const types = new Set(items.map((o) => o.productTypeKey));
+    expect(types.size).toBeGreaterThanOrEqual(3);
+    expect(items.filter((o) => o.status === 'PUBLISHED').length).toBeGreaterThan(0);
+    expect(new Set(items.map((o) => o.cancellationPolicy)).size).toBeGreaterThanOrEqual(2);
+    const published = await listAll(demo, '/v1/api/offerings');
+    expect(published.items.length).toBe(items.filter((o) => o.status === 'PUBLISHED').length);
+  });
+
+  it('has bookings in the past and in the future, some PENDING, all well-formed', async () => {
+    const { items } = await listAll(demo, '/v1/api/bookings');
+    expect(items.length).toBeGreaterThanOrEqual(10);
+    for (const b of items) expectBooking(b);
+    const now = Date.now();
+    const starts = items.map((b: Json) => Date.parse(b.items[0].startsAt));
+    expect(starts.some((t) => t < now)).toBe(true);
+    expect(starts.some((t) => t > now)).toBe(true);
+    const pending = items.filter((b) => b.status === 'PENDING');
+    expect(pending.length).toBeGreaterThan(0);
+    expect(pending.some((b) => Date.parse(b.items[0].startsAt) > now)).toBe(true);
+    expect(items.some((b) => b.status === 'CONFIRMED')).toBe(true);
+    // Bookings point at offerings of the tenant.
+    const offs = await listAll(demo, '/v1/api/offerings?status=ALL&includeDeleted=true');
+    const offIds = new Set(offs.items.map((o) => o.id));
+    for (const b of items) expect(offIds.has(b.offeringId), b.offeringId).toBe(true);
+    expect(items.some((b) => b.status === 'COMPLETED')).toBe(true);
+  });
+
+  it('lets the background clock complete every CONFIRMED booking that has ended', async () => {
+    await waitFor(
+      async () => {
+        const { items } = await listAll(demo, '/v1/api/bookings?status=CONFIRMED');
+        const now = Date.now();
+        return items.every((b) => Math.max(...(b.items as Json[]).map((it) => Date.parse(it.endsAt))) > now - 60_000);
+      },
+      { timeoutMs: 10_000, intervalMs: 200, message: 'no ended CONFIRMED bookings' },
+    );
+  });
+
+  it('has coupons and availability rules', async () => {
+    const { items } = await listAll(demo, '/v1/api/coupons');
+    expect(items.length).toBeGreaterThan(0);
+    for (const c of items) expectCoupon(c);
+    const av = expectOk(await demo.api('GET', '/v1/api/availability'));
+    expect(av.rules.length).toBeGreaterThan(0);
+    expect(av.exceptions.length).toBeGreaterThan(0);
+  });
+});
+
+describe("seed: 'none'", () => {
+  it('has both tenants and no rows', async () => {
+    const atlas = expectOk(await none.api('GET', '/v1/api/me'));
+    expect(atlas.tenant.subdomain).toBe('atlas');
+    const harbor = expectOk(await none.api('GET', '/v1/api/me', { key: KEYS.harborRw }));
+    expect(harbor.tenant.subdomain).toBe('harbor');
+    for (const key of [KEYS.atlasRw, KEYS.harborRw]) {
+      for (const path of ['/v1/api/offerings?status=ALL&includeDeleted=true', '/v1/api/bookings', '/v1/api/coupons?includeDeleted=true']) {
+        const body = expectOk(await none.api('GET', path, { key }));
+        expect(body.data, `${path} ${key}`).toEqual([]);
+      }
+      const av = expectOk(await none.api('GET', '/v1/api/availability', { key }));
+      expect(av.rules).toEqual([]);
+      expect(av.exceptions).toEqual([]);
+    }
+  });
+});

@@ -1,0 +1,98 @@
+/**
+ * Tenant boundary: a harbor key never sees or changes atlas rows and vice versa; another tenant's
+ * id is answered exactly like a missing id (404 NOT_FOUND).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOffering, expectError, expectOk, KEYS, simulateBooking, startHarness } from './harness.ts';
+import type { Harness, Json } from './harness.ts';
+
+let h: Harness;
+let atlasOffering: Json;
+let atlasBooking: Json;
+let atlasCoupon: Json;
+let harborOffering: Json;
+let harborBooking: Json;
+let harborCoupon: Json;
+
+beforeAll(async () => {
+  h = await startHarness({ seed: 'none' });
+  atlasOffering = await createOffering(h, { status: 'PUBLISHED', slug: 'shared-slug' });
+  harborOffering = await createOffering(h, { status: 'PUBLISHED', slug: 'shared-slug', currency: 'EUR' }, KEYS.harborRw);
+  const start = new Date(Date.now() + 10 * 86_400_000).toISOString();
+  atlasBooking = await simulateBooking(h, { tenant: 'atlas', offeringId: atlasOffering.id, startsAt: start });
+  harborBooking = await simulateBooking(h, { tenant: 'harbor', offeringId: harborOffering.id, startsAt: start });
+  atlasCoupon = expectOk(await h.api('POST', '/v1/api/coupons', { body: { code: 'SAMECODE', kind: 'PERCENT', amount: 10 } }), 201);
+  harborCoupon = expectOk(
+    await h.api('POST', '/v1/api/coupons', { key: KEYS.harborRw, body: { code: 'SAMECODE', kind: 'PERCENT', amount: 20 } }),
+    201,
+  );
+});
+afterAll(async () => {
+  await h?.dispose();
+});
+
+const ids = (b: Json): string[] => (b.data as Json[]).map((x) => x.id as string);
+
+describe.each([
+  ['harbor', KEYS.harborRw, () => ({ off: atlasOffering, bkg: atlasBooking, cpn: atlasCoupon, own: harborOffering })],
+  ['atlas', KEYS.atlasRw, () => ({ off: harborOffering, bkg: harborBooking, cpn: harborCoupon, own: atlasOffering })],
+])('a %s key and the other tenant’s rows', (_name, key, rows) => {
+  it('lists only its own rows', async () => {
+    const { off, bkg, cpn, own } = rows();
+    const offs = expectOk(await h.api('GET', '/v1/api/offerings?status=ALL&includeDeleted=true&limit=500', { key }));
+    expect(ids(offs)).not.toContain(off.id);
+    expect(ids(offs)).toContain(own.id);
+    const bkgs = expectOk(await h.api('GET', '/v1/api/bookings?limit=500', { key }));
+    expect(ids(bkgs)).not.toContain(bkg.id);
+    expect(bkgs.data.length).toBe(1);
+    const cpns = expectOk(await h.api('GET', '/v1/api/coupons?includeDeleted=true&limit=500', { key }));
+    expect(ids(cpns)).not.toContain(cpn.id);
+    expect(cpns.data.length).toBe(1);
+    const av = expectOk(await h.api('GET', '/v1/api/availability', { key }));
+    for (const rule of av.rules as Json[]) expect(rule.offeringId).not.toBe(off.id);
+  });
+
+  it('gets 404 for the other tenant’s ids, and a slug resolves to its own offering', async () => {
+    const { off, bkg, cpn, own } = rows();
+    expectError(await h.api('GET', `/v1/api/offerings/${off.id}`, { key }), 404, 'NOT_FOUND');
+    expectError(await h.api('GET', `/v1/api/bookings/${bkg.id}`, { key }), 404, 'NOT_FOUND');
+    expectError(await h.api('GET', `/v1/api/coupons/${cpn.id}`, { key }), 404, 'NOT_FOUND');
+    expectError(await h.api('GET', `/v1/api/availability?offeringId=${off.id}`, { key }), 404, 'NOT_FOUND');
+    const bySlug = expectOk(await h.api('GET', '/v1/api/offerings/shared-slug', { key }));
+    expect(bySlug.id).toBe(own.id);
+  });
+
+  it('gets 404 for every write on the other tenant’s ids, and nothing changes', async () => {
+    const { off, bkg, cpn } = rows();
+    const writes: Array<[string, string, unknown]> = [
+      ['PATCH', `/v1/api/offerings/${off.id}`, { title: 'Hijacked' }],
+      ['DELETE', `/v1/api/offerings/${off.id}`, undefined],
+      ['POST', `/v1/api/bookings/${bkg.id}/approve`, {}],
+      ['POST', `/v1/api/bookings/${bkg.id}/cancel`, {}],
+      ['PATCH', `/v1/api/bookings/${bkg.id}`, { notes: 'Hijacked' }],
+      ['PATCH', `/v1/api/coupons/${cpn.id}`, { amount: 99 }],
+      ['DELETE', `/v1/api/coupons/${cpn.id}`, undefined],
+    ];
+    for (const [method, path, body] of writes) {
+      expectError(await h.api(method, path, { key, body }), 404, 'NOT_FOUND');
+    }
+    const ownerKey = key === KEYS.harborRw ? KEYS.atlasRw : KEYS.harborRw;
+    const o = expectOk(await h.api('GET', `/v1/api/offerings/${off.id}`, { key: ownerKey }));
+    expect(o.version).toBe(off.version);
+    expect(o.deletedAt).toBeNull();
+    const b = expectOk(await h.api('GET', `/v1/api/bookings/${bkg.id}`, { key: ownerKey }));
+    expect(b.status).toBe('PENDING');
+    expect(b.version).toBe(bkg.version);
+    const c = expectOk(await h.api('GET', `/v1/api/coupons/${cpn.id}`, { key: ownerKey }));
+    expect(c.version).toBe(cpn.version);
+    expect(c.active).toBe(true);
+  });
+});
+
+describe('per-tenant uniqueness', () => {
+  it('lets both tenants use the same slug and coupon code', () => {
+    expect(atlasOffering.slug).toBe(harborOffering.slug);
+    expect(atlasCoupon.code).toBe(harborCoupon.code);
+    expect(atlasOffering.id).not.toBe(harborOffering.id);
+  });
+});
