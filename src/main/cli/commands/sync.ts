@@ -1,0 +1,66 @@
+import type { SyncStatus } from '../../../shared/contract.ts';
+import { CliError, UsageError, integerOption, requiredString, stringOption, untilSignal, type Command } from '../command.ts';
+
+export const syncCommand: Command = {
+  name: 'sync',
+  summary: 'Sync the local replica with an Orkestr server: pull changes, push queued intents.',
+  usage: 'sync --api URL --key KEY --db FILE [--once] [--poll SECONDS]\n\n' +
+    '  --api URL       server base URL (e.g. https://api.orkestr.in/v1 or a sandbox URL)\n' +
+    '  --key KEY       API key ork_<prefix>.<secret> (or env ORKESTR_API_KEY)\n' +
+    '  --db FILE       the replica (SQLite; created when missing)\n' +
+    '  --once          pull once, push the outbox, exit 0 only when both succeeded\n' +
+    '  --poll SECONDS  PENDING poll interval when running continuously (default 10)\n' +
+    'Without --once it runs until SIGINT/SIGTERM, printing a status line on every change.',
+  options: {
+    api: { type: 'string' },
+    key: { type: 'string' },
+    db: { type: 'string' },
+    once: { type: 'boolean' },
+    poll: { type: 'string' },
+  },
+  async run(args) {
+    const url = requiredString(args, 'api');
+    const key = stringOption(args, 'key') ?? process.env['ORKESTR_API_KEY'];
+    if (!key) throw new UsageError('--key is required (or set ORKESTR_API_KEY)');
+    if (!/^ork_[a-z0-9]{8}\.[A-Za-z0-9_-]{16,64}$/.test(key)) throw new UsageError('--key must look like ork_<8 lowercase letters/digits>.<16-64 characters>');
+    try {
+      new URL(url);
+    } catch {
+      throw new UsageError(`--api must be a URL, got "${url}"`);
+    }
+    const dbFile = requiredString(args, 'db');
+    const poll = integerOption(args, 'poll', 10, 1, 3600);
+    const { ConsoleCore } = await import('../../core/core.ts');
+    let core;
+    try {
+      core = new ConsoleCore({ dbFile, api: { url, key }, transport: 'bridge', appVersion: 'cli', holdMs: 0, pollIntervalMs: poll * 1000 });
+    } catch (error) {
+      throw new CliError(`cannot open ${dbFile}: ${(error as Error).message}`);
+    }
+    if (args.values['once']) {
+      try {
+        const r = await core.runOnce();
+        const s = core.status();
+        console.log(
+          `pull ${r.pulled ? 'ok' : 'FAILED'}, push ${r.pushed ? 'ok' : 'FAILED'}: sent ${r.sent}, conflicts ${r.conflicts}; outbox ${s.outboxLength}, needs attention ${s.conflicts}` +
+            (r.error ? `; ${r.error}` : ''),
+        );
+        return r.pulled && r.pushed ? 0 : 1;
+      } finally {
+        await core.close();
+      }
+    }
+    const line = (s: SyncStatus): void => {
+      const progress = s.progress ? ` ${s.progress.phase} ${s.progress.done}${s.progress.total !== null ? `/${s.progress.total}` : ''}` : '';
+      console.log(`${new Date().toISOString()} ${s.connection}${progress} outbox=${s.outboxLength} attention=${s.conflicts} last=${s.lastSyncAt ?? '-'}${s.reason ? ` (${s.reason})` : ''}`);
+    };
+    core.on((event, payload) => {
+      if (event === 'sync.status') line(payload as SyncStatus);
+    });
+    core.start();
+    const signal = await untilSignal();
+    console.log(`${signal}: stopping`);
+    await core.close();
+    return 0;
+  },
+};

@@ -1,0 +1,67 @@
+import Database from 'better-sqlite3';
+import { DummyDriver, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, type Compilable } from 'kysely';
+import { migrate } from './migrations.ts';
+import type { ReplicaSchema } from './schema.ts';
+
+/**
+ * The replica database. better-sqlite3 is synchronous: every statement runs to completion on the
+ * calling thread, which is what makes "intent + optimistic effect in one transaction" trivially
+ * atomic. kysely is used as a typed query *builder* only (compiled, then run synchronously here).
+ */
+export interface ReplicaDb {
+  sqlite: Database.Database;
+  /** Typed builder; run its queries with `all`/`first`/`exec`. */
+  kysely: Kysely<ReplicaSchema>;
+  all<R>(query: Compilable<R>): R[];
+  first<R>(query: Compilable<R>): R | undefined;
+  exec(query: Compilable<unknown>): Database.RunResult;
+  close(): void;
+}
+
+export function openReplica(file: string): ReplicaDb {
+  const sqlite = new Database(file);
+  sqlite.pragma('journal_mode = WAL');
+  // The outbox lives here: an acknowledged intent must survive power loss.
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  migrate(sqlite);
+  const kysely = new Kysely<ReplicaSchema>({
+    dialect: {
+      createAdapter: () => new SqliteAdapter(),
+      createDriver: () => new DummyDriver(),
+      createIntrospector: (db) => new SqliteIntrospector(db),
+      createQueryCompiler: () => new SqliteQueryCompiler(),
+    },
+  });
+  const cache = new Map<string, Database.Statement>();
+  const prepare = (text: string): Database.Statement => {
+    let stmt = cache.get(text);
+    if (!stmt) {
+      stmt = sqlite.prepare(text);
+      if (cache.size > 500) cache.clear();
+      cache.set(text, stmt);
+    }
+    return stmt;
+  };
+  return {
+    sqlite,
+    kysely,
+    all<R>(query: Compilable<R>): R[] {
+      const c = query.compile();
+      return prepare(c.sql).all(...(c.parameters as unknown[])) as R[];
+    },
+    first<R>(query: Compilable<R>): R | undefined {
+      const c = query.compile();
+      return prepare(c.sql).get(...(c.parameters as unknown[])) as R | undefined;
+    },
+    exec(query: Compilable<unknown>): Database.RunResult {
+      const c = query.compile();
+      return prepare(c.sql).run(...(c.parameters as unknown[]));
+    },
+    close(): void {
+      cache.clear();
+      if (sqlite.open) sqlite.close();
+    },
+  };
+}

@@ -1,0 +1,212 @@
+/**
+ * The outbox: durable local intents. Each intent is written together with its optimistic effect in
+ * one transaction, carries a UUID sent as `Idempotency-Key`, and records the server version it was
+ * based on. State machine: queued (held while `hold_until` is in the future) → done | attention
+ * (refused: a conflict) | discarded (undone, or resolved by the user). "sending" is not persisted: a
+ * send increments `attempts` first, and a crash mid-send simply leaves the intent queued, so the next
+ * process sends it again under the same key and the server answers the stored result.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IntentKind } from '../../shared/contract.ts';
+import type { OutboxTable } from './db/schema.ts';
+import type { IntentRow } from './overlay.ts';
+import type { Replica } from './replica.ts';
+import type { RemoteBooking, RemoteCoupon, RemoteOffering } from './remote-types.ts';
+
+const nowIso = (): string => new Date().toISOString();
+
+export interface NewIntent {
+  kind: IntentKind;
+  targetId: string;
+  payload: Record<string, unknown>;
+  method: string;
+  path: string;
+  body: string | null;
+  baseVersion: number | null;
+  holdMs: number;
+}
+
+export function isTempId(id: string): boolean {
+  return id.startsWith('tmp_');
+}
+
+export function recordKind(kind: string): 'booking' | 'offering' | 'coupon' {
+  return kind.split('.')[0] as 'booking' | 'offering' | 'coupon';
+}
+
+export function recordPath(kind: string, id: string): string {
+  const k = recordKind(kind);
+  return `/api/${k === 'booking' ? 'bookings' : k === 'offering' ? 'offerings' : 'coupons'}/${encodeURIComponent(id)}`;
+}
+
+export class Outbox {
+  readonly replica: Replica;
+  constructor(replica: Replica) {
+    this.replica = replica;
+  }
+
+  /** Writes the intent and its optimistic effect in one transaction. */
+  enqueue(i: NewIntent): IntentRow {
+    const id = randomUUID();
+    const now = new Date();
+    const holdUntil = i.holdMs > 0 ? new Date(now.getTime() + i.holdMs).toISOString() : null;
+    return this.replica.transaction(() => {
+      const target = this.resolveId(i.targetId);
+      const path = target === i.targetId ? i.path : i.path.split(encodeURIComponent(i.targetId)).join(encodeURIComponent(target));
+      this.replica
+        .stmt(
+          `INSERT INTO outbox (id, idempotency_key, kind, target_id, method, path, body, payload, base_version, state, created_at, hold_until, attempts)
+           VALUES (?,?,?,?,?,?,?,?,?,'queued',?,?,0)`,
+        )
+        .run(id, id, i.kind, target, i.method, path, i.body, JSON.stringify(i.payload), i.baseVersion, now.toISOString(), holdUntil);
+      if (recordKind(i.kind) === 'booking') this.replica.refreshBookingOverlay(target);
+      return this.get(id)!;
+    });
+  }
+
+  /** The server id for a temporary id once its create landed (or the id itself). */
+  resolveId(id: string): string {
+    if (!isTempId(id)) return id;
+    const row = this.replica.stmt('SELECT server_id FROM id_map WHERE temp_id = ?').get(id) as { server_id: string } | undefined;
+    return row?.server_id ?? id;
+  }
+
+  get(id: string): IntentRow | undefined {
+    return this.replica.stmt('SELECT * FROM outbox WHERE id = ?').get(id) as IntentRow | undefined;
+  }
+
+  /** Queued intents that may be sent now: hold and back-off passed, no earlier active intent on the same record. */
+  eligible(now: number, limit: number, excludeTargets: ReadonlySet<string>): IntentRow[] {
+    const iso = new Date(now).toISOString();
+    const rows = this.replica
+      .stmt(
+        `SELECT o.* FROM outbox o
+         WHERE o.state = 'queued' AND (o.hold_until IS NULL OR o.hold_until <= @now) AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= @now)
+           AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.target_id = o.target_id AND p.seq < o.seq AND p.state IN ('queued','sending','attention'))
+         ORDER BY o.seq LIMIT @limit`,
+      )
+      .all({ now: iso, limit: limit + excludeTargets.size }) as IntentRow[];
+    return rows.filter((r) => !excludeTargets.has(r.target_id)).slice(0, limit);
+  }
+
+  /** When the next queued intent becomes eligible by time (hold or back-off), or null. */
+  nextWakeAt(): number | null {
+    const row = this.replica
+      .stmt(
+        `SELECT MIN(MAX(COALESCE(hold_until, ''), COALESCE(next_attempt_at, ''))) AS at FROM outbox o WHERE state = 'queued'
+           AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.target_id = o.target_id AND p.seq < o.seq AND p.state IN ('queued','sending','attention'))`,
+      )
+      .get() as { at: string | null };
+    if (row.at === null) return null;
+    return row.at === '' ? Date.now() : Date.parse(row.at);
+  }
+
+  counts(): { queued: number; held: number; conflicts: number } {
+    const now = nowIso();
+    const q = this.replica.stmt("SELECT COUNT(*) AS n, SUM(CASE WHEN hold_until > ? THEN 1 ELSE 0 END) AS held FROM outbox WHERE state = 'queued'").get(now) as {
+      n: number;
+      held: number | null;
+    };
+    const c = this.replica.stmt('SELECT COUNT(*) AS n FROM conflicts WHERE resolved_at IS NULL').get() as { n: number };
+    return { queued: q.n, held: q.held ?? 0, conflicts: c.n };
+  }
+
+  /** Recorded before each send: the intent may have reached the server from now on (no more undo). */
+  markAttempt(id: string): void {
+    this.replica.stmt('UPDATE outbox SET attempts = attempts + 1 WHERE id = ?').run(id);
+  }
+
+  retryLater(id: string, error: string, delayMs: number): void {
+    this.replica.stmt('UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE id = ?').run(new Date(Date.now() + delayMs).toISOString(), error, id);
+  }
+
+  /** The server accepted the intent: apply its answer to the truth, map temp ids, clear the overlay. */
+  complete(intent: IntentRow, status: number, body: unknown): void {
+    this.replica.transaction(() => {
+      const cur = this.get(intent.id);
+      if (!cur || cur.state !== 'queued') return;
+      this.replica.stmt("UPDATE outbox SET state = 'done', done_at = ?, response_status = ?, last_error = NULL WHERE id = ?").run(nowIso(), status, intent.id);
+      const kind = recordKind(intent.kind);
+      const record = body && typeof body === 'object' && typeof (body as { id?: unknown }).id === 'string' ? (body as { id: string }) : null;
+      if (kind === 'booking') {
+        if (record) this.replica.applyRemoteBooking(record as RemoteBooking);
+        this.replica.refreshBookingOverlay(intent.target_id);
+      } else if (record) {
+        if (intent.kind.endsWith('.create') && isTempId(intent.target_id)) this.mapTempId(intent.target_id, record.id, kind);
+        if (kind === 'offering') this.replica.applyRemoteOffering(record as RemoteOffering);
+        else this.replica.applyRemoteCoupon(record as RemoteCoupon);
+      }
+    });
+  }
+
+  mapTempId(tempId: string, serverId: string, kind: string): void {
+    this.replica.stmt('INSERT OR REPLACE INTO id_map (temp_id, server_id, kind) VALUES (?,?,?)').run(tempId, serverId, kind);
+    const rows = this.replica.stmt('SELECT id, path FROM outbox WHERE target_id = ?').all(tempId) as Array<{ id: string; path: string }>;
+    const upd = this.replica.stmt('UPDATE outbox SET target_id = ?, path = ? WHERE id = ?');
+    for (const r of rows) upd.run(serverId, r.path.split(encodeURIComponent(tempId)).join(encodeURIComponent(serverId)), r.id);
+  }
+
+  /** A permanent refusal: the intent needs attention; the server's truth is stored beside it. */
+  conflict(intent: IntentRow, c: { status: number; code: string; message: string; server: unknown; local: unknown }): string {
+    const id = `cfl_${randomUUID()}`;
+    this.replica.transaction(() => {
+      const cur = this.get(intent.id);
+      if (!cur || cur.state !== 'queued') return;
+      this.replica.stmt("UPDATE outbox SET state = 'attention', response_status = ?, last_error = ? WHERE id = ?").run(c.status, `${c.code}: ${c.message}`, intent.id);
+      this.replica
+        .stmt('INSERT INTO conflicts (id, intent_id, http_status, code, message, server, local, created_at) VALUES (?,?,?,?,?,?,?,?)')
+        .run(id, intent.id, c.status, c.code, c.message, c.server == null ? null : JSON.stringify(c.server), c.local == null ? null : JSON.stringify(c.local), nowIso());
+      const server = c.server as { id?: unknown } | null;
+      const kind = recordKind(intent.kind);
+      if (server && typeof server === 'object' && typeof server.id === 'string' && server.id === intent.target_id) {
+        if (kind === 'booking') this.replica.applyRemoteBooking(server as RemoteBooking);
+        else if (kind === 'offering') this.replica.applyRemoteOffering(server as RemoteOffering);
+        else this.replica.applyRemoteCoupon(server as RemoteCoupon);
+      }
+      if (kind === 'booking') this.replica.refreshBookingOverlay(intent.target_id);
+    });
+    return id;
+  }
+
+  /**
+   * The user's choice on a conflict. retry: queue again under a new idempotency key (the server would
+   * replay the stored refusal for the old one); discard / takeServer: drop the intent (the caller
+   * refreshes the record from the server for takeServer).
+   */
+  resolve(conflictId: string, choice: 'retry' | 'discard' | 'takeServer'): OutboxTable | null {
+    return this.replica.transaction(() => {
+      const c = this.replica.stmt('SELECT intent_id FROM conflicts WHERE id = ? AND resolved_at IS NULL').get(conflictId) as { intent_id: string } | undefined;
+      if (!c) return null;
+      const intent = this.get(c.intent_id);
+      this.replica.stmt('UPDATE conflicts SET resolved_at = ?, resolution = ? WHERE id = ?').run(nowIso(), choice, conflictId);
+      if (!intent) return null;
+      if (choice === 'retry') {
+        this.replica
+          .stmt("UPDATE outbox SET state = 'queued', idempotency_key = ?, next_attempt_at = NULL, hold_until = NULL, last_error = NULL WHERE id = ?")
+          .run(randomUUID(), intent.id);
+      } else {
+        this.replica.stmt("UPDATE outbox SET state = 'discarded', done_at = ? WHERE id = ?").run(nowIso(), intent.id);
+        if (intent.kind.endsWith('.create')) this.discardDependents(intent.target_id);
+      }
+      if (recordKind(intent.kind) === 'booking') this.replica.refreshBookingOverlay(intent.target_id);
+      return this.get(intent.id) ?? null;
+    });
+  }
+
+  discardDependents(targetId: string): void {
+    this.replica.stmt("UPDATE outbox SET state = 'discarded', done_at = ?, last_error = 'its record was never created' WHERE target_id = ? AND state IN ('queued','attention')").run(nowIso(), targetId);
+    this.replica.stmt("UPDATE conflicts SET resolved_at = ?, resolution = 'discard' WHERE resolved_at IS NULL AND intent_id IN (SELECT id FROM outbox WHERE target_id = ?)").run(nowIso(), targetId);
+  }
+
+  /** Removes an intent that never left the machine, with its optimistic effect. */
+  undo(id: string, inFlight: ReadonlySet<string>): boolean {
+    return this.replica.transaction(() => {
+      const intent = this.get(id);
+      if (!intent || intent.state !== 'queued' || intent.attempts > 0 || inFlight.has(id)) return false;
+      this.replica.stmt("UPDATE outbox SET state = 'discarded', done_at = ?, last_error = 'undone' WHERE id = ?").run(nowIso(), id);
+      if (intent.kind.endsWith('.create')) this.discardDependents(intent.target_id);
+      if (recordKind(intent.kind) === 'booking') this.replica.refreshBookingOverlay(intent.target_id);
+      return true;
+    });
+  }
+}

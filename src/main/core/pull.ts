@@ -1,0 +1,125 @@
+/**
+ * Pull: the change feed per resource. Each page (limit 500) is applied in its own transaction
+ * together with the feed's cursor, so a killed sync resumes from the last stored page; between pages
+ * the puller yields to the event loop so the process serving the UI never blocks for long. A server
+ * without a cursor (bare array / no `nextCursor`) is read as one page with the largest limit, and
+ * offerings/coupons missing from it are marked deleted.
+ */
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { ApiError, parseListPage, type ApiClient } from './api-client.ts';
+import type { Priority } from './rate-budget.ts';
+import type { Replica } from './replica.ts';
+import type {
+  RemoteAvailabilityException,
+  RemoteAvailabilityRule,
+  RemoteBooking,
+  RemoteCoupon,
+  RemoteOffering,
+  RemoteTenant,
+} from './remote-types.ts';
+
+export type Resource = 'offerings' | 'coupons' | 'bookings' | 'bookings:PENDING';
+
+const paths: Record<Resource, string> = {
+  offerings: '/api/offerings?status=ALL&includeDeleted=true',
+  coupons: '/api/coupons?includeDeleted=true',
+  bookings: '/api/bookings',
+  'bookings:PENDING': '/api/bookings?status=PENDING',
+};
+
+export const PAGE_LIMIT = 500;
+
+export interface PullProgress {
+  phase: string;
+  done: number;
+  total: number | null;
+}
+
+export interface PullOptions {
+  priority?: Priority;
+  signal: AbortSignal;
+  onProgress?(p: PullProgress): void;
+  /** Bookings that became PENDING (new in the queue). */
+  onNewPending?(ids: string[]): void;
+  onPageApplied?(resource: Resource, rows: number): void;
+}
+
+export class Puller {
+  readonly replica: Replica;
+  constructor(replica: Replica) {
+    this.replica = replica;
+  }
+
+  async me(api: ApiClient, signal: AbortSignal): Promise<RemoteTenant | null> {
+    const res = await api.get('/api/me', { signal, priority: 'background' });
+    const body = res.body as { tenant?: RemoteTenant } | null;
+    const tenant = body?.tenant ?? null;
+    if (tenant) this.replica.transaction(() => this.replica.setMeta('tenant', JSON.stringify(tenant)));
+    return tenant;
+  }
+
+  /** Reads a feed from its stored cursor until the server has nothing more. Returns rows applied. */
+  async pullResource(api: ApiClient, resource: Resource, opts: PullOptions): Promise<number> {
+    let applied = 0;
+    for (let page = 0; page < 100_000; page++) {
+      opts.signal.throwIfAborted();
+      const state = this.replica.getSyncState(resource);
+      const sep = paths[resource].includes('?') ? '&' : '?';
+      const url = `${paths[resource]}${sep}limit=${PAGE_LIMIT}${state.cursor ? `&cursor=${encodeURIComponent(state.cursor)}` : ''}`;
+      const res = await api.get(url, { signal: opts.signal, priority: opts.priority ?? 'background' });
+      const list = parseListPage<Record<string, unknown>>(res.body);
+      const newPending: string[] = [];
+      const done = this.replica.transaction(() => {
+        for (const row of list.data) {
+          const r = this.applyRow(resource, row);
+          if (r.newPending) newPending.push(String(row['id']));
+        }
+        if (!list.cursorSupported) {
+          if (resource === 'offerings' || resource === 'coupons') this.replica.markMissingDeleted(resource, new Set(list.data.map((d) => String(d['id']))));
+          this.replica.setSyncState(resource, { cursor: null, complete: true, addRows: list.data.length, lastSyncAt: new Date().toISOString() });
+          return true;
+        }
+        const finished = !list.hasMore || list.data.length === 0;
+        this.replica.setSyncState(resource, {
+          cursor: list.nextCursor ?? state.cursor,
+          addRows: list.data.length,
+          ...(finished ? { complete: true, lastSyncAt: new Date().toISOString() } : {}),
+        });
+        return finished;
+      });
+      applied += list.data.length;
+      if (list.data.length > 0) opts.onPageApplied?.(resource, list.data.length);
+      if (newPending.length > 0) opts.onNewPending?.(newPending);
+      opts.onProgress?.({ phase: resource, done: this.replica.getSyncState(resource).rowsSeen, total: null });
+      await yieldToLoop();
+      if (done) break;
+    }
+    return applied;
+  }
+
+  applyRow(resource: Resource, row: Record<string, unknown>): { changed: boolean; newPending: boolean } {
+    switch (resource) {
+      case 'offerings':
+        return this.replica.applyRemoteOffering(row as unknown as RemoteOffering);
+      case 'coupons':
+        return this.replica.applyRemoteCoupon(row as unknown as RemoteCoupon);
+      default:
+        return this.replica.applyRemoteBooking(row as unknown as RemoteBooking);
+    }
+  }
+
+  /** Every availability rule and exception (GET /availability without offeringId). */
+  async pullAvailability(api: ApiClient, signal: AbortSignal): Promise<boolean> {
+    try {
+      const res = await api.get('/api/availability', { signal, priority: 'background' });
+      const body = res.body as { rules?: RemoteAvailabilityRule[]; exceptions?: RemoteAvailabilityException[] } | null;
+      if (!body || !Array.isArray(body.rules)) return false;
+      this.replica.transaction(() => this.replica.replaceAvailability(body.rules ?? [], body.exceptions ?? []));
+      return true;
+    } catch (error) {
+      // A server that insists on offeringId (400/422) simply has no bulk availability: not fatal.
+      if (error instanceof ApiError && (error.kind === 'permanent' || error.kind === 'notFound')) return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,345 @@
+/**
+ * The replica: server truth + local intents in one SQLite file (see db/migrations.ts).
+ *
+ * ## Apply helpers for other writers (the webhook relay client)
+ *
+ * Every `apply*` method writes *server facts* and keeps the derived overlay consistent. They do not
+ * open a transaction themselves: wrap them, together with your own cursor, in `replica.transaction`
+ * so a delivery is applied exactly once:
+ *
+ * ```ts
+ * replica.transaction(() => {
+ *   if (!replica.recordDelivery({ deliveryId, bodySha256, event })) return; // duplicate: id or body seen
+ *   if (data.booking) replica.applyRemoteBooking(data.booking);            // booking.* events
+ *   replica.applyDispute({ id, bookingId, openedById, reason, openedAt }); // dispute.opened
+ *   replica.applyReview({ id, offeringId, rating, authorId, body, createdAt, ratingAverage, reviewCount });
+ *   replica.addActivity({ event, summary, bookingId });                     // returns the ActivityItem
+ *   replica.setMeta('relay.cursor', String(seq));
+ * });
+ * ```
+ * `applyRemoteBooking` ignores a record older than the one stored (by `version`), so a late webhook
+ * never rolls a booking back. After the transaction, tell the core (`core.notifyChanged(tables)`)
+ * so the UI re-queries. Webhooks are also hints: `core.syncNow()` pulls the change feed.
+ */
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { ActivityItem } from '../../shared/contract.ts';
+import { openReplica, type ReplicaDb } from './db/open.ts';
+import { overlayBooking } from './overlay.ts';
+import type {
+  RemoteAvailabilityException,
+  RemoteAvailabilityRule,
+  RemoteBooking,
+  RemoteCoupon,
+  RemoteOffering,
+} from './remote-types.ts';
+
+const nowIso = (): string => new Date().toISOString();
+
+export interface ApplyResult {
+  /** The stored truth changed. */
+  changed: boolean;
+  /** The booking is PENDING now and was not PENDING (or not known) before. */
+  newPending: boolean;
+}
+
+type Stmt = Database.Statement;
+
+export class Replica {
+  readonly db: ReplicaDb;
+  readonly sqlite: Database.Database;
+  readonly #s: Record<string, Stmt> = {};
+
+  constructor(file: string) {
+    this.db = openReplica(file);
+    this.sqlite = this.db.sqlite;
+  }
+
+  static open(file: string): Replica {
+    return new Replica(file);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** A prepared statement, cached by its text. */
+  stmt(text: string): Stmt {
+    let s = this.#s[text];
+    if (!s) {
+      s = this.sqlite.prepare(text);
+      this.#s[text] = s;
+    }
+    return s;
+  }
+
+  /** Runs `fn` in one IMMEDIATE transaction (takes the write lock up front: no upgrade deadlocks). */
+  transaction<T>(fn: () => T): T {
+    if (this.sqlite.inTransaction) return fn();
+    return this.sqlite.transaction(fn).immediate();
+  }
+
+  // ---- meta & sync state ------------------------------------------------------------------------
+
+  getMeta(key: string): string | null {
+    const row = this.stmt('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  setMeta(key: string, value: string | null): void {
+    if (value === null) this.stmt('DELETE FROM meta WHERE key = ?').run(key);
+    else this.stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  getSyncState(resource: string): { cursor: string | null; complete: boolean; rowsSeen: number; lastSyncAt: string | null } {
+    const row = this.stmt('SELECT cursor, complete, rows_seen, last_sync_at FROM sync_state WHERE resource = ?').get(resource) as
+      | { cursor: string | null; complete: number; rows_seen: number; last_sync_at: string | null }
+      | undefined;
+    return { cursor: row?.cursor ?? null, complete: row?.complete === 1, rowsSeen: row?.rows_seen ?? 0, lastSyncAt: row?.last_sync_at ?? null };
+  }
+
+  setSyncState(resource: string, patch: { cursor?: string | null; complete?: boolean; addRows?: number; lastSyncAt?: string }): void {
+    const cur = this.getSyncState(resource);
+    this.stmt(
+      `INSERT INTO sync_state (resource, cursor, complete, rows_seen, last_sync_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT(resource) DO UPDATE SET cursor = excluded.cursor, complete = excluded.complete,
+         rows_seen = excluded.rows_seen, last_sync_at = excluded.last_sync_at`,
+    ).run(
+      resource,
+      patch.cursor !== undefined ? patch.cursor : cur.cursor,
+      (patch.complete ?? cur.complete) ? 1 : 0,
+      cur.rowsSeen + (patch.addRows ?? 0),
+      patch.lastSyncAt ?? cur.lastSyncAt,
+    );
+  }
+
+  // ---- bookings ---------------------------------------------------------------------------------
+
+  /** Writes one booking as the server has it (skips it when the stored version is newer or equal). */
+  applyRemoteBooking(b: RemoteBooking): ApplyResult {
+    if (!b || typeof b.id !== 'string' || typeof b.status !== 'string') return { changed: false, newPending: false };
+    const existing = this.stmt('SELECT status, version, updated_at FROM bookings WHERE id = ?').get(b.id) as
+      | { status: string; version: number | null; updated_at: string }
+      | undefined;
+    if (existing) {
+      if (typeof b.version === 'number' && existing.version !== null) {
+        if (b.version <= existing.version) return { changed: false, newPending: false };
+      } else if (b.updatedAt && b.updatedAt < existing.updated_at) {
+        return { changed: false, newPending: false };
+      }
+    }
+    const items = Array.isArray(b.items) ? b.items : [];
+    let startsAt: string | null = null;
+    for (const it of items) if (startsAt === null || it.startsAt < startsAt) startsAt = it.startsAt;
+    const now = nowIso();
+    const c = b.customer ?? {};
+    const params = [
+      b.id,
+      b.status,
+      b.offeringId ?? items[0]?.offeringId ?? '',
+      b.offeringTitle ?? '',
+      c.id ?? '',
+      c.name ?? '',
+      c.email ?? '',
+      c.timezone ?? null,
+      b.subtotalCents ?? 0,
+      b.discountCents ?? 0,
+      b.taxCents ?? 0,
+      b.totalCents ?? 0,
+      b.currency ?? '',
+      b.couponCode ?? null,
+      b.riskScore ?? null,
+      b.riskReviewStatus ?? null,
+      b.notes ?? '',
+      b.refundPercent ?? null,
+      b.cancelReason ?? null,
+      b.cancelledBy ?? null,
+      startsAt,
+      b.createdAt ?? now,
+      b.updatedAt ?? now,
+      typeof b.version === 'number' ? b.version : null,
+    ];
+    if (existing) {
+      this.stmt(
+        `UPDATE bookings SET status=?, offering_id=?, offering_title=?, customer_id=?, customer_name=?, customer_email=?,
+           customer_timezone=?, subtotal_cents=?, discount_cents=?, tax_cents=?, total_cents=?, currency=?, coupon_code=?,
+           risk_score=?, risk_review_status=?, notes=?, refund_percent=?, cancel_reason=?, cancelled_by=?, starts_at=?,
+           created_at=?, updated_at=?, version=? WHERE id=?`,
+      ).run(...params.slice(1), b.id);
+      this.stmt('DELETE FROM booking_items WHERE booking_id = ?').run(b.id);
+      this.stmt('DELETE FROM payments WHERE booking_id = ?').run(b.id);
+    } else {
+      this.stmt(`INSERT INTO bookings VALUES (${params.map(() => '?').join(',')})`).run(...params);
+    }
+    const insItem = this.stmt(
+      'INSERT OR REPLACE INTO booking_items (id, booking_id, position, offering_id, starts_at, ends_at, quantity, price_cents) VALUES (?,?,?,?,?,?,?,?)',
+    );
+    items.forEach((it, i) =>
+      insItem.run(it.id, b.id, i, it.offeringId ?? b.offeringId ?? '', it.startsAt, it.endsAt, it.quantity ?? 1, it.priceCents ?? 0),
+    );
+    if (Array.isArray(b.payments)) {
+      const insPay = this.stmt('INSERT OR REPLACE INTO payments (id, booking_id, amount_cents, currency, status, created_at) VALUES (?,?,?,?,?,?)');
+      for (const p of b.payments) insPay.run(p.id, b.id, p.amountCents ?? 0, p.currency ?? b.currency ?? '', p.status ?? '', p.createdAt ?? now);
+    }
+    if (this.hasActiveIntents(b.id) || (existing && this.stmt('SELECT 1 FROM booking_overlay WHERE booking_id = ?').get(b.id))) {
+      this.refreshBookingOverlay(b.id);
+    }
+    return { changed: true, newPending: b.status === 'PENDING' && existing?.status !== 'PENDING' };
+  }
+
+  hasActiveIntents(targetId: string): boolean {
+    return !!this.stmt("SELECT 1 FROM outbox WHERE target_id = ? AND state IN ('queued','sending','attention') LIMIT 1").get(targetId);
+  }
+
+  /** Recomputes the derived overlay row of one booking from its truth and its active intents. */
+  refreshBookingOverlay(bookingId: string): void {
+    const truth = this.stmt('SELECT status, notes FROM bookings WHERE id = ?').get(bookingId) as { status: string; notes: string } | undefined;
+    const intents = this.stmt(
+      "SELECT kind, payload, state FROM outbox WHERE target_id = ? AND state IN ('queued','sending','attention') ORDER BY seq",
+    ).all(bookingId) as Array<{ kind: string; payload: string; state: string }>;
+    if (!truth || intents.length === 0) {
+      this.stmt('DELETE FROM booking_overlay WHERE booking_id = ?').run(bookingId);
+      return;
+    }
+    const items = this.stmt('SELECT id, starts_at AS startsAt, ends_at AS endsAt FROM booking_items WHERE booking_id = ? ORDER BY position').all(
+      bookingId,
+    ) as Array<{ id: string; startsAt: string; endsAt: string }>;
+    const o = overlayBooking({ status: truth.status, notes: truth.notes, items }, intents);
+    this.stmt(
+      `INSERT INTO booking_overlay (booking_id, status, starts_at, notes, sync_state) VALUES (?,?,?,?,?)
+       ON CONFLICT(booking_id) DO UPDATE SET status=excluded.status, starts_at=excluded.starts_at, notes=excluded.notes, sync_state=excluded.sync_state`,
+    ).run(bookingId, o.status, o.startsAt, o.notes, o.syncState);
+  }
+
+  // ---- offerings, coupons, availability ---------------------------------------------------------
+
+  applyRemoteOffering(o: RemoteOffering): ApplyResult {
+    if (!o || typeof o.id !== 'string') return { changed: false, newPending: false };
+    const existing = this.stmt('SELECT version, updated_at FROM offerings WHERE id = ?').get(o.id) as { version: number | null; updated_at: string } | undefined;
+    if (existing && typeof o.version === 'number' && existing.version !== null && o.version <= existing.version) return { changed: false, newPending: false };
+    const now = nowIso();
+    this.stmt(
+      `INSERT OR REPLACE INTO offerings (id, slug, title, description, status, product_type_key, categories, attributes, base_price_cents, currency,
+        tax_rate_bps, pricing_model, cancellation_policy, rating_average, review_count, created_at, updated_at, deleted_at, version)
+       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+    ).run(
+      o.id,
+      o.slug ?? '',
+      o.title ?? '',
+      o.description ?? '',
+      o.status ?? 'DRAFT',
+      o.productTypeKey ?? '',
+      JSON.stringify(o.categories ?? []),
+      JSON.stringify(o.attributes ?? {}),
+      o.basePriceCents ?? 0,
+      o.currency ?? '',
+      o.taxRateBps ?? 0,
+      o.pricingModel ?? 'ONE_TIME',
+      o.cancellationPolicy ?? 'MODERATE',
+      o.ratingAverage ?? null,
+      o.reviewCount ?? 0,
+      o.createdAt ?? now,
+      o.updatedAt ?? now,
+      o.deletedAt ?? null,
+      typeof o.version === 'number' ? o.version : null,
+    );
+    return { changed: true, newPending: false };
+  }
+
+  applyRemoteCoupon(c: RemoteCoupon): ApplyResult {
+    if (!c || typeof c.id !== 'string') return { changed: false, newPending: false };
+    const existing = this.stmt('SELECT version FROM coupons WHERE id = ?').get(c.id) as { version: number | null } | undefined;
+    if (existing && typeof c.version === 'number' && existing.version !== null && c.version <= existing.version) return { changed: false, newPending: false };
+    const now = nowIso();
+    this.stmt(
+      `INSERT OR REPLACE INTO coupons (id, code, kind, amount, currency, valid_from, valid_until, max_redemptions, min_subtotal_cents,
+        redeemed_count, active, created_at, updated_at, deleted_at, version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+    ).run(
+      c.id,
+      c.code ?? '',
+      c.kind ?? 'PERCENT',
+      c.amount ?? 0,
+      c.currency ?? null,
+      c.validFrom ?? null,
+      c.validUntil ?? null,
+      c.maxRedemptions ?? null,
+      c.minSubtotalCents ?? 0,
+      c.redeemedCount ?? 0,
+      c.active === false ? 0 : 1,
+      c.createdAt ?? now,
+      c.updatedAt ?? now,
+      c.deletedAt ?? null,
+      typeof c.version === 'number' ? c.version : null,
+    );
+    return { changed: true, newPending: false };
+  }
+
+  /** Replaces every availability rule and exception (the server answers them all at once). */
+  replaceAvailability(rules: RemoteAvailabilityRule[], exceptions: RemoteAvailabilityException[]): void {
+    this.stmt('DELETE FROM availability_rules').run();
+    this.stmt('DELETE FROM availability_exceptions').run();
+    const r = this.stmt(
+      'INSERT OR REPLACE INTO availability_rules (id, offering_id, day_of_week, start_time, end_time, slot_minutes, capacity, valid_from, valid_until) VALUES (?,?,?,?,?,?,?,?,?)',
+    );
+    for (const x of rules) r.run(x.id, x.offeringId, x.dayOfWeek, x.startTime, x.endTime, x.slotMinutes ?? 60, x.capacity ?? 1, x.validFrom ?? null, x.validUntil ?? null);
+    const e = this.stmt(
+      'INSERT OR REPLACE INTO availability_exceptions (id, offering_id, kind, date, start_time, end_time, reason) VALUES (?,?,?,?,?,?,?)',
+    );
+    for (const x of exceptions) e.run(x.id, x.offeringId, x.kind, x.date, x.startTime ?? null, x.endTime ?? null, x.reason ?? null);
+  }
+
+  /** Marks every live offering/coupon not in `keep` as deleted (fallback for servers without a change feed). */
+  markMissingDeleted(table: 'offerings' | 'coupons', keep: Set<string>): void {
+    const ids = this.stmt(`SELECT id FROM ${table} WHERE deleted_at IS NULL`).all() as Array<{ id: string }>;
+    const upd = this.stmt(`UPDATE ${table} SET deleted_at = ? WHERE id = ?`);
+    const now = nowIso();
+    for (const { id } of ids) if (!keep.has(id)) upd.run(now, id);
+  }
+
+  // ---- webhook-only facts -----------------------------------------------------------------------
+
+  /** Records an applied webhook delivery; false when its delivery id or body hash was seen already. */
+  recordDelivery(d: { deliveryId: string; bodySha256: string; event: string; receivedAt?: string }): boolean {
+    const r = this.stmt('INSERT OR IGNORE INTO inbox (delivery_id, body_sha256, event, received_at) VALUES (?,?,?,?)').run(
+      d.deliveryId,
+      d.bodySha256,
+      d.event,
+      d.receivedAt ?? nowIso(),
+    );
+    return r.changes === 1;
+  }
+
+  applyDispute(d: { id: string; bookingId: string; openedById: string; reason: string; openedAt: string; status?: string }): void {
+    this.stmt(
+      `INSERT INTO disputes (id, booking_id, opened_by_id, reason, status, opened_at) VALUES (?,?,?,?,?,?)
+       ON CONFLICT(id) DO UPDATE SET status = excluded.status, reason = excluded.reason`,
+    ).run(d.id, d.bookingId, d.openedById, d.reason, d.status ?? 'OPEN', d.openedAt);
+  }
+
+  /** Stores a review and, when given, the offering's new aggregate (ratingAverage, reviewCount). */
+  applyReview(r: { id: string; offeringId: string; rating: number; authorId: string; body?: string | null; createdAt: string; ratingAverage?: number; reviewCount?: number }): void {
+    this.stmt('INSERT OR IGNORE INTO reviews (id, offering_id, rating, author_id, body, created_at) VALUES (?,?,?,?,?,?)').run(
+      r.id,
+      r.offeringId,
+      r.rating,
+      r.authorId,
+      r.body ?? null,
+      r.createdAt,
+    );
+    if (typeof r.ratingAverage === 'number' && typeof r.reviewCount === 'number') {
+      this.stmt('UPDATE offerings SET rating_average = ?, review_count = ? WHERE id = ?').run(r.ratingAverage, r.reviewCount, r.offeringId);
+    }
+  }
+
+  addActivity(a: { event: string; summary: string; bookingId?: string | null; at?: string; id?: string }): ActivityItem {
+    const item: ActivityItem = { id: a.id ?? `act_${randomUUID()}`, at: a.at ?? nowIso(), event: a.event, summary: a.summary, bookingId: a.bookingId ?? null, read: false };
+    this.stmt('INSERT OR IGNORE INTO activity (id, at, event, summary, booking_id, read) VALUES (?,?,?,?,?,0)').run(
+      item.id,
+      item.at,
+      item.event,
+      item.summary,
+      item.bookingId,
+    );
+    return item;
+  }
+}

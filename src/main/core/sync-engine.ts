@@ -1,0 +1,355 @@
+/**
+ * The sync engine: two loops over one shared rate budget.
+ *  - pull loop: initial sync / periodic reconciliation of every change feed, and in between a cheap
+ *    poll of PENDING bookings (there is no booking.created webhook);
+ *  - push loop: drains the outbox whenever something is eligible (new intent, hold or back-off over).
+ * It owns the connection status (online / offline / syncing with progress / paused with a reason /
+ * error) and reports it through `onStatus`.
+ */
+import type { SyncStatus } from '../../shared/contract.ts';
+import { ApiError, type ApiClient } from './api-client.ts';
+import type { Outbox } from './outbox.ts';
+import { Puller, type PullProgress, type Resource } from './pull.ts';
+import { AuthPause, type Pusher } from './push.ts';
+import { backoffMs } from './rate-budget.ts';
+import type { Replica } from './replica.ts';
+
+type Table = 'bookings' | 'offerings' | 'coupons' | 'availability' | 'intents' | 'conflicts';
+
+export interface EngineHooks {
+  onStatus(status: SyncStatus): void;
+  onChange(tables: Table[]): void;
+  onNewPending(ids: string[]): void;
+}
+
+/** A resettable wake-up: `wait(ms)` resolves after ms or as soon as `wake()` is called. */
+class Wakeup {
+  #resolve: (() => void) | null = null;
+  #pending = false;
+  wait(ms: number): Promise<void> {
+    if (this.#pending) {
+      this.#pending = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      const done = (): void => {
+        if (timer) clearTimeout(timer);
+        this.#resolve = null;
+        resolve();
+      };
+      if (Number.isFinite(ms)) timer = setTimeout(done, Math.max(0, ms));
+      this.#resolve = done;
+    });
+  }
+  wake(): void {
+    if (this.#resolve) this.#resolve();
+    else this.#pending = true;
+  }
+}
+
+export class SyncEngine {
+  readonly replica: Replica;
+  readonly outbox: Outbox;
+  readonly pusher: Pusher;
+  readonly puller: Puller;
+  readonly pollIntervalMs: number;
+  readonly reconcileIntervalMs: number;
+  readonly hooks: EngineHooks;
+
+  #api: ApiClient | null = null;
+  #running = false;
+  #abort = new AbortController();
+  #loops: Promise<void>[] = [];
+  #pullWake = new Wakeup();
+  #pushWake = new Wakeup();
+  #fullRequested = false;
+  #nextReconcileAt = 0;
+  #connection: SyncStatus['connection'] = 'offline';
+  #reason: string | null = null;
+  #progress: SyncStatus['progress'] = null;
+  #lastEmitted = '';
+  #pausedBy: 'auth' | 'none' | null = null;
+
+  constructor(opts: { replica: Replica; outbox: Outbox; pusher: Pusher; pollIntervalMs?: number; reconcileIntervalMs?: number; hooks: EngineHooks }) {
+    this.replica = opts.replica;
+    this.outbox = opts.outbox;
+    this.pusher = opts.pusher;
+    this.puller = new Puller(opts.replica);
+    this.pollIntervalMs = opts.pollIntervalMs ?? 10_000;
+    this.reconcileIntervalMs = opts.reconcileIntervalMs ?? 5 * 60_000;
+    this.hooks = opts.hooks;
+  }
+
+  get running(): boolean {
+    return this.#running;
+  }
+
+  get api(): ApiClient | null {
+    return this.#api;
+  }
+
+  /** Sets (or clears) the server connection. A new key lifts an auth pause. */
+  setApi(api: ApiClient | null): void {
+    this.#api = api;
+    if (!api) this.#setPaused('none', 'Not connected to an Orkestr account.');
+    else if (this.#pausedBy) {
+      this.#pausedBy = null;
+      this.#connection = 'online';
+      this.#reason = null;
+      this.#fullRequested = true;
+      this.#pullWake.wake();
+      this.#pushWake.wake();
+    }
+    this.emitStatus();
+  }
+
+  status(): SyncStatus {
+    const counts = this.outbox.counts();
+    return {
+      connection: this.#connection,
+      reason: this.#reason,
+      progress: this.#progress,
+      outboxLength: counts.queued,
+      conflicts: counts.conflicts,
+      lastSyncAt: this.replica.getMeta('lastSyncAt'),
+    };
+  }
+
+  emitStatus(): void {
+    const s = this.status();
+    const key = JSON.stringify(s);
+    if (key === this.#lastEmitted) return;
+    this.#lastEmitted = key;
+    this.hooks.onStatus(s);
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#abort = new AbortController();
+    if (!this.#api) this.#setPaused('none', 'Not connected to an Orkestr account.');
+    this.#loops = [this.#pullLoop(), this.#pushLoop()];
+  }
+
+  async stop(): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    this.#abort.abort(new Error('sync stopped'));
+    this.#pullWake.wake();
+    this.#pushWake.wake();
+    await Promise.allSettled(this.#loops);
+    this.#loops = [];
+    this.#progress = null;
+  }
+
+  /** Pull everything now and push what is waiting. */
+  syncNow(): boolean {
+    if (!this.#api) return false;
+    this.#fullRequested = true;
+    this.#pullWake.wake();
+    this.#pushWake.wake();
+    return true;
+  }
+
+  /** A new intent is waiting (or a hold may have ended). */
+  kickPush(): void {
+    this.#pushWake.wake();
+  }
+
+  #setPaused(by: 'auth' | 'none', reason: string): void {
+    this.#pausedBy = by;
+    this.#connection = 'paused';
+    this.#reason = reason;
+    this.#progress = null;
+    this.emitStatus();
+  }
+
+  #noteFailure(error: unknown): void {
+    if (error instanceof ApiError && error.kind === 'network') {
+      this.#connection = 'offline';
+      this.#reason = 'The Orkestr server cannot be reached; changes are kept and sent when it is back.';
+    } else {
+      this.#connection = 'error';
+      this.#reason = error instanceof Error ? error.message : String(error);
+    }
+    this.#progress = null;
+    this.emitStatus();
+  }
+
+  #noteSuccess(): void {
+    if (this.#pausedBy) return;
+    if (this.#connection !== 'syncing') {
+      this.#connection = 'online';
+      this.#reason = null;
+    }
+    this.emitStatus();
+  }
+
+  #authPause(error: AuthPause | ApiError): void {
+    const reason =
+      error.status === 403
+        ? 'The API key is not allowed to do this (missing scope). Connect with a key that has read and write scopes.'
+        : 'The API key was rejected (revoked or wrong). Sync is paused and your changes are kept; connect with a new key to resume.';
+    this.#setPaused('auth', reason);
+  }
+
+  /** One full reconciliation: tenant, every change feed from its cursor, availability. */
+  async fullSync(api: ApiClient, signal: AbortSignal): Promise<void> {
+    this.#connection = 'syncing';
+    this.#reason = null;
+    const onProgress = (p: PullProgress): void => {
+      this.#progress = p;
+      this.emitStatus();
+    };
+    const initialDone = this.replica.getSyncState('bookings').complete;
+    try {
+      await this.puller.me(api, signal);
+      for (const resource of ['offerings', 'coupons', 'bookings'] as Resource[]) {
+        await this.puller.pullResource(api, resource, {
+          signal,
+          onProgress,
+          onPageApplied: (r) => this.hooks.onChange([r === 'offerings' ? 'offerings' : r === 'coupons' ? 'coupons' : 'bookings']),
+          onNewPending: initialDone ? (ids) => this.hooks.onNewPending(ids) : undefined,
+        });
+      }
+      // The PENDING poll starts where the full feed ended (it would only re-read the same records).
+      const pending = this.replica.getSyncState('bookings:PENDING');
+      if (!pending.cursor) {
+        const b = this.replica.getSyncState('bookings');
+        if (b.cursor) this.replica.transaction(() => this.replica.setSyncState('bookings:PENDING', { cursor: b.cursor, complete: true }));
+      }
+      if (await this.puller.pullAvailability(api, signal)) this.hooks.onChange(['availability']);
+      this.replica.transaction(() => this.replica.setMeta('lastSyncAt', new Date().toISOString()));
+    } finally {
+      this.#connection = 'online';
+      this.#progress = null;
+    }
+  }
+
+  /** The cheap poll: new and changed PENDING bookings since the last poll. */
+  async pollPending(api: ApiClient, signal: AbortSignal): Promise<void> {
+    await this.puller.pullResource(api, 'bookings:PENDING', {
+      signal,
+      onPageApplied: () => this.hooks.onChange(['bookings']),
+      onNewPending: (ids) => this.hooks.onNewPending(ids),
+    });
+    this.replica.transaction(() => this.replica.setMeta('lastSyncAt', new Date().toISOString()));
+  }
+
+  async #pullLoop(): Promise<void> {
+    let failures = 0;
+    const signal = this.#abort.signal;
+    while (this.#running) {
+      const api = this.#api;
+      if (!api || this.#pausedBy) {
+        await this.#pullWake.wait(Infinity);
+        continue;
+      }
+      let delay = this.pollIntervalMs;
+      try {
+        const full = this.#fullRequested || !this.replica.getSyncState('bookings').complete || Date.now() >= this.#nextReconcileAt;
+        if (full) {
+          this.#fullRequested = false;
+          await this.fullSync(api, signal);
+          this.#nextReconcileAt = Date.now() + this.reconcileIntervalMs;
+        } else {
+          await this.pollPending(api, signal);
+        }
+        failures = 0;
+        this.#noteSuccess();
+      } catch (error) {
+        if (signal.aborted) break;
+        if (error instanceof ApiError && (error.kind === 'auth' || error.kind === 'forbidden')) {
+          this.#authPause(error);
+          continue;
+        }
+        failures++;
+        this.#noteFailure(error);
+        delay = Math.min(this.pollIntervalMs, backoffMs(failures, 500, 30_000));
+        if (error instanceof ApiError && error.retryAfterMs) delay = Math.max(delay, error.retryAfterMs);
+      }
+      await this.#pullWake.wait(delay);
+    }
+  }
+
+  async #pushLoop(): Promise<void> {
+    const signal = this.#abort.signal;
+    while (this.#running) {
+      const api = this.#api;
+      if (!api || this.#pausedBy) {
+        await this.#pushWake.wait(Infinity);
+        continue;
+      }
+      try {
+        await this.pusher.drain(api, signal);
+      } catch (error) {
+        if (signal.aborted) break;
+        if (error instanceof AuthPause) {
+          this.#authPause(error);
+          continue;
+        }
+        this.#noteFailure(error);
+      }
+      this.emitStatus();
+      const next = this.outbox.nextWakeAt();
+      // Other processes (the CLI's approve) may add intents: look again at least every poll interval.
+      const delay = next === null ? this.pollIntervalMs : Math.min(this.pollIntervalMs, Math.max(0, next - Date.now()));
+      await this.#pushWake.wait(Math.max(delay, 5));
+    }
+  }
+
+  /**
+   * One pass for scripts: full pull, then push until nothing sendable is left (waiting out holds and
+   * back-offs up to `timeoutMs`). Resolves with what succeeded; never throws for server failures.
+   */
+  async runOnce(timeoutMs = 120_000): Promise<{ pulled: boolean; pushed: boolean; error: string | null; sent: number; conflicts: number }> {
+    const api = this.#api;
+    if (!api) return { pulled: false, pushed: false, error: 'not connected', sent: 0, conflicts: 0 };
+    const deadline = Date.now() + timeoutMs;
+    const signal = this.#abort.signal;
+    let error: string | null = null;
+    let pulled = false;
+    let sent = 0;
+    let conflicts = 0;
+    for (let attempt = 1; Date.now() < deadline && !pulled; attempt++) {
+      try {
+        await this.fullSync(api, signal);
+        pulled = true;
+        this.#noteSuccess();
+      } catch (e) {
+        error = e instanceof Error ? e.message : String(e);
+        if (e instanceof ApiError && (e.kind === 'auth' || e.kind === 'forbidden')) {
+          this.#authPause(e);
+          return { pulled: false, pushed: false, error, sent, conflicts };
+        }
+        this.#noteFailure(e);
+        const wait = Math.max(backoffMs(attempt, 300, 5000), e instanceof ApiError ? (e.retryAfterMs ?? 0) : 0);
+        await new Promise((r) => setTimeout(r, Math.min(wait, Math.max(0, deadline - Date.now()))));
+      }
+    }
+    let pushed = false;
+    while (Date.now() < deadline) {
+      try {
+        const r = await this.pusher.drain(api, signal);
+        sent += r.sent;
+        conflicts += r.conflicts;
+      } catch (e) {
+        error = e instanceof Error ? e.message : String(e);
+        if (e instanceof AuthPause) {
+          this.#authPause(e);
+          break;
+        }
+      }
+      if (this.outbox.counts().queued === 0) {
+        pushed = true;
+        break;
+      }
+      const next = this.outbox.nextWakeAt() ?? Date.now() + 100;
+      await new Promise((r) => setTimeout(r, Math.min(Math.max(10, next - Date.now()), Math.max(0, deadline - Date.now()), 5000)));
+    }
+    if (pushed && pulled) error = null;
+    this.emitStatus();
+    return { pulled, pushed, error, sent, conflicts };
+  }
+}
