@@ -1,6 +1,7 @@
 import type { Command } from '../command.ts';
 import { sandboxCommand } from './sandbox.ts';
 import { serveCommand } from './serve.ts';
+import { relayCommand } from './relay.ts';
 import { syncCommand } from './sync.ts';
 import { approveCommand, cancelCommand, rescheduleCommand } from './intent.ts';
 import { statusCommand } from './status.ts';

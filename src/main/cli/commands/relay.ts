@@ -1,0 +1,75 @@
+import { startRelay, parseDuration, parseSize } from '../../../relay/server.ts';
+import { CliError, UsageError, integerOption, requiredString, stringOption, untilSignal, type Command } from '../command.ts';
+
+function optionWith<T>(raw: string | undefined, parse: (text: string) => T, name: string, fallback: T): T {
+  if (raw === undefined) return fallback;
+  try {
+    return parse(raw);
+  } catch (error) {
+    throw new UsageError(`--${name}: ${(error as Error).message}`);
+  }
+}
+
+export const relayCommand: Command = {
+  name: 'relay',
+  summary: 'Run the webhook relay: stores Orkestr webhooks durably and streams them to the consoles of a tenant.',
+  usage:
+    'relay --store <FILE | postgres://URL> --admin-token T [--port P] [--host H] [--retention 7d] [--max-body 1MiB]\n' +
+    '             [--heartbeat 25s] [--public-url URL]\n\n' +
+    '  --store         SQLite file (one node) or postgres:// URL (several nodes behind one URL)\n' +
+    '  --admin-token   bearer token for the admin API and /metrics (or ORKESTR_RELAY_ADMIN_TOKEN), ≥ 16 chars\n' +
+    '  --port P        TCP port (default 8787; 0 = any free port)\n' +
+    '  --host H        interface to bind (default 127.0.0.1; use 0.0.0.0 in a container)\n' +
+    '  --retention D   keep events this long (default 7d; units ms s m h d w)\n' +
+    '  --max-body S    largest webhook body / feed snapshot (default 1MiB; units B KiB MiB)\n' +
+    '  --heartbeat D   heartbeat interval on device streams (default 25s)\n' +
+    '  --public-url U  the HTTPS base URL senders and calendars use (default: the listening address)\n\n' +
+    'Logs: one JSON line per event on stderr. Stops gracefully on SIGTERM/SIGINT. See docs/relay.md.',
+  options: {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    store: { type: 'string' },
+    'admin-token': { type: 'string' },
+    retention: { type: 'string' },
+    'max-body': { type: 'string' },
+    heartbeat: { type: 'string' },
+    'public-url': { type: 'string' },
+  },
+  async run(args) {
+    const store = requiredString(args, 'store');
+    const adminToken = stringOption(args, 'admin-token') ?? process.env['ORKESTR_RELAY_ADMIN_TOKEN'];
+    if (!adminToken) throw new UsageError('--admin-token is required (or set ORKESTR_RELAY_ADMIN_TOKEN)');
+    if (adminToken.length < 16) throw new UsageError('--admin-token must be at least 16 characters');
+    const port = integerOption(args, 'port', 8787, 0, 65535);
+    const retentionMs = optionWith(stringOption(args, 'retention'), parseDuration, 'retention', 7 * 86_400_000);
+    const maxBodyBytes = optionWith(stringOption(args, 'max-body'), parseSize, 'max-body', 1 << 20);
+    const heartbeatMs = optionWith(stringOption(args, 'heartbeat'), parseDuration, 'heartbeat', 25_000);
+    if (retentionMs < 1000) throw new UsageError('--retention must be at least 1s');
+    if (maxBodyBytes < 1 || maxBodyBytes > 64 << 20) throw new UsageError('--max-body must be between 1 byte and 64MiB');
+    if (heartbeatMs < 100) throw new UsageError('--heartbeat must be at least 100ms');
+    const publicUrl = stringOption(args, 'public-url');
+    if (publicUrl !== undefined && !/^https?:\/\/[^/]+/i.test(publicUrl)) throw new UsageError('--public-url must be an http(s) URL');
+
+    let relay;
+    try {
+      relay = await startRelay({
+        port,
+        host: stringOption(args, 'host') ?? '127.0.0.1',
+        store,
+        adminToken,
+        retentionMs,
+        maxBodyBytes,
+        heartbeatMs,
+        ...(publicUrl ? { publicUrl } : {}),
+        log: (line) => process.stderr.write(line + '\n'),
+      });
+    } catch (error) {
+      throw new CliError(`could not start the relay: ${(error as Error).message}`);
+    }
+    console.log(`relay listening at ${relay.url} (public ${relay.publicUrl}, store ${relay.storeKind})`);
+    const signal = await untilSignal();
+    process.stderr.write(JSON.stringify({ ts: new Date().toISOString(), level: 'info', msg: 'signal', signal }) + '\n');
+    await relay.close();
+    return 0;
+  },
+};

@@ -1,0 +1,250 @@
+import { WebSocket } from 'ws';
+
+/**
+ * Device stream client (Node): connects to a relay channel, resumes from a cursor, hands each event
+ * to `onEvent`, and acks only after that callback resolved (i.e. after the caller stored the event).
+ * Reconnects with exponential back-off and jitter. Independent of the console core.
+ */
+
+export interface RelayEvent {
+  seq: number;
+  deliveryId: string | null;
+  /** The Orkestr headers as received by the relay (lower-case names). */
+  headers: Record<string, string>;
+  /** The raw webhook body, byte for byte — verify the HMAC on this. */
+  body: Buffer;
+  receivedAt: string;
+}
+
+export interface RelayGap {
+  /** First seq the device will never receive (purged by retention). */
+  from: number;
+  to: number;
+}
+
+export type RelayStreamStatus =
+  | { state: 'connecting'; attempt: number }
+  | { state: 'open'; cursor: number; lastSeq: number }
+  | { state: 'disconnected'; code?: number; reason?: string; retryInMs: number }
+  /** Permanent: the token is unknown or revoked, the channel is gone, or the cursor is ahead. */
+  | { state: 'refused'; httpStatus?: number; code?: number; reason: string }
+  | { state: 'closed' };
+
+export interface RelayStreamOptions {
+  /** Relay base URL, e.g. https://relay.example.com (http→ws, https→wss). */
+  url: string;
+  channelId: string;
+  deviceToken: string;
+  /** Last seq this device has stored; omitted → the relay's stored cursor for this device. */
+  cursor?: number;
+  onEvent: (event: RelayEvent) => Promise<void> | void;
+  /** Events in [from, to] were purged before this device got them; resolve when handled (e.g. after a full re-pull). */
+  onGap?: (gap: RelayGap) => Promise<void> | void;
+  onStatus?: (status: RelayStreamStatus) => void;
+  /** Back-off bounds; defaults 500 ms and 30 s. */
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** Largest message accepted from the relay; default 32 MiB (a 1 MiB body is ~1.4 MiB in base64). */
+  maxPayloadBytes?: number;
+}
+
+export interface RelayStream {
+  close(): Promise<void>;
+  /** Highest seq handled (onEvent resolved or gap handled); undefined before the first. */
+  cursor(): number | undefined;
+}
+
+type ServerMessage =
+  | { type: 'hello'; cursor: number; lastSeq: number; heartbeatMs: number }
+  | { type: 'event'; seq: number; deliveryId: string | null; headers: Record<string, string>; body: string; receivedAt: string }
+  | { type: 'gap'; from: number; to: number }
+  | { type: 'heartbeat'; at: string };
+
+/** Ack at most every this many handled events while more are queued (always when the queue drains). */
+const ackEvery = 100;
+
+export function connectRelayStream(options: RelayStreamOptions): RelayStream {
+  const minBackoff = options.minBackoffMs ?? 500;
+  const maxBackoff = options.maxBackoffMs ?? 30_000;
+  let cursor = options.cursor;
+  let stopped = false;
+  let ws: WebSocket | null = null;
+  let attempt = 0;
+  let retryTimer: NodeJS.Timeout | null = null;
+  let watchdog: NodeJS.Timeout | null = null;
+  let queue: ServerMessage[] = [];
+  let processing: Promise<void> = Promise.resolve();
+  let draining = false;
+  let unacked = 0;
+  const status = (s: RelayStreamStatus): void => {
+    try {
+      options.onStatus?.(s);
+    } catch {
+      // a status callback must not break the stream
+    }
+  };
+
+  const base = options.url.replace(/\/+$/, '').replace(/^http/i, 'ws');
+
+  const sendAck = (socket: WebSocket): void => {
+    if (cursor === undefined || unacked === 0) return;
+    unacked = 0;
+    if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'ack', seq: cursor }));
+  };
+
+  /** Handles queued messages one at a time, in order; stops at the first failure. */
+  const drain = (socket: WebSocket): void => {
+    if (draining) return;
+    draining = true;
+    processing = (async () => {
+      try {
+        while (queue.length > 0 && socket === ws && !stopped) {
+          const message = queue.shift()!;
+          if (message.type === 'event') {
+            if (cursor !== undefined && message.seq <= cursor) continue; // already handled
+            await options.onEvent({
+              seq: message.seq,
+              deliveryId: message.deliveryId,
+              headers: message.headers,
+              body: Buffer.from(message.body, 'base64'),
+              receivedAt: message.receivedAt,
+            });
+            cursor = message.seq;
+            unacked++;
+          } else if (message.type === 'gap') {
+            if (cursor !== undefined && message.to <= cursor) continue;
+            await options.onGap?.({ from: message.from, to: message.to });
+            cursor = message.to;
+            unacked++;
+          }
+          if (unacked >= ackEvery || queue.length === 0) sendAck(socket);
+        }
+      } catch (error) {
+        // The callback failed: nothing more is acked; reconnect and get it again from the cursor.
+        queue = [];
+        if (socket === ws) socket.close(4000, `handler failed: ${(error as Error).message}`.slice(0, 120));
+      } finally {
+        draining = false;
+      }
+    })();
+  };
+
+  const armWatchdog = (socket: WebSocket, heartbeatMs: number): void => {
+    if (watchdog) clearTimeout(watchdog);
+    watchdog = setTimeout(() => socket.terminate(), heartbeatMs * 3);
+    watchdog.unref();
+  };
+
+  const scheduleReconnect = (info: { code?: number; reason?: string }): void => {
+    if (stopped) return;
+    const ceiling = Math.min(maxBackoff, minBackoff * 2 ** attempt);
+    const delay = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+    attempt++;
+    status({ state: 'disconnected', ...info, retryInMs: delay });
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      // Never reconnect while a handler is still running: its ack would race the new cursor.
+      void processing.then(connect);
+    }, delay);
+  };
+
+  const connect = (): void => {
+    if (stopped) return;
+    status({ state: 'connecting', attempt });
+    const params = new URLSearchParams();
+    if (cursor !== undefined) params.set('cursor', String(cursor));
+    const query = params.size > 0 ? `?${params}` : '';
+    const socket = new WebSocket(`${base}/v1/channels/${encodeURIComponent(options.channelId)}/stream${query}`, {
+      headers: { authorization: `Bearer ${options.deviceToken}` },
+      maxPayload: options.maxPayloadBytes ?? 32 * 1024 * 1024,
+      perMessageDeflate: false,
+      handshakeTimeout: 15_000,
+    });
+    ws = socket;
+    queue = [];
+    unacked = 0;
+    let refused = false;
+
+    socket.on('unexpected-response', (_req, res) => {
+      const httpStatus = res.statusCode ?? 0;
+      res.resume();
+      if (httpStatus === 401 || httpStatus === 403 || httpStatus === 404 || httpStatus === 409 || httpStatus === 400) {
+        refused = true;
+        stopped = true;
+        status({ state: 'refused', httpStatus, reason: res.statusMessage ?? `HTTP ${httpStatus}` });
+      }
+      socket.terminate();
+    });
+    socket.on('message', (data: Buffer) => {
+      let message: ServerMessage;
+      try {
+        message = JSON.parse(data.toString('utf8')) as ServerMessage;
+      } catch {
+        socket.close(4400, 'invalid JSON from relay');
+        return;
+      }
+      if (message.type === 'hello') {
+        attempt = 0;
+        armWatchdog(socket, message.heartbeatMs);
+        status({ state: 'open', cursor: message.cursor, lastSeq: message.lastSeq });
+        // Confirm what this device already holds, so the relay's stored cursor catches up.
+        if (cursor !== undefined && cursor > 0) socket.send(JSON.stringify({ type: 'ack', seq: cursor }));
+        return;
+      }
+      if (watchdog) watchdog.refresh();
+      if (message.type === 'heartbeat') return;
+      queue.push(message);
+      drain(socket);
+    });
+    socket.on('ping', () => watchdog?.refresh());
+    socket.on('error', () => {
+      // 'close' follows
+    });
+    socket.on('close', (code: number, reasonBuf: Buffer) => {
+      if (watchdog) clearTimeout(watchdog);
+      watchdog = null;
+      if (ws === socket) ws = null;
+      queue = [];
+      const reason = reasonBuf.toString();
+      if (refused) return;
+      if (code === 4401 || code === 4409) {
+        stopped = true;
+        status({ state: 'refused', code, reason });
+        return;
+      }
+      scheduleReconnect({ code, reason });
+    });
+  };
+
+  connect();
+
+  return {
+    cursor: () => cursor,
+    async close() {
+      stopped = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      retryTimer = null;
+      const socket = ws;
+      ws = null;
+      await processing.catch(() => {});
+      if (socket) {
+        if (socket.readyState === WebSocket.OPEN && cursor !== undefined && unacked > 0) {
+          socket.send(JSON.stringify({ type: 'ack', seq: cursor }));
+        }
+        await new Promise<void>((resolve) => {
+          if (socket.readyState === WebSocket.CLOSED) return resolve();
+          const t = setTimeout(() => {
+            socket.terminate();
+            resolve();
+          }, 2000);
+          socket.once('close', () => {
+            clearTimeout(t);
+            resolve();
+          });
+          socket.close(1000, 'client closing');
+        });
+      }
+      status({ state: 'closed' });
+    },
+  };
+}
