@@ -1,0 +1,196 @@
+/** The frame: skip link, top status bar, banners, left nav, main content, toasts. */
+import type { ReactNode } from 'react';
+import { useEffect, useRef } from 'react';
+import { api } from '../api.ts';
+import { useT } from '../i18n/index.ts';
+import type { MessageKey } from '../i18n/index.ts';
+import { formatRelative } from '../lib/format.ts';
+import type { Route, ScreenName } from '../lib/routes.ts';
+import { routeHash } from '../lib/routes.ts';
+import { useApp } from '../store/app.ts';
+
+export const screens: Array<{ name: Exclude<ScreenName, 'booking'>; key: MessageKey; icon: string; route: Route }> = [
+  { name: 'queue', key: 'nav.queue', icon: '◧', route: { name: 'queue' } },
+  { name: 'attention', key: 'nav.attention', icon: '⚠', route: { name: 'attention' } },
+  { name: 'today', key: 'nav.today', icon: '◷', route: { name: 'today' } },
+  { name: 'bookings', key: 'nav.bookings', icon: '☰', route: { name: 'bookings' } },
+  { name: 'catalogue', key: 'nav.catalogue', icon: '▦', route: { name: 'catalogue', tab: 'offerings' } },
+  { name: 'disputes', key: 'nav.disputes', icon: '⚑', route: { name: 'disputes' } },
+  { name: 'activity', key: 'nav.activity', icon: '🔔', route: { name: 'activity' } },
+  { name: 'insights', key: 'nav.insights', icon: '↗', route: { name: 'insights' } },
+  { name: 'settings', key: 'nav.settings', icon: '⚙', route: { name: 'settings' } },
+];
+
+function Nav() {
+  const { t } = useT();
+  const route = useApp((s) => s.route);
+  const queueCount = useApp((s) => s.queueCount);
+  const unread = useApp((s) => s.unreadCount);
+  const conflicts = useApp((s) => s.sync?.conflicts ?? 0);
+  const current = route.name === 'booking' ? 'bookings' : route.name;
+  return (
+    <nav className="nav" aria-label={t('nav.label')}>
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true">
+          O
+        </span>
+        <span className="brand-name">{t('app.name')}</span>
+      </div>
+      <ul>
+        {screens.map((s) => {
+          const badge = s.name === 'queue' && queueCount ? { n: queueCount, label: t('nav.pendingBadge', { n: queueCount }), cls: 'badge' } : s.name === 'activity' && unread ? { n: unread, label: t('nav.unreadBadge', { n: unread }), cls: 'badge' } : s.name === 'attention' && conflicts ? { n: conflicts, label: t('nav.conflictsBadge', { n: conflicts }), cls: 'badge badge-warn' } : null;
+          return (
+            <li key={s.name}>
+              <a href={routeHash(s.route)} className="nav-link" aria-current={current === s.name ? 'page' : undefined}>
+                <span className="nav-icon" aria-hidden="true">
+                  {s.icon}
+                </span>
+                <span className="nav-text">{t(s.key)}</span>
+                {badge && (
+                  <span className={badge.cls}>
+                    <span aria-hidden="true">{badge.n > 99 ? '99+' : badge.n}</span>
+                    <span className="sr-only">{badge.label}</span>
+                  </span>
+                )}
+              </a>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}
+
+function StatusBar() {
+  const { t, locale } = useT();
+  const session = useApp((s) => s.session);
+  const sync = useApp((s) => s.sync);
+  const now = useApp((s) => s.now);
+  const transport = useApp((s) => s.transport);
+  const conn = transport === 'lost' ? 'error' : (sync?.connection ?? 'offline');
+  const connLabel = transport === 'lost' ? t('error.transport') : t(`status.${conn}`);
+  const p = sync?.progress;
+  return (
+    <header className="statusbar">
+      <div className="status-tenant">
+        <span className="tenant-name">{session?.tenant?.name ?? t('status.noTenant')}</span>
+        {session?.mode === 'demo' && <span className="chip chip-demo">{t('status.demo')}</span>}
+        <span className={session?.live ? 'live live-on' : 'live live-off'}>
+          <span className="dot" aria-hidden="true" />
+          {session?.live ? t('status.live') : t('status.notLive')}
+        </span>
+      </div>
+      <div className="status-sync" role="status" aria-live="polite" aria-label={t('status.label')}>
+        <span className={`conn conn-${conn}`}>
+          <span className="dot" aria-hidden="true" />
+          {connLabel}
+          {conn === 'paused' && sync?.reason ? ` · ${sync.reason}` : ''}
+          {conn === 'error' && transport !== 'lost' && sync?.reason ? ` · ${sync.reason}` : ''}
+        </span>
+        {conn === 'syncing' && p && (
+          <span className="progress-wrap">
+            <span className="progress-text">{p.total ? t('status.progress', { phase: p.phase, done: p.done, total: p.total }) : t('status.progressNoTotal', { phase: p.phase, done: p.done })}</span>
+            {p.total ? <progress className="progress" max={p.total} value={Math.min(p.done, p.total)} aria-label={p.phase} /> : <progress className="progress" aria-label={p.phase} />}
+          </span>
+        )}
+        <span className="status-item">{t('status.outbox', { n: sync?.outboxLength ?? 0 })}</span>
+        {sync && sync.conflicts > 0 ? (
+          <a className="status-item status-link" href="#/attention">
+            {t('status.conflicts', { n: sync.conflicts })}
+          </a>
+        ) : (
+          <span className="status-item">{t('status.conflicts', { n: 0 })}</span>
+        )}
+        <span className="status-item">{sync?.lastSyncAt ? t('status.lastSync', { when: formatRelative(sync.lastSyncAt, now, locale) }) : t('status.never')}</span>
+        <button type="button" className="btn btn-small" onClick={() => void api.call('sync.now', {}).catch(() => {})} disabled={transport === 'lost' || session?.mode === 'none'}>
+          {t('status.syncNow')}
+        </button>
+      </div>
+    </header>
+  );
+}
+
+function Banners() {
+  const { t } = useT();
+  const sync = useApp((s) => s.sync);
+  const transport = useApp((s) => s.transport);
+  if (transport === 'lost')
+    return (
+      <div className="banner banner-error" role="alert">
+        <strong>{t('banner.coreLost')}</strong> <span>{t('banner.coreLostDetail')}</span>
+      </div>
+    );
+  if (sync?.connection === 'offline')
+    return (
+      <div className="banner banner-offline" role="status">
+        {t('banner.offline')}
+      </div>
+    );
+  if (sync?.connection === 'paused')
+    return (
+      <div className="banner banner-warning" role="status">
+        {t('banner.paused', { reason: sync.reason ?? '' })}
+      </div>
+    );
+  return null;
+}
+
+function Toasts() {
+  const toasts = useApp((s) => s.toasts);
+  const dismiss = useApp((s) => s.dismissToast);
+  const { t } = useT();
+  return (
+    <div className="toasts" aria-live="polite" aria-atomic="false">
+      {toasts.map((toast) => (
+        <div key={toast.id} className={`toast toast-${toast.kind}`} role={toast.kind === 'error' ? 'alert' : 'status'}>
+          <span className="toast-msg">{toast.message}</span>
+          {toast.action && (
+            <button type="button" className="btn btn-small toast-action" onClick={toast.action.run}>
+              {toast.action.label}
+            </button>
+          )}
+          <button type="button" className="btn btn-ghost btn-icon btn-small" onClick={() => dismiss(toast.id)} aria-label={t('common.dismiss')}>
+            <span aria-hidden="true">×</span>
+          </button>
+          {toast.timeoutMs > 0 && toast.action && <span className="toast-timer" style={{ animationDuration: `${toast.timeoutMs}ms` }} aria-hidden="true" />}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+export function Shell({ children }: { children: ReactNode }) {
+  const { t } = useT();
+  const route = useApp((s) => s.route);
+  const mainRef = useRef<HTMLElement>(null);
+  // Move focus to the new page's heading on navigation (screen readers announce the page).
+  const routeKey = JSON.stringify(route);
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const h = mainRef.current?.querySelector<HTMLElement>('h1');
+    h?.focus({ preventScroll: true });
+  }, [routeKey]);
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main" onClick={(e) => {
+        e.preventDefault();
+        mainRef.current?.focus();
+      }}>
+        {t('app.skip')}
+      </a>
+      <Nav />
+      <div className="app-right">
+        <StatusBar />
+        <Banners />
+        <main id="main" ref={mainRef} tabIndex={-1} className="main">
+          {children}
+        </main>
+      </div>
+      <Toasts />
+    </div>
+  );
+}

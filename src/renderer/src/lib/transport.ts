@@ -1,0 +1,50 @@
+/** Pure helpers of the loopback transport (kept apart so they can be unit-tested in Node). */
+import type { ContractEvents } from '../../../shared/contract.ts';
+
+export type Table = ContractEvents['data.changed']['tables'][number];
+export const allTables: readonly Table[] = ['bookings', 'offerings', 'coupons', 'availability', 'disputes', 'activity', 'intents', 'conflicts'];
+
+export const TOKEN_KEY = 'orkestr.token';
+
+/** Exponential back-off with jitter for reconnecting the event socket: 0.5 s, 1 s, 2 s … capped at 15 s. */
+export function backoffDelay(attempt: number, random: () => number = Math.random): number {
+  const base = Math.min(15_000, 500 * 2 ** Math.min(attempt, 10));
+  return Math.round(base / 2 + (random() * base) / 2);
+}
+
+interface LocationLike {
+  hash: string;
+  pathname: string;
+  search: string;
+}
+interface StorageLike {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+interface HistoryLike {
+  replaceState(data: unknown, unused: string, url?: string | null): void;
+}
+
+/**
+ * Reads `#token=…` from the URL, keeps it in sessionStorage and strips it from the address bar.
+ * Without a fragment token, falls back to the one kept for this tab (a reload).
+ */
+export function readToken(location: LocationLike, storage: StorageLike, history: HistoryLike): string | null {
+  const hash = location.hash.startsWith('#') ? location.hash.slice(1) : location.hash;
+  const params = new URLSearchParams(hash.startsWith('/') ? '' : hash);
+  const fromHash = params.get('token');
+  if (fromHash) {
+    try {
+      storage.setItem(TOKEN_KEY, fromHash);
+    } catch {
+      /* storage may be disabled; the token then lives only in memory */
+    }
+    history.replaceState(null, '', `${location.pathname}${location.search}#/queue`);
+    return fromHash;
+  }
+  try {
+    return storage.getItem(TOKEN_KEY);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,57 @@
+/** Fetch a contract query and re-fetch it (debounced) when the core says its tables changed. */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { MethodInput, MethodName, MethodResults } from '../../../shared/contract.ts';
+import { api } from '../api.ts';
+import type { Table } from './transport.ts';
+
+export interface QueryState<T> {
+  data: T | undefined;
+  error: Error | null;
+  /** True only before the first answer: later re-fetches keep showing the previous data (no jumps). */
+  loading: boolean;
+  reload: () => void;
+}
+
+export function useQuery<M extends MethodName>(method: M, input: MethodInput<M>, tables: readonly Table[], enabled = true): QueryState<MethodResults[M]> {
+  const key = JSON.stringify(input);
+  const [state, setState] = useState<{ data: MethodResults[M] | undefined; error: Error | null; loading: boolean; key: string }>({ data: undefined, error: null, loading: enabled, key });
+  const seq = useRef(0);
+  const inputRef = useRef(input);
+  inputRef.current = input;
+
+  const load = useCallback(() => {
+    if (!enabled) return;
+    const mine = ++seq.current;
+    api.call(method, inputRef.current).then(
+      (data) => {
+        if (mine === seq.current) setState({ data, error: null, loading: false, key });
+      },
+      (error: Error) => {
+        if (mine === seq.current) setState((s) => ({ data: s.key === key ? s.data : undefined, error, loading: false, key }));
+      },
+    );
+  }, [method, key, enabled]);
+
+  useEffect(() => {
+    setState((s) => (s.key === key ? s : { data: undefined, error: null, loading: true, key }));
+    load();
+  }, [load, key]);
+
+  const tablesKey = tables.join(',');
+  useEffect(() => {
+    if (!enabled) return;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const wanted = new Set(tablesKey.split(','));
+    const off = api.on('data.changed', ({ tables: changed }) => {
+      if (!changed.some((t) => wanted.has(t))) return;
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(load, 100);
+    });
+    return () => {
+      off();
+      if (timer) clearTimeout(timer);
+    };
+  }, [load, tablesKey, enabled]);
+
+  return { data: state.key === key ? state.data : undefined, error: state.error, loading: state.loading || state.key !== key, reload: load };
+}

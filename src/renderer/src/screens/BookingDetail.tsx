@@ -1,0 +1,233 @@
+/** One booking: items, payments, risk, editable notes, history, and the queue's actions when PENDING. */
+import { useEffect, useState } from 'react';
+import type { FormEvent } from 'react';
+import type { BookingDetail } from '../../../shared/contract.ts';
+import { api } from '../api.ts';
+import { useBookingActions, useTimezone } from '../components/bookingActions.tsx';
+import { BookingStatusBadge, Empty, ErrorState, Field, Loading, PageHeader, RiskBadge, SyncChip, errorText } from '../components/ui.tsx';
+import { useT } from '../i18n/index.ts';
+import { formatDateTime, formatMoney, formatSlot, isValidZone, zoneLabel, zonesDiffer } from '../lib/format.ts';
+import { useQuery } from '../lib/useQuery.ts';
+import { useApp } from '../store/app.ts';
+
+function Notes({ booking }: { booking: BookingDetail }) {
+  const { t } = useT();
+  const toast = useApp((s) => s.toast);
+  const [notes, setNotes] = useState(booking.notes);
+  const [dirty, setDirty] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (!dirty) setNotes(booking.notes);
+  }, [booking.notes, dirty]);
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    setSaving(true);
+    setError(null);
+    try {
+      await api.call('bookings.setNotes', { id: booking.id, notes });
+      setDirty(false);
+      toast({ kind: 'success', message: t('booking.notesSaved') });
+    } catch (err) {
+      setError(errorText(t, err));
+    } finally {
+      setSaving(false);
+    }
+  };
+  return (
+    <form onSubmit={save} className="form">
+      <Field label={t('booking.notes')} error={error}>
+        {(p) => (
+          <textarea
+            {...p}
+            rows={4}
+            maxLength={5000}
+            value={notes}
+            onChange={(e) => {
+              setNotes(e.target.value);
+              setDirty(true);
+            }}
+          />
+        )}
+      </Field>
+      <div className="form-actions">
+        <button type="submit" className="btn btn-primary" disabled={!dirty || saving}>
+          {t('common.save')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function BookingDetailScreen({ id }: { id: string }) {
+  const { t, locale } = useT();
+  const tz = useTimezone();
+  const q = useQuery('bookings.get', { id }, ['bookings', 'intents', 'conflicts']);
+  const actions = useBookingActions();
+  const b = q.data;
+
+  const back = (
+    <a href="#/bookings" className="back-link">
+      ← {t('booking.back')}
+    </a>
+  );
+  if (q.loading && !b)
+    return (
+      <div className="page">
+        {back}
+        <Loading />
+      </div>
+    );
+  if (q.error && !b)
+    return (
+      <div className="page">
+        {back}
+        <ErrorState error={q.error} onRetry={q.reload} />
+      </div>
+    );
+  if (!b)
+    return (
+      <div className="page">
+        {back}
+        <PageHeader title={t('booking.title', { id })} />
+        <Empty>{t('booking.notFound')}</Empty>
+      </div>
+    );
+
+  const custTz = b.customer.timezone;
+  return (
+    <div className="page">
+      {back}
+      <PageHeader
+        title={`${b.customer.name} · ${b.offeringTitle}`}
+        sub={
+          <p className="chips">
+            <BookingStatusBadge status={b.status} /> <SyncChip state={b.syncState} /> <span className="muted small">{b.id}</span>
+            {b.status !== b.serverStatus && <span className="muted small"> · {t('booking.serverStatus', { status: t(`bookingStatus.${b.serverStatus}`) })}</span>}
+          </p>
+        }
+      >
+        {b.status === 'PENDING' && (
+          <>
+            <button type="button" className="btn btn-primary" onClick={() => void actions.approve([b])}>
+              {t('queue.approve')}
+            </button>
+            <button type="button" className="btn" onClick={() => actions.decline([b])}>
+              {t('queue.decline')}
+            </button>
+          </>
+        )}
+        {(b.status === 'PENDING' || b.status === 'CONFIRMED') && (
+          <button type="button" className="btn" onClick={() => actions.reschedule(b)}>
+            {t('queue.reschedule')}
+          </button>
+        )}
+      </PageHeader>
+      <div className="grid-2">
+        <section className="card" aria-labelledby="bd-items">
+          <h2 id="bd-items" className="h2">
+            {t('booking.items')}
+          </h2>
+          <ul className="plain-list">
+            {b.items.map((i) => (
+              <li key={i.id}>
+                <div>
+                  {formatSlot(i.startsAt, i.endsAt, tz, locale)} <span className="muted small">({zoneLabel(tz, locale, new Date(i.startsAt))})</span>
+                </div>
+                {isValidZone(custTz) && zonesDiffer(custTz, tz, new Date(i.startsAt)) && <div className="muted small">{t('queue.customerTime', { tz: zoneLabel(custTz, locale, new Date(i.startsAt)), time: formatSlot(i.startsAt, i.endsAt, custTz, locale) })}</div>}
+                <div className="muted small">
+                  {t('booking.quantity', { n: i.quantity })} · {formatMoney(i.priceCents, b.currency, locale)}
+                </div>
+              </li>
+            ))}
+          </ul>
+          {b.cancelReason && <p className="small">{t('booking.cancelReason', { reason: b.cancelReason })}</p>}
+          {b.refundPercent !== null && <p className="small">{t('booking.refund', { n: b.refundPercent })}</p>}
+        </section>
+        <section className="card" aria-labelledby="bd-customer">
+          <h2 id="bd-customer" className="h2">
+            {t('booking.customer')}
+          </h2>
+          <p>
+            <strong>{b.customer.name}</strong>
+            <br />
+            <a href={`mailto:${b.customer.email}`}>{b.customer.email}</a>
+            {custTz && (
+              <>
+                <br />
+                <span className="muted small">{custTz}</span>
+              </>
+            )}
+          </p>
+          <h3 className="h3">{t('booking.risk')}</h3>
+          <p>
+            <RiskBadge score={b.riskScore} /> {b.riskReviewStatus && <span className="muted small">{t('booking.riskReview', { status: b.riskReviewStatus })}</span>}
+          </p>
+        </section>
+        <section className="card" aria-labelledby="bd-amounts">
+          <h2 id="bd-amounts" className="h2">
+            {t('booking.amounts')}
+          </h2>
+          <dl className="kv">
+            <div className="kv-row">
+              <dt>{t('booking.subtotal')}</dt>
+              <dd className="num">{formatMoney(b.subtotalCents, b.currency, locale)}</dd>
+            </div>
+            {b.discountCents > 0 && (
+              <div className="kv-row">
+                <dt>{b.couponCode ? t('booking.coupon', { code: b.couponCode }) : t('booking.discount')}</dt>
+                <dd className="num">−{formatMoney(b.discountCents, b.currency, locale)}</dd>
+              </div>
+            )}
+            <div className="kv-row">
+              <dt>{t('booking.tax')}</dt>
+              <dd className="num">{formatMoney(b.taxCents, b.currency, locale)}</dd>
+            </div>
+            <div className="kv-row kv-total">
+              <dt>{t('booking.total')}</dt>
+              <dd className="num">{formatMoney(b.totalCents, b.currency, locale)}</dd>
+            </div>
+          </dl>
+          <h3 className="h3">{t('booking.payments')}</h3>
+          {b.payments.length === 0 ? (
+            <p className="muted">{t('booking.noPayments')}</p>
+          ) : (
+            <ul className="plain-list">
+              {b.payments.map((p) => (
+                <li key={p.id}>
+                  {formatMoney(p.amountCents, p.currency, locale)} · {p.status} · <span className="muted small">{formatDateTime(p.createdAt, tz, locale)}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+        <section className="card" aria-labelledby="bd-notes">
+          <h2 id="bd-notes" className="h2">
+            {t('booking.notes')}
+          </h2>
+          <Notes booking={b} />
+        </section>
+      </div>
+      <section className="card" aria-labelledby="bd-history">
+        <h2 id="bd-history" className="h2">
+          {t('booking.history')}
+        </h2>
+        {b.history.length === 0 ? (
+          <p className="muted">{t('booking.noHistory')}</p>
+        ) : (
+          <ol className="timeline-list">
+            {b.history.map((h, i) => (
+              <li key={`${h.at}-${i}`}>
+                <time dateTime={h.at} className="muted small">
+                  {formatDateTime(h.at, tz, locale)}
+                </time>{' '}
+                <span className={`chip chip-kind`}>{h.kind}</span> {h.summary} {h.state && <span className="muted small">({h.state})</span>}
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+      {actions.dialogs}
+    </div>
+  );
+}
