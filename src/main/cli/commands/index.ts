@@ -1,10 +1,10 @@
 import type { Command } from '../command.ts';
 import { sandboxCommand } from './sandbox.ts';
 import { serveCommand } from './serve.ts';
-import { relayCommand } from './relay.ts';
 import { syncCommand } from './sync.ts';
 import { approveCommand, cancelCommand, rescheduleCommand } from './intent.ts';
 import { statusCommand } from './status.ts';
+import { relayCommand } from './relay.ts';
 
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: Command[] = [serveCommand, sandboxCommand, syncCommand, approveCommand, cancelCommand, rescheduleCommand, statusCommand];
+export const commands: Command[] = [serveCommand, sandboxCommand, syncCommand, approveCommand, cancelCommand, rescheduleCommand, statusCommand, relayCommand];
