@@ -116,7 +116,7 @@ function offeringInput(body: Record<string, unknown>, creating: boolean): Partia
   };
   set('title', str(c, body, 'title', { min: 1, max: 200, required: creating }));
   set('slug', str(c, body, 'slug', { max: 80, pattern: SLUG, patternText: 'must be lowercase letters, digits and single dashes (^[a-z0-9]+(-[a-z0-9]+)*$)' }));
-  set('description', str(c, body, 'description', { max: 20_000 }));
+  set('description', str(c, body, 'description', {}));
   set('status', oneOf(c, body, 'status', OFFERING_STATUSES));
   set('productTypeKey', oneOf(c, body, 'productTypeKey', PRODUCT_TYPES, creating));
   set('pricingModel', oneOf(c, body, 'pricingModel', PRICING));
@@ -418,9 +418,10 @@ function availability(ctx: RequestCtx): Answer {
   const offeringId = ctx.query.get('offeringId');
   const from = ctx.query.get('from');
   const to = ctx.query.get('to');
+  // A malformed query parameter is a 400 (spec: errors table); a well-formed but unusable range is a 422.
+  if (from !== null && !isValidDate(from)) throw new ApiError(400, 'BAD_REQUEST', `from must be a date YYYY-MM-DD, got "${from}".`);
+  if (to !== null && !isValidDate(to)) throw new ApiError(400, 'BAD_REQUEST', `to must be a date YYYY-MM-DD, got "${to}".`);
   const c = new Checker();
-  if (from !== null && !isValidDate(from)) c.add('from', 'must be a date YYYY-MM-DD');
-  if (to !== null && !isValidDate(to)) c.add('to', 'must be a date YYYY-MM-DD');
   if ((from === null) !== (to === null)) c.add(from === null ? 'from' : 'to', 'is required when the other of from/to is given');
   if (from !== null && to !== null && isValidDate(from) && isValidDate(to)) {
     const days = daysBetween(from, to);
