@@ -54,6 +54,18 @@ async function pending(policy = 'MODERATE', startsInHours = 24 * 10): Promise<Js
 
 const get = async (id: string): Promise<Json> => expectOk(await h.api('GET', `/v1/api/bookings/${id}`));
 
+/** A CONFIRMED booking that ended before T0, completed by the sandbox's clock. */
+async function completed(policy = 'MODERATE'): Promise<Json> {
+  const b = await simulateBooking(h, { offeringId: offerings[policy].id, startsAt: iso(T0 - 72 * HOUR), status: 'CONFIRMED' });
+  return waitFor(
+    async () => {
+      const x = await get(b.id);
+      return x.status === 'COMPLETED' ? x : null;
+    },
+    { timeoutMs: 15_000, intervalMs: 100, message: 'past CONFIRMED booking becomes COMPLETED' },
+  );
+}
+
 describe('GET /v1/api/bookings and /:id', () => {
   it('answers full records, filterable by status', async () => {
     const p = await pending();
@@ -118,8 +130,7 @@ describe('approve', () => {
     expect(err.details.current.status).toBe('CANCELLED');
     expectBooking(err.details.current);
 
-    const done = await simulateBooking(h, { offeringId: offerings.MODERATE.id, startsAt: iso(T0 - 48 * HOUR), status: 'COMPLETED' });
-    expect(done.status).toBe('COMPLETED');
+    const done = await completed();
     const err2 = expectError(await h.api('POST', `/v1/api/bookings/${done.id}/approve`, { body: {} }), 409, 'BOOKING_NOT_PENDING');
     expect(err2.details.current.status).toBe('COMPLETED');
     expect((await get(done.id)).status).toBe('COMPLETED');
@@ -198,7 +209,7 @@ describe('cancel', () => {
     expect(err.details.current.status).toBe('CANCELLED');
     expect((await get(b.id)).version).toBe(c.version);
 
-    const done = await simulateBooking(h, { offeringId: offerings.FLEXIBLE.id, startsAt: iso(T0 - 72 * HOUR), status: 'COMPLETED' });
+    const done = await completed('FLEXIBLE');
     const err2 = expectError(await h.api('POST', `/v1/api/bookings/${done.id}/cancel`, { body: {} }), 409, 'BOOKING_NOT_ACTIVE');
     expect(err2.details.current.status).toBe('COMPLETED');
     expect((await get(done.id)).status).toBe('COMPLETED');

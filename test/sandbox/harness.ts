@@ -115,7 +115,7 @@ export async function startHarness(
     dir,
     dataFile,
     logs,
-    api: (method, path, o = {}) => request(url, method, path, { key: KEYS.atlasRw, ...o }),
+    api: (method, path, o = {}) => request(url, method, path, { ...o, key: o.key === undefined ? KEYS.atlasRw : o.key }),
     admin: (method, path, body) =>
       request(url, method, path, { key: null, body, headers: { authorization: `Bearer ${sandbox.adminToken}` } }),
     close,
@@ -310,10 +310,10 @@ export async function waitFor<T>(
 export async function listAll(
   h: Harness,
   path: string,
-  opts: { key?: string; limit?: number; maxPages?: number } = {},
+  opts: { key?: string; limit?: number; maxPages?: number; cursor?: string } = {},
 ): Promise<{ items: Json[]; pages: number; lastCursor: string | null }> {
   const items: Json[] = [];
-  let cursor: string | null = null;
+  let cursor: string | null = opts.cursor ?? null;
   let pages = 0;
   const sep = path.includes('?') ? '&' : '?';
   for (;;) {
