@@ -5,6 +5,7 @@ import { syncCommand } from './sync.ts';
 import { approveCommand, cancelCommand, rescheduleCommand } from './intent.ts';
 import { statusCommand } from './status.ts';
 import { relayCommand } from './relay.ts';
+import { importCommand } from './import.ts';
 
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: Command[] = [serveCommand, sandboxCommand, syncCommand, approveCommand, cancelCommand, rescheduleCommand, statusCommand, relayCommand];
+export const commands: Command[] = [serveCommand, sandboxCommand, syncCommand, approveCommand, cancelCommand, rescheduleCommand, statusCommand, relayCommand, importCommand];

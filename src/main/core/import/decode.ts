@@ -1,0 +1,95 @@
+/**
+ * Bytes → text. Strict UTF-8 first (a leading BOM is stripped and reported); if any byte sequence is
+ * not valid UTF-8 the file is read again as Windows-1252 (the usual encoding of spreadsheet "CSV"
+ * exports on Windows) and the fallback is reported so the UI can show it. `encoding` forces one.
+ */
+import { TextDecoder } from 'node:util';
+import type { DecodeInfo, EncodingName } from './types.ts';
+
+export class Utf8Invalid extends Error {
+  override name = 'Utf8Invalid';
+  readonly offset: number;
+  constructor(offset: number) {
+    super(`the file is not valid UTF-8 (first bad byte near offset ${offset})`);
+    this.offset = offset;
+  }
+}
+
+export function normalizeEncoding(value: string): EncodingName | 'auto' {
+  const v = value.trim().toLowerCase().replace(/_/g, '-');
+  if (v === 'auto') return 'auto';
+  if (v === 'utf8' || v === 'utf-8') return 'utf-8';
+  if (['windows-1252', 'cp1252', 'win1252', 'latin1', 'latin-1', 'iso-8859-1', 'iso8859-1'].includes(v)) return 'windows-1252';
+  throw new Error(`unsupported encoding "${value}" (use utf-8, windows-1252 or auto)`);
+}
+
+/** A streaming decoder. `strict` UTF-8 throws Utf8Invalid with the byte offset of the failing chunk. */
+export class ChunkDecoder {
+  readonly encoding: EncodingName;
+  readonly #decoder: TextDecoder;
+  #offset = 0;
+  #first = true;
+  bom = false;
+
+  constructor(encoding: EncodingName) {
+    this.encoding = encoding;
+    // ignoreBOM: true keeps the BOM in the output so we can report it; we strip it ourselves.
+    this.#decoder = new TextDecoder(encoding, { fatal: encoding === 'utf-8', ignoreBOM: true });
+  }
+
+  decode(chunk: Uint8Array | null): string {
+    let text: string;
+    try {
+      text = chunk ? this.#decoder.decode(chunk, { stream: true }) : this.#decoder.decode();
+    } catch {
+      throw new Utf8Invalid(this.#offset + (chunk ? firstInvalidUtf8(chunk) : 0));
+    }
+    if (chunk) this.#offset += chunk.byteLength;
+    if (this.#first && text.length > 0) {
+      this.#first = false;
+      if (text.charCodeAt(0) === 0xfeff) {
+        this.bom = true;
+        text = text.slice(1);
+      } else if (this.encoding === 'windows-1252' && text.startsWith('ï»¿')) {
+        this.bom = true;
+        text = text.slice(3);
+      }
+    }
+    return text;
+  }
+}
+
+/** Best-effort position of the first invalid UTF-8 sequence in a chunk (for the message). */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i] ?? 0;
+    const need = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    if (need < 0) return i;
+    for (let k = 1; k <= need; k++) {
+      if (i + k >= bytes.length) return i; // cut at the chunk end: not necessarily invalid, best guess
+      if (((bytes[i + k] ?? 0) & 0xc0) !== 0x80) return i;
+    }
+    i += need + 1;
+  }
+  return 0;
+}
+
+/** Decodes a whole buffer with the same rules (used by tests and small inputs). */
+export function decodeBuffer(bytes: Uint8Array, encoding: EncodingName | 'auto' = 'auto'): { text: string; info: DecodeInfo } {
+  if (encoding !== 'windows-1252') {
+    const d = new ChunkDecoder('utf-8');
+    try {
+      const text = d.decode(bytes) + d.decode(null);
+      return { text, info: { encoding: 'utf-8', fellBack: false, bom: d.bom, invalidAt: null } };
+    } catch (error) {
+      if (encoding === 'utf-8' || !(error instanceof Utf8Invalid)) throw error;
+      const w = new ChunkDecoder('windows-1252');
+      const text = w.decode(bytes) + w.decode(null);
+      return { text, info: { encoding: 'windows-1252', fellBack: true, bom: w.bom, invalidAt: error.offset } };
+    }
+  }
+  const w = new ChunkDecoder('windows-1252');
+  const text = w.decode(bytes) + w.decode(null);
+  return { text, info: { encoding: 'windows-1252', fellBack: false, bom: w.bom, invalidAt: null } };
+}

@@ -1,0 +1,148 @@
+/**
+ * The catalogue importer: CSV → decode → map → validate → preview → one transaction (+ outbox batch).
+ *
+ *   const analysis = await analyzeImport({ kind: 'file', path }, { existing: sink.loadExisting(), onProgress });
+ *   analysis.view            // JSON for the wizard: decode, delimiter, mapping, issues, counts, samples
+ *   if (analysis.ok) commitImport(analysis, sink, { fileName })   // all or nothing
+ *
+ * See docs/import.md for the file format and the rules.
+ */
+import { randomUUID } from 'node:crypto';
+import { basename } from 'node:path';
+import { commitPlan, type CommitResult, type ImportSink } from './commit.ts';
+import type { Delimiter } from './delimiter.ts';
+import { parseCsv, type ByteSource, type ParseSummary } from './parse.ts';
+import { previewView, type PreviewView } from './preview.ts';
+import { ImportValidator } from './validate.ts';
+import type { DecodeInfo, EncodingName, ExistingOffering, ImportField, ImportIssue, MappingResult, PlannedOffering, ProgressCallback } from './types.ts';
+
+export * from './types.ts';
+export { commitPlan, ImportRejected, MemorySink, type CommitResult, type ImportSink, type ImportIntent, type ImportBatchRecord } from './commit.ts';
+export { templateCsv, columnHelpCsv, columnHelp } from './template.ts';
+export { writeErrorReport, escapeFormula } from './report.ts';
+export { describeCounts, type PreviewView } from './preview.ts';
+export type { ByteSource } from './parse.ts';
+
+export interface AnalyzeOptions {
+  /** Offerings the console already has, by slug (ImportSink.loadExisting()). */
+  existing?: ReadonlyMap<string, ExistingOffering>;
+  delimiter?: Delimiter;
+  encoding?: EncodingName | 'auto';
+  /** Header overrides from the wizard's mapping step: header text → field, or null to ignore. */
+  mapping?: Readonly<Record<string, ImportField | null>>;
+  /** Bytes read / total, for a progress bar (called about every 64 KiB). */
+  onProgress?: ProgressCallback;
+  signal?: AbortSignal;
+  /** Issues kept in memory (all are counted); default 10,000. */
+  maxIssues?: number;
+}
+
+/** What the wizard shows after the check (plain JSON). */
+export interface ImportAnalysisView {
+  ok: boolean;
+  decode: DecodeInfo;
+  delimiter: Delimiter;
+  delimiterDetected: boolean;
+  bytes: number;
+  rows: number;
+  mapping: MappingResult | null;
+  issues: ImportIssue[];
+  issuesDropped: number;
+  errorCount: number;
+  warningCount: number;
+  preview: PreviewView;
+}
+
+export interface ImportAnalysis {
+  /** True when the whole file can be committed (no errors; warnings are fine). */
+  ok: boolean;
+  view: ImportAnalysisView;
+  plan: PlannedOffering[];
+  parse: ParseSummary;
+  source: ByteSource;
+}
+
+export async function analyzeImport(source: ByteSource, opts: AnalyzeOptions = {}): Promise<ImportAnalysis> {
+  const validator = new ImportValidator({ ...(opts.mapping ? { mapping: opts.mapping } : {}), ...(opts.maxIssues ? { maxIssues: opts.maxIssues } : {}) });
+  let rows = 0;
+  const summary = await parseCsv(
+    source,
+    {
+      header: (cells, line) => validator.header(cells, line),
+      row: (cells, line) => {
+        rows++;
+        validator.row(cells, line);
+      },
+      malformed: (line, message, code) => validator.malformed(line, message, code),
+      reset: () => {
+        rows = 0;
+        validator.reset();
+      },
+    },
+    {
+      ...(opts.delimiter ? { delimiter: opts.delimiter } : {}),
+      ...(opts.encoding ? { encoding: opts.encoding } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      onProgress: (done, total) => opts.onProgress?.({ phase: 'parse', bytesProcessed: done, bytesTotal: total, rows }),
+      onDelimiter: (d) => validator.setDelimiter(d),
+    },
+  );
+  const result = validator.finish(opts.existing ?? new Map(), summary.lines);
+  const ok = result.errorCount === 0;
+  const view: ImportAnalysisView = {
+    ok,
+    decode: summary.decode,
+    delimiter: summary.delimiter,
+    delimiterDetected: summary.delimiterDetected,
+    bytes: summary.bytes,
+    rows: result.rows,
+    mapping: result.mapping,
+    issues: result.issues,
+    issuesDropped: result.issuesDropped,
+    errorCount: result.errorCount,
+    warningCount: result.warningCount,
+    preview: previewView(result.plan, result.counts),
+  };
+  if (summary.decode.fellBack) {
+    view.issues.unshift({
+      severity: 'warning',
+      code: 'file.encoding',
+      line: null,
+      column: null,
+      columnLetter: null,
+      field: null,
+      value: null,
+      message: `file: not valid UTF-8 (byte ${summary.decode.invalidAt ?? '?'}); read as Windows-1252 — check accented letters in the preview`,
+    });
+    view.warningCount++;
+    view.preview.counts.warnings++;
+  }
+  return { ok, view, plan: result.plan, parse: summary, source };
+}
+
+export interface CommitImportOptions {
+  fileName?: string;
+  batchId?: string;
+  onProgress?: ProgressCallback;
+}
+
+/** Commits an analysis without errors in one transaction; throws ImportRejected otherwise. */
+export function commitImport(analysis: ImportAnalysis, sink: ImportSink, opts: CommitImportOptions = {}): CommitResult {
+  const fileName = opts.fileName ?? (analysis.source.kind === 'file' ? basename(analysis.source.path) : 'upload.csv');
+  return commitPlan(analysis.plan, analysis.view.errorCount, sink, {
+    batchId: opts.batchId ?? `imp_${randomUUID()}`,
+    fileName,
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+  });
+}
+
+/** Check and, when the whole file is accepted (and not `dryRun`), commit. */
+export async function importCsv(
+  source: ByteSource,
+  sink: ImportSink,
+  opts: AnalyzeOptions & CommitImportOptions & { dryRun?: boolean } = {},
+): Promise<{ analysis: ImportAnalysis; commit: CommitResult | null }> {
+  const analysis = await analyzeImport(source, { ...opts, existing: sink.loadExisting() });
+  if (!analysis.ok || opts.dryRun) return { analysis, commit: null };
+  return { analysis, commit: commitImport(analysis, sink, opts) };
+}

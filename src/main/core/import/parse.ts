@@ -1,0 +1,245 @@
+/**
+ * Streamed CSV parsing with csv-parse, keeping physical line numbers.
+ *
+ * - Input is read in chunks (64 KiB) and decoded incrementally (decode.ts); records are handed to
+ *   the caller synchronously from csv-parse's `on_record` hook and never accumulated here, so memory
+ *   stays bounded by the caller's own state.
+ * - Line endings CRLF, LF and CR may be mixed in one file; quoted fields may hold delimiters, `""`
+ *   and line breaks. A record's start line = csv-parse's `lines` (the line where it ends) minus the
+ *   line breaks inside its quoted fields.
+ * - Rows whose cells are all empty (blank lines, `,,,,` lines from spreadsheets) are skipped.
+ * - Malformed records (a stray quote, an unclosed quote) are skipped by csv-parse and reported here
+ *   with their line; parsing continues so one bad quote does not hide every other problem.
+ * - If strict UTF-8 decoding fails anywhere, the caller's `reset()` is called and the file is parsed
+ *   again as Windows-1252 (unless an encoding was forced).
+ */
+import { createReadStream, statSync } from 'node:fs';
+import { parse, type CsvError } from 'csv-parse';
+import { ChunkDecoder, Utf8Invalid } from './decode.ts';
+import { detectDelimiter, firstLine, type Delimiter } from './delimiter.ts';
+import type { DecodeInfo, EncodingName } from './types.ts';
+
+export interface CsvHandlers {
+  /** The first non-empty record. */
+  header(cells: string[], line: number): void;
+  /** Every later non-empty record; `line` is where it starts. */
+  row(cells: string[], line: number): void;
+  /** A record csv-parse could not read (bad quoting); `line` is where the problem was seen. */
+  malformed(line: number, message: string, code: string): void;
+  /** Called before a re-parse after the UTF-8 → Windows-1252 fallback: drop what you collected. */
+  reset?(): void;
+}
+
+export interface ParseOptions {
+  delimiter?: Delimiter;
+  encoding?: EncodingName | 'auto';
+  /** Bytes of the source read so far / total, for a progress bar. */
+  onProgress?: (bytesProcessed: number, bytesTotal: number) => void;
+  signal?: AbortSignal;
+  /** Called once the delimiter is known (detected or forced), before the first record. */
+  onDelimiter?: (delimiter: Delimiter) => void;
+  /** Largest record in characters (default 1 MiB); bigger ones are reported malformed. */
+  maxRecordSize?: number;
+}
+
+export interface ParseSummary {
+  decode: DecodeInfo;
+  delimiter: Delimiter;
+  delimiterDetected: boolean;
+  delimiterCounts: Record<string, number> | null;
+  bytes: number;
+  /** Physical lines seen. */
+  lines: number;
+  records: number;
+}
+
+export type ByteSource = { kind: 'file'; path: string } | { kind: 'bytes'; bytes: Uint8Array };
+
+async function* chunksOf(source: ByteSource): AsyncGenerator<Uint8Array> {
+  if (source.kind === 'bytes') {
+    for (let i = 0; i < source.bytes.length; i += 65536) yield source.bytes.subarray(i, i + 65536);
+    return;
+  }
+  const stream = createReadStream(source.path, { highWaterMark: 65536 });
+  try {
+    for await (const chunk of stream) yield chunk as Buffer;
+  } finally {
+    stream.destroy();
+  }
+}
+
+function sizeOf(source: ByteSource): number {
+  return source.kind === 'bytes' ? source.bytes.byteLength : statSync(source.path).size;
+}
+
+function breaksIn(cells: string[]): number {
+  let n = 0;
+  for (const cell of cells) {
+    if (cell.indexOf('\n') < 0 && cell.indexOf('\r') < 0) continue;
+    for (let i = 0; i < cell.length; i++) {
+      const c = cell.charCodeAt(i);
+      if (c === 10) n++;
+      else if (c === 13) {
+        n++;
+        if (cell.charCodeAt(i + 1) === 10) i++;
+      }
+    }
+  }
+  return n;
+}
+
+async function parseOnce(source: ByteSource, encoding: EncodingName, handlers: CsvHandlers, opts: ParseOptions): Promise<ParseSummary> {
+  const total = sizeOf(source);
+  const decoder = new ChunkDecoder(encoding);
+  let delimiter: Delimiter | null = opts.delimiter ?? null;
+  let counts: Record<string, number> | null = null;
+  let pending = '';
+  let records = 0;
+  let lines = 0;
+  let bytes = 0;
+  let sawHeader = false;
+  let parser: ReturnType<typeof parse> | null = null;
+  let failure: Error | null = null;
+
+  const start = (d: Delimiter): ReturnType<typeof parse> => {
+    opts.onDelimiter?.(d);
+    const p = parse({
+      delimiter: d,
+      quote: '"',
+      escape: '"',
+      record_delimiter: ['\r\n', '\n', '\r'],
+      relax_column_count: true,
+      skip_empty_lines: true,
+      skip_records_with_error: true,
+      max_record_size: opts.maxRecordSize ?? 1_048_576,
+      on_skip: (err: CsvError | undefined) => {
+        if (!err) return undefined;
+        const line = typeof (err as { lines?: unknown }).lines === 'number' ? (err as unknown as { lines: number }).lines : lines;
+        handlers.malformed(line, err.message.replace(/\s+at line \d+.*$/s, ''), err.code);
+        return undefined;
+      },
+      on_record: (record: string[], info) => {
+        lines = info.lines;
+        let empty = true;
+        for (const cell of record) {
+          if (cell !== '') {
+            empty = false;
+            break;
+          }
+        }
+        if (empty) return null;
+        const line = info.lines - breaksIn(record);
+        records++;
+        if (!sawHeader) {
+          sawHeader = true;
+          handlers.header(record, line);
+        } else handlers.row(record, line);
+        return null;
+      },
+    });
+    p.on('error', (e: Error) => {
+      failure ??= e;
+    });
+    p.on('data', () => undefined);
+    return p;
+  };
+
+  const feed = async (text: string): Promise<void> => {
+    if (!parser) {
+      pending += text;
+      if (!delimiter) {
+        const head = firstLine(pending.replace(/^(?:[ \t]*(?:\r\n|\n|\r))+/, ''));
+        if (head === null && pending.length < 1_048_576) return;
+        const detected = detectDelimiter(head ?? pending);
+        delimiter = detected.delimiter;
+        counts = detected.counts;
+      }
+      parser = start(delimiter);
+      text = pending;
+      pending = '';
+    }
+    if (!parser.write(text)) await new Promise<void>((resolve) => parser?.once('drain', () => resolve()));
+    if (failure) throw failure;
+  };
+
+  for await (const chunk of chunksOf(source)) {
+    if (opts.signal?.aborted) throw new Error('import cancelled');
+    bytes += chunk.byteLength;
+    const text = decoder.decode(chunk);
+    if (text) await feed(text);
+    opts.onProgress?.(bytes, total);
+  }
+  const tail = decoder.decode(null);
+  if (tail) await feed(tail);
+  if (!parser) {
+    // Empty file or no line end at all: parse whatever there is.
+    const detected = delimiter ? null : detectDelimiter(pending);
+    if (detected) {
+      delimiter = detected.delimiter;
+      counts = detected.counts;
+    }
+    const p = start(delimiter ?? ',');
+    parser = p;
+    p.write(pending);
+  }
+  const done = parser;
+  await new Promise<void>((resolve, reject) => {
+    done.once('end', resolve);
+    done.once('error', reject);
+    done.end();
+  });
+  if (failure) throw failure;
+  return {
+    decode: { encoding, fellBack: false, bom: decoder.bom, invalidAt: null },
+    delimiter: delimiter ?? ',',
+    delimiterDetected: !opts.delimiter,
+    delimiterCounts: counts,
+    bytes,
+    lines,
+    records,
+  };
+}
+
+/** Parses a CSV source, calling `handlers` for every record; see the module comment. */
+export async function parseCsv(source: ByteSource, handlers: CsvHandlers, opts: ParseOptions = {}): Promise<ParseSummary> {
+  const forced = opts.encoding && opts.encoding !== 'auto' ? opts.encoding : null;
+  if (forced) return parseOnce(source, forced, handlers, opts);
+  try {
+    return await parseOnce(source, 'utf-8', handlers, opts);
+  } catch (error) {
+    if (!(error instanceof Utf8Invalid)) throw error;
+    handlers.reset?.();
+    const summary = await parseOnce(source, 'windows-1252', handlers, opts);
+    return { ...summary, decode: { ...summary.decode, fellBack: true, invalidAt: error.offset } };
+  }
+}
+
+export function parseCsvFile(path: string, handlers: CsvHandlers, opts: ParseOptions = {}): Promise<ParseSummary> {
+  return parseCsv({ kind: 'file', path }, handlers, opts);
+}
+
+/** Convenience for tests and small inputs: every record with its start line. */
+export async function parseAll(
+  input: string | Uint8Array,
+  opts: ParseOptions = {},
+): Promise<{ header: string[]; rows: Array<{ line: number; cells: string[] }>; malformed: Array<{ line: number; message: string }>; summary: ParseSummary }> {
+  let header: string[] = [];
+  let rows: Array<{ line: number; cells: string[] }> = [];
+  let malformed: Array<{ line: number; message: string }> = [];
+  const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
+  const summary = await parseCsv(
+    { kind: 'bytes', bytes },
+    {
+      header: (cells) => (header = cells),
+      row: (cells, line) => rows.push({ line, cells }),
+      malformed: (line, message) => malformed.push({ line, message }),
+      reset: () => {
+        header = [];
+        rows = [];
+        malformed = [];
+      },
+    },
+    opts,
+  );
+  return { header, rows, malformed, summary };
+}

@@ -1,0 +1,494 @@
+/**
+ * The importer's sink for the real replica (src/main/core: Replica + Outbox), and the batch
+ * operations that follow a commit: pause on refusal, fix and resume, roll back, verify availability.
+ *
+ * Imported availability rules are local-only (v1 has no availability write endpoint). They live in
+ * `import_rules`, not in `availability_rules`: the sync replaces `availability_rules` wholesale with
+ * the server's answer on every pull, which would silently erase them. The two importer tables are
+ * created here with IF NOT EXISTS (see docs/import.md: they should move into the replica's static
+ * migration list; the importer does not edit core files).
+ */
+import { randomUUID } from 'node:crypto';
+import { Outbox, isTempId, recordPath } from '../outbox.ts';
+import { overlayRecord, parsePayload, type IntentRow } from '../overlay.ts';
+import type { Replica } from '../replica.ts';
+import type { RemoteAvailabilityRule } from '../remote-types.ts';
+import type { ImportBatchRecord, ImportIntent, ImportSink } from './commit.ts';
+import { weekdayLabels } from './fields.ts';
+import type { ExistingOffering, OfferingFields, RuleInput } from './types.ts';
+import { ruleKey } from './validate.ts';
+
+const nowIso = (): string => new Date().toISOString();
+/** hold_until far in the future: Outbox.eligible skips the intent until it is cleared. */
+const PAUSED = '9999-12-31T23:59:59.999Z';
+
+export function ensureImportTables(replica: Replica): void {
+  replica.sqlite.exec(`
+    CREATE TABLE IF NOT EXISTS import_batches (
+      id TEXT PRIMARY KEY, file_name TEXT NOT NULL, created_at TEXT NOT NULL,
+      state TEXT NOT NULL, -- committed | paused | rolled_back
+      created INTEGER NOT NULL, updated INTEGER NOT NULL, unchanged INTEGER NOT NULL, rules INTEGER NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS import_batch_items (
+      batch_id TEXT NOT NULL, slug TEXT NOT NULL, offering_id TEXT NOT NULL, action TEXT NOT NULL,
+      intent_id TEXT, line INTEGER NOT NULL, PRIMARY KEY (batch_id, slug)
+    );
+    CREATE INDEX IF NOT EXISTS import_batch_items_intent ON import_batch_items (intent_id);
+    CREATE TABLE IF NOT EXISTS import_rules (
+      id TEXT PRIMARY KEY, batch_id TEXT NOT NULL, offering_id TEXT NOT NULL, slug TEXT NOT NULL,
+      day_of_week INTEGER NOT NULL, start_time TEXT NOT NULL, end_time TEXT NOT NULL,
+      slot_minutes INTEGER NOT NULL, capacity INTEGER NOT NULL, valid_from TEXT, valid_until TEXT
+    );
+    CREATE INDEX IF NOT EXISTS import_rules_offering ON import_rules (offering_id);
+    CREATE INDEX IF NOT EXISTS import_rules_batch ON import_rules (batch_id);
+  `);
+}
+
+interface OfferingRow {
+  id: string;
+  slug: string;
+  title: string;
+  description: string;
+  status: string;
+  product_type_key: string;
+  categories: string;
+  base_price_cents: number;
+  currency: string;
+  tax_rate_bps: number;
+  pricing_model: string;
+  cancellation_policy: string;
+  deleted_at: string | null;
+  version: number | null;
+}
+
+function truthFields(r: OfferingRow): Record<string, unknown> {
+  let categories: unknown = [];
+  try {
+    categories = JSON.parse(r.categories);
+  } catch {
+    categories = [];
+  }
+  return {
+    slug: r.slug,
+    title: r.title,
+    description: r.description,
+    status: r.status,
+    productTypeKey: r.product_type_key,
+    categories,
+    basePriceCents: r.base_price_cents,
+    currency: r.currency,
+    taxRateBps: r.tax_rate_bps,
+    pricingModel: r.pricing_model,
+    cancellationPolicy: r.cancellation_policy,
+  };
+}
+
+function asFields(r: Record<string, unknown>): ExistingOffering['fields'] {
+  return {
+    title: String(r['title'] ?? ''),
+    description: String(r['description'] ?? ''),
+    status: (r['status'] ?? 'DRAFT') as ExistingOffering['fields']['status'],
+    productTypeKey: String(r['productTypeKey'] ?? ''),
+    categories: Array.isArray(r['categories']) ? (r['categories'] as unknown[]).map(String) : [],
+    basePriceCents: Number(r['basePriceCents'] ?? 0),
+    currency: String(r['currency'] ?? ''),
+    taxRateBps: Number(r['taxRateBps'] ?? 0),
+    pricingModel: (r['pricingModel'] ?? 'ONE_TIME') as ExistingOffering['fields']['pricingModel'],
+    cancellationPolicy: (r['cancellationPolicy'] ?? 'MODERATE') as ExistingOffering['fields']['cancellationPolicy'],
+  };
+}
+
+interface RuleRow {
+  offering_id: string;
+  day_of_week: number;
+  start_time: string;
+  end_time: string;
+  slot_minutes: number;
+  capacity: number;
+  valid_from: string | null;
+  valid_until: string | null;
+}
+
+const toRule = (r: RuleRow): RuleInput => ({
+  dayOfWeek: r.day_of_week,
+  startTime: r.start_time,
+  endTime: r.end_time,
+  slotMinutes: r.slot_minutes,
+  capacity: r.capacity,
+  validFrom: r.valid_from,
+  validUntil: r.valid_until,
+});
+
+export class ReplicaImportSink implements ImportSink {
+  readonly replica: Replica;
+  readonly outbox: Outbox;
+  /** Undo window for the queued intents (0: sent at the next push). */
+  readonly holdMs: number;
+
+  constructor(replica: Replica, opts: { holdMs?: number } = {}) {
+    this.replica = replica;
+    this.outbox = new Outbox(replica);
+    this.holdMs = opts.holdMs ?? 0;
+    ensureImportTables(replica);
+  }
+
+  withTransaction<T>(fn: () => T): T {
+    return this.replica.transaction(fn);
+  }
+
+  loadExisting(): Map<string, ExistingOffering> {
+    const s = this.replica;
+    const intents = new Map<string, IntentRow[]>();
+    for (const row of s.stmt("SELECT * FROM outbox WHERE kind LIKE 'offering.%' AND state IN ('queued','sending','attention') ORDER BY seq").all() as IntentRow[]) {
+      const list = intents.get(row.target_id);
+      if (list) list.push(row);
+      else intents.set(row.target_id, [row]);
+    }
+    // Rules: local imported ones win over the server's for the same offering (they are what the owner asked for).
+    const rules = new Map<string, RuleInput[]>();
+    for (const r of s.stmt('SELECT * FROM availability_rules ORDER BY day_of_week, start_time').all() as RuleRow[]) {
+      const list = rules.get(r.offering_id);
+      if (list) list.push(toRule(r));
+      else rules.set(r.offering_id, [toRule(r)]);
+    }
+    const local = new Map<string, RuleInput[]>();
+    for (const r of s.stmt('SELECT * FROM import_rules ORDER BY day_of_week, start_time').all() as RuleRow[]) {
+      const id = this.outbox.resolveId(r.offering_id);
+      const list = local.get(id);
+      if (list) list.push(toRule(r));
+      else local.set(id, [toRule(r)]);
+    }
+    const out = new Map<string, ExistingOffering>();
+    const add = (id: string, truth: Record<string, unknown> | null, deleted: boolean, version: number | null): void => {
+      const o = overlayRecord(truth, intents.get(id) ?? []);
+      if (!o.record || deleted || o.deleted) return;
+      const slug = String(o.record['slug'] ?? '');
+      if (!slug) return;
+      out.set(slug, { id, slug, fields: asFields(o.record), rules: local.get(id) ?? rules.get(id) ?? [], version });
+    };
+    const seen = new Set<string>();
+    for (const r of s.stmt('SELECT * FROM offerings').all() as OfferingRow[]) {
+      seen.add(r.id);
+      add(r.id, truthFields(r), r.deleted_at !== null, r.version);
+    }
+    for (const id of intents.keys()) if (!seen.has(id)) add(id, null, false, null);
+    return out;
+  }
+
+  newOfferingId(): string {
+    return `tmp_off_${randomUUID()}`;
+  }
+
+  upsertOffering(o: { batchId: string; id: string; slug: string; action: 'create' | 'update' | 'unchanged'; fields: OfferingFields; intentId: string | null; line: number }): void {
+    this.replica
+      .stmt('INSERT OR REPLACE INTO import_batch_items (batch_id, slug, offering_id, action, intent_id, line) VALUES (?,?,?,?,?,?)')
+      .run(o.batchId, o.slug, o.id, o.action, o.intentId, o.line);
+  }
+
+  replaceAvailability(o: { batchId: string; offeringId: string; slug: string; rules: RuleInput[] }): void {
+    this.replica.stmt('DELETE FROM import_rules WHERE offering_id = ?').run(o.offeringId);
+    const ins = this.replica.stmt(
+      'INSERT INTO import_rules (id, batch_id, offering_id, slug, day_of_week, start_time, end_time, slot_minutes, capacity, valid_from, valid_until) VALUES (?,?,?,?,?,?,?,?,?,?,?)',
+    );
+    for (const r of o.rules) ins.run(`imr_${randomUUID()}`, o.batchId, o.offeringId, o.slug, r.dayOfWeek, r.startTime, r.endTime, r.slotMinutes, r.capacity, r.validFrom, r.validUntil);
+  }
+
+  queueIntent(i: ImportIntent): string {
+    return this.outbox.enqueue({ kind: i.kind, targetId: i.targetId, payload: i.payload, method: i.method, path: i.path, body: i.body, baseVersion: i.baseVersion, holdMs: this.holdMs }).id;
+  }
+
+  recordBatch(b: ImportBatchRecord): void {
+    this.replica
+      .stmt("INSERT INTO import_batches (id, file_name, created_at, state, created, updated, unchanged, rules) VALUES (?,?,?,'committed',?,?,?,?)")
+      .run(b.id, b.fileName, b.createdAt, b.created, b.updated, b.unchanged, b.rules);
+  }
+}
+
+// ---- after the commit: the batch on its way to the server ------------------------------------------
+
+export type BatchItemState = 'queued' | 'paused' | 'sent' | 'refused' | 'discarded' | 'unchanged';
+
+export interface BatchItemView {
+  slug: string;
+  line: number;
+  action: 'create' | 'update' | 'unchanged';
+  /** Server id once known, else the temporary id. */
+  offeringId: string;
+  intentId: string | null;
+  state: BatchItemState;
+  /** For `refused`: the server's answer, e.g. `409 SLUG_TAKEN: …`, and the open conflict id. */
+  error: string | null;
+  conflictId: string | null;
+  localRules: number;
+}
+
+export interface BatchStatus {
+  batchId: string;
+  fileName: string;
+  state: 'committed' | 'paused' | 'rolled_back';
+  counts: Record<BatchItemState, number>;
+  items: BatchItemView[];
+}
+
+interface ItemRow {
+  slug: string;
+  line: number;
+  action: 'create' | 'update' | 'unchanged';
+  offering_id: string;
+  intent_id: string | null;
+  state: string | null;
+  hold_until: string | null;
+  last_error: string | null;
+  conflict_id: string | null;
+  rules: number;
+}
+
+export function batchStatus(replica: Replica, batchId: string): BatchStatus | null {
+  ensureImportTables(replica);
+  const b = replica.stmt('SELECT * FROM import_batches WHERE id = ?').get(batchId) as { id: string; file_name: string; state: BatchStatus['state'] } | undefined;
+  if (!b) return null;
+  const outbox = new Outbox(replica);
+  const rows = replica
+    .stmt(
+      `SELECT i.slug, i.line, i.action, i.offering_id, i.intent_id, o.state, o.hold_until, o.last_error,
+         (SELECT c.id FROM conflicts c WHERE c.intent_id = o.id AND c.resolved_at IS NULL LIMIT 1) AS conflict_id,
+         (SELECT COUNT(*) FROM import_rules r WHERE r.offering_id = i.offering_id) AS rules
+       FROM import_batch_items i LEFT JOIN outbox o ON o.id = i.intent_id WHERE i.batch_id = ? ORDER BY i.line`,
+    )
+    .all(batchId) as ItemRow[];
+  const counts: Record<BatchItemState, number> = { queued: 0, paused: 0, sent: 0, refused: 0, discarded: 0, unchanged: 0 };
+  const items = rows.map((r): BatchItemView => {
+    let state: BatchItemState;
+    if (!r.intent_id) state = 'unchanged';
+    else if (r.state === 'done') state = 'sent';
+    else if (r.state === 'attention') state = 'refused';
+    else if (r.state === 'discarded' || r.state === null) state = 'discarded';
+    else state = r.hold_until === PAUSED ? 'paused' : 'queued';
+    counts[state]++;
+    return {
+      slug: r.slug,
+      line: r.line,
+      action: r.action,
+      offeringId: outbox.resolveId(r.offering_id),
+      intentId: r.intent_id,
+      state,
+      error: state === 'refused' ? r.last_error : null,
+      conflictId: r.conflict_id,
+      localRules: r.rules,
+    };
+  });
+  return { batchId, fileName: b.file_name, state: b.state, counts, items };
+}
+
+/** Every batch, newest first. */
+export function listBatches(replica: Replica): Array<ImportBatchRecord & { state: string }> {
+  ensureImportTables(replica);
+  return (replica.stmt('SELECT * FROM import_batches ORDER BY created_at DESC').all() as Array<Record<string, unknown>>).map((r) => ({
+    id: String(r['id']),
+    fileName: String(r['file_name']),
+    createdAt: String(r['created_at']),
+    state: String(r['state']),
+    created: Number(r['created']),
+    updated: Number(r['updated']),
+    unchanged: Number(r['unchanged']),
+    rules: Number(r['rules']),
+  }));
+}
+
+/**
+ * The batch stops when the server refuses one of its intents: every intent of the batch not yet
+ * sent is held (Outbox.eligible skips it) until the user chooses `resumeBatch` or `rollbackBatch`.
+ * Call after each push pass (the core's `conflicts` change); returns true when it paused something.
+ */
+export function pauseBatchOnRefusal(replica: Replica, batchId: string): boolean {
+  return replica.transaction(() => {
+    const refused = replica
+      .stmt("SELECT 1 FROM import_batch_items i JOIN outbox o ON o.id = i.intent_id WHERE i.batch_id = ? AND o.state = 'attention' LIMIT 1")
+      .get(batchId);
+    if (!refused) return false;
+    const r = replica
+      .stmt(
+        `UPDATE outbox SET hold_until = ? WHERE state = 'queued' AND attempts = 0
+           AND id IN (SELECT intent_id FROM import_batch_items WHERE batch_id = ? AND intent_id IS NOT NULL)`,
+      )
+      .run(PAUSED, batchId);
+    replica.stmt("UPDATE import_batches SET state = 'paused' WHERE id = ? AND state = 'committed'").run(batchId);
+    return r.changes > 0;
+  });
+}
+
+/** Pauses every committed batch that has a refusal; returns the ids paused. */
+export function pauseRefusedBatches(replica: Replica): string[] {
+  ensureImportTables(replica);
+  const ids = replica
+    .stmt(
+      `SELECT DISTINCT i.batch_id AS id FROM import_batch_items i JOIN outbox o ON o.id = i.intent_id
+       JOIN import_batches b ON b.id = i.batch_id WHERE o.state = 'attention' AND b.state = 'committed'`,
+    )
+    .all() as Array<{ id: string }>;
+  return ids.filter(({ id }) => pauseBatchOnRefusal(replica, id)).map(({ id }) => id);
+}
+
+/**
+ * Fix and resume: `fixes` (slug → corrected fields) are merged into the refused intents, which are
+ * queued again under a new idempotency key (the server would replay its stored refusal for the old
+ * one); held intents of the batch are released.
+ */
+export function resumeBatch(replica: Replica, batchId: string, fixes: Readonly<Record<string, OfferingFields>> = {}): { retried: number; released: number } {
+  ensureImportTables(replica);
+  const outbox = new Outbox(replica);
+  return replica.transaction(() => {
+    let retried = 0;
+    const refused = replica
+      .stmt(
+        `SELECT i.slug, o.*, (SELECT c.id FROM conflicts c WHERE c.intent_id = o.id AND c.resolved_at IS NULL LIMIT 1) AS conflict_id
+         FROM import_batch_items i JOIN outbox o ON o.id = i.intent_id WHERE i.batch_id = ? AND o.state = 'attention'`,
+      )
+      .all(batchId) as Array<IntentRow & { slug: string; conflict_id: string | null }>;
+    for (const r of refused) {
+      const fix = fixes[r.slug];
+      if (fix) {
+        const payload = parsePayload(r);
+        const fields = { ...((payload['fields'] as Record<string, unknown> | undefined) ?? {}), ...fix };
+        replica.stmt('UPDATE outbox SET payload = ?, body = ? WHERE id = ?').run(JSON.stringify({ ...payload, fields }), JSON.stringify(fields), r.id);
+        if (typeof fix.slug === 'string' && fix.slug !== r.slug) {
+          replica.stmt('UPDATE import_batch_items SET slug = ? WHERE batch_id = ? AND slug = ?').run(fix.slug, batchId, r.slug);
+          replica.stmt('UPDATE import_rules SET slug = ? WHERE offering_id = ?').run(fix.slug, r.target_id);
+        }
+      }
+      if (r.conflict_id) outbox.resolve(r.conflict_id, 'retry');
+      else replica.stmt("UPDATE outbox SET state = 'queued', idempotency_key = ?, next_attempt_at = NULL, last_error = NULL WHERE id = ?").run(randomUUID(), r.id);
+      retried++;
+    }
+    const released = replica
+      .stmt(`UPDATE outbox SET hold_until = NULL WHERE hold_until = ? AND id IN (SELECT intent_id FROM import_batch_items WHERE batch_id = ?)`)
+      .run(PAUSED, batchId).changes;
+    replica.stmt("UPDATE import_batches SET state = 'committed' WHERE id = ? AND state = 'paused'").run(batchId);
+    return { retried, released };
+  });
+}
+
+/**
+ * Roll back what this batch did. Intents not yet sent are discarded (with their optimistic effect);
+ * refused ones are resolved as discarded; offerings the batch already created on the server get an
+ * `offering.delete` intent, updates already applied get a patch back to the previous values; every
+ * local-only rule of the batch is deleted. All in one transaction.
+ */
+export function rollbackBatch(replica: Replica, batchId: string, inFlight: ReadonlySet<string> = new Set()): { discarded: number; deletes: number; reverts: number; rulesRemoved: number } {
+  ensureImportTables(replica);
+  const outbox = new Outbox(replica);
+  return replica.transaction(() => {
+    let discarded = 0;
+    let deletes = 0;
+    let reverts = 0;
+    const rows = replica
+      .stmt(
+        `SELECT i.slug, i.action, i.offering_id, o.*, (SELECT c.id FROM conflicts c WHERE c.intent_id = o.id AND c.resolved_at IS NULL LIMIT 1) AS conflict_id
+         FROM import_batch_items i JOIN outbox o ON o.id = i.intent_id WHERE i.batch_id = ? ORDER BY o.seq DESC`,
+      )
+      .all(batchId) as Array<IntentRow & { slug: string; action: string; offering_id: string; conflict_id: string | null }>;
+    for (const r of rows) {
+      if (r.state === 'attention') {
+        if (r.conflict_id) outbox.resolve(r.conflict_id, 'discard');
+        else replica.stmt("UPDATE outbox SET state = 'discarded', done_at = ? WHERE id = ?").run(nowIso(), r.id);
+        discarded++;
+        continue;
+      }
+      if (r.state === 'queued' && r.attempts === 0 && !inFlight.has(r.id)) {
+        if (outbox.undo(r.id, inFlight)) discarded++;
+        continue;
+      }
+      if (r.state === 'queued' || r.state === 'done') {
+        // Sent (or possibly sent): undo it on the server with a later intent on the same record.
+        const target = outbox.resolveId(r.target_id);
+        if (r.kind === 'offering.create') {
+          outbox.enqueue({ kind: 'offering.delete', targetId: target, payload: { importBatchId: batchId, rollback: true }, method: 'DELETE', path: recordPath('offering.delete', target), body: null, baseVersion: null, holdMs: 0 });
+          deletes++;
+        } else if (r.kind === 'offering.patch') {
+          const previous = parsePayload(r)['previous'];
+          if (previous && typeof previous === 'object') {
+            outbox.enqueue({ kind: 'offering.patch', targetId: target, payload: { fields: previous, importBatchId: batchId, rollback: true }, method: 'PATCH', path: recordPath('offering.patch', target), body: JSON.stringify(previous), baseVersion: null, holdMs: 0 });
+            reverts++;
+          }
+        }
+      }
+    }
+    const rulesRemoved = replica.stmt('DELETE FROM import_rules WHERE batch_id = ?').run(batchId).changes;
+    replica.stmt("UPDATE import_batches SET state = 'rolled_back' WHERE id = ?").run(batchId);
+    return { discarded, deletes, reverts, rulesRemoved };
+  });
+}
+
+// ---- availability: what the server has vs what stays local ----------------------------------------
+
+export interface AvailabilityCheck {
+  slug: string;
+  offeringId: string;
+  /** The offering is not on the server yet (its create intent has not landed). */
+  pendingCreate: boolean;
+  local: RuleInput[];
+  /** Imported rules the server also has (same day, times, slot, capacity, window). */
+  onServer: number;
+  /** Imported rules the server does not have: enter them in the provider portal. */
+  missing: RuleInput[];
+  /** Rules the server has that the file did not list. */
+  serverOnly: number;
+  /** The server answer failed (network, 404...). */
+  error: string | null;
+}
+
+/** Reads `GET /v1/api/availability?offeringId=` for every offering of the batch and compares. */
+export async function verifyBatchAvailability(
+  replica: Replica,
+  batchId: string,
+  fetchRules: (serverOfferingId: string) => Promise<RemoteAvailabilityRule[]>,
+): Promise<AvailabilityCheck[]> {
+  ensureImportTables(replica);
+  const outbox = new Outbox(replica);
+  const items = replica.stmt('SELECT slug, offering_id FROM import_batch_items WHERE batch_id = ? ORDER BY line').all(batchId) as Array<{ slug: string; offering_id: string }>;
+  const out: AvailabilityCheck[] = [];
+  for (const it of items) {
+    const local = (replica.stmt('SELECT * FROM import_rules WHERE offering_id = ? AND batch_id = ? ORDER BY day_of_week, start_time').all(it.offering_id, batchId) as RuleRow[]).map(toRule);
+    if (local.length === 0) continue;
+    const id = outbox.resolveId(it.offering_id);
+    if (isTempId(id)) {
+      out.push({ slug: it.slug, offeringId: id, pendingCreate: true, local, onServer: 0, missing: local, serverOnly: 0, error: null });
+      continue;
+    }
+    try {
+      const server = await fetchRules(id);
+      const keys = new Set(server.map((r) => ruleKey({ dayOfWeek: r.dayOfWeek, startTime: r.startTime, endTime: r.endTime, slotMinutes: r.slotMinutes ?? 60, capacity: r.capacity ?? 1, validFrom: r.validFrom ?? null, validUntil: r.validUntil ?? null })));
+      const missing = local.filter((r) => !keys.has(ruleKey(r)));
+      const localKeys = new Set(local.map(ruleKey));
+      const serverOnly = [...keys].filter((k) => !localKeys.has(k)).length;
+      out.push({ slug: it.slug, offeringId: id, pendingCreate: false, local, onServer: local.length - missing.length, missing, serverOnly, error: null });
+    } catch (error) {
+      out.push({ slug: it.slug, offeringId: id, pendingCreate: false, local, onServer: 0, missing: local, serverOnly: 0, error: (error as Error).message });
+    }
+  }
+  return out;
+}
+
+/** A fetcher for verifyBatchAvailability over the core's ApiClient-like `get`. */
+export function apiRulesFetcher(api: { get(path: string): Promise<{ status: number; body: unknown }> }): (id: string) => Promise<RemoteAvailabilityRule[]> {
+  return async (id) => {
+    const res = await api.get(`/api/availability?offeringId=${encodeURIComponent(id)}`);
+    const body = res.body as { rules?: RemoteAvailabilityRule[] } | null;
+    if (res.status !== 200 || !body || !Array.isArray(body.rules)) throw new Error(`GET /api/availability answered ${res.status}`);
+    return body.rules;
+  };
+}
+
+/** Plain-text summary per offering, for entering the local-only rules in the provider portal. */
+export function portalSummary(checks: readonly AvailabilityCheck[]): string {
+  const lines: string[] = [];
+  for (const c of checks) {
+    if (c.missing.length === 0) continue;
+    lines.push(`${c.slug}${c.pendingCreate ? ' (not created on the server yet)' : ` (${c.offeringId})`}: ${c.missing.length} rule(s) not on the server`);
+    for (const r of c.missing) {
+      const window = r.validFrom || r.validUntil ? `, valid ${r.validFrom ?? '…'} to ${r.validUntil ?? '…'}` : '';
+      lines.push(`  ${weekdayLabels[r.dayOfWeek] ?? r.dayOfWeek} ${r.startTime}–${r.endTime}, ${r.slotMinutes}-minute slots, capacity ${r.capacity}${window}`);
+    }
+  }
+  return lines.join('\n');
+}

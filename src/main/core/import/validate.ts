@@ -1,0 +1,518 @@
+/**
+ * Per-cell validation of the catalogue file, row by row as the parser streams them, plus the checks
+ * that need the whole file (slug groups, overlapping rules, orphan availability rows) in `finish`.
+ *
+ * File format (docs/import.md): rows sharing a `slug` describe one offering. The offering's fields
+ * come from the first row of the slug that has any of them; later rows of the slug must leave those
+ * cells empty or repeat them exactly (a different value is an error, not silently ignored: two
+ * different offerings given one slug by mistake must not merge). Each row may carry one weekly
+ * availability rule.
+ */
+import {
+  currencyExponent,
+  formatTime,
+  looksLikeFormula,
+  parseCancellationPolicy,
+  parseCategories,
+  parseCurrency,
+  parseDate,
+  parseInteger,
+  parsePrice,
+  parsePricingModel,
+  parseProductType,
+  parseSlug,
+  parseStatus,
+  parseTaxBps,
+  parseTime,
+  parseWeekday,
+  show,
+  slugify,
+  weekdayLabels,
+  type DecimalHint,
+  type Parsed,
+} from './fields.ts';
+import { columnLetter, mapHeaders } from './mapping.ts';
+import {
+  offeringFieldNames,
+  ruleFieldNames,
+  type ExistingOffering,
+  type ImportField,
+  type ImportIssue,
+  type MappingResult,
+  type OfferingFields,
+  type PlannedOffering,
+  type PreviewCounts,
+  type RuleInput,
+  type Severity,
+} from './types.ts';
+
+type OfferingKey = Exclude<keyof OfferingFields, 'slug'>;
+
+const fieldToKey: Record<(typeof offeringFieldNames)[number], OfferingKey> = {
+  title: 'title',
+  product_type: 'productTypeKey',
+  status: 'status',
+  pricing_model: 'pricingModel',
+  base_price: 'basePriceCents',
+  currency: 'currency',
+  tax_bps: 'taxRateBps',
+  description: 'description',
+  cancellation_policy: 'cancellationPolicy',
+  categories: 'categories',
+};
+
+interface RuleRec extends RuleInput {
+  line: number;
+  startMin: number;
+  endMin: number;
+}
+
+interface Group {
+  slug: string;
+  firstLine: number;
+  defLine: number | null;
+  fields: OfferingFields;
+  /** Which offering cells the defining row filled (for "required for a new offering"). */
+  given: Set<OfferingKey>;
+  rules: RuleRec[];
+  errors: number;
+}
+
+export interface ValidatorOptions {
+  /** How a lone `1,234` reads (`comma`: decimal). Default from the delimiter: `;` → comma. */
+  decimal?: DecimalHint;
+  /** Header overrides, header text → field (null = ignore). */
+  mapping?: Readonly<Record<string, ImportField | null>>;
+  /** How many issues to keep in memory (all are counted). */
+  maxIssues?: number;
+}
+
+export interface ValidationResult {
+  mapping: MappingResult | null;
+  issues: ImportIssue[];
+  errorCount: number;
+  warningCount: number;
+  /** Issues counted but not kept (over `maxIssues`). */
+  issuesDropped: number;
+  rows: number;
+  plan: PlannedOffering[];
+  counts: PreviewCounts;
+  header: string[];
+}
+
+const eq = (a: unknown, b: unknown): boolean =>
+  Array.isArray(a) && Array.isArray(b) ? a.length === b.length && a.every((x, i) => x === b[i]) : a === b;
+
+export function ruleKey(r: RuleInput): string {
+  return `${r.dayOfWeek}|${r.startTime}|${r.endTime}|${r.slotMinutes}|${r.capacity}|${r.validFrom ?? ''}|${r.validUntil ?? ''}`;
+}
+
+export class ImportValidator {
+  readonly #opts: ValidatorOptions;
+  #decimal: DecimalHint;
+  #mapping: MappingResult | null = null;
+  #header: string[] = [];
+  #idx: Partial<Record<ImportField, number>> = {};
+  #issues: ImportIssue[] = [];
+  #errors = 0;
+  #warnings = 0;
+  #dropped = 0;
+  #rows = 0;
+  #groups = new Map<string, Group>();
+  #fatal = false;
+  #hasRuleColumns = false;
+
+  constructor(opts: ValidatorOptions = {}) {
+    this.#opts = opts;
+    this.#decimal = opts.decimal ?? 'point';
+  }
+
+  /** Sets the decimal reading once the delimiter is known (unless forced in the options). */
+  setDelimiter(delimiter: string): void {
+    if (!this.#opts.decimal) this.#decimal = delimiter === ';' ? 'comma' : 'point';
+  }
+
+  reset(): void {
+    this.#mapping = null;
+    this.#header = [];
+    this.#idx = {};
+    this.#issues = [];
+    this.#errors = 0;
+    this.#warnings = 0;
+    this.#dropped = 0;
+    this.#rows = 0;
+    this.#groups = new Map();
+    this.#fatal = false;
+  }
+
+  get errorCount(): number {
+    return this.#errors;
+  }
+
+  // ---- issues -----------------------------------------------------------------------------------
+
+  #add(severity: Severity, code: string, line: number | null, field: ImportField | null, value: string | null, text: string): void {
+    if (severity === 'error') this.#errors++;
+    else this.#warnings++;
+    const max = this.#opts.maxIssues ?? 10_000;
+    if (this.#issues.length >= max) {
+      this.#dropped++;
+      return;
+    }
+    const idx = field ? this.#idx[field] : undefined;
+    const column = idx !== undefined ? (this.#header[idx] ?? field) : null;
+    const letter = idx !== undefined ? columnLetter(idx) : null;
+    let where = line !== null ? `line ${line}` : 'file';
+    if (column !== null) where += `, column ${JSON.stringify(column)} (${letter})`;
+    else if (field) where += `, ${field}`;
+    this.#issues.push({ severity, code, line, column, columnLetter: letter, field, value, message: `${where}: ${text}` });
+  }
+
+  // ---- header -----------------------------------------------------------------------------------
+
+  header(cells: string[], line: number): void {
+    this.#header = cells.map((c) => c.trim());
+    const mapping = mapHeaders(this.#header, this.#opts.mapping);
+    this.#mapping = mapping;
+    this.#idx = mapping.byField;
+    for (const col of mapping.columns) {
+      if (col.method === 'fuzzy') {
+        this.#add('warning', 'mapping.fuzzy', line, null, col.header, `column ${JSON.stringify(col.header)} (${col.letter}) read as ${col.field} (a guess, confidence ${col.confidence.toFixed(2)})`);
+      } else if (!col.field && col.header !== '') {
+        this.#add('warning', 'mapping.ignored', line, null, col.header, `column ${JSON.stringify(col.header)} (${col.letter}) is ignored (${col.note ?? 'unknown column'})`);
+      }
+    }
+    for (const f of mapping.missingRequired) {
+      this.#fatal = true;
+      this.#add('error', 'mapping.missing', line, null, null, `the required column "${f}" is missing`);
+    }
+    const present = ruleFieldNames.filter((f) => mapping.byField[f] !== undefined);
+    this.#hasRuleColumns = present.length > 0;
+    if (this.#hasRuleColumns) {
+      for (const f of ['weekday', 'start_time', 'end_time'] as const) {
+        if (mapping.byField[f] === undefined) {
+          this.#fatal = true;
+          this.#add('error', 'mapping.missing', line, null, null, `availability columns need "${f}" too (found ${present.join(', ')})`);
+        }
+      }
+    }
+  }
+
+  malformed(line: number, message: string, code: string): void {
+    this.#add('error', `csv.${code}`, line, null, null, `this record cannot be read: ${message}`);
+  }
+
+  // ---- rows -------------------------------------------------------------------------------------
+
+  row(cells: string[], line: number): void {
+    this.#rows++;
+    if (this.#fatal) return;
+    const width = this.#header.length;
+    if (cells.length > width) {
+      const extra = cells.slice(width).filter((c) => c.trim() !== '');
+      if (extra.length > 0) {
+        this.#add('error', 'row.ragged', line, null, null, `this row has ${cells.length} cells but the header has ${width}; extra value ${show(extra[0] ?? '')} (an unquoted delimiter inside a value?)`);
+      }
+    } else if (cells.length < width) {
+      this.#add('warning', 'row.short', line, null, null, `this row has ${cells.length} cells but the header has ${width}; the missing cells are read as empty`);
+    }
+    const idx = this.#idx;
+    const cell = (f: ImportField): string => {
+      const i = idx[f];
+      return i === undefined ? '' : (cells[i] ?? '');
+    };
+    const errorsBefore = this.#errors;
+    const err = (code: string, f: ImportField | null, value: string | null, text: string): void => this.#add('error', code, line, f, value, text);
+    const warn = (code: string, f: ImportField | null, value: string | null, text: string): void => this.#add('warning', code, line, f, value, text);
+    const take = <T>(f: ImportField, raw: string, p: Parsed<T>): T | undefined => {
+      if (p.ok) {
+        if (p.note) warn(`${f}.read`, f, raw, p.note);
+        return p.value;
+      }
+      err(`${f}.invalid`, f, raw, p.message);
+      return undefined;
+    };
+
+    // Formula-looking text (a spreadsheet would run it when the file is opened again).
+    for (const f of ['slug', 'title', 'description', 'categories'] as const) {
+      const v = cell(f);
+      if (v !== '' && looksLikeFormula(v)) warn('cell.formula', f, v, `${show(v)} looks like a spreadsheet formula; it is kept as plain text`);
+    }
+
+    // Slug.
+    const slugRaw = cell('slug').trim();
+    let slug: string | null = null;
+    if (slugRaw === '') {
+      const t = cell('title').trim();
+      err('slug.required', 'slug', '', `slug is required${t ? `; did you mean "${slugify(t)}"?` : ''}`);
+    } else slug = take('slug', slugRaw, parseSlug(slugRaw)) ?? null;
+
+    // Offering cells.
+    const group = slug ? this.#groups.get(slug) : undefined;
+    const fields: OfferingFields = {};
+    const given = new Set<OfferingKey>();
+    let hasOffering = false;
+    const curRaw = cell('currency').trim();
+    if (curRaw !== '') {
+      hasOffering = true;
+      given.add('currency');
+      const c = take('currency', curRaw, parseCurrency(curRaw));
+      if (c) fields.currency = c;
+    }
+    for (const f of offeringFieldNames) {
+      if (f === 'currency') continue;
+      const raw = cell(f);
+      const v = f === 'description' ? raw : raw.trim();
+      if (v.trim() === '') continue;
+      hasOffering = true;
+      const key = fieldToKey[f];
+      given.add(key);
+      switch (f) {
+        case 'title':
+          if (v.length > 200) err('title.invalid', f, v, `${show(v)} is longer than 200 characters`);
+          else fields.title = v;
+          break;
+        case 'product_type': {
+          const x = take(f, v, parseProductType(v));
+          if (x) fields.productTypeKey = x;
+          break;
+        }
+        case 'status': {
+          const x = take(f, v, parseStatus(v));
+          if (x) fields.status = x;
+          break;
+        }
+        case 'pricing_model': {
+          const x = take(f, v, parsePricingModel(v));
+          if (x) fields.pricingModel = x;
+          break;
+        }
+        case 'cancellation_policy': {
+          const x = take(f, v, parseCancellationPolicy(v));
+          if (x) fields.cancellationPolicy = x;
+          break;
+        }
+        case 'base_price': {
+          const cur = fields.currency ?? group?.fields.currency;
+          const x = take(f, v, parsePrice(v, cur ? currencyExponent(cur) : 2, this.#decimal));
+          if (x !== undefined) fields.basePriceCents = x;
+          break;
+        }
+        case 'tax_bps': {
+          const x = take(f, v, parseTaxBps(v));
+          if (x !== undefined) fields.taxRateBps = x;
+          break;
+        }
+        case 'description':
+          if (v.length > 20000) err('description.invalid', f, v.slice(0, 60), 'the description is longer than 20,000 characters');
+          else fields.description = v;
+          break;
+        case 'categories':
+          fields.categories = parseCategories(v);
+          break;
+      }
+    }
+
+    // Availability cells.
+    let rule: RuleRec | null = null;
+    if (this.#hasRuleColumns) {
+      const rc: Partial<Record<(typeof ruleFieldNames)[number], string>> = {};
+      let any = false;
+      for (const f of ruleFieldNames) {
+        const v = cell(f).trim();
+        rc[f] = v;
+        if (v !== '') any = true;
+      }
+      if (any) {
+        rule = this.#rule(rc, err, warn, take);
+        if (rule) rule.line = line;
+      }
+    }
+
+    if (!slug) return;
+    let g = group;
+    if (!g) {
+      g = { slug, firstLine: line, defLine: null, fields: {}, given: new Set(), rules: [], errors: 0 };
+      this.#groups.set(slug, g);
+    }
+    if (hasOffering) {
+      if (g.defLine === null) {
+        g.defLine = line;
+        g.fields = fields;
+        g.given = given;
+      } else {
+        for (const f of offeringFieldNames) {
+          const key = fieldToKey[f];
+          if (!given.has(key) || !(key in fields)) continue;
+          if (!eq(fields[key], g.fields[key])) {
+            const before = g.given.has(key) ? this.#cellText(key, g.fields) : '(empty)';
+            err('group.differs', f, cell(f), `${show(cell(f).trim())} differs from ${before} on line ${g.defLine} for slug "${slug}"; rows of one slug share the offering's fields (leave them empty on later rows)`);
+          }
+        }
+      }
+    } else if (!rule) {
+      warn('row.empty', 'slug', slugRaw, `this row has only a slug and nothing to import`);
+    }
+    if (rule) g.rules.push(rule);
+    g.errors += this.#errors - errorsBefore;
+  }
+
+  #cellText(key: OfferingKey, fields: OfferingFields): string {
+    const v = fields[key];
+    if (key === 'basePriceCents' && typeof v === 'number') return `${v} (in minor units)`;
+    return JSON.stringify(Array.isArray(v) ? v.join('|') : v);
+  }
+
+  #rule(
+    rc: Partial<Record<(typeof ruleFieldNames)[number], string>>,
+    err: (code: string, f: ImportField | null, value: string | null, text: string) => void,
+    warn: (code: string, f: ImportField | null, value: string | null, text: string) => void,
+    take: <T>(f: ImportField, raw: string, p: Parsed<T>) => T | undefined,
+  ): RuleRec | null {
+    let okRule = true;
+    const need = (f: 'weekday' | 'start_time' | 'end_time'): string | null => {
+      const v = rc[f] ?? '';
+      if (v === '') {
+        err(`${f}.required`, f, '', `${f} is required on a row with availability`);
+        okRule = false;
+        return null;
+      }
+      return v;
+    };
+    const wd = need('weekday');
+    const st = need('start_time');
+    const et = need('end_time');
+    const day = wd !== null ? take('weekday', wd, parseWeekday(wd)) : undefined;
+    const start = st !== null ? take('start_time', st, parseTime(st)) : undefined;
+    const end = et !== null ? take('end_time', et, parseTime(et)) : undefined;
+    const slotRaw = rc.slot_minutes ?? '';
+    const capRaw = rc.capacity ?? '';
+    const slot = slotRaw === '' ? 60 : take('slot_minutes', slotRaw, parseInteger(slotRaw, 'slot_minutes', 5, 1440));
+    const capacity = capRaw === '' ? 1 : take('capacity', capRaw, parseInteger(capRaw, 'capacity', 1, 100000));
+    const fromRaw = rc.valid_from ?? '';
+    const untilRaw = rc.valid_until ?? '';
+    const from = fromRaw === '' ? null : take('valid_from', fromRaw, parseDate(fromRaw));
+    const until = untilRaw === '' ? null : take('valid_until', untilRaw, parseDate(untilRaw));
+    if (day === undefined || start === undefined || end === undefined || slot === undefined || capacity === undefined || from === undefined || until === undefined || !okRule) return null;
+    if (end <= start) {
+      err('rule.end_before_start', 'end_time', et, `ends at ${formatTime(end)}, not after the start ${formatTime(start)}`);
+      return null;
+    }
+    if (from && until && until < from) {
+      err('rule.until_before_from', 'valid_until', untilRaw, `${until} is before valid_from ${from}`);
+      return null;
+    }
+    if ((end - start) % slot !== 0) {
+      warn('rule.slot_remainder', 'slot_minutes', slotRaw, `${slot}-minute slots do not divide ${formatTime(start)}–${formatTime(end)} (${end - start} minutes); the last ${(end - start) % slot} minutes cannot be booked`);
+    }
+    return { line: -1, dayOfWeek: day, startTime: formatTime(start), endTime: formatTime(end), startMin: start, endMin: end, slotMinutes: slot, capacity, validFrom: from, validUntil: until };
+  }
+
+  // ---- whole-file checks and the plan -----------------------------------------------------------
+
+  /** Ends validation: groups → plan against the offerings the console already has. */
+  finish(existing: ReadonlyMap<string, ExistingOffering>, lastLine: number): ValidationResult {
+    const plan: PlannedOffering[] = [];
+    const counts: PreviewCounts = { rows: this.#rows, offerings: { create: 0, update: 0, unchanged: 0, error: 0 }, rules: 0, errors: 0, warnings: 0 };
+    if (this.#mapping === null) {
+      this.#add('error', 'file.empty', null, null, null, 'the file has no header row and no data');
+    } else if (this.#rows === 0 && !this.#fatal) {
+      this.#add('error', 'file.no_rows', lastLine, null, null, 'the file has a header but no data rows');
+    }
+    for (const g of this.#groups.values()) {
+      const errorsBefore = this.#errors;
+      const ex = existing.get(g.slug);
+      if (g.defLine === null && !ex) {
+        for (const r of g.rules) {
+          this.#add('error', 'rule.orphan', r.line, 'slug', g.slug, `availability for "${g.slug}", but no row of the file gives this offering's fields and the console has no offering with this slug`);
+        }
+      }
+      if (g.defLine !== null && !ex) {
+        const req: Array<[OfferingKey, ImportField]> = [
+          ['title', 'title'],
+          ['productTypeKey', 'product_type'],
+          ['basePriceCents', 'base_price'],
+          ['currency', 'currency'],
+        ];
+        for (const [key, f] of req) {
+          if (!g.given.has(key)) this.#add('error', `${f}.required`, g.defLine, f, '', `${f} is required for a new offering ("${g.slug}")`);
+        }
+      }
+      this.#overlaps(g);
+      const groupErrors = g.errors + (this.#errors - errorsBefore);
+      counts.rules += g.rules.length;
+      const line = g.defLine ?? g.firstLine;
+      const rules = g.rules.length > 0 ? g.rules.map(({ dayOfWeek, startTime, endTime, slotMinutes, capacity, validFrom, validUntil }) => ({ dayOfWeek, startTime, endTime, slotMinutes, capacity, validFrom, validUntil })) : null;
+      if (groupErrors > 0) {
+        counts.offerings.error++;
+        plan.push({ slug: g.slug, line, action: 'error', existingId: ex?.id ?? null, fields: {}, rules, rulesChanged: false });
+        continue;
+      }
+      if (!ex) {
+        const f: OfferingFields = { slug: g.slug, status: 'DRAFT', ...g.fields };
+        counts.offerings.create++;
+        plan.push({ slug: g.slug, line, action: 'create', existingId: null, fields: f, rules, rulesChanged: rules !== null });
+        continue;
+      }
+      const changed: OfferingFields = {};
+      for (const key of Object.keys(g.fields) as OfferingKey[]) {
+        if (!eq(g.fields[key], ex.fields[key])) (changed as Record<string, unknown>)[key] = g.fields[key];
+      }
+      let rulesChanged = false;
+      if (rules) {
+        const a = rules.map(ruleKey).sort();
+        const b = ex.rules.map(ruleKey).sort();
+        rulesChanged = a.length !== b.length || a.some((k, i) => k !== b[i]);
+      }
+      const action = Object.keys(changed).length > 0 || rulesChanged ? 'update' : 'unchanged';
+      counts.offerings[action]++;
+      plan.push({ slug: g.slug, line, action, existingId: ex.id, fields: changed, rules, rulesChanged });
+    }
+    counts.errors = this.#errors;
+    counts.warnings = this.#warnings;
+    this.#issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+    return {
+      mapping: this.#mapping,
+      issues: this.#issues,
+      errorCount: this.#errors,
+      warningCount: this.#warnings,
+      issuesDropped: this.#dropped,
+      rows: this.#rows,
+      plan,
+      counts,
+      header: this.#header,
+    };
+  }
+
+  #overlaps(g: Group): void {
+    if (g.rules.length < 2) return;
+    const byDay = new Map<number, RuleRec[]>();
+    for (const r of g.rules) {
+      const list = byDay.get(r.dayOfWeek);
+      if (list) list.push(r);
+      else byDay.set(r.dayOfWeek, [r]);
+    }
+    for (const [day, list] of byDay) {
+      if (list.length < 2) continue;
+      list.sort((a, b) => a.startMin - b.startMin || a.line - b.line);
+      for (let i = 0; i < list.length; i++) {
+        const a = list[i];
+        if (!a) continue;
+        for (let j = i + 1; j < list.length; j++) {
+          const b = list[j];
+          if (!b || b.startMin >= a.endMin) break;
+          const windowsMeet = (a.validUntil === null || b.validFrom === null || b.validFrom <= a.validUntil) && (b.validUntil === null || a.validFrom === null || a.validFrom <= b.validUntil);
+          if (!windowsMeet) continue;
+          this.#add(
+            'error',
+            'rule.overlap',
+            b.line,
+            'start_time',
+            b.startTime,
+            `${weekdayLabels[day]} ${b.startTime}–${b.endTime} overlaps ${a.startTime}–${a.endTime} on line ${a.line} for "${g.slug}"`,
+          );
+        }
+      }
+    }
+  }
+}
