@@ -168,6 +168,40 @@ describe('GET /v1/api/availability', () => {
     expect(checkedDays, 'days compared with the independent expansion').toBeGreaterThan(3);
   });
 
+  it('drops BLOCKed spans and adds OPEN spans', async () => {
+    const all = expectOk(await h.api('GET', '/v1/api/availability'));
+    const end = addDays(from, 40);
+    const inRange = (all.exceptions as Json[]).filter((x) => x.date >= from && x.date < end);
+    let checkedBlock = 0;
+    let checkedOpen = 0;
+    for (const x of inRange) {
+      const av = expectOk(await h.api('GET', `/v1/api/availability?offeringId=${x.offeringId}&from=${x.date}&to=${addDays(x.date, 1)}`));
+      const daySlots = (av.slots as Json[]).filter((s) => localDate(Date.parse(s.startsAt), tz) === x.date);
+      const others = (av.exceptions as Json[]).filter((y) => y.date === x.date && y.id !== x.id);
+      if (x.kind === 'BLOCK') {
+        if (others.some((y) => y.kind === 'OPEN')) continue;
+        const span = x.startTime === null
+          ? { startsAt: iso(zonedToUtc(x.date, '00:00', tz)), endsAt: iso(zonedToUtc(addDays(x.date, 1), '00:00', tz)) }
+          : { startsAt: iso(zonedToUtc(x.date, x.startTime, tz)), endsAt: iso(zonedToUtc(x.date, x.endTime, tz)) };
+        expect(daySlots.filter((s) => overlaps(s, span)), `BLOCK ${x.date} ${x.startTime}`).toEqual([]);
+        checkedBlock++;
+      } else {
+        if (others.some((y) => y.kind === 'BLOCK')) continue;
+        const dayRules = (av.rules as Json[]).filter((ru) => ru.dayOfWeek === weekday(x.date));
+        const openStart = iso(zonedToUtc(x.date, x.startTime ?? '00:00', tz));
+        const first = daySlots.find((s) => s.startsAt === openStart);
+        expect(first, `a slot at the start of OPEN ${x.date} ${x.startTime}`).toBeDefined();
+        const lengths = dayRules.length > 0 ? dayRules.map((ru) => ru.slotMinutes) : [60];
+        const caps = dayRules.length > 0 ? dayRules.map((ru) => ru.capacity) : [1];
+        expect(lengths).toContain((Date.parse(first.endsAt) - Date.parse(first.startsAt)) / 60_000);
+        expect(caps).toContain(first.capacity);
+        checkedOpen++;
+      }
+    }
+    expect(checkedBlock, 'BLOCK exceptions checked').toBeGreaterThan(0);
+    expect(checkedOpen, 'OPEN exceptions checked').toBeGreaterThan(0);
+  });
+
   it('answers 422 when from/to are more than 62 days apart, accepts 62', async () => {
     expectOk(await h.api('GET', `/v1/api/availability?offeringId=${offering.id}&from=${from}&to=${addDays(from, 62)}`));
     expectError(

@@ -89,6 +89,26 @@ describe('replays', () => {
     expect((await effectsFor(key)).length).toBe(1);
   });
 
+  it('delete and patch: a replay answers the first result instead of 404 / a second change', async () => {
+    const o = await createOffering(h, { status: 'PUBLISHED' });
+    const key = randomUUID();
+    const first = expectOk(await h.api('DELETE', `/v1/api/offerings/${o.id}`, { idempotencyKey: key }));
+    const again = await h.api('DELETE', `/v1/api/offerings/${o.id}`, { idempotencyKey: key });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expectError(await h.api('DELETE', `/v1/api/offerings/${o.id}`), 404, 'NOT_FOUND');
+
+    const o2 = await createOffering(h);
+    const pkey = randomUUID();
+    const p1 = expectOk(await h.api('PATCH', `/v1/api/offerings/${o2.id}`, { body: { title: 'Once' }, idempotencyKey: pkey }));
+    const p2 = await h.api('PATCH', `/v1/api/offerings/${o2.id}`, { body: { title: 'Once' }, idempotencyKey: pkey });
+    expect(p2.body).toEqual(p1);
+    expect(p2.headers.get('idempotent-replayed')).toBe('true');
+    expect(expectOk(await h.api('GET', `/v1/api/offerings/${o2.id}`)).version).toBe(o2.version + 1);
+    expect((await effectsFor(pkey)).length).toBe(1);
+  });
+
   it('stores 4xx answers too', async () => {
     const key = randomUUID();
     const body = { code: 'no', kind: 'PERCENT', amount: 10 };

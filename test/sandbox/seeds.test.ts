@@ -60,6 +60,16 @@ describe("seed: 'demo'", () => {
     );
   });
 
+  it('has a HELD PENDING booking; approving it clears the hold and captures payments', async () => {
+    const { items } = await listAll(demo, '/v1/api/bookings?status=PENDING');
+    const held = items.find((b) => b.riskReviewStatus === 'HELD');
+    expect(held, 'a PENDING booking held for risk review').toBeDefined();
+    const a = expectOk(await demo.api('POST', `/v1/api/bookings/${held.id}/approve`, { body: {} }));
+    expect(a.status).toBe('CONFIRMED');
+    expect(a.riskReviewStatus).toBe('CLEARED');
+    expect((a.payments as Json[]).every((p) => p.status === 'CAPTURED')).toBe(true);
+  });
+
   it('has coupons and availability rules', async () => {
     const { items } = await listAll(demo, '/v1/api/coupons');
     expect(items.length).toBeGreaterThan(0);
