@@ -620,9 +620,21 @@ export class ConsoleCore {
     return true;
   }
 
+  /** The record as the user meant it: the truth with this intent's effect applied, whatever the server did since. */
   #localView(intent: IntentRow): unknown {
     const k = recordKind(intent.kind);
-    if (k === 'booking') return this.bookingDetail(intent.target_id);
+    if (k === 'booking') {
+      const view = this.bookingDetail(intent.target_id);
+      if (!view) return null;
+      const p = parsePayload(intent);
+      if (intent.kind === 'booking.approve') return { ...view, status: 'CONFIRMED' };
+      if (intent.kind === 'booking.cancel') return { ...view, status: 'CANCELLED', cancelReason: typeof p['reason'] === 'string' ? p['reason'] : null };
+      if (intent.kind === 'booking.notes') return { ...view, notes: p['notes'] };
+      if (intent.kind === 'booking.reschedule') {
+        return { ...view, items: view.items.map((i) => (i.id === p['itemId'] ? { ...i, startsAt: p['startsAt'], endsAt: p['endsAt'] } : i)) };
+      }
+      return view;
+    }
     const list = k === 'offering' ? this.offerings(true) : this.coupons(true);
     return list.find((r) => r.id === intent.target_id) ?? parsePayload(intent)['fields'] ?? null;
   }

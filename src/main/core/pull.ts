@@ -6,8 +6,8 @@
  * offerings/coupons missing from it are marked deleted.
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { ApiError, parseListPage, type ApiClient } from './api-client.ts';
-import type { Priority } from './rate-budget.ts';
+import { ApiError, parseListPage, type ApiClient, type ApiResponse } from './api-client.ts';
+import { backoffMs, sleep, type Priority } from './rate-budget.ts';
 import type { Replica } from './replica.ts';
 import type {
   RemoteAvailabilityException,
@@ -44,6 +44,20 @@ export interface PullOptions {
   onPageApplied?(resource: Resource, rows: number): void;
 }
 
+/** Reads are safe to repeat: a transient failure (network, 5xx, 429) is retried a few times, obeying Retry-After. */
+export async function getWithRetry(api: ApiClient, path: string, opts: { signal: AbortSignal; priority?: Priority; attempts?: number }): Promise<ApiResponse> {
+  const attempts = opts.attempts ?? 6;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await api.get(path, { signal: opts.signal, priority: opts.priority ?? 'background' });
+    } catch (error) {
+      const transient = error instanceof ApiError && (error.kind === 'network' || error.kind === 'transient');
+      if (!transient || attempt >= attempts || opts.signal.aborted) throw error;
+      await sleep(Math.max(error.retryAfterMs ?? 0, backoffMs(attempt, 200, 5000)), opts.signal);
+    }
+  }
+}
+
 export class Puller {
   readonly replica: Replica;
   constructor(replica: Replica) {
@@ -51,7 +65,7 @@ export class Puller {
   }
 
   async me(api: ApiClient, signal: AbortSignal): Promise<RemoteTenant | null> {
-    const res = await api.get('/api/me', { signal, priority: 'background' });
+    const res = await getWithRetry(api, '/api/me', { signal });
     const body = res.body as { tenant?: RemoteTenant } | null;
     const tenant = body?.tenant ?? null;
     if (tenant) this.replica.transaction(() => this.replica.setMeta('tenant', JSON.stringify(tenant)));
@@ -66,7 +80,7 @@ export class Puller {
       const state = this.replica.getSyncState(resource);
       const sep = paths[resource].includes('?') ? '&' : '?';
       const url = `${paths[resource]}${sep}limit=${PAGE_LIMIT}${state.cursor ? `&cursor=${encodeURIComponent(state.cursor)}` : ''}`;
-      const res = await api.get(url, { signal: opts.signal, priority: opts.priority ?? 'background' });
+      const res = await getWithRetry(api, url, { signal: opts.signal, priority: opts.priority });
       const list = parseListPage<Record<string, unknown>>(res.body);
       const newPending: string[] = [];
       const done = this.replica.transaction(() => {
@@ -111,7 +125,7 @@ export class Puller {
   /** Every availability rule and exception (GET /availability without offeringId). */
   async pullAvailability(api: ApiClient, signal: AbortSignal): Promise<boolean> {
     try {
-      const res = await api.get('/api/availability', { signal, priority: 'background' });
+      const res = await getWithRetry(api, '/api/availability', { signal });
       const body = res.body as { rules?: RemoteAvailabilityRule[]; exceptions?: RemoteAvailabilityException[] } | null;
       if (!body || !Array.isArray(body.rules)) return false;
       this.replica.transaction(() => this.replica.replaceAvailability(body.rules ?? [], body.exceptions ?? []));
