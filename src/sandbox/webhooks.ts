@@ -57,6 +57,8 @@ export class Webhooks {
         'INSERT INTO webhook_subscriptions (tenant_id, url, secret, retry_base_ms) VALUES (?, ?, ?, ?) ON CONFLICT(tenant_id) DO UPDATE SET url = excluded.url, secret = excluded.secret, retry_base_ms = excluded.retry_base_ms',
       )
       .run(tenantId, url, secret, retryBaseMs);
+    // A (re)configured endpoint gets the pending deliveries right away rather than at their old back-off time.
+    this.db.prepare("UPDATE deliveries SET next_attempt_at = ? WHERE tenant_id = ? AND status = 'PENDING' AND next_attempt_at > ?").run(Date.now(), tenantId, Date.now());
     this.kick();
   }
 
