@@ -386,6 +386,76 @@ describe('PATCH /v1/api/bookings/:id (reschedule)', () => {
     expect(err.details.current.status).toBe('CANCELLED');
   });
 
+  it('counts only other PENDING/CONFIRMED items: capacity − 1 others fit, cancelled ones free the place', async () => {
+    const s1 = await freeSlot();
+    const full = await freeSlot();
+    const b = await bookInto(s1);
+    const others: Json[] = [];
+    for (let i = 0; i < full.capacity; i++) others.push(await bookInto(full));
+    const move = { itemId: b.items[0].id, startsAt: full.startsAt, endsAt: full.endsAt };
+    expectError(await h.api('PATCH', `/v1/api/bookings/${b.id}`, { body: move }), 409, 'SLOT_TAKEN');
+    // A CONFIRMED one counts too: approve one, still taken.
+    expectOk(await h.api('POST', `/v1/api/bookings/${others[0].id}/approve`, { body: {} }));
+    expectError(await h.api('PATCH', `/v1/api/bookings/${b.id}`, { body: move }), 409, 'SLOT_TAKEN');
+    // Cancelling one leaves capacity − 1 others: this item fits exactly.
+    expectOk(await h.api('POST', `/v1/api/bookings/${others[1] ? others[1].id : others[0].id}/cancel`, { body: {} }));
+    const p = expectOk(await h.api('PATCH', `/v1/api/bookings/${b.id}`, { body: move }));
+    expect(p.items[0].startsAt).toBe(full.startsAt);
+    const now = await slotAt(full.startsAt);
+    expect(now.booked).toBe(full.capacity);
+    expect(now.available).toBe(0);
+  });
+
+  it('accepts a span inside a rule’s hours that is not on the slot grid', async () => {
+    const s1 = await freeSlot();
+    const s2 = await freeSlot();
+    const b = await bookInto(s1);
+    const q = Math.max(1, Math.floor((Date.parse(s2.endsAt) - Date.parse(s2.startsAt)) / 4 / 60_000)) * 60_000;
+    const startsAt = iso(Date.parse(s2.startsAt) + q);
+    const endsAt = iso(Date.parse(s2.startsAt) + 2 * q);
+    const p = expectOk(await h.api('PATCH', `/v1/api/bookings/${b.id}`, { body: { itemId: b.items[0].id, startsAt, endsAt } }));
+    expect(p.items[0].startsAt).toBe(startsAt);
+    expect(p.items[0].endsAt).toBe(endsAt);
+  });
+
+  it('answers 409 SLOT_UNAVAILABLE for a span running past the end of the rule’s hours', async () => {
+    const body = await availability();
+    const slots = body.slots as Json[];
+    const openDays = new Set((body.exceptions as Json[]).map((x) => x.date));
+    const last = slots.find(
+      (s) =>
+        Date.parse(s.startsAt) > Date.now() + 48 * HOUR &&
+        s.booked === 0 &&
+        !openDays.has(localDate(Date.parse(s.startsAt), tz)) &&
+        !slots.some((t) => Date.parse(t.startsAt) < Date.parse(s.endsAt) + 15 * 60_000 && Date.parse(t.endsAt) > Date.parse(s.endsAt)) &&
+        !used.some((u) => overlaps(u, s)),
+    );
+    expect(last, 'a last slot of a day').toBeDefined();
+    used.push(last);
+    const s1 = await freeSlot();
+    const b = await bookInto(s1);
+    const res = await h.api('PATCH', `/v1/api/bookings/${b.id}`, {
+      body: { itemId: b.items[0].id, startsAt: last.startsAt, endsAt: iso(Date.parse(last.endsAt) + 15 * 60_000) },
+    });
+    expectError(res, 409, 'SLOT_UNAVAILABLE');
+  });
+
+  it('accepts a span inside an OPEN exception', async () => {
+    const all = expectOk(await h.api('GET', '/v1/api/availability'));
+    const open = (all.exceptions as Json[]).find(
+      (x) => x.kind === 'OPEN' && x.startTime !== null && zonedToUtc(x.date, x.startTime, tz) > Date.now() + 24 * HOUR,
+    );
+    expect(open, 'the demo seed has a future OPEN exception').toBeDefined();
+    const av = expectOk(await h.api('GET', `/v1/api/availability?offeringId=${open.offeringId}&from=${from}&to=${addDays(from, 30)}`));
+    const start = zonedToUtc(open.date, open.startTime, tz);
+    const span = { startsAt: iso(start), endsAt: iso(start + 30 * 60_000) };
+    const home = (av.slots as Json[]).find((s) => s.booked === 0 && s.available >= 1 && !overlaps(s, span) && localDate(Date.parse(s.startsAt), tz) !== open.date);
+    expect(home).toBeDefined();
+    const b = await simulateBooking(h, { offeringId: open.offeringId, startsAt: home.startsAt });
+    const p = expectOk(await h.api('PATCH', `/v1/api/bookings/${b.id}`, { body: { itemId: b.items[0].id, ...span } }));
+    expect(p.items[0].startsAt).toBe(span.startsAt);
+  });
+
   it('a booking in a slot is counted in that slot', async () => {
     const s = await freeSlot();
     const before = await slotAt(s.startsAt);

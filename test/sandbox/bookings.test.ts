@@ -225,6 +225,14 @@ describe('cancel', () => {
     expect(ok.cancelReason).toBe('r'.repeat(500));
   });
 
+  it('rejects a reason that is not a string', async () => {
+    const b = await pending();
+    const res = await h.api('POST', `/v1/api/bookings/${b.id}/cancel`, { body: { reason: 42 } });
+    expectError(res, 422, 'VALIDATION_FAILED');
+    expect(errorFields(res)).toContain('reason');
+    expect((await get(b.id)).status).toBe('PENDING');
+  });
+
   it('accepts a cancel without a body', async () => {
     const b = await pending();
     const c = expectOk(await h.api('POST', `/v1/api/bookings/${b.id}/cancel`));
@@ -264,8 +272,25 @@ describe('background completion', () => {
         { timeoutMs: 15_000, intervalMs: 100, message: 'booking COMPLETED' },
       );
       expectBooking(done);
+      expect(done.version).toBe(b.version + 2);
       // A PENDING booking is not completed by the clock.
       expect((await get(stillPending.id)).status).toBe('PENDING');
+    } finally {
+      await setClock(h, iso(T0));
+    }
+  });
+});
+
+describe('the sandbox clock', () => {
+  it('stamps records with the set time, and DELETE returns to real time', async () => {
+    await setClock(h, iso(T0));
+    const a = expectOk(await h.api('POST', '/v1/api/coupons', { body: { code: 'CLOCKED', kind: 'PERCENT', amount: 5 } }), 201);
+    expect(Date.parse(a.createdAt)).toBeGreaterThanOrEqual(T0);
+    expect(Date.parse(a.createdAt)).toBeLessThan(T0 + 60_000);
+    expect((await h.admin('DELETE', '/_sandbox/clock')).status).toBeLessThan(300);
+    try {
+      const b = expectOk(await h.api('POST', '/v1/api/coupons', { body: { code: 'REALTIME', kind: 'PERCENT', amount: 5 } }), 201);
+      expect(Math.abs(Date.parse(b.createdAt) - Date.now())).toBeLessThan(60_000);
     } finally {
       await setClock(h, iso(T0));
     }

@@ -155,6 +155,32 @@ describe('reuse with a different request', () => {
   });
 });
 
+describe('retention', () => {
+  it('forgets a key after 24 h (sandbox clock)', async () => {
+    const key = randomUUID();
+    const t = Date.now();
+    const setClock = async (ms: number): Promise<void> => {
+      expect((await h.admin('POST', '/_sandbox/clock', { now: new Date(ms).toISOString() })).status).toBeLessThan(300);
+    };
+    await setClock(t);
+    try {
+      expectOk(await h.api('POST', '/v1/api/coupons', { body: { code: 'KEEP24A', kind: 'PERCENT', amount: 5 }, idempotencyKey: key }), 201);
+      await setClock(t + 23 * 3_600_000);
+      expectError(
+        await h.api('POST', '/v1/api/coupons', { body: { code: 'KEEP24B', kind: 'PERCENT', amount: 5 }, idempotencyKey: key }),
+        422,
+        'IDEMPOTENCY_KEY_REUSED',
+      );
+      await setClock(t + 25 * 3_600_000);
+      const fresh = await h.api('POST', '/v1/api/coupons', { body: { code: 'KEEP24B', kind: 'PERCENT', amount: 5 }, idempotencyKey: key });
+      expectOk(fresh, 201);
+      expect(fresh.headers.get('idempotent-replayed')).not.toBe('true');
+    } finally {
+      expect((await h.admin('DELETE', '/_sandbox/clock')).status).toBeLessThan(300);
+    }
+  });
+});
+
 describe('5xx answers are not stored', () => {
   it('a 503 from fault injection is retried for real with the same key, exactly once', async () => {
     const b = await pendingBooking();

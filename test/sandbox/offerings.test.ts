@@ -196,6 +196,8 @@ describe('PATCH /v1/api/offerings/:id', () => {
       ['version', { version: 99 }],
       ['createdAt', { createdAt: '2020-01-01T00:00:00.000Z' }],
       ['updatedAt', { updatedAt: '2020-01-01T00:00:00.000Z' }],
+      ['deletedAt', { deletedAt: '2020-01-01T00:00:00.000Z' }],
+      ['colour', { colour: 'blue' }],
     ];
     for (const [field, body] of cases) {
       const res = await h.api('PATCH', `/v1/api/offerings/${o.id}`, { body });

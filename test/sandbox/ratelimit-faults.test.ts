@@ -35,6 +35,8 @@ describe('rate limit', () => {
     const retryAfter = res.headers.get('retry-after');
     expect(retryAfter).toMatch(/^\d+$/);
     expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+    // One token comes back every 12 s at 5/min.
+    expect(Number(retryAfter)).toBeLessThanOrEqual(12);
     expect(res.headers.get('x-ratelimit-limit')).toBe('5');
     expect(res.headers.get('x-ratelimit-remaining')).toBe('0');
     // Writes are limited as well, and a limited write changes nothing.

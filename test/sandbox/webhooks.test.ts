@@ -92,6 +92,7 @@ describe('the seven events', () => {
     expect(d.version).toBe(a.version);
     expect(d.updatedAt).toBe(a.updatedAt);
     expect(d.totalCents).toBe(a.totalCents);
+    expect(d.booking).toEqual(a);
   });
 
   it('booking.cancelled (provider and customer)', async () => {
