@@ -22,7 +22,9 @@ export const closeCodes = {
 
 /** Events sent but not yet acked, per device; beyond it the relay waits for acks (flow control). */
 const window = 1000;
-const readBatch = 500;
+const readBatch = 200;
+/** Bytes queued in the socket beyond which sending pauses until the device reads (slow links, big bodies). */
+const maxBuffered = 4 * 1024 * 1024;
 
 export interface HubOptions {
   store: RelayStore;
@@ -77,6 +79,10 @@ class DeviceSession {
       do {
         this.#again = false;
         while (!this.closed && this.sent - this.acked < window) {
+          if (this.ws.bufferedAmount > maxBuffered) {
+            this.#retryLater();
+            break;
+          }
           const rows = await this.hub.store.readEvents(this.channelId, this.sent, Math.min(readBatch, window - (this.sent - this.acked)));
           if (this.closed) break;
           if (rows.length === 0) {
@@ -87,7 +93,10 @@ class DeviceSession {
             const skipped = await this.#checkGap(rows[0]!);
             if (skipped) continue; // re-read after the gap
           }
-          for (const row of rows) this.#sendEvent(row);
+          for (const row of rows) {
+            this.#sendEvent(row);
+            if (this.ws.bufferedAmount > maxBuffered) break; // the rest is read again later
+          }
         }
       } while (this.#again && !this.closed);
     } catch (error) {
@@ -95,6 +104,16 @@ class DeviceSession {
     } finally {
       this.#pumping = false;
     }
+  }
+
+  #retryTimer: NodeJS.Timeout | null = null;
+
+  #retryLater(): void {
+    if (this.#retryTimer || this.closed) return;
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null;
+      void this.pump();
+    }, 25);
   }
 
   /** When retention removed events this cursor had not reached, say so once and move past them. */

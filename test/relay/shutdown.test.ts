@@ -1,0 +1,57 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startRelay } from '../../src/relay/server.ts';
+import { adminToken, collect, createChannel, postWebhook, waitFor } from './helpers.ts';
+
+describe('graceful shutdown', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'relay-shutdown-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('finishes in-flight ingests, closes streams, then the store; every 2xx survives', { timeout: 60_000 }, async () => {
+    const file = join(dir, 'relay.db');
+    const relay = await startRelay({ store: file, adminToken, heartbeatMs: 1000 });
+    const ch = await createChannel(relay.url);
+    const live = collect(relay.url, ch.id, ch.deviceToken, { cursor: 0 });
+    await waitFor(() => live.statuses.some((s) => s.state === 'open'), 'stream open');
+
+    const acknowledged = new Set<string>();
+    const refused: number[] = [];
+    let next = 0;
+    let stop = false;
+    const sender = async (): Promise<void> => {
+      while (!stop && next < 20_000) {
+        const id = `dlv_sd_${next++}`;
+        try {
+          const r = await postWebhook(`${relay.url}/in/${ch.id}`, `{"id":"${id}"}`, id);
+          if (r.status >= 200 && r.status < 300) acknowledged.add(id);
+          else refused.push(r.status);
+        } catch {
+          stop = true;
+        }
+      }
+    };
+    const senders = Array.from({ length: 12 }, sender);
+    await waitFor(() => acknowledged.size >= 200, '200 acknowledged');
+    await relay.close();
+    stop = true;
+    await Promise.all(senders);
+    // Refusals during shutdown are 503 (retryable), never a 2xx for something not stored.
+    for (const status of refused) expect(status).toBe(503);
+    await waitFor(() => live.statuses.some((s) => s.state === 'disconnected' && s.code === 1001), 'stream closed with 1001');
+    await live.stream.close();
+
+    const again = await startRelay({ store: file, adminToken });
+    const c = collect(again.url, ch.id, ch.deviceToken, { cursor: 0 });
+    try {
+      const info = (await (await fetch(`${again.url}/v1/channels/${ch.id}`, { headers: { authorization: `Bearer ${adminToken}` } })).json()) as { lastSeq: number };
+      await waitFor(() => c.events.length >= info.lastSeq, 'all stored events');
+      const streamed = new Set(c.events.map((e) => e.deliveryId));
+      expect([...acknowledged].filter((id) => !streamed.has(id))).toEqual([]);
+    } finally {
+      await c.stream.close();
+      await again.close();
+    }
+  });
+});
