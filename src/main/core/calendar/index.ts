@@ -1,0 +1,25 @@
+/** The calendar feature's public API (see docs/calendar.md). */
+export { exportIcs, createEventCache, newestUpdate, sequenceFor, uidFor, portalLink, statusesFor, defaultStatuses } from './ics.ts';
+export type { CalendarBooking, CalendarBookingItem, IcsFilter, IcsOptions, EventCache } from './ics.ts';
+export { readCalendarBookings, readTenant, locationFromAttributes, sqliteOf } from './source.ts';
+export type { SqliteSource, TenantRef } from './source.ts';
+export {
+  addFeed,
+  listFeeds,
+  getFeed,
+  rotateFeed,
+  revokeFeed,
+  findFeedByToken,
+  renderFeed,
+  feedPath,
+  feedWindow,
+  ensureFeedsTable,
+  feedsTableDdl,
+  FeedRenderer,
+  FeedNotFoundError,
+} from './feeds.ts';
+export type { Feed, FeedFilters, RenderedFeed } from './feeds.ts';
+export { createFeedHandler, notModified } from './feed-server.ts';
+export type { FeedHandler, FeedHandlerOptions } from './feed-server.ts';
+export { publishFeed, unpublishFeed, publicFeedUrl, createFeedRepublisher, PublishError } from './publish.ts';
+export type { RelayTarget, FeedRepublisher, RepublisherOptions } from './publish.ts';
