@@ -118,6 +118,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const clockTimer = setInterval(() => {
       try {
         store.completeEnded();
+        db.prepare('DELETE FROM idempotency WHERE created_at < ?').run(clock.now() - 24 * 3_600_000);
       } catch (e) {
         log(`clock: ${(e as Error).message}`);
       }

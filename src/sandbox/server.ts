@@ -44,11 +44,11 @@ export function sendError(res: ServerResponse, e: ApiError, headers: Record<stri
 }
 
 /** Reads the raw body up to 1 MiB; null with a 413 already sent when it is larger. */
-export function readBody(req: IncomingMessage, res: ServerResponse): Promise<Buffer | null> {
+export function readBody(req: IncomingMessage, res: ServerResponse, headers: Record<string, string> = {}): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? '0');
     const tooLarge = (): void => {
-      sendError(res, new ApiError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${MAX_BODY} bytes.`), { connection: 'close' });
+      sendError(res, new ApiError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${MAX_BODY} bytes.`), { ...headers, connection: 'close' });
       req.resume();
       resolve(null);
     };
@@ -143,18 +143,23 @@ export function runWrite<T>(ctx: Context, tenantId: string, idempotencyKey: stri
 
 export async function handleApi(ctx: Context, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const method = req.method ?? 'GET';
-  const raw = await readBody(req, res);
+  // Every answer carries the rate-limit headers, so the key is looked up (and a token taken) first.
+  const key: KeyInfo | null = ctx.keys.authenticate(req.headers.authorization);
+  const perMinute = ctx.faults.rateLimitPerMinute ?? ctx.rateLimitPerMinute;
+  const limit = key ? ctx.limiter.take(key.keyId, perMinute) : null;
+  const limitHeaders: Record<string, string> = limit ? limit.headers : { 'x-ratelimit-limit': String(perMinute), 'x-ratelimit-remaining': String(perMinute) };
+
+  const raw = await readBody(req, res, limitHeaders);
   if (raw === null) return;
 
   const f = ctx.faults;
   if (f.latencyMs > 0) await sleep(f.latencyMs);
   if (f.errorRate > 0 && ctx.random() < f.errorRate) {
     ctx.log(`fault: 503 for ${method} ${url.pathname}`);
-    return sendError(res, new ApiError(503, 'INTERNAL', 'Injected fault: the service is temporarily unavailable.'));
+    return sendError(res, new ApiError(503, 'INTERNAL', 'Injected fault: the service is temporarily unavailable.'), limitHeaders);
   }
   const drop = f.dropRate > 0 && ctx.random() < f.dropRate;
 
-  let limitHeaders: Record<string, string> = {};
   const answer = (a: Answer, extra: Record<string, string> = {}): void => {
     if (drop) {
       ctx.log(`fault: dropped connection for ${method} ${url.pathname} (answer ${a.status} lost)`);
@@ -166,11 +171,6 @@ export async function handleApi(ctx: Context, req: IncomingMessage, res: ServerR
   const fail = (e: ApiError): void => answer({ status: e.status, body: errorBody(e.code, e.message, e.details) }, e.headers ?? {});
 
   try {
-    const key: KeyInfo | null = ctx.keys.authenticate(req.headers.authorization);
-    const perMinute = f.rateLimitPerMinute ?? ctx.rateLimitPerMinute;
-    const limit = key ? ctx.limiter.take(key.keyId, perMinute) : null;
-    limitHeaders = limit ? limit.headers : { 'x-ratelimit-limit': String(perMinute), 'x-ratelimit-remaining': String(perMinute) };
-
     const match = matchRoute(method, url.pathname);
     if (match === null) throw new ApiError(404, 'NOT_FOUND', `No route ${method} ${url.pathname}.`);
     if ('allowed' in match) throw new ApiError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname}.`, { allowed: match.allowed }, { allow: match.allowed.join(', ') });
@@ -203,7 +203,7 @@ export async function handleApi(ctx: Context, req: IncomingMessage, res: ServerR
       const stored = ctx.db.prepare('SELECT method, path, body_hash, status, body, created_at FROM idempotency WHERE tenant_id = ? AND key = ?').get(tenant.id, idemKey) as
         | { method: string; path: string; body_hash: string; status: number; body: string; created_at: number }
         | undefined;
-      if (stored && stored.created_at > Date.now() - IDEMPOTENCY_TTL_MS) {
+      if (stored && stored.created_at > ctx.clock.now() - IDEMPOTENCY_TTL_MS) {
         if (stored.method !== method || stored.path !== url.pathname || stored.body_hash !== bodyHash) {
           throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', `Idempotency-Key "${idemKey}" was already used for a different request (${stored.method} ${stored.path}).`);
         }
@@ -215,7 +215,7 @@ export async function handleApi(ctx: Context, req: IncomingMessage, res: ServerR
       if (idemKey === null || a.status >= 500) return;
       ctx.db
         .prepare('INSERT OR REPLACE INTO idempotency (tenant_id, key, method, path, body_hash, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(tenant.id, idemKey, method, url.pathname, bodyHash, a.status, a.body, Date.now());
+        .run(tenant.id, idemKey, method, url.pathname, bodyHash, a.status, a.body, ctx.clock.now());
     };
 
     const params = match.params;
