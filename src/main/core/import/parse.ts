@@ -72,20 +72,29 @@ function sizeOf(source: ByteSource): number {
   return source.kind === 'bytes' ? source.bytes.byteLength : statSync(source.path).size;
 }
 
-function breaksIn(cells: string[]): number {
-  let n = 0;
+/**
+ * Line breaks inside a record's (quoted) fields, and how many of them are CRLF pairs: csv-parse
+ * counts a CRLF inside quotes as two lines (but a CRLF record delimiter as one), so every such pair
+ * skews its `lines` counter by one for the rest of the file.
+ */
+function breaksIn(cells: string[]): { breaks: number; crlf: number } {
+  let breaks = 0;
+  let crlf = 0;
   for (const cell of cells) {
     if (cell.indexOf('\n') < 0 && cell.indexOf('\r') < 0) continue;
     for (let i = 0; i < cell.length; i++) {
       const c = cell.charCodeAt(i);
-      if (c === 10) n++;
+      if (c === 10) breaks++;
       else if (c === 13) {
-        n++;
-        if (cell.charCodeAt(i + 1) === 10) i++;
+        breaks++;
+        if (cell.charCodeAt(i + 1) === 10) {
+          i++;
+          crlf++;
+        }
       }
     }
   }
-  return n;
+  return { breaks, crlf };
 }
 
 async function parseOnce(source: ByteSource, encoding: EncodingName, handlers: CsvHandlers, opts: ParseOptions): Promise<ParseSummary> {
@@ -96,6 +105,8 @@ async function parseOnce(source: ByteSource, encoding: EncodingName, handlers: C
   let pending = '';
   let records = 0;
   let lines = 0;
+  let skew = 0;
+  let lastMalformed = -1;
   let bytes = 0;
   let sawHeader = false;
   let parser: ReturnType<typeof parse> | null = null;
@@ -114,12 +125,14 @@ async function parseOnce(source: ByteSource, encoding: EncodingName, handlers: C
       max_record_size: opts.maxRecordSize ?? 1_048_576,
       on_skip: (err: CsvError | undefined) => {
         if (!err) return undefined;
-        const line = typeof (err as { lines?: unknown }).lines === 'number' ? (err as unknown as { lines: number }).lines : lines;
-        handlers.malformed(line, err.message.replace(/\s+at line \d+.*$/s, ''), err.code);
+        const reported = (err as { lines?: unknown }).lines;
+        const line = typeof reported === 'number' ? reported - skew : lines;
+        // csv-parse may report a follow-up error for the same broken record; report one per line.
+        if (line !== lastMalformed) handlers.malformed(line, err.message.replace(/\s+at line \d+.*$/s, ''), err.code);
+        lastMalformed = line;
         return undefined;
       },
       on_record: (record: string[], info) => {
-        lines = info.lines;
         let empty = true;
         for (const cell of record) {
           if (cell !== '') {
@@ -127,8 +140,11 @@ async function parseOnce(source: ByteSource, encoding: EncodingName, handlers: C
             break;
           }
         }
+        const b = breaksIn(record);
+        skew += b.crlf;
+        lines = info.lines - skew;
         if (empty) return null;
-        const line = info.lines - breaksIn(record);
+        const line = lines - b.breaks;
         records++;
         if (!sawHeader) {
           sawHeader = true;

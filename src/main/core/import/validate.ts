@@ -211,7 +211,9 @@ export class ImportValidator {
     if (cells.length > width) {
       const extra = cells.slice(width).filter((c) => c.trim() !== '');
       if (extra.length > 0) {
-        this.#add('error', 'row.ragged', line, null, null, `this row has ${cells.length} cells but the header has ${width}; extra value ${show(extra[0] ?? '')} (an unquoted delimiter inside a value?)`);
+        this.#add('error', 'row.ragged', line, null, null, `this row has ${cells.length} cells but the header has ${width}; extra value ${show(extra[0] ?? '')} (an unquoted delimiter inside a value, e.g. a decimal comma in a comma-separated file?)`);
+      } else {
+        this.#add('warning', 'row.ragged', line, null, null, `this row has ${cells.length} cells but the header has ${width}; the extra cells are empty and ignored (if the values look shifted, a value contains an unquoted delimiter)`);
       }
     } else if (cells.length < width) {
       this.#add('warning', 'row.short', line, null, null, `this row has ${cells.length} cells but the header has ${width}; the missing cells are read as empty`);
