@@ -1,0 +1,166 @@
+/**
+ * Publishing feed snapshots to the relay, the public HTTPS part of the system: a calendar on another
+ * machine (Google, Outlook.com) subscribes to `{relayUrl}/feeds/<publishKey>.ics`, which the relay
+ * serves with its own ETag/304 from the last snapshot we PUT.
+ *
+ *   PUT    {relayUrl}/v1/channels/:channelId/feeds/:feedKey   Authorization: Bearer <deviceToken>, body = .ics bytes
+ *   DELETE {relayUrl}/v1/channels/:channelId/feeds/:feedKey   (after rotate / revoke)
+ */
+import type { EventCache } from './ics.ts';
+import { FeedRenderer, clearRetiredKey, listFeeds, setPublished, type Feed } from './feeds.ts';
+import type { SqliteSource } from './source.ts';
+
+export interface RelayTarget {
+  relayUrl: string;
+  channelId: string;
+  deviceToken: string;
+}
+
+export interface PublishInput extends RelayTarget {
+  feedKey: string;
+  body: Uint8Array;
+  fetch?: typeof fetch;
+  signal?: AbortSignal;
+}
+
+export class PublishError extends Error {
+  override name = 'PublishError';
+  readonly status: number | null;
+  constructor(message: string, status: number | null) {
+    super(message);
+    this.status = status;
+  }
+}
+
+function feedUrl(t: RelayTarget, feedKey: string): string {
+  return `${t.relayUrl.replace(/\/+$/, '')}/v1/channels/${encodeURIComponent(t.channelId)}/feeds/${encodeURIComponent(feedKey)}`;
+}
+
+/** The public URL of a published feed. */
+export function publicFeedUrl(relayUrl: string, feedKey: string): string {
+  return `${relayUrl.replace(/\/+$/, '')}/feeds/${encodeURIComponent(feedKey)}.ics`;
+}
+
+/** PUTs one snapshot. Resolves with the relay's status and ETag; throws PublishError on non-2xx. */
+export async function publishFeed(input: PublishInput): Promise<{ status: number; etag: string | null }> {
+  const f = input.fetch ?? fetch;
+  const res = await f(feedUrl(input, input.feedKey), {
+    method: 'PUT',
+    headers: { Authorization: `Bearer ${input.deviceToken}`, 'Content-Type': 'text/calendar; charset=utf-8' },
+    body: input.body,
+    ...(input.signal ? { signal: input.signal } : {}),
+  });
+  const text = await res.text().catch(() => '');
+  if (!res.ok) throw new PublishError(`relay answered ${res.status} to the feed snapshot: ${text.slice(0, 200)}`, res.status);
+  return { status: res.status, etag: res.headers.get('etag') };
+}
+
+/** Deletes a snapshot (a 404 counts as done). */
+export async function unpublishFeed(input: RelayTarget & { feedKey: string; fetch?: typeof fetch }): Promise<void> {
+  const f = input.fetch ?? fetch;
+  const res = await f(feedUrl(input, input.feedKey), { method: 'DELETE', headers: { Authorization: `Bearer ${input.deviceToken}` } });
+  await res.text().catch(() => '');
+  if (!res.ok && res.status !== 404) throw new PublishError(`relay answered ${res.status} to the feed deletion`, res.status);
+}
+
+export interface RepublisherOptions {
+  db: SqliteSource;
+  /** Where to publish; null (e.g. no relay configured) skips publishing. Read at every flush. */
+  target: () => RelayTarget | null;
+  /** Quiet time after the last change before publishing (default 2 s). */
+  debounceMs?: number;
+  /** Longest wait after a failure before trying again (default 5 min). */
+  maxRetryMs?: number;
+  renderer?: FeedRenderer;
+  cache?: EventCache;
+  fetch?: typeof fetch;
+  log?: (line: string) => void;
+}
+
+export interface FeedRepublisher {
+  /** Call after the replica changed (e.g. from core.notifyChanged for bookings/offerings). */
+  notifyChanged(): void;
+  /** Publishes now (waits for a running flush first). Resolves when done; never rejects. */
+  flush(): Promise<{ published: number; deleted: number; failed: number }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Keeps every feed with `publish` on the relay in step with the replica: debounced after changes,
+ * only when the body's ETag differs from the last one the relay accepted, and deletes snapshots of
+ * rotated or revoked feeds. Failures retry with exponential back-off (bounded by maxRetryMs).
+ */
+export function createFeedRepublisher(options: RepublisherOptions): FeedRepublisher {
+  const renderer = options.renderer ?? new FeedRenderer(options.db, options.cache ? { cache: options.cache } : {});
+  const debounceMs = options.debounceMs ?? 2000;
+  const maxRetryMs = options.maxRetryMs ?? 300_000;
+  const log = options.log ?? (() => {});
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<{ published: number; deleted: number; failed: number }> | null = null;
+  let failures = 0;
+  let closed = false;
+
+  const schedule = (ms: number): void => {
+    if (closed) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      void flush();
+    }, ms);
+    timer.unref?.();
+  };
+
+  const once = async (): Promise<{ published: number; deleted: number; failed: number }> => {
+    const target = options.target();
+    const counts = { published: 0, deleted: 0, failed: 0 };
+    if (!target) return counts;
+    const feeds: Feed[] = listFeeds(renderer.db, { includeRevoked: true });
+    for (const feed of feeds) {
+      try {
+        if (feed.retiredPublishKey) {
+          await unpublishFeed({ ...target, feedKey: feed.retiredPublishKey, ...(options.fetch ? { fetch: options.fetch } : {}) });
+          clearRetiredKey(renderer.db, feed.id, feed.retiredPublishKey);
+          counts.deleted++;
+        }
+        if (!feed.publish || feed.revokedAt) continue;
+        const rendered = renderer.render(feed);
+        if (rendered.etag === feed.publishedEtag) continue;
+        await publishFeed({ ...target, feedKey: feed.publishKey, body: rendered.body, ...(options.fetch ? { fetch: options.fetch } : {}) });
+        setPublished(renderer.db, feed.id, rendered.etag);
+        counts.published++;
+      } catch (error) {
+        counts.failed++;
+        log(`calendar: publishing feed "${feed.name}" failed: ${(error as Error).message}`);
+      }
+    }
+    return counts;
+  };
+
+  const flush = async (): Promise<{ published: number; deleted: number; failed: number }> => {
+    while (running) await running.catch(() => {});
+    running = once().catch((error: unknown) => {
+      log(`calendar: publishing failed: ${(error as Error).message}`);
+      return { published: 0, deleted: 0, failed: 1 };
+    });
+    const counts = await running;
+    running = null;
+    if (counts.failed > 0) {
+      failures++;
+      schedule(Math.min(maxRetryMs, 1000 * 2 ** Math.min(failures, 20)));
+    } else {
+      failures = 0;
+    }
+    return counts;
+  };
+
+  return {
+    notifyChanged: () => schedule(debounceMs),
+    flush,
+    async close() {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      if (running) await running.catch(() => {});
+    },
+  };
+}
