@@ -1,5 +1,7 @@
+import { createRequire } from 'node:module';
 import Database from 'better-sqlite3';
-import { DummyDriver, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, type Compilable } from 'kysely';
+import type { Compilable, Kysely } from 'kysely';
+import type * as KyselyModule from 'kysely';
 import { migrate } from './migrations.ts';
 import type { ReplicaSchema } from './schema.ts';
 
@@ -26,14 +28,22 @@ export function openReplica(file: string): ReplicaDb {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   migrate(sqlite);
-  const kysely = new Kysely<ReplicaSchema>({
-    dialect: {
-      createAdapter: () => new SqliteAdapter(),
-      createDriver: () => new DummyDriver(),
-      createIntrospector: (db) => new SqliteIntrospector(db),
-      createQueryCompiler: () => new SqliteQueryCompiler(),
-    },
-  });
+  // kysely is loaded on first use (it costs ~150 ms of startup, and the CLI's approve never needs it).
+  let kysely: Kysely<ReplicaSchema> | null = null;
+  const builder = (): Kysely<ReplicaSchema> => {
+    if (!kysely) {
+      const k = createRequire(import.meta.url)('kysely') as typeof KyselyModule;
+      kysely = new k.Kysely<ReplicaSchema>({
+        dialect: {
+          createAdapter: () => new k.SqliteAdapter(),
+          createDriver: () => new k.DummyDriver(),
+          createIntrospector: (db) => new k.SqliteIntrospector(db),
+          createQueryCompiler: () => new k.SqliteQueryCompiler(),
+        },
+      });
+    }
+    return kysely;
+  };
   const cache = new Map<string, Database.Statement>();
   const prepare = (text: string): Database.Statement => {
     let stmt = cache.get(text);
@@ -46,7 +56,9 @@ export function openReplica(file: string): ReplicaDb {
   };
   return {
     sqlite,
-    kysely,
+    get kysely() {
+      return builder();
+    },
     all<R>(query: Compilable<R>): R[] {
       const c = query.compile();
       return prepare(c.sql).all(...(c.parameters as unknown[])) as R[];
