@@ -121,6 +121,20 @@ describe('approve', () => {
     expect(hooks[0]!.body.data.version).toBe(a.version);
   });
 
+  it('converges under concurrent approves: all 200, one change, one webhook', async () => {
+    const b = await pending();
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => h.api('POST', `/v1/api/bookings/${b.id}/approve`, { body: {} })),
+    );
+    for (const a of answers) {
+      expectOk(a);
+      expect(a.body.status).toBe('CONFIRMED');
+    }
+    expect((await get(b.id)).version).toBe(b.version + 1);
+    await webhookFence(h, r);
+    expect(r.events('booking.confirmed').filter((x) => x.body.data.bookingId === b.id).length).toBe(1);
+  });
+
   it('answers 409 BOOKING_NOT_PENDING with details.current for CANCELLED and COMPLETED', async () => {
     const b = await pending();
     expectOk(await h.api('POST', `/v1/api/bookings/${b.id}/cancel`, { body: {} }));

@@ -439,7 +439,7 @@ export async function getEffects(h: Harness): Promise<Json[]> {
  * Fires webhook.test and waits until the receiver has it. Used as a fence before asserting that
  * some other webhook was NOT sent (deliveries are enqueued when the request is answered).
  */
-export async function webhookFence(h: Harness, r: Receiver): Promise<void> {
+export async function webhookFence(h: Harness, r: Receiver, alsoReceivers: Receiver[] = []): Promise<void> {
   const before = r.events('webhook.test').length;
   const res = await h.admin('POST', '/_sandbox/webhook/test');
   expect(res.status, res.text).toBeLessThan(300);
@@ -448,7 +448,7 @@ export async function webhookFence(h: Harness, r: Receiver): Promise<void> {
   await waitFor(
     async () => {
       const ds = await getDeliveries(h);
-      const ids = new Set(r.received.map((x) => String(x.headers['x-orkestr-delivery-id'])));
+      const ids = new Set([r, ...alsoReceivers].flatMap((x) => x.received).map((x) => String(x.headers['x-orkestr-delivery-id'])));
       return ds.every((d) => ids.has(String(d.id)));
     },
     { message: 'all deliveries received' },

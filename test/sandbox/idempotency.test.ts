@@ -109,6 +109,19 @@ describe('replays', () => {
     expect((await effectsFor(pkey)).length).toBe(1);
   });
 
+  it('concurrent requests with the same key have one effect', async () => {
+    const key = randomUUID();
+    const body = { code: 'CONCURRENT', kind: 'PERCENT', amount: 10 };
+    const answers = await Promise.all(Array.from({ length: 4 }, () => h.api('POST', '/v1/api/coupons', { body, idempotencyKey: key })));
+    for (const a of answers) {
+      expect(a.status).toBe(201);
+      expect(a.body).toEqual(answers[0]!.body);
+    }
+    const list = expectOk(await h.api('GET', '/v1/api/coupons?limit=500'));
+    expect((list.data as Json[]).filter((c) => c.code === 'CONCURRENT').length).toBe(1);
+    expect((await effectsFor(key)).length).toBe(1);
+  });
+
   it('stores 4xx answers too', async () => {
     const key = randomUUID();
     const body = { code: 'no', kind: 'PERCENT', amount: 10 };

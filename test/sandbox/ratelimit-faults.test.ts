@@ -62,6 +62,15 @@ describe('rate limit', () => {
     expect(err.status).toBe(404);
     expect(err.headers.get('x-ratelimit-limit')).toBe('1000');
     expect(err.headers.get('x-ratelimit-remaining')).toMatch(/^\d+$/);
+    const forbidden = await h.api('POST', '/v1/api/coupons', { key: KEYS.atlasRo, body: { code: 'RO1', kind: 'PERCENT', amount: 1 } });
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.headers.get('x-ratelimit-limit')).toBe('1000');
+    const invalid = await h.api('POST', '/v1/api/coupons', { body: { code: 'x' } });
+    expect(invalid.status).toBe(422);
+    expect(invalid.headers.get('x-ratelimit-limit')).toBe('1000');
+    const tooBig = await h.api('POST', '/v1/api/coupons', { body: JSON.stringify({ code: 'BIG', pad: 'x'.repeat(1024 * 1024 + 1) }) });
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.headers.get('x-ratelimit-limit')).toBe('1000');
   });
 
   it('can be changed through /_sandbox/faults', async () => {
@@ -88,7 +97,11 @@ describe('fault injection', () => {
   it('errorRate 1 → 503 INTERNAL on /v1 and no effect; DELETE restores', async () => {
     expect((await h.admin('PUT', '/_sandbox/faults', { errorRate: 1 })).status).toBeLessThan(300);
     try {
-      expectError(await h.api('GET', '/v1/api/me'), 503, 'INTERNAL');
+      const e = await h.api('GET', '/v1/api/me');
+      expectError(e, 503, 'INTERNAL');
+      // Every answer carries the rate-limit headers, injected faults included.
+      expect(e.headers.get('x-ratelimit-limit')).toBe('1000');
+      expect(e.headers.get('x-ratelimit-remaining')).toMatch(/^\d+$/);
       expectError(await h.api('POST', '/v1/api/coupons', { body: { code: 'FAULTY', kind: 'PERCENT', amount: 5 } }), 503, 'INTERNAL');
       // The control surface is not subject to faults.
       expect((await h.admin('GET', '/_sandbox/state')).status).toBe(200);

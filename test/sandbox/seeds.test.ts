@@ -4,7 +4,7 @@
  * tenants and no rows.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectBooking, expectCoupon, expectOffering, expectOk, KEYS, listAll, startHarness, waitFor } from './harness.ts';
+import { expectBooking, expectCoupon, expectError, expectOffering, expectOk, KEYS, listAll, startHarness, waitFor } from './harness.ts';
 import type { Harness, Json } from './harness.ts';
 
 let demo: Harness;
@@ -68,6 +68,38 @@ describe("seed: 'demo'", () => {
     expect(a.status).toBe('CONFIRMED');
     expect(a.riskReviewStatus).toBe('CLEARED');
     expect((a.payments as Json[]).every((p) => p.status === 'CAPTURED')).toBe(true);
+  });
+
+  it('keeps REFUNDED and COMPLETED bookings out of approve, cancel and reschedule', async () => {
+    const refunded = (await listAll(demo, '/v1/api/bookings?status=REFUNDED')).items[0];
+    const completed = (await listAll(demo, '/v1/api/bookings?status=COMPLETED')).items[0];
+    expect(refunded, 'a REFUNDED booking in the demo').toBeDefined();
+    expect(completed, 'a COMPLETED booking in the demo').toBeDefined();
+    for (const b of [refunded, completed]) {
+      const ap = await demo.api('POST', `/v1/api/bookings/${b.id}/approve`, { body: {} });
+      expectError(ap, 409, 'BOOKING_NOT_PENDING');
+      expect(ap.body.error.details.current.status).toBe(b.status);
+      const ca = await demo.api('POST', `/v1/api/bookings/${b.id}/cancel`, { body: {} });
+      expectError(ca, 409, 'BOOKING_NOT_ACTIVE');
+      expect(ca.body.error.details.current.id).toBe(b.id);
+      const it0 = b.items[0];
+      const re = await demo.api('PATCH', `/v1/api/bookings/${b.id}`, {
+        body: { itemId: it0.id, startsAt: it0.startsAt, endsAt: new Date(Date.parse(it0.endsAt) + 60_000).toISOString() },
+      });
+      expectError(re, 409, 'BOOKING_NOT_ACTIVE');
+      const after = expectOk(await demo.api('GET', `/v1/api/bookings/${b.id}`));
+      expect(after.version).toBe(b.version);
+      expect(after.status).toBe(b.status);
+    }
+  });
+
+  it('simulate/booking with no arguments books a PENDING booking for atlas', async () => {
+    const res = await demo.admin('POST', '/_sandbox/simulate/booking', {});
+    expect(res.status, res.text).toBeLessThan(300);
+    const b = res.body.booking ?? res.body;
+    expectBooking(b);
+    expect(b.status).toBe('PENDING');
+    expect(expectOk(await demo.api('GET', `/v1/api/bookings/${b.id}`)).id).toBe(b.id);
   });
 
   it('has coupons and availability rules', async () => {

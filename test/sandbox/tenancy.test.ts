@@ -3,7 +3,7 @@
  * id is answered exactly like a missing id (404 NOT_FOUND).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOffering, expectError, expectOk, KEYS, simulateBooking, startHarness } from './harness.ts';
+import { createOffering, expectError, expectOk, hmacHex, KEYS, simulateBooking, startHarness, startReceiver, waitFor, webhookFence } from './harness.ts';
 import type { Harness, Json } from './harness.ts';
 
 let h: Harness;
@@ -94,5 +94,46 @@ describe('per-tenant uniqueness', () => {
     expect(atlasOffering.slug).toBe(harborOffering.slug);
     expect(atlasCoupon.code).toBe(harborCoupon.code);
     expect(atlasOffering.id).not.toBe(harborOffering.id);
+  });
+});
+
+describe('per-tenant change sequence', () => {
+  it('a harbor change does not appear in the atlas feed, and vice versa', async () => {
+    const atlasCur = expectOk(await h.api('GET', '/v1/api/offerings?status=ALL&limit=500')).nextCursor;
+    const harborCur = expectOk(await h.api('GET', '/v1/api/offerings?status=ALL&limit=500', { key: KEYS.harborRw })).nextCursor;
+    expectOk(await h.api('PATCH', `/v1/api/offerings/${harborOffering.id}`, { key: KEYS.harborRw, body: { title: 'Harbor changed' } }));
+    const atlasFeed = expectOk(await h.api('GET', `/v1/api/offerings?status=ALL&cursor=${encodeURIComponent(atlasCur)}`));
+    expect(atlasFeed.data).toEqual([]);
+    const harborFeed = expectOk(
+      await h.api('GET', `/v1/api/offerings?status=ALL&cursor=${encodeURIComponent(harborCur)}`, { key: KEYS.harborRw }),
+    );
+    expect(ids(harborFeed)).toEqual([harborOffering.id]);
+    expectOk(await h.api('PATCH', `/v1/api/offerings/${atlasOffering.id}`, { body: { title: 'Atlas changed' } }));
+    const harborFeed2 = expectOk(
+      await h.api('GET', `/v1/api/offerings?status=ALL&cursor=${encodeURIComponent(harborFeed.nextCursor)}`, { key: KEYS.harborRw }),
+    );
+    expect(harborFeed2.data).toEqual([]);
+  });
+});
+
+describe('per-tenant webhooks', () => {
+  it('sends each tenant’s events only to its own subscription, signed with its own secret', async () => {
+    const ra = await startReceiver();
+    const rh = await startReceiver();
+    try {
+      expect((await h.admin('PUT', '/_sandbox/webhook', { tenant: 'atlas', url: ra.url, secret: 'atlas-secret', retryBaseMs: 20 })).status).toBeLessThan(300);
+      expect((await h.admin('PUT', '/_sandbox/webhook', { tenant: 'harbor', url: rh.url, secret: 'harbor-secret', retryBaseMs: 20 })).status).toBeLessThan(300);
+      const start = new Date(Date.now() + 12 * 86_400_000).toISOString();
+      const hb = await simulateBooking(h, { tenant: 'harbor', offeringId: harborOffering.id, startsAt: start });
+      expectOk(await h.api('POST', `/v1/api/bookings/${hb.id}/approve`, { key: KEYS.harborRw, body: {} }));
+      const got = await waitFor(() => rh.events('booking.confirmed').find((x) => x.body.data.bookingId === hb.id));
+      expect(got.headers['x-orkestr-signature']).toBe(hmacHex('harbor-secret', got.raw));
+      expect(got.body.data.currency).toBe('EUR');
+      await webhookFence(h, ra, [rh]);
+      expect(ra.received.filter((x) => x.body?.data?.bookingId === hb.id)).toEqual([]);
+    } finally {
+      await ra.close();
+      await rh.close();
+    }
   });
 });
