@@ -85,7 +85,7 @@ export function CommandPalette() {
           aria-label={t('palette.placeholder')}
           placeholder={t('palette.placeholder')}
           value={query}
-          autoFocus
+          data-autofocus
           onChange={(e) => {
             setQuery(e.target.value);
             setActive(0);

@@ -16,10 +16,19 @@ export const screens: Array<{ name: Exclude<ScreenName, 'booking'>; key: Message
   { name: 'bookings', key: 'nav.bookings', icon: '☰', route: { name: 'bookings' } },
   { name: 'catalogue', key: 'nav.catalogue', icon: '▦', route: { name: 'catalogue', tab: 'offerings' } },
   { name: 'disputes', key: 'nav.disputes', icon: '⚑', route: { name: 'disputes' } },
-  { name: 'activity', key: 'nav.activity', icon: '🔔', route: { name: 'activity' } },
+  { name: 'activity', key: 'nav.activity', icon: 'bell', route: { name: 'activity' } },
   { name: 'insights', key: 'nav.insights', icon: '↗', route: { name: 'insights' } },
   { name: 'settings', key: 'nav.settings', icon: '⚙', route: { name: 'settings' } },
 ];
+
+function BellIcon() {
+  return (
+    <svg width="14" height="14" viewBox="0 0 16 16" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round">
+      <path d="M4 11V7a4 4 0 0 1 8 0v4l1.2 1.5H2.8L4 11z" />
+      <path d="M6.5 14a1.6 1.6 0 0 0 3 0" />
+    </svg>
+  );
+}
 
 function Nav() {
   const { t } = useT();
@@ -43,7 +52,7 @@ function Nav() {
             <li key={s.name}>
               <a href={routeHash(s.route)} className="nav-link" aria-current={current === s.name ? 'page' : undefined}>
                 <span className="nav-icon" aria-hidden="true">
-                  {s.icon}
+                  {s.icon === 'bell' ? <BellIcon /> : s.icon}
                 </span>
                 <span className="nav-text">{t(s.key)}</span>
                 {badge && (
@@ -101,7 +110,7 @@ function StatusBar() {
         ) : (
           <span className="status-item">{t('status.conflicts', { n: 0 })}</span>
         )}
-        <span className="status-item">{sync?.lastSyncAt ? t('status.lastSync', { when: formatRelative(sync.lastSyncAt, now, locale) }) : t('status.never')}</span>
+        <span className="status-item">{sync?.lastSyncAt ? t('status.lastSync', { when: formatRelative(sync.lastSyncAt, Math.max(now, Date.now()), locale, true) }) : t('status.never')}</span>
         <button type="button" className="btn btn-small" onClick={() => void api.call('sync.now', {}).catch(() => {})} disabled={transport === 'lost' || session?.mode === 'none'}>
           {t('status.syncNow')}
         </button>

@@ -196,7 +196,7 @@ function OverlapDialog({ groups, checkError, targets, onCancel, onConfirm }: { g
           <button type="button" className="btn" onClick={onCancel}>
             {t('common.cancel')}
           </button>
-          <button type="button" className="btn btn-warning" onClick={onConfirm} autoFocus>
+          <button type="button" className="btn btn-warning" onClick={onConfirm} data-autofocus>
             {targets.length > 1 ? t('queue.approveSelected', { n: targets.length }) : t('overlap.approveAnyway')}
           </button>
         </>
@@ -244,7 +244,7 @@ function DeclineDialog({ targets, onCancel, onConfirm }: { targets: BookingView[
           <legend>{t('decline.reason')}</legend>
           {cancelReasons.map((r, i) => (
             <label key={r} className="radio">
-              <input type="radio" name="reason" value={r} checked={reason === r} onChange={() => setReason(r)} autoFocus={i === 0} />
+              <input type="radio" name="reason" value={r} checked={reason === r} onChange={() => setReason(r)} data-autofocus={i === 0 ? '' : undefined} />
               {t(`reason.${r}`)}
             </label>
           ))}
@@ -357,7 +357,7 @@ function RescheduleDialog({ target, onCancel, onConfirm }: { target: BookingView
         )}
         <div className="form-row">
           <Field label={t('reschedule.start', { tz: zone })} error={error}>
-            {(p) => <input {...p} type="datetime-local" value={start} onChange={(e) => setStart(e.target.value)} required autoFocus />}
+            {(p) => <input {...p} type="datetime-local" value={start} onChange={(e) => setStart(e.target.value)} required data-autofocus />}
           </Field>
           <Field label={t('reschedule.end', { tz: zone })}>
             {(p) => <input {...p} type="datetime-local" value={end} onChange={(e) => setEnd(e.target.value)} required />}
@@ -410,7 +410,7 @@ function ResultsDialog({ title, results, onClose }: { title: string; results: Bu
       title={title}
       onClose={onClose}
       footer={
-        <button type="button" className="btn btn-primary" onClick={onClose} autoFocus>
+        <button type="button" className="btn btn-primary" onClick={onClose} data-autofocus>
           {t('common.close')}
         </button>
       }

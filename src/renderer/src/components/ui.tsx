@@ -88,7 +88,12 @@ export function Dialog({ title, onClose, children, footer, wide, describedBy }: 
   const { t } = useT();
   useEffect(() => {
     const d = ref.current;
-    if (d && !d.open) d.showModal();
+    if (d && !d.open) {
+      d.showModal();
+      // React handles `autoFocus` itself (before showModal moves focus), so dialogs mark their
+      // first field with data-autofocus instead.
+      d.querySelector<HTMLElement>('[data-autofocus]')?.focus();
+    }
     return () => d?.close();
   }, []);
   return (

@@ -353,7 +353,7 @@ export const en = {
   'insights.responseDetail': '{answered} of {total} booking requests answered',
   'insights.confirmationRate': 'Confirmation rate',
   'insights.confirmationDetail': '{confirmed} of {decided} decided bookings confirmed',
-  'insights.contribution': 'adds {n} points',
+  'insights.contribution': '{n} of {max} points',
   'insights.lever': 'The lever to pull',
   'insights.lever.rating': 'Your rating holds the score back the most. Ask happy customers for a review after each visit.',
   'insights.lever.responseRate': 'Answering booking requests faster will raise the score the most. Clear the approval queue daily.',

@@ -355,7 +355,7 @@ export const es: Dict = {
   'insights.responseDetail': '{answered} de {total} solicitudes respondidas',
   'insights.confirmationRate': 'Tasa de confirmación',
   'insights.confirmationDetail': '{confirmed} de {decided} reservas decididas confirmadas',
-  'insights.contribution': 'suma {n} puntos',
+  'insights.contribution': '{n} de {max} puntos',
   'insights.lever': 'La palanca a mover',
   'insights.lever.rating': 'Su valoración es lo que más frena la puntuación. Pida una reseña a los clientes satisfechos tras cada visita.',
   'insights.lever.responseRate': 'Responder antes a las solicitudes es lo que más subirá la puntuación. Vacíe la cola de aprobación a diario.',

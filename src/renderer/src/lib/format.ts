@@ -128,8 +128,9 @@ export function isValidZone(tz: string | null | undefined): tz is string {
 }
 
 /** "3 minutes ago" / "in 2 hours". */
-export function formatRelative(iso: string, now: number, locale: string): string {
-  const diff = (new Date(iso).getTime() - now) / 1000;
+export function formatRelative(iso: string, now: number, locale: string, pastOnly = false): string {
+  let diff = (new Date(iso).getTime() - now) / 1000;
+  if (pastOnly && diff > 0) diff = 0;
   const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
   const abs = Math.abs(diff);
   if (abs < 45) return rtf.format(Math.round(diff), 'second');

@@ -39,7 +39,7 @@ export function ActivityScreen() {
                 <span className="chip chip-kind">{a.event}</span> {a.summary}
               </div>
               <time className="muted small" dateTime={a.at} title={formatDateTime(a.at, tz, locale)}>
-                {formatRelative(a.at, now, locale)}
+                {formatRelative(a.at, now, locale, true)}
               </time>
             </div>
             <div className="row-actions">

@@ -5,7 +5,7 @@ import { api } from '../api.ts';
 import { useTimezone } from '../components/bookingActions.tsx';
 import { BookingStatusBadge, Empty, ErrorState, Loading, PageHeader, SyncChip } from '../components/ui.tsx';
 import { useT } from '../i18n/index.ts';
-import { addDays, formatMoney, formatSlot, startOfZonedDay, zoneLabel } from '../lib/format.ts';
+import { addDays, formatMoney, formatSlot, startOfZonedDay } from '../lib/format.ts';
 import { useQuery } from '../lib/useQuery.ts';
 import { pagesFor, visibleRange } from '../lib/windowing.ts';
 
@@ -146,7 +146,7 @@ export function BookingsScreen() {
         <div role="rowgroup" className="vtable-head">
           <div role="row" className="vrow" aria-rowindex={1}>
             <span role="columnheader">{t('queue.col.customer')}</span>
-            <span role="columnheader">{t('bookings.col.when')} ({zoneLabel(tz, locale)})</span>
+            <span role="columnheader">{t('bookings.col.when')} ({tz})</span>
             <span role="columnheader">{t('bookings.col.status')}</span>
             <span role="columnheader" className="num">
               {t('queue.col.total')}

@@ -248,7 +248,7 @@ function OfferingForm({ offering, onClose }: { offering: OfferingView | null; on
         )}
         <div className="form-row">
           <Field label={t('field.title')} error={errors.title}>
-            {(p) => <input {...p} value={v.title} onChange={(e) => set({ title: e.target.value })} required maxLength={200} autoFocus />}
+            {(p) => <input {...p} value={v.title} onChange={(e) => set({ title: e.target.value })} required maxLength={200} data-autofocus />}
           </Field>
           <Field label={t('field.slug')} error={errors.slug}>
             {(p) => <input {...p} value={v.slug} onChange={(e) => set({ slug: e.target.value })} maxLength={80} />}
@@ -321,8 +321,8 @@ function OfferingForm({ offering, onClose }: { offering: OfferingView | null; on
 
 // ------------------------------------------------------------------------------------------ coupons
 
-function discountText(c: CouponView, locale: string): string {
-  return c.kind === 'PERCENT' ? `${c.amount} %` : formatMoney(c.amount, c.currency ?? 'EUR', locale);
+function discountText(c: CouponView, locale: string, fallbackCurrency: string): string {
+  return c.kind === 'PERCENT' ? `${c.amount} %` : formatMoney(c.amount, c.currency ?? fallbackCurrency, locale);
 }
 
 function CouponsTab() {
@@ -332,6 +332,7 @@ function CouponsTab() {
   const pending = useApp((s) => s.pendingCommand);
   const setPending = useApp((s) => s.setPendingCommand);
   const q = useQuery('coupons.list', {}, ['coupons', 'intents', 'conflicts']);
+  const tenantCurrency = useApp((s) => s.session?.tenant?.displayCurrency ?? 'EUR');
   const [editing, setEditing] = useState<CouponView | 'new' | null>(null);
   useEffect(() => {
     if (pending === 'newCoupon') {
@@ -377,8 +378,8 @@ function CouponsTab() {
                     <code className="code">{c.code}</code>
                   </td>
                   <td>
-                    {discountText(c, locale)}
-                    {c.minSubtotalCents > 0 && <div className="muted small">{t('coupons.minSpend', { amount: formatMoney(c.minSubtotalCents, c.currency ?? 'EUR', locale) })}</div>}
+                    {discountText(c, locale, tenantCurrency)}
+                    {c.minSubtotalCents > 0 && <div className="muted small">{t('coupons.minSpend', { amount: formatMoney(c.minSubtotalCents, c.currency ?? tenantCurrency, locale) })}</div>}
                   </td>
                   <td className="small">{c.validFrom || c.validUntil ? `${c.validFrom ? formatDate(c.validFrom, tz, locale) : '…'} – ${c.validUntil ? formatDate(c.validUntil, tz, locale) : '…'}` : t('coupons.always')}</td>
                   <td className="redeem-cell">
@@ -498,7 +499,7 @@ function CouponForm({ coupon, onClose, t }: { coupon: CouponView | null; onClose
         )}
         <div className="form-row">
           <Field label={t('coupons.code')} error={errors.code}>
-            {(p) => <input {...p} value={v.code} onChange={(e) => set({ code: e.target.value.toUpperCase() })} maxLength={40} required autoFocus />}
+            {(p) => <input {...p} value={v.code} onChange={(e) => set({ code: e.target.value.toUpperCase() })} maxLength={40} required data-autofocus />}
           </Field>
           <Field label={t('coupons.kind')} error={errors.kind}>
             {(p) => (

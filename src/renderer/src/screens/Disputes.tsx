@@ -29,7 +29,7 @@ export function DisputesScreen() {
                 <span className="chip chip-warn">{d.status}</span>
               </header>
               <p className="muted small">
-                {t('disputes.opened', { when: formatRelative(d.openedAt, now, locale) })} · {d.id}
+                {t('disputes.opened', { when: formatRelative(d.openedAt, now, locale, true) })} · {d.id}
               </p>
               <div className="dispute-booking">
                 <h3 className="h3">{t('disputes.booking')}</h3>

@@ -26,6 +26,8 @@ export function InsightsScreen() {
   const { t, locale } = useT();
   const q = useQuery('insights.get', {}, ['bookings', 'offerings', 'activity']);
   const nf = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
+  // The core reports score and contributions as fractions (0–1); show them as points out of 100.
+  const pts = (x: number) => (x <= 1 ? x * 100 : x);
   let body;
   if (q.loading && !q.data) body = <Loading />;
   else if (q.error && !q.data) body = <ErrorState error={q.error} onRetry={q.reload} />;
@@ -40,11 +42,11 @@ export function InsightsScreen() {
             {t('insights.score')}
           </h2>
           <p className="score">
-            <span className="score-num">{Math.round(d.score)}</span>
+            <span className="score-num">{Math.round(pts(d.score))}</span>
             <span className="score-of">/ 100</span>
           </p>
-          <div className="meter meter-lg" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(d.score)} aria-label={t('insights.score')}>
-            <span className="meter-fill" style={{ width: `${Math.max(0, Math.min(100, d.score))}%` }} />
+          <div className="meter meter-lg" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(pts(d.score))} aria-label={t('insights.score')}>
+            <span className="meter-fill" style={{ width: `${Math.max(0, Math.min(100, pts(d.score)))}%` }} />
           </div>
         </section>
         <section className="card" aria-labelledby="ins-inputs">
@@ -55,21 +57,21 @@ export function InsightsScreen() {
             label={t('insights.rating')}
             value={ratingValue}
             detail={d.rating.average === null ? t('insights.noRating') : t('insights.ratingDetail', { avg: nf.format(d.rating.average), n: d.rating.reviews })}
-            contribution={t('insights.contribution', { n: nf.format(d.rating.contribution) })}
+            contribution={t('insights.contribution', { n: nf.format(pts(d.rating.contribution)), max: 50 })}
             highlight={d.lever === 'rating'}
           />
           <Bar
             label={t('insights.responseRate')}
             value={d.responseRate.value}
             detail={t('insights.responseDetail', { answered: d.responseRate.answered, total: d.responseRate.total })}
-            contribution={t('insights.contribution', { n: nf.format(d.responseRate.contribution) })}
+            contribution={t('insights.contribution', { n: nf.format(pts(d.responseRate.contribution)), max: 30 })}
             highlight={d.lever === 'responseRate'}
           />
           <Bar
             label={t('insights.confirmationRate')}
             value={d.confirmationRate.value}
             detail={t('insights.confirmationDetail', { confirmed: d.confirmationRate.confirmed, decided: d.confirmationRate.decided })}
-            contribution={t('insights.contribution', { n: nf.format(d.confirmationRate.contribution) })}
+            contribution={t('insights.contribution', { n: nf.format(pts(d.confirmationRate.contribution)), max: 20 })}
             highlight={d.lever === 'confirmationRate'}
           />
         </section>

@@ -115,7 +115,7 @@ export function QueueScreen() {
     </p>
   ) : null;
 
-  const zone = zoneLabel(tz, locale);
+  const zone = `${tz}, ${zoneLabel(tz, locale)}`;
   let body;
   if (session && session.mode === 'none')
     body = (
