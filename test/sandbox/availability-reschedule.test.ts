@@ -19,6 +19,7 @@ import {
   startHarness,
   startReceiver,
   waitFor,
+  webhookFence,
   weekday,
   zonedToUtc,
 } from './harness.ts';
@@ -454,6 +455,18 @@ describe('PATCH /v1/api/bookings/:id (reschedule)', () => {
     const b = await simulateBooking(h, { offeringId: open.offeringId, startsAt: home.startsAt });
     const p = expectOk(await h.api('PATCH', `/v1/api/bookings/${b.id}`, { body: { itemId: b.items[0].id, ...span } }));
     expect(p.items[0].startsAt).toBe(span.startsAt);
+  });
+
+  it('a PATCH with the same times changes nothing and fires nothing', async () => {
+    const s1 = await freeSlot();
+    const b = await bookInto(s1);
+    const it0 = b.items[0];
+    const before = r.received.length;
+    const p = expectOk(await h.api('PATCH', `/v1/api/bookings/${b.id}`, { body: { itemId: it0.id, startsAt: it0.startsAt, endsAt: it0.endsAt } }));
+    expect(p.version).toBe(b.version);
+    expect(p.items).toEqual(b.items);
+    await webhookFence(h, r);
+    expect(r.received.slice(before).filter((x) => x.body?.data?.bookingId === b.id)).toEqual([]);
   });
 
   it('a booking in a slot is counted in that slot', async () => {

@@ -184,6 +184,16 @@ describe('PATCH /v1/api/offerings/:id', () => {
     expect(got).toEqual(p);
   });
 
+  it('a PATCH that changes nothing keeps the version and does not move the record in the feed', async () => {
+    const o = await createOffering(h, { title: 'Steady' });
+    const cur = expectOk(await h.api('GET', '/v1/api/offerings?status=ALL&limit=500')).nextCursor;
+    const p = expectOk(await h.api('PATCH', `/v1/api/offerings/${o.id}`, { body: { title: 'Steady', basePriceCents: o.basePriceCents } }));
+    expect(p.version).toBe(o.version);
+    expect(p.updatedAt).toBe(o.updatedAt);
+    const feed = expectOk(await h.api('GET', `/v1/api/offerings?status=ALL&cursor=${encodeURIComponent(cur)}`));
+    expect(feed.data).toEqual([]);
+  });
+
   it('validates the fields given and refuses read-only ones', async () => {
     const o = await createOffering(h);
     const cases: Array<[string, Record<string, unknown>]> = [
