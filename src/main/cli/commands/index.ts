@@ -6,6 +6,8 @@ import { approveCommand, cancelCommand, rescheduleCommand } from './intent.ts';
 import { statusCommand } from './status.ts';
 import { relayCommand } from './relay.ts';
 import { importCommand } from './import.ts';
+import { icsCommand } from './ics.ts';
+import { feedsCommand } from './feeds.ts';
 
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: Command[] = [serveCommand, sandboxCommand, syncCommand, approveCommand, cancelCommand, rescheduleCommand, statusCommand, relayCommand, importCommand];
+export const commands: Command[] = [serveCommand, sandboxCommand, syncCommand, approveCommand, cancelCommand, rescheduleCommand, statusCommand, relayCommand, importCommand, icsCommand, feedsCommand];
