@@ -90,6 +90,8 @@ export function openDatabase(file: string): { db: DB; isNew: boolean } {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
+  db.pragma('cache_size = -65536'); // 64 MiB: big seeds insert into random-key B-trees
+
   db.exec(schema);
   const tenants = (db.prepare('SELECT count(*) AS n FROM tenants').get() as { n: number }).n;
   return { db, isNew: !existed || tenants === 0 };

@@ -74,7 +74,11 @@ export function applySeed(db: DB, option: SeedOption, nowMs: number): { ms: numb
   const ref = Math.floor(nowMs / 86_400_000) * 86_400_000; // the start day: same options → same rows that day
   const insertTenant = db.prepare("INSERT OR IGNORE INTO tenants (id, subdomain, name, currency, timezone, kyb_status, kyb_verified_at, seq) VALUES (?, ?, ?, ?, ?, 'PENDING', NULL, 0)");
   let counts = { offerings: 0, bookings: 0 };
+  // Secondary indexes are built once after a bulk load rather than maintained row by row.
+  const bulk = ['bookings_seq', 'bookings_status_seq', 'bookings_completion', 'booking_items_slot', 'booking_items_booking'];
+  const indexSql = bulk.map((name) => (db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?").get(name) as { sql: string }).sql);
   db.transaction(() => {
+    for (const name of bulk) db.exec(`DROP INDEX ${name}`);
     for (const t of TENANTS) insertTenant.run(t.id, t.subdomain, t.name, t.currency, t.timezone);
     if (option === 'none') return;
     if (option === 'demo') {
@@ -92,6 +96,9 @@ export function applySeed(db: DB, option: SeedOption, nowMs: number): { ms: numb
       const a = seedTenant(db, TENANTS[0], templates, { bookings: option.bookings, rng: new Rng(42), ref, nowMs, demo: false });
       counts = a;
     }
+  })();
+  db.transaction(() => {
+    for (const sql of indexSql) db.exec(sql);
   })();
   return { ms: Math.round(performance.now() - started), ...counts };
 }
