@@ -509,7 +509,13 @@ export function matchRoute(method: string, path: string): { route: Route; params
   for (const route of routes) {
     const m = route.pattern.exec(path);
     if (!m) continue;
-    if (route.method === method) return { route, params: m.slice(1).map((p) => decodeURIComponent(p)) };
+    if (route.method === method) {
+      try {
+        return { route, params: m.slice(1).map((p) => decodeURIComponent(p)) };
+      } catch {
+        return null; // a malformed %-escape cannot name any record
+      }
+    }
     allowed.push(route.method);
   }
   return allowed.length > 0 ? { allowed } : null;

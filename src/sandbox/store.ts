@@ -105,8 +105,12 @@ export class Store {
       liveCodeOwner: db.prepare('SELECT id FROM coupons WHERE tenant_id = ? AND code = ? AND deleted = 0 AND id != ?'),
       rulesFor: db.prepare('SELECT * FROM availability_rules WHERE offering_id = ? ORDER BY position, day_of_week, start_time'),
       exceptionsFor: db.prepare('SELECT * FROM availability_exceptions WHERE offering_id = ? ORDER BY date, start_time'),
-      rulesForTenant: db.prepare('SELECT * FROM availability_rules WHERE tenant_id = ? ORDER BY offering_id, position, day_of_week, start_time'),
-      exceptionsForTenant: db.prepare('SELECT * FROM availability_exceptions WHERE tenant_id = ? ORDER BY offering_id, date, start_time'),
+      rulesForTenant: db.prepare(
+        'SELECT r.* FROM availability_rules r JOIN offerings o ON o.id = r.offering_id AND o.deleted = 0 WHERE r.tenant_id = ? ORDER BY r.offering_id, r.position, r.day_of_week, r.start_time',
+      ),
+      exceptionsForTenant: db.prepare(
+        'SELECT x.* FROM availability_exceptions x JOIN offerings o ON o.id = x.offering_id AND o.deleted = 0 WHERE x.tenant_id = ? ORDER BY x.offering_id, x.date, x.start_time',
+      ),
       effect: db.prepare('INSERT INTO effects (tenant_id, idempotency_key, kind, target_id, at) VALUES (?, ?, ?, ?, ?)'),
     };
   }
