@@ -84,22 +84,20 @@ function StatusBar() {
       <div className="status-tenant">
         <span className="tenant-name">{session?.tenant?.name ?? t('status.noTenant')}</span>
         {session?.mode === 'demo' && <span className="chip chip-demo">{t('status.demo')}</span>}
-        <span className={session?.live ? 'live live-on' : 'live live-off'}>
+        <span className={session?.live && transport === 'ok' ? 'live live-on' : 'live live-off'}>
           <span className="dot" aria-hidden="true" />
-          {session?.live ? t('status.live') : t('status.notLive')}
+          {session?.live && transport === 'ok' ? t('status.live') : t('status.notLive')}
         </span>
       </div>
       <div className="status-sync" role="status" aria-live="polite" aria-label={t('status.label')}>
         <span className={`conn conn-${conn}`}>
           <span className="dot" aria-hidden="true" />
           {connLabel}
-          {conn === 'paused' && sync?.reason ? ` · ${sync.reason}` : ''}
-          {conn === 'error' && transport !== 'lost' && sync?.reason ? ` · ${sync.reason}` : ''}
         </span>
         {conn === 'syncing' && p && (
-          <span className="progress-wrap">
-            <span className="progress-text">{p.total ? t('status.progress', { phase: p.phase, done: p.done, total: p.total }) : t('status.progressNoTotal', { phase: p.phase, done: p.done })}</span>
+          <span className="progress-wrap" title={p.total ? t('status.progress', { phase: p.phase, done: p.done, total: p.total }) : t('status.progressNoTotal', { phase: p.phase, done: p.done })}>
             {p.total ? <progress className="progress" max={p.total} value={Math.min(p.done, p.total)} aria-label={p.phase} /> : <progress className="progress" aria-label={p.phase} />}
+            <span className="progress-text">{p.total ? `${p.done}/${p.total}` : p.done}</span>
           </span>
         )}
         <span className="status-item">{t('status.outbox', { n: sync?.outboxLength ?? 0 })}</span>
@@ -133,6 +131,12 @@ function Banners() {
     return (
       <div className="banner banner-offline" role="status">
         {t('banner.offline')}
+      </div>
+    );
+  if (sync?.connection === 'error')
+    return (
+      <div className="banner banner-error" role="status">
+        {t('banner.syncError', { reason: sync.reason ?? '' })}
       </div>
     );
   if (sync?.connection === 'paused')

@@ -35,6 +35,7 @@ export const en = {
   'status.noTenant': 'Not connected',
   'banner.offline': 'Orkestr is unreachable. You can keep working: actions are kept in the outbox and sent when the connection returns.',
   'banner.paused': 'Sync is paused: {reason}',
+  'banner.syncError': 'Sync failed: {reason}. Your changes stay in the outbox; it will retry.',
   'banner.coreLost': 'Lost the connection to the console core. Retrying…',
   'banner.coreLostDetail': 'Is `npm start` still running? Data shown may be out of date.',
 

@@ -37,6 +37,7 @@ export const es: Dict = {
   'status.noTenant': 'Sin conectar',
   'banner.offline': 'No se puede contactar con Orkestr. Puede seguir trabajando: las acciones se guardan en la bandeja de salida y se envían al volver la conexión.',
   'banner.paused': 'La sincronización está en pausa: {reason}',
+  'banner.syncError': 'La sincronización falló: {reason}. Sus cambios siguen en la bandeja de salida; se reintentará.',
   'banner.coreLost': 'Se perdió la conexión con el núcleo de la consola. Reintentando…',
   'banner.coreLostDetail': '¿Sigue en marcha `npm start`? Los datos mostrados pueden estar desactualizados.',
 

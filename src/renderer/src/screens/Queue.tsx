@@ -14,6 +14,7 @@ const tables = ['bookings', 'intents', 'conflicts'] as const;
 export function QueueScreen() {
   const { t, locale } = useT();
   const session = useApp((s) => s.session);
+  const live = useApp((s) => Boolean(s.session?.live) && s.transport === 'ok');
   const now = useApp((s) => s.now);
   const navigate = useApp((s) => s.navigate);
   const tz = useTimezone();
@@ -108,9 +109,9 @@ export function QueueScreen() {
     <p className="connected-line">
       {t('queue.connectedTo', { tenant: tenant.name })}
       {session?.mode === 'demo' && <> ({t('queue.demoNote')})</>} ·{' '}
-      <span className={session?.live ? 'live live-on' : 'live live-off'}>
+      <span className={live ? 'live live-on' : 'live live-off'}>
         <span className="dot" aria-hidden="true" />
-        {session?.live ? t('queue.syncLive') : t('queue.syncNotLive')}
+        {live ? t('queue.syncLive') : t('queue.syncNotLive')}
       </span>
     </p>
   ) : null;
@@ -191,12 +192,14 @@ export function QueueScreen() {
                     <SyncChip state={b.syncState} />
                   </td>
                   <td className="row-actions">
-                    <button type="button" className="btn btn-small btn-primary" onClick={() => void actions.approve([b])}>
-                      {t('queue.approve')}
-                    </button>
-                    <button type="button" className="btn btn-small" onClick={() => actions.decline([b])}>
-                      {t('queue.decline')}
-                    </button>
+                    <span className="nowrap">
+                      <button type="button" className="btn btn-small btn-primary" onClick={() => void actions.approve([b])}>
+                        {t('queue.approve')}
+                      </button>
+                      <button type="button" className="btn btn-small" onClick={() => actions.decline([b])}>
+                        {t('queue.decline')}
+                      </button>
+                    </span>
                     <button type="button" className="btn btn-small btn-ghost" onClick={() => actions.reschedule(b)}>
                       {t('queue.reschedule')}
                     </button>
