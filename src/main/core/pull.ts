@@ -6,7 +6,7 @@
  * offerings/coupons missing from it are marked deleted.
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { ApiError, parseListPage, type ApiClient, type ApiResponse } from './api-client.ts';
+import { ApiError, parseListPage, type ApiClient, type ApiResponse, type ListPage } from './api-client.ts';
 import { backoffMs, sleep, type Priority } from './rate-budget.ts';
 import type { Replica } from './replica.ts';
 import type {
@@ -72,41 +72,55 @@ export class Puller {
     return tenant;
   }
 
-  /** Reads a feed from its stored cursor until the server has nothing more. Returns rows applied. */
+  /**
+   * Reads a feed from its stored cursor until the server has nothing more. Returns rows applied.
+   * The next page is requested before the current one is written (its cursor is already known), so
+   * the server's time and the local writes overlap; only an applied page's cursor is ever stored.
+   */
   async pullResource(api: ApiClient, resource: Resource, opts: PullOptions): Promise<number> {
     let applied = 0;
-    for (let page = 0; page < 100_000; page++) {
-      opts.signal.throwIfAborted();
-      const state = this.replica.getSyncState(resource);
+    const fetchPage = (cursor: string | null): Promise<ListPage<Record<string, unknown>>> => {
       const sep = paths[resource].includes('?') ? '&' : '?';
-      const url = `${paths[resource]}${sep}limit=${PAGE_LIMIT}${state.cursor ? `&cursor=${encodeURIComponent(state.cursor)}` : ''}`;
-      const res = await getWithRetry(api, url, { signal: opts.signal, priority: opts.priority });
-      const list = parseListPage<Record<string, unknown>>(res.body);
-      const newPending: string[] = [];
-      const done = this.replica.transaction(() => {
-        for (const row of list.data) {
-          const r = this.applyRow(resource, row);
-          if (r.newPending) newPending.push(String(row['id']));
-        }
-        if (!list.cursorSupported) {
-          if (resource === 'offerings' || resource === 'coupons') this.replica.markMissingDeleted(resource, new Set(list.data.map((d) => String(d['id']))));
-          this.replica.setSyncState(resource, { cursor: null, complete: true, addRows: list.data.length, lastSyncAt: new Date().toISOString() });
-          return true;
-        }
-        const finished = !list.hasMore || list.data.length === 0;
-        this.replica.setSyncState(resource, {
-          cursor: list.nextCursor ?? state.cursor,
-          addRows: list.data.length,
-          ...(finished ? { complete: true, lastSyncAt: new Date().toISOString() } : {}),
+      const url = `${paths[resource]}${sep}limit=${PAGE_LIMIT}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      return getWithRetry(api, url, { signal: opts.signal, priority: opts.priority }).then((res) => parseListPage<Record<string, unknown>>(res.body));
+    };
+    let startCursor = this.replica.getSyncState(resource).cursor;
+    let next: Promise<ListPage<Record<string, unknown>>> | null = fetchPage(startCursor);
+    try {
+      for (let page = 0; page < 100_000 && next; page++) {
+        opts.signal.throwIfAborted();
+        const list: ListPage<Record<string, unknown>> = await next;
+        next = null;
+        const finished = !list.cursorSupported || !list.hasMore || list.data.length === 0;
+        if (!finished) next = fetchPage(list.nextCursor);
+        const newPending: string[] = [];
+        const requestCursor = startCursor;
+        this.replica.batch(() => {
+          for (const row of list.data) {
+            const r = this.applyRow(resource, row);
+            if (r.newPending) newPending.push(String(row['id']));
+          }
+          if (!list.cursorSupported) {
+            if (resource === 'offerings' || resource === 'coupons') this.replica.markMissingDeleted(resource, new Set(list.data.map((d) => String(d['id']))));
+            this.replica.setSyncState(resource, { cursor: null, complete: true, addRows: list.data.length, lastSyncAt: new Date().toISOString() });
+            return;
+          }
+          this.replica.setSyncState(resource, {
+            cursor: list.nextCursor ?? requestCursor,
+            addRows: list.data.length,
+            ...(finished ? { complete: true, lastSyncAt: new Date().toISOString() } : {}),
+          });
         });
-        return finished;
-      });
-      applied += list.data.length;
-      if (list.data.length > 0) opts.onPageApplied?.(resource, list.data.length);
-      if (newPending.length > 0) opts.onNewPending?.(newPending);
-      opts.onProgress?.({ phase: resource, done: this.replica.getSyncState(resource).rowsSeen, total: null });
-      await yieldToLoop();
-      if (done) break;
+        startCursor = list.nextCursor ?? requestCursor;
+        applied += list.data.length;
+        if (list.data.length > 0) opts.onPageApplied?.(resource, list.data.length);
+        if (newPending.length > 0) opts.onNewPending?.(newPending);
+        opts.onProgress?.({ phase: resource, done: this.replica.getSyncState(resource).rowsSeen, total: null });
+        await yieldToLoop();
+      }
+    } finally {
+      // A prefetched page nobody will read (abort or failure): swallow its outcome.
+      if (next) (next as Promise<unknown>).catch(() => undefined);
     }
     return applied;
   }

@@ -181,13 +181,35 @@ export class Replica {
       const insPay = this.stmt('INSERT OR REPLACE INTO payments (id, booking_id, amount_cents, currency, status, created_at) VALUES (?,?,?,?,?,?)');
       for (const p of b.payments) insPay.run(p.id, b.id, p.amountCents ?? 0, p.currency ?? b.currency ?? '', p.status ?? '', p.createdAt ?? now);
     }
-    if (this.hasActiveIntents(b.id) || (existing && this.stmt('SELECT 1 FROM booking_overlay WHERE booking_id = ?').get(b.id))) {
+    if (this.hasActiveIntents(b.id) || (existing && !this.#activeTargets && this.stmt('SELECT 1 FROM booking_overlay WHERE booking_id = ?').get(b.id))) {
       this.refreshBookingOverlay(b.id);
     }
     return { changed: true, newPending: b.status === 'PENDING' && existing?.status !== 'PENDING' };
   }
 
+  /** Set while `batch` runs: the records that have active intents (the write lock keeps it exact). */
+  #activeTargets: Set<string> | null = null;
+
+  /**
+   * A transaction for bulk applies (a pull page): the set of records with active intents is read once
+   * instead of once per row.
+   */
+  batch<T>(fn: () => T): T {
+    return this.transaction(() => {
+      const outer = this.#activeTargets;
+      this.#activeTargets = new Set(
+        (this.stmt("SELECT DISTINCT target_id FROM outbox WHERE state IN ('queued','sending','attention')").all() as Array<{ target_id: string }>).map((r) => r.target_id),
+      );
+      try {
+        return fn();
+      } finally {
+        this.#activeTargets = outer;
+      }
+    });
+  }
+
   hasActiveIntents(targetId: string): boolean {
+    if (this.#activeTargets) return this.#activeTargets.has(targetId);
     return !!this.stmt("SELECT 1 FROM outbox WHERE target_id = ? AND state IN ('queued','sending','attention') LIMIT 1").get(targetId);
   }
 

@@ -198,6 +198,8 @@ export class SyncEngine {
   async fullSync(api: ApiClient, signal: AbortSignal): Promise<void> {
     this.#connection = 'syncing';
     this.#reason = null;
+    this.#progress = { phase: 'connecting', done: 0, total: null };
+    this.emitStatus();
     const onProgress = (p: PullProgress): void => {
       this.#progress = p;
       this.emitStatus();
