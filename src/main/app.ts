@@ -73,13 +73,14 @@ function demoKey(dir: string): string {
 
 export async function startConsole(options: ConsoleOptions): Promise<RunningConsole> {
   const log = options.log ?? (() => {});
-  mkdirSync(dirname(resolve(options.dbFile)), { recursive: true });
+  const dir = dirname(resolve(options.dbFile));
+  mkdirSync(dir, { recursive: true });
   let sandbox: Sandbox | null = null;
-  let api = options.api;
-  if (!api) {
-    const dir = dirname(resolve(options.dbFile));
+
+  /** The demo tenant, started on first use (at start-up, or from Settings → "Use the demo tenant"). */
+  const startDemo = async (): Promise<{ url: string; key: string }> => {
     const key = demoKey(dir);
-    sandbox = await startSandbox({
+    sandbox ??= await startSandbox({
       dataFile: join(dir, 'demo-tenant.db'),
       port: 0,
       keys: [`${key}:read,write`],
@@ -87,22 +88,38 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       live: options.demoLiveSeconds ?? 20,
       log,
     });
-    api = { url: sandbox.url, key };
     log(`demo tenant: sandbox at ${sandbox.url}`);
-  }
+    return { url: sandbox.url, key };
+  };
+
   const core = new ConsoleCore({
     dbFile: options.dbFile,
-    api,
-    mode: sandbox ? 'demo' : 'connected',
+    ...(options.api ? { api: options.api } : {}),
     transport: options.transport,
     appVersion,
+    demo: startDemo,
     ...(options.secretStore ? { secretStore: options.secretStore } : {}),
   });
-  await core.start();
+  if (options.api) {
+    // A key given at start-up (CLI or environment) works offline too: no round trip before start.
+    core.replica.setMeta('mode', 'connected');
+    core.start();
+  } else if (core.session().mode !== 'connected') {
+    // Nothing configured (or a stored key this machine cannot decrypt), or the demo chosen earlier:
+    // the demo tenant, whose sandbox listens on a new port each run.
+    core.start();
+    const demo = await startDemo();
+    await core.connect(demo.url, demo.key, 'demo');
+  } else {
+    core.start();
+  }
+  const mode = core.session().mode === 'demo' ? 'demo' : 'connected';
   return {
     core,
-    mode: sandbox ? 'demo' : 'connected',
-    sandbox,
+    mode,
+    get sandbox() {
+      return sandbox;
+    },
     async close() {
       await core.close();
       await sandbox?.close();
