@@ -3,6 +3,7 @@ import {
   NoticeListeners,
   type ChannelStats,
   type DeviceRow,
+  type IngestInput,
   type IngestResult,
   type RelayStore,
   type StoreNotice,
@@ -12,9 +13,10 @@ import {
 /**
  * Scale-out store: several relay processes share one PostgreSQL database.
  *
- * - Per-channel sequence: `UPDATE relay_channels SET last_seq = last_seq + 1 … RETURNING` inside the
- *   ingest transaction. The row lock serialises ingests of one channel across nodes, so seqs are
- *   gap-free and strictly increasing in commit order; a rolled-back ingest gives its number back.
+ * - Per-channel sequence: `SELECT last_seq … FOR UPDATE`, then the events, then `UPDATE … SET last_seq`,
+ *   all in the ingest transaction. The row lock serialises ingests of one channel across nodes, so
+ *   seqs are gap-free and strictly increasing in commit order; a rolled-back batch gives its numbers back.
+ * - Group commit: ingests arriving while a transaction commits share the next one.
  * - Dedupe: `UNIQUE (channel_id, delivery_id)`, checked under the same row lock.
  * - Signal: `pg_notify('orkestr_relay', …)` in the same transaction (delivered on commit) reaches
  *   every node LISTENing, which pushes the event to its connected devices.
@@ -148,6 +150,104 @@ export async function openPostgresStore(url: string): Promise<RelayStore> {
     revokedAt: r['revoked_at'] === null ? null : toNumber(r['revoked_at']),
   });
 
+  /**
+   * Group commit. One ingest transaction at a time per node; ingests that arrive while it commits
+   * form the next batch. Under load this turns N fsyncs (each holding the channel's row lock) into
+   * one, which is what lets one hot channel go faster than 1 / commit latency.
+   */
+  interface Pending {
+    input: IngestInput;
+    resolve: (result: IngestResult) => void;
+    reject: (error: unknown) => void;
+  }
+  let queue: Pending[] = [];
+  let flushing = false;
+  let flushDone: Promise<void> = Promise.resolve();
+  const maxBatchRows = 500;
+  const maxBatchBytes = 8 * 1024 * 1024;
+
+  const flushLoop = (): Promise<void> => {
+    flushing = true;
+    flushDone = (async () => {
+      try {
+        while (queue.length > 0) {
+          let bytes = 0;
+          let n = 0;
+          while (n < queue.length && n < maxBatchRows && (n === 0 || bytes + queue[n]!.input.body.length <= maxBatchBytes)) bytes += queue[n++]!.input.body.length;
+          const batch = queue.slice(0, n);
+          queue = queue.slice(n);
+          try {
+            const results = await commitBatch(batch.map((p) => p.input));
+            batch.forEach((p, i) => p.resolve(results[i]!));
+          } catch (error) {
+            for (const p of batch) p.reject(error);
+          }
+        }
+      } finally {
+        flushing = false;
+      }
+    })();
+    return flushDone;
+  };
+
+  const commitBatch = async (inputs: IngestInput[]): Promise<IngestResult[]> => {
+    const results = new Array<IngestResult>(inputs.length);
+    const byChannel = new Map<string, number[]>();
+    inputs.forEach((input, i) => {
+      const list = byChannel.get(input.channelId);
+      if (list) list.push(i);
+      else byChannel.set(input.channelId, [i]);
+    });
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      // Channels in id order: two nodes locking overlapping sets can never deadlock.
+      for (const channelId of [...byChannel.keys()].sort()) {
+        const indexes = byChannel.get(channelId)!;
+        // The row lock serialises this channel's ingests across all nodes until COMMIT.
+        const locked = await client.query('SELECT last_seq FROM relay_channels WHERE id = $1 FOR UPDATE', [channelId]);
+        if (!locked.rows[0]) {
+          for (const i of indexes) results[i] = { status: 'unknown-channel' };
+          continue;
+        }
+        let seq = toNumber(locked.rows[0].last_seq);
+        const ids = [...new Set(indexes.map((i) => inputs[i]!.deliveryId).filter((d): d is string => d !== null))];
+        const known = new Map<string, number>();
+        if (ids.length > 0) {
+          const dup = await client.query('SELECT delivery_id, seq FROM relay_events WHERE channel_id = $1 AND delivery_id = ANY($2::text[])', [channelId, ids]);
+          for (const row of dup.rows) known.set(row.delivery_id, toNumber(row.seq));
+        }
+        const rows: unknown[] = [];
+        const values: string[] = [];
+        for (const i of indexes) {
+          const input = inputs[i]!;
+          const earlier = input.deliveryId !== null ? known.get(input.deliveryId) : undefined;
+          if (earlier !== undefined) {
+            results[i] = { status: 'duplicate', seq: earlier };
+            continue;
+          }
+          seq++;
+          if (input.deliveryId !== null) known.set(input.deliveryId, seq);
+          results[i] = { status: 'stored', seq };
+          const b = rows.length;
+          values.push(`($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6})`);
+          rows.push(channelId, seq, input.deliveryId, JSON.stringify(input.headers), input.body, input.receivedAt);
+        }
+        if (values.length === 0) continue;
+        await client.query(`INSERT INTO relay_events (channel_id, seq, delivery_id, headers, body, received_at) VALUES ${values.join(', ')}`, rows);
+        await client.query('UPDATE relay_channels SET last_seq = $1 WHERE id = $2', [seq, channelId]);
+        await client.query('SELECT pg_notify($1, $2)', [notifyChannel, JSON.stringify({ kind: 'event', channelId, seq })]);
+      }
+      await client.query('COMMIT');
+      return results;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
+
   const store: RelayStore = {
     kind: 'postgres',
     async health() {
@@ -181,37 +281,12 @@ export async function openPostgresStore(url: string): Promise<RelayStore> {
       const r = await pool.query('SELECT id, channel_id, acked_seq, created_at, revoked_at FROM relay_devices WHERE channel_id = $1 ORDER BY created_at, id', [channelId]);
       return r.rows.map(toDevice);
     },
-    async ingest(input): Promise<IngestResult> {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        // Row lock on the channel: serialises this channel's ingests across all nodes.
-        const next = await client.query('UPDATE relay_channels SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq', [input.channelId]);
-        if (next.rowCount === 0) {
-          await client.query('ROLLBACK');
-          return { status: 'unknown-channel' };
-        }
-        if (input.deliveryId !== null) {
-          const dup = await client.query('SELECT seq FROM relay_events WHERE channel_id = $1 AND delivery_id = $2', [input.channelId, input.deliveryId]);
-          if (dup.rows[0]) {
-            await client.query('ROLLBACK'); // gives the seq number back
-            return { status: 'duplicate', seq: toNumber(dup.rows[0].seq) };
-          }
-        }
-        const seq = toNumber(next.rows[0].last_seq);
-        await client.query(
-          'INSERT INTO relay_events (channel_id, seq, delivery_id, headers, body, received_at) VALUES ($1, $2, $3, $4, $5, $6)',
-          [input.channelId, seq, input.deliveryId, JSON.stringify(input.headers), input.body, input.receivedAt],
-        );
-        await client.query('SELECT pg_notify($1, $2)', [notifyChannel, JSON.stringify({ kind: 'event', channelId: input.channelId, seq })]);
-        await client.query('COMMIT');
-        return { status: 'stored', seq };
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
+    ingest(input): Promise<IngestResult> {
+      if (closed) return Promise.reject(new Error('store closed'));
+      return new Promise<IngestResult>((resolve, reject) => {
+        queue.push({ input, resolve, reject });
+        if (!flushing) void flushLoop();
+      });
     },
     async readEvents(channelId, afterSeq, limit): Promise<StoredEvent[]> {
       const r = await pool.query(
@@ -309,6 +384,7 @@ export async function openPostgresStore(url: string): Promise<RelayStore> {
     async close() {
       if (closed) return;
       closed = true;
+      await flushDone;
       if (reconnectTimer) clearTimeout(reconnectTimer);
       const client = listenClient;
       listenClient = null;

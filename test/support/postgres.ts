@@ -25,10 +25,10 @@ export interface TestPostgres {
  *
  * No PostgreSQL installed → throws with instructions (the tests fail rather than skip).
  */
-export async function getTestPostgres(): Promise<TestPostgres> {
+export async function getTestPostgres(options: { durable?: boolean } = {}): Promise<TestPostgres> {
   const external = process.env['ORKESTR_TEST_PG_URL'];
   if (external) return freshDatabase(external);
-  return throwawayCluster();
+  return throwawayCluster(options.durable ?? false);
 }
 
 async function freshDatabase(serverUrl: string): Promise<TestPostgres> {
@@ -89,7 +89,8 @@ function freePort(): Promise<number> {
   });
 }
 
-async function throwawayCluster(): Promise<TestPostgres> {
+/** `durable: false` (tests) turns fsync off for speed; benchmarks keep it on. */
+async function throwawayCluster(durable: boolean): Promise<TestPostgres> {
   const bin = await findBinDir();
   const dir = await mkdtemp(join(tmpdir(), 'orkestr-pg-'));
   const data = join(dir, 'data');
@@ -120,7 +121,7 @@ async function throwawayCluster(): Promise<TestPostgres> {
     try {
       await exec('pg_ctl', [
         '-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '30',
-        '-o', `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c full_page_writes=off -c max_connections=200`,
+        '-o', `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} ${durable ? '' : '-c fsync=off -c full_page_writes=off '}-c max_connections=200`,
         'start',
       ]);
       started = true;
