@@ -173,14 +173,16 @@ function seedTenant(
       blocked.add(`${o.id}|${closure}`);
     }
     const first = offerings[0];
-    if (first) {
+    if (first && tenant.subdomain !== 'atlas') {
+      putException.run(rng.id('avx'), tenant.id, first.o.id, 'BLOCK', localDay(6), '18:00', '23:00', 'Festival road closures');
+    } else if (first) {
       putException.run(rng.id('avx'), tenant.id, first.o.id, 'BLOCK', localDay(5), '12:00', '15:00', 'Maintenance: floor refinishing');
       putException.run(rng.id('avx'), tenant.id, first.o.id, 'OPEN', localDay(9), '21:00', '23:00', 'Late opening for a launch party');
       putException.run(rng.id('avx'), tenant.id, first.o.id, 'BLOCK', localDay(-8), null, null, 'Private event');
       blocked.add(`${first.o.id}|${localDay(-8)}`);
     }
     const second = offerings[1];
-    if (second) putException.run(rng.id('avx'), tenant.id, second.o.id, 'OPEN', localDay(3 + ((7 - new Date(ref).getUTCDay()) % 7)), '10:00', '14:00', 'Sunday open studio');
+    if (second && tenant.subdomain === 'atlas') putException.run(rng.id('avx'), tenant.id, second.o.id, 'OPEN', localDay(7 - new Date(ref).getUTCDay()), '10:00', '14:00', 'Sunday open studio');
   }
 
   // -- coupons
@@ -268,7 +270,7 @@ function seedTenant(
     const quantity = o.productTypeKey === 'class' && rng.chance(0.2) ? 2 : 1;
     const p = price(o, start, end, quantity, coupon ? coupon.amount : 0);
     const created = Math.min(ref - rng.int(60, 3600) * 1000, start - rng.int(1, 21) * 86_400_000 - rng.int(0, 86_399) * 1000);
-    const highRisk = rng.chance(0.09);
+    const highRisk = rng.chance(status === 'PENDING' ? 0.22 : 0.07); // the approval queue shows a few held for review
     const risk = highRisk ? rng.int(70, 97) : rng.int(1, 38);
     let updated = created + rng.int(0, 3) * 3_600_000;
     let version = 1;
