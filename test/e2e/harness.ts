@@ -53,7 +53,7 @@ export async function startStack(options: { seed?: SandboxOptions['seed']; rateL
   const staticDir = join(packageRoot(), 'out', 'renderer');
   if (!existsSync(join(staticDir, 'index.html'))) throw new Error('The renderer is not built: run `npm run build` first (npm test does).');
   const bridge = await startBridge({ host: running.core, staticDir });
-  return {
+  const stack: Stack = {
     dir,
     sandbox,
     console: running,
@@ -63,9 +63,10 @@ export async function startStack(options: { seed?: SandboxOptions['seed']; rateL
       await bridge.close();
       await running.close();
       // The test may have replaced the sandbox (server taken away and brought back).
-      await this.sandbox.close();
+      await stack.sandbox.close();
     },
   };
+  return stack;
 }
 
 /** Calls the sandbox's own control surface (faults, simulate, clock…). */
