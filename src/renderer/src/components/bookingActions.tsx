@@ -5,14 +5,16 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
-import type { AvailabilityRuleView, BookingView } from '../../../shared/contract.ts';
+import type { BookingView } from '../../../shared/contract.ts';
 import { cancelReasons } from '../../../shared/contract.ts';
 import { api } from '../api.ts';
 import { useT } from '../i18n/index.ts';
 import type { T } from '../i18n/index.ts';
-import { findOverlaps, intervalsOverlap, queryWindow } from '../lib/overlap.ts';
+import { findOverlaps, queryWindow } from '../lib/overlap.ts';
+import { freeSlots } from '../lib/slots.ts';
+import type { Slot } from '../lib/slots.ts';
 import type { OverlapGroup } from '../lib/overlap.ts';
-import { formatSlot, formatTime, fromZonedInput, isValidZone, startOfZonedDay, toZonedInput, addDays, zonedParts } from '../lib/format.ts';
+import { formatSlot, formatTime, fromZonedInput, isValidZone, startOfZonedDay, toZonedInput, addDays } from '../lib/format.ts';
 import { useApp } from '../store/app.ts';
 import { BookingStatusBadge, Dialog, errorText, Field } from './ui.tsx';
 
@@ -263,33 +265,6 @@ function DeclineDialog({ targets, onCancel, onConfirm }: { targets: BookingView[
       </form>
     </Dialog>
   );
-}
-
-interface Slot {
-  startsAt: string;
-  endsAt: string;
-}
-
-/** Free slots on `date` from the weekly rules, minus slots already at capacity. */
-export function freeSlots(date: string, tz: string, rules: AvailabilityRuleView[], taken: BookingView[], selfId: string): Slot[] {
-  const noon = fromZonedInput(`${date}T12:00`, tz);
-  if (!noon) return [];
-  const weekday = zonedParts(new Date(noon), tz).weekday;
-  const slots: Slot[] = [];
-  for (const r of rules) {
-    if (r.dayOfWeek !== weekday) continue;
-    if (r.validFrom && date < r.validFrom.slice(0, 10)) continue;
-    if (r.validUntil && date > r.validUntil.slice(0, 10)) continue;
-    const start = fromZonedInput(`${date}T${r.startTime}`, tz);
-    const end = fromZonedInput(`${date}T${r.endTime}`, tz);
-    if (!start || !end || r.slotMinutes <= 0) continue;
-    for (let s = Date.parse(start); s + r.slotMinutes * 60_000 <= Date.parse(end); s += r.slotMinutes * 60_000) {
-      const slot = { startsAt: new Date(s).toISOString(), endsAt: new Date(s + r.slotMinutes * 60_000).toISOString() };
-      const used = taken.filter((b) => b.id !== selfId && (b.status === 'CONFIRMED' || b.status === 'PENDING') && b.items.some((i) => intervalsOverlap(i.startsAt, i.endsAt, slot.startsAt, slot.endsAt))).length;
-      if (used < Math.max(1, r.capacity)) slots.push(slot);
-    }
-  }
-  return slots.sort((a, b) => a.startsAt.localeCompare(b.startsAt));
 }
 
 function RescheduleDialog({ target, onCancel, onConfirm }: { target: BookingView; onCancel: () => void; onConfirm: (itemId: string, startsAt: string, endsAt: string) => void }) {

@@ -119,7 +119,7 @@ export function Dialog({ title, onClose, children, footer, wide, describedBy }: 
   );
 }
 
-export function Field({ label, error, hint, children, id }: { label: string; error?: string | null; hint?: string; children: (props: { id: string; 'aria-invalid': boolean; 'aria-describedby': string | undefined }) => ReactNode; id?: string }) {
+export function Field({ label, error, hint, children, id, hideLabel }: { label: string; error?: string | null; hint?: string; hideLabel?: boolean; children: (props: { id: string; 'aria-invalid': boolean; 'aria-describedby': string | undefined }) => ReactNode; id?: string }) {
   const auto = useId();
   const fieldId = id ?? auto;
   const hintId = hint ? `${fieldId}-hint` : undefined;
@@ -127,7 +127,9 @@ export function Field({ label, error, hint, children, id }: { label: string; err
   const describedBy = [hintId, errId].filter(Boolean).join(' ') || undefined;
   return (
     <div className={error ? 'field field-invalid' : 'field'}>
-      <label htmlFor={fieldId}>{label}</label>
+      <label htmlFor={fieldId} className={hideLabel ? 'sr-only' : undefined}>
+        {label}
+      </label>
       {children({ id: fieldId, 'aria-invalid': Boolean(error), 'aria-describedby': describedBy })}
       {hint && (
         <p className="field-hint" id={hintId}>

@@ -325,7 +325,7 @@ export const en = {
   'disputes.opened': 'Opened {when}',
   'disputes.booking': 'Booking',
   'disputes.openPortal': 'Open in portal',
-  'disputes.openPortalLabel': 'Open dispute {id} in the Orkestr portal (new window)',
+  'disputes.openPortalLabel': 'Open in portal: dispute {id} (new window)',
   'disputes.noBooking': 'Booking not in the local copy yet.',
 
   'activity.title': 'Activity',

@@ -327,7 +327,7 @@ export const es: Dict = {
   'disputes.opened': 'Abierta {when}',
   'disputes.booking': 'Reserva',
   'disputes.openPortal': 'Abrir en el portal',
-  'disputes.openPortalLabel': 'Abrir la disputa {id} en el portal de Orkestr (ventana nueva)',
+  'disputes.openPortalLabel': 'Abrir en el portal: disputa {id} (ventana nueva)',
   'disputes.noBooking': 'La reserva aún no está en la copia local.',
 
   'activity.title': 'Actividad',

@@ -78,8 +78,11 @@ export function addDays(date: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-export function formatDateTime(iso: string, timeZone: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { timeZone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+/** Weekday, day, month and time; the year only when it is not the current one. */
+export function formatDateTime(iso: string, timeZone: string, locale: string, now: Date = new Date()): string {
+  const d = new Date(iso);
+  const otherYear = zonedParts(d, timeZone).year !== zonedParts(now, timeZone).year;
+  return new Intl.DateTimeFormat(locale, { timeZone, weekday: 'short', day: 'numeric', month: 'short', ...(otherYear ? { year: 'numeric' } : {}), hour: '2-digit', minute: '2-digit' }).format(d);
 }
 
 export function formatTime(iso: string, timeZone: string, locale: string): string {

@@ -36,7 +36,7 @@ function Notes({ booking }: { booking: BookingDetail }) {
   };
   return (
     <form onSubmit={save} className="form">
-      <Field label={t('booking.notes')} error={error}>
+      <Field label={t('booking.notes')} error={error} hideLabel>
         {(p) => (
           <textarea
             {...p}
