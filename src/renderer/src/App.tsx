@@ -97,8 +97,9 @@ export function App() {
   const init = useApp((s) => s.init);
   const palette = useApp((s) => s.paletteOpen);
   const shortcuts = useApp((s) => s.shortcutsOpen);
+  const refused = useApp((s) => s.transport === 'refused');
   useEffect(() => init(), [init]);
-  if (transportKind === 'none') return <NoToken />;
+  if (transportKind === 'none' || refused) return <NoToken />;
   return (
     <>
       <Shell>

@@ -10,10 +10,11 @@
  */
 import type { ConsoleApi, ContractErrorShape, ContractEvents, EventName, MethodInput, MethodName, MethodResults } from '../../shared/contract.ts';
 import { ContractError } from '../../shared/contract.ts';
-import { backoffDelay, readToken, allTables } from './lib/transport.ts';
+import { backoffDelay, readToken, allTables, TOKEN_KEY } from './lib/transport.ts';
 
 export type TransportKind = 'electron' | 'bridge' | 'none';
-export type TransportState = 'ok' | 'lost';
+/** `refused`: the bridge rejected our token (the server was restarted with a new one). */
+export type TransportState = 'ok' | 'lost' | 'refused';
 
 declare global {
   interface Window {
@@ -126,7 +127,7 @@ function bridgeApi(token: string): ConsoleApi {
       }
     };
     ws.onclose = () => {
-      if (socket !== ws) return;
+      if (socket !== ws || transportState === 'refused') return;
       socket = null;
       if (everOpened) setTransportState('lost', 'events socket closed');
       const delay = backoffDelay(attempt++);
@@ -154,7 +155,13 @@ function bridgeApi(token: string): ConsoleApi {
       } catch {
         body = null;
       }
-      if (res.status === 401 || res.status === 403) {
+      if (res.status === 401) {
+        try {
+          sessionStorage.removeItem(TOKEN_KEY);
+        } catch {
+          /* ignore */
+        }
+        setTransportState('refused', 'token refused');
         throw new ContractError('UNAVAILABLE', 'The access token was refused. Open the link printed by `npm start` again.');
       }
       setTransportState('ok', null);
