@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRelay, type RelayHandle } from '../../src/relay/server.ts';
 import { getTestPostgres, type TestPostgres } from '../support/postgres.ts';
@@ -78,6 +79,31 @@ describe('two relay processes on one PostgreSQL', () => {
     expect(res.status).toBe(204);
     await waitFor(() => c.statuses.some((s) => s.state === 'refused'), 'refused on B', 3000);
     await c.stream.close();
+  });
+
+  it('node B recovers its LISTEN connection after the database kills it, and catches up', { timeout: 60_000 }, async () => {
+    const ch = await createChannel(nodeA.url);
+    const c = collect(nodeB.url, ch.id, ch.deviceToken);
+    try {
+      await waitFor(() => c.statuses.some((s) => s.state === 'open'), 'open on B');
+      const admin = new pg.Client({ connectionString: pgServer.url });
+      await admin.connect();
+      try {
+        const killed = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query ILIKE 'LISTEN orkestr_relay%' AND pid <> pg_backend_pid()");
+        expect(killed.rowCount).toBeGreaterThanOrEqual(2); // one per node
+      } finally {
+        await admin.end();
+      }
+      // Posted while the LISTEN links are down or just back: the resync re-read delivers it.
+      expect((await postWebhook(`${nodeA.url}/in/${ch.id}`, '{"after":"kill"}', 'dlv_after_kill')).status).toBe(202);
+      await waitFor(() => c.events.length === 1, 'event after LISTEN reconnect', 15_000);
+      await waitFor(async () => (await fetch(`${nodeB.url}/healthz`)).status === 200, 'B healthy again', 15_000);
+      // and live push works again
+      expect((await postWebhook(`${nodeA.url}/in/${ch.id}`, '{"live":true}', 'dlv_live_again')).status).toBe(202);
+      await waitFor(() => c.events.length === 2, 'live event after reconnect', 3000);
+    } finally {
+      await c.stream.close();
+    }
   });
 
   it('both nodes report healthy on the shared store', async () => {
