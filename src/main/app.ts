@@ -4,6 +4,8 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConsoleCore } from './core/core.ts';
+import { startRelayLink } from './core/relay/relay-link.ts';
+import { startRelay, type RelayHandle, type RelayStream } from '../relay/index.ts';
 import { startSandbox, type Sandbox } from '../sandbox/index.ts';
 
 /**
@@ -20,14 +22,71 @@ export interface ConsoleOptions {
   demoLiveSeconds?: number;
   /** Encrypts an API key entered in Settings (Electron: safeStorage); absent → kept in memory only. */
   secretStore?: { encrypt(text: string): Buffer; decrypt(data: Buffer): string };
+  /** The relay channel this console listens on for webhooks (the demo tenant wires its own). */
+  relay?: RelayConfig;
   log?: (line: string) => void;
+}
+
+export interface RelayConfig {
+  /** Relay base URL, e.g. https://relay.example.com. */
+  url: string;
+  channelId: string;
+  deviceToken: string;
+  /** Webhook signing secrets: current first, then the previous one during a rotation. */
+  secrets: string[];
+}
+
+/**
+ * `--relay` takes the channel's URL as the relay prints it (`https://relay.example.com/v1/channels/ch_…`),
+ * which names both the relay and the channel.
+ */
+export function parseRelayChannelUrl(raw: string): { url: string; channelId: string } {
+  const url = new URL(raw);
+  const match = /^(.*)\/v1\/channels\/(ch_[A-Za-z0-9_-]+)\/?$/.exec(url.pathname);
+  if (!match) throw new Error(`"${raw}" is not a relay channel URL (expected …/v1/channels/ch_…)`);
+  return { url: `${url.origin}${match[1]}`, channelId: match[2]! };
 }
 
 export interface RunningConsole {
   core: ConsoleCore;
   mode: 'demo' | 'connected';
   sandbox: Sandbox | null;
+  /** The demo's embedded relay (sandbox webhooks → relay → this console). */
+  relay: RelayHandle | null;
   close(): Promise<void>;
+}
+
+interface DemoRelayState {
+  adminToken: string;
+  channelId: string | null;
+  deviceToken: string | null;
+  webhookSecret: string;
+}
+
+/**
+ * The demo tenant's webhook path is real: sandbox → embedded relay (SQLite beside the replica) →
+ * relay link in the core. Its tokens live in a file beside the demo data; they open only local demo
+ * servers.
+ */
+async function startDemoRelay(dir: string, log: (line: string) => void): Promise<{ relay: RelayHandle; config: RelayConfig }> {
+  const file = join(dir, 'demo-relay.json');
+  let state: DemoRelayState;
+  try {
+    state = JSON.parse(readFileSync(file, 'utf8')) as DemoRelayState;
+  } catch {
+    state = { adminToken: randomBytes(24).toString('base64url'), channelId: null, deviceToken: null, webhookSecret: `whsec_${randomBytes(24).toString('base64url')}` };
+  }
+  const relay = await startRelay({ port: 0, store: join(dir, 'demo-relay.db'), adminToken: state.adminToken, log: () => {} });
+  const channelWorks = state.channelId !== null && (await fetch(`${relay.url}/v1/channels/${state.channelId}`, { headers: { Authorization: `Bearer ${state.adminToken}` } })).ok;
+  if (!channelWorks) {
+    const res = await fetch(`${relay.url}/v1/channels`, { method: 'POST', headers: { Authorization: `Bearer ${state.adminToken}`, 'Content-Type': 'application/json' }, body: '{}' });
+    if (!res.ok) throw new Error(`demo relay refused to create a channel: ${res.status}`);
+    const channel = (await res.json()) as { id: string; deviceToken: string };
+    state = { ...state, channelId: channel.id, deviceToken: channel.deviceToken };
+  }
+  writeFileSync(file, JSON.stringify(state), { mode: 0o600 });
+  log(`demo tenant: relay at ${relay.url}`);
+  return { relay, config: { url: relay.url, channelId: state.channelId!, deviceToken: state.deviceToken!, secrets: [state.webhookSecret] } };
 }
 
 export const appVersion: string = readPackageVersion();
@@ -76,19 +135,28 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
   const dir = dirname(resolve(options.dbFile));
   mkdirSync(dir, { recursive: true });
   let sandbox: Sandbox | null = null;
+  let relay: RelayHandle | null = null;
+  let relayConfig: RelayConfig | null = options.relay ?? null;
+  let link: RelayStream | null = null;
 
   /** The demo tenant, started on first use (at start-up, or from Settings → "Use the demo tenant"). */
   const startDemo = async (): Promise<{ url: string; key: string }> => {
     const key = demoKey(dir);
-    sandbox ??= await startSandbox({
-      dataFile: join(dir, 'demo-tenant.db'),
-      port: 0,
-      keys: [`${key}:read,write`],
-      seed: 'demo',
-      live: options.demoLiveSeconds ?? 20,
-      log,
-    });
-    log(`demo tenant: sandbox at ${sandbox.url}`);
+    if (!sandbox) {
+      const demoRelay = await startDemoRelay(dir, log);
+      relay = demoRelay.relay;
+      relayConfig = demoRelay.config;
+      sandbox = await startSandbox({
+        dataFile: join(dir, 'demo-tenant.db'),
+        port: 0,
+        keys: [`${key}:read,write`],
+        seed: 'demo',
+        live: options.demoLiveSeconds ?? 20,
+        webhook: { url: `${relay.url}/in/${relayConfig.channelId}`, secret: relayConfig.secrets[0]! },
+        log,
+      });
+      log(`demo tenant: sandbox at ${sandbox.url}`);
+    }
     return { url: sandbox.url, key };
   };
 
@@ -113,6 +181,10 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
   } else {
     core.start();
   }
+  if (relayConfig) {
+    const config = relayConfig;
+    link = startRelayLink(core, { ...config, log, onStatus: (status) => log(`relay link: ${status.state}`) });
+  }
   const mode = core.session().mode === 'demo' ? 'demo' : 'connected';
   return {
     core,
@@ -120,9 +192,14 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     get sandbox() {
       return sandbox;
     },
+    get relay() {
+      return relay;
+    },
     async close() {
+      await link?.close();
       await core.close();
       await sandbox?.close();
+      await relay?.close();
     },
   };
 }

@@ -243,6 +243,24 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    name: '0002_relay_rejections',
+    up(db) {
+      // Every relayed delivery the console refused (bad signature, not JSON, unknown event), kept
+      // for the user and for support: a refusal is acknowledged to the relay, so this is its record.
+      db.exec(`
+        CREATE TABLE relay_rejections (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          at TEXT NOT NULL,
+          seq INTEGER NOT NULL,
+          delivery_id TEXT,
+          event TEXT,
+          reason TEXT NOT NULL,
+          body_sha256 TEXT NOT NULL
+        );
+      `);
+    },
+  },
 ];
 
 /** Applies every migration not yet recorded, in order. */
