@@ -3,7 +3,7 @@
  * injection through /_sandbox/faults (errorRate, dropRate, latencyMs, DELETE restores).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectError, expectOk, KEYS, startHarness } from './harness.ts';
+import { expectError, expectOk, KEYS, startHarness, waitFor } from './harness.ts';
 import type { Harness, Json } from './harness.ts';
 
 let limited: Harness;
@@ -71,6 +71,27 @@ describe('rate limit', () => {
     const tooBig = await h.api('POST', '/v1/api/coupons', { body: JSON.stringify({ code: 'BIG', pad: 'x'.repeat(1024 * 1024 + 1) }) });
     expect(tooBig.status).toBe(413);
     expect(tooBig.headers.get('x-ratelimit-limit')).toBe('1000');
+  });
+
+  it('refills the bucket continuously', async () => {
+    expect((await h.admin('PUT', '/_sandbox/faults', { rateLimitPerMinute: 60 })).status).toBeLessThan(300);
+    try {
+      let limitedRes = null;
+      for (let i = 0; i < 70 && !limitedRes; i++) {
+        const res = await h.api('GET', '/v1/api/me', { key: KEYS.atlasRw2 });
+        if (res.status === 429) limitedRes = res;
+      }
+      expect(limitedRes, 'the bucket of 60 runs dry').not.toBeNull();
+      expect(Number(limitedRes!.headers.get('retry-after'))).toBe(1);
+      // One token per second comes back: a bounded poll sees a 200 again.
+      await waitFor(async () => (await h.api('GET', '/v1/api/me', { key: KEYS.atlasRw2 })).status === 200, {
+        timeoutMs: 5000,
+        intervalMs: 250,
+        message: 'a refilled token',
+      });
+    } finally {
+      expect((await h.admin('DELETE', '/_sandbox/faults')).status).toBeLessThan(300);
+    }
   });
 
   it('can be changed through /_sandbox/faults', async () => {
