@@ -208,6 +208,8 @@ describe('cancel', () => {
     const c = expectOk(await h.api('POST', `/v1/api/bookings/${b.id}/cancel`, { body: { reason: 'Storm' } }));
     expect(c.status).toBe('CANCELLED');
     expect(c.refundPercent).toBe(100);
+    expect(c.payments.length).toBeGreaterThan(0);
+    expect((c.payments as Json[]).every((p) => p.status === 'REFUNDED')).toBe(true);
     const hook = await waitFor(() => r.events('booking.cancelled').find((x) => x.body.data.bookingId === b.id));
     expect(hook.body.data.refundPercent).toBe(100);
     expect(hook.body.data.reason).toBe('Storm');

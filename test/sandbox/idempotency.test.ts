@@ -158,6 +158,23 @@ describe('reuse with a different request', () => {
     expect(codes).not.toContain('REUSE_B');
   });
 
+  it('fingerprints the raw bytes: the same JSON with other whitespace is a different request', async () => {
+    const key = randomUUID();
+    expectOk(await h.api('POST', '/v1/api/coupons', { body: '{"code":"RAWBYTES","kind":"PERCENT","amount":10}', idempotencyKey: key }), 201);
+    const res = await h.api('POST', '/v1/api/coupons', { body: '{ "code": "RAWBYTES", "kind": "PERCENT", "amount": 10 }', idempotencyKey: key });
+    expectError(res, 422, 'IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('fingerprints the method: PATCH then DELETE of the same path under one key is 422', async () => {
+    const c = expectOk(await h.api('POST', '/v1/api/coupons', { body: { code: 'METHODFP', kind: 'PERCENT', amount: 10 } }), 201);
+    const key = randomUUID();
+    expectOk(await h.api('PATCH', `/v1/api/coupons/${c.id}`, { body: { amount: 12 }, idempotencyKey: key }));
+    expectError(await h.api('DELETE', `/v1/api/coupons/${c.id}`, { idempotencyKey: key }), 422, 'IDEMPOTENCY_KEY_REUSED');
+    const got = expectOk(await h.api('GET', `/v1/api/coupons/${c.id}`));
+    expect(got.deletedAt).toBeNull();
+    expect(got.amount).toBe(12);
+  });
+
   it('answers 422 IDEMPOTENCY_KEY_REUSED for a different path', async () => {
     const b1 = await pendingBooking();
     const b2 = await pendingBooking();
