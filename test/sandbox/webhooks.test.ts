@@ -242,7 +242,12 @@ describe('retries', () => {
         { timeoutMs: 15_000, intervalMs: 50, message: 'delivery marked failed' },
       );
       expect(row.attempts).toBe(6);
-      expect(r.received.slice(before).filter((x) => deliveryId(x) === id).length).toBe(6);
+      const attempts = r.received.slice(before).filter((x) => deliveryId(x) === id);
+      expect(attempts.length).toBe(6);
+      // Exponential back-off: the gaps are at least base × 2^n (a lower bound only, never an upper one).
+      for (let n = 0; n < 5; n++) {
+        expect(attempts[n + 1]!.at - attempts[n]!.at, `gap after attempt ${n + 1}`).toBeGreaterThanOrEqual(20 * 2 ** n - 5);
+      }
       const lastError = row.lastError ?? row.error;
       expect(lastError === null || lastError === undefined ? '' : String(lastError)).toMatch(/503|status|fail/i);
       // No seventh attempt arrives: the next delivery (to a healthy receiver) comes, not a retry.
