@@ -171,6 +171,8 @@ export class ConsoleCore {
   }
 
   start(): void {
+    // Load the query builder in the background now, so the first list query does not block on it.
+    void import('kysely').catch(() => undefined);
     this.engine.start();
   }
 

@@ -28,6 +28,8 @@ const paths: Record<Resource, string> = {
 };
 
 export const PAGE_LIMIT = 500;
+/** Rows written per transaction while applying a page (keeps each event-loop turn short). */
+export const APPLY_SLICE = 100;
 
 export interface PullProgress {
   phase: string;
@@ -95,22 +97,31 @@ export class Puller {
         if (!finished) next = fetchPage(list.nextCursor);
         const newPending: string[] = [];
         const requestCursor = startCursor;
-        this.replica.batch(() => {
-          for (const row of list.data) {
-            const r = this.applyRow(resource, row);
-            if (r.newPending) newPending.push(String(row['id']));
-          }
-          if (!list.cursorSupported) {
-            if (resource === 'offerings' || resource === 'coupons') this.replica.markMissingDeleted(resource, new Set(list.data.map((d) => String(d['id']))));
-            this.replica.setSyncState(resource, { cursor: null, complete: true, addRows: list.data.length, lastSyncAt: new Date().toISOString() });
-            return;
-          }
-          this.replica.setSyncState(resource, {
-            cursor: list.nextCursor ?? requestCursor,
-            addRows: list.data.length,
-            ...(finished ? { complete: true, lastSyncAt: new Date().toISOString() } : {}),
+        // Rows go in slices of APPLY_SLICE, one transaction each, yielding in between, so the thread that
+        // serves the UI is never held for long. Only the last slice stores the cursor: a crash mid-page
+        // re-reads the page, and re-applying its first slices is a no-op (same version).
+        for (let from = 0; from < list.data.length || from === 0; from += APPLY_SLICE) {
+          const slice = list.data.slice(from, from + APPLY_SLICE);
+          const last = from + APPLY_SLICE >= list.data.length;
+          this.replica.bulk(() => {
+            for (const row of slice) {
+              const r = this.applyRow(resource, row);
+              if (r.newPending) newPending.push(String(row['id']));
+            }
+            if (!last) return;
+            if (!list.cursorSupported) {
+              if (resource === 'offerings' || resource === 'coupons') this.replica.markMissingDeleted(resource, new Set(list.data.map((d) => String(d['id']))));
+              this.replica.setSyncState(resource, { cursor: null, complete: true, addRows: list.data.length, lastSyncAt: new Date().toISOString() });
+              return;
+            }
+            this.replica.setSyncState(resource, {
+              cursor: list.nextCursor ?? requestCursor,
+              addRows: list.data.length,
+              ...(finished ? { complete: true, lastSyncAt: new Date().toISOString() } : {}),
+            });
           });
-        });
+          if (!last) await yieldToLoop();
+        }
         startCursor = list.nextCursor ?? requestCursor;
         applied += list.data.length;
         if (list.data.length > 0) opts.onPageApplied?.(resource, list.data.length);

@@ -191,9 +191,22 @@ export class Replica {
   #activeTargets: Set<string> | null = null;
 
   /**
-   * A transaction for bulk applies (a pull page): the set of records with active intents is read once
-   * instead of once per row.
+   * A transaction for bulk applies of server truth (a pull page): the set of records with active
+   * intents is read once instead of once per row, and the commit does not wait for fsync
+   * (synchronous=NORMAL: WAL order still holds; a power cut can only lose truth that the stored cursor
+   * had not passed yet, so it is pulled again). Intents are always committed with synchronous=FULL.
    */
+  bulk<T>(fn: () => T): T {
+    if (this.sqlite.inTransaction) return this.batch(fn);
+    this.sqlite.pragma('synchronous = NORMAL');
+    try {
+      return this.batch(fn);
+    } finally {
+      this.sqlite.pragma('synchronous = FULL');
+    }
+  }
+
+  /** A transaction for bulk applies: the set of records with active intents is read once. */
   batch<T>(fn: () => T): T {
     return this.transaction(() => {
       const outer = this.#activeTargets;
