@@ -98,7 +98,9 @@ function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
     };
     req.on('data', onData);
     req.on('end', () => finish({ kind: 'ok', body: Buffer.concat(chunks, size) }));
-    req.on('aborted', () => finish({ kind: 'aborted' }));
+    req.on('close', () => {
+      if (!req.complete) finish({ kind: 'aborted' });
+    });
     req.on('error', () => finish({ kind: 'aborted' }));
   });
 }
