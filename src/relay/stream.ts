@@ -47,6 +47,8 @@ class DeviceSession {
   #again = false;
   closed = false;
   alive = true;
+  /** Set on connect and on each heartbeat: an empty read then checks for a retention gap. */
+  gapCheckDue = true;
 
   readonly hub: StreamHub;
   readonly ws: WebSocket;
@@ -86,7 +88,12 @@ class DeviceSession {
           const rows = await this.hub.store.readEvents(this.channelId, this.sent, Math.min(readBatch, window - (this.sent - this.acked)));
           if (this.closed) break;
           if (rows.length === 0) {
-            await this.#checkGap(null);
+            // Everything after the cursor may have expired: look (on connect and on heartbeats only,
+            // not on every live event).
+            if (this.gapCheckDue) {
+              this.gapCheckDue = false;
+              if (await this.#checkGap(null)) continue;
+            }
             break;
           }
           if (rows[0]!.seq !== this.sent + 1) {
@@ -280,6 +287,7 @@ export class StreamHub {
         s.alive = false;
         s.send({ type: 'heartbeat', at });
         s.ws.ping();
+        s.gapCheckDue = true;
         void s.pump(); // safety net for a missed notice
       }
     }

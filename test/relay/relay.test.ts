@@ -336,6 +336,29 @@ describe.each(stores)('relay on %s', (kind) => {
     }
   });
 
+  it('sends a gap notice when every event after the cursor has expired', async () => {
+    const ch = await createChannel(relay.url);
+    await postMany(`${relay.url}/in/${ch.id}`, Array.from({ length: 3 }, (_, i) => ({ body: `{"x":${i}}`, deliveryId: `dlv_all_${i}` })), 1);
+    clockOffset += 8 * day;
+    expect(await relay.purgeNow()).toBeGreaterThanOrEqual(3);
+    const c = collect(relay.url, ch.id, ch.deviceToken);
+    try {
+      await waitFor(() => c.gaps.length === 1, 'gap notice');
+      expect(c.gaps[0]).toEqual({ from: 1, to: 3 });
+      expect(c.events).toEqual([]);
+      // the gap is acked like an event: the stored cursor moves past it
+      await waitFor(async () => {
+        const info = (await (await fetch(`${relay.url}/v1/channels/${ch.id}`, { headers: { authorization: `Bearer ${adminToken}` } })).json()) as { devices: Array<{ ackedSeq: number }>; purgedSeq: number };
+        return info.purgedSeq === 3 && info.devices[0]!.ackedSeq === 3;
+      }, 'cursor past the gap');
+      await postWebhook(`${relay.url}/in/${ch.id}`, '{"x":"new"}', 'dlv_all_new');
+      await waitFor(() => c.events.length === 1, 'new event after the gap');
+      expect(c.events[0]!.seq).toBe(4);
+    } finally {
+      await c.stream.close();
+    }
+  });
+
   it('sends heartbeats on an idle stream', async () => {
     const ch = await createChannel(relay.url);
     const raw = await rawStream(relay.url, ch.id, ch.deviceToken);
