@@ -3,7 +3,7 @@
  * Orkestr API v1 sandbox, plus GET /me and the admin token on /_sandbox.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectError, expectOk, KEYS, startHarness } from './harness.ts';
+import { ADMIN_TOKEN, expectError, expectOk, KEYS, startHarness } from './harness.ts';
 import type { Harness } from './harness.ts';
 
 let h: Harness;
@@ -242,5 +242,23 @@ describe('/_sandbox control surface', () => {
     const ok = await h.admin('GET', '/_sandbox/state');
     expect(ok.status).toBe(200);
     expect(ok.body).toBeTypeOf('object');
+  });
+});
+
+describe('a sandbox started without an adminToken', () => {
+  it('makes up a random admin token and reports it', async () => {
+    const x = await startHarness({ seed: 'none', adminToken: undefined });
+    try {
+      expect(x.sandbox.adminToken).toBeTypeOf('string');
+      expect(x.sandbox.adminToken.length).toBeGreaterThanOrEqual(16);
+      expect(x.sandbox.adminToken).not.toBe(ADMIN_TOKEN);
+      expect((await x.admin('GET', '/_sandbox/state')).status).toBe(200);
+      const wrong = await x.api('GET', '/_sandbox/state', { key: null, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+      expect(wrong.status).toBe(401);
+      expect(x.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(x.sandbox.port).toBeGreaterThan(0);
+    } finally {
+      await x.dispose();
+    }
   });
 });

@@ -45,6 +45,9 @@ describe('POST /v1/api/offerings', () => {
     expect(o.deletedAt).toBeNull();
     expect(o.version).toBe(1);
     expect(o.reviewCount).toBe(0);
+    // A DRAFT is found by id and by slug too (only deleted ones are hidden).
+    expect(expectOk(await h.api('GET', `/v1/api/offerings/${o.id}`))).toEqual(o);
+    expect(expectOk(await h.api('GET', '/v1/api/offerings/soho-loft-studio'))).toEqual(o);
   });
 
   it('derives a slug of a-z0-9- from a title with punctuation and accents', async () => {
