@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEventCache, exportIcs, foldLine, sequenceFor, type CalendarBooking } from '../../src/main/core/calendar/ics.ts';
+import { createEventCache, exportIcs, exportIcsBytes, foldBytes, foldLine, sequenceFor, type CalendarBooking } from '../../src/main/core/calendar/ics.ts';
 import { booking, contentLines, expectWellFormed, parseBoth, unfold } from './helpers.ts';
 
 const longName = 'José Müller-Łukasiewicz 東京 and Zoë Øvergård-Đặng 🎉 with Ñandú Çelik';
@@ -209,7 +209,20 @@ describe('foldLine', () => {
         expect(/[\ud800-\udbff]$/.test(p)).toBe(false); // no half of a surrogate pair at a fold
       });
       if (Buffer.byteLength(line) <= 75) expect(folded).toBe(line);
+      // The byte folder (used by the export) obeys the same rule on several lines at once.
+      const doc = Buffer.from(`BEGIN:X\r\n${line}\r\n${line}\r\nEND:X\r\n`, 'utf8');
+      const fb = foldBytes(doc).toString('utf8');
+      expect(unfold(fb)).toBe(doc.toString('utf8'));
+      for (const p of fb.slice(0, -2).split('\r\n')) {
+        expect(Buffer.byteLength(p)).toBeLessThanOrEqual(75);
+        expect(new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(p, 'utf8'))).toBe(p);
+      }
     }
+  });
+
+  it('exportIcsBytes is exportIcs in UTF-8', () => {
+    const opts = { calendarName: 'Ünïcödé', subdomain: 'atlas' };
+    expect(exportIcsBytes(sample(), opts).equals(Buffer.from(exportIcs(sample(), opts), 'utf8'))).toBe(true);
   });
 
   it('uses the whole 75 octets of the first line', () => {
@@ -217,5 +230,8 @@ describe('foldLine', () => {
     const parts = foldLine(line).split('\r\n');
     expect(parts[0]?.length).toBe(75);
     expect(parts[1]?.length).toBe(75);
+    const byteParts = foldBytes(Buffer.from(`${line}\r\n`)).toString().split('\r\n');
+    expect(byteParts[0]?.length).toBe(75);
+    expect(byteParts[1]?.length).toBe(75);
   });
 });

@@ -63,24 +63,24 @@ export const icsCommand: Command = {
     };
     if (!existsSync(dbFile)) throw new CliError(`no replica at ${dbFile}`);
     const { Replica } = await import('../../core/replica.ts');
-    const { exportIcs } = await import('../../core/calendar/ics.ts');
+    const { exportIcsBytes } = await import('../../core/calendar/ics.ts');
     const { readCalendarBookings, readTenant } = await import('../../core/calendar/source.ts');
     const replica = Replica.open(dbFile);
     try {
       const tenant = readTenant(replica);
       const bookings = readCalendarBookings(replica, filter);
-      const text = exportIcs(bookings, {
+      const bytes = exportIcsBytes(bookings, {
         calendarName: stringOption(args, 'name') ?? (tenant.name ? `${tenant.name} bookings` : 'Orkestr bookings'),
         subdomain: tenant.subdomain,
         filter,
       });
-      const events = text.split('\r\nBEGIN:VEVENT\r\n').length - 1;
+      const events = bookings.reduce((n, b) => n + b.items.length, 0);
       if (out === '-') {
-        process.stdout.write(text);
+        process.stdout.write(bytes);
       } else {
         const tmp = `${out}.${process.pid}.tmp`;
         try {
-          writeFileSync(tmp, text, 'utf8');
+          writeFileSync(tmp, bytes);
           renameSync(tmp, out);
         } catch (error) {
           throw new CliError(`cannot write ${out}: ${(error as Error).message}`);

@@ -9,7 +9,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { BookingStatus } from '../../../shared/contract.ts';
-import { createEventCache, exportIcs, newestUpdate, type EventCache, type IcsFilter } from './ics.ts';
+import { createEventCache, exportIcsBytes, newestUpdate, type EventCache, type IcsFilter } from './ics.ts';
 import { readCalendarBookings, readTenant, sqliteOf, type SqliteSource } from './source.ts';
 
 export const feedsTableDdl = `
@@ -262,13 +262,12 @@ export function renderFeed(source: SqliteSource, feed: Feed, options: { now?: Da
   const { filter, anchor } = feedWindow(feed.filters, options.now ?? new Date());
   const bookings = readCalendarBookings(db, filter);
   const tenant = readTenant(db);
-  const text = exportIcs(bookings, {
+  const body = exportIcsBytes(bookings, {
     calendarName: feed.name,
     subdomain: tenant.subdomain,
     filter,
     ...(options.cache ? { cache: options.cache } : {}),
   });
-  const body = Buffer.from(text, 'utf8');
   const newest = newestUpdate(bookings, filter);
   let lastMs = Math.max(anchor.getTime(), Date.parse(feed.updatedAt) || 0, newest ? Date.parse(newest) : 0);
   lastMs = Math.floor(lastMs / 1000) * 1000; // HTTP dates have whole seconds

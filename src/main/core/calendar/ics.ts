@@ -15,9 +15,10 @@
  *   stripped of control characters RFC 5545 does not allow in TEXT.
  * - CRLF everywhere, including after END:VCALENDAR (the library leaves the last one out).
  * - Lines are folded at ≤ 75 octets. ical-generator 11 does count UTF-8 bytes (not characters) and
- *   never splits a character, but its folder walks every character of every non-ASCII line and was
- *   the largest cost of a 100k-event export; events are folded here by `foldLine` (same rule, one
- *   native byte count for the common short line). Tests check folding on non-ASCII text.
+ *   never splits a character, but its folder walks every character of every non-ASCII line in JS and
+ *   was the largest cost of a 100k-event export; events are folded here on their UTF-8 bytes by
+ *   `foldBytes` (same rule; native line search; a fold never lands before a continuation byte).
+ *   Tests check folding on non-ASCII text with both parsers.
  *
  * Status mapping (documented in docs/calendar.md):
  * CONFIRMED, COMPLETED → STATUS:CONFIRMED, TRANSP:OPAQUE (busy).
@@ -27,9 +28,9 @@
  * CANCELLED, REFUNDED → STATUS:CANCELLED, TRANSP:TRANSPARENT (kept in the feed while in range so
  *   subscribed calendars learn of the cancellation instead of silently losing the event).
  *
- * Speed: building ical-generator objects costs ~10 µs per event; `createEventCache()` keeps each
- * event's finished (folded) text keyed by everything that goes into it, so a feed re-rendered after
- * a few changes only regenerates the changed events.
+ * Speed: ical-generator costs ~10 µs per event; `createEventCache()` keeps each event's finished,
+ * folded UTF-8 bytes per booking item together with every input it was made from, so a feed
+ * re-rendered after a few changes only regenerates the changed events (see bench/calendar.ts).
  */
 import ical, { ICalCalendarMethod, ICalEvent, ICalEventBusyStatus, ICalEventStatus, ICalEventTransparency } from 'ical-generator';
 import type { BookingStatus } from '../../../shared/contract.ts';
@@ -111,7 +112,10 @@ const disallowedControls = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 const loneSurrogates = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** Well-formed Unicode without the control characters RFC 5545 TEXT forbids (newlines and tabs stay). */
+const suspicious = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ud800-\udfff]/;
+
 export function cleanText(value: string): string {
+  if (!suspicious.test(value)) return value; // the common case: one scan, no copies
   return value.replace(loneSurrogates, '\ufffd').replace(disallowedControls, '');
 }
 
@@ -166,35 +170,64 @@ export function newestUpdate(bookings: readonly CalendarBooking[], filter?: IcsF
   return newest;
 }
 
-/** Finished event text per (everything that goes into the event); bounded, oldest dropped first. */
+/**
+ * Finished events as UTF-8 bytes, per booking item, with the inputs they were made from; an entry is
+ * used only when every input is unchanged. Bounded: the oldest entry goes first. Bytes, not strings:
+ * 100k cached events as JS strings (two-byte strings as soon as a name is non-ASCII) kept the
+ * garbage collector busy; buffers live outside the JS heap and concatenate with one copy.
+ */
 export interface EventCache {
-  get(key: string): string | undefined;
-  set(key: string, text: string): void;
   readonly size: number;
 }
 
-export function createEventCache(maxEntries = 250_000): EventCache {
-  const map = new Map<string, string>();
-  return {
-    get: (key) => map.get(key),
-    set(key, text) {
-      if (map.size >= maxEntries) {
-        const first = map.keys().next();
-        if (!first.done) map.delete(first.value);
-      }
-      map.set(key, text);
-    },
-    get size() {
-      return map.size;
-    },
-  };
+interface CachedEvent {
+  inputs: string[];
+  bytes: Buffer;
 }
 
-const sep = '\u0000';
+class ItemEventCache implements EventCache {
+  readonly map = new Map<string, CachedEvent>();
+  readonly maxEntries: number;
+  constructor(maxEntries: number) {
+    this.maxEntries = maxEntries;
+  }
+  get size(): number {
+    return this.map.size;
+  }
+  set(itemId: string, entry: CachedEvent): void {
+    if (!this.map.has(itemId) && this.map.size >= this.maxEntries) {
+      const first = this.map.keys().next();
+      if (!first.done) this.map.delete(first.value);
+    }
+    this.map.set(itemId, entry);
+  }
+}
 
-function eventKey(e: EventEntry, subdomain: string): string {
+export function createEventCache(maxEntries = 250_000): EventCache {
+  return new ItemEventCache(maxEntries);
+}
+
+/** Everything that goes into an event, in a fixed order. */
+function eventInputs(e: EventEntry, subdomain: string): string[] {
   const b = e.booking;
-  return [e.item.id, e.item.startsAt, e.item.endsAt, b.id, b.status, b.version ?? '', b.updatedAt, b.offeringTitle, b.customerName, b.notes, b.location ?? '', subdomain].join(sep);
+  return [e.item.startsAt, e.item.endsAt, b.id, b.status, String(b.version ?? ''), b.updatedAt, b.offeringTitle, b.customerName, b.notes, b.location ?? '', subdomain];
+}
+
+function sameInputs(inputs: string[], e: EventEntry, subdomain: string): boolean {
+  const b = e.booking;
+  return (
+    inputs[0] === e.item.startsAt &&
+    inputs[1] === e.item.endsAt &&
+    inputs[2] === b.id &&
+    inputs[3] === b.status &&
+    inputs[4] === String(b.version ?? '') &&
+    inputs[5] === b.updatedAt &&
+    inputs[6] === b.offeringTitle &&
+    inputs[7] === b.customerName &&
+    inputs[8] === b.notes &&
+    inputs[9] === (b.location ?? '') &&
+    inputs[10] === subdomain
+  );
 }
 
 function describe(b: CalendarBooking, link: string | null): string {
@@ -241,15 +274,50 @@ export function foldLine(line: string): string {
   return out + (out === '' ? '' : '\r\n ') + line.slice(start);
 }
 
-/** foldLine applied to every line of CRLF-separated text. */
-export function foldText(text: string): string {
-  const lines = text.split('\r\n');
-  for (let i = 0; i < lines.length; i++) lines[i] = foldLine(lines[i] ?? '');
-  return lines.join('\r\n');
+/**
+ * foldLine on UTF-8 bytes: every physical line ≤ 75 octets (continuations " " + ≤ 74), folds only
+ * before a byte that starts a character (never before a 10xxxxxx continuation byte). A buffer
+ * without long lines is returned as it is.
+ */
+export function foldBytes(src: Buffer): Buffer {
+  let out: Buffer[] | null = null;
+  let copied = 0;
+  let start = 0;
+  const n = src.length;
+  while (start < n) {
+    // A tight byte loop beats one native indexOf call per (mostly short) line.
+    let end = start;
+    while (end < n && !(src[end] === 0x0d && src[end + 1] === 0x0a)) end++;
+    if (end - start > 75) {
+      out ??= [];
+      out.push(src.subarray(copied, start));
+      let pos = start;
+      let limit = 75;
+      while (end - pos > limit) {
+        let cut = pos + limit;
+        while (cut > pos + 1 && ((src[cut] ?? 0) & 0xc0) === 0x80) cut--;
+        out.push(src.subarray(pos, cut), foldBreak);
+        pos = cut;
+        limit = 74;
+      }
+      out.push(src.subarray(pos, end));
+      copied = end;
+    }
+    start = end + 2;
+  }
+  if (!out) return src;
+  out.push(src.subarray(copied));
+  return Buffer.concat(out);
 }
 
-// One scratch calendar owns the events we render one at a time. It never gets a timezone.
+const foldBreak = Buffer.from('\r\n ');
+
+// One scratch calendar and one scratch event, re-filled for every event we render (every field is
+// set each time, so nothing carries over): building a fresh ICalEvent per booking allocated a
+// data object with a dozen arrays each time and was a visible share of a cold 100k export.
+// The calendar never gets a timezone.
 const scratch = ical();
+const scratchEvent = new ICalEvent({ start: new Date(0) }, scratch);
 
 function renderEvent(e: EventEntry, subdomain: string): string {
   const b = e.booking;
@@ -257,35 +325,31 @@ function renderEvent(e: EventEntry, subdomain: string): string {
   const cancelled = b.status === 'CANCELLED' || b.status === 'REFUNDED';
   const link = subdomain ? portalLink(subdomain, b.id) : null;
   const stamp = new Date(b.updatedAt);
-  const event = new ICalEvent(
-    {
-      id: uidFor(e.item.id),
-      sequence: sequenceFor(b),
-      stamp,
-      lastModified: stamp,
-      start: new Date(e.startMs),
-      end: new Date(e.item.endsAt),
-      summary: cleanText(`${pending ? 'Pending: ' : ''}${b.offeringTitle} — ${b.customerName}`),
-      description: describe(b, link),
-      location: b.location ? cleanText(b.location) : null,
-      url: link,
-      status: pending ? ICalEventStatus.TENTATIVE : cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
-      transparency: cancelled ? ICalEventTransparency.TRANSPARENT : ICalEventTransparency.OPAQUE,
-      busystatus: pending ? ICalEventBusyStatus.TENTATIVE : cancelled ? ICalEventBusyStatus.FREE : ICalEventBusyStatus.BUSY,
-    },
-    scratch,
-  );
-  return foldText(event.toString());
+  const event = scratchEvent
+    .id(uidFor(e.item.id))
+    .sequence(sequenceFor(b))
+    .stamp(stamp)
+    .lastModified(stamp)
+    .start(new Date(e.startMs))
+    .end(new Date(e.item.endsAt))
+    .summary(cleanText(`${pending ? 'Pending: ' : ''}${b.offeringTitle} — ${b.customerName}`))
+    .description(describe(b, link))
+    .location(b.location ? cleanText(b.location) : null)
+    .url(link)
+    .status(pending ? ICalEventStatus.TENTATIVE : cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED)
+    .transparency(cancelled ? ICalEventTransparency.TRANSPARENT : ICalEventTransparency.OPAQUE)
+    .busystatus(pending ? ICalEventBusyStatus.TENTATIVE : cancelled ? ICalEventBusyStatus.FREE : ICalEventBusyStatus.BUSY);
+  return event.toString();
 }
 
 const defaultCache = createEventCache();
 
 /**
- * The whole `.ics` text (CRLF line endings, final CRLF included). Encode as UTF-8 to serve or save.
+ * The whole `.ics` as UTF-8 bytes (CRLF line endings, final CRLF included): what the feed serves.
  * Pure: the output depends only on `bookings` and `options`.
  */
-export function exportIcs(bookings: readonly CalendarBooking[], options: IcsOptions): string {
-  const cache = options.cache ?? defaultCache;
+export function exportIcsBytes(bookings: readonly CalendarBooking[], options: IcsOptions): Buffer {
+  const cache = (options.cache ?? defaultCache) as ItemEventCache;
   const subdomain = options.subdomain ?? '';
   const entries = selectEntries(bookings, options.filter);
   const header = ical({
@@ -297,16 +361,23 @@ export function exportIcs(bookings: readonly CalendarBooking[], options: IcsOpti
   // `header` ends with "END:VCALENDAR" (no CRLF): put the events in front of it.
   const end = 'END:VCALENDAR';
   if (!header.endsWith(end)) throw new Error('unexpected ical-generator output');
-  const parts: string[] = [header.slice(0, header.length - end.length)];
+  const parts: Buffer[] = [Buffer.from(header.slice(0, header.length - end.length), 'utf8')];
+  let length = parts[0]?.length ?? 0;
   for (const e of entries) {
-    const key = eventKey(e, subdomain);
-    let text = cache.get(key);
-    if (text === undefined) {
-      text = renderEvent(e, subdomain);
-      cache.set(key, text);
+    let hit = cache.map.get(e.item.id);
+    if (!hit || !sameInputs(hit.inputs, e, subdomain)) {
+      hit = { inputs: eventInputs(e, subdomain), bytes: foldBytes(Buffer.from(renderEvent(e, subdomain), 'utf8')) };
+      cache.set(e.item.id, hit);
     }
-    parts.push(text);
+    parts.push(hit.bytes);
+    length += hit.bytes.length;
   }
-  parts.push(`${end}\r\n`);
-  return parts.join('');
+  const tail = Buffer.from(`${end}\r\n`, 'utf8');
+  parts.push(tail);
+  return Buffer.concat(parts, length + tail.length);
+}
+
+/** The whole `.ics` text (CRLF line endings, final CRLF included); see exportIcsBytes. */
+export function exportIcs(bookings: readonly CalendarBooking[], options: IcsOptions): string {
+  return exportIcsBytes(bookings, options).toString('utf8');
 }

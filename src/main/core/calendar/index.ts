@@ -1,5 +1,5 @@
 /** The calendar feature's public API (see docs/calendar.md). */
-export { exportIcs, createEventCache, newestUpdate, sequenceFor, uidFor, portalLink, statusesFor, defaultStatuses } from './ics.ts';
+export { exportIcs, exportIcsBytes, createEventCache, newestUpdate, sequenceFor, uidFor, portalLink, statusesFor, defaultStatuses } from './ics.ts';
 export type { CalendarBooking, CalendarBookingItem, IcsFilter, IcsOptions, EventCache } from './ics.ts';
 export { readCalendarBookings, readTenant, locationFromAttributes, sqliteOf } from './source.ts';
 export type { SqliteSource, TenantRef } from './source.ts';
