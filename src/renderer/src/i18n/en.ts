@@ -242,6 +242,7 @@ export const en = {
   'offerings.noRating': 'No reviews',
   'offerings.publish': 'Publish',
   'offerings.publishSelected': 'Publish {n} drafts',
+  'offerings.publishNone': 'Publish selected drafts',
   'offerings.archive': 'Archive',
   'offerings.published': 'Published {name}',
   'offerings.archived': 'Archived {name}',

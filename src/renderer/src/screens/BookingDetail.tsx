@@ -168,7 +168,7 @@ export function BookingDetailScreen({ id }: { id: string }) {
           <h2 id="bd-amounts" className="h2">
             {t('booking.amounts')}
           </h2>
-          <dl className="kv">
+          <dl className="kv kv-plain">
             <div className="kv-row">
               <dt>{t('booking.subtotal')}</dt>
               <dd className="num">{formatMoney(b.subtotalCents, b.currency, locale)}</dd>

@@ -130,7 +130,7 @@ function OfferingsTab() {
                   <OfferingStatusBadge status={o.status} />
                 </td>
                 <td className="num">{formatMoney(o.basePriceCents, o.currency, locale)}</td>
-                <td>{o.ratingAverage !== null ? t('offerings.rating', { avg: o.ratingAverage.toFixed(1), n: o.reviewCount }) : <span className="muted">{t('offerings.noRating')}</span>}</td>
+                <td>{o.ratingAverage !== null ? t('offerings.rating', { avg: new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(o.ratingAverage), n: o.reviewCount }) : <span className="muted">{t('offerings.noRating')}</span>}</td>
                 <td>
                   <SyncChip state={o.syncState} />
                 </td>
@@ -162,7 +162,7 @@ function OfferingsTab() {
           {t('offerings.new')}
         </button>
         <button type="button" className="btn" disabled={!drafts.length} onClick={() => void setStatus(drafts, 'PUBLISHED')}>
-          {t('offerings.publishSelected', { n: drafts.length })}
+          {drafts.length ? t('offerings.publishSelected', { n: drafts.length }) : t('offerings.publishNone')}
         </button>
       </div>
       {body}
