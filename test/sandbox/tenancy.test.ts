@@ -58,6 +58,17 @@ describe.each([
     expectError(await h.api('GET', `/v1/api/bookings/${bkg.id}`, { key }), 404, 'NOT_FOUND');
     expectError(await h.api('GET', `/v1/api/coupons/${cpn.id}`, { key }), 404, 'NOT_FOUND');
     expectError(await h.api('GET', `/v1/api/availability?offeringId=${off.id}`, { key }), 404, 'NOT_FOUND');
+    // Exactly like a missing id: same status, code and message (up to the id itself), same headers.
+    for (const [path, id, missing] of [
+      ['/v1/api/offerings/', off.id, 'off_zzzzzzzzzzzzzzzz'],
+      ['/v1/api/bookings/', bkg.id, 'bkg_zzzzzzzzzzzzzzzz'],
+      ['/v1/api/coupons/', cpn.id, 'cpn_zzzzzzzzzzzzzzzz'],
+    ] as const) {
+      const other = await h.api('GET', path + id, { key });
+      const none = await h.api('GET', path + missing, { key });
+      expect(other.status).toBe(none.status);
+      expect(JSON.stringify(other.body).replaceAll(id, '<id>')).toBe(JSON.stringify(none.body).replaceAll(missing, '<id>'));
+    }
     const bySlug = expectOk(await h.api('GET', '/v1/api/offerings/shared-slug', { key }));
     expect(bySlug.id).toBe(own.id);
   });
