@@ -554,8 +554,14 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       clearInterval(purgeTimer);
       const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      // Ingests already reading or storing get their answer.
-      for (let i = 0; i < 100 && inflight.size > 0; i++) await Promise.allSettled([...inflight]);
+      // Ingests already reading or storing get their answer (a sender still trickling its body after
+      // 10 s is cut off: it got no 2xx, so it retries elsewhere).
+      const deadline = Date.now() + 10_000;
+      for (let i = 0; i < 100 && inflight.size > 0 && Date.now() < deadline; i++) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([Promise.allSettled([...inflight]), new Promise((r) => (timer = setTimeout(r, Math.max(0, deadline - Date.now()))))]);
+        clearTimeout(timer);
+      }
       await hub.closeAll();
       for (const ws of wss.clients) ws.terminate();
       wss.close();
