@@ -129,3 +129,23 @@ describe("seed: 'none'", () => {
     }
   });
 });
+
+describe('live mode', () => {
+  it('a simulated customer keeps changing the tenant (new or changed bookings / offerings in the feed)', async () => {
+    const x = await startHarness({ seed: 'demo', live: 0.05 });
+    try {
+      const all = await listAll(x, '/v1/api/bookings');
+      const offs = await listAll(x, '/v1/api/offerings?status=ALL');
+      await waitFor(
+        async () => {
+          const b = expectOk(await x.api('GET', `/v1/api/bookings?cursor=${encodeURIComponent(all.lastCursor!)}`));
+          const o = expectOk(await x.api('GET', `/v1/api/offerings?status=ALL&cursor=${encodeURIComponent(offs.lastCursor!)}`));
+          return b.data.length + o.data.length >= 3;
+        },
+        { timeoutMs: 10_000, intervalMs: 100, message: 'live changes' },
+      );
+    } finally {
+      await x.dispose();
+    }
+  });
+});
