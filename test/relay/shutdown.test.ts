@@ -9,6 +9,33 @@ describe('graceful shutdown', () => {
   const dir = mkdtempSync(join(tmpdir(), 'relay-shutdown-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('the device client rides out a relay restart: backs off, reconnects, resumes without repeats', { timeout: 60_000 }, async () => {
+    const file = join(dir, 'restart.db');
+    const first = await startRelay({ store: file, adminToken, heartbeatMs: 1000 });
+    const ch = await createChannel(first.url);
+    const c = collect(first.url, ch.id, ch.deviceToken);
+    try {
+      await postWebhook(`${first.url}/in/${ch.id}`, '{"n":1}', 'dlv_rs_1');
+      await waitFor(() => c.events.length === 1, 'first event');
+      await first.close();
+      await waitFor(() => c.statuses.filter((s) => s.state === 'disconnected').length >= 2, 'failed reconnect attempts');
+      const delays = c.statuses.flatMap((s) => (s.state === 'disconnected' ? [s.retryInMs] : []));
+      expect(delays.every((d) => d > 0 && d <= 500)).toBe(true); // bounded by maxBackoffMs
+
+      const second = await startRelay({ store: file, adminToken, port: first.port });
+      try {
+        await postWebhook(`${second.url}/in/${ch.id}`, '{"n":2}', 'dlv_rs_2');
+        await waitFor(() => c.events.length === 2, 'event after restart', 15_000);
+        expect(c.events.map((e) => e.seq)).toEqual([1, 2]);
+      } finally {
+        await c.stream.close();
+        await second.close();
+      }
+    } finally {
+      await c.stream.close();
+    }
+  });
+
   it('finishes in-flight ingests, closes streams, then the store; every 2xx survives', { timeout: 60_000 }, async () => {
     const file = join(dir, 'relay.db');
     const relay = await startRelay({ store: file, adminToken, heartbeatMs: 1000 });
