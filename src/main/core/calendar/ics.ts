@@ -134,7 +134,7 @@ interface EventEntry {
 }
 
 /** Events of `bookings` that pass `filter`, in output order (start, then UID). */
-function selectEntries(bookings: readonly CalendarBooking[], filter: IcsFilter | undefined): EventEntry[] {
+function selectEntries(bookings: readonly CalendarBooking[], filter: IcsFilter | undefined, sorted = true): EventEntry[] {
   const statuses = statusesFor(filter);
   const offerings = filter?.offeringIds && filter.offeringIds.length > 0 ? new Set(filter.offeringIds) : null;
   const fromMs = filter?.from ? Date.parse(filter.from) : -Infinity;
@@ -152,7 +152,7 @@ function selectEntries(bookings: readonly CalendarBooking[], filter: IcsFilter |
       out.push({ startMs, uid: uidFor(item.id), booking, item });
     }
   }
-  out.sort((a, b) => a.startMs - b.startMs || (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0));
+  if (sorted) out.sort((a, b) => a.startMs - b.startMs || (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0));
   return out;
 }
 
@@ -160,7 +160,10 @@ function selectEntries(bookings: readonly CalendarBooking[], filter: IcsFilter |
 export function newestUpdate(bookings: readonly CalendarBooking[], filter?: IcsFilter): string | null {
   let newest: string | null = null;
   let newestMs = -Infinity;
-  for (const e of selectEntries(bookings, filter)) {
+  let last: CalendarBooking | null = null;
+  for (const e of selectEntries(bookings, filter, false)) {
+    if (e.booking === last) continue;
+    last = e.booking;
     const ms = Date.parse(e.booking.updatedAt);
     if (ms > newestMs) {
       newestMs = ms;

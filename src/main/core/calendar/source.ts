@@ -114,15 +114,17 @@ export function readCalendarBookings(source: SqliteSource, filter?: IcsFilter): 
          FROM booking_items i
          JOIN bookings b ON b.id = i.booking_id
          LEFT JOIN offerings o ON o.id = b.offering_id
-        WHERE ${where.join(' AND ')}
-        ORDER BY b.id, i.position`,
+        WHERE ${where.join(' AND ')}`,
     )
     .all(...params) as Row[];
+  // No ORDER BY (a temp B-tree sort of every row): the export orders events itself, so bookings
+  // are grouped here by id, in whatever order SQLite walks them.
   const locations = new Map<string, string | null>();
+  const byId = new Map<string, CalendarBooking>();
   const out: CalendarBooking[] = [];
-  let current: CalendarBooking | null = null;
   for (const r of rows) {
-    if (!current || current.id !== r.id) {
+    let current = byId.get(r.id);
+    if (!current) {
       let location = locations.get(r.offering_id);
       if (location === undefined) {
         location = locationFromAttributes(r.attributes);
@@ -140,6 +142,7 @@ export function readCalendarBookings(source: SqliteSource, filter?: IcsFilter): 
         items: [],
         location,
       };
+      byId.set(r.id, current);
       out.push(current);
     }
     current.items.push({ id: r.item_id, startsAt: r.starts_at, endsAt: r.ends_at });

@@ -1,0 +1,153 @@
+/**
+ * Calendar benchmark: `node bench/calendar.ts` (or `npm run bench -- calendar`).
+ *
+ * 1. exportIcs of 100k events: cold (empty per-event cache), warm (every event cached), and one
+ *    booking changed; floor = joining the same number of ready-made event strings.
+ * 2. The same through the replica: readCalendarBookings of 100k booking items from SQLite.
+ * 3. The local feed over real HTTP on 127.0.0.1: first GET (renders), a conditional GET answered 304
+ *    (target ≤ 5 ms), floor = a GET of an empty answer from a plain handler on the same server.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { openReplica } from '../src/main/core/db/open.ts';
+import { createEventCache, exportIcsBytes, type CalendarBooking } from '../src/main/core/calendar/ics.ts';
+import { readCalendarBookings } from '../src/main/core/calendar/source.ts';
+import { addFeed } from '../src/main/core/calendar/feeds.ts';
+import { createFeedHandler } from '../src/main/core/calendar/feed-server.ts';
+
+const N = 100_000;
+const names = ['Ana García', 'José Müller-Łukasiewicz 東京', 'Chloé Dubois', 'Wei Zhang', 'Oluwaseun Adeyemi'];
+const statuses = ['CONFIRMED', 'COMPLETED', 'CANCELLED', 'PENDING', 'REFUNDED'] as const;
+
+function makeBookings(n: number): CalendarBooking[] {
+  const base = Date.UTC(2026, 0, 1, 9);
+  const out: CalendarBooking[] = [];
+  for (let i = 0; i < n; i++) {
+    const start = base + i * 3_600_000;
+    out.push({
+      id: `bkg_${String(i).padStart(6, '0')}`,
+      status: statuses[i % statuses.length] ?? 'CONFIRMED',
+      version: 1 + (i % 4),
+      updatedAt: new Date(Date.UTC(2025, 11, 1) + i * 1000).toISOString(),
+      offeringId: `off_${i % 20}`,
+      offeringTitle: `Studio ${i % 20}`,
+      customerName: names[i % names.length] ?? 'Ana',
+      notes: i % 3 === 0 ? 'Needs a projector, please; and two chairs.' : '',
+      items: [{ id: `bki_${String(i).padStart(6, '0')}`, startsAt: new Date(start).toISOString(), endsAt: new Date(start + 3_600_000).toISOString() }],
+      location: i % 2 === 0 ? '12 Canal Street, New York' : null,
+    });
+  }
+  return out;
+}
+
+/** Wall time and CPU time of this process (the machine may be shared: CPU time is the steadier figure). */
+function time<T>(fn: () => T): { ms: number; cpuMs: number; value: T } {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const value = fn();
+  const c = process.cpuUsage(c0);
+  return { ms: performance.now() - t0, cpuMs: (c.user + c.system) / 1000, value };
+}
+
+const fmt = (ms: number): string => `${ms.toFixed(ms < 10 ? 2 : 0)} ms`;
+const gc = (globalThis as { gc?: () => void }).gc;
+
+// ---- 1. pure export --------------------------------------------------------------------------
+const bookings = makeBookings(N);
+const opts = { calendarName: 'Atlas Studios — all bookings', subdomain: 'atlas', filter: { includePending: true } };
+const cache = createEventCache();
+gc?.();
+const cold = time(() => exportIcsBytes(bookings, { ...opts, cache }));
+const warmRuns = [0, 1, 2].map(() => time(() => exportIcsBytes(bookings, { ...opts, cache })).ms).sort((a, b) => a - b);
+const changed = bookings.slice();
+const b0 = changed[500];
+if (b0) changed[500] = { ...b0, version: (b0.version ?? 1) + 1, updatedAt: '2026-02-01T00:00:00.000Z' };
+const oneChanged = time(() => exportIcsBytes(changed, { ...opts, cache }));
+const noCache = time(() => exportIcsBytes(bookings, { ...opts, cache: createEventCache() }));
+// Floor: concatenating the same number of ready-made event buffers (what a warm export must do at least).
+const text = cold.value.toString('utf8');
+const parts = text.split('BEGIN:VEVENT').map((p) => Buffer.from(`BEGIN:VEVENT${p}`));
+const floor = time(() => Buffer.concat(parts));
+const bytes = cold.value.length;
+console.log(`export ${N.toLocaleString('en')} events (${(bytes / 1e6).toFixed(1)} MB):`);
+console.log(`  load average now: ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')} on ${(await import('node:os')).availableParallelism()} cores`);
+console.log(`  cold (empty cache)       ${fmt(cold.ms)} wall, ${fmt(cold.cpuMs)} CPU   target ≤ 1000 ms  ${cold.ms <= 1000 ? 'OK' : 'OVER'}`);
+console.log(`  cold again (new cache)   ${fmt(noCache.ms)} wall, ${fmt(noCache.cpuMs)} CPU`);
+console.log(`  warm (all cached)        ${fmt(warmRuns[1] ?? 0)} (median of 3)`);
+console.log(`  one booking changed      ${fmt(oneChanged.ms)}`);
+console.log(`  floor (concat buffers)   ${fmt(floor.ms)}   warm/floor ×${((warmRuns[1] ?? 0) / Math.max(floor.ms, 0.01)).toFixed(1)}`);
+
+// ---- 2. through the replica and 3. HTTP ------------------------------------------------------
+const dir = mkdtempSync(join(tmpdir(), 'cal-bench-'));
+const replica = openReplica(join(dir, 'replica.db'));
+const db = replica.sqlite;
+db.transaction(() => {
+  const insB = db.prepare(
+    `INSERT INTO bookings (id, status, offering_id, offering_title, customer_id, customer_name, customer_email, subtotal_cents, discount_cents,
+       tax_cents, total_cents, currency, notes, starts_at, created_at, updated_at, version) VALUES (?,?,?,?,?,?,?,0,0,0,0,'USD',?,?,?,?,?)`,
+  );
+  const insI = db.prepare('INSERT INTO booking_items (id, booking_id, position, offering_id, starts_at, ends_at, quantity, price_cents) VALUES (?,?,0,?,?,?,1,0)');
+  for (const b of bookings) {
+    const it = b.items[0];
+    if (!it) continue;
+    insB.run(b.id, b.status, b.offeringId, b.offeringTitle, 'cus_1', b.customerName, 'x@example.com', b.notes, it.startsAt, b.updatedAt, b.updatedAt, b.version);
+    insI.run(it.id, b.id, b.offeringId, it.startsAt, it.endsAt);
+  }
+  db.prepare("INSERT INTO meta (key, value) VALUES ('tenant', ?)").run(JSON.stringify({ name: 'Atlas Studios', subdomain: 'atlas' }));
+})();
+const read = time(() => readCalendarBookings(db, { includePending: true }));
+console.log(`replica read of ${read.value.length.toLocaleString('en')} bookings: ${fmt(read.ms)} wall, ${fmt(read.cpuMs)} CPU`);
+
+const { token } = addFeed(db, { name: 'Everything', filters: { includePending: true, pastDays: 36_000 } });
+const handler = createFeedHandler(db);
+const server: Server = createServer((req, res) => {
+  if (handler(req, res)) return;
+  res.writeHead(204);
+  res.end();
+});
+await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+const port = (server.address() as AddressInfo).port;
+
+function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; etag: string | undefined; bytes: number; ms: number }> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const req = request({ host: '127.0.0.1', port, path, headers, agent: false }, (res) => {
+      let n = 0;
+      res.on('data', (c: Buffer) => (n += c.length));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, etag: res.headers.etag, bytes: n, ms: performance.now() - t0 }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const first = await get(`/calendar/${token}.ics`);
+const second = await get(`/calendar/${token}.ics`);
+const cond: number[] = [];
+const floorHttp: number[] = [];
+for (let i = 0; i < 200; i++) {
+  const r = await get(`/calendar/${token}.ics`, { 'If-None-Match': first.etag ?? '' });
+  if (r.status !== 304) throw new Error(`expected 304, got ${r.status}`);
+  cond.push(r.ms);
+  floorHttp.push((await get('/nothing')).ms);
+}
+const pct = (xs: number[], p: number): number => xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? 0;
+console.log(`feed over HTTP (127.0.0.1, ${(first.bytes / 1e6).toFixed(1)} MB body):`);
+console.log(`  first GET 200 (read + render)   ${fmt(first.ms)}`);
+console.log(`  second GET 200 (cached body)    ${fmt(second.ms)}`);
+console.log(`  conditional GET 304             median ${fmt(pct(cond, 0.5))}, p95 ${fmt(pct(cond, 0.95))}   target ≤ 5 ms  ${pct(cond, 0.95) <= 5 ? 'OK' : 'OVER'}`);
+console.log(`  floor (empty 204, same server)  median ${fmt(pct(floorHttp, 0.5))}, p95 ${fmt(pct(floorHttp, 0.95))}`);
+
+// A change in the replica (another booking rescheduled) → the next conditional GET re-renders.
+db.prepare("UPDATE bookings SET version = version + 1, updated_at = '2026-03-01T00:00:00.000Z' WHERE id = 'bkg_000010'").run();
+db.prepare("UPDATE booking_items SET starts_at = '2026-01-01T10:30:00.000Z', ends_at = '2026-01-01T11:30:00.000Z' WHERE id = 'bki_000010'").run();
+const afterChange = await get(`/calendar/${token}.ics`, { 'If-None-Match': first.etag ?? '' });
+console.log(`  after a change: GET → ${afterChange.status} in ${fmt(afterChange.ms)} (re-read + re-render with the event cache)`);
+
+await new Promise<void>((resolve) => server.close(() => resolve()));
+replica.close();
+rmSync(dir, { recursive: true, force: true });
