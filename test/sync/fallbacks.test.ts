@@ -17,7 +17,7 @@ let url: string;
 let dir: string;
 let offerings: Array<Record<string, unknown>>;
 let bookings: Array<Record<string, unknown>>;
-let approveAnswers: Array<{ status: number; body: string; headers?: Record<string, string> }>;
+let approveAnswers: Map<string, Array<{ status: number; body: string; headers?: Record<string, string> }>>;
 const requests: string[] = [];
 
 function booking(id: string, status: string): Record<string, unknown> {
@@ -31,7 +31,7 @@ beforeEach(async () => {
     { id: 'off_2', slug: 'b', title: 'B', status: 'PUBLISHED', productTypeKey: 'space', basePriceCents: 1, currency: 'USD' },
   ];
   bookings = [booking('bkg_1', 'PENDING'), booking('bkg_2', 'PENDING')];
-  approveAnswers = [];
+  approveAnswers = new Map();
   requests.length = 0;
   server = createServer((req, res) => {
     requests.push(`${req.method} ${req.url}`);
@@ -47,7 +47,7 @@ beforeEach(async () => {
     if (path === '/v1/api/availability') return json(422, { message: 'offeringId required' });
     const m = /^\/v1\/api\/bookings\/([^/]+)\/approve$/.exec(path);
     if (m && req.method === 'POST') {
-      const next = approveAnswers.shift();
+      const next = approveAnswers.get(m[1]!)?.shift();
       if (next) {
         res.writeHead(next.status, { 'content-type': 'text/plain', ...(next.headers ?? {}) });
         return res.end(next.body);
@@ -91,9 +91,9 @@ it('decides by status code when the error body is not in the spec shape; 429 wit
   const core = new ConsoleCore({ dbFile: join(dir, 'r.db'), api: { url, key: KEY }, transport: 'bridge', appVersion: 't', holdMs: 0 });
   try {
     await core.runOnce(10_000);
-    approveAnswers.push({ status: 429, body: 'slow down' }, { status: 502, body: '<html>bad gateway</html>' });
+    approveAnswers.set('bkg_2', [{ status: 429, body: 'slow down' }, { status: 502, body: '<html>bad gateway</html>' }]);
     const ok = core.approve('bkg_2')!;
-    approveAnswers.push({ status: 409, body: 'nope' });
+    approveAnswers.set('bkg_1', [{ status: 409, body: 'nope' }]);
     const refused = core.approve('bkg_1')!;
     const r = await core.runOnce(20_000);
     expect(r.pushed).toBe(true);

@@ -108,7 +108,7 @@ export class ConsoleCore {
       {
         localView: (intent) => this.#localView(intent),
         onChange: (tables) => this.notifyChanged(tables),
-        onNetwork: () => undefined,
+        onNetwork: (ok, error) => this.engine.noteNetwork(ok, error),
       },
       opts.pushConcurrency ?? 4,
     );

@@ -54,7 +54,10 @@ export async function getWithRetry(api: ApiClient, path: string, opts: { signal:
       return await api.get(path, { signal: opts.signal, priority: opts.priority ?? 'background' });
     } catch (error) {
       const transient = error instanceof ApiError && (error.kind === 'network' || error.kind === 'transient');
-      if (!transient || attempt >= attempts || opts.signal.aborted) throw error;
+      // An unreachable server is reported quickly (the engine shows "offline" and retries on its own
+      // schedule); a server that answers 5xx/429 gets a few more tries.
+      const limit = error instanceof ApiError && error.kind === 'network' ? Math.min(attempts, 2) : attempts;
+      if (!transient || attempt >= limit || opts.signal.aborted) throw error;
       await sleep(Math.max(error.retryAfterMs ?? 0, backoffMs(attempt, 200, 5000)), opts.signal);
     }
   }

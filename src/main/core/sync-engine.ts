@@ -177,6 +177,14 @@ export class SyncEngine {
     this.emitStatus();
   }
 
+  /** What the push side learnt about the connection. */
+  noteNetwork(ok: boolean, error?: ApiError): void {
+    if (this.#pausedBy) return;
+    if (ok) {
+      if (this.#connection === 'offline' || this.#connection === 'error') this.#noteSuccess();
+    } else if (error) this.#noteFailure(error);
+  }
+
   #noteSuccess(): void {
     if (this.#pausedBy) return;
     if (this.#connection !== 'syncing') {
