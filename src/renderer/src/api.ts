@@ -54,9 +54,9 @@ const errorCodes: ReadonlySet<string> = new Set(['BAD_INPUT', 'NOT_FOUND', 'CONF
 export function toContractError(err: unknown): ContractError {
   if (err instanceof ContractError) return err;
   if (err && typeof err === 'object') {
-    const e = err as Partial<ContractErrorShape> & { message?: string };
+    const e = err as Partial<ContractErrorShape> & { message?: string; details?: Partial<ContractErrorShape> };
     if (typeof e.code === 'string' && errorCodes.has(e.code)) {
-      return new ContractError(e.code, String(e.message ?? e.code), e.fields);
+      return new ContractError(e.code, String(e.message ?? e.code), e.fields ?? e.details?.fields);
     }
     const msg = String(e.message ?? err);
     // Electron prefixes remote errors: "Error invoking remote method 'orkestr:call': Error: …"
@@ -90,11 +90,54 @@ function electronApi(bridge: ConsoleApi): ConsoleApi {
   };
 }
 
-function bridgeApi(token: string): ConsoleApi {
+/** What the bridge transport needs from the browser (injected so it can be tested in Node). */
+export interface SocketLike {
+  onopen: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onclose: ((ev: unknown) => void) | null;
+}
+export interface BridgeEnv {
+  fetch: (url: string, init: { method: string; headers: Record<string, string>; body: string }) => Promise<{ status: number; ok: boolean; json(): Promise<unknown> }>;
+  openSocket: (url: string) => SocketLike;
+  location: { protocol: string; host: string };
+  setTimeout: (fn: () => void, ms: number) => unknown;
+  forgetToken: () => void;
+}
+
+function browserEnv(): BridgeEnv {
+  return {
+    fetch: (url, init) => fetch(url, init),
+    openSocket: (url) => {
+      const ws = new WebSocket(url);
+      const s: SocketLike = { onopen: null, onmessage: null, onclose: null };
+      ws.onopen = (e) => s.onopen?.(e);
+      ws.onmessage = (e) => s.onmessage?.({ data: e.data });
+      ws.onclose = (e) => s.onclose?.(e);
+      return s;
+    },
+    location: window.location,
+    setTimeout: (fn, ms) => window.setTimeout(fn, ms),
+    forgetToken: () => {
+      try {
+        sessionStorage.removeItem(TOKEN_KEY);
+      } catch {
+        /* ignore */
+      }
+    },
+  };
+}
+
+/**
+ * The loopback-bridge transport: `POST /api/call` with `Authorization: Bearer <token>` and body
+ * `{method, input}` → `{ok:true, result}` | `{ok:false, error}`; events from the WebSocket
+ * `/api/events?token=<token>` as `{event, payload}` frames; reconnects with back-off and, after a
+ * reconnect, emits `data.changed` for every table so screens re-query what they missed.
+ */
+export function createBridgeApi(token: string, env: BridgeEnv = browserEnv()): ConsoleApi {
   const listeners = new Map<EventName, Set<Listener>>();
   let attempt = 0;
   let everOpened = false;
-  let socket: WebSocket | null = null;
+  let socket: SocketLike | null = null;
 
   function emit<E extends EventName>(event: E, payload: ContractEvents[E]): void {
     const set = listeners.get(event);
@@ -109,8 +152,8 @@ function bridgeApi(token: string): ConsoleApi {
   }
 
   function connect(): void {
-    const proto = location.protocol === 'https:' ? 'wss' : 'ws';
-    const ws = new WebSocket(`${proto}://${location.host}/api/events?token=${encodeURIComponent(token)}`);
+    const proto = env.location.protocol === 'https:' ? 'wss' : 'ws';
+    const ws = env.openSocket(`${proto}://${env.location.host}/api/events?token=${encodeURIComponent(token)}`);
     socket = ws;
     ws.onopen = () => {
       attempt = 0;
@@ -131,16 +174,16 @@ function bridgeApi(token: string): ConsoleApi {
       socket = null;
       if (everOpened) setTransportState('lost', 'events socket closed');
       const delay = backoffDelay(attempt++);
-      setTimeout(connect, delay);
+      env.setTimeout(connect, delay);
     };
   }
   connect();
 
   return {
     async call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodResults[M]> {
-      let res: Response;
+      let res: Awaited<ReturnType<BridgeEnv['fetch']>>;
       try {
-        res = await fetch('/api/call', {
+        res = await env.fetch('/api/call', {
           method: 'POST',
           headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
           body: JSON.stringify({ method, input }),
@@ -156,11 +199,7 @@ function bridgeApi(token: string): ConsoleApi {
         body = null;
       }
       if (res.status === 401) {
-        try {
-          sessionStorage.removeItem(TOKEN_KEY);
-        } catch {
-          /* ignore */
-        }
+        env.forgetToken();
         setTransportState('refused', 'token refused');
         throw new ContractError('UNAVAILABLE', 'The access token was refused. Open the link printed by `npm start` again.');
       }
@@ -193,9 +232,10 @@ function noneApi(): ConsoleApi {
 }
 
 function pick(): { kind: TransportKind; api: ConsoleApi } {
-  if (typeof window !== 'undefined' && window.orkestr) return { kind: 'electron', api: electronApi(window.orkestr) };
+  if (typeof window === 'undefined') return { kind: 'none', api: noneApi() };
+  if (window.orkestr) return { kind: 'electron', api: electronApi(window.orkestr) };
   const token = readToken(window.location, window.sessionStorage, window.history);
-  if (token) return { kind: 'bridge', api: bridgeApi(token) };
+  if (token) return { kind: 'bridge', api: createBridgeApi(token) };
   return { kind: 'none', api: noneApi() };
 }
 
