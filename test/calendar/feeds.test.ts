@@ -190,6 +190,23 @@ describe('feed over HTTP', () => {
     expect((await get(path, { 'If-Modified-Since': lastModified })).status).toBe(200);
   });
 
+  it('sees commits made through another connection (another process, e.g. the sync CLI)', async () => {
+    const { token } = addFeed(replica, { name: 'Other writer', now: new Date('2026-05-01T00:00:00.000Z') });
+    const path = `/calendar/${token}.ics`;
+    const first = await get(path);
+    const other = new Replica(join(dir, 'replica.db'));
+    try {
+      other.transaction(() => other.applyRemoteBooking(remoteBooking(1, { version: 7, updatedAt: '2026-05-10T14:00:00.000Z', notes: 'changed elsewhere' })));
+    } finally {
+      other.close();
+    }
+    const second = await get(path, { 'If-None-Match': first.headers.get('etag') ?? '' });
+    expect(second.status).toBe(200);
+    const e1 = parseBoth(second.body.toString('utf8')).events.find((e) => e.uid === 'bki_1@orkestr-console');
+    expect(e1?.sequence).toBe(7);
+    expect(e1?.description).toContain('Notes: changed elsewhere');
+  });
+
   it('moves the window (and Last-Modified) at midnight UTC', async () => {
     const { token } = addFeed(replica, { name: 'Window', filters: { pastDays: 0, futureDays: 3 }, now: new Date('2026-05-01T00:00:00.000Z') });
     const path = `/calendar/${token}.ics`;

@@ -20,7 +20,7 @@
  *   `foldBytes` (same rule; native line search; a fold never lands before a continuation byte).
  *   Tests check folding on non-ASCII text with both parsers.
  *
- * Status mapping (documented in docs/calendar.md):
+ * Status mapping (decisions in README.md beside this file):
  * CONFIRMED, COMPLETED → STATUS:CONFIRMED, TRANSP:OPAQUE (busy).
  * PENDING (only with `includePending`) → STATUS:TENTATIVE, TRANSP:OPAQUE, Outlook busy status
  *   TENTATIVE, summary prefixed "Pending: ". Opaque because the server already counts a PENDING item

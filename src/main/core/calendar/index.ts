@@ -1,4 +1,4 @@
-/** The calendar feature's public API (see docs/calendar.md). */
+/** The calendar feature's public API (decisions and wiring: README.md beside this file). */
 export { exportIcs, exportIcsBytes, createEventCache, newestUpdate, sequenceFor, uidFor, portalLink, statusesFor, defaultStatuses } from './ics.ts';
 export type { CalendarBooking, CalendarBookingItem, IcsFilter, IcsOptions, EventCache } from './ics.ts';
 export { readCalendarBookings, readTenant, locationFromAttributes, sqliteOf } from './source.ts';
