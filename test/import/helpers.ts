@@ -19,7 +19,7 @@ export function openReplica(dir: string, name = 'replica.db'): { replica: Replic
 
 /** Everything the importer could write, as one comparable string. */
 export function fingerprint(replica: Replica): string {
-  const tables = ['offerings', 'availability_rules', 'outbox', 'conflicts', 'id_map', 'import_batches', 'import_batch_items', 'import_rules'];
+  const tables = ['offerings', 'availability_rules', 'outbox', 'conflicts', 'id_map', 'import_batches', 'import_rules'];
   const out: Record<string, unknown> = {};
   for (const t of tables) {
     const exists = replica.sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(t);

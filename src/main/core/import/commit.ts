@@ -16,8 +16,10 @@ export interface ImportIntent {
   /** Relative to the API base `/v1`, e.g. `/api/offerings`. */
   path: string;
   body: string | null;
-  /** `{ fields, importBatchId, slug, line, previous? }` — `fields` is what the overlay lays over the truth. */
+  /** `{ fields, importBatchId, slug, line, tempId? (creates), previous? (patches) }` — `fields` is what the overlay lays over the truth. */
   payload: Record<string, unknown>;
+  /** `payload` already serialised (the commit builds it around `body` to serialise the fields once). */
+  payloadJson?: string;
   baseVersion: number | null;
 }
 
@@ -41,7 +43,7 @@ export interface ImportSink {
   /** Records the offering in the batch (the optimistic record itself is the intent's payload). */
   upsertOffering(o: { batchId: string; id: string; slug: string; action: 'create' | 'update' | 'unchanged'; fields: OfferingFields; intentId: string | null; line: number }): void;
   /** Replaces the local availability rules of one offering with the file's. */
-  replaceAvailability(o: { batchId: string; offeringId: string; slug: string; rules: RuleInput[] }): void;
+  replaceAvailability(o: { batchId: string; offeringId: string; slug: string; rules: RuleInput[]; fresh?: boolean }): void;
   /** Queues one outbox intent; returns its id (also its idempotency key). */
   queueIntent(i: ImportIntent): string;
   recordBatch(b: ImportBatchRecord): void;
@@ -91,6 +93,7 @@ export function commitPlan(plan: readonly PlannedOffering[], errorCount: number,
   const result: CommitResult = { batchId: opts.batchId, created: 0, updated: 0, unchanged: 0, rules: 0, intents: 0, ids: new Map() };
   sink.withTransaction(() => {
     const existing = sink.loadExisting();
+    const batchJson = JSON.stringify(opts.batchId);
     let done = 0;
     for (const p of plan) {
       const ex = existing.get(p.slug);
@@ -107,7 +110,8 @@ export function commitPlan(plan: readonly PlannedOffering[], errorCount: number,
           method: 'POST',
           path: '/api/offerings',
           body,
-          payload: { fields: p.fields, importBatchId: opts.batchId, slug: p.slug, line: p.line },
+          payload: { fields: p.fields, importBatchId: opts.batchId, slug: p.slug, line: p.line, tempId: id },
+          payloadJson: `{"fields":${body},"importBatchId":${batchJson},"slug":${JSON.stringify(p.slug)},"line":${p.line},"tempId":${JSON.stringify(id)}}`,
           baseVersion: null,
         });
         result.created++;
@@ -132,7 +136,7 @@ export function commitPlan(plan: readonly PlannedOffering[], errorCount: number,
       }
       sink.upsertOffering({ batchId: opts.batchId, id, slug: p.slug, action: p.action === 'create' ? 'create' : p.action === 'update' ? 'update' : 'unchanged', fields: p.fields, intentId, line: p.line });
       if (p.rules && (p.action === 'create' || p.rulesChanged)) {
-        sink.replaceAvailability({ batchId: opts.batchId, offeringId: id, slug: p.slug, rules: p.rules });
+        sink.replaceAvailability({ batchId: opts.batchId, offeringId: id, slug: p.slug, rules: p.rules, fresh: p.action === 'create' });
         result.rules += p.rules.length;
       }
       result.ids.set(p.slug, id);

@@ -3,6 +3,7 @@
  * not valid UTF-8 the file is read again as Windows-1252 (the usual encoding of spreadsheet "CSV"
  * exports on Windows) and the fallback is reported so the UI can show it. `encoding` forces one.
  */
+import { isUtf8 } from 'node:buffer';
 import { TextDecoder } from 'node:util';
 import type { DecodeInfo, EncodingName } from './types.ts';
 
@@ -92,4 +93,44 @@ export function decodeBuffer(bytes: Uint8Array, encoding: EncodingName | 'auto' 
   const w = new ChunkDecoder('windows-1252');
   const text = w.decode(bytes) + w.decode(null);
   return { text, info: { encoding: 'windows-1252', fellBack: false, bom: w.bom, invalidAt: null } };
+}
+
+/**
+ * Strict UTF-8 validation of a byte stream without decoding it (the parser decodes each field
+ * itself): `isUtf8` on each chunk minus an incomplete trailing sequence, which is carried over to
+ * the next chunk. Throws Utf8Invalid with the offset of the chunk part that failed.
+ */
+export class Utf8Validator {
+  #carry: Uint8Array = new Uint8Array(0);
+  #offset = 0;
+
+  check(chunk: Uint8Array): void {
+    let data = chunk;
+    if (this.#carry.length > 0) {
+      data = new Uint8Array(this.#carry.length + chunk.length);
+      data.set(this.#carry, 0);
+      data.set(chunk, this.#carry.length);
+    }
+    const cut = incompleteTail(data);
+    const body = data.subarray(0, data.length - cut);
+    if (!isUtf8(body)) throw new Utf8Invalid(this.#offset + firstInvalidUtf8(body));
+    this.#offset += body.length;
+    this.#carry = data.slice(data.length - cut);
+  }
+
+  end(): void {
+    if (this.#carry.length > 0) throw new Utf8Invalid(this.#offset);
+  }
+}
+
+/** Bytes at the end of `data` that start a multi-byte sequence not finished within it (0–3). */
+function incompleteTail(data: Uint8Array): number {
+  const n = data.length;
+  for (let back = 1; back <= Math.min(3, n); back++) {
+    const b = data[n - back] ?? 0;
+    if ((b & 0xc0) === 0x80) continue; // continuation byte: keep looking for the lead
+    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return need > back ? back : 0;
+  }
+  return 0;
 }

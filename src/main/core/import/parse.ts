@@ -15,7 +15,8 @@
  */
 import { createReadStream, statSync } from 'node:fs';
 import { parse, type CsvError } from 'csv-parse';
-import { ChunkDecoder, Utf8Invalid } from './decode.ts';
+import { TextDecoder } from 'node:util';
+import { ChunkDecoder, Utf8Invalid, Utf8Validator } from './decode.ts';
 import { detectDelimiter, firstLine, type Delimiter } from './delimiter.ts';
 import type { DecodeInfo, EncodingName } from './types.ts';
 
@@ -102,7 +103,6 @@ async function parseOnce(source: ByteSource, encoding: EncodingName, handlers: C
   const decoder = new ChunkDecoder(encoding);
   let delimiter: Delimiter | null = opts.delimiter ?? null;
   let counts: Record<string, number> | null = null;
-  let pending = '';
   let records = 0;
   let lines = 0;
   let skew = 0;
@@ -160,43 +160,78 @@ async function parseOnce(source: ByteSource, encoding: EncodingName, handlers: C
     return p;
   };
 
-  const feed = async (text: string): Promise<void> => {
+  // UTF-8 input goes to csv-parse as bytes (it decodes each field once), validated on the side;
+  // Windows-1252 input is decoded to text first.
+  const byteMode = encoding === 'utf-8';
+  const validator = byteMode ? new Utf8Validator() : null;
+  let bom = false;
+  let first = true;
+  let pendingParts: Array<Buffer | string> = [];
+  let pendingSize = 0;
+  const headText = (): string => {
+    if (!byteMode) return (pendingParts as string[]).join('');
+    return new TextDecoder('utf-8').decode(Buffer.concat(pendingParts as Buffer[]));
+  };
+
+  const feed = async (payload: Buffer | string): Promise<void> => {
     if (!parser) {
-      pending += text;
+      pendingParts.push(payload);
+      pendingSize += payload.length;
       if (!delimiter) {
-        const head = firstLine(pending.replace(/^(?:[ \t]*(?:\r\n|\n|\r))+/, ''));
-        if (head === null && pending.length < 1_048_576) return;
-        const detected = detectDelimiter(head ?? pending);
+        const head = firstLine(headText().replace(/^(?:[ \t]*(?:\r\n|\n|\r))+/, ''));
+        if (head === null && pendingSize < 1_048_576) return;
+        const detected = detectDelimiter(head ?? headText());
         delimiter = detected.delimiter;
         counts = detected.counts;
       }
       parser = start(delimiter);
-      text = pending;
-      pending = '';
+      const parts = pendingParts;
+      pendingParts = [];
+      pendingSize = 0;
+      for (const part of parts) if (!parser.write(part)) await new Promise<void>((resolve) => parser?.once('drain', () => resolve()));
+      if (failure) throw failure;
+      return;
     }
-    if (!parser.write(text)) await new Promise<void>((resolve) => parser?.once('drain', () => resolve()));
+    if (!parser.write(payload)) await new Promise<void>((resolve) => parser?.once('drain', () => resolve()));
     if (failure) throw failure;
   };
 
   for await (const chunk of chunksOf(source)) {
     if (opts.signal?.aborted) throw new Error('import cancelled');
     bytes += chunk.byteLength;
-    const text = decoder.decode(chunk);
-    if (text) await feed(text);
+    if (validator) {
+      validator.check(chunk);
+      let buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      if (first && buf.length > 0) {
+        first = false;
+        if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
+          bom = true;
+          buf = buf.subarray(3);
+        }
+      }
+      if (buf.length) await feed(buf);
+    } else {
+      const text = decoder.decode(chunk);
+      if (text) await feed(text);
+    }
     opts.onProgress?.(bytes, total);
   }
-  const tail = decoder.decode(null);
-  if (tail) await feed(tail);
+  if (validator) validator.end();
+  else {
+    const tail = decoder.decode(null);
+    if (tail) await feed(tail);
+  }
   if (!parser) {
     // Empty file or no line end at all: parse whatever there is.
-    const detected = delimiter ? null : detectDelimiter(pending);
+    const text = headText();
+    const detected = delimiter ? null : detectDelimiter(text);
     if (detected) {
       delimiter = detected.delimiter;
       counts = detected.counts;
     }
     const p = start(delimiter ?? ',');
     parser = p;
-    p.write(pending);
+    for (const part of pendingParts) p.write(part);
   }
   const done = parser;
   await new Promise<void>((resolve, reject) => {
@@ -206,7 +241,7 @@ async function parseOnce(source: ByteSource, encoding: EncodingName, handlers: C
   });
   if (failure) throw failure;
   return {
-    decode: { encoding, fellBack: false, bom: decoder.bom, invalidAt: null },
+    decode: { encoding, fellBack: false, bom: byteMode ? bom : decoder.bom, invalidAt: null },
     delimiter: delimiter ?? ',',
     delimiterDetected: !opts.delimiter,
     delimiterCounts: counts,

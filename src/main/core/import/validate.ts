@@ -122,6 +122,21 @@ export class ImportValidator {
   #fatal = false;
   #hasRuleColumns = false;
 
+  /** Per-field memo of pure cell parsers: catalogue values repeat (weekdays, times, enums, dates). */
+  #memo = new Map<string, Map<string, Parsed<unknown>>>();
+
+  #cached<T>(key: string, raw: string, fn: (raw: string) => Parsed<T>): Parsed<T> {
+    let m = this.#memo.get(key);
+    if (!m) this.#memo.set(key, (m = new Map()));
+    let hit = m.get(raw) as Parsed<T> | undefined;
+    if (!hit) {
+      hit = fn(raw);
+      if (m.size >= 4096) m.clear();
+      m.set(raw, hit);
+    }
+    return hit;
+  }
+
   constructor(opts: ValidatorOptions = {}) {
     this.#opts = opts;
     this.#decimal = opts.decimal ?? 'point';
@@ -143,6 +158,7 @@ export class ImportValidator {
     this.#rows = 0;
     this.#groups = new Map();
     this.#fatal = false;
+    this.#memo = new Map();
   }
 
   get errorCount(): number {
@@ -258,7 +274,7 @@ export class ImportValidator {
     if (curRaw !== '') {
       hasOffering = true;
       given.add('currency');
-      const c = take('currency', curRaw, parseCurrency(curRaw));
+      const c = take('currency', curRaw, this.#cached('currency', curRaw, parseCurrency));
       if (c) fields.currency = c;
     }
     for (const f of offeringFieldNames) {
@@ -275,33 +291,33 @@ export class ImportValidator {
           else fields.title = v;
           break;
         case 'product_type': {
-          const x = take(f, v, parseProductType(v));
+          const x = take(f, v, this.#cached(f, v, parseProductType));
           if (x) fields.productTypeKey = x;
           break;
         }
         case 'status': {
-          const x = take(f, v, parseStatus(v));
+          const x = take(f, v, this.#cached(f, v, parseStatus));
           if (x) fields.status = x;
           break;
         }
         case 'pricing_model': {
-          const x = take(f, v, parsePricingModel(v));
+          const x = take(f, v, this.#cached(f, v, parsePricingModel));
           if (x) fields.pricingModel = x;
           break;
         }
         case 'cancellation_policy': {
-          const x = take(f, v, parseCancellationPolicy(v));
+          const x = take(f, v, this.#cached(f, v, parseCancellationPolicy));
           if (x) fields.cancellationPolicy = x;
           break;
         }
         case 'base_price': {
           const cur = fields.currency ?? group?.fields.currency;
-          const x = take(f, v, parsePrice(v, cur ? currencyExponent(cur) : 2, this.#decimal));
+          const x = take(f, v, this.#cached(`base_price:${cur ? currencyExponent(cur) : 2}`, v, (x) => parsePrice(x, cur ? currencyExponent(cur) : 2, this.#decimal)));
           if (x !== undefined) fields.basePriceCents = x;
           break;
         }
         case 'tax_bps': {
-          const x = take(f, v, parseTaxBps(v));
+          const x = take(f, v, this.#cached(f, v, parseTaxBps));
           if (x !== undefined) fields.taxRateBps = x;
           break;
         }
@@ -384,17 +400,17 @@ export class ImportValidator {
     const wd = need('weekday');
     const st = need('start_time');
     const et = need('end_time');
-    const day = wd !== null ? take('weekday', wd, parseWeekday(wd)) : undefined;
-    const start = st !== null ? take('start_time', st, parseTime(st)) : undefined;
-    const end = et !== null ? take('end_time', et, parseTime(et)) : undefined;
+    const day = wd !== null ? take('weekday', wd, this.#cached('weekday', wd, parseWeekday)) : undefined;
+    const start = st !== null ? take('start_time', st, this.#cached('time', st, parseTime)) : undefined;
+    const end = et !== null ? take('end_time', et, this.#cached('time', et, parseTime)) : undefined;
     const slotRaw = rc.slot_minutes ?? '';
     const capRaw = rc.capacity ?? '';
-    const slot = slotRaw === '' ? 60 : take('slot_minutes', slotRaw, parseInteger(slotRaw, 'slot_minutes', 5, 1440));
-    const capacity = capRaw === '' ? 1 : take('capacity', capRaw, parseInteger(capRaw, 'capacity', 1, 100000));
+    const slot = slotRaw === '' ? 60 : take('slot_minutes', slotRaw, this.#cached('slot_minutes', slotRaw, (x) => parseInteger(x, 'slot_minutes', 5, 1440)));
+    const capacity = capRaw === '' ? 1 : take('capacity', capRaw, this.#cached('capacity', capRaw, (x) => parseInteger(x, 'capacity', 1, 100000)));
     const fromRaw = rc.valid_from ?? '';
     const untilRaw = rc.valid_until ?? '';
-    const from = fromRaw === '' ? null : take('valid_from', fromRaw, parseDate(fromRaw));
-    const until = untilRaw === '' ? null : take('valid_until', untilRaw, parseDate(untilRaw));
+    const from = fromRaw === '' ? null : take('valid_from', fromRaw, this.#cached('date', fromRaw, parseDate));
+    const until = untilRaw === '' ? null : take('valid_until', untilRaw, this.#cached('date', untilRaw, parseDate));
     if (day === undefined || start === undefined || end === undefined || slot === undefined || capacity === undefined || from === undefined || until === undefined || !okRule) return null;
     if (end <= start) {
       err('rule.end_before_start', 'end_time', et, `ends at ${formatTime(end)}, not after the start ${formatTime(start)}`);

@@ -1,0 +1,97 @@
+/**
+ * `node bench/import.ts`: the importer's whole pipeline (decode, parse, map, validate, plan, one
+ * transaction writing outbox intents + local rules) on 100k offering rows, each with one weekly
+ * availability rule, against a floor measured in the same run on the same file: raw csv-parse
+ * (streamed, default options) + raw better-sqlite3 inserts of the same rows (offering + rule) into a
+ * fresh replica in one transaction. Target: ratio ≤ 2. Runs alternate; medians are reported.
+ */
+import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse';
+import { importCsv } from '../src/main/core/import/index.ts';
+import { ReplicaImportSink } from '../src/main/core/import/replica-sink.ts';
+import { Replica } from '../src/main/core/replica.ts';
+import { generateCatalogue } from '../test/import/generate.ts';
+
+const ROWS = Number(process.env['IMPORT_BENCH_ROWS'] ?? 100_000);
+const RUNS = Number(process.env['IMPORT_BENCH_RUNS'] ?? 3);
+const dir = mkdtempSync(join(tmpdir(), 'orkestr-import-bench-'));
+const gc = (globalThis as { gc?: () => void }).gc;
+
+async function floor(file: string, db: string): Promise<{ parseMs: number; insertMs: number; total: number }> {
+  const t0 = performance.now();
+  const records: string[][] = [];
+  const parser = createReadStream(file).pipe(parse({ relax_column_count: true }));
+  for await (const r of parser) records.push(r as string[]);
+  const t1 = performance.now();
+  const replica = Replica.open(db);
+  const insO = replica.sqlite.prepare(
+    `INSERT INTO offerings (id, slug, title, description, status, product_type_key, base_price_cents, currency, tax_rate_bps, pricing_model, cancellation_policy, created_at, updated_at)
+     VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+  );
+  const insR = replica.sqlite.prepare('INSERT INTO availability_rules (id, offering_id, day_of_week, start_time, end_time, slot_minutes, capacity, valid_from, valid_until) VALUES (?,?,?,?,?,?,?,?,?)');
+  const now = new Date().toISOString();
+  replica.sqlite.transaction(() => {
+    for (let i = 1; i < records.length; i++) {
+      const c = records[i]!;
+      const id = `off_${i}`;
+      insO.run(id, c[0], c[1], c[8], c[3], c[2], Math.round(Number(c[5]) * 100), c[6], Number(c[7]), c[4], 'MODERATE', now, now);
+      insR.run(`avr_${i}`, id, 1, c[10], c[11], Number(c[12]), Number(c[13]), c[14] || null, c[15] || null);
+    }
+  })();
+  replica.close();
+  const t2 = performance.now();
+  return { parseMs: t1 - t0, insertMs: t2 - t1, total: t2 - t0 };
+}
+
+async function ours(file: string, db: string): Promise<{ analyzeMs: number; commitMs: number; total: number; longestSyncMs: number }> {
+  const t0 = performance.now();
+  const replica = Replica.open(db);
+  const sink = new ReplicaImportSink(replica);
+  let lastTick = performance.now();
+  let longest = 0;
+  let analyzedAt = 0;
+  const { analysis, commit } = await importCsv({ kind: 'file', path: file }, sink, {
+    onProgress: (p) => {
+      const now = performance.now();
+      if (p.phase === 'parse') {
+        longest = Math.max(longest, now - lastTick);
+        lastTick = now;
+        if (p.bytesProcessed === p.bytesTotal) analyzedAt = now;
+      }
+    },
+  });
+  const t2 = performance.now();
+  if (!analysis.ok || !commit) throw new Error(`bench file rejected: ${analysis.view.issues.slice(0, 3).map((i) => i.message).join('; ')}`);
+  if (commit.created !== ROWS) throw new Error(`expected ${ROWS} creates, got ${commit.created}`);
+  replica.close();
+  return { analyzeMs: (analyzedAt || t2) - t0, commitMs: t2 - (analyzedAt || t2), total: t2 - t0, longestSyncMs: Math.max(longest, t2 - (analyzedAt || t2)) };
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+try {
+  const file = join(dir, 'catalogue.csv');
+  const g = await generateCatalogue(file, { offerings: ROWS, rulesPerOffering: 1, descriptionBytes: 40 });
+  console.log(`file: ${g.rows} rows (${ROWS} offerings, 1 availability rule each), ${(statSync(file).size / 1048576).toFixed(1)} MiB`);
+  const f: Array<Awaited<ReturnType<typeof floor>>> = [];
+  const o: Array<Awaited<ReturnType<typeof ours>>> = [];
+  for (let run = 0; run < RUNS; run++) {
+    gc?.();
+    f.push(await floor(file, join(dir, `floor-${run}.db`)));
+    gc?.();
+    o.push(await ours(file, join(dir, `ours-${run}.db`)));
+    console.log(`run ${run + 1}: floor ${f[run]!.total.toFixed(0)} ms (parse ${f[run]!.parseMs.toFixed(0)} + insert ${f[run]!.insertMs.toFixed(0)}), importer ${o[run]!.total.toFixed(0)} ms (check ${o[run]!.analyzeMs.toFixed(0)} + commit ${o[run]!.commitMs.toFixed(0)})`);
+  }
+  const floorMs = median(f.map((x) => x.total));
+  const oursMs = median(o.map((x) => x.total));
+  const ratio = oursMs / floorMs;
+  console.log(`floor (raw csv-parse + raw better-sqlite3 inserts, one transaction): ${floorMs.toFixed(0)} ms`);
+  console.log(`importer (decode + parse + map + validate + plan + commit with outbox intents): ${oursMs.toFixed(0)} ms`);
+  console.log(`  check ${median(o.map((x) => x.analyzeMs)).toFixed(0)} ms, commit ${median(o.map((x) => x.commitMs)).toFixed(0)} ms, ${(ROWS / (oursMs / 1000)).toFixed(0)} rows/s`);
+  console.log(`  longest synchronous block (the commit transaction): ${median(o.map((x) => x.longestSyncMs)).toFixed(0)} ms`);
+  console.log(`ratio importer / floor: ${ratio.toFixed(2)} (target ≤ 2) ${ratio <= 2 ? 'OK' : 'OVER TARGET'}`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
