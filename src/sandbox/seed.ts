@@ -323,7 +323,8 @@ function seedTenant(
   for (const b of rows) {
     const item = b.items[0]!;
     putBooking.run(b.id, tenant.id, ++seq, b.status, b.offeringId, item.startsAt, item.endsAt, JSON.stringify(b));
-    putItem.run(item.id, b.id, tenant.id, item.offeringId, item.startsAt, item.endsAt, item.quantity, b.status === 'PENDING' || b.status === 'CONFIRMED' ? 1 : 0);
+    // booking_items only serves slot counting (active items); finished bookings never become active again.
+    if (b.status === 'PENDING' || b.status === 'CONFIRMED') putItem.run(item.id, b.id, tenant.id, item.offeringId, item.startsAt, item.endsAt, item.quantity, 1);
   }
   db.prepare('UPDATE tenants SET seq = ? WHERE id = ?').run(seq, tenant.id);
   return { offerings: offerings.length, bookings: rows.length };
