@@ -9,6 +9,7 @@ import {
   expectError,
   expectOk,
   getDeliveries,
+  hmacHex,
   makeTempDir,
   simulateBooking,
   startHarness,
@@ -98,7 +99,7 @@ describe('restart on the same file', () => {
 });
 
 describe('webhook deliveries across a restart', () => {
-  it('a pending delivery resumes after restart with the same delivery id', async () => {
+  it('a pending delivery resumes after restart with the same delivery id and the stored subscription', async () => {
     // The receiver refuses everything until we flip it; retries are spaced so the delivery is
     // still pending when the sandbox closes.
     let accept = false;
@@ -115,12 +116,15 @@ describe('webhook deliveries across a restart', () => {
     expect(attemptsBefore).toBeLessThan(6);
 
     accept = true;
-    const a2 = await start('hooks.db', { webhook: { url: r.url, secret: SECRET, retryBaseMs: 20 } });
+    // Restart without the webhook option: the subscription and the pending delivery come from the
+    // data file, so this is the restart path itself (not a re-subscription) resuming the delivery.
+    const a2 = await start('hooks.db');
     const ok = await waitFor(
       () => r.received.find((x) => String(x.headers['x-orkestr-delivery-id']) === id && x.answeredStatus === 200),
       { timeoutMs: 15_000, intervalMs: 50, message: 'resumed delivery' },
     );
     expect(ok.raw.equals(first.raw)).toBe(true);
+    expect(ok.headers['x-orkestr-signature']).toBe(hmacHex(SECRET, ok.raw));
     const row = await waitFor(async () => {
       const d = (await getDeliveries(a2)).find((y) => (y.id ?? y.deliveryId) === id);
       return d && !/pending|retry/i.test(String(d.status)) ? d : null;
