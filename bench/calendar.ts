@@ -8,7 +8,7 @@
  *    (target ≤ 5 ms), floor = a GET of an empty answer from a plain handler on the same server.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, request, type Server } from 'node:http';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -141,6 +141,20 @@ console.log(`  first GET 200 (read + render)   ${fmt(first.ms)}`);
 console.log(`  second GET 200 (cached body)    ${fmt(second.ms)}`);
 console.log(`  conditional GET 304             median ${fmt(pct(cond, 0.5))}, p95 ${fmt(pct(cond, 0.95))}   target ≤ 5 ms  ${pct(cond, 0.95) <= 5 ? 'OK' : 'OVER'}`);
 console.log(`  floor (empty 204, same server)  median ${fmt(pct(floorHttp, 0.5))}, p95 ${fmt(pct(floorHttp, 0.95))}`);
+
+// The handler alone, without HTTP: what a 304 costs the core (token hash lookup + change stamp).
+{
+  const etag = first.etag ?? '';
+  const fakeReq = { url: `/calendar/${token}.ics`, method: 'GET', headers: { 'if-none-match': etag } } as unknown as IncomingMessage;
+  let status = 0;
+  const fakeRes = { writeHead: (s: number) => ((status = s), fakeRes), end: () => fakeRes } as unknown as ServerResponse;
+  const n = 2000;
+  const t = time(() => {
+    for (let i = 0; i < n; i++) handler(fakeReq, fakeRes);
+  });
+  if (status !== 304) throw new Error(`expected 304 from the handler, got ${status}`);
+  console.log(`  handler alone, 304 path          ${((t.ms * 1000) / n).toFixed(1)} µs per request (${n} runs)`);
+}
 
 // A change in the replica (another booking rescheduled) → the next conditional GET re-renders.
 db.prepare("UPDATE bookings SET version = version + 1, updated_at = '2026-03-01T00:00:00.000Z' WHERE id = 'bkg_000010'").run();

@@ -8,12 +8,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startRelay, type RelayHandle } from '../../src/relay/index.ts';
 import { Replica } from '../../src/main/core/replica.ts';
 import { addFeed, getFeed, revokeFeed, rotateFeed } from '../../src/main/core/calendar/feeds.ts';
 import { createFeedHandler } from '../../src/main/core/calendar/feed-server.ts';
 import { createFeedRepublisher, publicFeedUrl, publishFeed, PublishError, type RelayTarget } from '../../src/main/core/calendar/publish.ts';
+import { main } from '../../src/main/cli/main.ts';
 import { parseBoth, waitFor } from './helpers.ts';
 
 const adminToken = 'relay-admin-token-for-calendar-tests-0123';
@@ -131,6 +132,28 @@ describe('publishing feeds to the relay', () => {
     } finally {
       await pub.close();
     }
+  });
+
+  it('`feeds publish` puts the snapshots on the relay and prints their public URLs', async () => {
+    const { feed } = addFeed(replica, { name: 'From the CLI', publish: true });
+    const file = join(dir, 'replica.db');
+    const out: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+    let code: number;
+    try {
+      code = await main(['feeds', 'publish', '--db', file, '--relay', relay.url, '--channel', target.channelId, '--device-token', target.deviceToken, '--json']);
+    } finally {
+      log.mockRestore();
+    }
+    expect(code).toBe(0);
+    const report = JSON.parse(out.join('\n')) as { published: number; failed: number; feeds: Array<{ id: string; url: string }> };
+    expect(report.failed).toBe(0);
+    expect(report.published).toBeGreaterThanOrEqual(1);
+    const mine = report.feeds.find((f) => f.id === feed.id);
+    expect(mine?.url).toBe(publicFeedUrl(relay.url, getFeed(replica, feed.id).publishKey));
+    const served = await fetchBytes(mine?.url ?? '');
+    expect(served.status).toBe(200);
+    expect(parseBoth(served.body.toString('utf8')).name).toBe('From the CLI');
   });
 
   it('reports a refused snapshot (wrong device token) and keeps it for a retry', async () => {

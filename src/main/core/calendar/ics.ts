@@ -17,7 +17,7 @@
  * - Lines are folded at ≤ 75 octets. ical-generator 11 does count UTF-8 bytes (not characters) and
  *   never splits a character, but its folder walks every character of every non-ASCII line in JS and
  *   was the largest cost of a 100k-event export; events are folded here on their UTF-8 bytes by
- *   `foldBytes` (same rule; native line search; a fold never lands before a continuation byte).
+ *   `foldBytes` (same rule, one pass over the bytes; a fold never lands before a continuation byte).
  *   Tests check folding on non-ASCII text with both parsers.
  *
  * Status mapping (decisions in README.md beside this file):
