@@ -39,10 +39,38 @@ export function recordPath(kind: string, id: string): string {
   return `/api/${k === 'booking' ? 'bookings' : k === 'offering' ? 'offerings' : 'coupons'}/${encodeURIComponent(id)}`;
 }
 
+/** Version of the intent row format written by this build (`outbox.schema_version`). */
+export const INTENT_SCHEMA_VERSION = 1;
+
+/**
+ * Upgrades of stored intents, listed statically like the migrations: entry i turns a row of version
+ * i + 1 into version i + 2 (e.g. a renamed payload field, a new endpoint path). Intents written by an
+ * older build are upgraded on open — never dropped.
+ */
+export const intentUpgrades: ReadonlyArray<(row: { kind: string; method: string; path: string; body: string | null; payload: string }) => typeof row> = [];
+
 export class Outbox {
   readonly replica: Replica;
   constructor(replica: Replica) {
     this.replica = replica;
+    this.upgradeStored();
+  }
+
+  /** Brings every not-yet-finished intent written by an older build to the current row format. */
+  upgradeStored(): number {
+    const rows = this.replica
+      .stmt("SELECT id, kind, method, path, body, payload, schema_version FROM outbox WHERE schema_version < ? AND state IN ('queued','attention')")
+      .all(INTENT_SCHEMA_VERSION) as Array<{ id: string; kind: string; method: string; path: string; body: string | null; payload: string; schema_version: number }>;
+    if (rows.length === 0) return 0;
+    this.replica.transaction(() => {
+      const upd = this.replica.stmt('UPDATE outbox SET kind = ?, method = ?, path = ?, body = ?, payload = ?, schema_version = ? WHERE id = ?');
+      for (const row of rows) {
+        let r = { kind: row.kind, method: row.method, path: row.path, body: row.body, payload: row.payload };
+        for (let v = row.schema_version; v < INTENT_SCHEMA_VERSION; v++) r = intentUpgrades[v - 1]?.(r) ?? r;
+        upd.run(r.kind, r.method, r.path, r.body, r.payload, INTENT_SCHEMA_VERSION, row.id);
+      }
+    });
+    return rows.length;
   }
 
   /** Writes the intent and its optimistic effect in one transaction. */
@@ -55,10 +83,10 @@ export class Outbox {
       const path = target === i.targetId ? i.path : i.path.split(encodeURIComponent(i.targetId)).join(encodeURIComponent(target));
       this.replica
         .stmt(
-          `INSERT INTO outbox (id, idempotency_key, kind, target_id, method, path, body, payload, base_version, state, created_at, hold_until, attempts)
-           VALUES (?,?,?,?,?,?,?,?,?,'queued',?,?,0)`,
+          `INSERT INTO outbox (id, idempotency_key, kind, target_id, method, path, body, payload, base_version, state, created_at, hold_until, attempts, schema_version)
+           VALUES (?,?,?,?,?,?,?,?,?,'queued',?,?,0,?)`,
         )
-        .run(id, id, i.kind, target, i.method, path, i.body, JSON.stringify(i.payload), i.baseVersion, now.toISOString(), holdUntil);
+        .run(id, id, i.kind, target, i.method, path, i.body, JSON.stringify(i.payload), i.baseVersion, now.toISOString(), holdUntil, INTENT_SCHEMA_VERSION);
       if (recordKind(i.kind) === 'booking') this.replica.refreshBookingOverlay(target);
       return this.get(id)!;
     });
