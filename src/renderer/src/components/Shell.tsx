@@ -50,7 +50,7 @@ function Nav() {
           const badge = s.name === 'queue' && queueCount ? { n: queueCount, label: t('nav.pendingBadge', { n: queueCount }), cls: 'badge' } : s.name === 'activity' && unread ? { n: unread, label: t('nav.unreadBadge', { n: unread }), cls: 'badge' } : s.name === 'attention' && conflicts ? { n: conflicts, label: t('nav.conflictsBadge', { n: conflicts }), cls: 'badge badge-warn' } : null;
           return (
             <li key={s.name}>
-              <a href={routeHash(s.route)} className="nav-link" aria-current={current === s.name ? 'page' : undefined}>
+              <a href={routeHash(s.route)} className="nav-link" title={t(s.key)} aria-current={current === s.name ? 'page' : undefined}>
                 <span className="nav-icon" aria-hidden="true">
                   {s.icon === 'bell' ? <BellIcon /> : s.icon}
                 </span>

@@ -15,6 +15,8 @@ export function translate(lang: Language, key: MessageKey, vars?: Vars): string 
   return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
 }
 
-export function localeOf(lang: Language): string {
-  return lang === 'es' ? 'es-ES' : 'en-GB';
+/** The user's own regional variant when it matches the chosen language (en-US, es-MX …), else a default. */
+export function localeOf(lang: Language, preferred: readonly string[] = typeof navigator !== 'undefined' ? navigator.languages : []): string {
+  const match = preferred.find((l) => l.toLowerCase().split('-')[0] === lang);
+  return match ?? (lang === 'es' ? 'es-ES' : 'en-GB');
 }
