@@ -175,11 +175,17 @@ export function getFeed(source: SqliteSource, id: string): Feed {
 }
 
 /** The live (not revoked) feed a token opens, or null. Looks up by the token's hash. */
+const byTokenStatements = new WeakMap<Database.Database, Database.Statement>();
+
 export function findFeedByToken(source: SqliteSource, token: string): Feed | null {
   const db = ensureFeedsTable(source);
-  const row = db.prepare('SELECT * FROM calendar_feeds WHERE token_sha256 = ? AND revoked_at IS NULL').get(hashToken(token)) as
-    | FeedRow
-    | undefined;
+  // Prepared once per connection: this runs on every feed request, 304s included.
+  let stmt = byTokenStatements.get(db);
+  if (!stmt) {
+    stmt = db.prepare('SELECT * FROM calendar_feeds WHERE token_sha256 = ? AND revoked_at IS NULL');
+    byTokenStatements.set(db, stmt);
+  }
+  const row = stmt.get(hashToken(token)) as FeedRow | undefined;
   return row ? toFeed(row) : null;
 }
 
