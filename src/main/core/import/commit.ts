@@ -144,6 +144,8 @@ export function commitPlan(plan: readonly PlannedOffering[], errorCount: number,
       done++;
       if (opts.onProgress && done % 1000 === 0) opts.onProgress({ phase: 'commit', bytesProcessed: done, bytesTotal: plan.length, rows: done });
     }
+    // A file that changes nothing leaves no batch behind.
+    if (result.intents === 0 && result.rules === 0) return;
     sink.recordBatch({
       id: opts.batchId,
       fileName: opts.fileName,

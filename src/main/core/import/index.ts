@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import { commitPlan, type CommitResult, type ImportSink } from './commit.ts';
 import type { Delimiter } from './delimiter.ts';
+import { Utf8Invalid } from './decode.ts';
 import { parseCsv, type ByteSource, type ParseSummary } from './parse.ts';
 import { previewView, type PreviewView } from './preview.ts';
 import { ImportValidator } from './validate.ts';
@@ -65,28 +66,49 @@ export interface ImportAnalysis {
 export async function analyzeImport(source: ByteSource, opts: AnalyzeOptions = {}): Promise<ImportAnalysis> {
   const validator = new ImportValidator({ ...(opts.mapping ? { mapping: opts.mapping } : {}), ...(opts.maxIssues ? { maxIssues: opts.maxIssues } : {}) });
   let rows = 0;
-  const summary = await parseCsv(
-    source,
-    {
-      header: (cells, line) => validator.header(cells, line),
-      row: (cells, line) => {
-        rows++;
-        validator.row(cells, line);
+  let summary: ParseSummary;
+  try {
+    summary = await parseCsv(
+      source,
+      {
+        header: (cells, line) => validator.header(cells, line),
+        row: (cells, line) => {
+          rows++;
+          validator.row(cells, line);
+        },
+        malformed: (line, message, code) => validator.malformed(line, message, code),
+        reset: () => {
+          rows = 0;
+          validator.reset();
+        },
       },
-      malformed: (line, message, code) => validator.malformed(line, message, code),
-      reset: () => {
-        rows = 0;
-        validator.reset();
+      {
+        ...(opts.delimiter ? { delimiter: opts.delimiter } : {}),
+        ...(opts.encoding ? { encoding: opts.encoding } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        onProgress: (done, total) => opts.onProgress?.({ phase: 'parse', bytesProcessed: done, bytesTotal: total, rows }),
+        onDelimiter: (d) => validator.setDelimiter(d),
       },
-    },
-    {
-      ...(opts.delimiter ? { delimiter: opts.delimiter } : {}),
-      ...(opts.encoding ? { encoding: opts.encoding } : {}),
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      onProgress: (done, total) => opts.onProgress?.({ phase: 'parse', bytesProcessed: done, bytesTotal: total, rows }),
-      onDelimiter: (d) => validator.setDelimiter(d),
-    },
-  );
+    );
+  } catch (error) {
+    if (!(error instanceof Utf8Invalid)) throw error;
+    // Only when UTF-8 was forced: the file cannot be read that way. One file-level error, nothing else.
+    validator.reset();
+    const issue: ImportIssue = {
+      severity: 'error',
+      code: 'file.encoding',
+      line: null,
+      column: null,
+      columnLetter: null,
+      field: null,
+      value: null,
+      message: `file: not valid UTF-8 (byte ${error.offset}); choose Windows-1252 or automatic detection`,
+    };
+    const counts = { rows: 0, offerings: { create: 0, update: 0, unchanged: 0, error: 0 }, rules: 0, errors: 1, warnings: 0 };
+    summary = { decode: { encoding: 'utf-8', fellBack: false, bom: false, invalidAt: error.offset }, delimiter: opts.delimiter ?? ',', delimiterDetected: !opts.delimiter, delimiterCounts: null, bytes: 0, lines: 0, records: 0 };
+    const view: ImportAnalysisView = { ok: false, decode: summary.decode, delimiter: summary.delimiter, delimiterDetected: summary.delimiterDetected, bytes: 0, rows: 0, mapping: null, issues: [issue], issuesDropped: 0, errorCount: 1, warningCount: 0, preview: previewView([], counts) };
+    return { ok: false, view, plan: [], parse: summary, source };
+  }
   const result = validator.finish(opts.existing ?? new Map(), summary.lines);
   const ok = result.errorCount === 0;
   const view: ImportAnalysisView = {
