@@ -220,6 +220,19 @@ describe('foldLine', () => {
     }
   });
 
+  it('folds lines made only of 4-, 3- or 2-octet characters', () => {
+    for (const ch of ['🎉', '東', 'é']) {
+      for (const len of [1, 20, 37, 74, 75, 76, 300, 1000]) {
+        const line = `SUMMARY:${ch.repeat(len)}`;
+        const doc = Buffer.from(`${line}\r\n${line}\r\n`, 'utf8');
+        const folded = foldBytes(doc).toString('utf8');
+        expect(unfold(folded)).toBe(doc.toString('utf8'));
+        for (const p of folded.slice(0, -2).split('\r\n')) expect(Buffer.byteLength(p)).toBeLessThanOrEqual(75);
+        expect(unfold(foldLine(line))).toBe(line);
+      }
+    }
+  });
+
   it('exportIcsBytes is exportIcs in UTF-8', () => {
     const opts = { calendarName: 'Ünïcödé', subdomain: 'atlas' };
     expect(exportIcsBytes(sample(), opts).equals(Buffer.from(exportIcs(sample(), opts), 'utf8'))).toBe(true);

@@ -283,37 +283,40 @@ export function foldLine(line: string): string {
  * without long lines is returned as it is.
  */
 export function foldBytes(src: Buffer): Buffer {
-  let out: Buffer[] | null = null;
-  let copied = 0;
-  let start = 0;
   const n = src.length;
+  // Allocated at the first long line. Every piece between folds is ≥ 71 octets (74 minus at most 3
+  // for a character that would straddle), so n / 64 folds of 3 octets each is always enough.
+  let dst: Buffer | null = null;
+  let w = 0; // bytes written to dst
+  let copied = 0; // src[0, copied) is in dst
+  let start = 0;
   while (start < n) {
     // A tight byte loop beats one native indexOf call per (mostly short) line.
     let end = start;
     while (end < n && !(src[end] === 0x0d && src[end + 1] === 0x0a)) end++;
     if (end - start > 75) {
-      out ??= [];
-      out.push(src.subarray(copied, start));
+      dst ??= Buffer.allocUnsafe(n + Math.ceil(n / 64) * 3 + 3);
+      for (let i = copied; i < start; i++) dst[w++] = src[i] ?? 0;
       let pos = start;
       let limit = 75;
       while (end - pos > limit) {
         let cut = pos + limit;
         while (cut > pos + 1 && ((src[cut] ?? 0) & 0xc0) === 0x80) cut--;
-        out.push(src.subarray(pos, cut), foldBreak);
+        for (let i = pos; i < cut; i++) dst[w++] = src[i] ?? 0;
+        dst[w++] = 0x0d;
+        dst[w++] = 0x0a;
+        dst[w++] = 0x20;
         pos = cut;
         limit = 74;
       }
-      out.push(src.subarray(pos, end));
-      copied = end;
+      copied = pos;
     }
     start = end + 2;
   }
-  if (!out) return src;
-  out.push(src.subarray(copied));
-  return Buffer.concat(out);
+  if (!dst) return src;
+  for (let i = copied; i < n; i++) dst[w++] = src[i] ?? 0;
+  return dst.subarray(0, w);
 }
-
-const foldBreak = Buffer.from('\r\n ');
 
 // One scratch calendar and one scratch event, re-filled for every event we render (every field is
 // set each time, so nothing carries over): building a fresh ICalEvent per booking allocated a
