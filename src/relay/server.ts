@@ -29,6 +29,11 @@ export interface RelayOptions {
   now?: () => number;
   /** How often retention runs; default min(retention / 10, 10 min). */
   purgeIntervalMs?: number;
+  /**
+   * SQLite only: run commits in a worker thread so their fsync never blocks this event loop. Default
+   * false (simplest for an embedded relay); the CLI turns it on.
+   */
+  sqliteWriterThread?: boolean;
 }
 
 export interface RelayHandle {
@@ -151,7 +156,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
   const log = (msg: string, fields: Record<string, unknown> = {}): void => {
     sink(JSON.stringify({ ts: new Date().toISOString(), level: msg.endsWith('_failed') || msg === 'error' ? 'error' : 'info', msg, ...fields }));
   };
-  const store = typeof options.store === 'string' ? await openStore(options.store) : options.store;
+  const store = typeof options.store === 'string' ? await openStore(options.store, { sqliteWriterThread: options.sqliteWriterThread ?? false }) : options.store;
   const metrics = new RelayMetrics();
   const hub = new StreamHub({ store, metrics, heartbeatMs, log });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096, perMessageDeflate: false });

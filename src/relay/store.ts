@@ -109,13 +109,13 @@ export function isPostgresUrl(store: string): boolean {
 }
 
 /** Opens the store named by a file path (SQLite) or a postgres:// URL. */
-export async function openStore(store: string): Promise<RelayStore> {
+export async function openStore(store: string, options: { sqliteWriterThread?: boolean } = {}): Promise<RelayStore> {
   if (isPostgresUrl(store)) {
     const { openPostgresStore } = await import('./store-postgres.ts');
     return openPostgresStore(store);
   }
   const { openSqliteStore } = await import('./store-sqlite.ts');
-  return openSqliteStore(store);
+  return openSqliteStore(store, { writerThread: options.sqliteWriterThread ?? false });
 }
 
 /** Small listener set shared by both stores. */

@@ -8,7 +8,7 @@ import { adminToken, collect, createChannel, postMany, postWebhook, waitFor } fr
 
 const total = 10_000;
 
-describe.each(['sqlite', 'postgres'] as const)('offline device on %s', (kind) => {
+describe.each(['sqlite', 'sqlite-thread', 'postgres'] as const)('offline device on %s', (kind) => {
   let relay: RelayHandle;
   let pgServer: TestPostgres | undefined;
   let dir: string;
@@ -16,7 +16,7 @@ describe.each(['sqlite', 'postgres'] as const)('offline device on %s', (kind) =>
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'relay-offline-'));
     if (kind === 'postgres') pgServer = await getTestPostgres();
-    relay = await startRelay({ store: pgServer?.url ?? join(dir, 'relay.db'), adminToken, heartbeatMs: 1000 });
+    relay = await startRelay({ store: pgServer?.url ?? join(dir, 'relay.db'), adminToken, heartbeatMs: 1000, sqliteWriterThread: kind === 'sqlite-thread' });
   });
 
   afterAll(async () => {

@@ -59,7 +59,7 @@ function postChunked(url: string, size: number): Promise<number | 'reset'> {
   });
 }
 
-const stores = ['sqlite', 'postgres'] as const;
+const stores = ['sqlite', 'sqlite-thread', 'postgres'] as const;
 
 describe.each(stores)('relay on %s', (kind) => {
   let relay: RelayHandle;
@@ -85,6 +85,7 @@ describe.each(stores)('relay on %s', (kind) => {
       purgeIntervalMs: 3_600_000,
       now: () => Date.now() + clockOffset,
       publicUrl: 'https://relay.example.test/',
+      sqliteWriterThread: kind === 'sqlite-thread',
     });
   });
 
@@ -418,7 +419,7 @@ describe.each(stores)('relay on %s', (kind) => {
   it('answers /healthz and /metrics with the expected series', async () => {
     const health = await fetch(`${relay.url}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ ok: true, store: kind });
+    expect(await health.json()).toMatchObject({ ok: true, store: kind === 'postgres' ? 'postgres' : 'sqlite' });
     expect((await fetch(`${relay.url}/metrics`)).status).toBe(401);
 
     const ch = await createChannel(relay.url);

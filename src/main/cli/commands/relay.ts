@@ -61,6 +61,7 @@ export const relayCommand: Command = {
         maxBodyBytes,
         heartbeatMs,
         ...(publicUrl ? { publicUrl } : {}),
+        sqliteWriterThread: true,
         log: (line) => process.stderr.write(line + '\n'),
       });
     } catch (error) {
