@@ -207,6 +207,29 @@ describe('feed over HTTP', () => {
     expect(e1?.description).toContain('Notes: changed elsewhere');
   });
 
+  it('answers 200 to If-Modified-Since when a booking has left the feed', async () => {
+    const { token } = addFeed(replica, { name: 'Loft only', filters: { offeringIds: ['off_loft'] }, now: new Date('2026-05-01T00:00:00.000Z') });
+    const path = `/calendar/${token}.ics`;
+    const before = await get(path);
+    expect(parseBoth(before.body.toString('utf8')).events.some((e) => e.uid === 'bki_3@orkestr-console')).toBe(true);
+    // bkg_3 moves to another offering (an edit on the server), so it leaves this feed.
+    replica.transaction(() =>
+      replica.applyRemoteBooking(
+        remoteBooking(3, {
+          version: 5,
+          offeringId: 'off_van',
+          offeringTitle: 'Cargo Van',
+          updatedAt: '2026-05-10T15:00:00.000Z',
+          items: [{ id: 'bki_3', offeringId: 'off_van', startsAt: '2026-05-15T15:00:00.000Z', endsAt: '2026-05-15T16:00:00.000Z', quantity: 1, priceCents: 1000 }],
+        } as Partial<RemoteBooking>),
+      ),
+    );
+    const after = await get(path, { 'If-Modified-Since': before.headers.get('last-modified') ?? '' });
+    expect(after.status).toBe(200);
+    expect(parseBoth(after.body.toString('utf8')).events.some((e) => e.uid === 'bki_3@orkestr-console')).toBe(false);
+    expect(Date.parse(after.headers.get('last-modified') ?? '')).toBeGreaterThan(Date.parse(before.headers.get('last-modified') ?? ''));
+  });
+
   it('moves the window (and Last-Modified) at midnight UTC', async () => {
     const { token } = addFeed(replica, { name: 'Window', filters: { pastDays: 0, futureDays: 3 }, now: new Date('2026-05-01T00:00:00.000Z') });
     const path = `/calendar/${token}.ics`;

@@ -9,7 +9,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { BookingStatus } from '../../../shared/contract.ts';
-import { createEventCache, exportIcsBytes, newestUpdate, type EventCache, type IcsFilter } from './ics.ts';
+import { createEventCache, exportIcsBytes, type EventCache, type IcsFilter } from './ics.ts';
 import { readCalendarBookings, readTenant, sqliteOf, type SqliteSource } from './source.ts';
 
 export const feedsTableDdl = `
@@ -254,7 +254,7 @@ export interface RenderedFeed {
   body: Buffer;
   /** Strong ETag (quoted) from the SHA-256 of the body. */
   etag: string;
-  /** Newest of: the records in the feed, the feed's own settings, the window's start of day. */
+  /** Newest of: every booking in the replica, the feed's own settings, the window's start of day. */
   lastModified: Date;
 }
 
@@ -274,8 +274,12 @@ export function renderFeed(source: SqliteSource, feed: Feed, options: { now?: Da
     filter,
     ...(options.cache ? { cache: options.cache } : {}),
   });
-  const newest = newestUpdate(bookings, filter);
-  let lastMs = Math.max(anchor.getTime(), Date.parse(feed.updatedAt) || 0, newest ? Date.parse(newest) : 0);
+  // Newest of *all* bookings, not only those in the feed: a booking that just left the feed
+  // (rescheduled out of the window, cancelled out of a status filter) changed the body too, and a
+  // client that sends only If-Modified-Since must get it. Bookings are never deleted from the
+  // replica, so this never goes backwards.
+  const newest = (db.prepare('SELECT max(updated_at) AS m FROM bookings').get() as { m: string | null } | undefined)?.m ?? null;
+  let lastMs = Math.max(anchor.getTime(), Date.parse(feed.updatedAt) || 0, newest ? Date.parse(newest) || 0 : 0);
   lastMs = Math.floor(lastMs / 1000) * 1000; // HTTP dates have whole seconds
   return { body, etag: etagOf(body), lastModified: new Date(lastMs) };
 }

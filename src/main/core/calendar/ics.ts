@@ -134,7 +134,7 @@ interface EventEntry {
 }
 
 /** Events of `bookings` that pass `filter`, in output order (start, then UID). */
-function selectEntries(bookings: readonly CalendarBooking[], filter: IcsFilter | undefined, sorted = true): EventEntry[] {
+function selectEntries(bookings: readonly CalendarBooking[], filter: IcsFilter | undefined): EventEntry[] {
   const statuses = statusesFor(filter);
   const offerings = filter?.offeringIds && filter.offeringIds.length > 0 ? new Set(filter.offeringIds) : null;
   const fromMs = filter?.from ? Date.parse(filter.from) : -Infinity;
@@ -152,25 +152,8 @@ function selectEntries(bookings: readonly CalendarBooking[], filter: IcsFilter |
       out.push({ startMs, uid: uidFor(item.id), booking, item });
     }
   }
-  if (sorted) out.sort((a, b) => a.startMs - b.startMs || (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0));
+  out.sort((a, b) => a.startMs - b.startMs || (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0));
   return out;
-}
-
-/** The newest `updatedAt` among the records that make up an export (null when none). */
-export function newestUpdate(bookings: readonly CalendarBooking[], filter?: IcsFilter): string | null {
-  let newest: string | null = null;
-  let newestMs = -Infinity;
-  let last: CalendarBooking | null = null;
-  for (const e of selectEntries(bookings, filter, false)) {
-    if (e.booking === last) continue;
-    last = e.booking;
-    const ms = Date.parse(e.booking.updatedAt);
-    if (ms > newestMs) {
-      newestMs = ms;
-      newest = e.booking.updatedAt;
-    }
-  }
-  return newest;
 }
 
 /**

@@ -1,5 +1,5 @@
 /** The calendar feature's public API (decisions and wiring: README.md beside this file). */
-export { exportIcs, exportIcsBytes, createEventCache, newestUpdate, sequenceFor, uidFor, portalLink, statusesFor, defaultStatuses } from './ics.ts';
+export { exportIcs, exportIcsBytes, createEventCache, foldBytes, foldLine, sequenceFor, uidFor, portalLink, statusesFor, defaultStatuses } from './ics.ts';
 export type { CalendarBooking, CalendarBookingItem, IcsFilter, IcsOptions, EventCache } from './ics.ts';
 export { readCalendarBookings, readTenant, locationFromAttributes, sqliteOf } from './source.ts';
 export type { SqliteSource, TenantRef } from './source.ts';
