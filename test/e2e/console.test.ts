@@ -22,8 +22,10 @@ afterAll(async () => {
 
 async function openConsole(url: string, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1366, height: 860 }, colorScheme });
+  // Generous bounds for a loaded 2-core machine; nothing here asserts on time.
+  page.setDefaultTimeout(60_000);
   await page.goto(url);
-  await page.getByRole('heading', { name: 'Approval queue' }).waitFor();
+  await page.getByRole('heading', { name: 'Approval queue' }).waitFor({ timeout: 60_000 });
   return page;
 }
 
@@ -47,9 +49,9 @@ describe('first screen on the demo tenant', () => {
       expect(running.mode).toBe('demo');
       for (const scheme of ['light', 'dark'] as const) {
         const page = await openConsole(bridge.openUrl, scheme);
-        await expect.poll(() => page.getByText('Connected to Atlas Studios').count(), { timeout: 15_000 }).toBeGreaterThan(0);
-        await page.getByText('sync is live').first().waitFor();
-        await page.getByRole('row').nth(1).waitFor();
+        await page.getByText('Connected to Atlas Studios').first().waitFor({ timeout: 60_000 });
+        await page.getByText('sync is live').first().waitFor({ timeout: 60_000 });
+        await page.getByRole('row').nth(1).waitFor({ timeout: 60_000 });
         await screenshot(page, `queue-demo-${scheme}`);
         expect(await seriousAxeViolations(page)).toEqual([]);
         await page.close();
@@ -76,7 +78,7 @@ describe('approval queue against the sandbox', () => {
     const page = await openConsole(stack.openUrl);
     const queue = await stack.console.core.handlers['queue.list']({});
     const first = queue[0]!;
-    await page.getByRole('row', { name: new RegExp(first.customer.name) }).first().waitFor();
+    await page.getByRole('row', { name: new RegExp(first.customer.name) }).first().waitFor({ timeout: 60_000 });
     await page.keyboard.press('a');
     await confirmOverlapIfAsked(page);
     await waitFor(async () => (await serverBooking(stack, first.id)).status === 'CONFIRMED', `${first.id} CONFIRMED on the server`);
@@ -99,7 +101,7 @@ describe('approval queue against the sandbox', () => {
 
     // The outbox holds both while the server is unreachable, and the console says it is offline.
     await waitFor(async () => (await stack.console.core.handlers['sync.status']({})).outboxLength >= 2, 'two intents in the outbox');
-    await page.getByText(/offline/i).first().waitFor({ timeout: 20_000 });
+    await page.getByText(/offline/i).first().waitFor({ timeout: 60_000 });
     await screenshot(page, 'queue-offline');
 
     stack.sandbox = await startSandbox({ dataFile: join(stack.dir, 'sandbox.db'), port, keys: [testKey], adminToken });

@@ -50,6 +50,7 @@ export async function startStack(options: { seed?: SandboxOptions['seed']; rateL
   const dir = await mkdtemp(join(tmpdir(), 'orkestr-e2e-'));
   const sandbox = await startSandbox({ dataFile: join(dir, 'sandbox.db'), keys: [testKey], adminToken, seed: options.seed ?? 'demo', ...(options.rateLimitPerMinute ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}) });
   const running = await startConsole({ dbFile: join(dir, 'replica.db'), api: { url: sandbox.url, key: testKey }, transport: 'bridge' });
+  await waitFor(() => running.core.status().lastSyncAt, 'the first sync with the sandbox', 120_000);
   const staticDir = join(packageRoot(), 'out', 'renderer');
   if (!existsSync(join(staticDir, 'index.html'))) throw new Error('The renderer is not built: run `npm run build` first (npm test does).');
   const bridge = await startBridge({ host: running.core, staticDir });
@@ -120,7 +121,7 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 /** Waits for a condition with a bounded number of polls; never sleeps for timing's sake. */
-export async function waitFor<T>(probe: () => Promise<T | undefined | null | false> | T | undefined | null | false, what: string, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(probe: () => Promise<T | undefined | null | false> | T | undefined | null | false, what: string, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
