@@ -171,7 +171,7 @@ console.log(`floor (bare Node HTTP 202 on loopback, same client): sequential p50
 console.log('target: ingest→device p99 well under 100 ms at 500 events/s on loopback');
 const dir = mkdtempSync(join(tmpdir(), 'relay-bench-'));
 try {
-  await run('sqlite (WAL, synchronous=FULL)', join(dir, 'relay.db'));
+  await run('sqlite (WAL, synchronous=FULL, writer thread)', join(dir, 'relay.db'));
   const pg = await getTestPostgres({ durable: true });
   try {
     await run('postgres (fsync on, one node)', pg.url);
