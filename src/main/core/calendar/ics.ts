@@ -3,7 +3,7 @@
  *
  * - UID is `<itemId>@orkestr-console` (one event per booking item), never the library's random UUID.
  * - DTSTAMP and LAST-MODIFIED come from the record's `updatedAt`, never "now": identical data gives
- *   identical bytes (and so a stable ETag). Events are sorted by (start, UID).
+ *   identical bytes (and so a stable ETag). Events are sorted by (start, item id).
  * - SEQUENCE is the server's `version` (starts at 1, +1 on every server change, so it rises on every
  *   reschedule and cancel and never goes down). A server without versions: whole minutes between
  *   2020-01-01 and `updatedAt` (monotonic as long as the server's clock is).
@@ -128,12 +128,11 @@ export function escapeText(value: string): string {
 
 interface EventEntry {
   startMs: number;
-  uid: string;
   booking: CalendarBooking;
   item: CalendarBookingItem;
 }
 
-/** Events of `bookings` that pass `filter`, in output order (start, then UID). */
+/** Events of `bookings` that pass `filter`, in output order (start, then item id). */
 function selectEntries(bookings: readonly CalendarBooking[], filter: IcsFilter | undefined): EventEntry[] {
   const statuses = statusesFor(filter);
   const offerings = filter?.offeringIds && filter.offeringIds.length > 0 ? new Set(filter.offeringIds) : null;
@@ -149,10 +148,10 @@ function selectEntries(bookings: readonly CalendarBooking[], filter: IcsFilter |
       if (!Number.isFinite(startMs) || !Number.isFinite(endMs)) continue;
       // Overlap with [from, to): an item that ends exactly at `from` or starts at `to` is out.
       if (endMs <= fromMs || startMs >= toMs) continue;
-      out.push({ startMs, uid: uidFor(item.id), booking, item });
+      out.push({ startMs, booking, item });
     }
   }
-  out.sort((a, b) => a.startMs - b.startMs || (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0));
+  out.sort((a, b) => a.startMs - b.startMs || (a.item.id < b.item.id ? -1 : a.item.id > b.item.id ? 1 : 0));
   return out;
 }
 
@@ -324,10 +323,14 @@ function renderEvent(e: EventEntry, subdomain: string): string {
     .summary(cleanText(`${pending ? 'Pending: ' : ''}${b.offeringTitle} — ${b.customerName}`))
     .description(describe(b, link))
     .location(b.location ? cleanText(b.location) : null)
-    .url(link)
-    .status(pending ? ICalEventStatus.TENTATIVE : cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED)
-    .transparency(cancelled ? ICalEventTransparency.TRANSPARENT : ICalEventTransparency.OPAQUE)
-    .busystatus(pending ? ICalEventBusyStatus.TENTATIVE : cancelled ? ICalEventBusyStatus.FREE : ICalEventBusyStatus.BUSY);
+    .url(link);
+  // The enum setters validate against Object.values() on every call: only call them on a change.
+  const status = pending ? ICalEventStatus.TENTATIVE : cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED;
+  if (event.status() !== status) event.status(status);
+  const transparency = cancelled ? ICalEventTransparency.TRANSPARENT : ICalEventTransparency.OPAQUE;
+  if (event.transparency() !== transparency) event.transparency(transparency);
+  const busy = pending ? ICalEventBusyStatus.TENTATIVE : cancelled ? ICalEventBusyStatus.FREE : ICalEventBusyStatus.BUSY;
+  if (event.busystatus() !== busy) event.busystatus(busy);
   return event.toString();
 }
 
