@@ -13,7 +13,8 @@ export const serveCommand: Command = {
     '  --key KEY       API key ork_<prefix>.<secret>\n' +
     '  --demo          use the built-in demo tenant (a local Orkestr sandbox in live mode)\n' +
     '  --port P        port on 127.0.0.1 (default: any free port)\n' +
-    '  --live SECONDS  demo only: seconds between simulated customer events (default 20, 0 = off)',
+    '  --live SECONDS  demo only: seconds between simulated customer events (default 20, 0 = off)\n' +
+    '  --verbose       log the sandbox, relay and sync events to stderr',
   options: {
     db: { type: 'string' },
     api: { type: 'string' },
@@ -21,6 +22,7 @@ export const serveCommand: Command = {
     demo: { type: 'boolean' },
     port: { type: 'string' },
     live: { type: 'string' },
+    verbose: { type: 'boolean' },
   },
   async run(args) {
     const apiUrl = stringOption(args, 'api');
@@ -32,17 +34,18 @@ export const serveCommand: Command = {
     const port = integerOption(args, 'port', 0, 0, 65535);
     const live = integerOption(args, 'live', 20, 0, 86400);
     const dbFile = stringOption(args, 'db') ?? join(defaultDataDir(), 'replica.db');
+    const log = args.values['verbose'] === true ? (line: string) => console.error(line) : () => {};
 
     const running = await startConsole({
       dbFile,
       ...(apiUrl && key ? { api: { url: apiUrl, key } } : {}),
       transport: 'bridge',
       demoLiveSeconds: live,
-      log: (line) => console.error(line),
+      log,
     });
     const staticDir = join(packageRoot(), 'out', 'renderer');
     if (!existsSync(join(staticDir, 'index.html'))) console.error('The console UI is not built yet; run `npm run build` (npm start does it for you).');
-    const bridge = await startBridge({ host: running.core, staticDir, port, log: (line) => console.error(line) });
+    const bridge = await startBridge({ host: running.core, staticDir, port, log });
     console.log(`Orkestr Console (${running.mode === 'demo' ? 'demo tenant' : apiUrl}) at ${bridge.openUrl}`);
     const signal = await untilSignal();
     console.error(`${signal}: shutting down`);
