@@ -20,7 +20,7 @@ let s: TestSandbox;
 const cores: ConsoleCore[] = [];
 
 function openCore(extra: Partial<ConsoleCoreOptions> = {}, file = 'replica.db'): ConsoleCore {
-  const core = new ConsoleCore({ dbFile: join(s.dir, file), api: { url: s.url, key: KEY }, transport: 'bridge', appVersion: 'test', holdMs: 0, ...extra });
+  const core = new ConsoleCore({ dbFile: join(s.dir, file), api: { url: s.url, key: KEY }, transport: 'bridge', appVersion: 'test', holdMs: 0, retryCapMs: 4000, ...extra });
   cores.push(core);
   return core;
 }
@@ -265,7 +265,7 @@ describe('push', () => {
   });
 });
 
-describe('faults', () => {
+describe('faults', { timeout: 120_000 }, () => {
   async function approveMany(core: ConsoleCore, n: number): Promise<string[]> {
     return core.queue().slice(0, n).map((b) => core.approve(b.id)!);
   }

@@ -66,6 +66,8 @@ export interface ConsoleCoreOptions {
   /** Requests per minute the client allows itself before the server tells it (default 1,000). */
   ratePerMinute?: number;
   pushConcurrency?: number;
+  /** Back-off cap between two attempts of one intent (default 60 s). */
+  retryCapMs?: number;
 }
 
 type Listener = <E extends EventName>(event: E, payload: ContractEvents[E]) => void;
@@ -111,6 +113,7 @@ export class ConsoleCore {
         onNetwork: (ok, error) => this.engine.noteNetwork(ok, error),
       },
       opts.pushConcurrency ?? 4,
+      opts.retryCapMs ?? 60_000,
     );
     this.engine = new SyncEngine({
       replica: this.replica,
@@ -369,15 +372,15 @@ export class ConsoleCore {
     for (const part of chunks(rows, 500)) {
       const marks = part.map(() => '?').join(',');
       const ids = part.map((r) => r.id);
-      for (const it of this.replica.sqlite
-        .prepare(`SELECT * FROM booking_items WHERE booking_id IN (${marks}) ORDER BY booking_id, position`)
+      for (const it of this.replica
+        .stmt(`SELECT * FROM booking_items WHERE booking_id IN (${marks}) ORDER BY booking_id, position`)
         .all(...ids) as Array<{ id: string; booking_id: string; offering_id: string; starts_at: string; ends_at: string; quantity: number; price_cents: number }>) {
         let list = items.get(it.booking_id);
         if (!list) items.set(it.booking_id, (list = []));
         list.push({ id: it.id, offeringId: it.offering_id, startsAt: it.starts_at, endsAt: it.ends_at, quantity: it.quantity, priceCents: it.price_cents });
       }
-      for (const row of this.replica.sqlite
-        .prepare(`SELECT * FROM outbox WHERE target_id IN (SELECT booking_id FROM booking_overlay WHERE booking_id IN (${marks})) AND state IN ${ACTIVE} ORDER BY seq`)
+      for (const row of this.replica
+        .stmt(`SELECT * FROM outbox WHERE target_id IN (SELECT booking_id FROM booking_overlay WHERE booking_id IN (${marks})) AND state IN ${ACTIVE} ORDER BY seq`)
         .all(...ids) as IntentRow[]) {
         let list = intents.get(row.target_id);
         if (!list) intents.set(row.target_id, (list = []));
@@ -442,36 +445,46 @@ export class ConsoleCore {
     return this.bookingViews(rows);
   }
 
+  /**
+   * Bookings by first start, newest first. With a status filter the query is a UNION ALL of "truth
+   * has this status and no overlay" and "the overlay has this status": each arm walks an index in
+   * order, so even deep offsets over 100k rows never sort the table.
+   */
   listBookings(f: { status?: BookingStatus; offeringId?: string; from?: string; to?: string; search?: string; offset: number; limit: number }): { items: BookingView[]; total: number } {
     const { kysely } = this.replica.db;
-    let q = kysely.selectFrom('bookings as b');
+    type Q = ReturnType<typeof kysely.selectFrom<'bookings as b'>>;
+    const filters = (q: Q): Q => {
+      if (f.offeringId) q = q.where('b.offering_id', '=', f.offeringId);
+      if (f.from) q = q.where('b.starts_at', '>=', new Date(f.from).toISOString());
+      if (f.to) q = q.where('b.starts_at', '<', new Date(f.to).toISOString());
+      if (f.search && f.search.trim()) {
+        const like = `%${escapeLike(f.search.trim())}%`;
+        q = q.where((eb) =>
+          eb.or([eb('b.customer_name', 'like', like), eb('b.customer_email', 'like', like), eb('b.id', 'like', like), eb('b.offering_title', 'like', like)]),
+        );
+      }
+      return q;
+    };
+    let rows: BookingsTable[];
+    let total: number;
     if (f.status) {
       const status = f.status;
-      q = q.where((eb) =>
-        eb.or([
-          eb.and([eb('b.status', '=', status), eb.not(eb.exists(eb.selectFrom('booking_overlay as o').select('o.booking_id').whereRef('o.booking_id', '=', 'b.id')))]),
-          eb('b.id', 'in', eb.selectFrom('booking_overlay as o2').select('o2.booking_id').where('o2.status', '=', status)),
-        ]),
-      );
+      const truthArm = filters(kysely.selectFrom('bookings as b'))
+        .where('b.status', '=', status)
+        .where((eb) => eb.not(eb.exists(eb.selectFrom('booking_overlay as o').select('o.booking_id').whereRef('o.booking_id', '=', 'b.id'))));
+      const overlayArm = filters(kysely.selectFrom('bookings as b')).where('b.id', 'in', (eb) => eb.selectFrom('booking_overlay as o2').select('o2.booking_id').where('o2.status', '=', status));
+      const n1 = this.replica.db.first(truthArm.select((eb) => eb.fn.countAll<number>().as('n')))?.n ?? 0;
+      const n2 = this.replica.db.first(overlayArm.select((eb) => eb.fn.countAll<number>().as('n')))?.n ?? 0;
+      total = Number(n1) + Number(n2);
+      rows = this.replica.db.all(
+        truthArm.selectAll('b').unionAll(overlayArm.selectAll('b')).orderBy('starts_at', 'desc').orderBy('id', 'desc').limit(f.limit).offset(f.offset),
+      ) as BookingsTable[];
+    } else {
+      const q = filters(kysely.selectFrom('bookings as b'));
+      total = Number(this.replica.db.first(q.select((eb) => eb.fn.countAll<number>().as('n')))?.n ?? 0);
+      rows = this.replica.db.all(q.selectAll('b').orderBy('b.starts_at', 'desc').orderBy('b.id', 'desc').limit(f.limit).offset(f.offset)) as BookingsTable[];
     }
-    if (f.offeringId) q = q.where('b.offering_id', '=', f.offeringId);
-    if (f.from) q = q.where('b.starts_at', '>=', new Date(f.from).toISOString());
-    if (f.to) q = q.where('b.starts_at', '<', new Date(f.to).toISOString());
-    if (f.search && f.search.trim()) {
-      const like = `%${escapeLike(f.search.trim())}%`;
-      q = q.where((eb) =>
-        eb.or([
-          eb('b.customer_name', 'like', eb.val(like)),
-          eb('b.customer_email', 'like', eb.val(like)),
-          eb('b.id', 'like', eb.val(like)),
-          eb('b.offering_title', 'like', eb.val(like)),
-        ]),
-      );
-      // LIKE … ESCAPE is not in kysely's operator list; backslash escapes are rare in names, so keep plain LIKE.
-    }
-    const total = this.replica.db.first(q.select((eb) => eb.fn.countAll<number>().as('n')))?.n ?? 0;
-    const rows = this.replica.db.all(q.selectAll('b').orderBy('b.starts_at', 'desc').orderBy('b.id').limit(f.limit).offset(f.offset)) as BookingsTable[];
-    return { items: this.bookingViews(rows), total: Number(total) };
+    return { items: this.bookingViews(rows), total };
   }
 
   // ---- offerings & coupons views ----------------------------------------------------------------

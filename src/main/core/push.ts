@@ -36,13 +36,16 @@ export class Pusher {
   readonly outbox: Outbox;
   readonly hooks: PushHooks;
   readonly concurrency: number;
+  /** Longest wait between two attempts of one intent (back-off cap; Retry-After may ask for more). */
+  readonly retryCapMs: number;
   readonly inFlight = new Set<string>();
   readonly #inFlightTargets = new Set<string>();
 
-  constructor(outbox: Outbox, hooks: PushHooks, concurrency = 4) {
+  constructor(outbox: Outbox, hooks: PushHooks, concurrency = 4, retryCapMs = 60_000) {
     this.outbox = outbox;
     this.hooks = hooks;
     this.concurrency = concurrency;
+    this.retryCapMs = retryCapMs;
   }
 
   /** Sends everything eligible now; returns when nothing more is eligible. Throws AuthPause on 401/403. */
@@ -96,7 +99,7 @@ export class Pusher {
       }
       if (error.kind === 'network' || error.kind === 'transient') {
         const attempts = intent.attempts + 1;
-        const delay = Math.max(error.retryAfterMs ?? 0, backoffMs(attempts, 500, 60_000));
+        const delay = Math.max(error.retryAfterMs ?? 0, backoffMs(attempts, 500, this.retryCapMs));
         this.outbox.retryLater(intent.id, `${error.code}: ${error.message}`, delay);
         this.hooks.onNetwork(error.kind !== 'network', error);
         this.hooks.onChange(['intents']);
