@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ContractError } from '../../shared/contract.ts';
+import { ContractError } from './lib/contract-values.ts';
 import type { SocketLike } from './api.ts';
 import { createBridgeApi, getTransportState, onTransportState, TransportError, toContractError } from './api.ts';
 

@@ -9,7 +9,7 @@
  * is a different thing from Orkestr being offline (`sync.status.connection === 'offline'`).
  */
 import type { ConsoleApi, ContractErrorShape, ContractEvents, EventName, MethodInput, MethodName, MethodResults } from '../../shared/contract.ts';
-import { ContractError } from '../../shared/contract.ts';
+import { ContractError, errorCodes } from './lib/contract-values.ts';
 import { backoffDelay, readToken, allTables, TOKEN_KEY } from './lib/transport.ts';
 
 export type TransportKind = 'electron' | 'bridge' | 'none';
@@ -48,20 +48,20 @@ export function getTransportState(): TransportState {
   return transportState;
 }
 
-const errorCodes: ReadonlySet<string> = new Set(['BAD_INPUT', 'NOT_FOUND', 'CONFLICT', 'UNAVAILABLE', 'INTERNAL', 'UNKNOWN_METHOD']);
+const errorCodeSet: ReadonlySet<string> = new Set(errorCodes);
 
 /** Errors that crossed contextBridge/IPC lose their class; give them back their contract shape. */
 export function toContractError(err: unknown): ContractError {
   if (err instanceof ContractError) return err;
   if (err && typeof err === 'object') {
     const e = err as Partial<ContractErrorShape> & { message?: string; details?: Partial<ContractErrorShape> };
-    if (typeof e.code === 'string' && errorCodes.has(e.code)) {
+    if (typeof e.code === 'string' && errorCodeSet.has(e.code)) {
       return new ContractError(e.code, String(e.message ?? e.code), e.fields ?? e.details?.fields);
     }
     const msg = String(e.message ?? err);
     // Electron prefixes remote errors: "Error invoking remote method 'orkestr:call': Error: …"
     const m = /"code"\s*:\s*"([A-Z_]+)"/.exec(msg);
-    if (m && m[1] && errorCodes.has(m[1])) return new ContractError(m[1] as ContractErrorShape['code'], msg);
+    if (m && m[1] && errorCodeSet.has(m[1])) return new ContractError(m[1] as ContractErrorShape['code'], msg);
     return new ContractError('INTERNAL', msg);
   }
   return new ContractError('INTERNAL', String(err));

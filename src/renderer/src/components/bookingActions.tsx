@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
 import type { BookingView } from '../../../shared/contract.ts';
-import { cancelReasons } from '../../../shared/contract.ts';
+import { cancelReasons } from '../lib/contract-values.ts';
 import { api } from '../api.ts';
 import { useT } from '../i18n/index.ts';
 import type { T } from '../i18n/index.ts';

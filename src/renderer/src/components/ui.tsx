@@ -2,7 +2,7 @@
 import { useEffect, useId, useRef } from 'react';
 import type { ReactNode } from 'react';
 import type { BookingStatus, OfferingStatus, SyncState } from '../../../shared/contract.ts';
-import { ContractError } from '../../../shared/contract.ts';
+import { ContractError } from '../lib/contract-values.ts';
 import { TransportError } from '../api.ts';
 import { useT } from '../i18n/index.ts';
 import type { T } from '../i18n/index.ts';

@@ -5,7 +5,7 @@ import { api, transportKind } from '../api.ts';
 import { ErrorState, Field, Loading, PageHeader, errorText } from '../components/ui.tsx';
 import { useT } from '../i18n/index.ts';
 import { useApp } from '../store/app.ts';
-import { ContractError } from '../../../shared/contract.ts';
+import { ContractError } from '../lib/contract-values.ts';
 
 function notificationState(): NotificationPermission | 'unsupported' {
   return typeof Notification === 'undefined' ? 'unsupported' : Notification.permission;
