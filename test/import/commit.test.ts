@@ -116,6 +116,23 @@ describe('commit', () => {
   });
 });
 
+describe('availability-only changes', () => {
+  it('a file that only changes rules of a known offering writes local rules, no intent, and shows in the batch', async () => {
+    seedOffering(replica, { id: 'off_9', slug: 'known', title: 'Known' });
+    const file = csv('r.csv', ['known,,,,,,Sat,10:00,14:00,120,3']);
+    const { commit } = await importCsv({ kind: 'file', path: file }, sink);
+    expect(commit).toMatchObject({ created: 0, updated: 1, intents: 0, rules: 1 });
+    expect(intents()).toEqual([]);
+    const status = batchStatus(replica, commit!.batchId)!;
+    expect(status.items).toEqual([{ slug: 'known', line: 0, action: 'update', offeringId: 'off_9', intentId: null, state: 'unchanged', error: null, conflictId: null, localRules: 1 }]);
+    // Importing the same file again changes nothing and leaves no batch.
+    const again = await importCsv({ kind: 'file', path: file }, sink);
+    expect(again.analysis.plan[0]?.action).toBe('unchanged');
+    expect(again.commit).toMatchObject({ updated: 0, unchanged: 1, rules: 0 });
+    expect(replica.sqlite.prepare('SELECT COUNT(*) AS n FROM import_batches').get()).toEqual({ n: 1 });
+  });
+});
+
 describe('after the commit: the batch', () => {
   async function commitThree() {
     const file = csv('b.csv', ['one,One,space,,1,USD,Mon,9:00,10:00,60,1', 'two,Two,space,,2,USD,Tue,9:00,10:00,60,1', 'three,Three,space,,3,USD,Wed,9:00,10:00,60,1']);
@@ -138,6 +155,7 @@ describe('after the commit: the batch', () => {
       ['three', 'paused', 'tmp'],
     ]);
     expect(status.items[1]?.error).toBe('SLUG_TAKEN: slug "two" is taken');
+    expect(status.items.map((i) => i.localRules)).toEqual([1, 1, 1]);
     expect(outbox.eligible(Date.now(), 10, new Set())).toEqual([]);
 
     const oldKey = (replica.sqlite.prepare('SELECT idempotency_key AS k FROM outbox WHERE id = ?').get(second!.id) as { k: string }).k;

@@ -16,7 +16,7 @@ export interface ImportIntent {
   /** Relative to the API base `/v1`, e.g. `/api/offerings`. */
   path: string;
   body: string | null;
-  /** `{ fields, importBatchId, slug, line, tempId? (creates), previous? (patches) }` — `fields` is what the overlay lays over the truth. */
+  /** `{ fields, importBatchId, slug, line, previous? (patches) }` — `fields` is what the overlay lays over the truth. */
   payload: Record<string, unknown>;
   /** `payload` already serialised (the commit builds it around `body` to serialise the fields once). */
   payloadJson?: string;
@@ -110,8 +110,8 @@ export function commitPlan(plan: readonly PlannedOffering[], errorCount: number,
           method: 'POST',
           path: '/api/offerings',
           body,
-          payload: { fields: p.fields, importBatchId: opts.batchId, slug: p.slug, line: p.line, tempId: id },
-          payloadJson: `{"fields":${body},"importBatchId":${batchJson},"slug":${JSON.stringify(p.slug)},"line":${p.line},"tempId":${JSON.stringify(id)}}`,
+          payload: { fields: p.fields, importBatchId: opts.batchId, slug: p.slug, line: p.line },
+          payloadJson: `{"fields":${body},"importBatchId":${batchJson},"slug":${JSON.stringify(p.slug)},"line":${p.line}}`,
           baseVersion: null,
         });
         result.created++;
