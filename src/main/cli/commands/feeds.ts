@@ -38,7 +38,7 @@ export const feedsCommand: Command = {
     '       feeds revoke <feed id> --db FILE [--json]\n' +
     '       feeds publish --db FILE --relay URL --channel ID [--device-token T] [--json]\n\n' +
     '  add      creates a feed and prints its secret token and local path /calendar/<token>.ics (shown once;\n' +
-    '           only its SHA-256 is stored); the console's loopback bridge serves that path.\n' +
+    '           only its SHA-256 is stored); the console loopback bridge serves that path.\n' +
     '  rotate   gives a feed a new token; the old URL answers 404 from now on\n' +
     '  revoke   disables a feed for good (404)\n' +
     '  publish  puts a snapshot of every --publish feed on the relay (public {relay}/feeds/<key>.ics) and\n' +
