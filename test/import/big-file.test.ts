@@ -46,6 +46,7 @@ describe('50 MB file', () => {
     });
     peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
 
+    console.log(`50 MB file: ${gen.rows} rows, ${gen.offerings} offerings, peak heapUsed ${(peakHeap / MB).toFixed(0)} MB, ${progress.length} progress callbacks`);
     // Memory stays bounded: well under the file's size in decoded strings plus per-offering state.
     expect(peakHeap).toBeLessThan(300 * MB);
 

@@ -185,6 +185,20 @@ describe('hostile corpus', () => {
     expect(r.analysis.plan[0]).toMatchObject({ slug: 'tab-room', action: 'create', fields: { currency: 'USD', basePriceCents: 1000 }, rules: [{ dayOfWeek: 0, startTime: '10:00', endTime: '12:00', slotMinutes: 60, capacity: 1 }] });
   });
 
+  it('a record csv-parse cannot read (stray quote) is an error on its line; nothing written', async () => {
+    const r = await run('bad-quotes.csv');
+    const e = r.analysis.view.issues.filter((i) => i.severity === 'error');
+    // csv-parse cannot resynchronise after a stray quote: the rest of the file is reported unreadable too.
+    expect(e.map((i) => [i.line, i.code])).toEqual([
+      [3, 'csv.CSV_INVALID_CLOSING_QUOTE'],
+      [4, 'csv.CSV_QUOTE_NOT_CLOSED'],
+    ]);
+    expect(e[0]?.message).toMatch(/^line 3: this record cannot be read: Invalid Closing Quote/);
+    expect(e[1]?.message).toMatch(/^line 4: a quoted value opened on or before this line is never closed/);
+    expect(r.commit).toBeNull();
+    expect(r.after).toBe(r.before);
+  });
+
   it('a missing required column stops the check with one clear error', async () => {
     const file = join(t.dir, 'missing.csv');
     const { writeFileSync } = await import('node:fs');

@@ -229,7 +229,11 @@ export class ImportValidator {
   }
 
   malformed(line: number, message: string, code: string): void {
-    this.#add('error', `csv.${code}`, line, null, null, `this record cannot be read: ${message}`);
+    const text =
+      code === 'CSV_QUOTE_NOT_CLOSED'
+        ? 'a quoted value opened on or before this line is never closed, so the rest of the file could not be read (check the quotes in the rows above)'
+        : `this record cannot be read: ${message}`;
+    this.#add('error', `csv.${code}`, line, null, null, text);
   }
 
   // ---- rows -------------------------------------------------------------------------------------
