@@ -156,22 +156,52 @@ describe('publishing feeds to the relay', () => {
     expect(parseBoth(served.body.toString('utf8')).name).toBe('From the CLI');
   });
 
-  it('reports a refused snapshot (wrong device token) and keeps it for a retry', async () => {
+  it('waits after a refused snapshot (wrong device token) until told again', async () => {
     await expect(
       publishFeed({ ...target, deviceToken: 'rdt_wrong', feedKey: 'k'.repeat(24), body: Buffer.from('BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n') }),
     ).rejects.toBeInstanceOf(PublishError);
     const { feed } = addFeed(replica, { name: 'Refused', publish: true });
     const logs: string[] = [];
     let wrong = true;
-    const pub = createFeedRepublisher({ db: replica, target: () => ({ ...target, deviceToken: wrong ? 'rdt_wrong' : target.deviceToken }), log: (l) => logs.push(l), maxRetryMs: 50 });
+    const pub = createFeedRepublisher({
+      db: replica,
+      target: () => ({ ...target, deviceToken: wrong ? 'rdt_wrong' : target.deviceToken }),
+      log: (l) => logs.push(l),
+      debounceMs: 10,
+      maxRetryMs: 20,
+    });
     try {
       const first = await pub.flush();
       expect(first.failed).toBeGreaterThan(0);
       expect(logs.join('\n')).toContain('401');
+      expect(pub.status()).toMatchObject({ retrying: false });
+      expect(pub.status().lastError).toContain('401');
       expect(getFeed(replica, feed.id).publishedEtag).toBeNull();
       wrong = false;
-      // The back-off timer retries by itself.
-      await waitFor(() => getFeed(replica, feed.id).publishedEtag !== null, 'the retry to publish');
+      pub.notifyChanged(); // e.g. the relay settings were fixed
+      await waitFor(() => getFeed(replica, feed.id).publishedEtag !== null, 'the publish after the fix');
+      expect((await fetchBytes(publicFeedUrl(relay.url, getFeed(replica, feed.id).publishKey))).status).toBe(200);
+      await waitFor(() => pub.status().lastError === null, 'a clean status');
+      expect(pub.status().lastSuccessAt).not.toBeNull();
+    } finally {
+      await pub.close();
+    }
+  });
+
+  it('retries by itself while the relay is unreachable', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const deadUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const { feed } = addFeed(replica, { name: 'Offline first', publish: true });
+    let down = true;
+    const pub = createFeedRepublisher({ db: replica, target: () => ({ ...target, relayUrl: down ? deadUrl : relay.url }), maxRetryMs: 30 });
+    try {
+      const first = await pub.flush();
+      expect(first.failed).toBeGreaterThan(0);
+      expect(pub.status().retrying).toBe(true);
+      down = false;
+      await waitFor(() => getFeed(replica, feed.id).publishedEtag !== null, 'the back-off retry to publish');
       expect((await fetchBytes(publicFeedUrl(relay.url, getFeed(replica, feed.id).publishKey))).status).toBe(200);
     } finally {
       await pub.close();

@@ -22,4 +22,4 @@ export type { Feed, FeedFilters, RenderedFeed } from './feeds.ts';
 export { createFeedHandler, notModified } from './feed-server.ts';
 export type { FeedHandler, FeedHandlerOptions } from './feed-server.ts';
 export { publishFeed, unpublishFeed, publicFeedUrl, createFeedRepublisher, PublishError } from './publish.ts';
-export type { RelayTarget, FeedRepublisher, RepublisherOptions } from './publish.ts';
+export type { RelayTarget, FeedRepublisher, RepublisherOptions, PublishStatus } from './publish.ts';

@@ -77,9 +77,19 @@ export interface RepublisherOptions {
   log?: (line: string) => void;
 }
 
+export interface PublishStatus {
+  lastAttemptAt: string | null;
+  lastSuccessAt: string | null;
+  /** The last failure in words (null after a clean run). */
+  lastError: string | null;
+  /** A retry is scheduled (transient failure: network, 408, 429, 5xx). */
+  retrying: boolean;
+}
+
 export interface FeedRepublisher {
   /** Call after the replica changed (e.g. from core.notifyChanged for bookings/offerings). */
   notifyChanged(): void;
+  status(): PublishStatus;
   /** Publishes now (waits for a running flush first). Resolves when done; never rejects. */
   flush(): Promise<{ published: number; deleted: number; failed: number }>;
   close(): Promise<void>;
@@ -88,7 +98,8 @@ export interface FeedRepublisher {
 /**
  * Keeps every feed with `publish` on the relay in step with the replica: debounced after changes,
  * only when the body's ETag differs from the last one the relay accepted, and deletes snapshots of
- * rotated or revoked feeds. Failures retry with exponential back-off (bounded by maxRetryMs).
+ * rotated or revoked feeds. Transient failures retry with exponential back-off (bounded by
+ * maxRetryMs); permanent ones (401, 403, 413) wait for the next change or flush.
  */
 export function createFeedRepublisher(options: RepublisherOptions): FeedRepublisher {
   const renderer = options.renderer ?? new FeedRenderer(options.db, options.cache ? { cache: options.cache } : {});
@@ -99,6 +110,8 @@ export function createFeedRepublisher(options: RepublisherOptions): FeedRepublis
   let running: Promise<{ published: number; deleted: number; failed: number }> | null = null;
   let failures = 0;
   let closed = false;
+  let transient = false;
+  const state: PublishStatus = { lastAttemptAt: null, lastSuccessAt: null, lastError: null, retrying: false };
 
   const schedule = (ms: number): void => {
     if (closed) return;
@@ -130,6 +143,11 @@ export function createFeedRepublisher(options: RepublisherOptions): FeedRepublis
         counts.published++;
       } catch (error) {
         counts.failed++;
+        const status = error instanceof PublishError ? error.status : null;
+        // Network errors, timeouts, 429 and 5xx are worth retrying by themselves; 401/403/413 are
+        // not (a wrong device token, a snapshot over the relay's size limit) until something changes.
+        if (status === null || status === 408 || status === 429 || status >= 500) transient = true;
+        state.lastError = `feed "${feed.name}": ${(error as Error).message}`;
         log(`calendar: publishing feed "${feed.name}" failed: ${(error as Error).message}`);
       }
     }
@@ -138,23 +156,32 @@ export function createFeedRepublisher(options: RepublisherOptions): FeedRepublis
 
   const flush = async (): Promise<{ published: number; deleted: number; failed: number }> => {
     while (running) await running.catch(() => {});
+    transient = false;
+    state.lastAttemptAt = new Date().toISOString();
     running = once().catch((error: unknown) => {
+      transient = true;
+      state.lastError = (error as Error).message;
       log(`calendar: publishing failed: ${(error as Error).message}`);
       return { published: 0, deleted: 0, failed: 1 };
     });
     const counts = await running;
     running = null;
-    if (counts.failed > 0) {
+    if (counts.failed === 0) {
+      failures = 0;
+      state.lastError = null;
+      state.lastSuccessAt = state.lastAttemptAt;
+    }
+    state.retrying = counts.failed > 0 && transient && !closed;
+    if (state.retrying) {
       failures++;
       schedule(Math.min(maxRetryMs, 1000 * 2 ** Math.min(failures, 20)));
-    } else {
-      failures = 0;
     }
     return counts;
   };
 
   return {
     notifyChanged: () => schedule(debounceMs),
+    status: () => ({ ...state }),
     flush,
     async close() {
       closed = true;
