@@ -268,8 +268,15 @@ export function parseTime(raw: string): Parsed<number> {
   return ok(h * 60 + min);
 }
 
+const timeStrings: string[] = [];
+/** `HH:MM`; the 1,440 strings are shared, so 100k rules do not hold 200k copies. */
 export function formatTime(minutes: number): string {
-  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+  let t = timeStrings[minutes];
+  if (t === undefined) {
+    t = `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+    if (minutes >= 0 && minutes < 1440) timeStrings[minutes] = t;
+  }
+  return t;
 }
 
 /** `YYYY-MM-DD` (also `YYYY/M/D`); day-first or month-first dates are refused as ambiguous. */
