@@ -7,7 +7,7 @@ import type { MessageKey } from '../i18n/index.ts';
 import { formatRelative } from '../lib/format.ts';
 import type { Route, ScreenName } from '../lib/routes.ts';
 import { routeHash } from '../lib/routes.ts';
-import { useApp } from '../store/app.ts';
+import { useApp, useLiveState } from '../store/app.ts';
 
 export const screens: Array<{ name: Exclude<ScreenName, 'booking'>; key: MessageKey; icon: string; route: Route }> = [
   { name: 'queue', key: 'nav.queue', icon: '◧', route: { name: 'queue' } },
@@ -79,14 +79,15 @@ function StatusBar() {
   const conn = transport === 'lost' ? 'error' : (sync?.connection ?? 'offline');
   const connLabel = transport === 'lost' ? t('error.transport') : t(`status.${conn}`);
   const p = sync?.progress;
+  const live = useLiveState();
   return (
     <header className="statusbar">
       <div className="status-tenant">
         <span className="tenant-name">{session?.tenant?.name ?? t('status.noTenant')}</span>
         {session?.mode === 'demo' && <span className="chip chip-demo">{t('status.demo')}</span>}
-        <span className={session?.live && transport === 'ok' ? 'live live-on' : 'live live-off'}>
+        <span className={live === 'live' ? 'live live-on' : 'live live-off'}>
           <span className="dot" aria-hidden="true" />
-          {session?.live && transport === 'ok' ? t('status.live') : t('status.notLive')}
+          {live === 'live' ? t('status.live') : t('status.notLive')}
         </span>
       </div>
       <div className="status-sync" role="status" aria-live="polite" aria-label={t('status.label')}>

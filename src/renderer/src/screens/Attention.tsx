@@ -3,31 +3,63 @@ import { useState } from 'react';
 import type { ConflictView } from '../../../shared/contract.ts';
 import { api } from '../api.ts';
 import { Empty, ErrorState, Loading, PageHeader, errorText } from '../components/ui.tsx';
+import { useTimezone } from '../components/bookingActions.tsx';
 import { useT } from '../i18n/index.ts';
+import { compareRecords } from '../lib/conflictFields.ts';
 import { formatRelative } from '../lib/format.ts';
 import { useQuery } from '../lib/useQuery.ts';
 import { useApp } from '../store/app.ts';
 
 const tables = ['conflicts', 'intents', 'bookings', 'offerings', 'coupons'] as const;
 
-/** Shows a record as a two-column list; the keys that differ from `other` are highlighted. */
-function RecordView({ value, other, emptyText }: { value: unknown; other: unknown; emptyText: string }) {
-  if (value === null || value === undefined) return <p className="muted">{emptyText}</p>;
-  if (typeof value !== 'object') return <pre className="pre">{JSON.stringify(value, null, 2)}</pre>;
-  const o = (other && typeof other === 'object' ? other : {}) as Record<string, unknown>;
-  const entries = Object.entries(value as Record<string, unknown>);
+/** The curated side-by-side: one row per field a person compares; differing rows are marked. */
+function Comparison({ c }: { c: ConflictView }) {
+  const { t, locale } = useT();
+  const tz = useTimezone();
+  const currency = useApp((s) => s.session?.tenant?.displayCurrency ?? 'USD');
+  const rows = compareRecords(c.intent.kind, c.local, c.server, { t, locale, tz, currency });
+  const serverKnown = c.server !== null && c.server !== undefined;
   return (
-    <dl className="kv">
-      {entries.map(([k, v]) => {
-        const differs = JSON.stringify(v) !== JSON.stringify(o[k]);
-        return (
-          <div key={k} className={differs ? 'kv-row kv-diff' : 'kv-row'}>
-            <dt>{k}</dt>
-            <dd>{typeof v === 'object' && v !== null ? <code>{JSON.stringify(v)}</code> : String(v)}</dd>
-          </div>
-        );
-      })}
-    </dl>
+    <>
+      {!serverKnown && <p className="muted">{t('attention.serverUnknown')}</p>}
+      <div className="table-wrap">
+        <table className="table compare-table">
+          <caption className="sr-only">{t('attention.comparison', { summary: c.summary })}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('attention.field')}</th>
+              <th scope="col">{t('attention.asked')}</th>
+              {serverKnown && <th scope="col">{t('attention.server')}</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.key} className={r.differs ? 'compare-diff' : undefined}>
+                <th scope="row">
+                  {r.label}
+                  {r.differs && <span className="chip chip-diff">{t('attention.changed')}</span>}
+                </th>
+                <td>{r.asked}</td>
+                {serverKnown && <td>{r.server}</td>}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <details className="technical">
+        <summary>{t('attention.technical')}</summary>
+        <div className="side-by-side">
+          <section>
+            <h3 className="h3">{t('attention.rawAsked')}</h3>
+            <pre className="pre" tabIndex={0}>{JSON.stringify(c.local, null, 2)}</pre>
+          </section>
+          <section>
+            <h3 className="h3">{t('attention.rawServer')}</h3>
+            <pre className="pre" tabIndex={0}>{JSON.stringify(c.server, null, 2)}</pre>
+          </section>
+        </div>
+      </details>
+    </>
   );
 }
 
@@ -57,16 +89,7 @@ function ConflictCard({ c }: { c: ConflictView }) {
         <span className="muted small">{formatRelative(c.createdAt, now, locale)}</span>
       </header>
       <p className="notice notice-danger">{t('attention.error', { code: c.code, status: c.httpStatus, message: c.message })}</p>
-      <div className="side-by-side">
-        <section aria-label={t('attention.asked')}>
-          <h3 className="h3">{t('attention.asked')}</h3>
-          <RecordView value={c.local} other={c.server} emptyText="—" />
-        </section>
-        <section aria-label={t('attention.server')}>
-          <h3 className="h3">{t('attention.server')}</h3>
-          <RecordView value={c.server} other={c.local} emptyText={t('attention.serverUnknown')} />
-        </section>
-      </div>
+      <Comparison c={c} />
       <div className="card-actions">
         <span className="muted small">{t('attention.attempts', { n: c.intent.attempts })}</span>
         <button type="button" className="btn" disabled={busy} onClick={() => void resolve('retry')}>

@@ -7,14 +7,17 @@ import { Empty, ErrorState, Kbd, Loading, PageHeader, RiskBadge, SyncChip, riskL
 import { useT } from '../i18n/index.ts';
 import { formatDuration, formatMoney, formatSlot, isValidZone, zoneLabel, zonesDiffer } from '../lib/format.ts';
 import { useQuery } from '../lib/useQuery.ts';
-import { useApp } from '../store/app.ts';
+import { useApp, useLiveState } from '../store/app.ts';
+import type { LiveState } from '../store/app.ts';
 
 const tables = ['bookings', 'intents', 'conflicts'] as const;
+
+const liveTone: Record<LiveState, 'on' | 'warn' | 'error' | 'off'> = { live: 'on', offline: 'warn', paused: 'warn', error: 'error', coreLost: 'error', notLive: 'off' };
 
 export function QueueScreen() {
   const { t, locale } = useT();
   const session = useApp((s) => s.session);
-  const live = useApp((s) => Boolean(s.session?.live) && s.transport === 'ok');
+  const live = useLiveState();
   const now = useApp((s) => s.now);
   const navigate = useApp((s) => s.navigate);
   const tz = useTimezone();
@@ -109,9 +112,9 @@ export function QueueScreen() {
     <p className="connected-line">
       {t('queue.connectedTo', { tenant: tenant.name })}
       {session?.mode === 'demo' && <> ({t('queue.demoNote')})</>} ·{' '}
-      <span className={live ? 'live live-on' : 'live live-off'}>
+      <span className={`live live-${liveTone[live]}`}>
         <span className="dot" aria-hidden="true" />
-        {live ? t('queue.syncLive') : t('queue.syncNotLive')}
+        {t(`queue.sync.${live}`)}
       </span>
     </p>
   ) : null;

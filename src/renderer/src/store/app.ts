@@ -186,3 +186,24 @@ export const useApp = create<AppState>()((set, get) => ({
     });
   },
 }));
+
+/**
+ * One answer to "is this console live with Orkestr?", shared by the status bar and the queue so
+ * they never disagree: `live` only when the core is reachable, the session syncs in the background
+ * and the last sync status is not offline/error/paused.
+ */
+export type LiveState = 'live' | 'offline' | 'error' | 'paused' | 'notLive' | 'coreLost';
+
+export function liveState(s: Pick<AppState, 'session' | 'sync' | 'transport'>): LiveState {
+  if (s.transport !== 'ok') return 'coreLost';
+  if (!s.session?.live) return 'notLive';
+  const c = s.sync?.connection;
+  if (c === 'offline') return 'offline';
+  if (c === 'error') return 'error';
+  if (c === 'paused') return 'paused';
+  return 'live';
+}
+
+export function useLiveState(): LiveState {
+  return useApp(liveState);
+}
