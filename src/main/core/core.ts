@@ -76,6 +76,7 @@ type Table = ContractEvents['data.changed']['tables'][number];
 const defaultSettings = { language: 'en' as const, theme: 'system' as const, undoSeconds: 5, relayUrl: null as string | null };
 
 const ACTIVE = "('queued','sending','attention')";
+const noOverrides: ReadonlyMap<string, { startsAt: string; endsAt: string }> = new Map();
 
 function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -390,7 +391,10 @@ export class ConsoleCore {
     return rows.map((r) => {
       const its = items.get(r.id) ?? [];
       const pending = intents.get(r.id) ?? [];
-      const o = overlayBooking({ status: r.status, notes: r.notes, items: its }, pending);
+      const o =
+        pending.length === 0
+          ? { status: r.status, notes: r.notes, items: noOverrides, syncState: 'synced' as const, cancelReason: null }
+          : overlayBooking({ status: r.status, notes: r.notes, items: its }, pending);
       return {
         id: r.id,
         status: o.status as BookingStatus,
@@ -398,7 +402,7 @@ export class ConsoleCore {
         offeringId: r.offering_id,
         offeringTitle: r.offering_title,
         customer: { id: r.customer_id, name: r.customer_name, email: r.customer_email, timezone: r.customer_timezone },
-        items: its.map((i) => ({ ...i, ...(o.items.get(i.id) ?? {}) })),
+        items: o.items.size === 0 ? its : its.map((i) => ({ ...i, ...(o.items.get(i.id) ?? {}) })),
         totalCents: r.total_cents,
         currency: r.currency,
         riskScore: r.risk_score,
