@@ -7,10 +7,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Replica } from '../../src/main/core/replica.ts';
 import type { RemoteBooking } from '../../src/main/core/remote-types.ts';
-import { addFeed, feedPath, getFeed, hashToken, listFeeds, revokeFeed, rotateFeed, FeedNotFoundError } from '../../src/main/core/calendar/feeds.ts';
+import { addFeed, feedPath, getFeed, hashToken, listFeeds, revokeFeed, rotateFeed, FeedInputError, FeedNotFoundError } from '../../src/main/core/calendar/feeds.ts';
 import { createFeedHandler } from '../../src/main/core/calendar/feed-server.ts';
 import { readCalendarBookings, readTenant } from '../../src/main/core/calendar/source.ts';
 import { exportIcs } from '../../src/main/core/calendar/ics.ts';
@@ -112,7 +112,8 @@ describe('feed registry', () => {
     expect(feedPath(token)).toBe(`/calendar/${token}.ics`);
   });
 
-  it('refuses to rotate or revoke unknown or revoked feeds', () => {
+  it('refuses to rotate or revoke unknown or revoked feeds, and nameless feeds', () => {
+    expect(() => addFeed(replica, { name: '   ' })).toThrow(FeedInputError);
     expect(() => rotateFeed(replica, 'cf_nope')).toThrow(FeedNotFoundError);
     const { feed } = addFeed(replica, { name: 'Temp' });
     revokeFeed(replica, feed.id);
@@ -271,6 +272,22 @@ describe('feed over HTTP', () => {
     expect(fresh.status).toBe(200);
     expect(parseBoth(fresh.body.toString('utf8')).name).toBe('To rotate');
     expect(getFeed(replica, feed.id).revokedAt).toBeNull();
+  });
+
+  it('answers 500 instead of throwing into the host server when the replica is unusable', async () => {
+    const { token } = addFeed(replica, { name: 'Closing' });
+    const scratch = new Replica(join(dir, 'scratch.db'));
+    const handler = createFeedHandler(scratch);
+    scratch.close();
+    let status = 0;
+    const res = { headersSent: false, writeHead: (s: number) => ((status = s), res), end: () => res, destroy: () => res };
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      expect(handler({ url: `/calendar/${token}.ics`, method: 'GET', headers: {} } as never, res as never)).toBe(true);
+    } finally {
+      errors.mockRestore();
+    }
+    expect(status).toBe(500);
   });
 
   it('leaves other paths to the host server and refuses other methods', async () => {

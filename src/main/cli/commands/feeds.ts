@@ -69,7 +69,8 @@ export const feedsCommand: Command = {
     // Validate every option before touching the database.
     let addInput: { name: string; filters: Record<string, unknown>; publish: boolean } | null = null;
     if (action === 'add') {
-      const name = requiredString(args, 'name');
+      const name = requiredString(args, 'name').trim();
+      if (!name || name.length > 200) throw new UsageError('--name must be 1–200 characters');
       const future = stringOption(args, 'future-days');
       addInput = {
         name,

@@ -58,24 +58,29 @@ export function createFeedHandler(db: SqliteSource, options: FeedHandlerOptions 
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
     if (!path.startsWith('/calendar/')) return false;
+    try {
+      serve(req, res, path);
+    } catch (error) {
+      // e.g. the replica is closing: never let a feed request take the host server down.
+      console.error('calendar feed:', error);
+      if (!res.headersSent) plain(res, 500, 'The calendar feed could not be rendered.\n');
+      else res.destroy();
+    }
+    return true;
+  };
+
+  function serve(req: IncomingMessage, res: ServerResponse, path: string): void {
     const match = feedPathPattern.exec(path);
     const feed = match?.[1] ? findFeedByToken(renderer.db, match[1]) : null;
     if (!feed) {
       plain(res, 404, 'No such calendar feed.\n');
-      return true;
+      return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       plain(res, 405, 'Method not allowed.\n', { Allow: 'GET, HEAD' });
-      return true;
+      return;
     }
-    let rendered: RenderedFeed;
-    try {
-      rendered = renderer.render(feed);
-    } catch (error) {
-      plain(res, 500, 'The calendar feed could not be rendered.\n');
-      console.error('calendar feed:', error);
-      return true;
-    }
+    const rendered: RenderedFeed = renderer.render(feed);
     const headers: Record<string, string> = {
       ETag: rendered.etag,
       'Last-Modified': rendered.lastModified.toUTCString(),
@@ -87,7 +92,7 @@ export function createFeedHandler(db: SqliteSource, options: FeedHandlerOptions 
     if (notModified(req.headers, rendered)) {
       res.writeHead(304, headers);
       res.end();
-      return true;
+      return;
     }
     res.writeHead(200, {
       ...headers,
@@ -95,6 +100,5 @@ export function createFeedHandler(db: SqliteSource, options: FeedHandlerOptions 
       'Content-Length': String(rendered.body.length),
     });
     res.end(req.method === 'HEAD' ? undefined : rendered.body);
-    return true;
-  };
+  }
 }

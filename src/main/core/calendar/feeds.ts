@@ -133,6 +133,11 @@ export function feedPath(token: string): string {
   return `/calendar/${token}.ics`;
 }
 
+/** Thrown for invalid feed input (e.g. an empty name). */
+export class FeedInputError extends Error {
+  override name = 'FeedInputError';
+}
+
 /** Thrown for a feed id that does not exist (or is revoked, where that matters). */
 export class FeedNotFoundError extends Error {
   override name = 'FeedNotFoundError';
@@ -148,7 +153,7 @@ export interface AddFeedInput {
 export function addFeed(source: SqliteSource, input: AddFeedInput): { feed: Feed; token: string } {
   const db = ensureFeedsTable(source);
   const name = input.name.trim();
-  if (!name) throw new Error('a feed needs a name');
+  if (!name || name.length > 200) throw new FeedInputError('a feed needs a name of 1–200 characters');
   const token = newFeedToken();
   const now = (input.now ?? new Date()).toISOString();
   const id = `cf_${randomBytes(9).toString('base64url')}`;

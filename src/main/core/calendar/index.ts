@@ -17,6 +17,7 @@ export {
   feedsTableDdl,
   FeedRenderer,
   FeedNotFoundError,
+  FeedInputError,
 } from './feeds.ts';
 export type { Feed, FeedFilters, RenderedFeed } from './feeds.ts';
 export { createFeedHandler, notModified } from './feed-server.ts';
