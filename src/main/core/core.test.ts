@@ -87,4 +87,21 @@ describe('ConsoleCore offline (no server)', () => {
     expect((await core.handlers['settings.get']({})).undoSeconds).toBe(7);
     expect(core.replica.getMeta('apiKeySealed')).toBeNull();
   });
+
+  it('computes insights from the replica: 0.5·rating/5 + 0.3·responseRate + 0.2·confirmationRate, lever = largest weighted shortfall', async () => {
+    core.replica.transaction(() => {
+      core.replica.applyRemoteOffering({ id: 'off_1', title: 'A', ratingAverage: 4, reviewCount: 3, version: 1 });
+      core.replica.applyRemoteOffering({ id: 'off_2', title: 'B', ratingAverage: 5, reviewCount: 1, version: 1 });
+      core.replica.applyRemoteBooking(booking('bkg_dddd', 'CANCELLED', 1, { cancelledBy: 'provider' }));
+      core.replica.applyRemoteBooking(booking('bkg_eeeee', 'CANCELLED', 1, { cancelledBy: 'customer' }));
+    });
+    // bookings: a, bb PENDING (created long ago: they count as unanswered), ccc CONFIRMED, dddd/eeeee CANCELLED
+    const i = await core.handlers['insights.get']({});
+    expect(i.rating).toMatchObject({ average: 4.25, reviews: 4 });
+    expect(i.responseRate).toMatchObject({ answered: 3, total: 5, value: 0.6 });
+    expect(i.confirmationRate).toMatchObject({ confirmed: 1, decided: 2, value: 0.5 });
+    expect(i.score).toBeCloseTo(0.5 * (4.25 / 5) + 0.3 * 0.6 + 0.2 * 0.5, 4);
+    // shortfalls: rating 0.5·0.15 = 0.075, response 0.3·0.4 = 0.12, confirmation 0.2·0.5 = 0.1
+    expect(i.lever).toBe('responseRate');
+  });
 });
