@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { translate } from '../i18n/translate.ts';
 import type { T } from '../i18n/translate.ts';
-import { compareRecords } from './conflictFields.ts';
+import { compareRecords, conflictTitle } from './conflictFields.ts';
 
 const t: T = (key, vars) => translate('en', key, vars);
 const ctx = { t, locale: 'en-US', tz: 'America/New_York', currency: 'USD' };
@@ -56,5 +56,12 @@ describe('compareRecords (Needs attention)', () => {
     const c = compareRecords('coupon.patch', { code: 'SPRING', kind: 'PERCENT', amount: 10, active: true }, { code: 'SPRING', kind: 'PERCENT', amount: 10, active: false, deletedAt: '2026-01-01T00:00:00Z' }, ctx);
     expect(c.find((r) => r.key === 'active')).toMatchObject({ asked: 'Active', server: 'Inactive', differs: true });
     expect(c.find((r) => r.key === 'deleted')).toMatchObject({ asked: '—', server: 'Yes', differs: true });
+  });
+
+  it('titles the card by the customer and offering, not by raw ids', () => {
+    expect(conflictTitle('booking.approve', local, server, t, 'Approve booking bk_1')).toBe('Approve the booking of Ana Ruiz (Studio A)');
+    expect(conflictTitle('coupon.delete', null, { code: 'SPRING' }, t, 'x')).toBe('Delete the coupon SPRING');
+    expect(conflictTitle('booking.approve', null, null, t, 'Approve booking bk_1')).toBe('Approve booking bk_1');
+    expect(conflictTitle('booking.cancel', { customer: { name: 'Bo' } }, null, t, 'x')).toBe('Decline the booking of Bo');
   });
 });

@@ -151,3 +151,20 @@ export function compareRecords(kind: IntentKind, asked: unknown, server: unknown
   }
   return out;
 }
+
+/** The card's heading in the user's language, naming the record by what a person knows it by. */
+export function conflictTitle(kind: IntentKind, asked: unknown, server: unknown, t: T, fallback: string): string {
+  const a = isRec(asked) ? asked : {};
+  const s = isRec(server) ? server : {};
+  const pick = (get: (r: Rec) => string | null) => get(a) ?? get(s);
+  const name = kind.startsWith('booking.')
+    ? pick((r) => (isRec(r['customer']) ? str(r['customer']['name']) : null))
+    : kind.startsWith('offering.')
+      ? pick((r) => str(r['title']))
+      : pick((r) => str(r['code']));
+  if (!name) return fallback;
+  const what = kind.startsWith('booking.') ? pick((r) => str(r['offeringTitle'])) : null;
+  const key = `attention.kind.${kind}` as MessageKey;
+  const text = t(key, { name, what: what ?? '' });
+  return text === key ? fallback : text.replace(/\s*\(\)$/, '');
+}

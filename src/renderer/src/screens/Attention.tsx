@@ -5,7 +5,7 @@ import { api } from '../api.ts';
 import { Empty, ErrorState, Loading, PageHeader, errorText } from '../components/ui.tsx';
 import { useTimezone } from '../components/bookingActions.tsx';
 import { useT } from '../i18n/index.ts';
-import { compareRecords } from '../lib/conflictFields.ts';
+import { compareRecords, conflictTitle } from '../lib/conflictFields.ts';
 import { formatRelative } from '../lib/format.ts';
 import { useQuery } from '../lib/useQuery.ts';
 import { useApp } from '../store/app.ts';
@@ -48,6 +48,9 @@ function Comparison({ c }: { c: ConflictView }) {
       </div>
       <details className="technical">
         <summary>{t('attention.technical')}</summary>
+        <p className="muted small">
+          {c.summary} · {t('attention.code', { code: c.code, status: c.httpStatus })}
+        </p>
         <div className="side-by-side">
           <section>
             <h3 className="h3">{t('attention.rawAsked')}</h3>
@@ -79,16 +82,17 @@ function ConflictCard({ c }: { c: ConflictView }) {
       setBusy(false);
     }
   };
+  const title = conflictTitle(c.intent.kind, c.local, c.server, t, c.summary);
   const bookingLink = c.intent.kind.startsWith('booking.') ? `#/booking/${encodeURIComponent(c.intent.targetId)}` : null;
   return (
     <article className="card conflict" aria-labelledby={`c-${c.id}`}>
       <header className="card-head">
         <h2 id={`c-${c.id}`} className="h2">
-          {bookingLink ? <a href={bookingLink}>{c.summary}</a> : c.summary}
+          {bookingLink ? <a href={bookingLink}>{title}</a> : title}
         </h2>
         <span className="muted small">{formatRelative(c.createdAt, now, locale)}</span>
       </header>
-      <p className="notice notice-danger">{t('attention.error', { code: c.code, status: c.httpStatus, message: c.message })}</p>
+      <p className="notice notice-danger">{c.message}</p>
       <Comparison c={c} />
       <div className="card-actions">
         <span className="muted small">{t('attention.attempts', { n: c.intent.attempts })}</span>
