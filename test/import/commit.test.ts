@@ -256,3 +256,28 @@ describe('end to end with the sandbox', () => {
     expect(fixed.body).toMatchObject({ title: 'Taken again' });
   });
 });
+
+describe('ImportService (what the wizard calls)', () => {
+  it('check → commit by token, progress reported, expired tokens refused, status and rollback', async () => {
+    const { ImportService } = await import('../../src/main/core/import/service.ts');
+    let changed = 0;
+    const svc = new ImportService(replica, { onChanged: () => changed++ });
+    const bytes = new TextEncoder().encode(`${HEAD}\nsvc-a,Svc A,space,,10,USD,Mon,9:00,10:00,60,1\nsvc-b,Svc B,class,,12,USD,,,,,\n`);
+    const progress: number[] = [];
+    const checked = await svc.check({ bytes, fileName: 'cat.csv' }, (p) => progress.push(p.bytesProcessed));
+    expect(checked.view.ok).toBe(true);
+    expect(checked.view.preview.counts.offerings.create).toBe(2);
+    expect(progress.at(-1)).toBe(bytes.byteLength);
+    const out = svc.commit(checked.token);
+    expect(out).toMatchObject({ created: 2, rules: 1, intents: 2 });
+    expect(changed).toBe(1);
+    expect(() => svc.commit(checked.token)).toThrow(/expired/);
+    expect(svc.batches().map((b) => [b.id, b.fileName, b.state])).toEqual([[out.batchId, 'cat.csv', 'committed']]);
+    expect(svc.status(out.batchId)?.counts).toMatchObject({ queued: 2 });
+    expect(svc.rollback(out.batchId)).toMatchObject({ discarded: 2, rulesRemoved: 1 });
+    expect(svc.status(out.batchId)?.counts).toMatchObject({ discarded: 2, queued: 0 });
+    const bad = await svc.check({ bytes: new TextEncoder().encode(`${HEAD}\nx,X,space,,oops,USD,,,,,\n`) });
+    expect(bad.view.ok).toBe(false);
+    expect(() => svc.commit(bad.token)).toThrow(ImportRejected);
+  });
+});
