@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createEventCache, exportIcs, exportIcsBytes, foldBytes, foldLine, sequenceFor, type CalendarBooking } from '../../src/main/core/calendar/ics.ts';
 import { booking, contentLines, expectWellFormed, parseBoth, unfold } from './helpers.ts';
 
@@ -89,10 +89,18 @@ describe('exportIcs', () => {
     expect(parseBoth(empty).events).toEqual([]);
   });
 
-  it('gives identical bytes for identical data, whatever the input order and whenever it runs', async () => {
-    const a = exportIcs(sample(), { ...base, cache: createEventCache() });
-    await new Promise((r) => setTimeout(r, 1100)); // a second later: "now" must not leak into DTSTAMP
-    const b = exportIcs(sample().reverse(), { ...base, cache: createEventCache() });
+  it('gives identical bytes for identical data, whatever the input order and whenever it runs', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    let a: string;
+    let b: string;
+    try {
+      vi.setSystemTime(new Date('2026-05-01T00:00:00.000Z'));
+      a = exportIcs(sample(), { ...base, cache: createEventCache() });
+      vi.setSystemTime(new Date('2027-01-01T12:34:56.000Z')); // "now" must not leak into DTSTAMP
+      b = exportIcs(sample().reverse(), { ...base, cache: createEventCache() });
+    } finally {
+      vi.useRealTimers();
+    }
     expect(Buffer.from(b).equals(Buffer.from(a))).toBe(true);
     const cached = exportIcs(sample(), base);
     expect(cached).toBe(a);
