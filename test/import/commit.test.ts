@@ -281,3 +281,14 @@ describe('ImportService (what the wizard calls)', () => {
     expect(() => svc.commit(bad.token)).toThrow(ImportRejected);
   });
 });
+
+describe('uuidv7', () => {
+  it('is a valid, unique, time-ordered UUID', async () => {
+    const { uuidv7 } = await import('../../src/main/core/import/replica-sink.ts');
+    const xs = Array.from({ length: 10_000 }, () => uuidv7());
+    expect(new Set(xs).size).toBe(xs.length);
+    expect([...xs].sort()).toEqual(xs);
+    for (const x of xs.slice(0, 100)) expect(x).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(parseInt(xs[0]!.replace(/-/g, '').slice(0, 12), 16)).toBeGreaterThan(Date.now() - 60_000);
+  });
+});

@@ -20,19 +20,20 @@ import { ruleKey } from './validate.ts';
 
 const nowIso = (): string => new Date().toISOString();
 
-let uuidPool = Buffer.alloc(0);
-let uuidPoolAt = 0;
+let hexPool = '';
+let hexAt = 0;
 let lastMs = 0;
 let seqInMs = 0;
+const variant = '89ab';
 /**
  * A UUIDv7 (RFC 9562): 48-bit milliseconds, a 12-bit counter within the millisecond, random rest.
  * Time-ordered, so 100k intent ids and temporary ids land at the end of their indexes instead of on
  * random pages (a bulk import writes them all in one transaction).
  */
 export function uuidv7(): string {
-  if (uuidPoolAt + 8 > uuidPool.length) {
-    uuidPool = randomBytes(8192);
-    uuidPoolAt = 0;
+  if (hexAt + 16 > hexPool.length) {
+    hexPool = randomBytes(8192).toString('hex');
+    hexAt = 0;
   }
   let ms = Date.now();
   if (ms <= lastMs) {
@@ -46,18 +47,12 @@ export function uuidv7(): string {
     lastMs = ms;
     seqInMs = 0;
   }
-  const b = Buffer.alloc(16);
-  b.writeUIntBE(ms, 0, 6);
-  b[6] = 0x70 | (seqInMs >> 8);
-  b[7] = seqInMs & 0xff;
-  uuidPool.copy(b, 8, uuidPoolAt, uuidPoolAt + 8);
-  uuidPoolAt += 8;
-  b[8] = 0x80 | ((b[8] ?? 0) & 0x3f);
-  const h = b.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  const ts = ms.toString(16).padStart(12, '0');
+  const r = hexPool.slice(hexAt, hexAt + 16);
+  hexAt += 16;
+  const v = variant[parseInt(r[0] ?? '0', 16) & 3] ?? '8';
+  return `${ts.slice(0, 8)}-${ts.slice(8, 12)}-7${seqInMs.toString(16).padStart(3, '0')}-${v}${r.slice(1, 4)}-${r.slice(4, 16)}`;
 }
-/** hold_until far in the future: Outbox.eligible skips the intent until it is cleared. */
-const PAUSED = '9999-12-31T23:59:59.999Z';
 
 export function ensureImportTables(replica: Replica): void {
   replica.sqlite.exec(`
