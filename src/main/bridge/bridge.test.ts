@@ -75,7 +75,15 @@ describe('loopback bridge', () => {
     await writeFile(join(dir, 'index.html'), '<!doctype html><title>console</title>');
     await writeFile(join(dir, 'assets', 'app.js'), 'console.log(1)');
     await writeFile(join(dir, '..', 'secret.txt'), 'do not serve');
-    bridge = await startBridge({ host, staticDir: dir });
+    bridge = await startBridge({
+      host,
+      staticDir: dir,
+      routes: (req, res) => {
+        if (!req.url?.startsWith('/calendar/')) return false;
+        res.writeHead(200, { 'Content-Type': 'text/calendar; charset=utf-8' }).end('BEGIN:VCALENDAR\r\n');
+        return true;
+      },
+    });
   });
   afterAll(async () => bridge.close());
 
@@ -144,6 +152,14 @@ describe('loopback bridge', () => {
     expect(asset.headers['content-type']).toContain('text/javascript');
     const missing = await raw(bridge, '/assets/missing.js');
     expect(missing.status).toBe(404);
+  });
+
+  it('serves routes with their own credential (calendar feeds) without the bridge token, but still checks Host', async () => {
+    const feed = await raw(bridge, '/calendar/abc.ics');
+    expect(feed.status).toBe(200);
+    expect(feed.body).toBe('BEGIN:VCALENDAR\r\n');
+    const rebound = await raw(bridge, '/calendar/abc.ics', { headers: { Host: 'evil.example' } });
+    expect(rebound.status).toBe(403);
   });
 
   it('never serves files outside the renderer folder', async () => {

@@ -23,6 +23,11 @@ export interface BridgeOptions {
   token?: string;
   /** Largest accepted request body for /api/call. */
   maxBodyBytes?: number;
+  /**
+   * Routes with their own credential in the path (calendar feeds: calendar apps cannot send
+   * headers); tried after the Host/Origin checks, before the renderer. Return true when handled.
+   */
+  routes?: (req: IncomingMessage, res: ServerResponse) => boolean;
   log?: (line: string) => void;
 }
 
@@ -213,6 +218,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       sendJson(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: `No ${url.pathname}` } });
       return;
     }
+    if (options.routes?.(req, res)) return;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;

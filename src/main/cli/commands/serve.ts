@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startBridge } from '../../bridge/bridge.ts';
+import { createFeedHandler } from '../../core/calendar/index.ts';
 import { defaultDataDir, packageRoot, startConsole } from '../../app.ts';
 import { UsageError, integerOption, stringOption, untilSignal, type Command } from '../command.ts';
 
@@ -45,7 +46,7 @@ export const serveCommand: Command = {
     });
     const staticDir = join(packageRoot(), 'out', 'renderer');
     if (!existsSync(join(staticDir, 'index.html'))) console.error('The console UI is not built yet; run `npm run build` (npm start does it for you).');
-    const bridge = await startBridge({ host: running.core, staticDir, port, log });
+    const bridge = await startBridge({ host: running.core, staticDir, port, log, routes: createFeedHandler(running.core.replica) });
     console.log(`Orkestr Console (${running.mode === 'demo' ? 'demo tenant' : apiUrl}) at ${bridge.openUrl}`);
     const signal = await untilSignal();
     console.error(`${signal}: shutting down`);

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { feedsTableDdl } from '../calendar/feeds.ts';
 
 /**
  * The replica's migrations, listed statically (bundlers break folder scanning). A shipped migration
@@ -294,6 +295,13 @@ export const migrations: readonly Migration[] = [
         );
         CREATE INDEX IF NOT EXISTS import_rules_offering ON import_rules (offering_id);
       `);
+    },
+  },
+  {
+    // Calendar feeds (src/main/core/calendar/feeds.ts keeps the DDL beside the code that uses it).
+    name: '0004_calendar_feeds',
+    up(db) {
+      db.exec(feedsTableDdl);
     },
   },
 ];
