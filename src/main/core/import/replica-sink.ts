@@ -20,6 +20,9 @@ import { ruleKey } from './validate.ts';
 
 const nowIso = (): string => new Date().toISOString();
 
+/** hold_until far in the future: Outbox.eligible skips the intent until it is cleared. */
+const PAUSED = '9999-12-31T23:59:59.999Z';
+
 let hexPool = '';
 let hexAt = 0;
 let lastMs = 0;
