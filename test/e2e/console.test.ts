@@ -5,12 +5,15 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import type { BookingView } from '../../src/shared/contract.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startBridge } from '../../src/main/bridge/bridge.ts';
-import { packageRoot, startConsole } from '../../src/main/app.ts';
+import { startBridge, type Bridge } from '../../src/main/bridge/bridge.ts';
+import { packageRoot, startConsole, type RunningConsole } from '../../src/main/app.ts';
+import { en, type Dict } from '../../src/renderer/src/i18n/en.ts';
+import { es } from '../../src/renderer/src/i18n/es.ts';
 import { startSandbox } from '../../src/sandbox/index.ts';
-import { adminToken, launchBrowser, orkestr, screenshot, seriousAxeViolations, startStack, testKey, waitFor, type Stack } from './harness.ts';
+import { adminToken, launchBrowser, orkestr, sandboxAdmin, screenshot, seriousAxeViolations, startStack, testKey, waitFor, type Stack } from './harness.ts';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -40,28 +43,157 @@ async function confirmOverlapIfAsked(page: Page): Promise<void> {
   if (await anyway.isVisible().catch(() => false)) await anyway.click();
 }
 
-describe('first screen on the demo tenant', () => {
-  it('says which tenant it is connected to and that sync is live, with no serious axe violations in either theme', async () => {
+describe('the demo tenant (sandbox + embedded relay: webhooks reach the UI for real)', () => {
+  let running: RunningConsole;
+  let bridge: Bridge;
+  beforeAll(async () => {
     const dir = await mkdtemp(join(tmpdir(), 'orkestr-demo-'));
-    const running = await startConsole({ dbFile: join(dir, 'replica.db'), transport: 'bridge', demoLiveSeconds: 0 });
-    const bridge = await startBridge({ host: running.core, staticDir: join(packageRoot(), 'out', 'renderer') });
-    try {
-      expect(running.mode).toBe('demo');
-      for (const scheme of ['light', 'dark'] as const) {
-        const page = await openConsole(bridge.openUrl, scheme);
-        await page.getByText('Connected to Atlas Studios').first().waitFor({ timeout: 60_000 });
-        await page.getByText('sync is live').first().waitFor({ timeout: 60_000 });
-        await page.getByRole('row').nth(1).waitFor({ timeout: 60_000 });
-        await screenshot(page, `queue-demo-${scheme}`);
-        expect(await seriousAxeViolations(page)).toEqual([]);
-        await page.close();
-      }
-    } finally {
-      await bridge.close();
-      await running.close();
+    running = await startConsole({ dbFile: join(dir, 'replica.db'), transport: 'bridge', demoLiveSeconds: 0 });
+    await waitFor(() => running.core.status().lastSyncAt, 'the first sync of the demo tenant', 120_000);
+    bridge = await startBridge({ host: running.core, staticDir: join(packageRoot(), 'out', 'renderer') });
+  }, 180_000);
+  afterAll(async () => {
+    await bridge?.close();
+    await running?.close();
+  });
+  afterEach(async () => {
+    for (const context of browser.contexts()) for (const page of context.pages()) await page.close();
+  });
+
+  it('says which tenant it is connected to and that sync is live, with no serious axe violations in either theme', async () => {
+    expect(running.mode).toBe('demo');
+    for (const scheme of ['light', 'dark'] as const) {
+      const page = await openConsole(bridge.openUrl, scheme);
+      await page.getByText('Connected to Atlas Studios').first().waitFor({ timeout: 60_000 });
+      await page.getByText('sync is live').first().waitFor({ timeout: 60_000 });
+      await page.getByRole('row').nth(1).waitFor({ timeout: 60_000 });
+      await screenshot(page, `queue-demo-${scheme}`);
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      await page.close();
     }
   });
+
+  it('shows every screen, dialog and overlay in both languages and both themes with no serious axe violation', { timeout: 240_000 }, async () => {
+    const h = running.core.handlers;
+    const sandbox = running.sandbox!;
+    // Data for the screens that start empty, through the sandbox's own control surface: the
+    // webhooks travel sandbox → embedded relay → core like a real tenant's.
+    const confirmed = (await h['bookings.list']({ status: 'CONFIRMED', offset: 0, limit: 5 })).items[0]!;
+    await sandboxAdmin(sandbox, 'POST', '/_sandbox/simulate/dispute', { bookingId: confirmed.id, reason: 'Customer says the studio was double-booked' });
+    const offering = (await h['offerings.list']({})).find((o) => !o.deleted)!;
+    await sandboxAdmin(sandbox, 'POST', '/_sandbox/simulate/review', { offeringId: offering.id, rating: 4 });
+    // One Needs attention entry: an approval held on this machine while the customer cancels.
+    await h['settings.set']({ undoSeconds: 3 });
+    const [held] = await h['queue.list']({});
+    await h['bookings.approve']({ id: held!.id });
+    await sandboxAdmin(sandbox, 'POST', '/_sandbox/simulate/customer-cancel', { bookingId: held!.id });
+    await waitFor(async () => (await h['disputes.list']({})).length > 0, 'the dispute webhook in the replica', 60_000);
+    await waitFor(async () => (await h['activity.list']({ limit: 200 })).length > 0, 'activity from webhooks', 60_000);
+    await waitFor(async () => (await h['conflicts.list']({})).length > 0, 'the held approval to become a conflict', 60_000);
+    await h['settings.set']({ undoSeconds: 5, language: 'en', theme: 'light' });
+
+    const page = await openConsole(bridge.openUrl, 'light');
+    const combos: Array<[Lang, 'light' | 'dark']> = [
+      ['en', 'light'],
+      ['en', 'dark'],
+      ['es', 'dark'],
+      ['es', 'light'],
+    ];
+    const problems: string[] = [];
+    for (const [lang, theme] of combos) {
+      await switchTo(page, lang, theme);
+      const t = dicts[lang];
+      const check = async (name: string) => {
+        await screenshot(page, `${name}-${lang}-${theme}`);
+        const violations = await seriousAxeViolations(page);
+        for (const v of violations) problems.push(`${name}-${lang}-${theme}: ${v.id} (${v.impact}) ${v.help} ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+      };
+      for (const screen of tourScreens(confirmed.id)) {
+        await visit(page, screen.hash);
+        await page.locator('main h1').first().waitFor();
+        await screen.ready(page, t).waitFor();
+        await settled(page);
+        await check(screen.name);
+      }
+
+      // Dialogs and overlays, opened from the queue by keyboard as a user would.
+      await visit(page, '#/queue');
+      await page.getByRole('row').nth(1).waitFor();
+      await settled(page);
+      await page.keyboard.press('d');
+      await page.getByRole('dialog').getByRole('radio').first().waitFor();
+      await check('decline-dialog');
+      await page.keyboard.press('Escape');
+      await page.getByRole('dialog').waitFor({ state: 'detached' });
+      await page.keyboard.press('r');
+      await page.getByRole('dialog').getByRole('group', { name: t['reschedule.slots'] }).waitFor({ timeout: 15_000 }).catch(() => {});
+      await check('reschedule-dialog');
+      await page.keyboard.press('Escape');
+      await page.getByRole('dialog').waitFor({ state: 'detached' });
+      await page.keyboard.press('Control+k');
+      await page.getByRole('dialog', { name: t['palette.title'] }).waitFor();
+      await page.getByRole('combobox', { name: t['palette.placeholder'] }).fill(lang === 'en' ? 'go' : 'ir');
+      await check('command-palette');
+      await page.keyboard.press('Escape');
+      await page.getByRole('dialog').waitFor({ state: 'detached' });
+      await page.keyboard.press('?');
+      await page.getByRole('dialog', { name: t['shortcuts.title'] }).waitFor();
+      await check('shortcut-sheet');
+      await page.keyboard.press('Escape');
+      await page.getByRole('dialog').waitFor({ state: 'detached' });
+    }
+    expect(problems).toEqual([]);
+  });
 });
+
+type Lang = 'en' | 'es';
+const dicts: Record<Lang, Dict> = { en, es };
+
+interface TourScreen {
+  name: string;
+  hash: string;
+  /** What shows once the screen has its data. */
+  ready: (page: Page, t: Dict) => Locator;
+}
+
+function tourScreens(bookingId: string): TourScreen[] {
+  const main = (page: Page) => page.getByRole('main');
+  return [
+    { name: 'queue', hash: '#/queue', ready: (page) => main(page).getByRole('row').nth(1) },
+    { name: 'needs-attention', hash: '#/attention', ready: (page) => main(page).getByRole('article').first() },
+    { name: 'today', hash: '#/today', ready: (page) => main(page).locator('h1').first() },
+    { name: 'bookings', hash: '#/bookings', ready: (page) => main(page).getByRole('row').nth(1) },
+    { name: 'booking-detail', hash: `#/booking/${encodeURIComponent(bookingId)}`, ready: (page, t) => main(page).getByRole('heading', { name: t['booking.items'] }) },
+    { name: 'catalogue-offerings', hash: '#/catalogue/offerings', ready: (page) => main(page).getByRole('row').nth(1) },
+    { name: 'catalogue-availability', hash: '#/catalogue/availability', ready: (page, t) => main(page).getByRole('heading', { name: t['availability.weekly'] }) },
+    { name: 'catalogue-coupons', hash: '#/catalogue/coupons', ready: (page) => main(page).locator('table, .state-empty').first() },
+    { name: 'disputes', hash: '#/disputes', ready: (page) => main(page).getByRole('article').first() },
+    { name: 'activity', hash: '#/activity', ready: (page) => main(page).getByRole('listitem').first() },
+    { name: 'insights', hash: '#/insights', ready: (page, t) => main(page).getByText(t['insights.score']).first() },
+    { name: 'settings', hash: '#/settings', ready: (page, t) => main(page).getByRole('heading', { name: t['settings.appearance'] }) },
+  ];
+}
+
+async function visit(page: Page, hash: string): Promise<void> {
+  await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
+}
+
+/** No spinner left in the page and no toast animating in. */
+async function settled(page: Page): Promise<void> {
+  await waitFor(async () => (await page.locator('.state-loading').count()) === 0, 'the screen to finish loading', 30_000);
+}
+
+/** Language and theme are switched the way a user does it: on the Settings screen. */
+async function switchTo(page: Page, lang: Lang, theme: 'light' | 'dark'): Promise<void> {
+  await visit(page, '#/settings');
+  const current = (await page.evaluate('document.documentElement.lang')) as Lang;
+  const t = dicts[current];
+  await page.getByRole('heading', { name: t['settings.appearance'] }).waitFor();
+  await page.getByLabel(t['settings.language'], { exact: true }).selectOption(lang);
+  await page.locator(`html[lang="${lang}"]`).waitFor({ state: 'attached' });
+  await page.getByLabel(dicts[lang]['settings.theme'], { exact: true }).selectOption(theme);
+  await page.locator(`html[data-theme="${theme}"]`).waitFor({ state: 'attached' });
+}
 
 describe('approval queue against the sandbox', () => {
   let stack: Stack;
@@ -102,6 +234,9 @@ describe('approval queue against the sandbox', () => {
     // The outbox holds both while the server is unreachable, and the console says it is offline.
     await waitFor(async () => (await stack.console.core.handlers['sync.status']({})).outboxLength >= 2, 'two intents in the outbox');
     await page.getByText(/offline/i).first().waitFor({ timeout: 60_000 });
+    // The queue's own line agrees with the status bar: never "sync is live" while offline.
+    await page.getByText('offline — actions are queued', { exact: false }).first().waitFor({ timeout: 60_000 });
+    expect(await page.getByText('sync is live').count()).toBe(0);
     await screenshot(page, 'queue-offline');
 
     stack.sandbox = await startSandbox({ dataFile: join(stack.dir, 'sandbox.db'), port, keys: [testKey], adminToken });
@@ -132,5 +267,61 @@ describe('approval queue against the sandbox', () => {
     const local = await stack.console.core.handlers['bookings.get']({ id: target!.id });
     expect(local?.status).toBe('CANCELLED');
     expect((await serverBooking(stack, target!.id)).status).toBe('CANCELLED');
+  });
+  it('bulk-approves three rows selected with x: the two still pending are CONFIRMED, the one cancelled on the server meanwhile ends in Needs attention', async () => {
+    await stack.console.core.handlers['settings.set']({ undoSeconds: 0 });
+    const page = await openConsole(stack.openUrl);
+    const queue = await stack.console.core.handlers['queue.list']({});
+    expect(queue.length).toBeGreaterThanOrEqual(3);
+    const [first, cancelled, third] = queue as [BookingView, BookingView, BookingView];
+    await page.getByRole('row').nth(3).waitFor();
+    // x selects the highlighted row, j moves down: the first three rows, in the order the core lists them.
+    await page.keyboard.press('x');
+    await page.keyboard.press('j');
+    await page.keyboard.press('x');
+    await page.keyboard.press('j');
+    await page.keyboard.press('x');
+    await page.getByRole('button', { name: 'Approve 3' }).waitFor();
+    for (const b of [first, cancelled, third]) {
+      await expect.poll(() => page.getByRole('row').filter({ hasText: b.customer.name }).filter({ hasText: b.offeringTitle }).getByRole('checkbox').first().isChecked()).toBe(true);
+    }
+
+    // The customer's booking is cancelled on the server; the console learns it only at its next poll.
+    const res = await orkestr(stack.sandbox, 'POST', `/bookings/${cancelled.id}/cancel`, { reason: 'changed plans' });
+    expect(res.status).toBe(200);
+    await page.getByRole('button', { name: 'Approve 3' }).click();
+
+    // Approving may first warn about overlaps; then the per-item result list.
+    const results = page.getByRole('dialog', { name: 'Results' });
+    const overlap = page.getByRole('dialog', { name: 'This slot is already taken' });
+    await waitFor(async () => (await results.isVisible()) || (await overlap.isVisible()), 'the results (or the overlap warning)');
+    if (await overlap.isVisible()) await overlap.getByRole('button', { name: 'Approve 3' }).click();
+    await results.waitFor();
+    await screenshot(page, 'bulk-results');
+    const items = results.getByRole('listitem');
+    await expect.poll(() => items.count()).toBe(3);
+    for (const b of [first, cancelled, third]) expect(await items.filter({ hasText: b.customer.name }).count()).toBeGreaterThan(0);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await results.getByRole('button', { name: 'Close' }).last().click();
+
+    await waitFor(async () => (await serverBooking(stack, first.id)).status === 'CONFIRMED', 'the first approval on the server', 30_000);
+    await waitFor(async () => (await serverBooking(stack, third.id)).status === 'CONFIRMED', 'the third approval on the server', 30_000);
+    expect((await serverBooking(stack, cancelled.id)).status).toBe('CANCELLED');
+
+    // What the UI promises for the failing one: either an item error right away (the console had
+    // already learned of the cancellation) or, once the server refuses it, one Needs attention entry.
+    const failedRow = items.filter({ hasText: cancelled.customer.name }).filter({ hasText: /Failed/ });
+    const failedInline = (await failedRow.count()) > 0;
+    if (!failedInline) {
+      await waitFor(async () => (await stack.console.core.handlers['conflicts.list']({})).some((c) => c.intent.targetId === cancelled.id), 'the refused approval in Needs attention', 30_000);
+      await page.getByRole('link', { name: /needs attention/i }).first().click();
+      const card = page.getByRole('article').filter({ hasText: cancelled.customer.name });
+      await card.waitFor();
+      await expect.poll(() => card.getByRole('row', { name: /Status/ }).innerText()).toMatch(/Confirmed\s+Cancelled/);
+      await screenshot(page, 'bulk-needs-attention');
+      await card.getByRole('button', { name: /server/i }).click();
+      await waitFor(async () => (await stack.console.core.handlers['conflicts.list']({})).length === 0, 'the conflict resolved from the screen');
+    }
+    expect((await stack.console.core.handlers['bookings.get']({ id: cancelled.id }))?.status).toBe('CANCELLED');
   });
 });
