@@ -15,6 +15,12 @@ export function translate(lang: Language, key: MessageKey, vars?: Vars): string 
   return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
 }
 
+/** A label for a value the server names (a status, an event): its translation when we have one, else the value. */
+export function labelOr(t: T, key: string, fallback: string): string {
+  const out = t(key as MessageKey);
+  return out === key ? fallback : out;
+}
+
 /** The user's own regional variant when it matches the chosen language (en-US, es-MX …), else a default. */
 export function localeOf(lang: Language, preferred: readonly string[] = typeof navigator !== 'undefined' ? navigator.languages : []): string {
   const match = preferred.find((l) => l.toLowerCase().split('-')[0] === lang);

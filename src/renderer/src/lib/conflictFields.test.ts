@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { translate } from '../i18n/translate.ts';
 import type { T } from '../i18n/translate.ts';
-import { compareRecords, conflictTitle } from './conflictFields.ts';
+import { compareRecords, conflictReason, conflictTitle } from './conflictFields.ts';
 
 const t: T = (key, vars) => translate('en', key, vars);
 const ctx = { t, locale: 'en-US', tz: 'America/New_York', currency: 'USD' };
@@ -63,5 +63,11 @@ describe('compareRecords (Needs attention)', () => {
     expect(conflictTitle('coupon.delete', null, { code: 'SPRING' }, t, 'x')).toBe('Delete the coupon SPRING');
     expect(conflictTitle('booking.approve', null, null, t, 'Approve booking bk_1')).toBe('Approve booking bk_1');
     expect(conflictTitle('booking.cancel', { customer: { name: 'Bo' } }, null, t, 'x')).toBe('Decline the booking of Bo');
+  });
+
+  it('explains known refusals in the user language, else shows the server message', () => {
+    expect(conflictReason('BOOKING_NOT_PENDING', 'Booking bk_1 is CANCELLED', server, t)).toBe('The server no longer has this booking as pending (it is cancelled there), so it cannot be approved.');
+    expect(conflictReason('SOMETHING_NEW', 'Server says no', server, t)).toBe('Server says no');
+    expect(conflictReason('BOOKING_NOT_PENDING', 'x', server, (k, v) => translate('es', k, v))).toContain('cancelada');
   });
 });

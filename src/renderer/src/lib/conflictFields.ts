@@ -168,3 +168,14 @@ export function conflictTitle(kind: IntentKind, asked: unknown, server: unknown,
   const text = t(key, { name, what: what ?? '' });
   return text === key ? fallback : text.replace(/\s*\(\)$/, '');
 }
+
+/**
+ * Why the server refused, in the user's language for the refusals we know (the server's own
+ * message, which names raw ids, stays under Technical details); the server's message otherwise.
+ */
+export function conflictReason(code: string, message: string, server: unknown, t: T): string {
+  const key = `attention.why.${code}` as MessageKey;
+  const status = isRec(server) ? translated(t, 'bookingStatus', server['status']) : null;
+  const text = t(key, { status: status ? status.toLowerCase() : '?', message });
+  return text === key ? message : text;
+}

@@ -3,6 +3,7 @@ import { api } from '../api.ts';
 import { useTimezone } from '../components/bookingActions.tsx';
 import { Empty, ErrorState, Loading, PageHeader, errorText } from '../components/ui.tsx';
 import { useT } from '../i18n/index.ts';
+import { labelOr } from '../i18n/translate.ts';
 import { formatDateTime, formatRelative } from '../lib/format.ts';
 import { useQuery } from '../lib/useQuery.ts';
 import { useApp } from '../store/app.ts';
@@ -36,7 +37,7 @@ export function ActivityScreen() {
             <div className="activity-main">
               <div>
                 {!a.read && <span className="sr-only">{t('activity.unread')}: </span>}
-                <span className="chip chip-kind">{a.event}</span> {a.summary}
+                <span className="chip chip-kind" title={a.event}>{labelOr(t, `activity.event.${a.event}`, a.event)}</span> {a.summary}
               </div>
               <time className="muted small" dateTime={a.at} title={formatDateTime(a.at, tz, locale)}>
                 {formatRelative(a.at, now, locale, true)}

@@ -5,7 +5,7 @@ import { api } from '../api.ts';
 import { Empty, ErrorState, Loading, PageHeader, errorText } from '../components/ui.tsx';
 import { useTimezone } from '../components/bookingActions.tsx';
 import { useT } from '../i18n/index.ts';
-import { compareRecords, conflictTitle } from '../lib/conflictFields.ts';
+import { compareRecords, conflictReason, conflictTitle } from '../lib/conflictFields.ts';
 import { formatRelative } from '../lib/format.ts';
 import { useQuery } from '../lib/useQuery.ts';
 import { useApp } from '../store/app.ts';
@@ -49,7 +49,7 @@ function Comparison({ c }: { c: ConflictView }) {
       <details className="technical">
         <summary>{t('attention.technical')}</summary>
         <p className="muted small">
-          {c.summary} · {t('attention.code', { code: c.code, status: c.httpStatus })}
+          {c.summary} · {t('attention.code', { code: c.code, status: c.httpStatus })} · {c.message}
         </p>
         <div className="side-by-side">
           <section>
@@ -92,7 +92,7 @@ function ConflictCard({ c }: { c: ConflictView }) {
         </h2>
         <span className="muted small">{formatRelative(c.createdAt, now, locale)}</span>
       </header>
-      <p className="notice notice-danger">{c.message}</p>
+      <p className="notice notice-danger">{conflictReason(c.code, c.message, c.server, t)}</p>
       <Comparison c={c} />
       <div className="card-actions">
         <span className="muted small">{t('attention.attempts', { n: c.intent.attempts })}</span>

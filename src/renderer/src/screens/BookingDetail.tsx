@@ -6,6 +6,7 @@ import { api } from '../api.ts';
 import { useBookingActions, useTimezone } from '../components/bookingActions.tsx';
 import { BookingStatusBadge, Empty, ErrorState, Field, Loading, PageHeader, RiskBadge, SyncChip, errorText } from '../components/ui.tsx';
 import { useT } from '../i18n/index.ts';
+import { labelOr } from '../i18n/translate.ts';
 import { formatDateTime, formatMoney, formatSlot, isValidZone, zoneLabel, zonesDiffer } from '../lib/format.ts';
 import { useQuery } from '../lib/useQuery.ts';
 import { useApp } from '../store/app.ts';
@@ -161,7 +162,7 @@ export function BookingDetailScreen({ id }: { id: string }) {
           </p>
           <h3 className="h3">{t('booking.risk')}</h3>
           <p>
-            <RiskBadge score={b.riskScore} /> {b.riskReviewStatus && <span className="muted small">{t('booking.riskReview', { status: b.riskReviewStatus })}</span>}
+            <RiskBadge score={b.riskScore} /> {b.riskReviewStatus && b.riskReviewStatus !== 'NONE' && <span className="muted small">{t('booking.riskReview', { status: b.riskReviewStatus })}</span>}
           </p>
         </section>
         <section className="card" aria-labelledby="bd-amounts">
@@ -195,7 +196,7 @@ export function BookingDetailScreen({ id }: { id: string }) {
             <ul className="plain-list">
               {b.payments.map((p) => (
                 <li key={p.id}>
-                  {formatMoney(p.amountCents, p.currency, locale)} · {p.status} · <span className="muted small">{formatDateTime(p.createdAt, tz, locale)}</span>
+                  {formatMoney(p.amountCents, p.currency, locale)} · {labelOr(t, `paymentStatus.${p.status}`, p.status)} · <span className="muted small">{formatDateTime(p.createdAt, tz, locale)}</span>
                 </li>
               ))}
             </ul>

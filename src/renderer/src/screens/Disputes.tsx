@@ -2,6 +2,7 @@
 import { useTimezone } from '../components/bookingActions.tsx';
 import { BookingStatusBadge, Empty, ErrorState, Loading, PageHeader } from '../components/ui.tsx';
 import { useT } from '../i18n/index.ts';
+import { labelOr } from '../i18n/translate.ts';
 import { formatMoney, formatRelative, formatSlot } from '../lib/format.ts';
 import { useQuery } from '../lib/useQuery.ts';
 import { useApp } from '../store/app.ts';
@@ -26,7 +27,7 @@ export function DisputesScreen() {
                 <h2 id={`d-${d.id}`} className="h2">
                   {d.reason}
                 </h2>
-                <span className="chip chip-warn">{d.status}</span>
+                <span className="chip chip-warn">{labelOr(t, `disputeStatus.${d.status}`, d.status)}</span>
               </header>
               <p className="muted small">
                 {t('disputes.opened', { when: formatRelative(d.openedAt, now, locale, true) })} · {d.id}

@@ -45,6 +45,11 @@ export function QueueScreen() {
     });
   }, [q.data]);
 
+  // The nav badge follows what the queue shows, optimistic removals included.
+  useEffect(() => {
+    if (q.data) useApp.setState({ queueCount: rows.length });
+  }, [q.data, rows.length]);
+
   const onRemoved = useCallback((ids: string[]) => {
     setRemoved((prev) => new Set([...prev, ...ids]));
     setSelected((prev) => new Set([...prev].filter((id) => !ids.includes(id))));
