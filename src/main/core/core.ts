@@ -44,6 +44,7 @@ import { RateBudget } from './rate-budget.ts';
 import { Replica } from './replica.ts';
 import type { RemoteBooking, RemoteCoupon, RemoteOffering } from './remote-types.ts';
 import { SyncEngine } from './sync-engine.ts';
+import { extraHandlers } from './extras.ts';
 
 export interface SecretStore {
   encrypt(plain: string): Buffer;
@@ -177,16 +178,19 @@ export class ConsoleCore {
   start(): void {
     // Load the query builder in the background now, so the first list query does not block on it.
     void import('kysely').catch(() => undefined);
+    this.replica.startBackgroundCheckpoints();
     this.engine.start();
   }
 
   async stop(): Promise<void> {
     await this.engine.stop();
+    await this.replica.stopBackgroundCheckpoints();
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     await this.engine.stop();
+    await this.replica.stopBackgroundCheckpoints();
     this.#closed = true;
     this.replica.close();
   }
@@ -196,8 +200,13 @@ export class ConsoleCore {
   }
 
   /** One pull + push pass (the CLI's `sync --once`). */
-  runOnce(timeoutMs?: number): ReturnType<SyncEngine['runOnce']> {
-    return this.engine.runOnce(timeoutMs);
+  async runOnce(timeoutMs?: number): ReturnType<SyncEngine['runOnce']> {
+    this.replica.startBackgroundCheckpoints();
+    try {
+      return await this.engine.runOnce(timeoutMs);
+    } finally {
+      if (!this.engine.running) await this.replica.stopBackgroundCheckpoints();
+    }
   }
 
   status(): SyncStatus {
@@ -819,6 +828,7 @@ export class ConsoleCore {
         const { url, key } = await this.#opts.demo();
         return this.connect(url, key, 'demo');
       },
+      ...extraHandlers(this, (event, payload) => this.#emit(event, payload)),
     };
   }
 }

@@ -24,6 +24,7 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { ActivityItem } from '../../shared/contract.ts';
+import { Checkpointer } from './db/checkpointer.ts';
 import { openReplica, type ReplicaDb } from './db/open.ts';
 import { overlayBooking } from './overlay.ts';
 import type {
@@ -50,13 +51,28 @@ export class Replica {
   readonly sqlite: Database.Database;
   readonly #s: Record<string, Stmt> = {};
 
+  readonly file: string;
+  #checkpointer: Checkpointer | null = null;
+
   constructor(file: string) {
+    this.file = file;
     this.db = openReplica(file);
     this.sqlite = this.db.sqlite;
   }
 
   static open(file: string): Replica {
     return new Replica(file);
+  }
+
+  /** Moves WAL checkpoints to a worker thread (for long-lived syncing processes; see db/checkpointer.ts). */
+  startBackgroundCheckpoints(): void {
+    if (!this.#checkpointer && this.file !== ':memory:') this.#checkpointer = new Checkpointer(this.sqlite, this.file);
+  }
+
+  async stopBackgroundCheckpoints(): Promise<void> {
+    const c = this.#checkpointer;
+    this.#checkpointer = null;
+    await c?.stop();
   }
 
   close(): void {
