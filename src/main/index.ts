@@ -6,12 +6,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, Notification, safeStorage, shell, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, ipcMain, Notification, safeStorage, session, shell, type IpcMainInvokeEvent } from 'electron';
 import { ipcChannels } from '../shared/channels.ts';
 import type { ContractEvents, EventName } from '../shared/contract.ts';
 import { startConsole, type RunningConsole } from './app.ts';
 import { dispatchCall } from './dispatch.ts';
-import { externalUrlAllowed, navigationAllowed, senderAllowed, windowOptions } from './shell/window-policy.ts';
+import { externalUrlAllowed, navigationAllowed, permissionAllowed, senderAllowed, windowOptions } from './shell/window-policy.ts';
 
 const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
 const rendererUrl = process.env['ELECTRON_RENDERER_URL'] ?? pathToFileURL(rendererIndex).href;
@@ -36,7 +36,9 @@ function rememberedBounds(): { x?: number; y?: number; width: number; height: nu
 }
 
 function createWindow(): BrowserWindow {
-  const win = new BrowserWindow(windowOptions(join(import.meta.dirname, '../preload/index.cjs'), rememberedBounds()));
+  // The options (contextIsolation, sandbox, no Node, Auxclick off…) come from shell/window-policy.ts,
+  // where they are unit-tested; the scanner cannot follow the call, hence the annotation.
+  const win = new BrowserWindow(windowOptions(join(import.meta.dirname, '../preload/index.cjs'), rememberedBounds())); // eng-disable CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK
   win.once('ready-to-show', () => win.show());
   win.on('close', () => {
     try {
@@ -50,7 +52,7 @@ function createWindow(): BrowserWindow {
     if (!navigationAllowed(win.webContents.getURL(), url)) event.preventDefault();
   });
   win.webContents.setWindowOpenHandler(({ url }) => {
-    if (externalUrlAllowed(url)) void shell.openExternal(url);
+    if (externalUrlAllowed(url)) void shell.openExternal(url); // eng-disable OPEN_EXTERNAL_JS_CHECK (https/mailto only, checked above)
     return { action: 'deny' };
   });
   void win.loadURL(rendererUrl);
@@ -63,6 +65,8 @@ async function main(): Promise<void> {
     return;
   }
   await app.whenReady();
+  session.defaultSession.setPermissionRequestHandler((webContents, permission, callback) => callback(permissionAllowed(permission, webContents.getURL(), rendererUrl)));
+  session.defaultSession.setPermissionCheckHandler((webContents, permission) => permissionAllowed(permission, webContents?.getURL() ?? '', rendererUrl));
   const secretStore = safeStorage.isEncryptionAvailable()
     ? { encrypt: (text: string) => safeStorage.encryptString(text), decrypt: (data: Buffer) => safeStorage.decryptString(data) }
     : undefined;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ContractHandlers } from '../../shared/contract.ts';
 import { dispatchCall } from '../dispatch.ts';
 import { SecretStore, SecretStoreUnavailableError, type Encryptor } from './secret-store.ts';
-import { externalUrlAllowed, navigationAllowed, rendererCsp, senderAllowed, windowOptions } from './window-policy.ts';
+import { externalUrlAllowed, navigationAllowed, permissionAllowed, rendererCsp, senderAllowed, windowOptions } from './window-policy.ts';
 
 describe('window policy', () => {
   it('isolates the renderer from Node and Electron', () => {
@@ -16,6 +16,7 @@ describe('window policy', () => {
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      disableBlinkFeatures: 'Auxclick',
     });
     expect(prefs.preload).toBe('/app/out/preload/index.cjs');
   });
@@ -45,6 +46,13 @@ describe('window policy', () => {
     expect(navigationAllowed(renderer, `${renderer}#/bookings`)).toBe(true);
     expect(navigationAllowed(renderer, 'https://evil.example/')).toBe(false);
     expect(navigationAllowed(renderer, 'file:///etc/passwd')).toBe(false);
+  });
+
+  it('grants only notifications, and only to our renderer', () => {
+    const renderer = 'file:///app/out/renderer/index.html';
+    expect(permissionAllowed('notifications', renderer, renderer)).toBe(true);
+    for (const p of ['media', 'geolocation', 'clipboard-read', 'midi', 'openExternal', 'hid', 'serial', 'usb']) expect(permissionAllowed(p, renderer, renderer)).toBe(false);
+    expect(permissionAllowed('notifications', 'https://evil.example/', renderer)).toBe(false);
   });
 
   it('accepts IPC only from the main frame of our renderer', () => {

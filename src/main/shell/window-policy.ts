@@ -15,6 +15,8 @@ export interface SecureWebPreferences {
   experimentalFeatures: false;
   webviewTag: false;
   navigateOnDragDrop: false;
+  /** Middle-click would open links in new windows, around our window-open handler. */
+  disableBlinkFeatures: 'Auxclick';
   spellcheck: boolean;
 }
 
@@ -31,6 +33,7 @@ export function windowOptions(preloadPath: string, bounds?: { x?: number; y?: nu
     experimentalFeatures: false,
     webviewTag: false,
     navigateOnDragDrop: false,
+    disableBlinkFeatures: 'Auxclick',
     spellcheck: true,
   };
   return {
@@ -79,6 +82,14 @@ export function navigationAllowed(current: string, target: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Web permissions the renderer may use: only notifications (new booking requests). Camera,
+ * microphone, geolocation, clipboard reading, MIDI, USB and the rest are refused.
+ */
+export function permissionAllowed(permission: string, requestingUrl: string, rendererUrl: string): boolean {
+  return permission === 'notifications' && navigationAllowed(rendererUrl, requestingUrl);
 }
 
 /** Whether an IPC message comes from our own top-level renderer document. */
