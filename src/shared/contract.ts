@@ -243,6 +243,230 @@ export interface Settings {
   undoSeconds: number;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Catalogue import (CSV) and calendar feeds. Shapes mirror src/main/core/import (types.ts,
+// index.ts, replica-sink.ts) and src/main/core/calendar; docs/import.md has the rules.
+
+export const importFieldNames = [
+  'slug',
+  'title',
+  'product_type',
+  'status',
+  'pricing_model',
+  'base_price',
+  'currency',
+  'tax_bps',
+  'description',
+  'cancellation_policy',
+  'categories',
+  'weekday',
+  'start_time',
+  'end_time',
+  'slot_minutes',
+  'capacity',
+  'valid_from',
+  'valid_until',
+] as const;
+export type ImportFieldName = (typeof importFieldNames)[number];
+
+export interface ImportIssueView {
+  severity: 'error' | 'warning';
+  /** Stable machine code, e.g. `price.invalid`. */
+  code: string;
+  /** Physical line (1-based, header counted); null for file-level issues. */
+  line: number | null;
+  /** Header text as in the file. */
+  column: string | null;
+  /** Spreadsheet column letter (`F`). */
+  columnLetter: string | null;
+  field: ImportFieldName | null;
+  value: string | null;
+  /** Full sentence (English) with the location first. */
+  message: string;
+}
+
+export interface ImportColumnMappingView {
+  index: number;
+  letter: string;
+  header: string;
+  field: ImportFieldName | null;
+  method: 'exact' | 'alias' | 'fuzzy' | 'override' | 'none';
+  confidence: number;
+  note: string | null;
+}
+
+export interface ImportOfferingFieldsView {
+  title?: string;
+  slug?: string;
+  description?: string;
+  status?: OfferingStatus;
+  productTypeKey?: string;
+  categories?: string[];
+  basePriceCents?: number;
+  currency?: string;
+  taxRateBps?: number;
+  pricingModel?: 'HOURLY' | 'DAILY' | 'ONE_TIME' | 'SUBSCRIPTION';
+  cancellationPolicy?: 'FLEXIBLE' | 'MODERATE' | 'STRICT';
+}
+
+export interface ImportRuleView {
+  dayOfWeek: number;
+  startTime: string;
+  endTime: string;
+  slotMinutes: number;
+  capacity: number;
+  validFrom: string | null;
+  validUntil: string | null;
+}
+
+export type ImportPlanAction = 'create' | 'update' | 'unchanged' | 'error';
+
+export interface ImportPlannedOfferingView {
+  slug: string;
+  line: number;
+  action: ImportPlanAction;
+  existingId: string | null;
+  fields: ImportOfferingFieldsView;
+  rules: ImportRuleView[] | null;
+  rulesChanged: boolean;
+}
+
+export interface ImportAnalysisView {
+  ok: boolean;
+  decode: { encoding: 'utf-8' | 'windows-1252'; fellBack: boolean; bom: boolean; invalidAt: number | null };
+  delimiter: ',' | ';' | '\t';
+  delimiterDetected: boolean;
+  bytes: number;
+  rows: number;
+  mapping: {
+    columns: ImportColumnMappingView[];
+    byField: Partial<Record<ImportFieldName, number>>;
+    missingRequired: ImportFieldName[];
+    ignored: string[];
+  } | null;
+  /** At most 10,000 issues are kept (all are counted). */
+  issues: ImportIssueView[];
+  issuesDropped: number;
+  errorCount: number;
+  warningCount: number;
+  preview: {
+    counts: { rows: number; offerings: Record<ImportPlanAction, number>; rules: number; errors: number; warnings: number };
+    /** The first 50 planned offerings of each action, in file order. */
+    samples: Record<ImportPlanAction, ImportPlannedOfferingView[]>;
+  };
+}
+
+export interface ImportCheckResult {
+  /** Names this check until the commit (kept in memory by the core; only the last few are kept). */
+  token: string;
+  fileName: string;
+  view: ImportAnalysisView;
+}
+
+export interface ImportCommitResult {
+  batchId: string;
+  created: number;
+  updated: number;
+  unchanged: number;
+  rules: number;
+  intents: number;
+}
+
+export interface ImportColumnHelp {
+  name: ImportFieldName;
+  required: 'always' | 'new offering' | 'availability row' | 'no';
+  description: string;
+  example: string;
+}
+
+export interface ImportBatchSummary {
+  id: string;
+  fileName: string;
+  createdAt: string;
+  state: string;
+  created: number;
+  updated: number;
+  unchanged: number;
+  rules: number;
+}
+
+export type ImportBatchItemState = 'queued' | 'paused' | 'sent' | 'refused' | 'discarded' | 'unchanged';
+
+export interface ImportBatchStatusView {
+  batchId: string;
+  fileName: string;
+  state: 'committed' | 'paused' | 'rolled_back';
+  counts: Record<ImportBatchItemState, number>;
+  items: Array<{
+    slug: string;
+    line: number;
+    action: 'create' | 'update' | 'unchanged';
+    /** Server id once known, else the temporary id. */
+    offeringId: string;
+    intentId: string | null;
+    state: ImportBatchItemState;
+    /** For `refused`: the server's answer (`409 SLUG_TAKEN: …`). */
+    error: string | null;
+    conflictId: string | null;
+    /** Availability rules kept on this machine only (v1 has no availability write endpoint). */
+    localRules: number;
+  }>;
+}
+
+export interface ImportAvailabilityCheckView {
+  slug: string;
+  offeringId: string;
+  pendingCreate: boolean;
+  local: ImportRuleView[];
+  onServer: number;
+  missing: ImportRuleView[];
+  serverOnly: number;
+  error: string | null;
+}
+
+export interface CalendarFeedFiltersView {
+  offeringIds: string[];
+  statuses: BookingStatus[] | null;
+  includePending: boolean;
+  pastDays: number;
+  futureDays: number | null;
+}
+
+export interface CalendarFeedView {
+  id: string;
+  name: string;
+  filters: CalendarFeedFiltersView;
+  publish: boolean;
+  /**
+   * `/calendar/<token>.ics` (served by the loopback bridge): only in the answers of feeds.add and
+   * feeds.rotate. The token is stored as a hash, so feeds.list answers null.
+   */
+  localPath: string | null;
+  /** The relay's public snapshot URL, when the feed is published and a relay is configured. */
+  publicUrl: string | null;
+  revoked: boolean;
+  createdAt: string;
+}
+
+export interface CalendarFeedSecret {
+  feed: CalendarFeedView;
+  /** Shown once; only its SHA-256 is stored. */
+  token: string;
+  /** `/calendar/<token>.ics`: the bridge origin + this path is the subscription URL. */
+  localPath: string;
+}
+
+export interface ImportProgressEvent {
+  /** The `requestId` the check was called with (the token is not known yet while checking). */
+  requestId: string | null;
+  /** The check's token during a commit. */
+  token: string | null;
+  phase: 'parse' | 'commit';
+  bytesProcessed: number;
+  bytesTotal: number;
+  rows: number;
+}
+
 export interface Page<T> {
   items: T[];
   total: number;
@@ -284,6 +508,33 @@ const couponFields = z
     maxRedemptions: z.number().int().min(1).nullable(),
     minSubtotalCents: z.number().int().min(0),
     active: z.boolean(),
+  })
+  .partial()
+  .strict();
+
+const importFixFields = z
+  .object({
+    title: z.string().min(1).max(200),
+    slug: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/).max(80),
+    description: z.string().max(20000),
+    status: z.enum(['DRAFT', 'PUBLISHED', 'ARCHIVED']),
+    productTypeKey: z.string().min(1).max(40),
+    basePriceCents: z.number().int().min(0),
+    currency: z.string().regex(/^[A-Z]{3}$/),
+    taxRateBps: z.number().int().min(0).max(10000),
+    pricingModel: z.enum(['HOURLY', 'DAILY', 'ONE_TIME', 'SUBSCRIPTION']),
+    cancellationPolicy: z.enum(['FLEXIBLE', 'MODERATE', 'STRICT']),
+  })
+  .partial()
+  .strict();
+
+const feedFilters = z
+  .object({
+    offeringIds: z.array(id).max(10000),
+    statuses: z.array(z.enum(['PENDING', 'CONFIRMED', 'COMPLETED', 'CANCELLED', 'REFUNDED'])).nullable(),
+    includePending: z.boolean(),
+    pastDays: z.number().int().min(0).max(36600),
+    futureDays: z.number().int().min(0).max(36600).nullable(),
   })
   .partial()
   .strict();
@@ -339,6 +590,47 @@ export const methods = {
     .strict(),
   'settings.connect': z.object({ apiUrl: z.url(), apiKey: z.string().regex(/^ork_[a-z0-9]{8}\.[A-Za-z0-9_-]{16,64}$/) }).strict(),
   'settings.useDemo': empty,
+  // catalogue import (CSV)
+  'import.template': z.object({ language: z.enum(['en', 'es']).optional() }).strict(),
+  'import.check': z
+    .object({
+      fileName: z.string().min(1).max(500),
+      /** The file's bytes, base64 (the bridge accepts bodies up to 96 MiB). */
+      contentBase64: z.string().max(130_000_000),
+      delimiter: z.enum([',', ';', '\t']).optional(),
+      encoding: z.enum(['auto', 'utf-8', 'windows-1252']).optional(),
+      /** Header text → field, or null to ignore the column. */
+      mapping: z.record(z.string().max(500), z.enum(importFieldNames).nullable()).optional(),
+      /** Echoed in `import.progress` events so the UI can tell its own check apart. */
+      requestId: z.string().max(100).optional(),
+    })
+    .strict(),
+  'import.commit': z.object({ token: id }).strict(),
+  'import.errorReport': z.object({ token: id }).strict(),
+  'import.batches': empty,
+  'import.status': z.object({ batchId: id }).strict(),
+  'import.resume': z.object({ batchId: id, fixes: z.record(z.string().max(200), importFixFields).default({}) }).strict(),
+  'import.rollback': z.object({ batchId: id }).strict(),
+  'import.verifyAvailability': z.object({ batchId: id }).strict(),
+  // calendar
+  'feeds.list': z.object({ includeRevoked: z.boolean().optional() }).strict(),
+  'feeds.add': z
+    .object({
+      name: z.string().trim().min(1).max(200),
+      filters: feedFilters.default({}),
+      publish: z.boolean().optional(),
+    })
+    .strict(),
+  'feeds.rotate': z.object({ id }).strict(),
+  'feeds.revoke': z.object({ id }).strict(),
+  'calendar.export': z
+    .object({
+      from: isoTime.optional(),
+      to: isoTime.optional(),
+      offeringIds: z.array(id).max(10000).optional(),
+      includePending: z.boolean().optional(),
+    })
+    .strict(),
 } as const;
 
 export type MethodName = keyof typeof methods;
@@ -383,6 +675,20 @@ export interface MethodResults {
   'settings.set': Settings;
   'settings.connect': SessionInfo;
   'settings.useDemo': SessionInfo;
+  'import.template': { csv: string; columns: ImportColumnHelp[] };
+  'import.check': ImportCheckResult;
+  'import.commit': ImportCommitResult;
+  'import.errorReport': { csv: string; rows: number };
+  'import.batches': ImportBatchSummary[];
+  'import.status': ImportBatchStatusView | null;
+  'import.resume': { retried: number; released: number };
+  'import.rollback': { discarded: number; deletes: number; reverts: number; rulesRemoved: number };
+  'import.verifyAvailability': { checks: ImportAvailabilityCheckView[]; portalSummary: string };
+  'feeds.list': CalendarFeedView[];
+  'feeds.add': CalendarFeedSecret;
+  'feeds.rotate': CalendarFeedSecret;
+  'feeds.revoke': CalendarFeedView;
+  'calendar.export': { ics: string; fileName: string; events: number };
 }
 
 /** Events the core pushes to every connected UI. */
@@ -394,6 +700,8 @@ export interface ContractEvents {
   /** New PENDING bookings arrived since the UI last looked. */
   'queue.new': { count: number; bookingIds: string[] };
   'session.changed': SessionInfo;
+  /** A catalogue import check or commit is under way (for a progress bar). */
+  'import.progress': ImportProgressEvent;
 }
 
 export type EventName = keyof ContractEvents;

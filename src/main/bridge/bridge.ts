@@ -59,7 +59,7 @@ const heartbeatMs = 25_000;
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const token = options.token ?? randomBytes(32).toString('base64url');
   const tokenBytes = Buffer.from(token);
-  const maxBody = options.maxBodyBytes ?? 16 * 1024 * 1024;
+  const maxBody = options.maxBodyBytes ?? 96 * 1024 * 1024;
   const log = options.log ?? (() => {});
   const staticRoot = options.staticDir ? resolve(options.staticDir) : undefined;
   let port = 0;

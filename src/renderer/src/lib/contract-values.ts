@@ -8,7 +8,7 @@ import type { ContractErrorShape, EventName } from '../../../shared/contract.ts'
 
 export const cancelReasons = ['customer_request', 'no_availability', 'suspected_fraud', 'duplicate', 'other'] as const;
 
-export const eventNames: readonly EventName[] = ['sync.status', 'data.changed', 'activity.new', 'queue.new', 'session.changed'];
+export const eventNames: readonly EventName[] = ['sync.status', 'data.changed', 'activity.new', 'queue.new', 'session.changed', 'import.progress'];
 
 export const errorCodes: readonly ContractErrorShape['code'][] = ['BAD_INPUT', 'NOT_FOUND', 'CONFLICT', 'UNAVAILABLE', 'INTERNAL', 'UNKNOWN_METHOD'];
 
