@@ -141,11 +141,13 @@ export class Outbox {
 
   /** Recorded before each send: the intent may have reached the server from now on (no more undo). */
   markAttempt(id: string): void {
-    this.replica.stmt('UPDATE outbox SET attempts = attempts + 1 WHERE id = ?').run(id);
+    this.replica.transaction(() => this.replica.stmt('UPDATE outbox SET attempts = attempts + 1 WHERE id = ?').run(id));
   }
 
   retryLater(id: string, error: string, delayMs: number): void {
-    this.replica.stmt('UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE id = ?').run(new Date(Date.now() + delayMs).toISOString(), error, id);
+    this.replica.transaction(() =>
+      this.replica.stmt('UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE id = ?').run(new Date(Date.now() + delayMs).toISOString(), error, id),
+    );
   }
 
   /** The server accepted the intent: apply its answer to the truth, map temp ids, clear the overlay. */

@@ -30,6 +30,8 @@ const paths: Record<Resource, string> = {
 export const PAGE_LIMIT = 500;
 /** Rows written per transaction while applying a page (keeps each event-loop turn short). */
 export const APPLY_SLICE = 100;
+/** A pull's group of page writes is committed at least this often. */
+export const BULK_COMMIT_MS = 250;
 
 export interface PullProgress {
   phase: string;
@@ -125,6 +127,8 @@ export class Puller {
           });
           if (!last) await yieldToLoop();
         }
+        // Commit the group now and then (other processes — the CLI's approve — wait for the write lock).
+        if (finished || this.replica.bulkAgeMs >= BULK_COMMIT_MS) this.replica.flushBulk();
         startCursor = list.nextCursor ?? requestCursor;
         applied += list.data.length;
         if (list.data.length > 0) opts.onPageApplied?.(resource, list.data.length);
@@ -133,6 +137,8 @@ export class Puller {
         await yieldToLoop();
       }
     } finally {
+      // Whatever happened, what was applied (with its cursor) is committed.
+      this.replica.flushBulk();
       // A prefetched page nobody will read (abort or failure): swallow its outcome.
       if (next) (next as Promise<unknown>).catch(() => undefined);
     }

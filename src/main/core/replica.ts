@@ -76,6 +76,7 @@ export class Replica {
   }
 
   close(): void {
+    if (this.sqlite.open) this.flushBulk();
     this.db.close();
   }
 
@@ -91,6 +92,8 @@ export class Replica {
 
   /** Runs `fn` in one IMMEDIATE transaction (takes the write lock up front: no upgrade deadlocks). */
   transaction<T>(fn: () => T): T {
+    // A write from outside the pull commits the pull's open group first (see `bulk`).
+    if (this.#bulkOpen && this.#inBulk === 0) this.flushBulk();
     if (this.sqlite.inTransaction) return fn();
     return this.sqlite.transaction(fn).immediate();
   }
@@ -207,28 +210,78 @@ export class Replica {
   #activeTargets: Set<string> | null = null;
 
   /**
-   * A transaction for bulk applies of server truth (a pull page): the set of records with active
-   * intents is read once instead of once per row, and the commit does not wait for fsync
-   * (synchronous=NORMAL: WAL order still holds; a power cut can only lose truth that the stored cursor
-   * had not passed yet, so it is pulled again). Intents are always committed with synchronous=FULL.
+   * Group commit for bulk applies of server truth (pull pages). `bulk(fn)` runs `fn` inside one open
+   * write transaction that stays open across calls — and across the puller's yields to the event
+   * loop — until `flushBulk()`: committing every 100-row slice would rewrite the same random index
+   * pages again and again. Every other write (`transaction`, i.e. intents, relay deliveries, settings)
+   * first commits the open bulk transaction, so an intent is never held hostage by a pull, and the
+   * bulk commit does not wait for fsync (synchronous=NORMAL: WAL order still holds, and a power cut
+   * can only lose truth whose cursor was lost with it, so it is pulled again). Intents are committed
+   * with synchronous=FULL.
    */
   bulk<T>(fn: () => T): T {
-    if (this.sqlite.inTransaction) return this.batch(fn);
-    this.sqlite.pragma('synchronous = NORMAL');
+    if (!this.#bulkOpen) {
+      if (this.sqlite.inTransaction) return this.batch(fn);
+      this.sqlite.pragma('synchronous = NORMAL');
+      this.sqlite.exec('BEGIN IMMEDIATE');
+      this.#bulkOpen = true;
+      this.#bulkSince = Date.now();
+      this.#activeTargets = this.#loadActiveTargets();
+    }
+    this.#inBulk++;
     try {
-      return this.batch(fn);
+      return fn();
+    } catch (error) {
+      this.#inBulk--;
+      this.rollbackBulk();
+      throw error;
+    } finally {
+      if (this.#inBulk > 0) this.#inBulk--;
+    }
+  }
+
+  /** Milliseconds the open bulk transaction has been open (0 when none). */
+  get bulkAgeMs(): number {
+    return this.#bulkOpen ? Date.now() - this.#bulkSince : 0;
+  }
+
+  flushBulk(): void {
+    if (!this.#bulkOpen) return;
+    this.#bulkOpen = false;
+    this.#activeTargets = null;
+    try {
+      if (this.sqlite.inTransaction) this.sqlite.exec('COMMIT');
     } finally {
       this.sqlite.pragma('synchronous = FULL');
     }
+  }
+
+  rollbackBulk(): void {
+    if (!this.#bulkOpen) return;
+    this.#bulkOpen = false;
+    this.#activeTargets = null;
+    try {
+      if (this.sqlite.inTransaction) this.sqlite.exec('ROLLBACK');
+    } finally {
+      this.sqlite.pragma('synchronous = FULL');
+    }
+  }
+
+  #bulkOpen = false;
+  #bulkSince = 0;
+  #inBulk = 0;
+
+  #loadActiveTargets(): Set<string> {
+    return new Set(
+      (this.stmt("SELECT DISTINCT target_id FROM outbox WHERE state IN ('queued','sending','attention')").all() as Array<{ target_id: string }>).map((r) => r.target_id),
+    );
   }
 
   /** A transaction for bulk applies: the set of records with active intents is read once. */
   batch<T>(fn: () => T): T {
     return this.transaction(() => {
       const outer = this.#activeTargets;
-      this.#activeTargets = new Set(
-        (this.stmt("SELECT DISTINCT target_id FROM outbox WHERE state IN ('queued','sending','attention')").all() as Array<{ target_id: string }>).map((r) => r.target_id),
-      );
+      this.#activeTargets = this.#loadActiveTargets();
       try {
         return fn();
       } finally {
