@@ -1,8 +1,12 @@
-import { en } from './en.ts';
-import type { MessageKey } from './en.ts';
-import { es } from './es.ts';
+import { en as baseEn } from './en.ts';
+import type { MessageKey as BaseKey } from './en.ts';
+import { es as baseEs } from './es.ts';
+import { extrasEn, type ExtraMessageKey } from './extras.en.ts';
+import { extrasEs } from './extras.es.ts';
 
-export type { MessageKey };
+export type MessageKey = BaseKey | ExtraMessageKey;
+const en = { ...baseEn, ...extrasEn };
+const es = { ...baseEs, ...extrasEs };
 export type Language = 'en' | 'es';
 export type Vars = Record<string, string | number>;
 export type T = (key: MessageKey, vars?: Vars) => string;

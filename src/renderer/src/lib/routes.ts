@@ -1,5 +1,5 @@
 /** Hash routes: `#/queue`, `#/booking/<id>`, `#/catalogue/coupons` … (reload-safe, no server routing needed). */
-export type CatalogueTab = 'offerings' | 'availability' | 'coupons';
+export type CatalogueTab = 'offerings' | 'availability' | 'coupons' | 'import';
 export type Route =
   | { name: 'queue' }
   | { name: 'attention' }
@@ -21,7 +21,7 @@ export function parseRoute(hash: string): Route {
   const [head, rest] = [path.split('/')[0] ?? '', path.split('/').slice(1).join('/')];
   if (head === 'booking' && rest) return { name: 'booking', id: decodeURIComponent(rest) };
   if (head === 'catalogue') {
-    const tab = rest === 'availability' || rest === 'coupons' ? rest : 'offerings';
+    const tab = rest === 'availability' || rest === 'coupons' || rest === 'import' ? rest : 'offerings';
     return { name: 'catalogue', tab };
   }
   const found = simple.find((s) => s === head);

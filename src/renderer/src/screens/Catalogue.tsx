@@ -13,6 +13,7 @@ import type { CatalogueTab } from '../lib/routes.ts';
 import { useQuery } from '../lib/useQuery.ts';
 import { useApp } from '../store/app.ts';
 import { AvailabilityTab } from './Availability.tsx';
+import { ImportTab } from './Import.tsx';
 
 export function CatalogueScreen({ tab }: { tab: CatalogueTab }) {
   const { t } = useT();
@@ -20,6 +21,7 @@ export function CatalogueScreen({ tab }: { tab: CatalogueTab }) {
     { id: 'offerings', key: 'catalogue.offerings' },
     { id: 'availability', key: 'catalogue.availability' },
     { id: 'coupons', key: 'catalogue.coupons' },
+    { id: 'import', key: 'catalogue.import' },
   ];
   return (
     <div className="page">
@@ -34,6 +36,7 @@ export function CatalogueScreen({ tab }: { tab: CatalogueTab }) {
       {tab === 'offerings' && <OfferingsTab />}
       {tab === 'availability' && <AvailabilityTab />}
       {tab === 'coupons' && <CouponsTab />}
+      {tab === 'import' && <ImportTab />}
     </div>
   );
 }

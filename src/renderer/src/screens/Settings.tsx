@@ -6,6 +6,7 @@ import { ErrorState, Field, Loading, PageHeader, errorText } from '../components
 import { useT } from '../i18n/index.ts';
 import { useApp } from '../store/app.ts';
 import { ContractError } from '../lib/contract-values.ts';
+import { CalendarFeedsCard } from './CalendarFeeds.tsx';
 
 function notificationState(): NotificationPermission | 'unsupported' {
   return typeof Notification === 'undefined' ? 'unsupported' : Notification.permission;
@@ -199,6 +200,7 @@ export function SettingsScreen() {
         <ConnectionCard />
         <PreferencesCard />
         <NotificationsCard />
+        <CalendarFeedsCard />
         <section className="card" aria-labelledby="set-about">
           <h2 id="set-about" className="h2">
             {t('settings.about')}
