@@ -79,7 +79,7 @@ export function CalendarFeedsCard() {
             <tbody>
               {feeds.map((f) => (
                 <tr key={f.id}>
-                  <th scope="row">{f.name}</th>
+                  <th scope="row" className="import-header-cell">{f.name}</th>
                   <td>
                     {f.filters.includePending ? t('feeds.withPending') : t('feeds.confirmedOnly')}
                     {' · '}

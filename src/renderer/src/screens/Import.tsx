@@ -92,7 +92,7 @@ function formatBytes(n: number, locale: string): string {
     v /= 1024;
     i++;
   }
-  return new Intl.NumberFormat(locale, { style: 'unit', unit: units[i], unitDisplay: 'short', maximumFractionDigits: i === 0 ? 0 : 1 }).format(v);
+  return new Intl.NumberFormat(locale, { style: 'unit', unit: units[i], unitDisplay: i === 0 ? 'long' : 'short', maximumFractionDigits: i === 0 ? 0 : 1 }).format(v);
 }
 
 function delimiterLabel(t: T, d: string): string {
@@ -111,7 +111,7 @@ function issueText(i: ImportIssueView): string {
 function issueWhere(t: T, i: ImportIssueView): string {
   if (i.line === null) return t('import.where.file');
   if (i.columnLetter) return t('import.where.cell', { line: i.line, letter: i.columnLetter, column: i.column ?? '' });
-  return t('import.where.line', { line: i.line });
+  return t('import.where.row', { line: i.line });
 }
 
 // ------------------------------------------------------------------------------------------ screen
@@ -329,9 +329,6 @@ function UploadCard(props: {
           ⇪
         </span>
         <p className="dropzone-text">{t('import.dropHere')}</p>
-        <label htmlFor={inputId} className="dropzone-label">
-          {t('import.chooseFile')}
-        </label>
         <input
           id={inputId}
           type="file"
@@ -345,6 +342,9 @@ function UploadCard(props: {
             e.currentTarget.value = '';
           }}
         />
+        <label htmlFor={inputId} className={props.busy ? 'btn btn-primary file-button file-button-disabled' : 'btn btn-primary file-button'}>
+          {t('import.chooseFile')}
+        </label>
         <p id={hintId} className="field-hint">
           {props.upload ? t('import.chosen', { name: props.upload.name, size: formatBytes(props.upload.size, locale) }) : t('import.fileHint')}
         </p>
@@ -657,7 +657,7 @@ function Rows({ view }: { view: ImportAnalysisView }) {
       {shown.length === 0 ? (
         <Empty>{onlyProblems ? t('import.noProblems') : t('import.noRows')}</Empty>
       ) : (
-        <div className="table-wrap import-rows">
+        <div className="table-wrap import-rows" tabIndex={0} role="region" aria-label={t('import.rowsCaption')}>
           <table className="table">
             <caption className="sr-only">{t('import.rowsCaption')}</caption>
             <thead>
@@ -677,7 +677,7 @@ function Rows({ view }: { view: ImportAnalysisView }) {
                   <td className="num">{r.line}</td>
                   <td>{r.plan ? <code className="code">{r.plan.slug}</code> : <span className="muted">—</span>}</td>
                   <td>{r.plan ? <span className={`chip import-action-${r.plan.action}`}>{actionLabel(r.plan.action)}</span> : <span className="muted">—</span>}</td>
-                  <td>{r.plan ? <PlanSummary plan={r.plan} locale={locale} t={t} /> : <span className="muted">{t('import.ruleRow')}</span>}</td>
+                  <td>{r.plan ? <PlanSummary plan={r.plan} locale={locale} t={t} /> : <span className="muted">{r.line === 1 ? t('import.headerRow') : '—'}</span>}</td>
                   <td>
                     {r.issues.length === 0 ? (
                       <span className="muted">—</span>
@@ -900,7 +900,7 @@ function BatchStatusView({ status, onNew }: { status: ImportBatchStatusView; onN
         <h2 id="imp-items" className="h2">
           {t('import.itemsTitle')}
         </h2>
-        <div className="table-wrap import-rows">
+        <div className="table-wrap import-rows" tabIndex={0} role="region" aria-label={t('import.itemsTitle')}>
           <table className="table">
             <thead>
               <tr>
