@@ -3,7 +3,7 @@
  * approving, preset decline reasons, a reschedule dialog with a free-slot picker, optimistic removal,
  * an undo toast for `settings.undoSeconds`, and a per-item result list for bulk actions.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
 import type { BookingView } from '../../../shared/contract.ts';
 import { cancelReasons } from '../lib/contract-values.ts';
@@ -24,6 +24,11 @@ export interface BulkResult {
   booking: BookingView;
   ok: boolean;
   message: string | null;
+}
+
+interface OverlapCheck {
+  groups: OverlapGroup[];
+  checkError: string | null;
 }
 
 type DialogState =
@@ -79,7 +84,10 @@ export function useBookingActions(opts: { onRemoved?: (ids: string[]) => void; o
   const runBatch = useCallback(
     async (targets: BookingView[], run: (b: BookingView) => Promise<{ intentId: string | null }>, doneKey: 'queue.approved' | 'queue.declined' | 'queue.rescheduled', title: string) => {
       onRemoved?.(targets.map((b) => b.id));
-      setBusy(true);
+      // Only bulk actions block further bulk actions: single keyboard approvals can follow each
+      // other as fast as the user presses.
+      const bulk = targets.length > 1;
+      if (bulk) setBusy(true);
       const results: BulkResult[] = [];
       const intentIds: string[] = [];
       for (const b of targets) {
@@ -91,7 +99,7 @@ export function useBookingActions(opts: { onRemoved?: (ids: string[]) => void; o
           results.push({ booking: b, ok: false, message: errorText(t, err) });
         }
       }
-      setBusy(false);
+      if (bulk) setBusy(false);
       const failed = results.filter((r) => !r.ok);
       if (failed.length) onRestored?.(failed.map((r) => r.booking.id));
       const okIds = results.filter((r) => r.ok).map((r) => r.booking.id);
@@ -112,26 +120,64 @@ export function useBookingActions(opts: { onRemoved?: (ids: string[]) => void; o
     [runBatch, t],
   );
 
+  const checkOverlaps = useCallback(
+    async (targets: BookingView[]): Promise<OverlapCheck> => {
+      const win = queryWindow(targets);
+      if (!win) return { groups: [], checkError: null };
+      try {
+        const offeringIds = [...new Set(targets.flatMap((b) => b.items.map((i) => i.offeringId)))];
+        const pages = await Promise.all(offeringIds.map((offeringId) => api.call('bookings.list', { offeringId, from: win.from, to: win.to, limit: 1000 })));
+        return { groups: findOverlaps(targets, pages.flatMap((p) => p.items)), checkError: null };
+      } catch (err) {
+        return { groups: [], checkError: errorText(t, err) };
+      }
+    },
+    [t],
+  );
+
+  // The overlap check of the highlighted row is made ahead of the key press (prefetch), so `a`
+  // removes the row in the same frame instead of after a round trip to the core. Any change to
+  // bookings makes every answer stale.
+  const overlapCache = useRef(new Map<string, { promise: Promise<OverlapCheck>; result: OverlapCheck | null }>());
+  useEffect(() => api.on('data.changed', ({ tables }) => {
+    if (tables.includes('bookings')) overlapCache.current.clear();
+  }), []);
+  const cachedCheck = useCallback(
+    (b: BookingView) => {
+      const key = `${b.id}|${b.updatedAt}`;
+      let entry = overlapCache.current.get(key);
+      if (!entry) {
+        const fresh: { promise: Promise<OverlapCheck>; result: OverlapCheck | null } = { promise: checkOverlaps([b]), result: null };
+        void fresh.promise.then((r) => {
+          fresh.result = r;
+          // A failed check is asked again next time rather than remembered.
+          if (r.checkError && overlapCache.current.get(key) === fresh) overlapCache.current.delete(key);
+        });
+        if (overlapCache.current.size > 50) overlapCache.current.clear();
+        overlapCache.current.set(key, fresh);
+        entry = fresh;
+      }
+      return entry;
+    },
+    [checkOverlaps],
+  );
+  const prefetch = useCallback((b: BookingView | null) => {
+    if (b) cachedCheck(b);
+  }, [cachedCheck]);
+
   /** Checks overlaps first; approves straight away when there are none. */
   const approve = useCallback(
     async (targets: BookingView[]) => {
-      if (!targets.length || busy) return;
-      const win = queryWindow(targets);
-      let groups: OverlapGroup[] = [];
-      let checkError: string | null = null;
-      if (win) {
-        try {
-          const offeringIds = [...new Set(targets.flatMap((b) => b.items.map((i) => i.offeringId)))];
-          const pages = await Promise.all(offeringIds.map((offeringId) => api.call('bookings.list', { offeringId, from: win.from, to: win.to, limit: 1000 })));
-          groups = findOverlaps(targets, pages.flatMap((p) => p.items));
-        } catch (err) {
-          checkError = errorText(t, err);
-        }
-      }
+      if (!targets.length || (busy && targets.length > 1)) return;
+      const only = targets.length === 1 ? targets[0] : undefined;
+      const entry = only ? cachedCheck(only) : null;
+      // Answer already here and clean: approve synchronously, within the key press.
+      if (entry?.result && !entry.result.groups.length && !entry.result.checkError) return doApprove(targets);
+      const { groups, checkError } = entry ? await entry.promise : await checkOverlaps(targets);
       if (groups.length || checkError) setDialog({ kind: 'overlap', targets, groups, checkError });
       else await doApprove(targets);
     },
-    [busy, doApprove, t],
+    [busy, doApprove, cachedCheck, checkOverlaps],
   );
 
   const decline = useCallback((targets: BookingView[]) => {
@@ -182,7 +228,7 @@ export function useBookingActions(opts: { onRemoved?: (ids: string[]) => void; o
     );
   else if (dialog.kind === 'results') dialogs = <ResultsDialog title={dialog.title} results={dialog.results} onClose={close} />;
 
-  return { approve, decline, reschedule, dialogs, dialogOpen: dialog.kind !== 'none', busy };
+  return { approve, decline, reschedule, prefetch, dialogs, dialogOpen: dialog.kind !== 'none', busy };
 }
 
 function OverlapDialog({ groups, checkError, targets, onCancel, onConfirm }: { groups: OverlapGroup[]; checkError: string | null; targets: BookingView[]; onCancel: () => void; onConfirm: () => void }) {
@@ -404,6 +450,7 @@ function ResultsDialog({ title, results, onClose }: { title: string; results: Bu
           </li>
         ))}
       </ul>
+      {summary.ok > 0 && <p className="muted small">{t('bulk.note')}</p>}
     </Dialog>
   );
 }

@@ -116,8 +116,9 @@ export const en = {
   'queue.approved': 'Approved {name}',
   'queue.declined': 'Declined {name}',
   'queue.rescheduled': 'Rescheduled {name}',
-  'queue.bulkDone': '{ok} done, {failed} failed',
+  'queue.bulkDone': '{ok} accepted, {failed} failed',
   'queue.newArrived': '{n} new booking(s) waiting for approval',
+  'queue.showMore': 'Show {n} more ({left} not shown yet)',
   'queue.items': '{n} items',
 
   'overlap.title': 'This slot is already taken',
@@ -151,7 +152,8 @@ export const en = {
   'reschedule.pickSlot': 'Use {time}',
 
   'bulk.title': 'Results',
-  'bulk.ok': 'Done',
+  'bulk.ok': 'Accepted',
+  'bulk.note': 'Accepted changes are on their way to Orkestr. If the server refuses one, it appears in Needs attention.',
   'bulk.failed': 'Failed: {message}',
 
   'palette.title': 'Command palette',

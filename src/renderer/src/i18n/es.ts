@@ -118,8 +118,9 @@ export const es: Dict = {
   'queue.approved': 'Aprobada: {name}',
   'queue.declined': 'Rechazada: {name}',
   'queue.rescheduled': 'Reprogramada: {name}',
-  'queue.bulkDone': '{ok} hechas, {failed} con error',
+  'queue.bulkDone': '{ok} aceptadas, {failed} con error',
   'queue.newArrived': '{n} reserva(s) nueva(s) esperando aprobación',
+  'queue.showMore': 'Mostrar {n} más ({left} sin mostrar)',
   'queue.items': '{n} elementos',
 
   'overlap.title': 'Este horario ya está ocupado',
@@ -153,7 +154,8 @@ export const es: Dict = {
   'reschedule.pickSlot': 'Usar {time}',
 
   'bulk.title': 'Resultados',
-  'bulk.ok': 'Hecho',
+  'bulk.ok': 'Aceptada',
+  'bulk.note': 'Los cambios aceptados van camino de Orkestr. Si el servidor rechaza alguno, aparecerá en Requiere atención.',
   'bulk.failed': 'Error: {message}',
 
   'palette.title': 'Paleta de comandos',

@@ -1,8 +1,26 @@
-/** Intl-based formatting: money, dates in a named time zone, relative times and durations. */
+/**
+ * Intl-based formatting: money, dates in a named time zone, relative times and durations.
+ * Intl formatters are costly to build (tens of µs each, more with a time zone) and a screen formats
+ * thousands of values, so each distinct (locale, options) formatter is built once and kept.
+ */
+
+const cache = new Map<string, unknown>();
+function cached<F>(kind: string, locale: string, options: object, make: () => F): F {
+  const key = `${kind}|${locale}|${JSON.stringify(options)}`;
+  let f = cache.get(key) as F | undefined;
+  if (f === undefined) {
+    f = make();
+    if (cache.size > 500) cache.clear();
+    cache.set(key, f);
+  }
+  return f;
+}
+const dtf = (locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat => cached('dt', locale, options, () => new Intl.DateTimeFormat(locale, options));
+const nf = (locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat => cached('nf', locale, options, () => new Intl.NumberFormat(locale, options));
 
 export function formatMoney(cents: number, currency: string, locale: string): string {
   try {
-    return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(cents / 100);
+    return nf(locale, { style: 'currency', currency }).format(cents / 100);
   } catch {
     return `${(cents / 100).toFixed(2)} ${currency}`;
   }
@@ -10,7 +28,7 @@ export function formatMoney(cents: number, currency: string, locale: string): st
 
 /** Wall-clock parts of an instant in a time zone. */
 export function zonedParts(at: Date, timeZone: string): { year: number; month: number; day: number; hour: number; minute: number; second: number; weekday: number } {
-  const fmt = new Intl.DateTimeFormat('en-US', {
+  const fmt = dtf('en-US', {
     timeZone,
     hourCycle: 'h23',
     year: 'numeric',
@@ -82,15 +100,15 @@ export function addDays(date: string, days: number): string {
 export function formatDateTime(iso: string, timeZone: string, locale: string, now: Date = new Date()): string {
   const d = new Date(iso);
   const otherYear = zonedParts(d, timeZone).year !== zonedParts(now, timeZone).year;
-  return new Intl.DateTimeFormat(locale, { timeZone, weekday: 'short', day: 'numeric', month: 'short', ...(otherYear ? { year: 'numeric' } : {}), hour: '2-digit', minute: '2-digit' }).format(d);
+  return dtf(locale, { timeZone, weekday: 'short', day: 'numeric', month: 'short', ...(otherYear ? { year: 'numeric' } : {}), hour: '2-digit', minute: '2-digit' }).format(d);
 }
 
 export function formatTime(iso: string, timeZone: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+  return dtf(locale, { timeZone, hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
 }
 
 export function formatDate(iso: string, timeZone: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { timeZone, day: 'numeric', month: 'short', year: 'numeric' }).format(new Date(iso));
+  return dtf(locale, { timeZone, day: 'numeric', month: 'short', year: 'numeric' }).format(new Date(iso));
 }
 
 /** "Tue 12 May, 15:00–16:00" in one zone; the end's date is shown only when it differs. */
@@ -104,7 +122,7 @@ export function formatSlot(startIso: string, endIso: string, timeZone: string, l
 /** Short zone label such as "GMT+2" for the given instant. */
 export function zoneLabel(timeZone: string, locale: string, at: Date = new Date()): string {
   try {
-    const part = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' }).formatToParts(at).find((p) => p.type === 'timeZoneName');
+    const part = dtf(locale, { timeZone, timeZoneName: 'short' }).formatToParts(at).find((p) => p.type === 'timeZoneName');
     return part?.value ?? timeZone;
   } catch {
     return timeZone;
@@ -120,21 +138,27 @@ export function zonesDiffer(a: string, b: string, at: Date): boolean {
   }
 }
 
+const zoneValidity = new Map<string, boolean>();
 export function isValidZone(tz: string | null | undefined): tz is string {
   if (!tz) return false;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
+  let ok = zoneValidity.get(tz);
+  if (ok === undefined) {
+    try {
+      dtf('en', { timeZone: tz });
+      ok = true;
+    } catch {
+      ok = false;
+    }
+    zoneValidity.set(tz, ok);
   }
+  return ok;
 }
 
 /** "3 minutes ago" / "in 2 hours". */
 export function formatRelative(iso: string, now: number, locale: string, pastOnly = false): string {
   let diff = (new Date(iso).getTime() - now) / 1000;
   if (pastOnly && diff > 0) diff = 0;
-  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  const rtf = cached('rt', locale, { numeric: 'auto' }, () => new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }));
   const abs = Math.abs(diff);
   if (abs < 45) return rtf.format(Math.round(diff), 'second');
   if (abs < 45 * 60) return rtf.format(Math.round(diff / 60), 'minute');
@@ -145,7 +169,7 @@ export function formatRelative(iso: string, now: number, locale: string, pastOnl
 
 /** A compact, localised duration: "45 min", "3 h 5 min", "2 d 4 h". */
 export function formatDuration(ms: number, locale: string): string {
-  const unit = (value: number, u: 'minute' | 'hour' | 'day') => new Intl.NumberFormat(locale, { style: 'unit', unit: u, unitDisplay: 'narrow' }).format(value);
+  const unit = (value: number, u: 'minute' | 'hour' | 'day') => nf(locale, { style: 'unit', unit: u, unitDisplay: 'narrow' }).format(value);
   const mins = Math.max(0, Math.floor(ms / 60_000));
   if (mins < 60) return unit(mins, 'minute');
   const hours = Math.floor(mins / 60);

@@ -12,6 +12,25 @@ export interface QueryState<T> {
   reload: () => void;
 }
 
+const primed = new Map<string, { promise: Promise<unknown>; at: number }>();
+
+/**
+ * Starts the first screen's query while the page is still starting (before React renders); the
+ * first `useQuery` asking for the same method and input takes it instead of calling again.
+ */
+export function prime<M extends MethodName>(method: M, input: MethodInput<M>): void {
+  const promise = api.call(method, input);
+  promise.catch(() => {});
+  primed.set(`${method}|${JSON.stringify(input)}`, { promise, at: Date.now() });
+}
+
+function takePrimed<M extends MethodName>(method: M, key: string): Promise<MethodResults[M]> | null {
+  const p = primed.get(`${method}|${key}`);
+  if (!p) return null;
+  primed.delete(`${method}|${key}`);
+  return Date.now() - p.at < 5000 ? (p.promise as Promise<MethodResults[M]>) : null;
+}
+
 export function useQuery<M extends MethodName>(method: M, input: MethodInput<M>, tables: readonly Table[], enabled = true): QueryState<MethodResults[M]> {
   const key = JSON.stringify(input);
   const [state, setState] = useState<{ data: MethodResults[M] | undefined; error: Error | null; loading: boolean; key: string }>({ data: undefined, error: null, loading: enabled, key });
@@ -22,7 +41,7 @@ export function useQuery<M extends MethodName>(method: M, input: MethodInput<M>,
   const load = useCallback(() => {
     if (!enabled) return;
     const mine = ++seq.current;
-    api.call(method, inputRef.current).then(
+    (takePrimed(method, key) ?? api.call(method, inputRef.current)).then(
       (data) => {
         if (mine === seq.current) setState({ data, error: null, loading: false, key });
       },

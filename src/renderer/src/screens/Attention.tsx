@@ -90,7 +90,7 @@ function ConflictCard({ c }: { c: ConflictView }) {
         <h2 id={`c-${c.id}`} className="h2">
           {bookingLink ? <a href={bookingLink}>{title}</a> : title}
         </h2>
-        <span className="muted small">{formatRelative(c.createdAt, now, locale)}</span>
+        <span className="muted small">{formatRelative(c.createdAt, Math.max(now, Date.now()), locale, true)}</span>
       </header>
       <p className="notice notice-danger">{conflictReason(c.code, c.message, c.server, t)}</p>
       <Comparison c={c} />

@@ -1,5 +1,5 @@
 /** The approval queue: PENDING bookings, oldest first, keyboard-first. */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { BookingView } from '../../../shared/contract.ts';
 import { isTypingTarget } from '../App.tsx';
 import { useBookingActions, useTimezone } from '../components/bookingActions.tsx';
@@ -12,7 +12,70 @@ import type { LiveState } from '../store/app.ts';
 
 const tables = ['bookings', 'intents', 'conflicts'] as const;
 
+/**
+ * Rows rendered at first and added per step. A queue can hold thousands of bookings; only the top
+ * of it is in the DOM, more as the user scrolls or moves down with j (rows have varying heights,
+ * so this grows a prefix rather than windowing by offset).
+ */
+const FIRST_ROWS = 40;
+const MORE_ROWS = 100;
+
 const liveTone: Record<LiveState, 'on' | 'warn' | 'error' | 'off'> = { live: 'on', offline: 'warn', paused: 'warn', error: 'error', coreLost: 'error', notLive: 'off' };
+
+interface RowHandlers {
+  activate(index: number): void;
+  toggle(id: string): void;
+  approve(b: BookingView): void;
+  decline(b: BookingView): void;
+  reschedule(b: BookingView): void;
+}
+
+const QueueRow = memo(function QueueRow({ b, index, active, selected, tz, now, handlers }: { b: BookingView; index: number; active: boolean; selected: boolean; tz: string; now: number; handlers: RowHandlers }) {
+  const { t, locale } = useT();
+  const item = b.items[0];
+  const custTz = b.customer.timezone;
+  const showCust = item && isValidZone(custTz) && zonesDiffer(custTz, tz, new Date(item.startsAt));
+  const high = riskLevel(b.riskScore) === 'high';
+  return (
+    <tr className={`${active ? 'row-active' : ''} ${high ? 'row-risk' : ''} ${selected ? 'row-selected' : ''}`} onClick={() => handlers.activate(index)} aria-current={active ? 'true' : undefined}>
+      <td className="col-check">
+        <input type="checkbox" aria-label={t('common.select', { name: b.customer.name })} checked={selected} onChange={() => handlers.toggle(b.id)} />
+      </td>
+      <td>
+        <a className="strong-link" href={`#/booking/${encodeURIComponent(b.id)}`}>
+          {b.customer.name}
+        </a>
+        <div className="muted small">{b.offeringTitle}</div>
+      </td>
+      <td>
+        {item ? formatSlot(item.startsAt, item.endsAt, tz, locale) : '—'}
+        {b.items.length > 1 && <span className="muted small"> · {t('queue.items', { n: b.items.length })}</span>}
+        {showCust && item && custTz && <div className="muted small">{t('queue.customerTime', { tz: zoneLabel(custTz, locale, new Date(item.startsAt)), time: formatSlot(item.startsAt, item.endsAt, custTz, locale) })}</div>}
+      </td>
+      <td className="num">{formatMoney(b.totalCents, b.currency, locale)}</td>
+      <td>
+        <RiskBadge score={b.riskScore} />
+      </td>
+      <td>
+        <div>{formatDuration(now - Date.parse(b.createdAt), locale)}</div>
+        <SyncChip state={b.syncState} />
+      </td>
+      <td className="row-actions">
+        <span className="nowrap">
+          <button type="button" className="btn btn-small btn-primary" onClick={() => handlers.approve(b)}>
+            {t('queue.approve')}
+          </button>
+          <button type="button" className="btn btn-small" onClick={() => handlers.decline(b)}>
+            {t('queue.decline')}
+          </button>
+        </span>
+        <button type="button" className="btn btn-small btn-ghost" onClick={() => handlers.reschedule(b)}>
+          {t('queue.reschedule')}
+        </button>
+      </td>
+    </tr>
+  );
+});
 
 export function QueueScreen() {
   const { t, locale } = useT();
@@ -25,6 +88,8 @@ export function QueueScreen() {
   const [removed, setRemoved] = useState<ReadonlySet<string>>(new Set());
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [activeIndex, setActiveIndex] = useState(0);
+  const [limit, setLimit] = useState(FIRST_ROWS);
+  const moreRef = useRef<HTMLButtonElement>(null);
   const listRef = useRef<HTMLTableSectionElement>(null);
 
   const rows = useMemo(() => (q.data ?? []).filter((b) => !removed.has(b.id)), [q.data, removed]);
@@ -50,12 +115,46 @@ export function QueueScreen() {
     if (q.data) useApp.setState({ queueCount: rows.length });
   }, [q.data, rows.length]);
 
+  // Keep the highlighted row rendered, with some rows below it.
+  useEffect(() => {
+    if (activePos >= limit - 10) setLimit(activePos + MORE_ROWS);
+  }, [activePos, limit]);
+  // Grow the rendered prefix when its end scrolls into view.
+  const hasMore = rows.length > limit;
+  useEffect(() => {
+    const el = moreRef.current;
+    if (!el || typeof IntersectionObserver === 'undefined') return;
+    const io = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) setLimit((l) => l + MORE_ROWS);
+    }, { rootMargin: '600px 0px' });
+    io.observe(el);
+    return () => io.disconnect();
+  }, [hasMore, limit]);
+
   const onRemoved = useCallback((ids: string[]) => {
     setRemoved((prev) => new Set([...prev, ...ids]));
     setSelected((prev) => new Set([...prev].filter((id) => !ids.includes(id))));
   }, []);
   const onRestored = useCallback((ids: string[]) => setRemoved((prev) => new Set([...prev].filter((id) => !ids.includes(id)))), []);
   const actions = useBookingActions({ onRemoved, onRestored });
+  // Stable handlers for the memoised rows: a key press re-renders only the rows whose state changed.
+  const actionsRef = useRef(actions);
+  actionsRef.current = actions;
+  const rowHandlers = useMemo<RowHandlers>(
+    () => ({
+      activate: (i) => setActiveIndex(i),
+      toggle: (id) => toggleRef.current(id),
+      approve: (b) => void actionsRef.current.approve([b]),
+      decline: (b) => actionsRef.current.decline([b]),
+      reschedule: (b) => actionsRef.current.reschedule(b),
+    }),
+    [],
+  );
+  // Ask the core about overlaps for the highlighted row before the user presses a.
+  const { prefetch } = actions;
+  useEffect(() => {
+    prefetch(active);
+  }, [prefetch, active]);
 
   const selectedRows = rows.filter((b) => selected.has(b.id));
   const targets = useCallback((): BookingView[] => (selectedRows.length ? selectedRows : active ? [active] : []), [selectedRows, active]);
@@ -68,6 +167,9 @@ export function QueueScreen() {
       return next;
     });
   }, []);
+
+  const toggleRef = useRef(toggle);
+  toggleRef.current = toggle;
 
   // Keyboard: j/k move, a approve, d decline, r reschedule, x select, Shift+A select all, Enter open.
   const stateRef = useRef({ rows, activePos, targets, actions, active, toggle, navigate });
@@ -169,54 +271,18 @@ export function QueueScreen() {
             </tr>
           </thead>
           <tbody ref={listRef}>
-            {rows.map((b, i) => {
-              const item = b.items[0];
-              const custTz = b.customer.timezone;
-              const showCust = item && isValidZone(custTz) && zonesDiffer(custTz, tz, new Date(item.startsAt));
-              const isActive = i === activePos;
-              const high = riskLevel(b.riskScore) === 'high';
-              return (
-                <tr key={b.id} className={`${isActive ? 'row-active' : ''} ${high ? 'row-risk' : ''} ${selected.has(b.id) ? 'row-selected' : ''}`} onClick={() => setActiveIndex(i)} aria-current={isActive ? 'true' : undefined}>
-                  <td className="col-check">
-                    <input type="checkbox" aria-label={t('common.select', { name: b.customer.name })} checked={selected.has(b.id)} onChange={() => toggle(b.id)} />
-                  </td>
-                  <td>
-                    <a className="strong-link" href={`#/booking/${encodeURIComponent(b.id)}`}>
-                      {b.customer.name}
-                    </a>
-                    <div className="muted small">{b.offeringTitle}</div>
-                  </td>
-                  <td>
-                    {item ? formatSlot(item.startsAt, item.endsAt, tz, locale) : '—'}
-                    {b.items.length > 1 && <span className="muted small"> · {t('queue.items', { n: b.items.length })}</span>}
-                    {showCust && item && custTz && <div className="muted small">{t('queue.customerTime', { tz: zoneLabel(custTz, locale, new Date(item.startsAt)), time: formatSlot(item.startsAt, item.endsAt, custTz, locale) })}</div>}
-                  </td>
-                  <td className="num">{formatMoney(b.totalCents, b.currency, locale)}</td>
-                  <td>
-                    <RiskBadge score={b.riskScore} />
-                  </td>
-                  <td>
-                    <div>{formatDuration(now - Date.parse(b.createdAt), locale)}</div>
-                    <SyncChip state={b.syncState} />
-                  </td>
-                  <td className="row-actions">
-                    <span className="nowrap">
-                      <button type="button" className="btn btn-small btn-primary" onClick={() => void actions.approve([b])}>
-                        {t('queue.approve')}
-                      </button>
-                      <button type="button" className="btn btn-small" onClick={() => actions.decline([b])}>
-                        {t('queue.decline')}
-                      </button>
-                    </span>
-                    <button type="button" className="btn btn-small btn-ghost" onClick={() => actions.reschedule(b)}>
-                      {t('queue.reschedule')}
-                    </button>
-                  </td>
-                </tr>
-              );
-            })}
+            {rows.slice(0, limit).map((b, i) => (
+              <QueueRow key={b.id} b={b} index={i} active={i === activePos} selected={selected.has(b.id)} tz={tz} now={now} handlers={rowHandlers} />
+            ))}
           </tbody>
         </table>
+        {hasMore && (
+          <div className="table-more">
+            <button type="button" ref={moreRef} className="btn btn-ghost btn-small" onClick={() => setLimit((l) => l + MORE_ROWS)}>
+              {t('queue.showMore', { n: Math.min(MORE_ROWS, rows.length - limit), left: rows.length - limit })}
+            </button>
+          </div>
+        )}
       </div>
     );
 

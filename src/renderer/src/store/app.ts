@@ -179,7 +179,10 @@ export const useApp = create<AppState>()((set, get) => ({
   },
 
   async refreshCounts() {
-    const [queue, activity] = await Promise.allSettled([api.call('queue.list', {}), api.call('activity.list', { limit: 200 })]);
+    // On the queue screen the screen itself keeps the count (its list is already fetched, and a
+    // large queue is costly to fetch twice).
+    const onQueue = get().route.name === 'queue';
+    const [queue, activity] = await Promise.allSettled([onQueue ? Promise.reject(new Error('kept by the queue screen')) : api.call('queue.list', {}), api.call('activity.list', { limit: 200 })]);
     set({
       ...(queue.status === 'fulfilled' ? { queueCount: queue.value.length } : {}),
       ...(activity.status === 'fulfilled' ? { unreadCount: activity.value.filter((a) => !a.read).length } : {}),
