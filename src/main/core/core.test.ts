@@ -72,6 +72,10 @@ describe('ConsoleCore offline (no server)', () => {
     expect(page.items).toHaveLength(1);
     const none = await core.handlers['bookings.list']({ search: 'nobody', offset: 0, limit: 10 });
     expect(none.total).toBe(0);
+    // % and _ are literal characters, not wildcards.
+    expect((await core.handlers['bookings.list']({ search: '%', offset: 0, limit: 10 })).total).toBe(0);
+    expect((await core.handlers['bookings.list']({ search: 'bkg_bb', offset: 0, limit: 10 })).total).toBe(1);
+    expect((await core.handlers['bookings.list']({ search: 'ANA GARC', status: 'PENDING', offset: 0, limit: 10 })).total).toBe(2);
   });
 
   it('creates an offering offline under a temporary id and patches it before it lands', async () => {

@@ -472,9 +472,9 @@ export class ConsoleCore {
       if (f.to) q = q.where('b.starts_at', '<', new Date(f.to).toISOString());
       if (f.search && f.search.trim()) {
         const like = `%${escapeLike(f.search.trim())}%`;
-        q = q.where((eb) =>
-          eb.or([eb('b.customer_name', 'like', like), eb('b.customer_email', 'like', like), eb('b.id', 'like', like), eb('b.offering_title', 'like', like)]),
-        );
+        const { sql } = this.replica.db.kyselyModule;
+        const match = (column: string) => sql<boolean>`${sql.ref(column)} LIKE ${like} ESCAPE '\\'`;
+        q = q.where((eb) => eb.or([match('b.customer_name'), match('b.customer_email'), match('b.id'), match('b.offering_title')]));
       }
       return q;
     };

@@ -14,6 +14,8 @@ export interface ReplicaDb {
   sqlite: Database.Database;
   /** Typed builder; run its queries with `all`/`first`/`exec`. */
   kysely: Kysely<ReplicaSchema>;
+  /** The kysely module itself (for `sql` templates), loaded on first use like the builder. */
+  kyselyModule: typeof KyselyModule;
   all<R>(query: Compilable<R>): R[];
   first<R>(query: Compilable<R>): R | undefined;
   exec(query: Compilable<unknown>): Database.RunResult;
@@ -30,9 +32,11 @@ export function openReplica(file: string): ReplicaDb {
   migrate(sqlite);
   // kysely is loaded on first use (it costs ~150 ms of startup, and the CLI's approve never needs it).
   let kysely: Kysely<ReplicaSchema> | null = null;
+  let kyselyModule: typeof KyselyModule | null = null;
+  const loadModule = (): typeof KyselyModule => (kyselyModule ??= createRequire(import.meta.url)('kysely') as typeof KyselyModule);
   const builder = (): Kysely<ReplicaSchema> => {
     if (!kysely) {
-      const k = createRequire(import.meta.url)('kysely') as typeof KyselyModule;
+      const k = loadModule();
       kysely = new k.Kysely<ReplicaSchema>({
         dialect: {
           createAdapter: () => new k.SqliteAdapter(),
@@ -58,6 +62,9 @@ export function openReplica(file: string): ReplicaDb {
     sqlite,
     get kysely() {
       return builder();
+    },
+    get kyselyModule() {
+      return loadModule();
     },
     all<R>(query: Compilable<R>): R[] {
       const c = query.compile();
