@@ -95,6 +95,11 @@ function formatBytes(n: number, locale: string): string {
   return new Intl.NumberFormat(locale, { style: 'unit', unit: units[i], unitDisplay: i === 0 ? 'long' : 'short', maximumFractionDigits: i === 0 ? 0 : 1 }).format(v);
 }
 
+/** A count message: the `.one` variant for exactly one, else the message with `{n}`. */
+export function tn(t: T, key: MessageKey, n: number, shown?: string): string {
+  return n === 1 ? t(`${key}.one` as MessageKey) : t(key, { n: shown ?? n });
+}
+
 function delimiterLabel(t: T, d: string): string {
   return d === ',' ? t('import.delim.comma') : d === ';' ? t('import.delim.semicolon') : d === '\t' ? t('import.delim.tab') : d;
 }
@@ -128,6 +133,8 @@ export function ImportTab() {
   const [batchId, setBatchId] = useState<string | null>(null);
   const requestRef = useRef<string>('');
   const seq = useRef(0);
+  /** Set when a new file is chosen: its review takes the focus once (not on re-checks). */
+  const focusReview = useRef(false);
 
   useEffect(
     () =>
@@ -165,6 +172,7 @@ export function ImportTab() {
   }, []);
 
   const choose = async (file: File) => {
+    focusReview.current = true;
     setBatchId(null);
     setChecked(null);
     setMapping({});
@@ -220,6 +228,11 @@ export function ImportTab() {
               mapping={mapping}
               onMapping={(m) => recheck({ mapping: m })}
               onCommitted={(id) => setBatchId(id)}
+              takeFocus={() => {
+                const v = focusReview.current;
+                focusReview.current = false;
+                return v;
+              }}
               onCancel={reset}
             />
           )}
@@ -397,6 +410,7 @@ function Review(props: {
   onMapping: (m: Record<string, ImportFieldName | null>) => void;
   onCommitted: (batchId: string) => void;
   onCancel: () => void;
+  takeFocus: () => boolean;
 }) {
   const { t, locale } = useT();
   const toast = useApp((s) => s.toast);
@@ -405,6 +419,14 @@ function Review(props: {
   const [commitError, setCommitError] = useState<unknown>(null);
   const [progress, setProgress] = useState<ImportProgressEvent | null>(null);
   useEffect(() => api.on('import.progress', (p) => p.token === props.result.token && setProgress(p)), [props.result.token]);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const { takeFocus } = props;
+  useEffect(() => {
+    if (takeFocus()) {
+      headingRef.current?.focus({ preventScroll: true });
+      headingRef.current?.scrollIntoView({ block: 'start', behavior: 'smooth' });
+    }
+  }, [takeFocus]);
 
   const missing = v.mapping?.missingRequired ?? [];
   const blocked = v.errorCount > 0 || !v.ok;
@@ -434,14 +456,14 @@ function Review(props: {
   return (
     <>
       <section className="card" aria-labelledby="imp-file" aria-busy={props.stale}>
-        <h2 id="imp-file" className="h2">
+        <h2 id="imp-file" className="h2" tabIndex={-1} ref={headingRef}>
           {t('import.step3')}
         </h2>
         <dl className="import-facts">
           <div>
             <dt>{t('import.file')}</dt>
             <dd>
-              {props.result.fileName} · {formatBytes(v.bytes || props.upload.size, locale)} · {t('import.rowsRead', { n: new Intl.NumberFormat(locale).format(v.rows) })}
+              {props.result.fileName} · {formatBytes(v.bytes || props.upload.size, locale)} · {tn(t, 'import.rowsRead', v.rows, new Intl.NumberFormat(locale).format(v.rows))}
             </dd>
           </div>
           <div>
@@ -486,7 +508,7 @@ function Review(props: {
           <p className="notice notice-danger">{t('import.missingRequired', { fields: missing.join(', ') })}</p>
         ) : blocked ? (
           <p className="notice notice-danger" id="imp-blocked">
-            {t('import.blocked', { n: v.errorCount })}
+            {tn(t, 'import.blocked', v.errorCount)}
           </p>
         ) : (
           <p>{t('import.ready', { create: c.offerings.create, update: c.offerings.update })}</p>
@@ -508,7 +530,7 @@ function Review(props: {
             {t('import.startOver')}
           </button>
           <button type="button" className="btn btn-primary" onClick={() => void commit()} disabled={blocked || committing || props.stale || c.offerings.create + c.offerings.update + c.rules === 0} aria-describedby={blocked ? 'imp-blocked' : undefined}>
-            {committing ? t('import.committing') : t('import.commit', { n: c.offerings.create + c.offerings.update })}
+            {committing ? t('import.committing') : tn(t, 'import.commit', c.offerings.create + c.offerings.update)}
           </button>
         </div>
       </section>
@@ -712,7 +734,7 @@ function PlanSummary({ plan, locale, t }: { plan: ImportPlannedOfferingView; loc
   if (f.title) parts.push(f.title);
   if (f.basePriceCents !== undefined && f.currency) parts.push(formatMoney(f.basePriceCents, f.currency, locale));
   if (plan.action === 'update') parts.push(t('import.changedFields', { fields: Object.keys(f).join(', ') }));
-  if (plan.rules) parts.push(t('import.rulesN', { n: plan.rules.length }));
+  if (plan.rules) parts.push(tn(t, 'import.rulesN', plan.rules.length));
   return <span>{parts.join(' · ') || <span className="muted">—</span>}</span>;
 }
 
@@ -762,7 +784,7 @@ function BatchStatusView({ status, onNew }: { status: ImportBatchStatusView; onN
       const payload: Record<string, { slug: string }> = {};
       for (const [slug, next] of Object.entries(fixes)) if (next.trim()) payload[slug] = { slug: next.trim() };
       const r = await api.call('import.resume', { batchId: status.batchId, fixes: payload });
-      toast({ kind: 'success', message: t('import.resumed', { n: r.retried + r.released }) });
+      toast({ kind: 'success', message: tn(t, 'import.resumed', r.retried + r.released) });
       setFixes({});
     } catch (err) {
       toast({ kind: 'error', message: errorText(t, err) });
@@ -793,7 +815,7 @@ function BatchStatusView({ status, onNew }: { status: ImportBatchStatusView; onN
         toast({ kind: 'error', message: `${o.title}: ${errorText(t, err)}` });
       }
     }
-    if (ok) toast({ kind: 'success', message: t('import.publishedN', { n: ok }) });
+    if (ok) toast({ kind: 'success', message: tn(t, 'import.publishedN', ok) });
     setBusy(false);
   };
   const slugValid = (s: string) => /^[a-z0-9]+(-[a-z0-9]+)*$/.test(s) && s.length <= 80;
@@ -812,7 +834,7 @@ function BatchStatusView({ status, onNew }: { status: ImportBatchStatusView; onN
           {status.state === 'rolled_back'
             ? t('import.plain.rolledBack')
             : c.sent + c.unchanged === total
-              ? t('import.plain.allSent', { n: total })
+              ? tn(t, 'import.plain.allSent', total)
               : t('import.plain.partial', { sent: c.sent, total, waiting: c.queued + c.paused, refused: c.refused })}
         </p>
         <ul className="chips import-state-chips" aria-label={t('import.stateCounts')}>
@@ -830,7 +852,7 @@ function BatchStatusView({ status, onNew }: { status: ImportBatchStatusView; onN
       {refused.length > 0 && status.state !== 'rolled_back' && (
         <section className="card import-refused" aria-labelledby="imp-refused">
           <h2 id="imp-refused" className="h2">
-            {t('import.refusedTitle', { n: refused.length })}
+            {tn(t, 'import.refusedTitle', refused.length)}
           </h2>
           <p>{t('import.refusedExplain')}</p>
           <ul className="plain-list">
@@ -877,7 +899,7 @@ function BatchStatusView({ status, onNew }: { status: ImportBatchStatusView; onN
           <p className="muted">{t('import.availNone')}</p>
         ) : (
           <>
-            <p className="notice notice-warning">{t('import.availLocal', { n: rules })}</p>
+            <p className="notice notice-warning">{tn(t, 'import.availLocal', rules)}</p>
             <div className="card-actions">
               <button type="button" className="btn" onClick={() => void runVerify()} disabled={verifying}>
                 {verifying ? t('common.loading') : t('import.verify')}
@@ -936,7 +958,7 @@ function BatchStatusView({ status, onNew }: { status: ImportBatchStatusView; onN
         <div className="card-actions">
           {drafts.length > 0 && status.state !== 'rolled_back' && (
             <button type="button" className="btn" onClick={() => void publishAll()} disabled={busy}>
-              {t('import.publishAll', { n: drafts.length })}
+              {tn(t, 'import.publishAll', drafts.length)}
             </button>
           )}
           {refused.length === 0 && status.state !== 'rolled_back' && (

@@ -1,0 +1,123 @@
+/**
+ * End to end: the CSV import wizard on the sandbox. A file with errors is refused cell by cell; a
+ * good file (one column re-mapped by hand) is committed; the server refuses one slug (taken on the
+ * server while the console was not syncing), the user gives a new slug and resumes; availability is
+ * reported as local-only; the drafts are published. By role and accessible name, axe at every step.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, orkestr, screenshot, seriousAxeViolations, startStack, waitFor, type Stack } from './harness.ts';
+
+let browser: Browser;
+let stack: Stack;
+beforeAll(async () => {
+  browser = await launchBrowser();
+  stack = await startStack();
+}, 180_000);
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+const badCsv = ['slug,title,product_type,base_price,currency', 'Bad Slug,Loft,space,10,USD', 'e2e-ok,Fine,space,"12,5,0",USD'].join('\n');
+const goodCsv = [
+  'slug,Nombre,product_type,Precio,currency,notas,weekday,start_time,end_time,capacity',
+  'e2e-alpha,Alpha Loft,space,120,USD,Bright and quiet,Mon,9:00,17:00,2',
+  'e2e-alpha,,,,,,Tue,9:00,17:00,2',
+  'e2e-taken,Taken Room,space,80,USD,,,,,',
+  'e2e-gamma,Gamma Class,class,18.50,USD,Morning flow,Sat,8:00 AM,9:30 AM,12',
+].join('\r\n');
+
+async function expectAccessible(page: Page, step: string): Promise<void> {
+  const violations = await seriousAxeViolations(page);
+  expect(violations, `${step}: ${JSON.stringify(violations, null, 1)}`).toEqual([]);
+}
+
+async function serverOfferings(): Promise<Array<{ slug: string; status: string }>> {
+  const res = await orkestr(stack.sandbox, 'GET', '/offerings?status=ALL&limit=500');
+  return (res.body as { data: Array<{ slug: string; status: string }> }).data.filter((o) => o.slug.startsWith('e2e-'));
+}
+
+describe('CSV import wizard', () => {
+  it('refuses a bad file cell by cell, imports a good one, resumes after a refusal and publishes the drafts', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    page.setDefaultTimeout(60_000);
+    await page.goto(stack.openUrl);
+    await page.getByRole('heading', { name: 'Approval queue' }).waitFor();
+    await page.getByRole('link', { name: 'Catalogue' }).click();
+    await page.getByRole('link', { name: 'Import' }).click();
+    await page.getByRole('heading', { name: '1. Start from the template' }).waitFor();
+    await page.locator('summary', { hasText: 'What each column means' }).click();
+    await expect.poll(() => page.getByRole('cell', { name: 'Key of the offering: lowercase letters, digits and hyphens. Rows with the same slug are one offering.' }).count()).toBe(1);
+    await expectAccessible(page, 'start');
+    await screenshot(page, 'import-1-start');
+
+    // A bad file: per-cell messages with line and column; nothing can be committed.
+    const fileInput = page.getByLabel('Choose a file…');
+    await fileInput.setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(badCsv) });
+    await page.getByText('Line 2, column A (slug):').waitFor();
+    await page.getByText('Line 3, column D (base_price):').waitFor();
+    await expect.poll(() => page.getByRole('button', { name: /^Import \d+ offerings$/ }).isDisabled()).toBe(true);
+    await expect.poll(() => page.getByRole('checkbox', { name: 'Only rows with problems' }).isChecked()).toBe(true);
+    await page.getByRole('heading', { name: 'What the import will do' }).scrollIntoViewIfNeeded();
+    await expectAccessible(page, 'bad file');
+    await screenshot(page, 'import-2-errors');
+
+    // While the console is not syncing, the slug "e2e-taken" appears on the server.
+    await stack.console.core.stop();
+    const taken = await orkestr(stack.sandbox, 'POST', '/offerings', { title: 'Someone else', slug: 'e2e-taken', productTypeKey: 'space', basePriceCents: 100, currency: 'USD' });
+    expect(taken.status).toBe(201);
+
+    // A good file: alias guesses shown; the unknown "notas" column is mapped to description by hand.
+    await fileInput.setInputFiles({ name: 'e2e.csv', mimeType: 'text/csv', buffer: Buffer.from(goodCsv) });
+    const notas = page.getByRole('combobox', { name: 'Read column “notas” as' });
+    await notas.waitFor();
+    expect(await notas.inputValue()).toBe('');
+    expect(await page.getByRole('combobox', { name: 'Read column “Nombre” as' }).inputValue()).toBe('title');
+    await page.getByText('Ignored columns: “notas”').waitFor();
+    await notas.selectOption('description');
+    await expect.poll(async () => (await page.getByRole('row', { name: /notas/ }).textContent()) ?? '').toContain('your choice');
+    const commit = page.getByRole('button', { name: 'Import 3 offerings' });
+    await expect.poll(() => commit.isEnabled()).toBe(true);
+    await page.getByText(/^Availability rules: 3 · errors: 0/).waitFor();
+    await page.getByRole('heading', { name: 'What the import will do' }).scrollIntoViewIfNeeded();
+    await expectAccessible(page, 'good file');
+    await screenshot(page, 'import-3-preview');
+    await commit.click();
+    await page.getByRole('heading', { name: 'Import of e2e.csv' }).waitFor();
+    await page.getByText('3 weekly availability rules are kept on this computer only', { exact: false }).waitFor();
+
+    // Sync again: the server refuses the taken slug; the rest of the batch is held or sent.
+    stack.console.core.start();
+    await page.getByRole('heading', { name: 'The server refused 1 offering' }).waitFor();
+    await page.getByText(/SLUG_TAKEN|409/).first().waitFor();
+    await expectAccessible(page, 'refused');
+    await screenshot(page, 'import-4-refused');
+    await page.getByRole('textbox', { name: 'New slug for e2e-taken' }).fill('e2e-taken-2');
+    await page.getByRole('button', { name: 'Fix and resume' }).click();
+    await page.getByText('The server has all 3 offerings of this import.').waitFor();
+    const onServer = await waitFor(async () => {
+      const list = await serverOfferings();
+      return list.some((o) => o.slug === 'e2e-taken-2') ? list : null;
+    }, 'the fixed offering on the server');
+    expect(onServer.filter((o) => ['e2e-alpha', 'e2e-gamma', 'e2e-taken-2'].includes(o.slug)).map((o) => o.status)).toEqual(['DRAFT', 'DRAFT', 'DRAFT']);
+
+    // Availability: the server has none of the imported rules (v1 cannot receive them).
+    await page.getByRole('button', { name: 'Check what the server has' }).click();
+    await page.getByText('The server has 0 of these 3 rules.').waitFor();
+    expect(await page.getByLabel('To enter in the provider portal').textContent()).toContain('e2e-alpha');
+    await page.getByRole('heading', { name: 'Availability', exact: true }).scrollIntoViewIfNeeded();
+    await expectAccessible(page, 'status');
+    await screenshot(page, 'import-5-status');
+
+    // Publish the batch's drafts through the existing contract.
+    await page.getByRole('button', { name: 'Publish the 3 draft offerings from this import' }).click();
+    await waitFor(async () => {
+      const list = await serverOfferings();
+      const mine = list.filter((o) => ['e2e-alpha', 'e2e-gamma', 'e2e-taken-2'].includes(o.slug));
+      return mine.length === 3 && mine.every((o) => o.status === 'PUBLISHED');
+    }, 'the imported offerings published on the server');
+    expect((await serverOfferings()).find((o) => o.slug === 'e2e-taken')?.status).toBe('DRAFT');
+    await page.close();
+  }, 240_000);
+});
