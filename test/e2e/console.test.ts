@@ -324,4 +324,27 @@ describe('approval queue against the sandbox', () => {
     }
     expect((await stack.console.core.handlers['bookings.get']({ id: cancelled.id }))?.status).toBe('CANCELLED');
   });
+  it('shows a long queue a part at a time: the first 40 rows, more as j moves past them or on "Show more"', async () => {
+    const h = stack.console.core.handlers;
+    for (let i = 0; i < 50; i++) await sandboxAdmin(stack.sandbox, 'POST', '/_sandbox/simulate/booking', {});
+    await h['sync.now']({});
+    await waitFor(async () => (await h['queue.list']({})).length > 60, 'the new bookings in the queue', 30_000);
+    const total = (await h['queue.list']({})).length;
+    const page = await openConsole(stack.openUrl);
+    await page.getByRole('row').nth(1).waitFor();
+    await page.getByText(`${total} waiting, oldest first`).first().waitFor();
+    expect(await page.locator('tbody tr').count()).toBe(40);
+    const more = page.getByRole('button', { name: `Show ${Math.min(100, total - 40)} more (${total - 40} not shown yet)` });
+    await more.waitFor();
+    // The highlight moves past the rendered rows: more rows follow it, and it stays on one row.
+    for (let i = 0; i < 45; i++) await page.keyboard.press('j');
+    await expect.poll(() => page.locator('tbody tr[aria-current="true"]').count()).toBe(1);
+    expect(await page.locator('tbody tr').count()).toBeGreaterThan(45);
+    expect(await page.locator('tbody tr').nth(45).getAttribute('aria-current')).toBe('true');
+    await screenshot(page, 'queue-long');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    // Shift+A selects the whole queue, not only the rows in the DOM.
+    await page.keyboard.press('Shift+A');
+    await page.getByText(`${total} selected`).waitFor();
+  });
 });

@@ -35,5 +35,6 @@ describe('numbers', () => {
     expect(formatDuration(5 * 60_000, 'en')).toBe('5m');
     expect(formatDuration(185 * 60_000, 'en')).toBe('3h 5m');
     expect(formatDuration(50 * 3600_000, 'en')).toBe('2d 2h');
+    expect(formatDuration(20_000, 'en')).toBe('< 1m');
   });
 });

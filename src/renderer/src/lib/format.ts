@@ -171,6 +171,7 @@ export function formatRelative(iso: string, now: number, locale: string, pastOnl
 export function formatDuration(ms: number, locale: string): string {
   const unit = (value: number, u: 'minute' | 'hour' | 'day') => nf(locale, { style: 'unit', unit: u, unitDisplay: 'narrow' }).format(value);
   const mins = Math.max(0, Math.floor(ms / 60_000));
+  if (mins < 1) return `< ${unit(1, 'minute')}`;
   if (mins < 60) return unit(mins, 'minute');
   const hours = Math.floor(mins / 60);
   if (hours < 24) return mins % 60 ? `${unit(hours, 'hour')} ${unit(mins % 60, 'minute')}` : unit(hours, 'hour');

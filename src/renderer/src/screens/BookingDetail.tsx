@@ -222,7 +222,7 @@ export function BookingDetailScreen({ id }: { id: string }) {
                 <time dateTime={h.at} className="muted small">
                   {formatDateTime(h.at, tz, locale)}
                 </time>{' '}
-                <span className={`chip chip-kind`}>{h.kind}</span> {h.summary} {h.state && <span className="muted small">({h.state})</span>}
+                <span className="chip chip-kind">{t(`history.kind.${h.kind}`)}</span> {h.summary} {h.state && <span className="muted small">({labelOr(t, `intentState.${h.state}`, h.state)})</span>}
               </li>
             ))}
           </ol>
