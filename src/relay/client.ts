@@ -38,6 +38,11 @@ export interface RelayStreamOptions {
   /** Last seq this device has stored; omitted → the relay's stored cursor for this device. */
   cursor?: number;
   onEvent: (event: RelayEvent) => Promise<void> | void;
+  /**
+   * Optional: handles every event already waiting, at once (up to 500), e.g. to store them in one
+   * transaction; replaces `onEvent` when given. The batch is acked after it resolves.
+   */
+  onEvents?: (events: RelayEvent[]) => Promise<void> | void;
   /** Events in [from, to] were purged before this device got them; resolve when handled (e.g. after a full re-pull). */
   onGap?: (gap: RelayGap) => Promise<void> | void;
   onStatus?: (status: RelayStreamStatus) => void;
@@ -62,6 +67,8 @@ type ServerMessage =
 
 /** Ack at most every this many handled events while more are queued (always when the queue drains). */
 const ackEvery = 100;
+/** Largest batch handed to `onEvents`. */
+const maxBatch = 500;
 
 export function connectRelayStream(options: RelayStreamOptions): RelayStream {
   const minBackoff = options.minBackoffMs ?? 500;
@@ -100,7 +107,17 @@ export function connectRelayStream(options: RelayStreamOptions): RelayStream {
       try {
         while (queue.length > 0 && socket === ws && !stopped) {
           const message = queue.shift()!;
-          if (message.type === 'event') {
+          if (message.type === 'event' && options.onEvents) {
+            const batch: Array<Extract<ServerMessage, { type: 'event' }>> = [message];
+            while (batch.length < maxBatch && queue[0]?.type === 'event') batch.push(queue.shift() as Extract<ServerMessage, { type: 'event' }>);
+            const fresh = batch.filter((m) => cursor === undefined || m.seq > cursor);
+            if (fresh.length === 0) continue; // already handled
+            await options.onEvents(
+              fresh.map((m) => ({ seq: m.seq, deliveryId: m.deliveryId, headers: m.headers, body: Buffer.from(m.body, 'base64'), receivedAt: m.receivedAt })),
+            );
+            cursor = fresh[fresh.length - 1]!.seq;
+            unacked += fresh.length;
+          } else if (message.type === 'event') {
             if (cursor !== undefined && message.seq <= cursor) continue; // already handled
             await options.onEvent({
               seq: message.seq,

@@ -122,6 +122,18 @@ describe('relay link', () => {
     expect(inboxCount()).toBe(before);
   });
 
+  it('logs a signed delivery it cannot apply and keeps applying the ones after it', async () => {
+    const poison = Buffer.from(JSON.stringify({ event: 'booking.confirmed', data: { bookingId: 'bkg_poison', booking: { id: 'bkg_poison', status: 'CONFIRMED', items: [{ id: { not: 'a string' }, startsAt: 'x', endsAt: 'y' }] } } }));
+    const after = Buffer.from(JSON.stringify({ event: 'webhook.test', data: { message: 'after the poison', sentAt: 'x' } }));
+    const sign = (b: Buffer): string => createHmac('sha256', secret).update(b).digest('hex');
+    expect(await ingress(poison.toString('utf8'), { 'X-Orkestr-Signature': sign(poison), 'X-Orkestr-Delivery-Id': 'dlv_poison' })).toBeLessThan(300);
+    expect(await ingress(after.toString('utf8'), { 'X-Orkestr-Signature': sign(after), 'X-Orkestr-Delivery-Id': 'dlv_after_poison' })).toBeLessThan(300);
+    await waitFor(() => (core.replica.stmt('SELECT 1 FROM inbox WHERE delivery_id = ?').get('dlv_after_poison') ? true : false), 'the delivery after the poison');
+    const poisonRow = rejections().find((r) => r.delivery_id === 'dlv_poison');
+    expect(poisonRow?.reason).toMatch(/^could not apply/);
+    expect(core.replica.stmt('SELECT 1 FROM inbox WHERE delivery_id = ?').get('dlv_poison')).toBeUndefined();
+  });
+
   it('accepts the previous secret during a rotation, and applies a replay under a new delivery id only once', async () => {
     const body = Buffer.from('{ "data" : {"message":"rotación ✓", "sentAt":"2026-11-22T10:00:00.000Z"},\n  "event":"webhook.test" }');
     const signature = createHmac('sha256', previousSecret).update(body).digest('hex');
