@@ -1,15 +1,18 @@
 import type { SyncStatus } from '../../../shared/contract.ts';
-import { CliError, UsageError, integerOption, requiredString, stringOption, untilSignal, type Command } from '../command.ts';
+import { CliError, UsageError, integerOption, requiredString, stringListOption, stringOption, untilSignal, type Command } from '../command.ts';
 
 export const syncCommand: Command = {
   name: 'sync',
   summary: 'Sync the local replica with an Orkestr server: pull changes, push queued intents.',
-  usage: 'sync --api URL --key KEY --db FILE [--once] [--poll SECONDS]\n\n' +
+  usage: 'sync --api URL --key KEY --db FILE [--once] [--poll SECONDS] [--relay CHANNEL_URL --relay-token T --webhook-secret S]\n\n' +
     '  --api URL       server base URL (e.g. https://api.orkestr.in/v1 or a sandbox URL)\n' +
     '  --key KEY       API key ork_<prefix>.<secret> (or env ORKESTR_API_KEY)\n' +
     '  --db FILE       the replica (SQLite; created when missing)\n' +
     '  --once          pull once, push the outbox, exit 0 only when both succeeded\n' +
     '  --poll SECONDS  PENDING poll interval when running continuously (default 10)\n' +
+    '  --relay URL     the relay channel to receive webhooks from (…/v1/channels/ch_…; continuous mode)\n' +
+    '  --relay-token T this device\'s relay token (or env ORKESTR_RELAY_TOKEN)\n' +
+    '  --webhook-secret S  the webhook signing secret; repeat it to accept the previous one during a rotation\n' +
     'Without --once it runs until SIGINT/SIGTERM, printing a status line on every change.',
   options: {
     api: { type: 'string' },
@@ -17,6 +20,9 @@ export const syncCommand: Command = {
     db: { type: 'string' },
     once: { type: 'boolean' },
     poll: { type: 'string' },
+    relay: { type: 'string' },
+    'relay-token': { type: 'string' },
+    'webhook-secret': { type: 'string', multiple: true },
   },
   async run(args) {
     const url = requiredString(args, 'api');
@@ -30,6 +36,23 @@ export const syncCommand: Command = {
     }
     const dbFile = requiredString(args, 'db');
     const poll = integerOption(args, 'poll', 10, 1, 3600);
+    const relayUrl = stringOption(args, 'relay');
+    const relayToken = stringOption(args, 'relay-token') ?? process.env['ORKESTR_RELAY_TOKEN'];
+    const secrets = stringListOption(args, 'webhook-secret');
+    let relay: { url: string; channelId: string } | null = null;
+    if (relayUrl) {
+      if (!relayToken) throw new UsageError('--relay needs --relay-token (or ORKESTR_RELAY_TOKEN)');
+      if (secrets.length === 0) throw new UsageError('--relay needs --webhook-secret: webhooks are verified before they are applied');
+      if (args.values['once']) throw new UsageError('--relay streams webhooks continuously; it cannot be combined with --once');
+      const { parseRelayChannelUrl } = await import('../../app.ts');
+      try {
+        relay = parseRelayChannelUrl(relayUrl);
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+    } else if (stringOption(args, 'relay-token') !== undefined || secrets.length > 0) {
+      throw new UsageError('--relay-token and --webhook-secret need --relay');
+    }
     const { ConsoleCore } = await import('../../core/core.ts');
     let core;
     try {
@@ -58,8 +81,20 @@ export const syncCommand: Command = {
       if (event === 'sync.status') line(payload as SyncStatus);
     });
     core.start();
+    let link: { close(): Promise<void> } | null = null;
+    if (relay && relayToken) {
+      const { startRelayLink } = await import('../../core/relay/relay-link.ts');
+      link = startRelayLink(core, {
+        ...relay,
+        deviceToken: relayToken,
+        secrets,
+        log: (text) => console.log(`${new Date().toISOString()} ${text}`),
+        onStatus: (status) => console.log(`${new Date().toISOString()} relay ${status.state}${'reason' in status && status.reason ? ` (${status.reason})` : ''}`),
+      });
+    }
     const signal = await untilSignal();
     console.log(`${signal}: stopping`);
+    await link?.close();
     await core.close();
     return 0;
   },
