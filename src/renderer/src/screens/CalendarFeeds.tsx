@@ -88,7 +88,7 @@ export function CalendarFeedsCard() {
                     {t('feeds.pastDays', { n: f.filters.pastDays })}
                   </td>
                   <td>{formatDateTime(f.createdAt, tz, locale)}</td>
-                  <td>
+                  <td className="feeds-actions">
                     <div className="row-actions">
                       <button type="button" className="btn btn-small" onClick={() => setConfirm({ feed: f, action: 'rotate' })} aria-label={t('feeds.rotateNamed', { name: f.name })}>
                         {t('feeds.rotate')}
@@ -306,7 +306,8 @@ function ExportForm() {
         ...(to ? { to: startOfZonedDay(addDays(to, 1), tz) } : {}),
         includePending,
       });
-      downloadText(r.fileName, r.ics, 'text/calendar;charset=utf-8');
+      // Named after the dates the user chose (the core names it after the UTC instants).
+      downloadText(from || to ? `bookings-${from || 'start'}_${to || 'end'}.ics` : r.fileName, r.ics, 'text/calendar;charset=utf-8');
       toast({ kind: 'success', message: tn(t, 'feeds.exported', r.events) });
     } catch (err) {
       setError(errorText(t, err));

@@ -641,7 +641,8 @@ function Rows({ view }: { view: ImportAnalysisView }) {
     const fileIssues: ImportIssueView[] = [];
     for (const i of view.issues) {
       if (i.line === null) {
-        fileIssues.push(i);
+        // The encoding fallback is already explained (translated) next to the detected encoding.
+        if (!(i.code === 'file.encoding' && i.severity === 'warning' && view.decode.fellBack)) fileIssues.push(i);
         continue;
       }
       const e = byLine.get(i.line) ?? { line: i.line, plan: null, issues: [] };
