@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConsoleCore } from './core/core.ts';
+import { createFeedRepublisher, type FeedRepublisher } from './core/calendar/index.ts';
 import { startRelayLink } from './core/relay/relay-link.ts';
 import { startRelay, type RelayHandle, type RelayStream } from '../relay/index.ts';
 import { startSandbox, type Sandbox } from '../sandbox/index.ts';
@@ -181,9 +182,18 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
   } else {
     core.start();
   }
+  let republisher: FeedRepublisher | null = null;
   if (relayConfig) {
     const config = relayConfig;
     link = startRelayLink(core, { ...config, log, onStatus: (status) => log(`relay link: ${status.state}`) });
+    // Calendar feeds marked "publish" follow the replica to the relay, which serves them over HTTPS
+    // to Google or Outlook.com (debounced; only when a feed's bytes changed).
+    republisher = createFeedRepublisher({ db: core.replica.sqlite, target: () => ({ relayUrl: config.url, channelId: config.channelId, deviceToken: config.deviceToken }), log });
+    const feedsFollow = republisher;
+    core.on((event, payload) => {
+      if (event === 'data.changed' && (payload as { tables: string[] }).tables.some((t) => t === 'bookings' || t === 'offerings')) feedsFollow.notifyChanged();
+    });
+    feedsFollow.notifyChanged();
   }
   const mode = core.session().mode === 'demo' ? 'demo' : 'connected';
   return {
@@ -196,6 +206,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       return relay;
     },
     async close() {
+      await republisher?.close();
       await link?.close();
       await core.close();
       await sandbox?.close();
