@@ -16,7 +16,9 @@ ipcRenderer.on(ipcChannels.event, (_event: IpcRendererEvent, name: string, paylo
 const api: ConsoleApi = {
   async call(method, input) {
     const outcome = (await ipcRenderer.invoke(ipcChannels.call, method, input)) as { ok: boolean; result?: unknown; error?: { code: string; message: string } };
-    if (!outcome.ok) throw Object.assign(new Error(outcome.error?.message ?? 'Call failed'), { code: outcome.error?.code, details: outcome.error });
+    // contextBridge keeps only an Error's message, so the error's shape travels in it as JSON; the
+    // renderer's transport turns it back into a ContractError with its code and fields.
+    if (!outcome.ok) throw new Error(JSON.stringify(outcome.error ?? { code: 'INTERNAL', message: 'Call failed' }));
     return outcome.result as never;
   },
   on<E extends EventName>(event: E, listener: (payload: ContractEvents[E]) => void) {
