@@ -96,6 +96,7 @@ export const extrasEn = {
   'import.ready': 'Ready: {create} offerings will be created and {update} updated, as drafts unless the file says otherwise.',
   'import.availabilityNote': 'Availability rules stay on this computer: Orkestr’s API cannot receive them yet. After the import you get a summary to enter them in the provider portal.',
   'import.downloadReport': 'Download problem report',
+  'import.nothingToDo': 'Nothing to import: every offering and rule in this file is already in the console.',
   'import.startOver': 'Start over',
   'import.commit': 'Import {n} offerings',
   'import.commit.one': 'Import 1 offering',

@@ -98,6 +98,7 @@ export const extrasEs: ExtrasDict = {
   'import.ready': 'Listo: se crearán {create} ofertas y se actualizarán {update}, como borradores salvo que el archivo diga otra cosa.',
   'import.availabilityNote': 'Las reglas de disponibilidad se quedan en este equipo: la API de Orkestr aún no puede recibirlas. Tras importar obtendrá un resumen para introducirlas en el portal del proveedor.',
   'import.downloadReport': 'Descargar informe de problemas',
+  'import.nothingToDo': 'Nada que importar: todas las ofertas y reglas de este archivo ya están en la consola.',
   'import.startOver': 'Empezar de nuevo',
   'import.commit': 'Importar {n} ofertas',
   'import.commit.one': 'Importar 1 oferta',

@@ -453,6 +453,11 @@ function Review(props: {
     }
   };
   const c = v.preview.counts;
+  const nf = new Intl.NumberFormat(locale);
+  // Nothing to write: no offering changes and (as far as the samples show) no rule changes.
+  const samples = v.preview.samples;
+  const sampled = c.offerings.unchanged <= samples.unchanged.length;
+  const nothingToDo = c.offerings.create + c.offerings.update === 0 && sampled && ![...samples.create, ...samples.update, ...samples.unchanged].some((p) => p.rulesChanged);
   return (
     <>
       <section className="card" aria-labelledby="imp-file" aria-busy={props.stale}>
@@ -496,7 +501,7 @@ function Review(props: {
           <CountTile kind="unchanged" n={c.offerings.unchanged} label={t('import.count.unchanged')} />
           <CountTile kind="error" n={c.offerings.error} label={t('import.count.error')} />
         </ul>
-        <p className="muted">{t('import.countsLine', { rules: c.rules, errors: v.errorCount, warnings: v.warningCount })}</p>
+        <p className="muted">{t('import.countsLine', { rules: nf.format(c.rules), errors: nf.format(v.errorCount), warnings: nf.format(v.warningCount) })}</p>
         <Rows view={v} />
       </section>
 
@@ -510,6 +515,8 @@ function Review(props: {
           <p className="notice notice-danger" id="imp-blocked">
             {tn(t, 'import.blocked', v.errorCount)}
           </p>
+        ) : nothingToDo ? (
+          <p>{t('import.nothingToDo')}</p>
         ) : (
           <p>{t('import.ready', { create: c.offerings.create, update: c.offerings.update })}</p>
         )}
@@ -529,7 +536,7 @@ function Review(props: {
           <button type="button" className="btn btn-ghost" onClick={props.onCancel} disabled={committing}>
             {t('import.startOver')}
           </button>
-          <button type="button" className="btn btn-primary" onClick={() => void commit()} disabled={blocked || committing || props.stale || c.offerings.create + c.offerings.update + c.rules === 0} aria-describedby={blocked ? 'imp-blocked' : undefined}>
+          <button type="button" className="btn btn-primary" onClick={() => void commit()} disabled={blocked || committing || props.stale || nothingToDo} aria-describedby={blocked ? 'imp-blocked' : undefined}>
             {committing ? t('import.committing') : tn(t, 'import.commit', c.offerings.create + c.offerings.update)}
           </button>
         </div>
@@ -558,7 +565,7 @@ function MappingCard({ view, mapping, onMapping, busy }: { view: ImportAnalysisV
   const m = view.mapping!;
   const required = new Set<ImportFieldName>(['slug', 'title', 'product_type', 'base_price', 'currency']);
   return (
-    <section className="card" aria-labelledby="imp-mapping">
+    <section className="card import-mapping" aria-labelledby="imp-mapping">
       <h2 id="imp-mapping" className="h2">
         {t('import.mapping')}
       </h2>
