@@ -115,6 +115,7 @@ export const extrasEn = {
   'import.state.queued': 'Waiting to be sent',
   'import.state.paused': 'Held',
   'import.state.refused': 'Refused by the server',
+  'import.state.undoing': 'Being undone on the server',
   'import.state.discarded': 'Discarded',
   'import.state.unchanged': 'Nothing to send',
   'import.pausedExplain': '{n} offerings are held because the server refused part of this import. Fix and resume, or roll back.',

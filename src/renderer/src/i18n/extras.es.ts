@@ -117,6 +117,7 @@ export const extrasEs: ExtrasDict = {
   'import.state.queued': 'Esperando para enviarse',
   'import.state.paused': 'Retenida',
   'import.state.refused': 'Rechazada por el servidor',
+  'import.state.undoing': 'Deshaciéndose en el servidor',
   'import.state.discarded': 'Descartada',
   'import.state.unchanged': 'Nada que enviar',
   'import.pausedExplain': '{n} ofertas están retenidas porque el servidor rechazó parte de esta importación. Corrija y reanude, o reviértala.',

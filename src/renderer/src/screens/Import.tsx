@@ -847,7 +847,7 @@ function BatchStatusView({ status, onNew }: { status: ImportBatchStatusView; onN
         </p>
         <ul className="chips import-state-chips" aria-label={t('import.stateCounts')}>
           {stateKeys
-            .filter((k) => c[k] > 0)
+            .filter((k) => c[k] > 0 && status.state !== 'rolled_back')
             .map((k) => (
               <li key={k} className={`chip import-state-${k}`}>
                 {t(`import.state.${k}` as MessageKey)}: {c[k]}
@@ -954,7 +954,11 @@ function BatchStatusView({ status, onNew }: { status: ImportBatchStatusView; onN
                   </td>
                   <td>{t(`import.action.${i.action}` as MessageKey)}</td>
                   <td>
-                    <span className={`chip import-state-${i.state}`}>{t(`import.state.${i.state}` as MessageKey)}</span>
+                    {status.state === 'rolled_back' && i.state === 'sent' ? (
+                      <span className="chip import-state-paused">{t('import.state.undoing')}</span>
+                    ) : (
+                      <span className={`chip import-state-${i.state}`}>{t(`import.state.${i.state}` as MessageKey)}</span>
+                    )}
                     {i.error && <span className="small import-note">{i.error}</span>}
                   </td>
                   <td className="num">{i.localRules}</td>
