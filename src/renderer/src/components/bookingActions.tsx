@@ -15,6 +15,7 @@ import { freeSlots } from '../lib/slots.ts';
 import type { Slot } from '../lib/slots.ts';
 import type { OverlapGroup } from '../lib/overlap.ts';
 import { formatSlot, formatTime, fromZonedInput, isValidZone, startOfZonedDay, toZonedInput, addDays } from '../lib/format.ts';
+import { useQuery } from '../lib/useQuery.ts';
 import { useApp } from '../store/app.ts';
 import { BookingStatusBadge, Dialog, errorText, Field } from './ui.tsx';
 
@@ -24,6 +25,8 @@ export interface BulkResult {
   booking: BookingView;
   ok: boolean;
   message: string | null;
+  /** The outbox intent written for it: a conflict naming it means the server refused it later. */
+  intentId: string | null;
 }
 
 interface OverlapCheck {
@@ -94,9 +97,9 @@ export function useBookingActions(opts: { onRemoved?: (ids: string[]) => void; o
         try {
           const r = await run(b);
           if (r.intentId) intentIds.push(r.intentId);
-          results.push({ booking: b, ok: true, message: null });
+          results.push({ booking: b, ok: true, message: null, intentId: r.intentId });
         } catch (err) {
-          results.push({ booking: b, ok: false, message: errorText(t, err) });
+          results.push({ booking: b, ok: false, message: errorText(t, err), intentId: null });
         }
       }
       if (bulk) setBusy(false);
@@ -109,7 +112,8 @@ export function useBookingActions(opts: { onRemoved?: (ids: string[]) => void; o
         else if (only) toast({ kind: 'error', message: only.message ?? t('common.error') });
       } else {
         setDialog({ kind: 'results', title, results });
-        if (okIds.length) offerUndo(t('queue.bulkDone', { ok: okIds.length, failed: failed.length }), intentIds, okIds);
+        // The results list says it all; a toast only when it carries the undo button.
+        if (okIds.length && (useApp.getState().settings?.undoSeconds ?? 5) > 0) offerUndo(t('queue.bulkDone', { ok: okIds.length, failed: failed.length }), intentIds, okIds);
       }
     },
     [onRemoved, onRestored, offerUndo, t, toast],
@@ -425,7 +429,12 @@ function RescheduleDialog({ target, onCancel, onConfirm }: { target: BookingView
 
 function ResultsDialog({ title, results, onClose }: { title: string; results: BulkResult[]; onClose: () => void }) {
   const { t } = useT();
-  const summary = useMemo(() => ({ ok: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length }), [results]);
+  // Accepted items are pushed in the background; one the server refuses while this list is open
+  // turns into "refused" here, with the way to Needs attention.
+  const conflicts = useQuery('conflicts.list', {}, ['conflicts']);
+  const refused = useMemo(() => new Set((conflicts.data ?? []).map((c) => c.intent.id)), [conflicts.data]);
+  const isRefused = (r: BulkResult) => r.ok && r.intentId !== null && refused.has(r.intentId);
+  const summary = { ok: results.filter((r) => r.ok && !isRefused(r)).length, failed: results.filter((r) => !r.ok || isRefused(r)).length };
   return (
     <Dialog
       title={title}
@@ -438,19 +447,33 @@ function ResultsDialog({ title, results, onClose }: { title: string; results: Bu
     >
       <p role="status">{t('queue.bulkDone', summary)}</p>
       <ul className="result-list">
-        {results.map((r) => (
-          <li key={r.booking.id} className={r.ok ? 'result-ok' : 'result-failed'}>
-            <span className="result-mark" aria-hidden="true">
-              {r.ok ? '✓' : '!'}
-            </span>
-            <span>
-              {r.booking.customer.name} · {r.booking.offeringTitle}
-            </span>
-            <span className="result-msg">{r.ok ? t('bulk.ok') : t('bulk.failed', { message: r.message ?? '' })}</span>
-          </li>
-        ))}
+        {results.map((r) => {
+          const refusedNow = isRefused(r);
+          const ok = r.ok && !refusedNow;
+          return (
+            <li key={r.booking.id} className={ok ? 'result-ok' : 'result-failed'}>
+              <span className="result-mark" aria-hidden="true">
+                {ok ? '✓' : '!'}
+              </span>
+              <span>
+                {r.booking.customer.name} · {r.booking.offeringTitle}
+              </span>
+              <span className="result-msg">
+                {refusedNow ? (
+                  <>
+                    {t('bulk.refused')} <a href="#/attention">{t('nav.attention')}</a>
+                  </>
+                ) : ok ? (
+                  t('bulk.ok')
+                ) : (
+                  t('bulk.failed', { message: r.message ?? '' })
+                )}
+              </span>
+            </li>
+          );
+        })}
       </ul>
-      {summary.ok > 0 && <p className="muted small">{t('bulk.note')}</p>}
+      {summary.ok > 0 && <p className="muted small result-note">{t('bulk.note')}</p>}
     </Dialog>
   );
 }

@@ -154,6 +154,7 @@ export const en = {
   'bulk.title': 'Results',
   'bulk.ok': 'Accepted',
   'bulk.note': 'Accepted changes are on their way to Orkestr. If the server refuses one, it appears in Needs attention.',
+  'bulk.refused': 'Refused, see',
   'bulk.failed': 'Failed: {message}',
 
   'palette.title': 'Command palette',

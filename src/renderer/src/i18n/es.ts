@@ -156,6 +156,7 @@ export const es: Dict = {
   'bulk.title': 'Resultados',
   'bulk.ok': 'Aceptada',
   'bulk.note': 'Los cambios aceptados van camino de Orkestr. Si el servidor rechaza alguno, aparecerá en Requiere atención.',
+  'bulk.refused': 'Rechazada, vea',
   'bulk.failed': 'Error: {message}',
 
   'palette.title': 'Paleta de comandos',
