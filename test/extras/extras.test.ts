@@ -8,6 +8,7 @@ import type { ContractEvents, ImportProgressEvent, MethodName, MethodResults } f
 import { ConsoleCore } from '../../src/main/core/core.ts';
 import { findFeedByToken } from '../../src/main/core/calendar/index.ts';
 import { dispatchCall } from '../../src/main/dispatch.ts';
+import { startBridge } from '../../src/main/bridge/bridge.ts';
 import { parseBoth } from '../calendar/helpers.ts';
 import { KEY, sandbox, waitFor, type TestSandbox } from '../sync/helpers.ts';
 
@@ -161,6 +162,37 @@ describe('import.* through the contract', () => {
     expect(forced.view.issues[0]?.code).toBe('file.encoding');
     expect((await callError(core, 'import.check', { fileName: 'l.csv', contentBase64: b64(latin), delimiter: '|' })).code).toBe('BAD_INPUT');
   });
+
+  it('a file whose base64 is over 16 MiB is accepted by the bridge and checked with progress events', async () => {
+    const core = openCore();
+    const rows = ['slug,title,product_type,base_price,currency,description'];
+    const pad = 'x'.repeat(120);
+    for (let i = 0; i < 100_000; i++) rows.push(`big-${i},Big ${i},space,10,USD,${pad}`);
+    const content = b64(rows.join('\n'));
+    expect(content.length).toBeGreaterThan(16 * 1024 * 1024);
+    const progress: ImportProgressEvent[] = [];
+    core.on((event, payload) => {
+      if (event === 'import.progress') progress.push(payload as ImportProgressEvent);
+    });
+    const bridge = await startBridge({ host: core });
+    try {
+      const res = await fetch(`${bridge.url}/api/call`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${bridge.token}` },
+        body: JSON.stringify({ method: 'import.check', input: { fileName: 'big.csv', contentBase64: content, requestId: 'big' } }),
+      });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { result: MethodResults['import.check'] };
+      expect(body.result.view.ok).toBe(true);
+      expect(body.result.view.preview.counts.offerings.create).toBe(100_000);
+      expect(body.result.view.preview.samples.create).toHaveLength(50);
+      const mine = progress.filter((p) => p.requestId === 'big');
+      expect(mine.length).toBeGreaterThan(1);
+      expect(mine.at(-1)).toMatchObject({ phase: 'parse', bytesProcessed: mine.at(-1)!.bytesTotal });
+    } finally {
+      await bridge.close();
+    }
+  }, 120_000);
 
   it('template in both languages; unknown batches are NOT_FOUND', async () => {
     const core = openCore();
