@@ -62,6 +62,19 @@ function throttledProgress(emit: Emit, ids: { requestId: string | null; token: s
   };
 }
 
+/** Upload folders of every core in this process, removed when the process exits (one listener). */
+const uploadDirs = new Set<string>();
+function newUploadDir(): string {
+  if (uploadDirs.size === 0) {
+    process.once('exit', () => {
+      for (const dir of uploadDirs) rmSync(dir, { recursive: true, force: true });
+    });
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'orkestr-import-'));
+  uploadDirs.add(dir);
+  return dir;
+}
+
 function notFound(error: unknown): never {
   if (error instanceof FeedNotFoundError) throw new ContractError('NOT_FOUND', error.message);
   if (error instanceof FeedInputError) throw new ContractError('BAD_INPUT', error.message, [{ path: 'name', message: error.message }]);
@@ -87,9 +100,6 @@ export function extraHandlers(core: ConsoleCore, emit: Emit): Pick<ContractHandl
     if (file) rmSync(file, { force: true });
     uploads.delete(token);
   };
-  process.once('exit', () => {
-    if (uploadDir) rmSync(uploadDir, { recursive: true, force: true });
-  });
 
   // A refusal by the server arrives as a conflict: hold the rest of that batch until the user decides.
   core.on((event, payload) => {
@@ -137,7 +147,7 @@ export function extraHandlers(core: ConsoleCore, emit: Emit): Pick<ContractHandl
     },
     'import.check': async (i) => {
       const bytes = Buffer.from(i.contentBase64, 'base64');
-      uploadDir ??= mkdtempSync(join(tmpdir(), 'orkestr-import-'));
+      uploadDir ??= newUploadDir();
       const file = join(uploadDir, `upload-${Date.now()}-${Math.random().toString(36).slice(2)}.csv`);
       writeFileSync(file, bytes, { mode: 0o600 });
       try {
@@ -174,7 +184,7 @@ export function extraHandlers(core: ConsoleCore, emit: Emit): Pick<ContractHandl
       return r;
     },
     'import.errorReport': async (i) => {
-      uploadDir ??= mkdtempSync(join(tmpdir(), 'orkestr-import-'));
+      uploadDir ??= newUploadDir();
       const out = join(uploadDir, `report-${Date.now()}-${Math.random().toString(36).slice(2)}.csv`);
       try {
         const { rows } = await service.writeReport(i.token, out);
