@@ -38,7 +38,7 @@ async function serverOfferings(): Promise<Array<{ slug: string; status: string }
   return (res.body as { data: Array<{ slug: string; status: string }> }).data.filter((o) => o.slug.startsWith('e2e-'));
 }
 
-describe('CSV import wizard', () => {
+describe('CSV import wizard and calendar feeds', () => {
   it('refuses a bad file cell by cell, imports a good one, resumes after a refusal and publishes the drafts', async () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
     page.setDefaultTimeout(60_000);
@@ -120,4 +120,43 @@ describe('CSV import wizard', () => {
     expect((await serverOfferings()).find((o) => o.slug === 'e2e-taken')?.status).toBe('DRAFT');
     await page.close();
   }, 240_000);
+
+  it('Settings → Calendar: add a feed (URL shown once), revoke it with confirmation, export an .ics file', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
+    page.setDefaultTimeout(60_000);
+    await page.goto(stack.openUrl);
+    await page.getByRole('heading', { name: 'Approval queue' }).waitFor();
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'Calendar' }).waitFor();
+    await page.getByText('No calendar feeds yet.').waitFor();
+    await page.getByRole('textbox', { name: 'Name' }).fill('Front desk');
+    await page.getByRole('checkbox', { name: 'Include pending bookings (shown as tentative)' }).first().check();
+    await page.getByRole('button', { name: 'Create feed' }).click();
+    const url = page.getByRole('textbox', { name: 'Subscription URL' });
+    await url.waitFor();
+    expect(await url.inputValue()).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/calendar\/ocf_[A-Za-z0-9_-]+\.ics$/);
+    expect(await page.getByRole('link', { name: 'Open in calendar app' }).getAttribute('href')).toMatch(/^webcal:\/\/127\.0\.0\.1/);
+    await page.getByRole('rowheader', { name: 'Front desk' }).waitFor();
+    await page.getByRole('heading', { name: 'Calendar' }).scrollIntoViewIfNeeded();
+    await expectAccessible(page, 'feed added');
+    await screenshot(page, 'calendar-1-added');
+    await page.getByRole('button', { name: 'Done' }).click();
+    expect(await url.count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Revoke Front desk' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Revoke “Front desk”?' });
+    await dialog.waitFor();
+    await expectAccessible(page, 'revoke dialog');
+    await dialog.getByRole('button', { name: 'Revoke' }).click();
+    await page.getByText('No calendar feeds yet.').waitFor();
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export .ics' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^bookings-\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.ics$/);
+    const path = await download.path();
+    const { readFile } = await import('node:fs/promises');
+    const ics = await readFile(path, 'utf8');
+    expect(ics.startsWith('BEGIN:VCALENDAR\r\n')).toBe(true);
+    expect(ics.endsWith('END:VCALENDAR\r\n')).toBe(true);
+    await page.close();
+  }, 120_000);
 });
