@@ -695,7 +695,7 @@ export interface MethodResults {
 export interface ContractEvents {
   'sync.status': SyncStatus;
   /** Some rows changed; the UI re-queries what it shows from these tables. */
-  'data.changed': { tables: Array<'bookings' | 'offerings' | 'coupons' | 'availability' | 'disputes' | 'activity' | 'intents' | 'conflicts'> };
+  'data.changed': { tables: Array<'bookings' | 'offerings' | 'coupons' | 'availability' | 'disputes' | 'activity' | 'intents' | 'conflicts' | 'feeds'> };
   'activity.new': ActivityItem;
   /** New PENDING bookings arrived since the UI last looked. */
   'queue.new': { count: number; bookingIds: string[] };

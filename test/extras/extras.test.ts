@@ -209,6 +209,10 @@ describe('import.* through the contract', () => {
 describe('feeds.* and calendar.export', () => {
   it('add, list, rotate and revoke round-trip; the token opens the feed only until rotated', async () => {
     const core = openCore();
+    const tables: string[][] = [];
+    core.on((event, payload) => {
+      if (event === 'data.changed') tables.push((payload as ContractEvents['data.changed']).tables);
+    });
     const added = await call(core, 'feeds.add', { name: 'Front desk', filters: { includePending: true } });
     expect(added.token).toMatch(/^ocf_/);
     expect(added.localPath).toBe(`/calendar/${added.token}.ics`);
@@ -227,6 +231,7 @@ describe('feeds.* and calendar.export', () => {
     expect(findFeedByToken(core.replica, rotated.token)?.id).toBe(added.feed.id);
 
     const revoked = await call(core, 'feeds.revoke', { id: added.feed.id });
+    expect(tables.filter((t) => t.includes('feeds'))).toHaveLength(3);
     expect(revoked.revoked).toBe(true);
     expect(findFeedByToken(core.replica, rotated.token)).toBeNull();
     expect(await call(core, 'feeds.list', {})).toEqual([]);

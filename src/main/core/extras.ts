@@ -8,6 +8,7 @@
  * - `import.progress` events carry the caller's `requestId` (check) or the token (commit).
  * - After a commit or a batch change the UI is told (`data.changed`) and the push is kicked.
  * - A batch the server refused part of is paused whenever conflicts change (`pauseRefused`).
+ * - Feed changes are announced as `data.changed` with the table `feeds` (other windows, the relay republisher).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -224,21 +225,27 @@ export function extraHandlers(core: ConsoleCore, emit: Emit): Pick<ContractHandl
     'feeds.list': (i) => listFeeds(core.replica, { includeRevoked: i.includeRevoked ?? false }).map((f) => feedView(f, null)),
     'feeds.add': (i) => {
       try {
-        return secret(addFeed(core.replica, { name: i.name, filters: i.filters, ...(i.publish !== undefined ? { publish: i.publish } : {}) }));
+        const r = secret(addFeed(core.replica, { name: i.name, filters: i.filters, ...(i.publish !== undefined ? { publish: i.publish } : {}) }));
+        core.notifyChanged(['feeds']);
+        return r;
       } catch (error) {
         return notFound(error);
       }
     },
     'feeds.rotate': (i) => {
       try {
-        return secret(rotateFeed(core.replica, i.id));
+        const r = secret(rotateFeed(core.replica, i.id));
+        core.notifyChanged(['feeds']);
+        return r;
       } catch (error) {
         return notFound(error);
       }
     },
     'feeds.revoke': (i) => {
       try {
-        return feedView(revokeFeed(core.replica, i.id), null);
+        const r = feedView(revokeFeed(core.replica, i.id), null);
+        core.notifyChanged(['feeds']);
+        return r;
       } catch (error) {
         return notFound(error);
       }

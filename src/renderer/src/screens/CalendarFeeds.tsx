@@ -21,7 +21,7 @@ function feedUrl(localPath: string): string | null {
 export function CalendarFeedsCard() {
   const { t, locale } = useT();
   const tz = useApp((s) => s.session?.tenant?.timezone ?? 'UTC');
-  const q = useQuery('feeds.list', {}, []);
+  const q = useQuery('feeds.list', {}, ['feeds']);
   const [secret, setSecret] = useState<CalendarFeedSecret | null>(null);
   const [confirm, setConfirm] = useState<{ feed: CalendarFeedView; action: 'rotate' | 'revoke' } | null>(null);
   const [busy, setBusy] = useState(false);
