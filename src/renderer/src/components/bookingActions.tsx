@@ -142,16 +142,13 @@ export function useBookingActions(opts: { onRemoved?: (ids: string[]) => void; o
   // The overlap check of the highlighted row is made ahead of the key press (prefetch), so `a`
   // removes the row in the same frame instead of after a round trip to the core. Any change to
   // bookings makes every answer stale.
-  const overlapCache = useRef(new Map<string, { promise: Promise<OverlapCheck>; result: OverlapCheck | null }>());
-  useEffect(() => api.on('data.changed', ({ tables }) => {
-    if (tables.includes('bookings')) overlapCache.current.clear();
-  }), []);
+  const overlapCache = useRef(new Map<string, { booking: BookingView; promise: Promise<OverlapCheck>; result: OverlapCheck | null }>());
   const cachedCheck = useCallback(
     (b: BookingView) => {
       const key = `${b.id}|${b.updatedAt}`;
       let entry = overlapCache.current.get(key);
       if (!entry) {
-        const fresh: { promise: Promise<OverlapCheck>; result: OverlapCheck | null } = { promise: checkOverlaps([b]), result: null };
+        const fresh: { booking: BookingView; promise: Promise<OverlapCheck>; result: OverlapCheck | null } = { booking: b, promise: checkOverlaps([b]), result: null };
         void fresh.promise.then((r) => {
           fresh.result = r;
           // A failed check is asked again next time rather than remembered.
@@ -160,10 +157,26 @@ export function useBookingActions(opts: { onRemoved?: (ids: string[]) => void; o
         if (overlapCache.current.size > 50) overlapCache.current.clear();
         overlapCache.current.set(key, fresh);
         entry = fresh;
+      } else {
+        // Most recently asked last (the refresh after a change takes the last few).
+        overlapCache.current.delete(key);
+        overlapCache.current.set(key, entry);
       }
       return entry;
     },
     [checkOverlaps],
+  );
+  // A change to bookings makes the answers stale: ask again at once for the last few rows checked
+  // (the highlighted one among them) instead of waiting for the screen's re-fetch.
+  useEffect(
+    () =>
+      api.on('data.changed', ({ tables }) => {
+        if (!tables.includes('bookings')) return;
+        const recent = [...overlapCache.current.values()].slice(-3).map((e) => e.booking);
+        overlapCache.current.clear();
+        for (const b of recent) cachedCheck(b);
+      }),
+    [cachedCheck],
   );
   const prefetch = useCallback((b: BookingView | null) => {
     if (b) cachedCheck(b);
