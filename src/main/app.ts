@@ -191,7 +191,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     republisher = createFeedRepublisher({ db: core.replica.sqlite, target: () => ({ relayUrl: config.url, channelId: config.channelId, deviceToken: config.deviceToken }), log });
     const feedsFollow = republisher;
     core.on((event, payload) => {
-      if (event === 'data.changed' && (payload as { tables: string[] }).tables.some((t) => t === 'bookings' || t === 'offerings')) feedsFollow.notifyChanged();
+      if (event === 'data.changed' && (payload as { tables: string[] }).tables.some((t) => t === 'bookings' || t === 'offerings' || t === 'feeds')) feedsFollow.notifyChanged();
     });
     feedsFollow.notifyChanged();
   }
