@@ -6,11 +6,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, Notification, safeStorage, session, shell, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, Notification, safeStorage, session, shell, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron';
 import { ipcChannels } from '../shared/channels.ts';
 import type { ContractEvents, EventName } from '../shared/contract.ts';
 import { startConsole, type RunningConsole } from './app.ts';
 import { dispatchCall } from './dispatch.ts';
+import { deepLinkFromArgv, deepLinkRoute, deepLinkScheme } from './shell/deep-link.ts';
+import { menuSections } from './shell/menu.ts';
 import { externalUrlAllowed, navigationAllowed, permissionAllowed, senderAllowed, windowOptions } from './shell/window-policy.ts';
 
 const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
@@ -59,12 +61,66 @@ function createWindow(): BrowserWindow {
   return win;
 }
 
+/** Opens a renderer route (same document, new hash: no reload). */
+function openRoute(route: string): void {
+  if (!window) return;
+  if (window.isMinimized()) window.restore();
+  window.focus();
+  void window.webContents.loadURL(`${rendererUrl.split('#')[0]}${route}`);
+}
+
+function openDeepLink(url: string | null): void {
+  const route = url ? deepLinkRoute(url) : null;
+  if (route) openRoute(route);
+}
+
+function buildMenu(): Menu {
+  const template: MenuItemConstructorOptions[] = menuSections(process.platform, !app.isPackaged).map((section) => ({
+    label: section.label,
+    submenu: section.entries.map((entry): MenuItemConstructorOptions => {
+      if (entry.separator) return { type: 'separator' };
+      if (entry.role) return { label: entry.label, role: entry.role };
+      return {
+        label: entry.label,
+        ...(entry.accelerator ? { accelerator: entry.accelerator, registerAccelerator: !entry.passToPage } : {}),
+        click: () => {
+          if (entry.route) openRoute(entry.route);
+          if (entry.key) for (const type of ['keyDown', 'keyUp'] as const) window?.webContents.sendInputEvent({ type, keyCode: entry.key.keyCode, modifiers: entry.key.modifiers });
+        },
+      };
+    }),
+  }));
+  return Menu.buildFromTemplate(template);
+}
+
+/** Dock/taskbar badge with the number of PENDING bookings waiting (debounced: bursts of changes). */
+let badgeTimer: NodeJS.Timeout | null = null;
+function refreshBadge(core: RunningConsole['core']): void {
+  if (badgeTimer) return;
+  badgeTimer = setTimeout(() => {
+    badgeTimer = null;
+    const row = core.replica.sqlite.prepare("SELECT count(*) AS n FROM booking_overlay WHERE status = 'PENDING'").get() as { n: number } | undefined;
+    app.setBadgeCount(row?.n ?? 0);
+  }, 500);
+}
+
 async function main(): Promise<void> {
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return;
   }
+  // Links are parsed by deepLinkRoute (shell/deep-link.ts, unit-tested): only known screens and a
+  // well-formed booking id ever reach the window.
+  app.setAsDefaultProtocolClient(deepLinkScheme); // eng-disable PROTOCOL_HANDLER_JS_CHECK
+  // macOS delivers links by event, also before the window exists.
+  let pendingLink: string | null = deepLinkFromArgv(process.argv);
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    if (window) openDeepLink(url);
+    else pendingLink = url;
+  });
   await app.whenReady();
+  Menu.setApplicationMenu(buildMenu());
   session.defaultSession.setPermissionRequestHandler((webContents, permission, callback) => callback(permissionAllowed(permission, webContents.getURL(), rendererUrl)));
   session.defaultSession.setPermissionCheckHandler((webContents, permission) => permissionAllowed(permission, webContents?.getURL() ?? '', rendererUrl));
   const secretStore = safeStorage.isEncryptionAvailable()
@@ -87,15 +143,33 @@ async function main(): Promise<void> {
   core.on(<E extends EventName>(event: E, payload: ContractEvents[E]) => {
     window?.webContents.send(ipcChannels.event, event, payload);
     if (event === 'queue.new') {
-      const { count } = payload as ContractEvents['queue.new'];
-      if (Notification.isSupported()) new Notification({ title: 'Orkestr Console', body: `${count} new booking request${count === 1 ? '' : 's'}` }).show();
+      const { count, bookingIds } = payload as ContractEvents['queue.new'];
+      if (Notification.isSupported()) {
+        const note = new Notification({ title: 'Orkestr Console', body: `${count} new booking request${count === 1 ? '' : 's'}` });
+        note.on('click', () => openRoute(count === 1 && bookingIds[0] ? `#/booking/${bookingIds[0]}` : '#/queue'));
+        note.show();
+      }
     }
+    if (event === 'sync.status') {
+      const { conflicts } = payload as ContractEvents['sync.status'];
+      if (conflicts > notifiedConflicts && Notification.isSupported()) {
+        const note = new Notification({ title: 'Orkestr Console', body: 'Orkestr refused a change: it needs your attention.' });
+        note.on('click', () => openRoute('#/attention'));
+        note.show();
+      }
+      notifiedConflicts = conflicts;
+    }
+    if (event === 'data.changed' || event === 'queue.new') refreshBadge(core);
   });
+  let notifiedConflicts = core.status().conflicts;
+  refreshBadge(core);
 
   window = createWindow();
-  app.on('second-instance', () => {
+  if (pendingLink) window.webContents.once('did-finish-load', () => openDeepLink(pendingLink));
+  app.on('second-instance', (_event, argv) => {
     if (window?.isMinimized()) window.restore();
     window?.focus();
+    openDeepLink(deepLinkFromArgv(argv));
   });
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) window = createWindow();

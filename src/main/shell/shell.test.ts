@@ -122,3 +122,23 @@ describe('secret store', () => {
     expect(() => new SecretStore(null, () => true).open(sealed)).toThrow(SecretStoreUnavailableError);
   });
 });
+
+describe('application menu', () => {
+  it('gives every screen a shortcut, each used once, and leaves the page its own keys', async () => {
+    const { menuSections } = await import('./menu.ts');
+    const entries = menuSections('linux', false).flatMap((s) => s.entries);
+    const accelerators = entries.map((e) => e.accelerator).filter(Boolean);
+    expect(new Set(accelerators).size).toBe(accelerators.length);
+    const routes = entries.map((e) => e.route).filter(Boolean);
+    expect(routes).toEqual(['#/queue', '#/attention', '#/today', '#/bookings', '#/catalogue', '#/disputes', '#/activity', '#/insights', '#/settings']);
+    const palette = entries.find((e) => e.label === 'Command palette');
+    expect(palette).toMatchObject({ passToPage: true, key: { keyCode: 'K', modifiers: ['control'] } });
+    expect(menuSections('darwin', false).flatMap((s) => s.entries).find((e) => e.label === 'Command palette')?.key?.modifiers).toEqual(['meta']);
+  });
+
+  it('hides developer tools outside development', async () => {
+    const { menuSections } = await import('./menu.ts');
+    expect(menuSections('linux', false).flatMap((s) => s.entries).some((e) => e.role === 'toggleDevTools')).toBe(false);
+    expect(menuSections('linux', true).flatMap((s) => s.entries).some((e) => e.role === 'toggleDevTools')).toBe(true);
+  });
+});
