@@ -2,9 +2,9 @@
  * Calendar subscription feeds: named filters over the replica, each reachable by an opaque random
  * token. Only the SHA-256 of a token is stored; the token itself is shown once (add / rotate).
  *
- * The table lives in the replica file and is created here with CREATE TABLE IF NOT EXISTS.
- * TODO(migrations): move this DDL into the static list in src/main/core/db/migrations.ts as a new
- * migration (e.g. `0002_calendar_feeds`) and drop `ensureFeedsTable`.
+ * The table lives in the replica file; migration 0005_calendar_feeds (src/main/core/db/migrations.ts)
+ * creates it from `feedsTableDdl`. `ensureFeedsTable` (IF NOT EXISTS) keeps the functions here safe
+ * on a bare SQLite handle, as their tests use.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';

@@ -265,7 +265,7 @@ export const migrations: readonly Migration[] = [
   {
     // Index-ordered listing: ties on the start/creation time are broken by id inside the index, so
     // ORDER BY … LIMIT/OFFSET walks an index instead of sorting 100k rows.
-    name: '0002_booking_list_indexes',
+    name: '0003_booking_list_indexes',
     up(db) {
       db.exec(`
         DROP INDEX IF EXISTS bookings_status_created;
@@ -280,7 +280,7 @@ export const migrations: readonly Migration[] = [
   {
     // The catalogue importer's tables (src/main/core/import/replica-sink.ts created them with IF NOT
     // EXISTS until they had a place here; same definitions, so existing files are unaffected).
-    name: '0003_import_tables',
+    name: '0004_import_tables',
     up(db) {
       db.exec(`
         CREATE TABLE IF NOT EXISTS import_batches (
@@ -299,7 +299,7 @@ export const migrations: readonly Migration[] = [
   },
   {
     // Calendar feeds (src/main/core/calendar/feeds.ts keeps the DDL beside the code that uses it).
-    name: '0004_calendar_feeds',
+    name: '0005_calendar_feeds',
     up(db) {
       db.exec(feedsTableDdl);
     },
