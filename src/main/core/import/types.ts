@@ -1,26 +1,9 @@
 /** Types shared by the importer's stages. Plain JSON: they cross the contract to the UI wizard. */
 
-export const importFields = [
-  'slug',
-  'title',
-  'product_type',
-  'status',
-  'pricing_model',
-  'base_price',
-  'currency',
-  'tax_bps',
-  'description',
-  'cancellation_policy',
-  'categories',
-  'weekday',
-  'start_time',
-  'end_time',
-  'slot_minutes',
-  'capacity',
-  'valid_from',
-  'valid_until',
-] as const;
-export type ImportField = (typeof importFields)[number];
+// The field names are part of the contract (the wizard shows them); one list, kept there.
+export { importFieldNames as importFields } from '../../../shared/contract.ts';
+import type { importFieldNames } from '../../../shared/contract.ts';
+export type ImportField = (typeof importFieldNames)[number];
 
 export const offeringFieldNames = [
   'title',

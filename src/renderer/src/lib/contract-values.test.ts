@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import * as shared from '../../../shared/contract.ts';
 import type { ContractErrorShape } from '../../../shared/contract.ts';
-import { ContractError, cancelReasons, errorCodes, eventNames } from './contract-values.ts';
+import { ContractError, cancelReasons, errorCodes, eventNames, importFieldNames } from './contract-values.ts';
 
 describe('renderer mirror of the contract values', () => {
   it('has the same cancel reasons and event names as src/shared', () => {
     expect(cancelReasons).toEqual(shared.cancelReasons);
     expect(eventNames).toEqual(shared.eventNames);
+    expect(importFieldNames).toEqual(shared.importFieldNames);
   });
 
   it('lists every error code of the contract, once', () => {

@@ -24,31 +24,13 @@ import { api } from '../api.ts';
 import { Dialog, Empty, ErrorState, Loading, errorText } from '../components/ui.tsx';
 import { useT } from '../i18n/index.ts';
 import type { MessageKey, T } from '../i18n/index.ts';
+import { importFieldNames } from '../lib/contract-values.ts';
 import { formatDateTime, formatMoney } from '../lib/format.ts';
 import { useQuery } from '../lib/useQuery.ts';
 import { useApp } from '../store/app.ts';
 import './extras.css';
 
-const fieldNames: readonly ImportFieldName[] = [
-  'slug',
-  'title',
-  'product_type',
-  'status',
-  'pricing_model',
-  'base_price',
-  'currency',
-  'tax_bps',
-  'description',
-  'cancellation_policy',
-  'categories',
-  'weekday',
-  'start_time',
-  'end_time',
-  'slot_minutes',
-  'capacity',
-  'valid_from',
-  'valid_until',
-];
+const fieldNames: readonly ImportFieldName[] = importFieldNames;
 
 type Encoding = 'auto' | 'utf-8' | 'windows-1252';
 type DelimiterChoice = 'auto' | ',' | ';' | '\t';
