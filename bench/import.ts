@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse';
 import { importCsv } from '../src/main/core/import/index.ts';
-import { ReplicaImportSink, ensureImportTables } from '../src/main/core/import/replica-sink.ts';
+import { ReplicaImportSink } from '../src/main/core/import/replica-sink.ts';
 import { Replica } from '../src/main/core/replica.ts';
 import { generateCatalogue } from '../test/import/generate.ts';
 
@@ -90,7 +90,6 @@ async function floorOwnRows(file: string, from: string, db: string, parseMs: num
   void file;
   const t0 = performance.now();
   const replica = Replica.open(db);
-  ensureImportTables(replica);
   const insO = replica.sqlite.prepare('INSERT INTO outbox (id, idempotency_key, kind, target_id, method, path, body, payload, base_version, state, created_at, hold_until, attempts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)');
   const insR = replica.sqlite.prepare('INSERT INTO import_rules (batch_id, offering_id, slug, day_of_week, start_time, end_time, slot_minutes, capacity, valid_from, valid_until) VALUES (?,?,?,?,?,?,?,?,?,?)');
   replica.sqlite.transaction(() => {

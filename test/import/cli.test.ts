@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ensureImportTables } from '../../src/main/core/import/replica-sink.ts';
 import { Replica } from '../../src/main/core/replica.ts';
 import { corpus, fingerprint, tempDir } from './helpers.ts';
 
@@ -20,7 +19,6 @@ afterEach(() => t.cleanup());
 
 const dbPrint = (db: string): string => {
   const r = Replica.open(db);
-  ensureImportTables(r);
   try {
     return fingerprint(r);
   } finally {

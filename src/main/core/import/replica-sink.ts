@@ -57,21 +57,6 @@ export function uuidv7(): string {
   return `${ts.slice(0, 8)}-${ts.slice(8, 12)}-7${seqInMs.toString(16).padStart(3, '0')}-${v}${r.slice(1, 4)}-${r.slice(4, 16)}`;
 }
 
-export function ensureImportTables(replica: Replica): void {
-  replica.sqlite.exec(`
-    CREATE TABLE IF NOT EXISTS import_batches (
-      id TEXT PRIMARY KEY, file_name TEXT NOT NULL, created_at TEXT NOT NULL,
-      state TEXT NOT NULL, -- committed | paused | rolled_back
-      created INTEGER NOT NULL, updated INTEGER NOT NULL, unchanged INTEGER NOT NULL, rules INTEGER NOT NULL
-    );
-    CREATE TABLE IF NOT EXISTS import_rules (
-      id INTEGER PRIMARY KEY, batch_id TEXT NOT NULL, offering_id TEXT NOT NULL, slug TEXT NOT NULL,
-      day_of_week INTEGER NOT NULL, start_time TEXT NOT NULL, end_time TEXT NOT NULL,
-      slot_minutes INTEGER NOT NULL, capacity INTEGER NOT NULL, valid_from TEXT, valid_until TEXT
-    );
-    CREATE INDEX IF NOT EXISTS import_rules_offering ON import_rules (offering_id);
-  `);
-}
 
 interface OfferingRow {
   id: string;
@@ -158,7 +143,6 @@ export class ReplicaImportSink implements ImportSink {
     this.replica = replica;
     this.outbox = new Outbox(replica);
     this.holdMs = opts.holdMs ?? 0;
-    ensureImportTables(replica);
   }
 
   /** One IMMEDIATE transaction; the page cache is raised for its duration (a big batch touches many pages). */
@@ -317,7 +301,6 @@ const BATCH_INTENT_IDS = `SELECT id FROM outbox WHERE kind LIKE 'offering.%' AND
 type BatchIntentRow = IntentRow & { conflict_id: string | null };
 
 export function batchStatus(replica: Replica, batchId: string): BatchStatus | null {
-  ensureImportTables(replica);
   const b = replica.stmt('SELECT * FROM import_batches WHERE id = ?').get(batchId) as { id: string; file_name: string; state: BatchStatus['state'] } | undefined;
   if (!b) return null;
   const outbox = new Outbox(replica);
@@ -362,7 +345,6 @@ export function batchStatus(replica: Replica, batchId: string): BatchStatus | nu
 
 /** Every batch, newest first. */
 export function listBatches(replica: Replica): Array<ImportBatchRecord & { state: string }> {
-  ensureImportTables(replica);
   return (replica.stmt('SELECT * FROM import_batches ORDER BY created_at DESC').all() as Array<Record<string, unknown>>).map((r) => ({
     id: String(r['id']),
     fileName: String(r['file_name']),
@@ -381,7 +363,6 @@ export function listBatches(replica: Replica): Array<ImportBatchRecord & { state
  * Call after each push pass (the core's `conflicts` change); returns true when it paused something.
  */
 export function pauseBatchOnRefusal(replica: Replica, batchId: string): boolean {
-  ensureImportTables(replica);
   return replica.transaction(() => {
     const refused = replica.stmt(`SELECT 1 FROM (${BATCH_INTENTS}) WHERE state = 'attention' LIMIT 1`).get(batchId);
     if (!refused) return false;
@@ -393,7 +374,6 @@ export function pauseBatchOnRefusal(replica: Replica, batchId: string): boolean 
 
 /** Pauses every committed batch that has a refusal; returns the ids paused. */
 export function pauseRefusedBatches(replica: Replica): string[] {
-  ensureImportTables(replica);
   const ids = replica
     .stmt(
       `SELECT DISTINCT json_extract(o.payload, '$.importBatchId') AS id FROM outbox o
@@ -409,7 +389,6 @@ export function pauseRefusedBatches(replica: Replica): string[] {
  * one); held intents of the batch are released.
  */
 export function resumeBatch(replica: Replica, batchId: string, fixes: Readonly<Record<string, OfferingFields>> = {}): { retried: number; released: number } {
-  ensureImportTables(replica);
   const outbox = new Outbox(replica);
   return replica.transaction(() => {
     let retried = 0;
@@ -441,7 +420,6 @@ export function resumeBatch(replica: Replica, batchId: string, fixes: Readonly<R
  * local-only rule of the batch is deleted. All in one transaction.
  */
 export function rollbackBatch(replica: Replica, batchId: string, inFlight: ReadonlySet<string> = new Set()): { discarded: number; deletes: number; reverts: number; rulesRemoved: number } {
-  ensureImportTables(replica);
   const outbox = new Outbox(replica);
   return replica.transaction(() => {
     let discarded = 0;
@@ -504,7 +482,6 @@ export async function verifyBatchAvailability(
   batchId: string,
   fetchRules: (serverOfferingId: string) => Promise<RemoteAvailabilityRule[]>,
 ): Promise<AvailabilityCheck[]> {
-  ensureImportTables(replica);
   const outbox = new Outbox(replica);
   const items = replica.stmt('SELECT slug, offering_id, MIN(id) AS first FROM import_rules WHERE batch_id = ? GROUP BY offering_id ORDER BY first').all(batchId) as Array<{ slug: string; offering_id: string }>;
   const out: AvailabilityCheck[] = [];
