@@ -92,7 +92,7 @@ function requiredLabel(t: T, r: ImportColumnHelp['required']): string {
 
 /** The core's message without its English location prefix (the UI shows the location itself). */
 function issueText(i: ImportIssueView): string {
-  return i.message.replace(/^(line \d+(, column "(?:[^"]|"")*" \([A-Z]+\))?|file): /, '');
+  return i.message.replace(/^(line \d+(, (column "(?:[^"]|"")*" \([A-Z]+\)|[a-z_]+))?|file): /, '');
 }
 
 function issueWhere(t: T, i: ImportIssueView): string {
