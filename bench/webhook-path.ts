@@ -3,22 +3,25 @@
  * stored durably → streamed to the console's relay link → verified and applied to the replica in one
  * transaction → pushed as a contract event over the loopback bridge's WebSocket (what the UI receives).
  *
+ * The relay runs in a process of its own (it is a separate deployable); the console core, its relay
+ * link and the loopback bridge share one process, as in `serve`.
  * Load: 500 deliveries per second for 10 s (booking.confirmed with the whole booking, as the sandbox
  * sends them). Reports p50/p99 latency from the POST to the UI event; target p99 ≤ 20 ms.
  * Floor, measured in the same run: the same POSTs answered by a bare HTTP server and echoed to a bare
  * WebSocket client (what any relay→UI path costs at least on this machine).
  */
+import { spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { WebSocket, WebSocketServer } from 'ws';
 import { startBridge } from '../src/main/bridge/bridge.ts';
 import { ConsoleCore } from '../src/main/core/core.ts';
 import { startRelayLink } from '../src/main/core/relay/relay-link.ts';
-import { startRelay } from '../src/relay/index.ts';
 
 const ratePerSecond = 500;
 const seconds = 10;
@@ -110,12 +113,20 @@ async function measureFloor(): Promise<number[]> {
   return latencies.sort((a, b) => a - b);
 }
 
-async function measurePath(store: 'sqlite'): Promise<{ latencies: number[]; applied: number }> {
+async function measurePath(): Promise<{ latencies: number[]; applied: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-webhook-'));
-  // As deployed (the CLI's default): SQLite writes in the relay's writer thread, batched.
-  const relay = await startRelay({ port: 0, store: join(dir, 'relay.db'), adminToken: 'bench-admin-token-0001', sqliteWriterThread: true });
-  const created = await fetch(`${relay.url}/v1/channels`, { method: 'POST', headers: { Authorization: 'Bearer bench-admin-token-0001', 'Content-Type': 'application/json' }, body: '{}' });
-  const channel = (await created.json()) as { id: string; ingressUrl: string; deviceToken: string };
+  // The relay runs in its own process, as deployed (SQLite writes in its writer thread, batched).
+  const child = spawn(process.execPath, [join(import.meta.dirname, '_relay-child.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let started: { url: string; channel: { id: string; ingressUrl: string; deviceToken: string } } | null = null;
+  for await (const line of createInterface({ input: child.stdout })) {
+    if (line.startsWith('{')) {
+      started = JSON.parse(line) as typeof started;
+      break;
+    }
+  }
+  if (!started) throw new Error('relay child ended without a URL');
+  const relay = { url: started.url, close: async () => void child.kill('SIGTERM') };
+  const channel = started.channel;
   const core = new ConsoleCore({ dbFile: join(dir, 'replica.db'), transport: 'bridge', appVersion: 'bench' });
   const link = startRelayLink(core, { url: relay.url, channelId: channel.id, deviceToken: channel.deviceToken, secrets: [secret] });
   const bridge = await startBridge({ host: core });
@@ -150,14 +161,13 @@ async function measurePath(store: 'sqlite'): Promise<{ latencies: number[]; appl
   await core.close();
   await relay.close();
   rmSync(dir, { recursive: true, force: true });
-  void store;
   return { latencies: latencies.sort((a, b) => a - b), applied };
 }
 
 console.log('measuring the floor…');
 const floor = await measureFloor();
 console.log('measuring the webhook path…');
-const path = await measurePath('sqlite');
+const path = await measurePath();
 const fmt = (n: number): string => `${n.toFixed(1)} ms`;
 console.log(`webhook path at ${ratePerSecond}/s for ${seconds} s (${total} deliveries), relay on SQLite:`);
 console.log(`  floor (bare HTTP → bare WebSocket): p50 ${fmt(percentile(floor, 50))}, p99 ${fmt(percentile(floor, 99))} (${floor.length}/${total} received)`);
