@@ -117,14 +117,12 @@ async function measurePath(): Promise<{ latencies: number[]; applied: number }> 
   const dir = mkdtempSync(join(tmpdir(), 'bench-webhook-'));
   // The relay runs in its own process, as deployed (SQLite writes in its writer thread, batched).
   const child = spawn(process.execPath, [join(import.meta.dirname, '_relay-child.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let started: { url: string; channel: { id: string; ingressUrl: string; deviceToken: string } } | null = null;
-  for await (const line of createInterface({ input: child.stdout })) {
-    if (line.startsWith('{')) {
-      started = JSON.parse(line) as typeof started;
-      break;
-    }
-  }
-  if (!started) throw new Error('relay child ended without a URL');
+  type Started = { url: string; channel: { id: string; ingressUrl: string; deviceToken: string } };
+  const readStarted = async (): Promise<Started> => {
+    for await (const line of createInterface({ input: child.stdout })) if (line.startsWith('{')) return JSON.parse(line) as Started;
+    throw new Error('relay child ended without a URL');
+  };
+  const started = await readStarted();
   const relay = { url: started.url, close: async () => void child.kill('SIGTERM') };
   const channel = started.channel;
   const core = new ConsoleCore({ dbFile: join(dir, 'replica.db'), transport: 'bridge', appVersion: 'bench' });
