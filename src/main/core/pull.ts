@@ -32,6 +32,8 @@ export const PAGE_LIMIT = 500;
 export const APPLY_SLICE = 100;
 /** A pull's group of page writes is committed at least this often. */
 export const BULK_COMMIT_MS = 250;
+/** Availability rows per slice of the bulk replace. */
+export const AVAILABILITY_SLICE = 1000;
 
 export interface PullProgress {
   phase: string;
@@ -162,7 +164,22 @@ export class Puller {
       const res = await getWithRetry(api, '/api/availability', { signal });
       const body = res.body as { rules?: RemoteAvailabilityRule[]; exceptions?: RemoteAvailabilityException[] } | null;
       if (!body || !Array.isArray(body.rules)) return false;
-      this.replica.transaction(() => this.replica.replaceAvailability(body.rules ?? [], body.exceptions ?? []));
+      // Tens of thousands of rows for a big catalogue: written in slices with a yield between them
+      // (one group commit, like pull pages) so the thread serving the UI is never held for long.
+      // A crash half-way leaves part of the schedule until the next reconciliation rewrites it all;
+      // it is server truth, nothing of the user's is at stake.
+      const rules = body.rules ?? [];
+      const exceptions = body.exceptions ?? [];
+      this.replica.bulk(() => this.replica.clearAvailability());
+      for (let from = 0; from < rules.length; from += AVAILABILITY_SLICE) {
+        await yieldToLoop();
+        this.replica.bulk(() => this.replica.insertAvailability(rules.slice(from, from + AVAILABILITY_SLICE), []));
+      }
+      for (let from = 0; from < exceptions.length; from += AVAILABILITY_SLICE) {
+        await yieldToLoop();
+        this.replica.bulk(() => this.replica.insertAvailability([], exceptions.slice(from, from + AVAILABILITY_SLICE)));
+      }
+      this.replica.flushBulk();
       return true;
     } catch (error) {
       // A server that insists on offeringId (400/422) simply has no bulk availability: not fatal.

@@ -380,8 +380,16 @@ export class Replica {
 
   /** Replaces every availability rule and exception (the server answers them all at once). */
   replaceAvailability(rules: RemoteAvailabilityRule[], exceptions: RemoteAvailabilityException[]): void {
+    this.clearAvailability();
+    this.insertAvailability(rules, exceptions);
+  }
+
+  clearAvailability(): void {
     this.stmt('DELETE FROM availability_rules').run();
     this.stmt('DELETE FROM availability_exceptions').run();
+  }
+
+  insertAvailability(rules: readonly RemoteAvailabilityRule[], exceptions: readonly RemoteAvailabilityException[]): void {
     const r = this.stmt(
       'INSERT OR REPLACE INTO availability_rules (id, offering_id, day_of_week, start_time, end_time, slot_minutes, capacity, valid_from, valid_until) VALUES (?,?,?,?,?,?,?,?,?)',
     );
