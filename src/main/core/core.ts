@@ -512,76 +512,73 @@ export class ConsoleCore {
     return map;
   }
 
-  offerings(includeDeleted = false): OfferingView[] {
-    const intents = this.#activeIntentsByTarget('offering');
-    const rows = this.replica.stmt('SELECT * FROM offerings ORDER BY title, id').all() as OfferingsTable[];
-    const out: OfferingView[] = [];
+  /**
+   * Server rows with their pending intents laid over them, plus records that exist only as local
+   * intents (created offline). Shared by offerings and coupons.
+   */
+  #overlaid<Row extends { id: string; deleted_at: string | null }, View>(
+    prefix: 'offering' | 'coupon',
+    rows: Row[],
+    truthOf: (row: Row) => Record<string, unknown>,
+    includeDeleted: boolean,
+    view: (id: string, record: Record<string, unknown>, deleted: boolean, syncState: OfferingView['syncState']) => View,
+  ): View[] {
+    const intents = this.#activeIntentsByTarget(prefix);
+    const out: View[] = [];
     const seen = new Set<string>();
     const build = (id: string, truth: Record<string, unknown> | null, serverDeleted: boolean): void => {
       const o = overlayRecord(truth, intents.get(id) ?? []);
       if (!o.record) return;
-      const r = o.record;
       const deleted = serverDeleted || o.deleted;
       if (deleted && !includeDeleted) return;
-      out.push({
-        id,
-        slug: String(r['slug'] ?? ''),
-        title: String(r['title'] ?? ''),
-        description: String(r['description'] ?? ''),
-        status: (r['status'] ?? 'DRAFT') as OfferingView['status'],
-        productTypeKey: String(r['productTypeKey'] ?? ''),
-        basePriceCents: Number(r['basePriceCents'] ?? 0),
-        currency: String(r['currency'] ?? ''),
-        taxRateBps: Number(r['taxRateBps'] ?? 0),
-        pricingModel: String(r['pricingModel'] ?? 'ONE_TIME'),
-        cancellationPolicy: String(r['cancellationPolicy'] ?? 'MODERATE'),
-        ratingAverage: (r['ratingAverage'] as number | null | undefined) ?? null,
-        reviewCount: Number(r['reviewCount'] ?? 0),
-        deleted,
-        syncState: o.syncState,
-      });
+      out.push(view(id, o.record, deleted, o.syncState));
     };
     for (const r of rows) {
       seen.add(r.id);
-      build(r.id, offeringTruth(r), r.deleted_at !== null);
+      build(r.id, truthOf(r), r.deleted_at !== null);
     }
     for (const id of intents.keys()) if (!seen.has(id)) build(id, null, false);
     return out;
   }
 
+  offerings(includeDeleted = false): OfferingView[] {
+    const rows = this.replica.stmt('SELECT * FROM offerings ORDER BY title, id').all() as OfferingsTable[];
+    return this.#overlaid('offering', rows, offeringTruth, includeDeleted, (id, r, deleted, syncState) => ({
+      id,
+      slug: String(r['slug'] ?? ''),
+      title: String(r['title'] ?? ''),
+      description: String(r['description'] ?? ''),
+      status: (r['status'] ?? 'DRAFT') as OfferingView['status'],
+      productTypeKey: String(r['productTypeKey'] ?? ''),
+      basePriceCents: Number(r['basePriceCents'] ?? 0),
+      currency: String(r['currency'] ?? ''),
+      taxRateBps: Number(r['taxRateBps'] ?? 0),
+      pricingModel: String(r['pricingModel'] ?? 'ONE_TIME'),
+      cancellationPolicy: String(r['cancellationPolicy'] ?? 'MODERATE'),
+      ratingAverage: (r['ratingAverage'] as number | null | undefined) ?? null,
+      reviewCount: Number(r['reviewCount'] ?? 0),
+      deleted,
+      syncState,
+    }));
+  }
+
   coupons(includeDeleted = false): CouponView[] {
-    const intents = this.#activeIntentsByTarget('coupon');
     const rows = this.replica.stmt('SELECT * FROM coupons ORDER BY code, id').all() as CouponsTable[];
-    const out: CouponView[] = [];
-    const seen = new Set<string>();
-    const build = (id: string, truth: Record<string, unknown> | null, serverDeleted: boolean): void => {
-      const o = overlayRecord(truth, intents.get(id) ?? []);
-      if (!o.record) return;
-      const r = o.record;
-      const deleted = serverDeleted || o.deleted;
-      if (deleted && !includeDeleted) return;
-      out.push({
-        id,
-        code: String(r['code'] ?? ''),
-        kind: (r['kind'] ?? 'PERCENT') as CouponView['kind'],
-        amount: Number(r['amount'] ?? 0),
-        currency: (r['currency'] as string | null | undefined) ?? null,
-        validFrom: (r['validFrom'] as string | null | undefined) ?? null,
-        validUntil: (r['validUntil'] as string | null | undefined) ?? null,
-        maxRedemptions: (r['maxRedemptions'] as number | null | undefined) ?? null,
-        minSubtotalCents: Number(r['minSubtotalCents'] ?? 0),
-        redeemedCount: Number(r['redeemedCount'] ?? 0),
-        active: deleted ? false : r['active'] !== false,
-        deleted,
-        syncState: o.syncState,
-      });
-    };
-    for (const r of rows) {
-      seen.add(r.id);
-      build(r.id, couponTruth(r), r.deleted_at !== null);
-    }
-    for (const id of intents.keys()) if (!seen.has(id)) build(id, null, false);
-    return out;
+    return this.#overlaid('coupon', rows, couponTruth, includeDeleted, (id, r, deleted, syncState) => ({
+      id,
+      code: String(r['code'] ?? ''),
+      kind: (r['kind'] ?? 'PERCENT') as CouponView['kind'],
+      amount: Number(r['amount'] ?? 0),
+      currency: (r['currency'] as string | null | undefined) ?? null,
+      validFrom: (r['validFrom'] as string | null | undefined) ?? null,
+      validUntil: (r['validUntil'] as string | null | undefined) ?? null,
+      maxRedemptions: (r['maxRedemptions'] as number | null | undefined) ?? null,
+      minSubtotalCents: Number(r['minSubtotalCents'] ?? 0),
+      redeemedCount: Number(r['redeemedCount'] ?? 0),
+      active: deleted ? false : r['active'] !== false,
+      deleted,
+      syncState,
+    }));
   }
 
   // ---- intents, conflicts -----------------------------------------------------------------------
