@@ -512,21 +512,8 @@ const couponFields = z
   .partial()
   .strict();
 
-const importFixFields = z
-  .object({
-    title: z.string().min(1).max(200),
-    slug: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/).max(80),
-    description: z.string().max(20000),
-    status: z.enum(['DRAFT', 'PUBLISHED', 'ARCHIVED']),
-    productTypeKey: z.string().min(1).max(40),
-    basePriceCents: z.number().int().min(0),
-    currency: z.string().regex(/^[A-Z]{3}$/),
-    taxRateBps: z.number().int().min(0).max(10000),
-    pricingModel: z.enum(['HOURLY', 'DAILY', 'ONE_TIME', 'SUBSCRIPTION']),
-    cancellationPolicy: z.enum(['FLEXIBLE', 'MODERATE', 'STRICT']),
-  })
-  .partial()
-  .strict();
+/** What a user may correct in a refused import row: the offering fields, with a strict slug. */
+const importFixFields = offeringFields.extend({ slug: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/).max(80).optional() });
 
 const feedFilters = z
   .object({
