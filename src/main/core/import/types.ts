@@ -2,7 +2,7 @@
 
 // The field names are part of the contract (the wizard shows them); one list, kept there.
 export { importFieldNames as importFields } from '../../../shared/contract.ts';
-import type { importFieldNames } from '../../../shared/contract.ts';
+import type { ImportOfferingFieldsView, ImportRuleView, importFieldNames } from '../../../shared/contract.ts';
 export type ImportField = (typeof importFieldNames)[number];
 
 export const offeringFieldNames = [
@@ -71,31 +71,11 @@ export interface MappingResult {
   ignored: string[];
 }
 
-/** An offering's fields as the API names them (only the ones the file gave). */
-export interface OfferingFields {
-  title?: string;
-  slug?: string;
-  description?: string;
-  status?: 'DRAFT' | 'PUBLISHED' | 'ARCHIVED';
-  productTypeKey?: string;
-  categories?: string[];
-  basePriceCents?: number;
-  currency?: string;
-  taxRateBps?: number;
-  pricingModel?: 'HOURLY' | 'DAILY' | 'ONE_TIME' | 'SUBSCRIPTION';
-  cancellationPolicy?: 'FLEXIBLE' | 'MODERATE' | 'STRICT';
-}
+/** An offering's fields as the API names them (only the ones the file gave); the wizard shows them as they are. */
+export type OfferingFields = ImportOfferingFieldsView;
 
-export interface RuleInput {
-  dayOfWeek: number;
-  /** `HH:MM` */
-  startTime: string;
-  endTime: string;
-  slotMinutes: number;
-  capacity: number;
-  validFrom: string | null;
-  validUntil: string | null;
-}
+/** One weekly availability rule of a row. */
+export type RuleInput = ImportRuleView;
 
 /** An offering the replica already has (server truth with pending local intents laid over it). */
 export interface ExistingOffering {
