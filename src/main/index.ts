@@ -99,8 +99,7 @@ function refreshBadge(core: RunningConsole['core']): void {
   if (badgeTimer) return;
   badgeTimer = setTimeout(() => {
     badgeTimer = null;
-    const row = core.replica.sqlite.prepare("SELECT count(*) AS n FROM booking_overlay WHERE status = 'PENDING'").get() as { n: number } | undefined;
-    app.setBadgeCount(row?.n ?? 0);
+    app.setBadgeCount(core.pendingCount());
   }, 500);
 }
 

@@ -55,6 +55,13 @@ describe('ConsoleCore offline (no server)', () => {
     expect(core.status().outboxLength).toBe(0);
   });
 
+  it('counts pending bookings as the queue shows them (the dock badge), intents included', async () => {
+    expect(core.pendingCount()).toBe(2);
+    await core.handlers['bookings.approve']({ id: 'bkg_a' });
+    expect(core.pendingCount()).toBe((await core.handlers['queue.list']({})).length);
+    expect(core.pendingCount()).toBe(1);
+  });
+
   it('approve of a confirmed booking converges locally (no intent)', async () => {
     expect(await core.handlers['bookings.approve']({ id: 'bkg_ccc' })).toEqual({ intentId: null });
   });

@@ -447,15 +447,18 @@ export class ConsoleCore {
     return { ...view, payments, subtotalCents: row.subtotal_cents, discountCents: row.discount_cents, taxCents: row.tax_cents, couponCode: row.coupon_code, history };
   }
 
+  /** PENDING bookings as the UI sees them: truth without intents, plus overlaid ones that are PENDING. */
+  static readonly #pendingRows = `SELECT b.* FROM bookings b WHERE b.status = 'PENDING' AND b.id NOT IN (SELECT booking_id FROM booking_overlay)
+         UNION ALL SELECT b.* FROM booking_overlay o JOIN bookings b ON b.id = o.booking_id WHERE o.status = 'PENDING'`;
+
   queue(): BookingView[] {
-    const rows = this.replica
-      .stmt(
-        `SELECT b.* FROM bookings b WHERE b.status = 'PENDING' AND b.id NOT IN (SELECT booking_id FROM booking_overlay)
-         UNION ALL SELECT b.* FROM booking_overlay o JOIN bookings b ON b.id = o.booking_id WHERE o.status = 'PENDING'
-         ORDER BY created_at, id`,
-      )
-      .all() as BookingsTable[];
+    const rows = this.replica.stmt(`${ConsoleCore.#pendingRows} ORDER BY created_at, id`).all() as BookingsTable[];
     return this.bookingViews(rows);
+  }
+
+  /** How many bookings the queue shows (for badges), without building the views. */
+  pendingCount(): number {
+    return (this.replica.stmt(`SELECT count(*) AS n FROM (${ConsoleCore.#pendingRows})`).get() as { n: number }).n;
   }
 
   /**
