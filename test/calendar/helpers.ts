@@ -6,6 +6,7 @@ import ICAL from 'ical.js';
 import nodeIcal from 'node-ical';
 import { expect } from 'vitest';
 import type { CalendarBooking } from '../../src/main/core/calendar/ics.ts';
+import { waitFor as sharedWaitFor } from '../support/wait-for.ts';
 
 export interface ParsedEvent {
   uid: string;
@@ -161,12 +162,6 @@ export function booking(over: Partial<CalendarBooking> & { id: string }): Calend
 }
 
 /** Polls `fn` until it returns a truthy value (bounded). */
-export async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+export function waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<NonNullable<T>> {
+  return sharedWaitFor(fn, what, timeoutMs, 20);
 }

@@ -7,6 +7,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { startBridge, type Bridge } from '../../src/main/bridge/bridge.ts';
 import { packageRoot, startConsole, type RunningConsole } from '../../src/main/app.ts';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.ts';
+import { waitFor as sharedWaitFor } from '../support/wait-for.ts';
 
 /** Chromium flags for this closed network: without the background-networking ones it floods it. */
 export const chromiumArgs = [
@@ -121,12 +122,6 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 /** Waits for a condition with a bounded number of polls; never sleeps for timing's sake. */
-export async function waitFor<T>(probe: () => Promise<T | undefined | null | false> | T | undefined | null | false, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+export function waitFor<T>(probe: () => Promise<T | undefined | null | false> | T | undefined | null | false, what: string, timeoutMs = 60_000): Promise<T> {
+  return sharedWaitFor(probe, what, timeoutMs, 50) as Promise<T>;
 }

@@ -9,19 +9,11 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startBridge, type Bridge } from '../../src/main/bridge/bridge.ts';
 import { startConsole, type RunningConsole } from '../../src/main/app.ts';
 import { addFeed, createFeedHandler, feedPath } from '../../src/main/core/calendar/index.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 let running: RunningConsole;
 let bridge: Bridge;
 
-async function waitFor<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 60_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 beforeAll(async () => {
   const dir = await mkdtemp(join(tmpdir(), 'demo-'));

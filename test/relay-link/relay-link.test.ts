@@ -11,6 +11,7 @@ import { ConsoleCore } from '../../src/main/core/core.ts';
 import { startRelayLink } from '../../src/main/core/relay/relay-link.ts';
 import { startRelay, type RelayHandle, type RelayStream } from '../../src/relay/index.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const key = 'ork_relaylnk.relay-link-secret-0123456789';
 const admin = 'relay-link-admin';
@@ -24,15 +25,6 @@ let core: ConsoleCore;
 let link: RelayStream;
 let channel: { id: string; ingressUrl: string; deviceToken: string };
 
-async function waitFor<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 15_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 async function sandboxAdmin(path: string, body: unknown): Promise<Record<string, unknown>> {
   const res = await fetch(`${sandbox.url}${path}`, { method: 'POST', headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { connectRelayStream, type RelayEvent, type RelayGap, type RelayStream, type RelayStreamStatus } from '../../src/relay/client.ts';
+import { waitFor as sharedWaitFor } from '../support/wait-for.ts';
 
 export const adminToken = 'test-admin-token-0123456789';
 export const webhookSecret = 'whsec_test_secret_for_hmac';
@@ -12,12 +13,7 @@ export function sign(body: Buffer, secret = webhookSecret): string {
 
 /** Waits for a condition with a bounded polling loop (no fixed sleeps). */
 export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (let i = 0; ; i++) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, Math.min(5 + i * 5, 50)));
-  }
+  await sharedWaitFor(check, what, timeoutMs, 20);
 }
 
 export interface Channel {

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { startSandbox } from '../../src/sandbox/index.ts';
 import type { Sandbox, SandboxOptions } from '../../src/sandbox/index.ts';
+import { waitFor as sharedWaitFor } from '../support/wait-for.ts';
 
 /** JSON answers are inspected field by field; this suite treats them as loosely typed on purpose. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -283,27 +284,11 @@ export function expectListShape(body: Json): void {
 // ---------------------------------------------------------------------------------------------
 // Bounded polling
 
-export async function waitFor<T>(
+export function waitFor<T>(
   predicate: () => T | Promise<T>,
   opts: { timeoutMs?: number; intervalMs?: number; message?: string } = {},
 ): Promise<NonNullable<T>> {
-  const timeoutMs = opts.timeoutMs ?? 5000;
-  const intervalMs = opts.intervalMs ?? 20;
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await predicate();
-      if (v) return v as NonNullable<T>;
-      last = v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() >= deadline) {
-      throw new Error(`waitFor timed out after ${timeoutMs} ms: ${opts.message ?? ''} (last: ${String(last)})`);
-    }
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
+  return sharedWaitFor(predicate, opts.message ?? 'a condition', opts.timeoutMs ?? 5000, opts.intervalMs ?? 20);
 }
 
 /** Walks every page of a list endpoint with the change cursor. */

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type SandboxOptions } from '../../src/sandbox/index.ts';
+import { waitFor as sharedWaitFor } from '../support/wait-for.ts';
 
 export const KEY = 'ork_synctest.abcdefghijklmnopqrstuvwx';
 export const KEY2 = 'ork_synctst2.ZYXWVUTSRQPONMLKJIHGFEDCBA';
@@ -49,19 +50,8 @@ export async function sandbox(opts: Partial<SandboxOptions> = {}): Promise<TestS
 }
 
 /** Waits for a condition with a bounded polling loop. */
-export async function waitFor<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 20_000, everyMs = 25): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v) return v as NonNullable<T>;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+export function waitFor<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 20_000, everyMs = 25): Promise<NonNullable<T>> {
+  return sharedWaitFor(fn, what, timeoutMs, everyMs);
 }
 
 /** Every record of a list endpoint, following the cursor. */
