@@ -38,6 +38,8 @@ export function statusForError(error: ContractErrorShape): number {
       return 409;
     case 'UNAVAILABLE':
       return 503;
+    case 'NEEDS_CONFIRMATION':
+      return 428;
     default:
       return 500;
   }

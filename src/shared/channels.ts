@@ -4,4 +4,4 @@
  */
 export const ipcChannels = { call: 'orkestr:call', event: 'orkestr:event' } as const;
 
-export const eventNameList = ['sync.status', 'data.changed', 'activity.new', 'queue.new', 'session.changed', 'import.progress'] as const;
+export const eventNameList = ['sync.status', 'data.changed', 'activity.new', 'queue.new', 'session.changed', 'import.progress', 'engine.status'] as const;

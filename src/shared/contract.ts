@@ -41,6 +41,35 @@ export interface SessionInfo {
   appVersion: string;
   /** `electron` in the desktop window, `bridge` when served to a browser over loopback. */
   transport: 'electron' | 'bridge';
+  /** Where this machine keeps secrets (API key, relay device token, webhook secret). */
+  secrets: SecretStorageInfo;
+}
+
+/** How secrets are kept at rest. They never travel to the UI; only this description does. */
+export interface SecretStorageInfo {
+  /** True when the OS keychain encrypts them (Electron safeStorage); false in a browser or without a keyring. */
+  encryptionAvailable: boolean;
+  /**
+   * How the current API key is kept: `encrypted` at rest, `plain` at rest (the user agreed to it),
+   * `session` in memory until the console stops; null without a key (demo tenant, not set up).
+   */
+  apiKey: SecretKeeping | null;
+}
+
+export type SecretKeeping = 'encrypted' | 'plain' | 'session';
+
+/**
+ * The core (engine) runs in its own process under a supervisor, so a crash or a long job never
+ * freezes the window; a crash restarts it and the UI is told.
+ */
+export interface EngineStatus {
+  /** False when the core runs inside the serving process (CLI `serve` without supervision, tests). */
+  supervised: boolean;
+  /** `failed`: it crashed too often in a short time and waits for the user's `engine.restart`. */
+  state: 'running' | 'restarting' | 'failed';
+  /** Crash restarts since the console started. */
+  restarts: number;
+  lastCrash: { at: string; reason: string } | null;
 }
 
 export interface BookingItem {
@@ -575,7 +604,17 @@ export const methods = {
       undoSeconds: z.number().int().min(0).max(60).optional(),
     })
     .strict(),
-  'settings.connect': z.object({ apiUrl: z.url(), apiKey: z.string().regex(/^ork_[a-z0-9]{8}\.[A-Za-z0-9_-]{16,64}$/) }).strict(),
+  'settings.connect': z
+    .object({
+      apiUrl: z.url(),
+      apiKey: z.string().regex(/^ork_[a-z0-9]{8}\.[A-Za-z0-9_-]{16,64}$/),
+      /**
+       * How to keep the key. Absent: encrypted, and NEEDS_CONFIRMATION when this machine cannot
+       * encrypt; `plain` or `session` is the user's answer to that question.
+       */
+      keep: z.enum(['encrypted', 'plain', 'session']).optional(),
+    })
+    .strict(),
   'settings.useDemo': empty,
   // catalogue import (CSV)
   'import.template': z.object({ language: z.enum(['en', 'es']).optional() }).strict(),
@@ -610,6 +649,9 @@ export const methods = {
     .strict(),
   'feeds.rotate': z.object({ id }).strict(),
   'feeds.revoke': z.object({ id }).strict(),
+  // the engine's supervisor (answered by the shell when the core runs in its own process)
+  'engine.status': empty,
+  'engine.restart': empty,
   'calendar.export': z
     .object({
       from: isoTime.optional(),
@@ -676,6 +718,8 @@ export interface MethodResults {
   'feeds.rotate': CalendarFeedSecret;
   'feeds.revoke': CalendarFeedView;
   'calendar.export': { ics: string; fileName: string; events: number };
+  'engine.status': EngineStatus;
+  'engine.restart': EngineStatus;
 }
 
 /** Events the core pushes to every connected UI. */
@@ -689,6 +733,8 @@ export interface ContractEvents {
   'session.changed': SessionInfo;
   /** A catalogue import check or commit is under way (for a progress bar). */
   'import.progress': ImportProgressEvent;
+  /** The engine crashed, is restarting, is back, or gave up after repeated crashes. */
+  'engine.status': EngineStatus;
 }
 
 export type EventName = keyof ContractEvents;
@@ -696,7 +742,8 @@ export const eventNames: readonly EventName[] = eventNameList satisfies readonly
 
 /** Error crossing the contract: a stable code the UI can translate, plus a message for logs. */
 export interface ContractErrorShape {
-  code: 'BAD_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'UNAVAILABLE' | 'INTERNAL' | 'UNKNOWN_METHOD';
+  /** NEEDS_CONFIRMATION: the call would do something the user must agree to first (e.g. keep a secret unencrypted). */
+  code: 'BAD_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'UNAVAILABLE' | 'INTERNAL' | 'UNKNOWN_METHOD' | 'NEEDS_CONFIRMATION';
   message: string;
   /** For BAD_INPUT: which fields were wrong. */
   fields?: Array<{ path: string; message: string }>;

@@ -76,6 +76,8 @@ type Table = ContractEvents['data.changed']['tables'][number];
 
 const defaultSettings = { language: 'en' as const, theme: 'system' as const, undoSeconds: 5, relayUrl: null as string | null };
 
+const inProcessEngine = { supervised: false, state: 'running', restarts: 0, lastCrash: null } as const;
+
 const ACTIVE = "('queued','sending','attention')";
 const noOverrides: ReadonlyMap<string, { startsAt: string; endsAt: string }> = new Map();
 
@@ -250,7 +252,7 @@ export class ConsoleCore {
   session(): SessionInfo {
     const stored = this.replica.getMeta('mode');
     const mode = this.#apiKey ? (stored === 'demo' ? 'demo' : 'connected') : 'none';
-    return { mode, tenant: this.tenant(), apiUrl: this.#apiUrl, live: this.engine.running && !!this.engine.api, appVersion: this.#opts.appVersion, transport: this.#opts.transport };
+    return { mode, tenant: this.tenant(), apiUrl: this.#apiUrl, live: this.engine.running && !!this.engine.api, appVersion: this.#opts.appVersion, transport: this.#opts.transport, secrets: { encryptionAvailable: this.#opts.secretStore !== undefined, apiKey: mode === 'connected' ? (this.#opts.secretStore ? 'encrypted' : 'session') : null } };
   }
 
   /** Connects to a server with a key (verified with GET /me first). */
@@ -735,6 +737,11 @@ export class ConsoleCore {
   #makeHandlers(): ContractHandlers {
     return {
       'session.info': () => this.session(),
+      // In this process the core is not supervised; the shell's supervisor answers these itself.
+      'engine.status': () => inProcessEngine,
+      'engine.restart': () => {
+        throw new ContractError('BAD_INPUT', 'The engine runs inside this process; restart the console instead.');
+      },
       'sync.status': () => this.engine.status(),
       'queue.list': () => this.queue(),
       'bookings.list': (i) => this.listBookings(i),

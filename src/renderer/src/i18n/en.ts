@@ -465,6 +465,7 @@ export const en = {
   'error.code.UNAVAILABLE': 'Not available right now.',
   'error.code.INTERNAL': 'The console core hit an internal error.',
   'error.code.UNKNOWN_METHOD': 'The console core does not know this request (version mismatch?).',
+  'error.code.NEEDS_CONFIRMATION': 'This needs your confirmation first.',
   'error.transport': 'The console core cannot be reached.',
 } as const;
 

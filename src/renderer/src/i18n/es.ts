@@ -467,5 +467,6 @@ export const es: Dict = {
   'error.code.UNAVAILABLE': 'No disponible en este momento.',
   'error.code.INTERNAL': 'El núcleo de la consola tuvo un error interno.',
   'error.code.UNKNOWN_METHOD': 'El núcleo de la consola no conoce esta petición (¿versiones distintas?).',
+  'error.code.NEEDS_CONFIRMATION': 'Esto necesita antes tu confirmación.',
   'error.transport': 'No se puede contactar con el núcleo de la consola.',
 };

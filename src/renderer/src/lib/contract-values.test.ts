@@ -12,7 +12,7 @@ describe('renderer mirror of the contract values', () => {
 
   it('lists every error code of the contract, once', () => {
     // A new code in ContractErrorShape makes this object fail to type-check until it is added.
-    const all: Record<ContractErrorShape['code'], true> = { BAD_INPUT: true, NOT_FOUND: true, CONFLICT: true, UNAVAILABLE: true, INTERNAL: true, UNKNOWN_METHOD: true };
+    const all: Record<ContractErrorShape['code'], true> = { BAD_INPUT: true, NOT_FOUND: true, CONFLICT: true, UNAVAILABLE: true, INTERNAL: true, UNKNOWN_METHOD: true, NEEDS_CONFIRMATION: true };
     expect([...errorCodes].sort()).toEqual(Object.keys(all).sort());
   });
 

@@ -8,7 +8,7 @@ import type { ImportFieldName, ContractErrorShape, EventName } from '../../../sh
 
 export const cancelReasons = ['customer_request', 'no_availability', 'suspected_fraud', 'duplicate', 'other'] as const;
 
-export const eventNames: readonly EventName[] = ['sync.status', 'data.changed', 'activity.new', 'queue.new', 'session.changed', 'import.progress'];
+export const eventNames: readonly EventName[] = ['sync.status', 'data.changed', 'activity.new', 'queue.new', 'session.changed', 'import.progress', 'engine.status'];
 
 /** The CSV import's field names, in the template's column order. */
 export const importFieldNames = [
@@ -32,7 +32,7 @@ export const importFieldNames = [
   'valid_until',
 ] as const satisfies readonly ImportFieldName[];
 
-export const errorCodes: readonly ContractErrorShape['code'][] = ['BAD_INPUT', 'NOT_FOUND', 'CONFLICT', 'UNAVAILABLE', 'INTERNAL', 'UNKNOWN_METHOD'];
+export const errorCodes: readonly ContractErrorShape['code'][] = ['BAD_INPUT', 'NOT_FOUND', 'CONFLICT', 'UNAVAILABLE', 'INTERNAL', 'UNKNOWN_METHOD', 'NEEDS_CONFIRMATION'];
 
 /** Error crossing the contract: a stable code the UI can translate, plus a message for logs. */
 export class ContractError extends Error {
