@@ -8,6 +8,23 @@ export interface ContractHost {
 
 export type CallOutcome = { ok: true; result: unknown } | { ok: false; error: ContractErrorShape };
 
+type EventListener = <E extends EventName>(event: E, payload: ContractEvents[E]) => void;
+
+/**
+ * What a transport talks to: a core in this process (through dispatchCall) or the supervisor of a
+ * core running in its own process (src/main/engine), which validates and forwards.
+ */
+export interface CallTarget {
+  call(method: unknown, input: unknown): Promise<CallOutcome>;
+  on(listener: EventListener): () => void;
+}
+
+/** A transport's view of either kind of host. */
+export function callTarget(host: ContractHost | CallTarget): CallTarget {
+  if ('call' in host) return host;
+  return { call: (method, input) => dispatchCall(host, method, input), on: (listener) => host.on(listener) };
+}
+
 /**
  * Validates one call against the contract's schemas and runs its handler. Both transports (Electron
  * IPC and the loopback bridge) go through here, so validation and error mapping are identical.

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { eventNames, type ContractEvents, type EventName } from '../../shared/contract.ts';
-import { dispatchCall, statusForError, type ContractHost } from '../dispatch.ts';
+import { callTarget, statusForError, type CallTarget, type ContractHost } from '../dispatch.ts';
 
 /**
  * The loopback bridge: serves the one contract (POST /api/call, WebSocket /api/events) and the built
@@ -15,7 +15,8 @@ import { dispatchCall, statusForError, type ContractHost } from '../dispatch.ts'
  * Origin, when the browser sends one, must be this same origin (defeats other local pages).
  */
 export interface BridgeOptions {
-  host: ContractHost;
+  /** The core in this process, or the supervisor of a core in its own process. */
+  host: ContractHost | CallTarget;
   /** Folder with the built renderer (index.html + assets); omitted → API only. */
   staticDir?: string;
   port?: number;
@@ -62,6 +63,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const maxBody = options.maxBodyBytes ?? 96 * 1024 * 1024;
   const log = options.log ?? (() => {});
   const staticRoot = options.staticDir ? resolve(options.staticDir) : undefined;
+  const target = callTarget(options.host);
   let port = 0;
 
   const allowedHosts = (): Set<string> => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
@@ -132,7 +134,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       sendJson(res, status, { ok: false, error: { code: 'BAD_INPUT', message: status === 413 ? `Body over ${maxBody} bytes` : 'Body is not JSON' } });
       return;
     }
-    const outcome = await dispatchCall(options.host, parsed?.method, parsed?.input);
+    const outcome = await target.call(parsed?.method, parsed?.input);
     sendJson(res, outcome.ok ? 200 : statusForError(outcome.error), outcome);
   }
 
@@ -263,7 +265,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   }, heartbeatMs);
   heartbeat.unref();
 
-  const unsubscribe = options.host.on(<E extends EventName>(event: E, payload: ContractEvents[E]) => {
+  const unsubscribe = target.on(<E extends EventName>(event: E, payload: ContractEvents[E]) => {
     if (!eventNames.includes(event)) return;
     const frame = JSON.stringify({ event, payload });
     for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(frame);

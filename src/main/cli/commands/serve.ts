@@ -1,20 +1,24 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { startBridge } from '../../bridge/bridge.ts';
 import { createFeedHandler } from '../../core/calendar/index.ts';
 import { defaultDataDir, packageRoot, startConsole } from '../../app.ts';
+import { EngineSupervisor, forkNodeEngine } from '../../engine/supervisor.ts';
 import { UsageError, integerOption, stringOption, untilSignal, type Command } from '../command.ts';
 
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'Run the console core and serve the console UI to a browser on 127.0.0.1 (with an access token).',
-  usage: 'serve [--db FILE] (--api URL --key KEY | --demo) [--port P] [--live SECONDS]\n\n' +
+  usage: 'serve [--db FILE] (--api URL --key KEY | --demo) [--port P] [--live SECONDS] [--engine process|inline]\n\n' +
     '  --db FILE       the replica (SQLite); default: <data dir>/replica.db\n' +
     '  --api URL       Orkestr API base, e.g. https://api.orkestr.in (with --key)\n' +
     '  --key KEY       API key ork_<prefix>.<secret>\n' +
     '  --demo          use the built-in demo tenant (a local Orkestr sandbox in live mode)\n' +
     '  --port P        port on 127.0.0.1 (default: any free port)\n' +
     '  --live SECONDS  demo only: seconds between simulated customer events (default 20, 0 = off)\n' +
+    '  --engine MODE   process (default): the core runs in its own process, restarted if it crashes;\n' +
+    '                  inline: in this process (simpler to debug, no crash recovery)\n' +
     '  --verbose       log the sandbox, relay and sync events to stderr',
   options: {
     db: { type: 'string' },
@@ -23,6 +27,7 @@ export const serveCommand: Command = {
     demo: { type: 'boolean' },
     port: { type: 'string' },
     live: { type: 'string' },
+    engine: { type: 'string' },
     verbose: { type: 'boolean' },
   },
   async run(args) {
@@ -35,23 +40,48 @@ export const serveCommand: Command = {
     const port = integerOption(args, 'port', 0, 0, 65535);
     const live = integerOption(args, 'live', 20, 0, 86400);
     const dbFile = stringOption(args, 'db') ?? join(defaultDataDir(), 'replica.db');
-    const log = args.values['verbose'] === true ? (line: string) => console.error(line) : () => {};
-
-    const running = await startConsole({
-      dbFile,
-      ...(apiUrl && key ? { api: { url: apiUrl, key } } : {}),
-      transport: 'bridge',
-      demoLiveSeconds: live,
-      log,
-    });
+    const engineMode = stringOption(args, 'engine') ?? 'process';
+    if (engineMode !== 'process' && engineMode !== 'inline') throw new UsageError(`--engine must be process or inline, not "${engineMode}"`);
+    const verbose = args.values['verbose'] === true;
+    const log = verbose ? (line: string) => console.error(line) : () => {};
+    const api = apiUrl && key ? { api: { url: apiUrl, key } } : {};
     const staticDir = join(packageRoot(), 'out', 'renderer');
     if (!existsSync(join(staticDir, 'index.html'))) console.error('The console UI is not built yet; run `npm run build` (npm start does it for you).');
-    const bridge = await startBridge({ host: running.core, staticDir, port, log, routes: createFeedHandler(running.core.replica) });
-    console.log(`Orkestr Console (${running.mode === 'demo' ? 'demo tenant' : apiUrl}) at ${bridge.openUrl}`);
+
+    let host: Parameters<typeof startBridge>[0]['host'];
+    let feedDb: Database.Database | null = null;
+    let mode: 'demo' | 'connected';
+    let shownUrl: string | null | undefined = apiUrl;
+    let stop: () => Promise<void>;
+    if (engineMode === 'process') {
+      const supervisor = new EngineSupervisor({
+        spawn: () => forkNodeEngine(),
+        start: { dbFile, ...api, transport: 'bridge', demoLiveSeconds: live, secretsEncryptionAvailable: false, verbose },
+        log: (line) => console.error(line),
+      });
+      await supervisor.start();
+      host = supervisor;
+      mode = supervisor.mode;
+      shownUrl ??= supervisor.session?.apiUrl;
+      // Calendar apps poll feeds here: a read-only connection of our own, so a feed request never
+      // waits on the engine's process (WAL lets it read while the engine writes).
+      feedDb = new Database(dbFile, { readonly: true, fileMustExist: true });
+      stop = () => supervisor.close();
+    } else {
+      const running = await startConsole({ dbFile, ...api, transport: 'bridge', demoLiveSeconds: live, log });
+      host = running.core;
+      mode = running.mode;
+      shownUrl ??= running.core.session().apiUrl;
+      feedDb = running.core.replica.sqlite;
+      stop = () => running.close();
+    }
+    const bridge = await startBridge({ host, staticDir, port, log, routes: createFeedHandler(feedDb) });
+    console.log(`Orkestr Console (${mode === 'demo' ? 'demo tenant' : (shownUrl ?? 'not connected')}) at ${bridge.openUrl}`);
     const signal = await untilSignal();
     console.error(`${signal}: shutting down`);
     await bridge.close();
-    await running.close();
+    if (engineMode === 'process') feedDb.close();
+    await stop();
     return 0;
   },
 };

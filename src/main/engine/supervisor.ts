@@ -1,0 +1,393 @@
+/**
+ * Runs the console core (the engine) in its own process and keeps it running: validates and forwards
+ * contract calls, relays its events, restarts it after a crash or when it stops answering, and tells
+ * every UI through the `engine.status` event. After too many crashes in a short time it stops trying
+ * and waits for the user's `engine.restart`, so a core that dies at start-up does not spin the CPU.
+ *
+ * The process itself comes from a `spawn` function: Electron's utilityProcess in the desktop app
+ * (src/main/index.ts), a Node child process for the browser fallback and the tests (forkNodeEngine).
+ */
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { ContractError, parseCall, type ContractEvents, type EngineStatus, type EventName, type MethodName, type SessionInfo } from '../../shared/contract.ts';
+import type { CallOutcome, CallTarget } from '../dispatch.ts';
+import type { EngineStartOptions, FromEngine, SecretRequest, ToEngine } from './protocol.ts';
+
+/** One engine process, whatever launched it. */
+export interface EngineProcess {
+  readonly pid: number | undefined;
+  send(message: ToEngine): void;
+  onMessage(listener: (message: FromEngine) => void): void;
+  /** Called once when the process is gone, with a reason a person can read ("exit code 1", "signal SIGKILL"). */
+  onExit(listener: (reason: string) => void): void;
+  /** Ends it now (SIGKILL where there are signals). */
+  kill(): void;
+}
+
+/** Seals and opens secrets for the engine (Electron: safeStorage, which only the main process has). */
+export interface EngineSecrets {
+  seal(secret: string, keep: 'encrypted' | 'plain'): Promise<unknown>;
+  open(stored: { scheme: 'safe' | 'plain'; data: string }): Promise<string>;
+}
+
+export interface SupervisorOptions {
+  spawn: () => EngineProcess;
+  start: EngineStartOptions;
+  secrets?: EngineSecrets;
+  /** More crashes than this within `crashWindowMs` → `failed` (default 4 in 60 s). */
+  maxCrashes?: number;
+  crashWindowMs?: number;
+  /** Wait before restart number n (1-based); default 250 ms doubling to 4 s. */
+  restartDelayMs?: (attempt: number) => number;
+  /** No answer to a ping for this long → the engine is frozen: killed and restarted (default 30 s). */
+  unresponsiveMs?: number;
+  /** How long start() waits for the first `ready` (default 120 s: a demo tenant seeds on first run). */
+  startTimeoutMs?: number;
+  onPendingCount?: (count: number) => void;
+  log?: (line: string) => void;
+}
+
+type Listener = <E extends EventName>(event: E, payload: ContractEvents[E]) => void;
+
+interface Pending {
+  method: string;
+  input: unknown;
+  resolve(outcome: CallOutcome): void;
+}
+
+const unavailable = (message: string): CallOutcome => ({ ok: false, error: { code: 'UNAVAILABLE', message } });
+
+export class EngineSupervisor implements CallTarget {
+  readonly #opts: SupervisorOptions;
+  readonly #listeners = new Set<Listener>();
+  #child: EngineProcess | null = null;
+  #ready = false;
+  #stopping = false;
+  #state: EngineStatus['state'] = 'restarting';
+  #restarts = 0;
+  #lastCrash: EngineStatus['lastCrash'] = null;
+  #crashTimes: number[] = [];
+  #nextId = 1;
+  /** Calls sent to the current process, awaiting its answer. */
+  readonly #inFlight = new Map<number, Pending>();
+  /** Calls made while no process was ready; sent when one is. */
+  #waiting: Pending[] = [];
+  #session: SessionInfo | null = null;
+  #mode: 'demo' | 'connected' = 'connected';
+  #restartTimer: NodeJS.Timeout | null = null;
+  #pingTimer: NodeJS.Timeout | null = null;
+  #lastPong = 0;
+  #firstStart: { resolve(): void; reject(error: Error): void } | null = null;
+
+  constructor(options: SupervisorOptions) {
+    this.#opts = options;
+  }
+
+  /** Starts the first engine; resolves once it is ready, rejects if it cannot start at all. */
+  start(): Promise<void> {
+    const started = new Promise<void>((resolve, reject) => {
+      this.#firstStart = { resolve, reject };
+    });
+    const timeout = setTimeout(() => {
+      this.#firstStart?.reject(new Error(`the engine did not start within ${Math.round((this.#opts.startTimeoutMs ?? 120_000) / 1000)} s`));
+      this.#firstStart = null;
+      this.#child?.kill();
+    }, this.#opts.startTimeoutMs ?? 120_000);
+    this.#spawn();
+    return started.finally(() => clearTimeout(timeout));
+  }
+
+  get mode(): 'demo' | 'connected' {
+    return this.#mode;
+  }
+
+  /** The process id of the running engine (tests and diagnostics). */
+  get pid(): number | undefined {
+    return this.#ready ? this.#child?.pid : undefined;
+  }
+
+  status(): EngineStatus {
+    return { supervised: true, state: this.#state, restarts: this.#restarts, lastCrash: this.#lastCrash };
+  }
+
+  on(listener: Listener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Validates here (malformed input never reaches the engine), then forwards. */
+  async call(method: unknown, input: unknown): Promise<CallOutcome> {
+    let parsed: { method: MethodName; input: unknown };
+    try {
+      if (typeof method !== 'string') throw new ContractError('BAD_INPUT', 'method must be a string');
+      parsed = parseCall(method, input);
+    } catch (error) {
+      if (error instanceof ContractError) return { ok: false, error: error.toJSON() };
+      throw error;
+    }
+    if (parsed.method === 'engine.status') return { ok: true, result: this.status() };
+    if (parsed.method === 'engine.restart') return { ok: true, result: await this.restart() };
+    if (this.#stopping) return unavailable('The console is shutting down.');
+    if (this.#state === 'failed') return unavailable('The console engine stopped after repeated crashes; restart it from the banner.');
+    return new Promise<CallOutcome>((resolve) => {
+      const pending: Pending = { method: parsed.method, input: parsed.input, resolve };
+      if (this.#ready) this.#send(pending);
+      else this.#waiting.push(pending);
+    });
+  }
+
+  /** The user's "Restart engine": from `failed`, or to kill a running engine that misbehaves. */
+  async restart(): Promise<EngineStatus> {
+    if (this.#stopping) return this.status();
+    this.#crashTimes = [];
+    if (this.#state === 'failed') {
+      this.#setState('restarting');
+      this.#spawn();
+    } else if (this.#child) {
+      // Counted like a crash from the user's point of view: the engine was not doing its job.
+      this.#killReason = 'restarted by the user';
+      this.#child.kill();
+    }
+    return this.status();
+  }
+
+  /** Graceful stop: the engine closes its core (flushes the replica), or is killed after 10 s. */
+  async close(): Promise<void> {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    if (this.#restartTimer) clearTimeout(this.#restartTimer);
+    if (this.#pingTimer) clearInterval(this.#pingTimer);
+    for (const pending of this.#waiting) pending.resolve(unavailable('The console is shutting down.'));
+    this.#waiting = [];
+    const child = this.#child;
+    if (!child) return;
+    await new Promise<void>((resolve) => {
+      const killer = setTimeout(() => child.kill(), 10_000);
+      child.onExit(() => {
+        clearTimeout(killer);
+        resolve();
+      });
+      try {
+        child.send({ type: 'stop' });
+      } catch {
+        child.kill();
+      }
+    });
+  }
+
+  // ---- internals --------------------------------------------------------------------------------
+
+  #emit<E extends EventName>(event: E, payload: ContractEvents[E]): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event, payload);
+      } catch (error) {
+        this.#opts.log?.(`engine supervisor: a listener failed: ${String(error)}`);
+      }
+    }
+  }
+
+  #setState(state: EngineStatus['state']): void {
+    this.#state = state;
+    this.#emit('engine.status', this.status());
+  }
+
+  #send(pending: Pending): void {
+    const id = this.#nextId++;
+    this.#inFlight.set(id, pending);
+    try {
+      this.#child?.send({ type: 'call', id, method: pending.method, input: pending.input });
+    } catch {
+      // The process is going away; its exit handler answers this call.
+    }
+  }
+
+  #spawn(): void {
+    this.#ready = false;
+    let child: EngineProcess;
+    try {
+      child = this.#opts.spawn();
+    } catch (error) {
+      this.#crashed(null, `could not start: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    this.#child = child;
+    let fatal: string | null = null;
+    child.onMessage((message) => {
+      if (this.#child !== child) return;
+      this.#onMessage(child, message, (text) => (fatal = text));
+    });
+    child.onExit((reason) => {
+      if (this.#child !== child) return;
+      this.#child = null;
+      this.#crashed(child, fatal ? `${fatal} (${reason})` : reason);
+    });
+    child.send({ type: 'start', options: this.#opts.start });
+  }
+
+  #onMessage(child: EngineProcess, message: FromEngine, noteFatal: (text: string) => void): void {
+    switch (message.type) {
+      case 'ready': {
+        this.#ready = true;
+        this.#session = message.session;
+        this.#mode = message.mode;
+        this.#lastPong = Date.now();
+        this.#watch(child);
+        const wasRestart = this.#firstStart === null;
+        this.#firstStart?.resolve();
+        this.#firstStart = null;
+        if (wasRestart) this.#opts.log?.(`engine: running again (pid ${message.pid})`);
+        const waiting = this.#waiting;
+        this.#waiting = [];
+        for (const pending of waiting) this.#send(pending);
+        if (wasRestart) {
+          this.#setState('running');
+          // Whatever the UIs missed while the engine was down: they re-query everything.
+          this.#emit('session.changed', message.session);
+          this.#emit('data.changed', { tables: ['bookings', 'offerings', 'coupons', 'availability', 'disputes', 'activity', 'intents', 'conflicts', 'feeds'] });
+        } else {
+          this.#state = 'running';
+        }
+        return;
+      }
+      case 'fatal':
+        noteFatal(message.message);
+        return;
+      case 'result': {
+        const pending = this.#inFlight.get(message.id);
+        this.#inFlight.delete(message.id);
+        pending?.resolve(message.outcome);
+        return;
+      }
+      case 'event':
+        if (message.event === 'session.changed') this.#session = message.payload as SessionInfo;
+        this.#emit(message.event, message.payload);
+        return;
+      case 'pong':
+        this.#lastPong = Date.now();
+        return;
+      case 'pending':
+        this.#opts.onPendingCount?.(message.count);
+        return;
+      case 'secret':
+        void this.#answerSecret(child, message.id, message.request);
+        return;
+    }
+  }
+
+  async #answerSecret(child: EngineProcess, id: number, request: SecretRequest): Promise<void> {
+    const secrets = this.#opts.secrets;
+    try {
+      if (!secrets) throw new Error('This system offers no encrypted storage for secrets.');
+      const value = request.op === 'seal' ? await secrets.seal(request.secret, request.keep) : await secrets.open(request.stored);
+      child.send({ type: 'secret.result', id, ok: true, value });
+    } catch (error) {
+      child.send({ type: 'secret.result', id, ok: false, message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  /** Pings the engine; one that stops answering (an endless loop, a stopped process) is killed. */
+  #watch(child: EngineProcess): void {
+    if (this.#pingTimer) clearInterval(this.#pingTimer);
+    const limit = this.#opts.unresponsiveMs ?? 30_000;
+    this.#pingTimer = setInterval(() => {
+      if (this.#child !== child || !this.#ready) return;
+      if (Date.now() - this.#lastPong > limit) {
+        this.#opts.log?.(`engine: no answer for ${limit} ms; restarting it`);
+        this.#killReason = `stopped responding for ${Math.round(limit / 1000)} s`;
+        child.kill();
+        return;
+      }
+      try {
+        child.send({ type: 'ping', id: this.#nextId++ });
+      } catch {
+        // Exit follows.
+      }
+    }, Math.max(50, Math.floor(limit / 4)));
+    this.#pingTimer.unref();
+  }
+
+  /** Why we killed the current engine ourselves, when we did: shown instead of "signal SIGKILL". */
+  #killReason: string | null = null;
+
+  #crashed(child: EngineProcess | null, reason: string): void {
+    this.#ready = false;
+    if (this.#pingTimer) clearInterval(this.#pingTimer);
+    this.#pingTimer = null;
+    // Calls the dead process had taken: their effect is unknown, so say so rather than replay them
+    // (a command may have been written before the crash; the UI re-reads and the user decides).
+    const lost = [...this.#inFlight.values()];
+    this.#inFlight.clear();
+    for (const pending of lost) pending.resolve(unavailable('The console engine stopped while handling this request; check the result before trying again.'));
+    if (this.#stopping) return;
+    if (this.#firstStart) {
+      // Never got going: nothing to restart into; the caller says why.
+      this.#firstStart.reject(new Error(`the engine could not start: ${reason}`));
+      this.#firstStart = null;
+      this.#state = 'failed';
+      this.#lastCrash = { at: new Date().toISOString(), reason };
+      return;
+    }
+    const now = Date.now();
+    this.#lastCrash = { at: new Date(now).toISOString(), reason: this.#killReason ?? reason };
+    this.#killReason = null;
+    this.#opts.log?.(`engine: stopped (${this.#lastCrash.reason})`);
+    const window = this.#opts.crashWindowMs ?? 60_000;
+    this.#crashTimes = [...this.#crashTimes.filter((t) => now - t < window), now];
+    if (this.#crashTimes.length > (this.#opts.maxCrashes ?? 4)) {
+      for (const pending of this.#waiting) pending.resolve(unavailable('The console engine stopped after repeated crashes; restart it from the banner.'));
+      this.#waiting = [];
+      this.#setState('failed');
+      return;
+    }
+    this.#restarts++;
+    this.#setState('restarting');
+    const attempt = this.#crashTimes.length;
+    const delay = this.#opts.restartDelayMs?.(attempt) ?? Math.min(4000, 250 * 2 ** (attempt - 1));
+    this.#restartTimer = setTimeout(() => {
+      this.#restartTimer = null;
+      if (!this.#stopping && this.#state === 'restarting') this.#spawn();
+    }, delay);
+  }
+
+  /** The last session the engine reported (for the shell's start-up line). */
+  get session(): SessionInfo | null {
+    return this.#session;
+  }
+}
+
+/** The engine's entry in this checkout: TypeScript run by Node 24 directly. */
+export const engineHostSource = fileURLToPath(new URL('./host.ts', import.meta.url));
+
+/** An engine as a Node child process (browser fallback, CLI `serve`, tests). */
+export function forkNodeEngine(entry: string = engineHostSource): EngineProcess {
+  const child = fork(entry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+  let exited = false;
+  const exitListeners: Array<(reason: string) => void> = [];
+  child.on('exit', (code, signal) => {
+    exited = true;
+    const reason = signal ? `signal ${signal}` : `exit code ${code ?? 0}`;
+    for (const listener of exitListeners) listener(reason);
+  });
+  child.on('error', () => {
+    // 'exit' follows a failed spawn or a broken pipe; nothing more to do here.
+  });
+  return {
+    get pid() {
+      return child.pid;
+    },
+    send(message) {
+      if (!exited && child.connected) child.send(message);
+    },
+    onMessage(listener) {
+      child.on('message', (message) => listener(message as FromEngine));
+    },
+    onExit(listener) {
+      if (exited) listener('exited');
+      else exitListeners.push(listener);
+    },
+    kill() {
+      if (!exited) child.kill('SIGKILL');
+    },
+  };
+}
