@@ -5,9 +5,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConsoleCore } from './core/core.ts';
 import { createFeedRepublisher, type FeedRepublisher } from './core/calendar/index.ts';
-import { startRelayLink } from './core/relay/relay-link.ts';
-import { startRelay, type RelayHandle, type RelayStream } from '../relay/index.ts';
+import { startRelayLink, type RelayConfig } from './core/relay/relay-link.ts';
+import type { SecretKeeper } from './shell/secret-store.ts';
+import { ContractError } from '../shared/contract.ts';
+import { startRelay, type RelayHandle, type RelayStream, type RelayStreamStatus } from '../relay/index.ts';
 import { startSandbox, type Sandbox } from '../sandbox/index.ts';
+
+export { parseRelayChannelUrl, type RelayConfig } from './core/relay/relay-link.ts';
 
 /**
  * Starting the console, shared by the Electron shell, `npm start`'s browser fallback and
@@ -21,32 +25,21 @@ export interface ConsoleOptions {
   transport: 'electron' | 'bridge';
   /** Seconds between the demo's simulated customer events; 0 turns live mode off. */
   demoLiveSeconds?: number;
-  /** Encrypts an API key entered in Settings (Electron: safeStorage); absent → kept in memory only. */
-  secretStore?: { encrypt(text: string): Buffer; decrypt(data: Buffer): string };
-  /** The relay channel this console listens on for webhooks (the demo tenant wires its own). */
+  /**
+   * Keeps the API key and relay secrets entered in Settings (Electron: the OS keychain). Absent: no
+   * keychain, so they are stored only unencrypted and only when the user agreed to it.
+   */
+  secretKeeper?: SecretKeeper;
+  /**
+   * The relay channel this console listens on for webhooks. Absent: the relay set up in Settings,
+   * else the demo tenant's own relay when on the demo.
+   */
   relay?: RelayConfig;
   log?: (line: string) => void;
 }
 
-export interface RelayConfig {
-  /** Relay base URL, e.g. https://relay.example.com. */
-  url: string;
-  channelId: string;
-  deviceToken: string;
-  /** Webhook signing secrets: current first, then the previous one during a rotation. */
-  secrets: string[];
-}
-
-/**
- * `--relay` takes the channel's URL as the relay prints it (`https://relay.example.com/v1/channels/ch_…`),
- * which names both the relay and the channel.
- */
-export function parseRelayChannelUrl(raw: string): { url: string; channelId: string } {
-  const url = new URL(raw);
-  const match = /^(.*)\/v1\/channels\/(ch_[A-Za-z0-9_-]+)\/?$/.exec(url.pathname);
-  if (!match) throw new Error(`"${raw}" is not a relay channel URL (expected …/v1/channels/ch_…)`);
-  return { url: `${url.origin}${match[1]}`, channelId: match[2]! };
-}
+/** How long connecting a relay from Settings waits for the relay to accept or refuse the device. */
+const relayAnswerMs = 15_000;
 
 export interface RunningConsole {
   core: ConsoleCore;
@@ -137,8 +130,71 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
   mkdirSync(dir, { recursive: true });
   let sandbox: Sandbox | null = null;
   let relay: RelayHandle | null = null;
-  let relayConfig: RelayConfig | null = options.relay ?? null;
+  let demoRelayConfig: RelayConfig | null = null;
   let link: RelayStream | null = null;
+  let republisher: FeedRepublisher | null = null;
+  let linkConfig: RelayConfig | null = null;
+  /** Links start only once the console is up (the demo may start its relay before). */
+  let linksReady = false;
+
+  const stopLink = async (): Promise<void> => {
+    const [oldRepublisher, oldLink] = [republisher, link];
+    republisher = null;
+    link = null;
+    linkConfig = null;
+    await oldRepublisher?.close();
+    await oldLink?.close();
+  };
+
+  /** Starts the relay link (webhooks in) and the feed republisher (calendar feeds out) on one channel. */
+  const startLink = (config: RelayConfig, onStatus?: (status: RelayStreamStatus) => void): void => {
+    linkConfig = config;
+    link = startRelayLink(core, {
+      ...config,
+      log,
+      onStatus: (status) => {
+        log(`relay link: ${status.state}`);
+        onStatus?.(status);
+      },
+    });
+    // Calendar feeds marked "publish" follow the replica to the relay, which serves them over HTTPS
+    // to Google or Outlook.com (debounced; only when a feed's bytes changed).
+    republisher = createFeedRepublisher({ db: core.replica.sqlite, target: () => ({ relayUrl: config.url, channelId: config.channelId, deviceToken: config.deviceToken }), log });
+    republisher.notifyChanged();
+  };
+
+  /** The channel to listen on when Settings has none: the one given at start-up, else the demo's. */
+  const fallbackRelay = (): RelayConfig | null => options.relay ?? demoRelayConfig;
+
+  /**
+   * Settings connected (or disconnected) a relay: switch the link, and keep it only once the relay
+   * accepted this device; otherwise go back to the channel before and say why.
+   */
+  const switchRelay = async (config: RelayConfig | null): Promise<void> => {
+    const previous = linkConfig;
+    await stopLink();
+    if (!config) {
+      const fallback = fallbackRelay();
+      if (fallback) startLink(fallback);
+      return;
+    }
+    const answer = await new Promise<RelayStreamStatus | null>((resolveAnswer) => {
+      const timer = setTimeout(() => resolveAnswer(null), relayAnswerMs);
+      startLink(config, (status) => {
+        if (status.state === 'open' || status.state === 'refused' || status.state === 'disconnected') {
+          clearTimeout(timer);
+          resolveAnswer(status);
+        }
+      });
+    });
+    if (answer?.state === 'open') return;
+    await stopLink();
+    if (previous) startLink(previous);
+    if (answer?.state === 'refused') {
+      throw new ContractError('BAD_INPUT', `The relay refused this device for channel ${config.channelId} (${answer.reason}).`, [{ path: 'deviceToken', message: 'refused by the relay for this channel' }]);
+    }
+    throw new ContractError('UNAVAILABLE', `Cannot reach the relay at ${config.url}${answer?.state === 'disconnected' && answer.reason ? ` (${answer.reason})` : ''}.`);
+  };
 
   /** The demo tenant, started on first use (at start-up, or from Settings → "Use the demo tenant"). */
   const startDemo = async (): Promise<{ url: string; key: string }> => {
@@ -146,17 +202,19 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     if (!sandbox) {
       const demoRelay = await startDemoRelay(dir, log);
       relay = demoRelay.relay;
-      relayConfig = demoRelay.config;
+      demoRelayConfig = demoRelay.config;
       sandbox = await startSandbox({
         dataFile: join(dir, 'demo-tenant.db'),
         port: 0,
         keys: [`${key}:read,write`],
         seed: 'demo',
         live: options.demoLiveSeconds ?? 20,
-        webhook: { url: `${relay.url}/in/${relayConfig.channelId}`, secret: relayConfig.secrets[0]! },
+        webhook: { url: `${relay.url}/in/${demoRelayConfig.channelId}`, secret: demoRelayConfig.secrets[0]! },
         log,
       });
       log(`demo tenant: sandbox at ${sandbox.url}`);
+      // Chosen from Settings while no channel is listened on: the demo's webhooks come in too.
+      if (linksReady && !link) startLink(demoRelayConfig);
     }
     return { url: sandbox.url, key };
   };
@@ -167,34 +225,34 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     transport: options.transport,
     appVersion,
     demo: startDemo,
-    ...(options.secretStore ? { secretStore: options.secretStore } : {}),
+    relayLink: switchRelay,
+    log,
+    ...(options.secretKeeper ? { secretKeeper: options.secretKeeper } : {}),
   });
+  // Opening stored secrets may ask the keychain (another process, in the Electron shell): before any sync.
+  await core.unlockSecrets();
   if (options.api) {
     // A key given at start-up (CLI or environment) works offline too: no round trip before start.
     core.replica.setMeta('mode', 'connected');
     core.start();
-  } else if (core.session().mode !== 'connected') {
-    // Nothing configured (or a stored key this machine cannot decrypt), or the demo chosen earlier:
-    // the demo tenant, whose sandbox listens on a new port each run.
+  } else if (core.session().mode === 'connected' || core.replica.getMeta('mode') === 'connected') {
+    // Connected, or a tenant whose key is not here (kept for one session only, or stored where this
+    // machine's keychain cannot open it): its replica and queued actions stay, waiting in mode "none"
+    // for the key in Settings, and never go to the demo tenant.
+    core.start();
+  } else {
+    // Nothing configured, or the demo chosen earlier: the demo tenant, whose sandbox listens on a new
+    // port each run.
     core.start();
     const demo = await startDemo();
     await core.connect(demo.url, demo.key, 'demo');
-  } else {
-    core.start();
   }
-  let republisher: FeedRepublisher | null = null;
-  if (relayConfig) {
-    const config = relayConfig;
-    link = startRelayLink(core, { ...config, log, onStatus: (status) => log(`relay link: ${status.state}`) });
-    // Calendar feeds marked "publish" follow the replica to the relay, which serves them over HTTPS
-    // to Google or Outlook.com (debounced; only when a feed's bytes changed).
-    republisher = createFeedRepublisher({ db: core.replica.sqlite, target: () => ({ relayUrl: config.url, channelId: config.channelId, deviceToken: config.deviceToken }), log });
-    const feedsFollow = republisher;
-    core.on((event, payload) => {
-      if (event === 'data.changed' && (payload as { tables: string[] }).tables.some((t) => t === 'bookings' || t === 'offerings' || t === 'feeds')) feedsFollow.notifyChanged();
-    });
-    feedsFollow.notifyChanged();
-  }
+  core.on((event, payload) => {
+    if (event === 'data.changed' && (payload as { tables: string[] }).tables.some((t) => t === 'bookings' || t === 'offerings' || t === 'feeds')) republisher?.notifyChanged();
+  });
+  linksReady = true;
+  const initialRelay = options.relay ?? core.relayConfig() ?? demoRelayConfig;
+  if (initialRelay) startLink(initialRelay);
   const mode = core.session().mode === 'demo' ? 'demo' : 'connected';
   return {
     core,
@@ -206,8 +264,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       return relay;
     },
     async close() {
-      await republisher?.close();
-      await link?.close();
+      await stopLink();
       await core.close();
       await sandbox?.close();
       await relay?.close();

@@ -13,6 +13,7 @@ import { startConsole, type RunningConsole } from './app.ts';
 import { dispatchCall } from './dispatch.ts';
 import { deepLinkFromArgv, deepLinkRoute, deepLinkScheme } from './shell/deep-link.ts';
 import { menuSections } from './shell/menu.ts';
+import { SecretStore, keychainEncryptor } from './shell/secret-store.ts';
 import { externalUrlAllowed, navigationAllowed, permissionAllowed, senderAllowed, windowOptions } from './shell/window-policy.ts';
 
 const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
@@ -122,16 +123,15 @@ async function main(): Promise<void> {
   Menu.setApplicationMenu(buildMenu());
   session.defaultSession.setPermissionRequestHandler((webContents, permission, callback) => callback(permissionAllowed(permission, webContents.getURL(), rendererUrl)));
   session.defaultSession.setPermissionCheckHandler((webContents, permission) => permissionAllowed(permission, webContents?.getURL() ?? '', rendererUrl));
-  const secretStore = safeStorage.isEncryptionAvailable()
-    ? { encrypt: (text: string) => safeStorage.encryptString(text), decrypt: (data: Buffer) => safeStorage.decryptString(data) }
-    : undefined;
+  // The OS keychain (not Linux's basic_text fallback, which encrypts with a fixed password).
+  const secretKeeper = new SecretStore(keychainEncryptor(safeStorage, process.platform));
   const apiUrl = process.env['ORKESTR_API_URL'];
   const apiKey = process.env['ORKESTR_API_KEY'];
   running = await startConsole({
     dbFile: join(app.getPath('userData'), 'replica.db'),
     ...(apiUrl && apiKey ? { api: { url: apiUrl, key: apiKey } } : {}),
     transport: 'electron',
-    ...(secretStore ? { secretStore } : {}),
+    secretKeeper,
   });
   const core = running.core;
 

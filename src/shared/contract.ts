@@ -54,6 +54,13 @@ export interface SecretStorageInfo {
    * `session` in memory until the console stops; null without a key (demo tenant, not set up).
    */
   apiKey: SecretKeeping | null;
+  /** How the webhook relay's device token and signing secrets are kept; null without a relay set up in Settings. */
+  relay: SecretKeeping | null;
+  /**
+   * Stored secrets this machine could not open (the OS keychain changed or was reset, or the file
+   * came from another computer): the console stays unconnected until they are entered again.
+   */
+  unreadable: Array<'apiKey' | 'relay'>;
 }
 
 export type SecretKeeping = 'encrypted' | 'plain' | 'session';
@@ -268,7 +275,9 @@ export interface Settings {
   apiUrl: string | null;
   /** Never the key itself: only whether one is stored. */
   hasApiKey: boolean;
+  /** The webhook relay set up in Settings (base URL; never its device token or secrets). */
   relayUrl: string | null;
+  relayChannelId: string | null;
   undoSeconds: number;
 }
 
@@ -616,6 +625,17 @@ export const methods = {
     })
     .strict(),
   'settings.useDemo': empty,
+  /** Receive webhooks through a relay channel; the token and secrets are kept like the API key (same `keep` rule). */
+  'settings.connectRelay': z
+    .object({
+      channelUrl: z.url({ protocol: /^https?$/ }).regex(/\/v1\/channels\/ch_[A-Za-z0-9_-]+\/?$/, 'expected the channel URL the relay printed (…/v1/channels/ch_…)'),
+      deviceToken: z.string().trim().min(8).max(512),
+      webhookSecret: z.string().trim().min(8).max(512),
+      previousWebhookSecret: z.string().trim().min(8).max(512).optional(),
+      keep: z.enum(['encrypted', 'plain', 'session']).optional(),
+    })
+    .strict(),
+  'settings.disconnectRelay': empty,
   // catalogue import (CSV)
   'import.template': z.object({ language: z.enum(['en', 'es']).optional() }).strict(),
   'import.check': z
@@ -704,6 +724,8 @@ export interface MethodResults {
   'settings.set': Settings;
   'settings.connect': SessionInfo;
   'settings.useDemo': SessionInfo;
+  'settings.connectRelay': Settings;
+  'settings.disconnectRelay': Settings;
   'import.template': { csv: string; columns: ImportColumnHelp[] };
   'import.check': ImportCheckResult;
   'import.commit': ImportCommitResult;

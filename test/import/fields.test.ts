@@ -56,7 +56,7 @@ describe('prices', () => {
   });
 
   it('error message names the value', () => {
-    expect(parsePrice('12,5,0', 2, 'point')).toEqual({ ok: false, message: '"12,5,0" is not a price' });
+    expect(parsePrice('12,5,0', 2, 'point')).toEqual({ ok: false, message: '"12,5,0" is not a price', problem: { code: 'import.value.notPrice', params: { value: '12,5,0' } } });
   });
 });
 
@@ -95,7 +95,11 @@ describe('currency, tax, slug', () => {
   });
   it('slug format with a suggested fix', () => {
     expect(value(parseSlug('soho-loft'))).toBe('soho-loft');
-    expect(parseSlug('Soho Loft!')).toEqual({ ok: false, message: '"Soho Loft!" is not a valid slug (lowercase letters, digits and single hyphens); did you mean "soho-loft"?' });
+    expect(parseSlug('Soho Loft!')).toEqual({
+      ok: false,
+      message: '"Soho Loft!" is not a valid slug (lowercase letters, digits and single hyphens); did you mean "soho-loft"?',
+      problem: { code: 'import.value.badSlugSuggest', params: { value: 'Soho Loft!', suggestion: 'soho-loft' } },
+    });
     expect(parseSlug('a--b').ok).toBe(false);
     expect(parseSlug('x'.repeat(81)).ok).toBe(false);
   });

@@ -333,7 +333,7 @@ describe('faults', { timeout: 120_000 }, () => {
     expect(core.status().outboxLength).toBe(1);
     expect(core.outbox.get(intentId)!.state).toBe('queued');
     const fresh = await s.admin<{ token: string }>('POST', '/keys', {});
-    const session = await core.handlers['settings.connect']({ apiUrl: s.url, apiKey: fresh.token });
+    const session = await core.handlers['settings.connect']({ apiUrl: s.url, apiKey: fresh.token, keep: 'session' });
     expect(session.mode).toBe('connected');
     await waitFor('drained', () => core.outbox.get(intentId)!.state === 'done');
     expect(core.status().connection).not.toBe('paused');

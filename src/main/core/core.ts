@@ -30,6 +30,7 @@ import {
   type InsightsView,
   type IntentKind,
   type OfferingView,
+  type SecretKeeping,
   type SessionInfo,
   type Settings,
   type SyncStatus,
@@ -45,11 +46,8 @@ import { Replica } from './replica.ts';
 import type { RemoteBooking, RemoteCoupon, RemoteOffering } from './remote-types.ts';
 import { SyncEngine } from './sync-engine.ts';
 import { extraHandlers } from './extras.ts';
-
-export interface SecretStore {
-  encrypt(plain: string): Buffer;
-  decrypt(sealed: Buffer): string;
-}
+import { parseRelayChannelUrl, type RelayConfig } from './relay/relay-link.ts';
+import { SecretStoreUnavailableError, noKeychain, parseStoredSecret, type SecretKeeper, type StoredSecret } from '../shell/secret-store.ts';
 
 export interface ConsoleCoreOptions {
   dbFile: string;
@@ -58,8 +56,17 @@ export interface ConsoleCoreOptions {
   appVersion: string;
   pollIntervalMs?: number;
   reconcileIntervalMs?: number;
-  /** Encrypts the API key at rest (Electron safeStorage). Without it a key is kept in memory only. */
-  secretStore?: SecretStore;
+  /**
+   * Keeps the API key and the relay's secrets at rest (Electron: the OS keychain through safeStorage).
+   * Default: no keychain, so they are kept on disk only unencrypted and only when the user agreed.
+   */
+  secretKeeper?: SecretKeeper;
+  /**
+   * Starts, switches or stops the webhook relay link when Settings connects or disconnects a relay
+   * (startConsole); throws a ContractError when the relay refuses the channel or cannot be reached.
+   */
+  relayLink?: (config: RelayConfig | null) => Promise<void>;
+  log?: (line: string) => void;
   /** Hold before an intent may leave the machine, overriding settings.undoSeconds (the CLI uses 0). */
   holdMs?: number;
   /** Starts the built-in demo sandbox and answers its URL and a key (for settings.useDemo). */
@@ -73,6 +80,26 @@ export interface ConsoleCoreOptions {
 
 type Listener = <E extends EventName>(event: E, payload: ContractEvents[E]) => void;
 type Table = ContractEvents['data.changed']['tables'][number];
+
+const apiKeyPattern = /^ork_[a-z0-9]{8}\.[A-Za-z0-9_-]{16,64}$/;
+
+/** Meta keys of secrets at rest: a StoredSecret as JSON (older versions: bare base64 safeStorage ciphertext). */
+const apiKeyMeta = 'apiKeySealed';
+/** The relay set up in Settings: URL and channel in the clear, device token and secrets sealed together. */
+const relayMeta = 'relayChannel';
+interface StoredRelay {
+  url: string;
+  channelId: string;
+  /** JSON {deviceToken, secrets}, sealed; null when the user kept them for one session only. */
+  sealed: StoredSecret | null;
+}
+
+function needsConfirmation(what: string): ContractError {
+  return new ContractError(
+    'NEEDS_CONFIRMATION',
+    `This machine has no encrypted storage for secrets (no OS keychain), so the ${what} cannot be stored encrypted. Keep it unencrypted on this computer (keep: "plain") or for this session only (keep: "session").`,
+  );
+}
 
 const defaultSettings = { language: 'en' as const, theme: 'system' as const, undoSeconds: 5, relayUrl: null as string | null };
 
@@ -100,12 +127,19 @@ export class ConsoleCore {
   readonly #opts: ConsoleCoreOptions;
   readonly #listeners = new Set<Listener>();
   readonly #budget: RateBudget;
+  readonly #keeper: SecretKeeper;
   #apiKey: string | null = null;
+  #apiKeyKeeping: SecretKeeping | null = null;
   #apiUrl: string | null = null;
+  /** The relay set up in Settings; `config` null when its secrets are not here (one session only, or unreadable). */
+  #relay: { url: string; channelId: string; keeping: SecretKeeping | null; config: RelayConfig | null } | null = null;
+  readonly #unreadable = new Set<'apiKey' | 'relay'>();
+  #unlocked = false;
   #closed = false;
 
   constructor(opts: ConsoleCoreOptions) {
     this.#opts = opts;
+    this.#keeper = opts.secretKeeper ?? noKeychain();
     this.replica = new Replica(opts.dbFile);
     this.outbox = new Outbox(this.replica);
     this.#budget = new RateBudget(opts.ratePerMinute ?? 1000);
@@ -132,21 +166,80 @@ export class ConsoleCore {
       },
     });
     if (opts.api) {
+      // Given at start-up (CLI, environment): used, never stored.
       this.#apiUrl = opts.api.url;
       this.#apiKey = opts.api.key;
+      this.#apiKeyKeeping = 'session';
+      this.engine.setApi(new ApiClient({ url: this.#apiUrl, key: this.#apiKey, budget: this.#budget }));
     } else {
+      // The stored key is opened by unlockSecrets() (the keychain may answer asynchronously).
       this.#apiUrl = this.replica.getMeta('apiUrl');
-      const sealed = this.replica.getMeta('apiKeySealed');
-      if (sealed && opts.secretStore) {
-        try {
-          this.#apiKey = opts.secretStore.decrypt(Buffer.from(sealed, 'base64'));
-        } catch {
-          this.#apiKey = null;
-        }
+    }
+    this.handlers = this.#makeHandlers();
+  }
+
+  #log(line: string): void {
+    this.#opts.log?.(line);
+  }
+
+  /**
+   * Opens the secrets kept at rest (API key, relay token and webhook secrets) with the SecretKeeper;
+   * call it before start(). A secret this machine cannot open (keychain changed or reset, the file
+   * copied from another computer) is left alone and reported in session().secrets.unreadable: the
+   * console stays unconnected until the user enters it again.
+   */
+  async unlockSecrets(): Promise<void> {
+    if (this.#unlocked) return;
+    this.#unlocked = true;
+    const raw = this.replica.getMeta(apiKeyMeta);
+    // The demo tenant's key lives beside its data and is never a secret worth a keychain.
+    if (!this.#opts.api && raw && this.replica.getMeta('mode') !== 'demo') {
+      try {
+        const stored = parseStoredSecret(raw);
+        // Older versions stored bare safeStorage ciphertext: rewrite it as a record once.
+        if (!raw.trim().startsWith('{')) this.replica.transaction(() => this.replica.setMeta(apiKeyMeta, JSON.stringify(stored)));
+        const key = await this.#keeper.open(stored);
+        if (!apiKeyPattern.test(key)) throw new Error('what it holds is not an API key');
+        this.#apiKey = key;
+        this.#apiKeyKeeping = stored.scheme === 'safe' ? 'encrypted' : 'plain';
+        if (this.#apiUrl) this.engine.setApi(new ApiClient({ url: this.#apiUrl, key, budget: this.#budget }));
+      } catch (error) {
+        this.#unreadable.add('apiKey');
+        this.#log(`The stored API key cannot be opened on this machine (${error instanceof Error ? error.message : String(error)}); connect again in Settings.`);
       }
     }
-    if (this.#apiUrl && this.#apiKey) this.engine.setApi(new ApiClient({ url: this.#apiUrl, key: this.#apiKey, budget: this.#budget }));
-    this.handlers = this.#makeHandlers();
+    const rawRelay = this.replica.getMeta(relayMeta);
+    if (rawRelay) {
+      try {
+        const stored = JSON.parse(rawRelay) as StoredRelay;
+        this.#relay = { url: stored.url, channelId: stored.channelId, keeping: null, config: null };
+        if (stored.sealed) {
+          const opened = JSON.parse(await this.#keeper.open(stored.sealed)) as { deviceToken?: unknown; secrets?: unknown };
+          const secrets = Array.isArray(opened.secrets) ? opened.secrets.filter((s): s is string => typeof s === 'string') : [];
+          if (typeof opened.deviceToken !== 'string' || secrets.length === 0) throw new Error('the record holds no device token or secrets');
+          this.#relay.config = { url: stored.url, channelId: stored.channelId, deviceToken: opened.deviceToken, secrets };
+          this.#relay.keeping = stored.sealed.scheme === 'safe' ? 'encrypted' : 'plain';
+        }
+      } catch (error) {
+        this.#unreadable.add('relay');
+        this.#log(`The stored relay token and webhook secrets cannot be opened on this machine (${error instanceof Error ? error.message : String(error)}); connect the relay again in Settings.`);
+      }
+    }
+  }
+
+  /** The relay set up in Settings, with its secrets; null when there is none or its secrets are not here. */
+  relayConfig(): RelayConfig | null {
+    return this.#relay?.config ?? null;
+  }
+
+  /** Seals for keeping at rest; a keychain that stopped working answers NEEDS_CONFIRMATION. */
+  async #seal(secret: string, keep: 'encrypted' | 'plain', what: string): Promise<StoredSecret> {
+    try {
+      return await this.#keeper.seal(secret, keep);
+    } catch (error) {
+      if (error instanceof SecretStoreUnavailableError) throw needsConfirmation(what);
+      throw new ContractError('UNAVAILABLE', `The system keychain could not encrypt the ${what}: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   // ---- lifecycle & events -----------------------------------------------------------------------
@@ -227,7 +320,15 @@ export class ConsoleCore {
 
   settings(): Settings {
     const s = this.#settingsRow();
-    return { language: s.language, theme: s.theme, undoSeconds: s.undoSeconds, relayUrl: s.relayUrl, apiUrl: this.#apiUrl, hasApiKey: this.#apiKey !== null };
+    return {
+      language: s.language,
+      theme: s.theme,
+      undoSeconds: s.undoSeconds,
+      relayUrl: this.#relay?.url ?? null,
+      relayChannelId: this.#relay?.channelId ?? null,
+      apiUrl: this.#apiUrl,
+      hasApiKey: this.#apiKey !== null,
+    };
   }
 
   tenant(): TenantInfo | null {
@@ -252,11 +353,31 @@ export class ConsoleCore {
   session(): SessionInfo {
     const stored = this.replica.getMeta('mode');
     const mode = this.#apiKey ? (stored === 'demo' ? 'demo' : 'connected') : 'none';
-    return { mode, tenant: this.tenant(), apiUrl: this.#apiUrl, live: this.engine.running && !!this.engine.api, appVersion: this.#opts.appVersion, transport: this.#opts.transport, secrets: { encryptionAvailable: this.#opts.secretStore !== undefined, apiKey: mode === 'connected' ? (this.#opts.secretStore ? 'encrypted' : 'session') : null } };
+    return {
+      mode,
+      tenant: this.tenant(),
+      apiUrl: this.#apiUrl,
+      live: this.engine.running && !!this.engine.api,
+      appVersion: this.#opts.appVersion,
+      transport: this.#opts.transport,
+      secrets: {
+        encryptionAvailable: this.#keeper.encryptionAvailable,
+        apiKey: mode === 'connected' ? this.#apiKeyKeeping : null,
+        relay: this.#relay?.config ? this.#relay.keeping : null,
+        unreadable: [...this.#unreadable],
+      },
+    };
   }
 
-  /** Connects to a server with a key (verified with GET /me first). */
-  async connect(url: string, key: string, mode: 'connected' | 'demo'): Promise<SessionInfo> {
+  /**
+   * Connects to a server with a key (verified with GET /me first). `keep` says how the key is kept:
+   * `encrypted` (the default) needs the OS keychain, and without one this answers NEEDS_CONFIRMATION
+   * before anything is contacted or changed; `plain` and `session` are the user's answer to that.
+   * The demo tenant's key is never stored here (it lives beside the demo's data).
+   */
+  async connect(url: string, key: string, mode: 'connected' | 'demo', keep?: SecretKeeping): Promise<SessionInfo> {
+    const keeping: SecretKeeping | null = mode === 'demo' ? null : (keep ?? 'encrypted');
+    if (keeping === 'encrypted' && !this.#keeper.encryptionAvailable) throw needsConfirmation('API key');
     const api = new ApiClient({ url, key, budget: this.#budget });
     let tenant: { id?: string } | undefined;
     try {
@@ -267,6 +388,7 @@ export class ConsoleCore {
       if (e.kind === 'auth' || e.kind === 'forbidden') throw new ContractError('BAD_INPUT', `The server rejected this API key: ${e.message ?? ''}`, [{ path: 'apiKey', message: 'rejected by the server' }]);
       throw new ContractError('UNAVAILABLE', `Cannot reach ${url}: ${e.message ?? String(error)}`);
     }
+    const sealed = keeping === 'encrypted' || keeping === 'plain' ? await this.#seal(key, keeping, 'API key') : null;
     const previous = this.tenant();
     this.replica.transaction(() => {
       if (previous && tenant?.id && previous.id !== tenant.id) {
@@ -279,17 +401,54 @@ export class ConsoleCore {
       if (tenant) this.replica.setMeta('tenant', JSON.stringify(tenant));
       this.replica.setMeta('apiUrl', url);
       this.replica.setMeta('mode', mode);
-      const store = this.#opts.secretStore;
-      this.replica.setMeta('apiKeySealed', store ? store.encrypt(key).toString('base64') : null);
+      this.replica.setMeta(apiKeyMeta, sealed ? JSON.stringify(sealed) : null);
     });
     this.#apiUrl = url;
     this.#apiKey = key;
+    this.#apiKeyKeeping = keeping;
+    this.#unreadable.delete('apiKey');
     this.engine.setApi(api);
     this.engine.syncNow();
     const info = this.session();
     this.#emit('session.changed', info);
     this.notifyChanged(['bookings', 'offerings', 'coupons', 'availability']);
     return info;
+  }
+
+  /**
+   * Receives webhooks through a relay channel from now on. Same `keep` rule as connect(); the relay
+   * link is (re)started and must be accepted by the relay before anything is stored.
+   */
+  async connectRelay(input: { channelUrl: string; deviceToken: string; webhookSecret: string; previousWebhookSecret?: string | undefined; keep?: SecretKeeping | undefined }): Promise<Settings> {
+    let target: { url: string; channelId: string };
+    try {
+      target = parseRelayChannelUrl(input.channelUrl);
+    } catch (error) {
+      throw new ContractError('BAD_INPUT', (error as Error).message, [{ path: 'channelUrl', message: 'not a relay channel URL (…/v1/channels/ch_…)' }]);
+    }
+    const keeping = input.keep ?? 'encrypted';
+    if (keeping === 'encrypted' && !this.#keeper.encryptionAvailable) throw needsConfirmation('relay device token and webhook secrets');
+    const config: RelayConfig = { ...target, deviceToken: input.deviceToken, secrets: [input.webhookSecret, ...(input.previousWebhookSecret ? [input.previousWebhookSecret] : [])] };
+    const sealed = keeping === 'session' ? null : await this.#seal(JSON.stringify({ deviceToken: config.deviceToken, secrets: config.secrets }), keeping, 'relay device token and webhook secrets');
+    await this.#opts.relayLink?.(config);
+    const stored: StoredRelay = { ...target, sealed };
+    this.replica.transaction(() => this.replica.setMeta(relayMeta, JSON.stringify(stored)));
+    this.#relay = { ...target, keeping, config };
+    this.#unreadable.delete('relay');
+    this.#emit('session.changed', this.session());
+    this.notifyChanged(['feeds']);
+    return this.settings();
+  }
+
+  /** Stops listening on the relay set up in Settings and forgets it (the demo tenant's own relay takes over again). */
+  async disconnectRelay(): Promise<Settings> {
+    await this.#opts.relayLink?.(null);
+    this.replica.transaction(() => this.replica.setMeta(relayMeta, null));
+    this.#relay = null;
+    this.#unreadable.delete('relay');
+    this.#emit('session.changed', this.session());
+    this.notifyChanged(['feeds']);
+    return this.settings();
   }
 
   // ---- intents ------------------------------------------------------------------------------------
@@ -829,7 +988,9 @@ export class ConsoleCore {
         this.replica.transaction(() => this.replica.setMeta('settings', JSON.stringify(next)));
         return this.settings();
       },
-      'settings.connect': (i) => this.connect(i.apiUrl, i.apiKey, 'connected'),
+      'settings.connect': (i) => this.connect(i.apiUrl, i.apiKey, 'connected', i.keep),
+      'settings.connectRelay': (i) => this.connectRelay(i),
+      'settings.disconnectRelay': () => this.disconnectRelay(),
       'settings.useDemo': async () => {
         if (!this.#opts.demo) throw new ContractError('UNAVAILABLE', 'The demo sandbox is not available in this build.');
         const { url, key } = await this.#opts.demo();

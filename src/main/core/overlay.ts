@@ -7,6 +7,7 @@
  * - done / discarded intents are history only (a done intent's result is already in the truth).
  */
 import type { IntentKind, IntentState, IntentView, SyncState } from '../../shared/contract.ts';
+import { coreMessage, type CoreMessage } from '../../shared/messages.ts';
 import type { OutboxTable } from './db/schema.ts';
 
 export const activeStates = ['queued', 'sending', 'attention'] as const;
@@ -144,5 +145,38 @@ export function describeIntent(row: Pick<OutboxTable, 'kind' | 'target_id' | 'pa
       return `Delete coupon ${row.target_id}`;
     default:
       return `${row.kind} ${row.target_id}`;
+  }
+}
+
+/** What `describeIntent` says, as a code + parameters for the UI to translate. */
+export function describeIntentMessage(row: Pick<OutboxTable, 'kind' | 'target_id' | 'payload'>): CoreMessage {
+  const p = parsePayload(row);
+  const fields = (p['fields'] ?? {}) as Record<string, unknown>;
+  const bookingId = row.target_id;
+  switch (row.kind as IntentKind) {
+    case 'booking.approve':
+      return coreMessage('intent.booking.approve', { bookingId });
+    case 'booking.cancel':
+      return typeof p['reason'] === 'string' && p['reason']
+        ? coreMessage('intent.booking.cancelReason', { bookingId, reason: p['reason'] })
+        : coreMessage('intent.booking.cancel', { bookingId });
+    case 'booking.reschedule':
+      return coreMessage('intent.booking.reschedule', { bookingId, itemId: String(p['itemId']), startsAt: String(p['startsAt']), endsAt: String(p['endsAt']) });
+    case 'booking.notes':
+      return coreMessage('intent.booking.notes', { bookingId });
+    case 'offering.create':
+      return coreMessage('intent.offering.create', { title: String(fields['title'] ?? '') });
+    case 'offering.patch':
+      return coreMessage('intent.offering.patch', { offeringId: row.target_id });
+    case 'offering.delete':
+      return coreMessage('intent.offering.delete', { offeringId: row.target_id });
+    case 'coupon.create':
+      return coreMessage('intent.coupon.create', { code: String(fields['code'] ?? '') });
+    case 'coupon.patch':
+      return coreMessage('intent.coupon.patch', { couponId: row.target_id });
+    case 'coupon.delete':
+      return coreMessage('intent.coupon.delete', { couponId: row.target_id });
+    default:
+      return coreMessage('intent.other', { kind: row.kind, targetId: row.target_id });
   }
 }

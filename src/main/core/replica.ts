@@ -24,6 +24,7 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { ActivityItem } from '../../shared/contract.ts';
+import type { CoreMessage } from '../../shared/messages.ts';
 import { Checkpointer } from './db/checkpointer.ts';
 import { openReplica, type ReplicaDb } from './db/open.ts';
 import { overlayBooking } from './overlay.ts';
@@ -443,13 +444,14 @@ export class Replica {
     }
   }
 
-  addActivity(a: { event: string; summary: string; bookingId?: string | null; at?: string; id?: string }): ActivityItem {
-    const item: ActivityItem = { id: a.id ?? `act_${randomUUID()}`, at: a.at ?? nowIso(), event: a.event, summary: a.summary, bookingId: a.bookingId ?? null, read: false };
-    this.stmt('INSERT OR IGNORE INTO activity (id, at, event, summary, booking_id, read) VALUES (?,?,?,?,?,0)').run(
+  addActivity(a: { event: string; summary: string; message?: CoreMessage | null; bookingId?: string | null; at?: string; id?: string }): ActivityItem {
+    const item: ActivityItem = { id: a.id ?? `act_${randomUUID()}`, at: a.at ?? nowIso(), event: a.event, summary: a.summary, summaryMessage: a.message ?? null, bookingId: a.bookingId ?? null, read: false };
+    this.stmt('INSERT OR IGNORE INTO activity (id, at, event, summary, message, booking_id, read) VALUES (?,?,?,?,?,?,0)').run(
       item.id,
       item.at,
       item.event,
       item.summary,
+      item.summaryMessage ? JSON.stringify(item.summaryMessage) : null,
       item.bookingId,
     );
     return item;

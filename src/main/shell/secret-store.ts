@@ -1,7 +1,12 @@
 /**
  * Secrets (API key, relay device token, webhook secrets) at rest. Encrypted with the OS keychain
- * through Electron's safeStorage when it is available; where it is not, they are refused unless the
- * user explicitly agreed to plain storage. Values never travel to the renderer.
+ * through Electron's safeStorage when it is available; where it is not, the core refuses to keep them
+ * on disk unless the user explicitly agreed to plain storage (`keep: 'plain'`). Values never travel to
+ * the renderer.
+ *
+ * The core only sees a SecretKeeper, which is asynchronous: the core may run in a process of its own
+ * (Electron utilityProcess) where safeStorage does not exist, and then reaches the keychain by asking
+ * the main process.
  */
 export interface Encryptor {
   isEncryptionAvailable(): boolean;
@@ -15,6 +20,14 @@ export interface StoredSecret {
   data: string;
 }
 
+export interface SecretKeeper {
+  /** Whether the OS keychain can encrypt (fixed for the process's life). */
+  readonly encryptionAvailable: boolean;
+  /** keep 'encrypted' needs encryptionAvailable; 'plain' is only used after the user agreed. */
+  seal(secret: string, keep: 'encrypted' | 'plain'): Promise<StoredSecret>;
+  open(stored: StoredSecret): Promise<string>;
+}
+
 export class SecretStoreUnavailableError extends Error {
   override name = 'SecretStoreUnavailableError';
   constructor() {
@@ -22,30 +35,62 @@ export class SecretStoreUnavailableError extends Error {
   }
 }
 
-export class SecretStore {
+/** A SecretKeeper over a safeStorage-like encryptor (null: no keychain on this machine). */
+export class SecretStore implements SecretKeeper {
   readonly #encryptor: Encryptor | null;
-  readonly #allowPlain: () => boolean;
+  readonly encryptionAvailable: boolean;
 
-  constructor(encryptor: Encryptor | null, allowPlain: () => boolean = () => false) {
+  constructor(encryptor: Encryptor | null) {
     this.#encryptor = encryptor;
-    this.#allowPlain = allowPlain;
+    this.encryptionAvailable = encryptor?.isEncryptionAvailable() === true;
   }
 
-  get encrypted(): boolean {
-    return this.#encryptor?.isEncryptionAvailable() === true;
+  async seal(secret: string, keep: 'encrypted' | 'plain'): Promise<StoredSecret> {
+    if (keep === 'plain') return { scheme: 'plain', data: Buffer.from(secret, 'utf8').toString('base64') };
+    if (!this.encryptionAvailable || !this.#encryptor) throw new SecretStoreUnavailableError();
+    return { scheme: 'safe', data: this.#encryptor.encryptString(secret).toString('base64') };
   }
 
-  seal(secret: string): StoredSecret {
-    if (this.encrypted && this.#encryptor) return { scheme: 'safe', data: this.#encryptor.encryptString(secret).toString('base64') };
-    if (!this.#allowPlain()) throw new SecretStoreUnavailableError();
-    return { scheme: 'plain', data: Buffer.from(secret, 'utf8').toString('base64') };
-  }
-
-  open(stored: StoredSecret): string {
+  async open(stored: StoredSecret): Promise<string> {
     if (stored.scheme === 'safe') {
-      if (!this.#encryptor || !this.encrypted) throw new SecretStoreUnavailableError();
+      if (!this.encryptionAvailable || !this.#encryptor) throw new SecretStoreUnavailableError();
       return this.#encryptor.decryptString(Buffer.from(stored.data, 'base64'));
     }
-    return Buffer.from(stored.data, 'base64').toString('utf8');
+    if (stored.scheme === 'plain') return Buffer.from(stored.data, 'base64').toString('utf8');
+    throw new Error(`Unknown secret scheme "${String(stored.scheme)}"`);
   }
+}
+
+/** The keeper of runs without an OS keychain (CLI `serve`, the browser fallback, tests). */
+export function noKeychain(): SecretKeeper {
+  return new SecretStore(null);
+}
+
+/** What this file needs of Electron's safeStorage (main process only). */
+export interface SafeStorageLike extends Encryptor {
+  /** Linux only: which secret store Chromium picked. */
+  getSelectedStorageBackend?(): string;
+}
+
+/**
+ * Electron's safeStorage as an Encryptor, or null when it offers no real encryption: on Linux without
+ * a keyring (GNOME Keyring, KWallet) it falls back to `basic_text`, a hard-coded password that
+ * protects nothing, while still reporting encryption as available.
+ */
+export function keychainEncryptor(safeStorage: SafeStorageLike, platform: NodeJS.Platform): Encryptor | null {
+  if (!safeStorage.isEncryptionAvailable()) return null;
+  if (platform === 'linux' && safeStorage.getSelectedStorageBackend?.() === 'basic_text') return null;
+  return safeStorage;
+}
+
+/** A stored secret record, as written to the replica (JSON), or the older bare base64 safeStorage ciphertext. */
+export function parseStoredSecret(raw: string): StoredSecret {
+  const text = raw.trim();
+  if (text.startsWith('{')) {
+    const value = JSON.parse(text) as Partial<StoredSecret>;
+    if ((value.scheme === 'safe' || value.scheme === 'plain') && typeof value.data === 'string') return { scheme: value.scheme, data: value.data };
+    throw new Error('not a stored secret record');
+  }
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text)) throw new Error('not a stored secret record');
+  return { scheme: 'safe', data: text };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ContractHandlers } from '../../shared/contract.ts';
 import { dispatchCall } from '../dispatch.ts';
-import { SecretStore, SecretStoreUnavailableError, type Encryptor } from './secret-store.ts';
+import { SecretStore, SecretStoreUnavailableError, keychainEncryptor, noKeychain, parseStoredSecret, type Encryptor } from './secret-store.ts';
 import { externalUrlAllowed, navigationAllowed, permissionAllowed, rendererCsp, senderAllowed, windowOptions } from './window-policy.ts';
 
 describe('window policy', () => {
@@ -98,28 +98,47 @@ describe('secret store', () => {
     decryptString: (data) => Buffer.from([...data].map((b) => b ^ 0x5a)).toString(),
   };
 
-  it('encrypts with the keychain and never stores the plain secret', () => {
+  it('encrypts with the keychain and never stores the plain secret', async () => {
     const store = new SecretStore(keychain);
-    const sealed = store.seal('ork_abcdefgh.secretsecretsecret');
+    expect(store.encryptionAvailable).toBe(true);
+    const sealed = await store.seal('ork_abcdefgh.secretsecretsecret', 'encrypted');
     expect(sealed.scheme).toBe('safe');
     expect(Buffer.from(sealed.data, 'base64').toString()).not.toContain('secretsecret');
-    expect(store.open(sealed)).toBe('ork_abcdefgh.secretsecretsecret');
+    expect(await store.open(sealed)).toBe('ork_abcdefgh.secretsecretsecret');
   });
 
-  it('refuses plain storage unless the user agreed', () => {
-    const none = new SecretStore(null);
-    expect(() => none.seal('s')).toThrow(SecretStoreUnavailableError);
+  it('refuses to encrypt without a keychain, and keeps plain only when asked to', async () => {
+    const none = noKeychain();
+    expect(none.encryptionAvailable).toBe(false);
+    await expect(none.seal('s', 'encrypted')).rejects.toThrow(SecretStoreUnavailableError);
     const unavailable = new SecretStore({ ...keychain, isEncryptionAvailable: () => false });
-    expect(() => unavailable.seal('s')).toThrow(SecretStoreUnavailableError);
-    const agreed = new SecretStore(null, () => true);
-    const sealed = agreed.seal('s3cret');
+    expect(unavailable.encryptionAvailable).toBe(false);
+    await expect(unavailable.seal('s', 'encrypted')).rejects.toThrow(SecretStoreUnavailableError);
+    const sealed = await none.seal('s3cret', 'plain');
     expect(sealed.scheme).toBe('plain');
-    expect(agreed.open(sealed)).toBe('s3cret');
+    expect(await none.open(sealed)).toBe('s3cret');
+    // Plain is what the user asked for, even where the keychain could encrypt.
+    expect((await new SecretStore(keychain).seal('s3cret', 'plain')).scheme).toBe('plain');
   });
 
-  it('cannot open a keychain secret without the keychain', () => {
-    const sealed = new SecretStore(keychain).seal('x');
-    expect(() => new SecretStore(null, () => true).open(sealed)).toThrow(SecretStoreUnavailableError);
+  it('cannot open a keychain secret without the keychain', async () => {
+    const sealed = await new SecretStore(keychain).seal('x', 'encrypted');
+    await expect(noKeychain().open(sealed)).rejects.toThrow(SecretStoreUnavailableError);
+  });
+
+  it('treats Linux safeStorage on basic_text (no keyring) as no keychain', () => {
+    const linux = { ...keychain, getSelectedStorageBackend: () => 'basic_text' };
+    expect(keychainEncryptor(linux, 'linux')).toBeNull();
+    expect(keychainEncryptor({ ...keychain, getSelectedStorageBackend: () => 'gnome_libsecret' }, 'linux')).not.toBeNull();
+    expect(keychainEncryptor(keychain, 'darwin')).not.toBeNull();
+    expect(keychainEncryptor({ ...keychain, isEncryptionAvailable: () => false }, 'win32')).toBeNull();
+  });
+
+  it('reads stored records and the older bare safeStorage ciphertext', () => {
+    expect(parseStoredSecret('{"scheme":"plain","data":"czNjcmV0"}')).toEqual({ scheme: 'plain', data: 'czNjcmV0' });
+    expect(parseStoredSecret('djEwAAAB+/x=')).toEqual({ scheme: 'safe', data: 'djEwAAAB+/x=' });
+    expect(() => parseStoredSecret('{"scheme":"rot13","data":"x"}')).toThrow();
+    expect(() => parseStoredSecret('not base64!')).toThrow();
   });
 });
 

@@ -304,6 +304,14 @@ export const migrations: readonly Migration[] = [
       db.exec(feedsTableDdl);
     },
   },
+  {
+    // Activity keeps its summary as a code + parameters (src/shared/messages.ts) next to the English
+    // text, so the UI can show it in the user's language. Older rows keep NULL: the UI shows their text.
+    name: '0006_activity_message',
+    up(db) {
+      db.exec('ALTER TABLE activity ADD COLUMN message TEXT');
+    },
+  },
 ];
 
 /** Applies every migration not yet recorded, in order. */

@@ -144,6 +144,8 @@ export interface ActivityTable {
   at: string;
   event: string;
   summary: string;
+  /** The summary as a CoreMessage (JSON); null for rows stored before 0006_activity_message. */
+  message: string | null;
   booking_id: string | null;
   read: number;
 }

@@ -4,10 +4,19 @@
  * Messages describe the value only; validate.ts prefixes the location ("line 14, column ...").
  */
 
-export type Parsed<T> = { ok: true; value: T; note?: string } | { ok: false; message: string };
+import { coreMessage, type CoreMessage } from '../../../shared/messages.ts';
 
-const ok = <T>(value: T, note?: string): Parsed<T> => (note === undefined ? { ok: true, value } : { ok: true, value, note });
-const fail = (message: string): Parsed<never> => ({ ok: false, message });
+/** `message` / `note` are English (CLI, logs, error report); `problem` / `noteProblem` the same as a code + parameters for the UI. */
+export type Parsed<T> = { ok: true; value: T; note?: string; noteProblem?: CoreMessage } | { ok: false; message: string; problem: CoreMessage };
+
+const ok = <T>(value: T, note?: string, noteProblem?: CoreMessage): Parsed<T> =>
+  note === undefined || noteProblem === undefined ? { ok: true, value } : { ok: true, value, note, noteProblem };
+const fail = (message: string, problem: CoreMessage): Parsed<never> => ({ ok: false, message, problem });
+
+/** A cell as `show` quotes it, without the quotes (the UI puts its own). */
+export function shown(value: string): string {
+  return value.length > 60 ? `${value.slice(0, 57)}...` : value;
+}
 
 /** Lower case, accents removed, every run of non-alphanumerics dropped: "Día-Semana" → "diasemana". */
 export function squash(text: string): string {
@@ -20,8 +29,7 @@ export function squash(text: string): string {
 
 /** Quotes a cell for a message, shortened so one bad cell cannot flood the report. */
 export function show(value: string): string {
-  const v = value.length > 60 ? `${value.slice(0, 57)}...` : value;
-  return JSON.stringify(v);
+  return JSON.stringify(shown(value));
 }
 
 // ---- slugs --------------------------------------------------------------------------------------
@@ -41,22 +49,27 @@ export function slugify(text: string): string {
 
 export function parseSlug(raw: string): Parsed<string> {
   const v = raw.trim();
-  if (v.length > 80) return fail(`${show(v)} is longer than 80 characters`);
+  if (v.length > 80) return fail(`${show(v)} is longer than 80 characters`, coreMessage('import.value.tooLong', { value: shown(v), max: 80 }));
   if (slugPattern.test(v)) return ok(v);
   const fix = slugify(v);
-  return fail(`${show(v)} is not a valid slug (lowercase letters, digits and single hyphens)${fix ? `; did you mean "${fix}"?` : ''}`);
+  return fail(
+    `${show(v)} is not a valid slug (lowercase letters, digits and single hyphens)${fix ? `; did you mean "${fix}"?` : ''}`,
+    fix ? coreMessage('import.value.badSlugSuggest', { value: shown(v), suggestion: fix }) : coreMessage('import.value.badSlug', { value: shown(v) }),
+  );
 }
 
 // ---- enums --------------------------------------------------------------------------------------
 
-function enumParser<T extends string>(what: string, table: Record<string, T>, allowed: readonly T[], synonyms: Record<string, T> = {}) {
+type EnumProblem = 'import.value.notStatus' | 'import.value.notProductType' | 'import.value.notPricingModel' | 'import.value.notCancellationPolicy';
+
+function enumParser<T extends string>(what: string, problem: EnumProblem, table: Record<string, T>, allowed: readonly T[], synonyms: Record<string, T> = {}) {
   return (raw: string): Parsed<T> => {
     const key = squash(raw);
     const hit = table[key];
     if (hit) return ok(hit);
     const near = synonyms[key];
-    if (near) return ok(near, `${show(raw.trim())} read as ${near}`);
-    return fail(`${show(raw.trim())} is not a ${what} (use ${allowed.join(', ')})`);
+    if (near) return ok(near, `${show(raw.trim())} read as ${near}`, coreMessage('import.value.readAs', { value: shown(raw.trim()), read: near }));
+    return fail(`${show(raw.trim())} is not a ${what} (use ${allowed.join(', ')})`, coreMessage(problem, { value: shown(raw.trim()), allowed: allowed.join(', ') }));
   };
 }
 
@@ -64,6 +77,7 @@ export const offeringStatuses = ['DRAFT', 'PUBLISHED', 'ARCHIVED'] as const;
 export type OfferingStatusValue = (typeof offeringStatuses)[number];
 export const parseStatus = enumParser<OfferingStatusValue>(
   'status',
+  'import.value.notStatus',
   { draft: 'DRAFT', borrador: 'DRAFT', published: 'PUBLISHED', publicado: 'PUBLISHED', publicada: 'PUBLISHED', archived: 'ARCHIVED', archivado: 'ARCHIVED', archivada: 'ARCHIVED' },
   offeringStatuses,
   { publish: 'PUBLISHED', live: 'PUBLISHED', active: 'PUBLISHED', activo: 'PUBLISHED', archive: 'ARCHIVED', inactive: 'ARCHIVED' },
@@ -73,6 +87,7 @@ export const productTypes = ['space', 'class', 'service', 'vehicle', 'equipment'
 export type ProductTypeValue = (typeof productTypes)[number];
 export const parseProductType = enumParser<ProductTypeValue>(
   'product type',
+  'import.value.notProductType',
   {
     space: 'space', spaces: 'space', espacio: 'space', espacios: 'space',
     class: 'class', classes: 'class', clase: 'class', clases: 'class',
@@ -89,6 +104,7 @@ export const pricingModels = ['HOURLY', 'DAILY', 'ONE_TIME', 'SUBSCRIPTION'] as 
 export type PricingModelValue = (typeof pricingModels)[number];
 export const parsePricingModel = enumParser<PricingModelValue>(
   'pricing model',
+  'import.value.notPricingModel',
   {
     hourly: 'HOURLY', perhour: 'HOURLY', hour: 'HOURLY', porhora: 'HOURLY', hora: 'HOURLY',
     daily: 'DAILY', perday: 'DAILY', day: 'DAILY', pordia: 'DAILY', diario: 'DAILY',
@@ -103,6 +119,7 @@ export const cancellationPolicies = ['FLEXIBLE', 'MODERATE', 'STRICT'] as const;
 export type CancellationPolicyValue = (typeof cancellationPolicies)[number];
 export const parseCancellationPolicy = enumParser<CancellationPolicyValue>(
   'cancellation policy',
+  'import.value.notCancellationPolicy',
   { flexible: 'FLEXIBLE', flexibel: 'FLEXIBLE', moderate: 'MODERATE', moderada: 'MODERATE', moderado: 'MODERATE', strict: 'STRICT', estricta: 'STRICT', estricto: 'STRICT' },
   cancellationPolicies,
 );
@@ -130,8 +147,8 @@ export function parseCurrency(raw: string): Parsed<string> {
   const upper = v.toUpperCase();
   if (currencies.has(upper)) return ok(upper);
   const bySymbol = currencySymbols[v];
-  if (bySymbol) return ok(bySymbol, `${show(v)} read as ${bySymbol}`);
-  return fail(`${show(v)} is not an ISO-4217 currency code (e.g. USD, EUR, MXN)`);
+  if (bySymbol) return ok(bySymbol, `${show(v)} read as ${bySymbol}`, coreMessage('import.value.readAs', { value: shown(v), read: bySymbol }));
+  return fail(`${show(v)} is not an ISO-4217 currency code (e.g. USD, EUR, MXN)`, coreMessage('import.value.notCurrency', { value: shown(v) }));
 }
 
 // ---- prices -------------------------------------------------------------------------------------
@@ -148,21 +165,23 @@ export function parsePrice(raw: string, exponent: number, hint: DecimalHint): Pa
   let v = raw.trim().replace(/^[$€£¥₹₩]\s*|\s*[$€£¥₹₩]$/gu, '');
   v = v.replace(/^(?:[A-Z]{3})\s+|\s+(?:[A-Z]{3})$/g, '');
   const original = raw.trim();
-  if (/^-/.test(v)) return fail(`${show(original)} is negative; prices must be 0 or more`);
+  const notPrice = (): Parsed<never> => fail(`${show(original)} is not a price`, coreMessage('import.value.notPrice', { value: shown(original) }));
+  if (/^-/.test(v)) return fail(`${show(original)} is negative; prices must be 0 or more`, coreMessage('import.value.priceNegative', { value: shown(original) }));
   v = v.replace(/[\s\u00a0\u202f']/g, '');
-  if (!/^[0-9][0-9.,]*$/.test(v) || /[.,]$/.test(v)) return fail(`${show(original)} is not a price`);
+  if (!/^[0-9][0-9.,]*$/.test(v) || /[.,]$/.test(v)) return notPrice();
   const dots = (v.match(/\./g) ?? []).length;
   const commas = (v.match(/,/g) ?? []).length;
   let intPart: string;
   let frac = '';
   let note: string | undefined;
+  let noteProblem: CoreMessage | undefined;
   const grouped = (s: string, sep: string): boolean => new RegExp(`^[0-9]{1,3}(\\${sep}[0-9]{3})+$`).test(s);
   if (dots > 0 && commas > 0) {
     const decimalSep = v.lastIndexOf('.') > v.lastIndexOf(',') ? '.' : ',';
     const groupSep = decimalSep === '.' ? ',' : '.';
     const at = v.lastIndexOf(decimalSep);
     const head = v.slice(0, at);
-    if (v.split(decimalSep).length > 2 || !grouped(head, groupSep)) return fail(`${show(original)} is not a price`);
+    if (v.split(decimalSep).length > 2 || !grouped(head, groupSep)) return notPrice();
     intPart = head.split(groupSep).join('');
     frac = v.slice(at + 1);
   } else if (dots + commas === 0) {
@@ -171,7 +190,7 @@ export function parsePrice(raw: string, exponent: number, hint: DecimalHint): Pa
     const sep = dots > 0 ? '.' : ',';
     const parts = v.split(sep);
     if (parts.length > 2) {
-      if (!grouped(v, sep)) return fail(`${show(original)} is not a price`);
+      if (!grouped(v, sep)) return notPrice();
       intPart = parts.join('');
     } else {
       const [a = '', b = ''] = parts;
@@ -181,9 +200,11 @@ export function parsePrice(raw: string, exponent: number, hint: DecimalHint): Pa
           intPart = a;
           frac = b;
           note = `${show(original)} read as ${a}.${b} (decimal ${sep === ',' ? 'comma' : 'point'})`;
+          noteProblem = coreMessage(sep === ',' ? 'import.value.priceDecimalComma' : 'import.value.priceDecimalPoint', { value: shown(original), read: `${a}.${b}` });
         } else {
           intPart = a + b;
           note = `${show(original)} read as ${a}${b} (${sep === ',' ? 'comma' : 'point'} groups thousands)`;
+          noteProblem = coreMessage(sep === ',' ? 'import.value.priceThousandsComma' : 'import.value.priceThousandsPoint', { value: shown(original), read: `${a}${b}` });
         }
       } else {
         intPart = a;
@@ -193,11 +214,11 @@ export function parsePrice(raw: string, exponent: number, hint: DecimalHint): Pa
   }
   if (frac.length > exponent) {
     if (/^0*$/.test(frac.slice(exponent))) frac = frac.slice(0, exponent);
-    else return fail(`${show(original)} has ${frac.length} decimals; this currency allows ${exponent}`);
+    else return fail(`${show(original)} has ${frac.length} decimals; this currency allows ${exponent}`, coreMessage('import.value.priceDecimals', { value: shown(original), decimals: frac.length, allowed: exponent }));
   }
   const cents = Number(intPart) * 10 ** exponent + (frac ? Number(frac.padEnd(exponent, '0')) : 0);
-  if (!Number.isSafeInteger(cents) || cents > 100_000_000) return fail(`${show(original)} is over the limit of 1,000,000.00`);
-  return ok(cents, note);
+  if (!Number.isSafeInteger(cents) || cents > 100_000_000) return fail(`${show(original)} is over the limit of 1,000,000.00`, coreMessage('import.value.priceOverLimit', { value: shown(original) }));
+  return ok(cents, note, noteProblem);
 }
 
 // ---- integers, tax ------------------------------------------------------------------------------
@@ -206,10 +227,10 @@ export function parseInteger(raw: string, what: string, min: number, max: number
   const v = raw.trim();
   if (!/^[+]?\d+$/.test(v)) {
     if (/^\d+[.,]0+$/.test(v)) return parseInteger(v.replace(/[.,]0+$/, ''), what, min, max);
-    return fail(`${show(v)} is not a whole number`);
+    return fail(`${show(v)} is not a whole number`, coreMessage('import.value.notWhole', { value: shown(v) }));
   }
   const n = Number(v);
-  if (n < min || n > max) return fail(`${what} must be between ${min} and ${max}, got ${n}`);
+  if (n < min || n > max) return fail(`${what} must be between ${min} and ${max}, got ${n}`, coreMessage('import.value.outOfRange', { field: what, min, max, got: n }));
   return ok(n);
 }
 
@@ -219,10 +240,10 @@ export function parseTaxBps(raw: string): Parsed<number> {
   const pct = /^(\d{1,3})(?:[.,](\d{1,2}))?\s*%$/.exec(v);
   if (pct) {
     const bps = Number(pct[1]) * 100 + Number((pct[2] ?? '').padEnd(2, '0'));
-    if (bps > 10000) return fail(`${show(v)} is over 100 %`);
-    return ok(bps, `${show(v)} read as ${bps} basis points`);
+    if (bps > 10000) return fail(`${show(v)} is over 100 %`, coreMessage('import.value.taxOver100', { value: shown(v) }));
+    return ok(bps, `${show(v)} read as ${bps} basis points`, coreMessage('import.value.taxPercent', { value: shown(v), bps }));
   }
-  if (/^\d+[.,]\d*[1-9]\d*$/.test(v)) return fail(`${show(v)} is not whole basis points (825 = 8.25 %; write "8.25%" for a percentage)`);
+  if (/^\d+[.,]\d*[1-9]\d*$/.test(v)) return fail(`${show(v)} is not whole basis points (825 = 8.25 %; write "8.25%" for a percentage)`, coreMessage('import.value.taxNotWholeBps', { value: shown(v) }));
   return parseInteger(v, 'tax_bps', 0, 10000);
 }
 
@@ -247,24 +268,25 @@ export function parseWeekday(raw: string): Parsed<number> {
   if (/^[0-7]$/.test(v)) return ok(Number(v) % 7);
   const hit = weekdayNames[squash(v)];
   if (hit !== undefined) return ok(hit);
-  return fail(`${show(v)} is not a weekday (e.g. Mon, Monday, lunes, 1–7 with 1 = Monday)`);
+  return fail(`${show(v)} is not a weekday (e.g. Mon, Monday, lunes, 1–7 with 1 = Monday)`, coreMessage('import.value.notWeekday', { value: shown(v) }));
 }
 
 /** `9:00`, `09:00`, `9am`, `9 a.m.`, `5:30 PM`, `17:30`, `1730`, `9h30` → minutes after midnight. */
 export function parseTime(raw: string): Parsed<number> {
   const v = raw.trim().toLowerCase().replace(/\s+/g, ' ');
   const m = /^(\d{1,2})(?:[:.h](\d{2}))?(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?$/.exec(v) ?? /^(\d{2})(\d{2})()()$/.exec(v);
-  if (!m) return fail(`${show(raw.trim())} is not a time (e.g. 09:00, 17:30, 9am, 5:30 PM)`);
+  const value = shown(raw.trim());
+  if (!m) return fail(`${show(raw.trim())} is not a time (e.g. 09:00, 17:30, 9am, 5:30 PM)`, coreMessage('import.value.notTime', { value }));
   let h = Number(m[1]);
   const min = m[2] ? Number(m[2]) : 0;
   const sec = m[3] ? Number(m[3]) : 0;
   const ampm = m[4]?.[0];
-  if (!m[2] && !ampm) return fail(`${show(raw.trim())} is not a time (write 9:00 or 9am)`);
+  if (!m[2] && !ampm) return fail(`${show(raw.trim())} is not a time (write 9:00 or 9am)`, coreMessage('import.value.timeNeedsMinutes', { value }));
   if (ampm) {
-    if (h < 1 || h > 12) return fail(`${show(raw.trim())} is not a 12-hour time`);
+    if (h < 1 || h > 12) return fail(`${show(raw.trim())} is not a 12-hour time`, coreMessage('import.value.not12Hour', { value }));
     h = (h % 12) + (ampm === 'p' ? 12 : 0);
   }
-  if (h > 23 || min > 59 || sec !== 0) return fail(`${show(raw.trim())} is not a time of day`);
+  if (h > 23 || min > 59 || sec !== 0) return fail(`${show(raw.trim())} is not a time of day`, coreMessage('import.value.notTimeOfDay', { value }));
   return ok(h * 60 + min);
 }
 
@@ -284,16 +306,16 @@ export function parseDate(raw: string): Parsed<string> {
   const v = raw.trim();
   const m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ]00:00(?::00(?:\.0+)?)?Z?)?$/.exec(v);
   if (!m) {
-    if (/^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$/.test(v)) return fail(`${show(v)} is ambiguous; write dates as YYYY-MM-DD`);
-    return fail(`${show(v)} is not a date (YYYY-MM-DD)`);
+    if (/^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$/.test(v)) return fail(`${show(v)} is ambiguous; write dates as YYYY-MM-DD`, coreMessage('import.value.dateAmbiguous', { value: shown(v) }));
+    return fail(`${show(v)} is not a date (YYYY-MM-DD)`, coreMessage('import.value.notDate', { value: shown(v) }));
   }
   const y = Number(m[1]);
   const mo = Number(m[2]);
   const d = Number(m[3]);
   const date = new Date(Date.UTC(y, mo - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return fail(`${show(v)} is not a calendar date`);
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return fail(`${show(v)} is not a calendar date`, coreMessage('import.value.notCalendarDate', { value: shown(v) }));
   const iso = `${m[1]}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-  return ok(iso, iso === v ? undefined : `${show(v)} read as ${iso}`);
+  return iso === v ? ok(iso) : ok(iso, `${show(v)} read as ${iso}`, coreMessage('import.value.readAs', { value: shown(v), read: iso }));
 }
 
 // ---- text ---------------------------------------------------------------------------------------

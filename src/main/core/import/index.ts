@@ -16,6 +16,7 @@ import { parseCsv, type ByteSource, type ParseSummary } from './parse.ts';
 import { previewView, type PreviewView } from './preview.ts';
 import { ImportValidator } from './validate.ts';
 import type { DecodeInfo, EncodingName, ExistingOffering, ImportField, ImportIssue, MappingResult, PlannedOffering, ProgressCallback } from './types.ts';
+import { coreMessage } from '../../../shared/messages.ts';
 
 export * from './types.ts';
 export { commitPlan, ImportRejected, MemorySink, type CommitResult, type ImportSink, type ImportIntent, type ImportBatchRecord } from './commit.ts';
@@ -103,6 +104,7 @@ export async function analyzeImport(source: ByteSource, opts: AnalyzeOptions = {
       field: null,
       value: null,
       message: `file: not valid UTF-8 (byte ${error.offset}); choose Windows-1252 or automatic detection`,
+      problem: coreMessage('import.file.notUtf8', { offset: error.offset }),
     };
     const counts = { rows: 0, offerings: { create: 0, update: 0, unchanged: 0, error: 0 }, rules: 0, errors: 1, warnings: 0 };
     summary = { decode: { encoding: 'utf-8', fellBack: false, bom: false, invalidAt: error.offset }, delimiter: opts.delimiter ?? ',', delimiterDetected: !opts.delimiter, delimiterCounts: null, bytes: 0, lines: 0, records: 0 };
@@ -135,6 +137,7 @@ export async function analyzeImport(source: ByteSource, opts: AnalyzeOptions = {
       field: null,
       value: null,
       message: `file: not valid UTF-8 (byte ${summary.decode.invalidAt ?? '?'}); read as Windows-1252 — check accented letters in the preview`,
+      problem: coreMessage('import.file.readAsWindows1252', { offset: summary.decode.invalidAt ?? '?' }),
     });
     view.warningCount++;
     view.preview.counts.warnings++;

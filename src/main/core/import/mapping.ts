@@ -3,6 +3,7 @@
  * fuzzy (normalised Levenshtein similarity ≥ 0.75). Every guess is reported with its confidence;
  * unknown columns are listed as ignored; required columns are enforced.
  */
+import { coreMessage } from '../../../shared/messages.ts';
 import { squash } from './fields.ts';
 import { importFields, type ColumnMapping, type ImportField, type MappingResult } from './types.ts';
 
@@ -93,10 +94,10 @@ export function mapHeaders(headers: readonly string[], overrides: Readonly<Recor
     const letter = columnLetter(index);
     if (Object.hasOwn(overrides, header)) {
       const field = overrides[header] ?? null;
-      return { index, letter, header, field, method: field ? 'override' : 'none', confidence: field ? 1 : 0, note: field ? null : 'ignored by choice' };
+      return { index, letter, header, field, method: field ? 'override' : 'none', confidence: field ? 1 : 0, note: field ? null : 'ignored by choice', noteMessage: field ? null : coreMessage('import.note.byChoice', {}) };
     }
     const g = guess(header);
-    return { index, letter, header, field: g.field, method: g.method, confidence: g.confidence, note: g.field ? null : 'unknown column' };
+    return { index, letter, header, field: g.field, method: g.method, confidence: g.confidence, note: g.field ? null : 'unknown column', noteMessage: g.field ? null : coreMessage('import.note.unknown', {}) };
   });
   const byField: Partial<Record<ImportField, number>> = {};
   const ranked = [...columns].sort((a, b) => b.confidence - a.confidence || a.index - b.index);
@@ -108,6 +109,7 @@ export function mapHeaders(headers: readonly string[], overrides: Readonly<Recor
     } else {
       const winner = columns[taken];
       col.note = `duplicate of column "${winner?.header ?? ''}" (${winner?.letter ?? ''}) for ${col.field}`;
+      col.noteMessage = coreMessage('import.note.duplicate', { otherHeader: winner?.header ?? '', otherLetter: winner?.letter ?? '', field: col.field });
       col.field = null;
       col.method = 'none';
       col.confidence = 0;

@@ -3,6 +3,7 @@
 // The field names are part of the contract (the wizard shows them); one list, kept there.
 export { importFieldNames as importFields } from '../../../shared/contract.ts';
 import type { ImportOfferingFieldsView, ImportRuleView, importFieldNames } from '../../../shared/contract.ts';
+import type { CoreMessage } from '../../../shared/messages.ts';
 export type ImportField = (typeof importFieldNames)[number];
 
 export const offeringFieldNames = [
@@ -35,8 +36,10 @@ export interface ImportIssue {
   field: ImportField | null;
   /** The cell as read (null for row/file issues). */
   value: string | null;
-  /** Full sentence with the location first: `line 14, column "base_price" (F): "12,5,0" is not a price`. */
+  /** Full sentence (English) with the location first: `line 14, column "base_price" (F): "12,5,0" is not a price`. */
   message: string;
+  /** The problem without its location, as a code + parameters for the UI to translate (src/shared/messages.ts). */
+  problem: CoreMessage;
 }
 
 export type EncodingName = 'utf-8' | 'windows-1252';
@@ -59,8 +62,10 @@ export interface ColumnMapping {
   method: 'exact' | 'alias' | 'fuzzy' | 'override' | 'none';
   /** 1 for exact, 0.95 for alias, similarity for fuzzy, 0 when ignored. */
   confidence: number;
-  /** Why the column is ignored (unknown header, duplicate of another column). */
+  /** Why the column is ignored (unknown header, duplicate of another column), in English. */
   note: string | null;
+  /** The note as a code + parameters for the UI to translate. */
+  noteMessage: CoreMessage | null;
 }
 
 export interface MappingResult {

@@ -26,6 +26,7 @@ import {
   parseTime,
   parseWeekday,
   show,
+  shown,
   slugify,
   weekdayLabels,
   type DecimalHint,
@@ -45,6 +46,7 @@ import {
   type RuleInput,
   type Severity,
 } from './types.ts';
+import { coreMessage, type CoreMessage } from '../../../shared/messages.ts';
 
 type OfferingKey = Exclude<keyof OfferingFields, 'slug'>;
 
@@ -181,7 +183,7 @@ export class ImportValidator {
 
   // ---- issues -----------------------------------------------------------------------------------
 
-  #add(severity: Severity, code: string, line: number | null, field: ImportField | null, value: string | null, text: string): void {
+  #add(severity: Severity, code: string, line: number | null, field: ImportField | null, value: string | null, text: string, problem: CoreMessage): void {
     if (severity === 'error') this.#errors++;
     else this.#warnings++;
     const max = this.#opts.maxIssues ?? 10_000;
@@ -195,7 +197,7 @@ export class ImportValidator {
     let where = line !== null ? `line ${line}` : 'file';
     if (column !== null) where += `, column ${JSON.stringify(column)} (${letter})`;
     else if (field) where += `, ${field}`;
-    this.#issues.push({ severity, code, line, column, columnLetter: letter, field, value, message: `${where}: ${text}` });
+    this.#issues.push({ severity, code, line, column, columnLetter: letter, field, value, message: `${where}: ${text}`, problem });
   }
 
   // ---- header -----------------------------------------------------------------------------------
@@ -207,14 +209,29 @@ export class ImportValidator {
     this.#idx = mapping.byField;
     for (const col of mapping.columns) {
       if (col.method === 'fuzzy') {
-        this.#add('warning', 'mapping.fuzzy', line, null, col.header, `column ${JSON.stringify(col.header)} (${col.letter}) read as ${col.field} (a guess, confidence ${col.confidence.toFixed(2)})`);
+        this.#add(
+          'warning',
+          'mapping.fuzzy',
+          line,
+          null,
+          col.header,
+          `column ${JSON.stringify(col.header)} (${col.letter}) read as ${col.field} (a guess, confidence ${col.confidence.toFixed(2)})`,
+          coreMessage('import.mapping.fuzzy', { header: col.header, letter: col.letter, field: col.field ?? '', confidence: Number(col.confidence.toFixed(2)) }),
+        );
       } else if (!col.field && col.header !== '') {
-        this.#add('warning', 'mapping.ignored', line, null, col.header, `column ${JSON.stringify(col.header)} (${col.letter}) is ignored (${col.note ?? 'unknown column'})`);
+        const m = col.noteMessage;
+        const problem =
+          m?.code === 'import.note.duplicate'
+            ? coreMessage('import.mapping.ignoredDuplicate', { header: col.header, letter: col.letter, ...m.params })
+            : m?.code === 'import.note.byChoice'
+              ? coreMessage('import.mapping.ignoredByChoice', { header: col.header, letter: col.letter })
+              : coreMessage('import.mapping.ignoredUnknown', { header: col.header, letter: col.letter });
+        this.#add('warning', 'mapping.ignored', line, null, col.header, `column ${JSON.stringify(col.header)} (${col.letter}) is ignored (${col.note ?? 'unknown column'})`, problem);
       }
     }
     for (const f of mapping.missingRequired) {
       this.#fatal = true;
-      this.#add('error', 'mapping.missing', line, null, null, `the required column "${f}" is missing`);
+      this.#add('error', 'mapping.missing', line, null, null, `the required column "${f}" is missing`, coreMessage('import.mapping.missing', { field: f }));
     }
     const present = ruleFieldNames.filter((f) => mapping.byField[f] !== undefined);
     this.#hasRuleColumns = present.length > 0;
@@ -222,18 +239,19 @@ export class ImportValidator {
       for (const f of ['weekday', 'start_time', 'end_time'] as const) {
         if (mapping.byField[f] === undefined) {
           this.#fatal = true;
-          this.#add('error', 'mapping.missing', line, null, null, `availability columns need "${f}" too (found ${present.join(', ')})`);
+          this.#add('error', 'mapping.missing', line, null, null, `availability columns need "${f}" too (found ${present.join(', ')})`, coreMessage('import.mapping.missingRuleColumn', { field: f, found: present.join(', ') }));
         }
       }
     }
   }
 
   malformed(line: number, message: string, code: string): void {
-    const text =
-      code === 'CSV_QUOTE_NOT_CLOSED'
-        ? 'a quoted value opened on or before this line is never closed, so the rest of the file could not be read (check the quotes in the rows above)'
-        : `this record cannot be read: ${message}`;
-    this.#add('error', `csv.${code}`, line, null, null, text);
+    const quote = code === 'CSV_QUOTE_NOT_CLOSED';
+    const text = quote
+      ? 'a quoted value opened on or before this line is never closed, so the rest of the file could not be read (check the quotes in the rows above)'
+      : `this record cannot be read: ${message}`;
+    // csv-parse's own wording (`detail`) is English; it names the parser's finding, the UI says the rest.
+    this.#add('error', `csv.${code}`, line, null, null, text, quote ? coreMessage('import.csv.quoteNotClosed', {}) : coreMessage('import.csv.unreadable', { detail: message }));
   }
 
   // ---- rows -------------------------------------------------------------------------------------
@@ -245,12 +263,28 @@ export class ImportValidator {
     if (cells.length > width) {
       const extra = cells.slice(width).filter((c) => c.trim() !== '');
       if (extra.length > 0) {
-        this.#add('error', 'row.ragged', line, null, null, `this row has ${cells.length} cells but the header has ${width}; extra value ${show(extra[0] ?? '')} (an unquoted delimiter inside a value, e.g. a decimal comma in a comma-separated file?)`);
+        this.#add(
+          'error',
+          'row.ragged',
+          line,
+          null,
+          null,
+          `this row has ${cells.length} cells but the header has ${width}; extra value ${show(extra[0] ?? '')} (an unquoted delimiter inside a value, e.g. a decimal comma in a comma-separated file?)`,
+          coreMessage('import.row.raggedExtra', { cells: cells.length, width, extra: shown(extra[0] ?? '') }),
+        );
       } else {
-        this.#add('warning', 'row.ragged', line, null, null, `this row has ${cells.length} cells but the header has ${width}; the extra cells are empty and ignored (if the values look shifted, a value contains an unquoted delimiter)`);
+        this.#add(
+          'warning',
+          'row.ragged',
+          line,
+          null,
+          null,
+          `this row has ${cells.length} cells but the header has ${width}; the extra cells are empty and ignored (if the values look shifted, a value contains an unquoted delimiter)`,
+          coreMessage('import.row.raggedEmpty', { cells: cells.length, width }),
+        );
       }
     } else if (cells.length < width) {
-      this.#add('warning', 'row.short', line, null, null, `this row has ${cells.length} cells but the header has ${width}; the missing cells are read as empty`);
+      this.#add('warning', 'row.short', line, null, null, `this row has ${cells.length} cells but the header has ${width}; the missing cells are read as empty`, coreMessage('import.row.short', { cells: cells.length, width }));
     }
     const idx = this.#idx;
     const cell = (f: ImportField): string => {
@@ -258,21 +292,21 @@ export class ImportValidator {
       return i === undefined ? '' : (cells[i] ?? '');
     };
     const errorsBefore = this.#errors;
-    const err = (code: string, f: ImportField | null, value: string | null, text: string): void => this.#add('error', code, line, f, value, text);
-    const warn = (code: string, f: ImportField | null, value: string | null, text: string): void => this.#add('warning', code, line, f, value, text);
+    const err = (code: string, f: ImportField | null, value: string | null, text: string, problem: CoreMessage): void => this.#add('error', code, line, f, value, text, problem);
+    const warn = (code: string, f: ImportField | null, value: string | null, text: string, problem: CoreMessage): void => this.#add('warning', code, line, f, value, text, problem);
     const take = <T>(f: ImportField, raw: string, p: Parsed<T>): T | undefined => {
       if (p.ok) {
-        if (p.note) warn(`${f}.read`, f, raw, p.note);
+        if (p.note && p.noteProblem) warn(`${f}.read`, f, raw, p.note, p.noteProblem);
         return p.value;
       }
-      err(`${f}.invalid`, f, raw, p.message);
+      err(`${f}.invalid`, f, raw, p.message, p.problem);
       return undefined;
     };
 
     // Formula-looking text (a spreadsheet would run it when the file is opened again).
     for (const f of ['slug', 'title', 'description', 'categories'] as const) {
       const v = cell(f);
-      if (v !== '' && looksLikeFormula(v)) warn('cell.formula', f, v, `${show(v)} looks like a spreadsheet formula; it is kept as plain text`);
+      if (v !== '' && looksLikeFormula(v)) warn('cell.formula', f, v, `${show(v)} looks like a spreadsheet formula; it is kept as plain text`, coreMessage('import.cell.formula', { value: shown(v) }));
     }
 
     // Slug.
@@ -280,7 +314,8 @@ export class ImportValidator {
     let slug: string | null = null;
     if (slugRaw === '') {
       const t = cell('title').trim();
-      err('slug.required', 'slug', '', `slug is required${t ? `; did you mean "${slugify(t)}"?` : ''}`);
+      const suggestion = t ? slugify(t) : '';
+      err('slug.required', 'slug', '', `slug is required${t ? `; did you mean "${suggestion}"?` : ''}`, t ? coreMessage('import.slug.requiredSuggest', { suggestion }) : coreMessage('import.slug.required', {}));
     } else slug = take('slug', slugRaw, parseSlug(slugRaw)) ?? null;
 
     // Offering cells.
@@ -305,7 +340,7 @@ export class ImportValidator {
       given |= bit[key];
       switch (f) {
         case 'title':
-          if (v.length > 200) err('title.invalid', f, v, `${show(v)} is longer than 200 characters`);
+          if (v.length > 200) err('title.invalid', f, v, `${show(v)} is longer than 200 characters`, coreMessage('import.value.tooLong', { value: shown(v), max: 200 }));
           else fields.title = v;
           break;
         case 'product_type': {
@@ -340,7 +375,7 @@ export class ImportValidator {
           break;
         }
         case 'description':
-          if (v.length > 20000) err('description.invalid', f, v.slice(0, 60), 'the description is longer than 20,000 characters');
+          if (v.length > 20000) err('description.invalid', f, v.slice(0, 60), 'the description is longer than 20,000 characters', coreMessage('import.value.descriptionTooLong', {}));
           else fields.description = v;
           break;
         case 'categories':
@@ -382,12 +417,19 @@ export class ImportValidator {
           if (!(given & bit[key]) || !(key in fields)) continue;
           if (!eq(fields[key], g.fields[key])) {
             const before = g.given & bit[key] ? this.#cellText(key, g.fields) : '(empty)';
-            err('group.differs', f, cell(f), `${show(cell(f).trim())} differs from ${before} on line ${g.defLine} for slug "${slug}"; rows of one slug share the offering's fields (leave them empty on later rows)`);
+            const value = shown(cell(f).trim());
+            const earlier = g.fields[key];
+            const problem = !(g.given & bit[key])
+              ? coreMessage('import.group.differsEmpty', { value, line: g.defLine, slug })
+              : key === 'basePriceCents' && typeof earlier === 'number'
+                ? coreMessage('import.group.differsPrice', { value, minor: earlier, line: g.defLine, slug })
+                : coreMessage('import.group.differs', { value, before: Array.isArray(earlier) ? earlier.join('|') : String(earlier ?? ''), line: g.defLine, slug });
+            err('group.differs', f, cell(f), `${show(cell(f).trim())} differs from ${before} on line ${g.defLine} for slug "${slug}"; rows of one slug share the offering's fields (leave them empty on later rows)`, problem);
           }
         }
       }
     } else if (!rule) {
-      warn('row.empty', 'slug', slugRaw, `this row has only a slug and nothing to import`);
+      warn('row.empty', 'slug', slugRaw, `this row has only a slug and nothing to import`, coreMessage('import.row.onlySlug', {}));
     }
     if (rule) g.rules.push(rule);
     g.errors += this.#errors - errorsBefore;
@@ -401,15 +443,15 @@ export class ImportValidator {
 
   #rule(
     rc: Partial<Record<(typeof ruleFieldNames)[number], string>>,
-    err: (code: string, f: ImportField | null, value: string | null, text: string) => void,
-    warn: (code: string, f: ImportField | null, value: string | null, text: string) => void,
+    err: (code: string, f: ImportField | null, value: string | null, text: string, problem: CoreMessage) => void,
+    warn: (code: string, f: ImportField | null, value: string | null, text: string, problem: CoreMessage) => void,
     take: <T>(f: ImportField, raw: string, p: Parsed<T>) => T | undefined,
   ): RuleRec | null {
     let okRule = true;
     const need = (f: 'weekday' | 'start_time' | 'end_time'): string | null => {
       const v = rc[f] ?? '';
       if (v === '') {
-        err(`${f}.required`, f, '', `${f} is required on a row with availability`);
+        err(`${f}.required`, f, '', `${f} is required on a row with availability`, coreMessage('import.field.requiredForRule', { field: f }));
         okRule = false;
         return null;
       }
@@ -431,15 +473,21 @@ export class ImportValidator {
     const until = untilRaw === '' ? null : take('valid_until', untilRaw, this.#cached('date', untilRaw, parseDate));
     if (day === undefined || start === undefined || end === undefined || slot === undefined || capacity === undefined || from === undefined || until === undefined || !okRule) return null;
     if (end <= start) {
-      err('rule.end_before_start', 'end_time', et, `ends at ${formatTime(end)}, not after the start ${formatTime(start)}`);
+      err('rule.end_before_start', 'end_time', et, `ends at ${formatTime(end)}, not after the start ${formatTime(start)}`, coreMessage('import.rule.endBeforeStart', { end: formatTime(end), start: formatTime(start) }));
       return null;
     }
     if (from && until && until < from) {
-      err('rule.until_before_from', 'valid_until', untilRaw, `${until} is before valid_from ${from}`);
+      err('rule.until_before_from', 'valid_until', untilRaw, `${until} is before valid_from ${from}`, coreMessage('import.rule.untilBeforeFrom', { until, from }));
       return null;
     }
     if ((end - start) % slot !== 0) {
-      warn('rule.slot_remainder', 'slot_minutes', slotRaw, `${slot}-minute slots do not divide ${formatTime(start)}–${formatTime(end)} (${end - start} minutes); the last ${(end - start) % slot} minutes cannot be booked`);
+      warn(
+        'rule.slot_remainder',
+        'slot_minutes',
+        slotRaw,
+        `${slot}-minute slots do not divide ${formatTime(start)}–${formatTime(end)} (${end - start} minutes); the last ${(end - start) % slot} minutes cannot be booked`,
+        coreMessage('import.rule.slotRemainder', { slot, start: formatTime(start), end: formatTime(end), minutes: end - start, rest: (end - start) % slot }),
+      );
     }
     return { line: -1, dayOfWeek: day, startTime: formatTime(start), endTime: formatTime(end), startMin: start, endMin: end, slotMinutes: slot, capacity, validFrom: from, validUntil: until };
   }
@@ -451,16 +499,24 @@ export class ImportValidator {
     const plan: PlannedOffering[] = [];
     const counts: PreviewCounts = { rows: this.#rows, offerings: { create: 0, update: 0, unchanged: 0, error: 0 }, rules: 0, errors: 0, warnings: 0 };
     if (this.#mapping === null) {
-      this.#add('error', 'file.empty', null, null, null, 'the file has no header row and no data');
+      this.#add('error', 'file.empty', null, null, null, 'the file has no header row and no data', coreMessage('import.file.empty', {}));
     } else if (this.#rows === 0 && !this.#fatal) {
-      this.#add('error', 'file.no_rows', lastLine, null, null, 'the file has a header but no data rows');
+      this.#add('error', 'file.no_rows', lastLine, null, null, 'the file has a header but no data rows', coreMessage('import.file.noRows', {}));
     }
     for (const g of this.#groups.values()) {
       const errorsBefore = this.#errors;
       const ex = existing.get(g.slug);
       if (g.defLine === null && !ex) {
         for (const r of g.rules) {
-          this.#add('error', 'rule.orphan', r.line, 'slug', g.slug, `availability for "${g.slug}", but no row of the file gives this offering's fields and the console has no offering with this slug`);
+          this.#add(
+            'error',
+            'rule.orphan',
+            r.line,
+            'slug',
+            g.slug,
+            `availability for "${g.slug}", but no row of the file gives this offering's fields and the console has no offering with this slug`,
+            coreMessage('import.rule.orphan', { slug: g.slug }),
+          );
         }
       }
       if (g.defLine !== null && !ex) {
@@ -471,7 +527,7 @@ export class ImportValidator {
           ['currency', 'currency'],
         ];
         for (const [key, f] of req) {
-          if (!(g.given & bit[key])) this.#add('error', `${f}.required`, g.defLine, f, '', `${f} is required for a new offering ("${g.slug}")`);
+          if (!(g.given & bit[key])) this.#add('error', `${f}.required`, g.defLine, f, '', `${f} is required for a new offering ("${g.slug}")`, coreMessage('import.field.requiredForNew', { field: f, slug: g.slug }));
         }
       }
       this.#overlaps(g);
@@ -547,6 +603,7 @@ export class ImportValidator {
             'start_time',
             b.startTime,
             `${weekdayLabels[day]} ${b.startTime}–${b.endTime} overlaps ${a.startTime}–${a.endTime} on line ${a.line} for "${g.slug}"`,
+            coreMessage('import.rule.overlap', { weekday: day, start: b.startTime, end: b.endTime, otherStart: a.startTime, otherEnd: a.endTime, otherLine: a.line, slug: g.slug }),
           );
         }
       }

@@ -25,9 +25,32 @@ export interface RelayLinkOptions {
   log?: (line: string) => void;
 }
 
+/** A relay channel this console listens on, with its secrets (kept by the SecretKeeper at rest). */
+export interface RelayConfig {
+  /** Relay base URL, e.g. https://relay.example.com. */
+  url: string;
+  channelId: string;
+  deviceToken: string;
+  /** Webhook signing secrets: current first, then the previous one during a rotation. */
+  secrets: string[];
+}
+
+/**
+ * A relay channel's URL as the relay prints it (`https://relay.example.com/v1/channels/ch_…`), which
+ * names both the relay and the channel.
+ */
+export function parseRelayChannelUrl(raw: string): { url: string; channelId: string } {
+  const url = new URL(raw);
+  const match = /^(.*)\/v1\/channels\/(ch_[A-Za-z0-9_-]+)\/?$/.exec(url.pathname);
+  if (!match) throw new Error(`"${raw}" is not a relay channel URL (expected …/v1/channels/ch_…)`);
+  return { url: `${url.origin}${match[1]}`, channelId: match[2]! };
+}
+
 export type RelayOutcome = { applied: true; event: string } | { applied: false; reason: string };
 
 const cursorKey = 'relay.cursor';
+/** The channel the stored cursor counts in: another channel's sequence numbers mean nothing here. */
+const cursorChannelKey = 'relay.cursorChannel';
 
 function text(value: unknown, fallback = ''): string {
   return typeof value === 'string' ? value : fallback;
@@ -185,6 +208,14 @@ function applyVerified(replica: Replica, envelope: WebhookEnvelope, deliveryId: 
 
 /** Keeps the console connected to its relay channel; resumes from the replica's stored cursor. */
 export function startRelayLink(host: RelayLinkHost, options: RelayLinkOptions): RelayStream {
+  if (host.replica.getMeta(cursorChannelKey) !== options.channelId) {
+    // Switched channel (the demo's, one set up in Settings, one given with --relay): start from the
+    // relay's cursor for this device; the inbox still drops what was applied before.
+    host.replica.transaction(() => {
+      host.replica.setMeta(cursorKey, null);
+      host.replica.setMeta(cursorChannelKey, options.channelId);
+    });
+  }
   const stored = host.replica.getMeta(cursorKey);
   const report = (event: RelayedDelivery, outcome: RelayOutcome): void => {
     if (!outcome.applied && outcome.reason !== 'duplicate') options.log?.(`relay: rejected seq ${event.seq}: ${outcome.reason}`);
