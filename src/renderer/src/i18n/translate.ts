@@ -3,10 +3,12 @@ import type { MessageKey as BaseKey } from './en.ts';
 import { es as baseEs } from './es.ts';
 import { extrasEn, type ExtraMessageKey } from './extras.en.ts';
 import { extrasEs } from './extras.es.ts';
+import { messagesEn, type MessagesDict } from './messages.en.ts';
+import { messagesEs } from './messages.es.ts';
 
-export type MessageKey = BaseKey | ExtraMessageKey;
-const en = { ...baseEn, ...extrasEn };
-const es = { ...baseEs, ...extrasEs };
+export type MessageKey = BaseKey | ExtraMessageKey | keyof MessagesDict;
+const en = { ...baseEn, ...extrasEn, ...messagesEn };
+const es = { ...baseEs, ...extrasEs, ...messagesEs };
 export type Language = 'en' | 'es';
 export type Vars = Record<string, string | number>;
 export type T = (key: MessageKey, vars?: Vars) => string;

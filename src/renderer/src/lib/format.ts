@@ -185,3 +185,13 @@ export function parseMoneyInput(text: string): number | null {
   if (!/^\d+(\.\d{1,2})?$/.test(t)) return null;
   return Math.round(Number(t) * 100);
 }
+
+/** A number with the locale's digits and separators (`1.234,5` in Spanish). */
+export function formatNumber(value: number, locale: string, options: Intl.NumberFormatOptions = {}): string {
+  return nf(locale, options).format(value);
+}
+
+/** A weekday's name, 0 = Sunday … 6 = Saturday. */
+export function formatWeekday(dow: number, locale: string, style: 'long' | 'short' = 'long'): string {
+  return dtf(locale, { weekday: style, timeZone: 'UTC' }).format(new Date(Date.UTC(2023, 0, 1 + (((dow % 7) + 7) % 7))));
+}

@@ -4,6 +4,7 @@ import { useTimezone } from '../components/bookingActions.tsx';
 import { Empty, ErrorState, Loading, PageHeader, errorText } from '../components/ui.tsx';
 import { useT } from '../i18n/index.ts';
 import { labelOr } from '../i18n/translate.ts';
+import { coreText } from '../lib/coreMessage.ts';
 import { formatDateTime, formatRelative } from '../lib/format.ts';
 import { useQuery } from '../lib/useQuery.ts';
 import { useApp } from '../store/app.ts';
@@ -37,7 +38,7 @@ export function ActivityScreen() {
             <div className="activity-main">
               <div>
                 {!a.read && <span className="sr-only">{t('activity.unread')}: </span>}
-                <span className="chip chip-kind" title={a.event}>{labelOr(t, `activity.event.${a.event}`, a.event)}</span> {a.summary}
+                <span className="chip chip-kind" title={a.event}>{labelOr(t, `activity.event.${a.event}`, a.event)}</span> {coreText(a.summaryMessage, a.summary, { t, locale, tz })}
               </div>
               <time className="muted small" dateTime={a.at} title={formatDateTime(a.at, tz, locale)}>
                 {formatRelative(a.at, now, locale, true)}

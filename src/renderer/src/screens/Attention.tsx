@@ -6,6 +6,7 @@ import { Empty, ErrorState, Loading, PageHeader, errorText } from '../components
 import { useTimezone } from '../components/bookingActions.tsx';
 import { useT } from '../i18n/index.ts';
 import { compareRecords, conflictReason, conflictTitle } from '../lib/conflictFields.ts';
+import { coreText } from '../lib/coreMessage.ts';
 import { formatRelative } from '../lib/format.ts';
 import { useQuery } from '../lib/useQuery.ts';
 import { useApp } from '../store/app.ts';
@@ -18,13 +19,14 @@ function Comparison({ c }: { c: ConflictView }) {
   const tz = useTimezone();
   const currency = useApp((s) => s.session?.tenant?.displayCurrency ?? 'USD');
   const rows = compareRecords(c.intent.kind, c.local, c.server, { t, locale, tz, currency });
+  const summary = coreText(c.summaryMessage, c.summary, { t, locale, tz });
   const serverKnown = c.server !== null && c.server !== undefined;
   return (
     <>
       {!serverKnown && <p className="muted">{t('attention.serverUnknown')}</p>}
       <div className="table-wrap">
         <table className="table compare-table">
-          <caption className="sr-only">{t('attention.comparison', { summary: c.summary })}</caption>
+          <caption className="sr-only">{t('attention.comparison', { summary })}</caption>
           <thead>
             <tr>
               <th scope="col">{t('attention.field')}</th>
@@ -49,7 +51,7 @@ function Comparison({ c }: { c: ConflictView }) {
       <details className="technical">
         <summary>{t('attention.technical')}</summary>
         <p className="muted small">
-          {c.summary} · {t('attention.code', { code: c.code, status: c.httpStatus })} · {c.message}
+          {summary} · {t('attention.code', { code: c.code, status: c.httpStatus })} · {c.message}
         </p>
         <div className="side-by-side">
           <section>
@@ -68,6 +70,7 @@ function Comparison({ c }: { c: ConflictView }) {
 
 function ConflictCard({ c }: { c: ConflictView }) {
   const { t, locale } = useT();
+  const tz = useTimezone();
   const now = useApp((s) => s.now);
   const toast = useApp((s) => s.toast);
   const [busy, setBusy] = useState(false);
@@ -82,7 +85,7 @@ function ConflictCard({ c }: { c: ConflictView }) {
       setBusy(false);
     }
   };
-  const title = conflictTitle(c.intent.kind, c.local, c.server, t, c.summary);
+  const title = conflictTitle(c.intent.kind, c.local, c.server, t, coreText(c.summaryMessage, c.summary, { t, locale, tz }));
   const bookingLink = c.intent.kind.startsWith('booking.') ? `#/booking/${encodeURIComponent(c.intent.targetId)}` : null;
   return (
     <article className="card conflict" aria-labelledby={`c-${c.id}`}>

@@ -7,6 +7,7 @@ import { useBookingActions, useTimezone } from '../components/bookingActions.tsx
 import { BookingStatusBadge, Empty, ErrorState, Field, Loading, PageHeader, RiskBadge, SyncChip, errorText } from '../components/ui.tsx';
 import { useT } from '../i18n/index.ts';
 import { labelOr } from '../i18n/translate.ts';
+import { coreText, reasonText } from '../lib/coreMessage.ts';
 import { formatDateTime, formatMoney, formatSlot, isValidZone, zoneLabel, zonesDiffer } from '../lib/format.ts';
 import { useQuery } from '../lib/useQuery.ts';
 import { useApp } from '../store/app.ts';
@@ -142,7 +143,7 @@ export function BookingDetailScreen({ id }: { id: string }) {
               </li>
             ))}
           </ul>
-          {b.cancelReason && <p className="small">{t('booking.cancelReason', { reason: b.cancelReason })}</p>}
+          {b.cancelReason && <p className="small">{t('booking.cancelReason', { reason: reasonText(t, b.cancelReason) })}</p>}
           {b.refundPercent !== null && <p className="small">{t('booking.refund', { n: b.refundPercent })}</p>}
         </section>
         <section className="card" aria-labelledby="bd-customer">
@@ -222,7 +223,7 @@ export function BookingDetailScreen({ id }: { id: string }) {
                 <time dateTime={h.at} className="muted small">
                   {formatDateTime(h.at, tz, locale)}
                 </time>{' '}
-                <span className="chip chip-kind">{t(`history.kind.${h.kind}`)}</span> {h.summary} {h.state && <span className="muted small">({labelOr(t, `intentState.${h.state}`, h.state)})</span>}
+                <span className="chip chip-kind">{t(`history.kind.${h.kind}`)}</span> {coreText(h.summaryMessage, h.summary, { t, locale, tz })} {h.state && <span className="muted small">({labelOr(t, `intentState.${h.state}`, h.state)})</span>}
               </li>
             ))}
           </ol>

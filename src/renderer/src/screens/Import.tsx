@@ -25,6 +25,7 @@ import { Dialog, Empty, ErrorState, Loading, errorText } from '../components/ui.
 import { useT } from '../i18n/index.ts';
 import type { MessageKey, T } from '../i18n/index.ts';
 import { importFieldNames } from '../lib/contract-values.ts';
+import { coreText } from '../lib/coreMessage.ts';
 import { formatDateTime, formatMoney } from '../lib/format.ts';
 import { useQuery } from '../lib/useQuery.ts';
 import { useApp } from '../store/app.ts';
@@ -90,9 +91,11 @@ function requiredLabel(t: T, r: ImportColumnHelp['required']): string {
   return t(`import.required.${r === 'new offering' ? 'new' : r === 'availability row' ? 'rule' : r}` as MessageKey);
 }
 
-/** The core's message without its English location prefix (the UI shows the location itself). */
-function issueText(i: ImportIssueView): string {
-  return i.message.replace(/^(line \d+(, (column "(?:[^"]|"")*" \([A-Z]+\)|[a-z_]+))?|file): /, '');
+/** The problem in the user's language, without location (the UI shows the location itself). */
+function issueText(t: T, locale: string, i: ImportIssueView): string {
+  // Without a code (an older core behind the bridge): the English message minus its location prefix.
+  const english = i.message.replace(/^(line \d+(, (column "(?:[^"]|"")*" \([A-Z]+\)|[a-z_]+))?|file): /, '');
+  return coreText(i.problem, english, { t, locale });
 }
 
 function issueWhere(t: T, i: ImportIssueView): string {
@@ -595,7 +598,7 @@ function MappingCard({ view, mapping, onMapping, busy }: { view: ImportAnalysisV
                 </td>
                 <td>
                   <span className={`chip import-method-${c.method}`}>{methodLabel(t, c.method, c.confidence, locale)}</span>
-                  {c.note && c.method === 'none' && <span className="muted small import-note">{c.note === 'unknown column' ? t('import.note.unknown') : c.note === 'ignored by choice' ? t('import.note.byChoice') : c.note}</span>}
+                  {c.note && c.method === 'none' && <span className="muted small import-note">{coreText(c.noteMessage, c.note === 'unknown column' ? t('import.note.unknown') : c.note === 'ignored by choice' ? t('import.note.byChoice') : c.note, { t, locale })}</span>}
                 </td>
               </tr>
             ))}
@@ -654,7 +657,7 @@ function Rows({ view }: { view: ImportAnalysisView }) {
         <ul className="import-file-issues">
           {fileIssues.map((i, n) => (
             <li key={n} className={i.severity === 'error' ? 'notice notice-danger' : 'notice notice-warning'}>
-              <strong>{i.severity === 'error' ? t('import.error') : t('import.warning')}:</strong> {issueText(i)}
+              <strong>{i.severity === 'error' ? t('import.error') : t('import.warning')}:</strong> {issueText(t, locale, i)}
             </li>
           ))}
         </ul>
@@ -701,7 +704,7 @@ function Rows({ view }: { view: ImportAnalysisView }) {
                               <span className="sr-only">{i.severity === 'error' ? t('import.error') : t('import.warning')}: </span>
                               {issueWhere(t, i)}
                             </span>{' '}
-                            {issueText(i)}
+                            {issueText(t, locale, i)}
                           </li>
                         ))}
                       </ul>
