@@ -76,7 +76,17 @@ export interface EngineStatus {
   state: 'running' | 'restarting' | 'failed';
   /** Crash restarts since the console started. */
   restarts: number;
-  lastCrash: { at: string; reason: string } | null;
+  lastCrash: EngineCrash | null;
+}
+
+export interface EngineCrash {
+  at: string;
+  /** `exit`/`signal`: the process ended; `unresponsive`: it stopped answering and was killed; `user`: restarted from the UI. */
+  kind: 'exit' | 'signal' | 'unresponsive' | 'user';
+  /** Technical detail: the exit code, the signal's name, the seconds without an answer. */
+  detail: string;
+  /** The same in English, for logs and the CLI. */
+  reason: string;
 }
 
 export interface BookingItem {

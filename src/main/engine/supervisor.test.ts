@@ -102,7 +102,7 @@ describe('engine supervisor', () => {
     process.kill(firstPid, 'SIGKILL');
     await waitFor(() => s.status().state === 'running' && s.pid !== firstPid, 'the engine back up');
     expect(seen.map((x) => x.state)).toEqual(['restarting', 'running']);
-    expect(s.status()).toMatchObject({ restarts: 1, lastCrash: { reason: 'signal SIGKILL' } });
+    expect(s.status()).toMatchObject({ restarts: 1, lastCrash: { kind: 'signal', detail: 'SIGKILL', reason: 'signal SIGKILL' } });
     expect(reloads).toEqual(expect.arrayContaining(['session.changed', 'data.changed']));
     const intents = await result<IntentView[]>(s.call('intents.list', {}));
     const detail = await result<{ status: string } | null>(s.call('bookings.get', { id: booking!.id }));
@@ -141,7 +141,7 @@ describe('engine supervisor', () => {
     const pid = s.pid!;
     process.kill(pid, 'SIGSTOP');
     await waitFor(() => s.status().state === 'running' && s.pid !== undefined && s.pid !== pid, 'a fresh engine');
-    expect(s.status().lastCrash?.reason).toMatch(/stopped responding/);
+    expect(s.status().lastCrash).toMatchObject({ kind: 'unresponsive', reason: expect.stringMatching(/stopped responding/) });
   });
 
   it('gives up after repeated crashes, refuses calls, and starts again when the user asks', async () => {
@@ -154,7 +154,7 @@ describe('engine supervisor', () => {
     broken = true;
     process.kill(s.pid!, 'SIGKILL');
     await waitFor(() => s.status().state === 'failed', 'the supervisor to give up');
-    expect(s.status()).toMatchObject({ state: 'failed', lastCrash: { reason: 'exit code 3' } });
+    expect(s.status()).toMatchObject({ state: 'failed', lastCrash: { kind: 'exit', detail: '3', reason: 'exit code 3' } });
     expect(seen.at(-1)?.state).toBe('failed');
     expect(await s.call('queue.list', {})).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
     broken = false;
@@ -162,6 +162,15 @@ describe('engine supervisor', () => {
     expect(after.state).toBe('restarting');
     await waitFor(() => s.status().state === 'running', 'the engine started by the user');
     expect((await s.call('queue.list', {})).ok).toBe(true);
+  });
+
+  it('restarts a running engine when the user asks, and names that as the cause', async () => {
+    const s = engine();
+    await s.start();
+    const pid = s.pid!;
+    expect(await result<EngineStatus>(s.call('engine.restart', {}))).toMatchObject({ supervised: true });
+    await waitFor(() => s.status().state === 'running' && s.pid !== undefined && s.pid !== pid, 'a fresh engine');
+    expect(s.status().lastCrash).toMatchObject({ kind: 'user', reason: 'restarted by the user' });
   });
 
   it('says why when the engine cannot start at all', async () => {

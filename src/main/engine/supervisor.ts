@@ -9,7 +9,7 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ContractError, parseCall, type ContractEvents, type EngineStatus, type EventName, type MethodName, type SessionInfo } from '../../shared/contract.ts';
+import { ContractError, parseCall, type ContractEvents, type EngineCrash, type EngineStatus, type EventName, type MethodName, type SessionInfo } from '../../shared/contract.ts';
 import type { CallOutcome, CallTarget } from '../dispatch.ts';
 import type { EngineStartOptions, FromEngine, SecretRequest, ToEngine } from './protocol.ts';
 
@@ -18,10 +18,29 @@ export interface EngineProcess {
   readonly pid: number | undefined;
   send(message: ToEngine): void;
   onMessage(listener: (message: FromEngine) => void): void;
-  /** Called once when the process is gone, with a reason a person can read ("exit code 1", "signal SIGKILL"). */
-  onExit(listener: (reason: string) => void): void;
+  /** Called once when the process is gone: how it ended. */
+  onExit(listener: (end: ProcessEnd) => void): void;
   /** Ends it now (SIGKILL where there are signals). */
   kill(): void;
+}
+
+/** How an engine process ended: its exit code, or the signal that ended it. */
+export interface ProcessEnd {
+  kind: 'exit' | 'signal';
+  detail: string;
+}
+
+function describeEnd(kind: EngineCrash['kind'], detail: string): string {
+  switch (kind) {
+    case 'exit':
+      return detail === '' ? 'no process' : `exit code ${detail}`;
+    case 'signal':
+      return `signal ${detail}`;
+    case 'unresponsive':
+      return `stopped responding for ${detail} s`;
+    case 'user':
+      return 'restarted by the user';
+  }
 }
 
 /** Seals and opens secrets for the engine (Electron: safeStorage, which only the main process has). */
@@ -145,7 +164,7 @@ export class EngineSupervisor implements CallTarget {
       this.#spawn();
     } else if (this.#child) {
       // Counted like a crash from the user's point of view: the engine was not doing its job.
-      this.#killReason = 'restarted by the user';
+      this.#killedFor = { kind: 'user', detail: '' };
       this.#child.kill();
     }
     return this.status();
@@ -208,7 +227,7 @@ export class EngineSupervisor implements CallTarget {
     try {
       child = this.#opts.spawn();
     } catch (error) {
-      this.#crashed(null, `could not start: ${error instanceof Error ? error.message : String(error)}`);
+      this.#crashed({ kind: 'exit', detail: '' }, `could not start a process: ${error instanceof Error ? error.message : String(error)}`);
       return;
     }
     this.#child = child;
@@ -217,10 +236,10 @@ export class EngineSupervisor implements CallTarget {
       if (this.#child !== child) return;
       this.#onMessage(child, message, (text) => (fatal = text));
     });
-    child.onExit((reason) => {
+    child.onExit((end) => {
       if (this.#child !== child) return;
       this.#child = null;
-      this.#crashed(child, fatal ? `${fatal} (${reason})` : reason);
+      this.#crashed(end, fatal);
     });
     child.send({ type: 'start', options: this.#opts.start });
   }
@@ -294,7 +313,7 @@ export class EngineSupervisor implements CallTarget {
       if (this.#child !== child || !this.#ready) return;
       if (Date.now() - this.#lastPong > limit) {
         this.#opts.log?.(`engine: no answer for ${limit} ms; restarting it`);
-        this.#killReason = `stopped responding for ${Math.round(limit / 1000)} s`;
+        this.#killedFor = { kind: 'unresponsive', detail: String(Math.round(limit / 1000)) };
         child.kill();
         return;
       }
@@ -308,9 +327,10 @@ export class EngineSupervisor implements CallTarget {
   }
 
   /** Why we killed the current engine ourselves, when we did: shown instead of "signal SIGKILL". */
-  #killReason: string | null = null;
+  #killedFor: { kind: EngineCrash['kind']; detail: string } | null = null;
 
-  #crashed(child: EngineProcess | null, reason: string): void {
+  /** `fatal`: what the engine said before it ended (a start-up error). */
+  #crashed(end: ProcessEnd, fatal: string | null): void {
     this.#ready = false;
     if (this.#pingTimer) clearInterval(this.#pingTimer);
     this.#pingTimer = null;
@@ -320,17 +340,18 @@ export class EngineSupervisor implements CallTarget {
     this.#inFlight.clear();
     for (const pending of lost) pending.resolve(unavailable('The console engine stopped while handling this request; check the result before trying again.'));
     if (this.#stopping) return;
+    const now = Date.now();
+    const cause = this.#killedFor ?? end;
+    this.#killedFor = null;
+    const reason = fatal ? `${fatal} (${describeEnd(cause.kind, cause.detail)})` : describeEnd(cause.kind, cause.detail);
+    this.#lastCrash = { at: new Date(now).toISOString(), kind: cause.kind, detail: cause.detail, reason };
     if (this.#firstStart) {
       // Never got going: nothing to restart into; the caller says why.
       this.#firstStart.reject(new Error(`the engine could not start: ${reason}`));
       this.#firstStart = null;
       this.#state = 'failed';
-      this.#lastCrash = { at: new Date().toISOString(), reason };
       return;
     }
-    const now = Date.now();
-    this.#lastCrash = { at: new Date(now).toISOString(), reason: this.#killReason ?? reason };
-    this.#killReason = null;
     this.#opts.log?.(`engine: stopped (${this.#lastCrash.reason})`);
     const window = this.#opts.crashWindowMs ?? 60_000;
     this.#crashTimes = [...this.#crashTimes.filter((t) => now - t < window), now];
@@ -363,11 +384,12 @@ export const engineHostSource = fileURLToPath(new URL('./host.ts', import.meta.u
 export function forkNodeEngine(entry: string = engineHostSource): EngineProcess {
   const child = fork(entry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
   let exited = false;
-  const exitListeners: Array<(reason: string) => void> = [];
+  let end: ProcessEnd = { kind: 'exit', detail: '0' };
+  const exitListeners: Array<(end: ProcessEnd) => void> = [];
   child.on('exit', (code, signal) => {
     exited = true;
-    const reason = signal ? `signal ${signal}` : `exit code ${code ?? 0}`;
-    for (const listener of exitListeners) listener(reason);
+    end = signal ? { kind: 'signal', detail: signal } : { kind: 'exit', detail: String(code ?? 0) };
+    for (const listener of exitListeners) listener(end);
   });
   child.on('error', () => {
     // 'exit' follows a failed spawn or a broken pipe; nothing more to do here.
@@ -383,7 +405,7 @@ export function forkNodeEngine(entry: string = engineHostSource): EngineProcess 
       child.on('message', (message) => listener(message as FromEngine));
     },
     onExit(listener) {
-      if (exited) listener('exited');
+      if (exited) listener(end);
       else exitListeners.push(listener);
     },
     kill() {

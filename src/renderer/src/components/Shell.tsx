@@ -118,7 +118,56 @@ function StatusBar() {
   );
 }
 
+/** The engine's own state comes first: while it is down nothing else on screen is current. */
+function EngineBanner() {
+  const { t, locale } = useT();
+  const engine = useApp((s) => s.engine);
+  const dismissed = useApp((s) => s.engineNoticeDismissed);
+  const dismiss = useApp((s) => s.dismissEngineNotice);
+  const restart = useApp((s) => s.restartEngine);
+  const toast = useApp((s) => s.toast);
+  if (!engine?.supervised) return null;
+  const crash = engine.lastCrash;
+  const reason = crash ? t(`engine.crash.${crash.kind}`, { detail: crash.detail }) : '';
+  if (engine.state === 'failed')
+    return (
+      <div className="banner banner-error banner-actions" role="alert">
+        <span>
+          <strong>{t('banner.engineFailed')}</strong> {t('banner.engineFailedDetail', { reason })}
+        </span>
+        <button type="button" className="btn btn-small" onClick={() => void restart().catch((e: unknown) => toast({ kind: 'error', message: String(e instanceof Error ? e.message : e) }))}>
+          {t('banner.engineRestart')}
+        </button>
+      </div>
+    );
+  if (engine.state === 'restarting')
+    return (
+      <div className="banner banner-warning" role="status">
+        <strong>{t('banner.engineRestarting')}</strong> {t('banner.engineRestartingDetail', { reason })}
+      </div>
+    );
+  if (engine.lastCrash && engine.lastCrash.at !== dismissed)
+    return (
+      <div className="banner banner-info banner-actions" role="status">
+        <span>{t('banner.engineRestarted', { time: new Date(engine.lastCrash.at).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' }), reason })}</span>
+        <button type="button" className="btn btn-small btn-ghost" onClick={dismiss}>
+          {t('common.dismiss')}
+        </button>
+      </div>
+    );
+  return null;
+}
+
 function Banners() {
+  return (
+    <>
+      <EngineBanner />
+      <ConnectionBanner />
+    </>
+  );
+}
+
+function ConnectionBanner() {
   const { t } = useT();
   const sync = useApp((s) => s.sync);
   const transport = useApp((s) => s.transport);

@@ -1,6 +1,6 @@
 /** App-wide state: session, settings, sync status, counts for nav badges, route, toasts, overlays. */
 import { create } from 'zustand';
-import type { SessionInfo, Settings, SyncStatus } from '../../../shared/contract.ts';
+import type { EngineStatus, SessionInfo, Settings, SyncStatus } from '../../../shared/contract.ts';
 import { api, onTransportState, transportKind } from '../api.ts';
 import type { TransportState } from '../api.ts';
 import { parseRoute, routeHash } from '../lib/routes.ts';
@@ -24,6 +24,12 @@ interface AppState {
   session: SessionInfo | null;
   settings: Settings | null;
   sync: SyncStatus | null;
+  /** The engine's supervisor (desktop app, `serve`): crashes, restarts, a crash loop. */
+  engine: EngineStatus | null;
+  /** The crash whose "restarted" notice the user dismissed (its `lastCrash.at`). */
+  engineNoticeDismissed: string | null;
+  dismissEngineNotice(): void;
+  restartEngine(): Promise<void>;
   transport: TransportState;
   transportDetail: string | null;
   fallbackLanguage: Language;
@@ -59,6 +65,8 @@ export const useApp = create<AppState>()((set, get) => ({
   session: null,
   settings: null,
   sync: null,
+  engine: null,
+  engineNoticeDismissed: null,
   transport: 'ok',
   transportDetail: null,
   fallbackLanguage: browserLanguage(),
@@ -80,6 +88,7 @@ export const useApp = create<AppState>()((set, get) => ({
       countsTimer = setTimeout(() => void get().refreshCounts(), 150);
     };
     offs.push(api.on('sync.status', (sync) => set({ sync })));
+    offs.push(api.on('engine.status', (engine) => set({ engine })));
     offs.push(api.on('session.changed', (session) => {
       set({ session });
       scheduleCounts();
@@ -122,6 +131,14 @@ export const useApp = create<AppState>()((set, get) => ({
       if (countsTimer) clearTimeout(countsTimer);
       window.removeEventListener('hashchange', onHash);
     };
+  },
+
+  dismissEngineNotice() {
+    set({ engineNoticeDismissed: get().engine?.lastCrash?.at ?? null });
+  },
+
+  async restartEngine() {
+    set({ engine: await api.call('engine.restart', {}) });
   },
 
   navigate(route) {
@@ -169,8 +186,9 @@ export const useApp = create<AppState>()((set, get) => ({
   },
 
   async refreshSession() {
-    const [session, settings, sync] = await Promise.allSettled([api.call('session.info', {}), api.call('settings.get', {}), api.call('sync.status', {})]);
+    const [session, settings, sync, engine] = await Promise.allSettled([api.call('session.info', {}), api.call('settings.get', {}), api.call('sync.status', {}), api.call('engine.status', {})]);
     set({
+      ...(engine.status === 'fulfilled' ? { engine: engine.value } : {}),
       ...(session.status === 'fulfilled' ? { session: session.value } : {}),
       ...(settings.status === 'fulfilled' ? { settings: settings.value } : {}),
       ...(sync.status === 'fulfilled' ? { sync: sync.value } : {}),

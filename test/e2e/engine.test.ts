@@ -1,0 +1,91 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBridge, type Bridge } from '../../src/main/bridge/bridge.ts';
+import { packageRoot } from '../../src/main/app.ts';
+import { EngineSupervisor, forkNodeEngine } from '../../src/main/engine/supervisor.ts';
+import { en } from '../../src/renderer/src/i18n/en.ts';
+import { es } from '../../src/renderer/src/i18n/es.ts';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
+import { launchBrowser, screenshot, seriousAxeViolations, testKey, waitFor } from './harness.ts';
+
+// The console as `serve` runs it: the core in its own process under the supervisor, the bridge in
+// this one, a real Chromium. Crashes are real SIGKILLs of the engine's process.
+
+let dir: string;
+let sandbox: Sandbox;
+let supervisor: EngineSupervisor;
+let bridge: Bridge;
+let browser: Browser;
+/** When set, new engine processes run this file instead (one that dies at once: a crash loop). */
+let crashingEntry: string | null = null;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'orkestr-engine-e2e-'));
+  sandbox = await startSandbox({ dataFile: join(dir, 'sandbox.db'), keys: [testKey], seed: 'demo', log: () => {} });
+  supervisor = new EngineSupervisor({
+    spawn: () => forkNodeEngine(crashingEntry ?? undefined),
+    start: { dbFile: join(dir, 'replica.db'), api: { url: sandbox.url, key: testKey }, transport: 'bridge', secretsEncryptionAvailable: false },
+    maxCrashes: 2,
+    restartDelayMs: () => 100,
+  });
+  await supervisor.start();
+  bridge = await startBridge({ host: supervisor, staticDir: join(packageRoot(), 'out', 'renderer') });
+  browser = await launchBrowser();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await bridge?.close();
+  await supervisor?.close();
+  await sandbox?.close();
+});
+
+async function open(colorScheme: 'light' | 'dark', language: 'en' | 'es'): Promise<Page> {
+  expect(await supervisor.call('settings.set', { language })).toMatchObject({ ok: true });
+  const page = await browser.newPage({ viewport: { width: 1366, height: 860 }, colorScheme });
+  page.setDefaultTimeout(60_000);
+  await page.goto(bridge.openUrl);
+  await page.getByRole('row').nth(1).waitFor();
+  return page;
+}
+
+describe('the engine in its own process, seen from the browser', () => {
+  it('tells the user when the engine crashed and came back, and the queue keeps working', async () => {
+    const page = await open('light', 'en');
+    const pid = supervisor.pid!;
+    process.kill(pid, 'SIGKILL');
+    const notice = page.getByRole('status').filter({ hasText: 'The console engine restarted at' });
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain('signal SIGKILL');
+    expect(supervisor.pid).not.toBe(pid);
+    // The queue still answers (its rows come from the new engine).
+    await page.getByRole('row').nth(1).waitFor();
+    await screenshot(page, 'engine-restarted-light-en');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await notice.getByRole('button', { name: en['common.dismiss'] }).click();
+    await notice.waitFor({ state: 'detached' });
+    await page.close();
+  });
+
+  it('stops restarting a crash loop, says so, and starts again from the banner', { timeout: 180_000 }, async () => {
+    const crashing = join(dir, 'crashing-engine.mjs');
+    await writeFile(crashing, 'process.exit(7);\n');
+    const page = await open('dark', 'es');
+    crashingEntry = crashing;
+    process.kill(supervisor.pid!, 'SIGKILL');
+    const alert = page.getByRole('alert').filter({ hasText: es['banner.engineFailed'] });
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('código de salida 7');
+    await screenshot(page, 'engine-failed-dark-es');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    crashingEntry = null;
+    await alert.getByRole('button', { name: es['banner.engineRestart'] }).click();
+    await alert.waitFor({ state: 'detached' });
+    await waitFor(() => supervisor.status().state === 'running', 'the engine started from the banner');
+    await page.getByRole('row').nth(1).waitFor();
+    await page.close();
+  });
+});
