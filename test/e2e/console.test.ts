@@ -114,6 +114,7 @@ describe('the demo tenant (sandbox + embedded relay: webhooks reach the UI for r
         await screen.ready(page, t).waitFor();
         await settled(page);
         await check(screen.name);
+        if (screen.name in coreTextScreens) problems.push(...(await coreTextProblems(page, lang, screen.name)));
       }
 
       // Dialogs and overlays, opened from the queue by keyboard as a user would.
@@ -148,6 +149,26 @@ describe('the demo tenant (sandbox + embedded relay: webhooks reach the UI for r
 
 type Lang = 'en' | 'es';
 const dicts: Record<Lang, Dict> = { en, es };
+
+/**
+ * Screens that show text the core makes (activity, booking history, conflict summaries), with what
+ * they must show in each language for the tour's data (a dispute webhook, a review webhook, a held
+ * approval refused by the server). In Spanish none of the core's English sentences may appear.
+ */
+const coreTextScreens: Record<string, Record<Lang, string[]>> = {
+  activity: { en: ['Dispute opened: Customer says the studio was double-booked', 'New 4-star review'], es: ['Disputa abierta: Customer says the studio was double-booked', 'Nueva reseña de 4 estrellas'] },
+  'needs-attention': { en: ['Comparison for Approve booking'], es: ['Comparación para Aprobar la reserva'] },
+  'booking-detail': { en: ['Dispute opened', 'Server: Confirmed'], es: ['Disputa abierta', 'Servidor: Confirmada'] },
+};
+const coreEnglish = ['Booking confirmed', 'Booking cancelled', 'Booking rescheduled', 'Dispute opened', '-star review', 'Approve booking', 'Cancel booking', 'Server: ', 'a customer'];
+
+async function coreTextProblems(page: Page, lang: Lang, screen: string): Promise<string[]> {
+  const text = await page.getByRole('main').innerText();
+  const out: string[] = [];
+  for (const want of coreTextScreens[screen]![lang]) if (!text.includes(want)) out.push(`${screen}-${lang}: missing "${want}"`);
+  if (lang === 'es') for (const english of coreEnglish) if (text.includes(english)) out.push(`${screen}-es: English core text "${english}"`);
+  return out;
+}
 
 interface TourScreen {
   name: string;

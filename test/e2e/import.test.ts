@@ -121,6 +121,41 @@ describe('CSV import wizard and calendar feeds', () => {
     await page.close();
   }, 240_000);
 
+  it('words the per-cell problems in Spanish when the console is in Spanish (the core sends codes, not English sentences)', async () => {
+    const h = stack.console.core.handlers;
+    await h['settings.set']({ language: 'es' });
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    try {
+      page.setDefaultTimeout(60_000);
+      await page.goto(stack.openUrl);
+      await page.getByRole('heading', { name: 'Cola de aprobación' }).waitFor();
+      await page.getByRole('link', { name: 'Catálogo' }).click();
+      await page.getByRole('link', { name: 'Importar' }).click();
+      await page.getByRole('heading', { name: '1. Parta de la plantilla' }).waitFor();
+      const csv = ['slug,title,product_type,base_price,currency,notas,weekday,start_time,end_time', 'Bad Slug,Loft,space,10,USD,,Mon,9:00,17:00', 'e2e-es,Fine,spaceship,"12,5,0",USD,,Funday,18:00,9:00', 'e2e-es2,Other,space,10,USD,,Tue,18:00,9:00'].join('\n');
+      await page.getByLabel('Elegir un archivo…').setInputFiles({ name: 'mal.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      const rows = page.getByRole('region', { name: 'Filas del archivo con lo que hará la importación y los problemas encontrados' });
+      for (const text of [
+        '«Bad Slug» no es un slug válido (minúsculas, dígitos y guiones sueltos); ¿quiso decir «bad-slug»?',
+        '«spaceship» no es un tipo de producto',
+        '«12,5,0» no es un precio',
+        '«Funday» no es un día de la semana',
+        'termina a las 09:00, no después del inicio (18:00)',
+        'la columna «notas» (F) se ignora (columna desconocida)',
+      ]) {
+        await page.getByText(text, { exact: false }).first().waitFor();
+      }
+      const shown = await page.getByRole('main').innerText();
+      for (const english of ['is not a valid slug', 'is not a price', 'is not a weekday', 'is not a product type', 'is ignored', 'ends at', 'did you mean']) expect(shown, english).not.toContain(english);
+      await rows.scrollIntoViewIfNeeded();
+      await expectAccessible(page, 'bad file (es)');
+      await screenshot(page, 'import-2-errors-es');
+    } finally {
+      await page.close();
+      await h['settings.set']({ language: 'en' });
+    }
+  }, 120_000);
+
   it('Settings → Calendar: add a feed (URL shown once), revoke it with confirmation, export an .ics file', async () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
     page.setDefaultTimeout(60_000);
