@@ -9,7 +9,8 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        input: { index: resolve(import.meta.dirname, 'src/main/index.ts') },
+        // The engine (the core in its own utilityProcess) is a second entry beside the shell.
+        input: { index: resolve(import.meta.dirname, 'src/main/index.ts'), 'engine-host': resolve(import.meta.dirname, 'src/main/engine/host.ts') },
         external: ['better-sqlite3', 'electron'],
       },
     },

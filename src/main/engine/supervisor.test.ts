@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BookingView, ContractEvents, EngineStatus, IntentView, SessionInfo } from '../../shared/contract.ts';
 import { startSandbox, type Sandbox } from '../../sandbox/index.ts';
+import { packageRoot } from '../app.ts';
 import { waitFor } from '../../../test/support/wait-for.ts';
 import type { CallOutcome } from '../dispatch.ts';
 import type { ToEngine } from './protocol.ts';
@@ -180,6 +182,14 @@ describe('engine supervisor', () => {
     const s = engine({ start: { dbFile: join(file, 'replica.db'), api: { url: sandbox.url, key }, transport: 'bridge', secretsEncryptionAvailable: false } });
     await expect(s.start()).rejects.toThrow(/could not start: (EEXIST|ENOTDIR).*a-plain-file.*\(exit code 1\)/);
     expect(s.status().state).toBe('failed');
+  });
+
+  it('runs the built engine entry the desktop app ships (out/main/engine-host.js)', async () => {
+    const built = join(packageRoot(), 'out', 'main', 'engine-host.js');
+    if (!existsSync(built)) throw new Error('The app is not built: run `npx electron-vite build` first (npm test does).');
+    const s = engine({ spawn: () => forkNodeEngine(built) });
+    await s.start();
+    expect((await result<SessionInfo>(s.call('session.info', {}))).mode).toBe('connected');
   });
 
   it('stops the engine gracefully on close', async () => {
