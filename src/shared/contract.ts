@@ -11,8 +11,10 @@
  */
 import { z } from 'zod';
 import { eventNameList, ipcChannels } from './channels.ts';
+import type { CoreMessage } from './messages.ts';
 
 export { ipcChannels };
+export type { CoreMessage, CoreMessageCode } from './messages.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Records as the UI sees them: server truth with pending local intents laid over it.
@@ -139,7 +141,10 @@ export interface BookingDetail extends BookingView {
 export interface HistoryEntry {
   at: string;
   kind: 'intent' | 'webhook' | 'sync';
+  /** English, for the CLI and logs. */
   summary: string;
+  /** The summary as a code + parameters for the UI to translate; null for activity stored before codes existed. */
+  summaryMessage: CoreMessage | null;
   state?: IntentState;
 }
 
@@ -213,7 +218,10 @@ export interface ActivityItem {
   id: string;
   at: string;
   event: string;
+  /** English, for the CLI and logs. */
   summary: string;
+  /** The summary as a code + parameters for the UI to translate; null for rows stored before codes existed. */
+  summaryMessage: CoreMessage | null;
   bookingId: string | null;
   read: boolean;
 }
@@ -247,8 +255,10 @@ export interface IntentView {
 export interface ConflictView {
   id: string;
   intent: IntentView;
-  /** What the console asked for, in words. */
+  /** What the console asked for, in words (English, for the CLI and logs). */
   summary: string;
+  /** The same as a code + parameters for the UI to translate. */
+  summaryMessage: CoreMessage;
   httpStatus: number;
   code: string;
   message: string;
@@ -329,8 +339,10 @@ export interface ImportIssueView {
   columnLetter: string | null;
   field: ImportFieldName | null;
   value: string | null;
-  /** Full sentence (English) with the location first. */
+  /** Full sentence (English) with the location first, for the CLI, logs and the error report. */
   message: string;
+  /** The problem without its location, as a code + parameters for the UI to translate. */
+  problem: CoreMessage;
 }
 
 export interface ImportColumnMappingView {
@@ -340,7 +352,10 @@ export interface ImportColumnMappingView {
   field: ImportFieldName | null;
   method: 'exact' | 'alias' | 'fuzzy' | 'override' | 'none';
   confidence: number;
+  /** Why the column is ignored (English). */
   note: string | null;
+  /** The note as a code + parameters for the UI to translate. */
+  noteMessage: CoreMessage | null;
 }
 
 export interface ImportOfferingFieldsView {

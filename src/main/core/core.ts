@@ -39,7 +39,7 @@ import {
 import { ApiClient } from './api-client.ts';
 import type { BookingsTable, CouponsTable, OfferingsTable } from './db/schema.ts';
 import { Outbox, isTempId, recordKind, recordPath } from './outbox.ts';
-import { describeIntent, intentView, overlayBooking, overlayRecord, parsePayload, type IntentRow } from './overlay.ts';
+import { describeIntent, describeIntentMessage, intentView, overlayBooking, overlayRecord, parsePayload, type IntentRow } from './overlay.ts';
 import { Pusher } from './push.ts';
 import { RateBudget } from './rate-budget.ts';
 import { Replica } from './replica.ts';
@@ -48,6 +48,17 @@ import { SyncEngine } from './sync-engine.ts';
 import { extraHandlers } from './extras.ts';
 import { parseRelayChannelUrl, type RelayConfig } from './relay/relay-link.ts';
 import { SecretStoreUnavailableError, noKeychain, parseStoredSecret, type SecretKeeper, type StoredSecret } from '../shell/secret-store.ts';
+import { asCoreMessage, coreMessage, type CoreMessage } from '../../shared/messages.ts';
+
+/** An activity row's stored message (JSON); null for rows from before messages were kept, or unreadable ones. */
+function storedMessage(json: string | null): CoreMessage | null {
+  if (!json) return null;
+  try {
+    return asCoreMessage(JSON.parse(json));
+  } catch {
+    return null;
+  }
+}
 
 export interface ConsoleCoreOptions {
   dbFile: string;
@@ -598,12 +609,17 @@ export class ConsoleCore {
     const history: HistoryEntry[] = [];
     const now = Date.now();
     for (const i of this.replica.stmt('SELECT * FROM outbox WHERE target_id = ? ORDER BY seq').all(id) as IntentRow[]) {
-      history.push({ at: i.created_at, kind: 'intent', summary: describeIntent(i), state: intentView(i, now).state });
+      history.push({ at: i.created_at, kind: 'intent', summary: describeIntent(i), summaryMessage: describeIntentMessage(i), state: intentView(i, now).state });
     }
-    for (const a of this.replica.stmt('SELECT at, event, summary FROM activity WHERE booking_id = ? ORDER BY at').all(id) as Array<{ at: string; event: string; summary: string }>) {
-      history.push({ at: a.at, kind: 'webhook', summary: a.summary || a.event });
+    for (const a of this.replica.stmt('SELECT at, event, summary, message FROM activity WHERE booking_id = ? ORDER BY at').all(id) as Array<{ at: string; event: string; summary: string; message: string | null }>) {
+      history.push({ at: a.at, kind: 'webhook', summary: a.summary || a.event, summaryMessage: storedMessage(a.message) });
     }
-    history.push({ at: row.updated_at, kind: 'sync', summary: `Server: ${row.status}${row.version !== null ? ` (version ${row.version})` : ''}` });
+    history.push({
+      at: row.updated_at,
+      kind: 'sync',
+      summary: `Server: ${row.status}${row.version !== null ? ` (version ${row.version})` : ''}`,
+      summaryMessage: row.version !== null ? coreMessage('history.serverVersion', { status: row.status, version: row.version }) : coreMessage('history.server', { status: row.status }),
+    });
     history.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
     return { ...view, payments, subtotalCents: row.subtotal_cents, discountCents: row.discount_cents, taxCents: row.tax_cents, couponCode: row.coupon_code, history };
   }
@@ -777,6 +793,7 @@ export class ConsoleCore {
         id: c.id,
         intent: intentView(intent),
         summary: describeIntent(intent),
+        summaryMessage: describeIntentMessage(intent),
         httpStatus: c.http_status,
         code: c.code,
         message: c.message,
@@ -945,11 +962,12 @@ export class ConsoleCore {
         return rows.map((d) => ({ id: d.id, bookingId: d.booking_id, openedById: d.opened_by_id, reason: d.reason, status: d.status, openedAt: d.opened_at, booking: bookings.get(d.booking_id) ?? null }));
       },
       'activity.list': (i) =>
-        (this.replica.stmt('SELECT * FROM activity ORDER BY at DESC, id LIMIT ?').all(i.limit) as Array<{ id: string; at: string; event: string; summary: string; booking_id: string | null; read: number }>).map((a) => ({
+        (this.replica.stmt('SELECT * FROM activity ORDER BY at DESC, id LIMIT ?').all(i.limit) as Array<{ id: string; at: string; event: string; summary: string; message: string | null; booking_id: string | null; read: number }>).map((a) => ({
           id: a.id,
           at: a.at,
           event: a.event,
           summary: a.summary,
+          summaryMessage: storedMessage(a.message),
           bookingId: a.booking_id,
           read: a.read === 1,
         })),

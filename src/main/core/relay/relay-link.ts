@@ -1,5 +1,6 @@
 import { connectRelayStream, type RelayEvent, type RelayStream, type RelayStreamStatus } from '../../../relay/client.ts';
 import type { ActivityItem, ContractEvents } from '../../../shared/contract.ts';
+import { coreMessage, type CoreMessage } from '../../../shared/messages.ts';
 import type { Replica } from '../replica.ts';
 import type { RemoteBooking } from '../remote-types.ts';
 import { bodyDigest, parseEnvelope, verifySignature, type WebhookEnvelope } from './verify.ts';
@@ -56,27 +57,57 @@ function text(value: unknown, fallback = ''): string {
   return typeof value === 'string' ? value : fallback;
 }
 
-function summaryFor(envelope: WebhookEnvelope): { summary: string; bookingId: string | null } {
+/** The activity line of a webhook: English for the CLI and logs, and as a code + parameters for the UI. */
+function summaryFor(envelope: WebhookEnvelope): { summary: string; message: CoreMessage; bookingId: string | null } {
   const d = envelope.data;
   const booking = d['booking'] as { customer?: { name?: string }; offeringTitle?: string } | undefined;
-  const who = booking?.customer?.name ?? text(d['customerId'], 'a customer');
+  const customer = booking?.customer?.name ?? text(d['customerId']);
+  const who = customer || 'a customer';
   const what = text(d['offeringTitle'], booking?.offeringTitle ?? '');
   const bookingId = text(d['bookingId']) || null;
   switch (envelope.event) {
     case 'booking.confirmed':
-      return { summary: `Booking confirmed: ${who}${what ? ` · ${what}` : ''}`, bookingId };
-    case 'booking.cancelled':
-      return { summary: `Booking cancelled by ${text(d['cancelledBy'], 'someone')}: ${who}${typeof d['refundPercent'] === 'number' ? ` · refund ${d['refundPercent']}%` : ''}`, bookingId };
+      return {
+        summary: `Booking confirmed: ${who}${what ? ` · ${what}` : ''}`,
+        message: !customer ? coreMessage('activity.bookingConfirmedUnknown', {}) : what ? coreMessage('activity.bookingConfirmedOffering', { customer, offering: what }) : coreMessage('activity.bookingConfirmed', { customer }),
+        bookingId,
+      };
+    case 'booking.cancelled': {
+      // `by` and `customer` may be empty: the UI words "someone" / "a customer" itself.
+      const by = text(d['cancelledBy']);
+      const refund = typeof d['refundPercent'] === 'number' ? d['refundPercent'] : null;
+      return {
+        summary: `Booking cancelled by ${by || 'someone'}: ${who}${refund !== null ? ` · refund ${refund}%` : ''}`,
+        message: refund !== null ? coreMessage('activity.bookingCancelledRefund', { by, customer, refundPercent: refund }) : coreMessage('activity.bookingCancelled', { by, customer }),
+        bookingId,
+      };
+    }
     case 'booking.rescheduled':
-      return { summary: `Booking rescheduled: ${who}${what ? ` · ${what}` : ''}`, bookingId };
-    case 'dispute.opened':
-      return { summary: `Dispute opened: ${text(d['reason'], 'no reason given')}`, bookingId };
-    case 'review.created':
-      return { summary: `New ${String(d['rating'] ?? '?')}-star review`, bookingId: null };
+      return {
+        summary: `Booking rescheduled: ${who}${what ? ` · ${what}` : ''}`,
+        message: !customer ? coreMessage('activity.bookingRescheduledUnknown', {}) : what ? coreMessage('activity.bookingRescheduledOffering', { customer, offering: what }) : coreMessage('activity.bookingRescheduled', { customer }),
+        bookingId,
+      };
+    case 'dispute.opened': {
+      const reason = text(d['reason']);
+      return {
+        summary: `Dispute opened: ${reason || 'no reason given'}`,
+        message: reason ? coreMessage('activity.disputeOpened', { reason }) : coreMessage('activity.disputeOpenedNoReason', {}),
+        bookingId,
+      };
+    }
+    case 'review.created': {
+      const rating = typeof d['rating'] === 'number' ? d['rating'] : null;
+      return {
+        summary: `New ${String(d['rating'] ?? '?')}-star review`,
+        message: rating !== null ? coreMessage('activity.reviewCreated', { rating }) : coreMessage('activity.reviewCreatedNoRating', {}),
+        bookingId: null,
+      };
+    }
     case 'tenant.kyb_verified':
-      return { summary: 'Business verified (KYB)', bookingId: null };
+      return { summary: 'Business verified (KYB)', message: coreMessage('activity.kybVerified', {}), bookingId: null };
     case 'webhook.test':
-      return { summary: `Test ping: ${text(d['message'], 'ping')}`, bookingId: null };
+      return { summary: `Test ping: ${text(d['message'], 'ping')}`, message: coreMessage('activity.testPing', { message: text(d['message'], 'ping') }), bookingId: null };
   }
 }
 
@@ -200,8 +231,8 @@ function applyVerified(replica: Replica, envelope: WebhookEnvelope, deliveryId: 
     case 'webhook.test':
       break;
   }
-  const { summary, bookingId } = summaryFor(envelope);
-  effects.activities.push(replica.addActivity({ event: envelope.event, summary, bookingId, id: `act_${deliveryId}` }));
+  const { summary, message, bookingId } = summaryFor(envelope);
+  effects.activities.push(replica.addActivity({ event: envelope.event, summary, message, bookingId, id: `act_${deliveryId}` }));
   effects.tables.add('activity');
   return { applied: true, event: envelope.event };
 }
