@@ -6,19 +6,19 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, Menu, Notification, safeStorage, session, shell, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, safeStorage, session, shell, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron';
 import { ipcChannels } from '../shared/channels.ts';
 import type { ContractEvents, EventName } from '../shared/contract.ts';
-import { startConsole, type RunningConsole } from './app.ts';
-import { dispatchCall } from './dispatch.ts';
+import { EngineSupervisor } from './engine/supervisor.ts';
 import { deepLinkFromArgv, deepLinkRoute, deepLinkScheme } from './shell/deep-link.ts';
 import { menuSections } from './shell/menu.ts';
 import { SecretStore, keychainEncryptor } from './shell/secret-store.ts';
+import { forkUtilityEngine } from './shell/utility-engine.ts';
 import { externalUrlAllowed, navigationAllowed, permissionAllowed, senderAllowed, windowOptions } from './shell/window-policy.ts';
 
 const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
 const rendererUrl = process.env['ELECTRON_RENDERER_URL'] ?? pathToFileURL(rendererIndex).href;
-let running: RunningConsole | null = null;
+let engine: EngineSupervisor | null = null;
 let window: BrowserWindow | null = null;
 
 /** Only the main frame of our own renderer may call the core. */
@@ -94,14 +94,11 @@ function buildMenu(): Menu {
   return Menu.buildFromTemplate(template);
 }
 
-/** Dock/taskbar badge with the number of PENDING bookings waiting (debounced: bursts of changes). */
-let badgeTimer: NodeJS.Timeout | null = null;
-function refreshBadge(core: RunningConsole['core']): void {
-  if (badgeTimer) return;
-  badgeTimer = setTimeout(() => {
-    badgeTimer = null;
-    app.setBadgeCount(core.pendingCount());
-  }, 500);
+function notify(body: string, route: string): void {
+  if (!Notification.isSupported()) return;
+  const note = new Notification({ title: 'Orkestr Console', body });
+  note.on('click', () => openRoute(route));
+  note.show();
 }
 
 async function main(): Promise<void> {
@@ -127,41 +124,48 @@ async function main(): Promise<void> {
   const secretKeeper = new SecretStore(keychainEncryptor(safeStorage, process.platform));
   const apiUrl = process.env['ORKESTR_API_URL'];
   const apiKey = process.env['ORKESTR_API_KEY'];
-  running = await startConsole({
-    dbFile: join(app.getPath('userData'), 'replica.db'),
-    ...(apiUrl && apiKey ? { api: { url: apiUrl, key: apiKey } } : {}),
-    transport: 'electron',
-    secretKeeper,
+  // The core runs in a utilityProcess (src/main/engine): a long job or a crash never freezes this
+  // window. safeStorage exists only here, so the engine asks this process to seal and open secrets.
+  const supervisor = new EngineSupervisor({
+    spawn: () => forkUtilityEngine(join(import.meta.dirname, 'engine-host.js')),
+    start: {
+      dbFile: join(app.getPath('userData'), 'replica.db'),
+      ...(apiUrl && apiKey ? { api: { url: apiUrl, key: apiKey } } : {}),
+      transport: 'electron',
+    },
+    secrets: secretKeeper,
+    onPendingCount: (count) => app.setBadgeCount(count),
+    log: (line) => console.error(line),
   });
-  const core = running.core;
+  try {
+    await supervisor.start();
+  } catch (error) {
+    dialog.showErrorBox('Orkestr Console could not start', error instanceof Error ? error.message : String(error));
+    app.exit(1);
+    return;
+  }
+  engine = supervisor;
 
+  // The supervisor validates every call against the contract's schemas; the sender is checked here.
   ipcMain.handle(ipcChannels.call, (event, method: unknown, input: unknown) => {
     if (!trustedSender(event)) return { ok: false, error: { code: 'BAD_INPUT', message: 'Untrusted sender' } };
-    return dispatchCall(core, method, input);
+    return supervisor.call(method, input);
   });
-  core.on(<E extends EventName>(event: E, payload: ContractEvents[E]) => {
+  let notifiedConflicts: number | null = null;
+  supervisor.on(<E extends EventName>(event: E, payload: ContractEvents[E]) => {
     window?.webContents.send(ipcChannels.event, event, payload);
     if (event === 'queue.new') {
       const { count, bookingIds } = payload as ContractEvents['queue.new'];
-      if (Notification.isSupported()) {
-        const note = new Notification({ title: 'Orkestr Console', body: `${count} new booking request${count === 1 ? '' : 's'}` });
-        note.on('click', () => openRoute(count === 1 && bookingIds[0] ? `#/booking/${bookingIds[0]}` : '#/queue'));
-        note.show();
-      }
+      notify(`${count} new booking request${count === 1 ? '' : 's'}`, count === 1 && bookingIds[0] ? `#/booking/${bookingIds[0]}` : '#/queue');
     }
     if (event === 'sync.status') {
       const { conflicts } = payload as ContractEvents['sync.status'];
-      if (conflicts > notifiedConflicts && Notification.isSupported()) {
-        const note = new Notification({ title: 'Orkestr Console', body: 'Orkestr refused a change: it needs your attention.' });
-        note.on('click', () => openRoute('#/attention'));
-        note.show();
-      }
+      if (notifiedConflicts !== null && conflicts > notifiedConflicts) notify('Orkestr refused a change: it needs your attention.', '#/attention');
       notifiedConflicts = conflicts;
     }
-    if (event === 'data.changed' || event === 'queue.new') refreshBadge(core);
+    // The window shows a banner as well; the notification reaches a user who is elsewhere.
+    if (event === 'engine.status' && (payload as ContractEvents['engine.status']).state === 'failed') notify('The console engine keeps stopping. Open the console to restart it.', '#/queue');
   });
-  let notifiedConflicts = core.status().conflicts;
-  refreshBadge(core);
 
   window = createWindow();
   if (pendingLink) window.webContents.once('did-finish-load', () => openDeepLink(pendingLink));
@@ -178,8 +182,15 @@ async function main(): Promise<void> {
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
-app.on('will-quit', () => {
-  void running?.close();
+// The engine closes its replica cleanly before the app goes (killed after 10 s if it hangs).
+let engineClosed = false;
+app.on('before-quit', (event) => {
+  if (engineClosed || !engine) return;
+  event.preventDefault();
+  void engine.close().finally(() => {
+    engineClosed = true;
+    app.quit();
+  });
 });
 
 void main();

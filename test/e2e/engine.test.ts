@@ -27,7 +27,7 @@ beforeAll(async () => {
   sandbox = await startSandbox({ dataFile: join(dir, 'sandbox.db'), keys: [testKey], seed: 'demo', log: () => {} });
   supervisor = new EngineSupervisor({
     spawn: () => forkNodeEngine(crashingEntry ?? undefined),
-    start: { dbFile: join(dir, 'replica.db'), api: { url: sandbox.url, key: testKey }, transport: 'bridge', secretsEncryptionAvailable: false },
+    start: { dbFile: join(dir, 'replica.db'), api: { url: sandbox.url, key: testKey }, transport: 'bridge' },
     maxCrashes: 2,
     restartDelayMs: () => 100,
   });

@@ -8,6 +8,7 @@
 import type { ContractEvents, EventName } from '../../shared/contract.ts';
 import { startConsole, type RunningConsole } from '../app.ts';
 import { dispatchCall } from '../dispatch.ts';
+import type { SecretKeeper, StoredSecret } from '../shell/secret-store.ts';
 import type { FromEngine, SecretRequest, ToEngine } from './protocol.ts';
 
 interface Port {
@@ -55,11 +56,11 @@ function askSecret(request: SecretRequest): Promise<unknown> {
 }
 
 /** The keychain, reached through the supervisor. */
-export function remoteSecretKeeper(encryptionAvailable: boolean) {
+function remoteSecretKeeper(encryptionAvailable: boolean): SecretKeeper {
   return {
     encryptionAvailable,
-    seal: async (secret: string, keep: 'encrypted' | 'plain') => (await askSecret({ op: 'seal', secret, keep })) as { scheme: 'safe' | 'plain'; data: string },
-    open: async (stored: { scheme: 'safe' | 'plain'; data: string }) => String(await askSecret({ op: 'open', stored })),
+    seal: async (secret, keep) => (await askSecret({ op: 'seal', secret, keep })) as StoredSecret,
+    open: async (stored) => String(await askSecret({ op: 'open', stored })),
   };
 }
 
@@ -97,6 +98,7 @@ port.onMessage((message) => {
         transport: options.transport,
         ...(options.demoLiveSeconds !== undefined ? { demoLiveSeconds: options.demoLiveSeconds } : {}),
         ...(options.relay ? { relay: options.relay } : {}),
+        secretKeeper: remoteSecretKeeper(options.secretsEncryptionAvailable),
         log,
       }).then(
         (started) => {

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BookingView, ContractEvents, EngineStatus, IntentView, SessionInfo } from '../../shared/contract.ts';
 import { startSandbox, type Sandbox } from '../../sandbox/index.ts';
 import { packageRoot } from '../app.ts';
+import { SecretStore } from '../shell/secret-store.ts';
 import { waitFor } from '../../../test/support/wait-for.ts';
 import type { CallOutcome } from '../dispatch.ts';
 import type { ToEngine } from './protocol.ts';
@@ -43,7 +44,7 @@ function engine(overrides: Partial<SupervisorOptions> = {}, sent?: ToEngine[]): 
   };
   supervisor = new EngineSupervisor({
     spawn,
-    start: { dbFile: join(dir, `replica-${++dbCounter}.db`), api: { url: sandbox.url, key }, transport: 'bridge', secretsEncryptionAvailable: false },
+    start: { dbFile: join(dir, `replica-${++dbCounter}.db`), api: { url: sandbox.url, key }, transport: 'bridge' },
     restartDelayMs: () => 50,
     ...overrides,
   });
@@ -91,7 +92,7 @@ describe('engine supervisor', () => {
   });
 
   it('restarts a killed engine, tells the listeners, and keeps what was acknowledged', async () => {
-    const s = engine({ start: { dbFile: join(dir, 'replica-kill.db'), api: { url: sandbox.url, key }, transport: 'bridge', secretsEncryptionAvailable: false } });
+    const s = engine({ start: { dbFile: join(dir, 'replica-kill.db'), api: { url: sandbox.url, key }, transport: 'bridge' } });
     await s.start();
     const seen = statuses(s);
     const reloads: string[] = [];
@@ -179,7 +180,7 @@ describe('engine supervisor', () => {
     // The replica's folder would be inside a plain file: the core cannot create it.
     const file = join(dir, 'a-plain-file');
     await writeFile(file, 'not a folder');
-    const s = engine({ start: { dbFile: join(file, 'replica.db'), api: { url: sandbox.url, key }, transport: 'bridge', secretsEncryptionAvailable: false } });
+    const s = engine({ start: { dbFile: join(file, 'replica.db'), api: { url: sandbox.url, key }, transport: 'bridge' } });
     await expect(s.start()).rejects.toThrow(/could not start: (EEXIST|ENOTDIR).*a-plain-file.*\(exit code 1\)/);
     expect(s.status().state).toBe('failed');
   });
@@ -190,6 +191,31 @@ describe('engine supervisor', () => {
     const s = engine({ spawn: () => forkNodeEngine(built) });
     await s.start();
     expect((await result<SessionInfo>(s.call('session.info', {}))).mode).toBe('connected');
+  });
+
+  it('seals a key with the keychain of the supervising process and opens it again in a new engine', async () => {
+    const sealed: string[] = [];
+    // A reversible stand-in for the OS keychain that lives only in this (the supervising) process.
+    const keychain = new SecretStore({
+      isEncryptionAvailable: () => true,
+      encryptString: (text) => {
+        sealed.push(text);
+        return Buffer.from([...Buffer.from(text)].map((b) => b ^ 0x5a));
+      },
+      decryptString: (data) => Buffer.from([...data].map((b) => b ^ 0x5a)).toString(),
+    });
+    const dbFile = join(dir, 'replica-secrets.db');
+    const first = engine({ secrets: keychain, start: { dbFile, api: { url: sandbox.url, key }, transport: 'bridge' } });
+    await first.start();
+    const connected = await result<SessionInfo>(first.call('settings.connect', { apiUrl: sandbox.url, apiKey: key }));
+    expect(connected.secrets).toMatchObject({ encryptionAvailable: true, apiKey: 'encrypted', unreadable: [] });
+    expect(sealed).toEqual([key]);
+    await first.close();
+    // A new engine on the same replica, with no key given: it asks this process to open the stored one.
+    const second = engine({ secrets: keychain, start: { dbFile, transport: 'bridge' } });
+    await second.start();
+    const session = await result<SessionInfo>(second.call('session.info', {}));
+    expect(session).toMatchObject({ mode: 'connected', apiUrl: sandbox.url, secrets: { apiKey: 'encrypted' } });
   });
 
   it('stops the engine gracefully on close', async () => {

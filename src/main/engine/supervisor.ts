@@ -11,6 +11,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ContractError, parseCall, type ContractEvents, type EngineCrash, type EngineStatus, type EventName, type MethodName, type SessionInfo } from '../../shared/contract.ts';
 import type { CallOutcome, CallTarget } from '../dispatch.ts';
+import { noKeychain, type SecretKeeper } from '../shell/secret-store.ts';
 import type { EngineStartOptions, FromEngine, SecretRequest, ToEngine } from './protocol.ts';
 
 /** One engine process, whatever launched it. */
@@ -43,16 +44,12 @@ function describeEnd(kind: EngineCrash['kind'], detail: string): string {
   }
 }
 
-/** Seals and opens secrets for the engine (Electron: safeStorage, which only the main process has). */
-export interface EngineSecrets {
-  seal(secret: string, keep: 'encrypted' | 'plain'): Promise<unknown>;
-  open(stored: { scheme: 'safe' | 'plain'; data: string }): Promise<string>;
-}
 
 export interface SupervisorOptions {
   spawn: () => EngineProcess;
-  start: EngineStartOptions;
-  secrets?: EngineSecrets;
+  start: Omit<EngineStartOptions, 'secretsEncryptionAvailable'>;
+  /** Seals and opens secrets for the engine (Electron: safeStorage, which only the main process has); default: no keychain. */
+  secrets?: SecretKeeper;
   /** More crashes than this within `crashWindowMs` → `failed` (default 4 in 60 s). */
   maxCrashes?: number;
   crashWindowMs?: number;
@@ -98,8 +95,11 @@ export class EngineSupervisor implements CallTarget {
   #lastPong = 0;
   #firstStart: { resolve(): void; reject(error: Error): void } | null = null;
 
+  readonly #secrets: SecretKeeper;
+
   constructor(options: SupervisorOptions) {
     this.#opts = options;
+    this.#secrets = options.secrets ?? noKeychain();
   }
 
   /** Starts the first engine; resolves once it is ready, rejects if it cannot start at all. */
@@ -241,7 +241,7 @@ export class EngineSupervisor implements CallTarget {
       this.#child = null;
       this.#crashed(end, fatal);
     });
-    child.send({ type: 'start', options: this.#opts.start });
+    child.send({ type: 'start', options: { ...this.#opts.start, secretsEncryptionAvailable: this.#secrets.encryptionAvailable } });
   }
 
   #onMessage(child: EngineProcess, message: FromEngine, noteFatal: (text: string) => void): void {
@@ -295,9 +295,8 @@ export class EngineSupervisor implements CallTarget {
   }
 
   async #answerSecret(child: EngineProcess, id: number, request: SecretRequest): Promise<void> {
-    const secrets = this.#opts.secrets;
+    const secrets = this.#secrets;
     try {
-      if (!secrets) throw new Error('This system offers no encrypted storage for secrets.');
       const value = request.op === 'seal' ? await secrets.seal(request.secret, request.keep) : await secrets.open(request.stored);
       child.send({ type: 'secret.result', id, ok: true, value });
     } catch (error) {

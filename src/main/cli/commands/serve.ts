@@ -56,7 +56,7 @@ export const serveCommand: Command = {
     if (engineMode === 'process') {
       const supervisor = new EngineSupervisor({
         spawn: () => forkNodeEngine(),
-        start: { dbFile, ...api, transport: 'bridge', demoLiveSeconds: live, secretsEncryptionAvailable: false, verbose },
+        start: { dbFile, ...api, transport: 'bridge', demoLiveSeconds: live, verbose },
         log: (line) => console.error(line),
       });
       await supervisor.start();
