@@ -4,6 +4,7 @@
  * and never returned through the contract. Real SQLite files, a real sandbox and a real relay on
  * loopback; the OS keychain is a reversible stand-in (its logic is Electron's, not ours).
  */
+import { spawn } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -213,6 +214,36 @@ describe('the API key', () => {
     expect(again.session()).toMatchObject({ mode: 'connected', secrets: { apiKey: 'encrypted' } });
     expect(JSON.parse(meta(again)['apiKeySealed']!)).toMatchObject({ scheme: 'safe' });
     await again.close();
+  });
+});
+
+describe('orkestr-console serve', () => {
+  it('comes back connected after a restart when the key was kept unencrypted with consent (no --api)', { timeout: 120_000 }, async () => {
+    const db = newDb();
+    const core = open(db);
+    await core.unlockSecrets();
+    await core.handlers['settings.connect']({ apiUrl: sandbox.url, apiKey: key, keep: 'plain' });
+    await core.close();
+    const child = spawn(process.execPath, [join(import.meta.dirname, '../../bin/orkestr-console.mjs'), 'serve', '--db', db, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      const line = await waitFor(() => /Orkestr Console \((.*)\) at (http:\/\/\S+)/.exec(stdout), `serve to print its URL (stderr: ${stderr})`, 90_000);
+      expect(line[1]).toBe(sandbox.url);
+      // Asked through the bridge as the UI would: connected, the key kept plain, and never in the answer.
+      const url = new URL(line[2]!);
+      const token = url.hash.replace(/^#token=/, '');
+      const res = await fetch(`${url.origin}/api/call`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ method: 'session.info', input: {} }) });
+      const body = await res.text();
+      expect(JSON.parse(body)).toMatchObject({ ok: true, result: { mode: 'connected', apiUrl: sandbox.url, secrets: { apiKey: 'plain', encryptionAvailable: false } } });
+      expect(body).not.toContain(keySecretPart);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
   });
 });
 

@@ -10,11 +10,12 @@ import { UsageError, integerOption, stringOption, untilSignal, type Command } fr
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'Run the console core and serve the console UI to a browser on 127.0.0.1 (with an access token).',
-  usage: 'serve [--db FILE] (--api URL --key KEY | --demo) [--port P] [--live SECONDS] [--engine process|inline]\n\n' +
+  usage: 'serve [--db FILE] [--api URL --key KEY | --demo] [--port P] [--live SECONDS] [--engine process|inline]\n\n' +
     '  --db FILE       the replica (SQLite); default: <data dir>/replica.db\n' +
     '  --api URL       Orkestr API base, e.g. https://api.orkestr.in (with --key)\n' +
     '  --key KEY       API key ork_<prefix>.<secret>\n' +
-    '  --demo          use the built-in demo tenant (a local Orkestr sandbox in live mode)\n' +
+    '  --demo          the tenant connected in Settings, else the built-in demo tenant (a local Orkestr\n' +
+    '                  sandbox in live mode); the same as giving neither --api nor --demo\n' +
     '  --port P        port on 127.0.0.1 (default: any free port)\n' +
     '  --live SECONDS  demo only: seconds between simulated customer events (default 20, 0 = off)\n' +
     '  --engine MODE   process (default): the core runs in its own process, restarted if it crashes;\n' +
@@ -35,7 +36,6 @@ export const serveCommand: Command = {
     const key = stringOption(args, 'key') ?? process.env['ORKESTR_API_KEY'];
     const demo = args.values['demo'] === true;
     if (demo && apiUrl) throw new UsageError('use either --demo or --api/--key, not both');
-    if (!demo && !apiUrl) throw new UsageError('give --api URL --key KEY, or --demo');
     if (apiUrl && !key) throw new UsageError('--api needs --key (or ORKESTR_API_KEY)');
     const port = integerOption(args, 'port', 0, 0, 65535);
     const live = integerOption(args, 'live', 20, 0, 86400);
