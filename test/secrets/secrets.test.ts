@@ -285,6 +285,14 @@ describe('the webhook relay set up in Settings', () => {
     }
     for (const secret of [channel.deviceToken, webhookSecret, previousSecret]) expect(bytesOnDisk(db)).not.toContain(secret);
 
+    // Another keychain cannot open them: reported, not listened on, nothing crashes.
+    const elsewhere = open(db, new SecretStore(keychain('elsewhere')));
+    await elsewhere.unlockSecrets();
+    expect(elsewhere.session().secrets).toMatchObject({ relay: null, unreadable: ['apiKey', 'relay'] });
+    expect(elsewhere.relayConfig()).toBeNull();
+    expect((await elsewhere.handlers['settings.get']({})).relayChannelId).toBe(channel.id);
+    await elsewhere.close();
+
     running = await startConsole({ dbFile: db, transport: 'bridge', secretKeeper: machine });
     try {
       expect(running.core.session().secrets).toMatchObject({ apiKey: 'encrypted', relay: 'encrypted', unreadable: [] });
