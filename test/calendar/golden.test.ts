@@ -144,6 +144,21 @@ describe('export golden bytes', () => {
     else expect(digest).toBe(digests[name]);
   });
 
+  it('keeps the bytes through many re-renders while the cache compacts its chunks', () => {
+    const opts = variants[1]?.[1] ?? { calendarName: 'x' };
+    const cache = createEventCache();
+    const internals = cache as unknown as { liveBytes: number; chunkBytes: number };
+    let bookings = generated(1500);
+    for (let round = 0; round < 12; round++) {
+      // Every third booking changes each round: old versions pile up in the chunks until compaction.
+      bookings = bookings.map((b, i) => (i % 3 === round % 3 ? { ...b, version: (b.version ?? 0) + 1, notes: `${b.notes} r${round}` } : b));
+      const cached = exportIcsBytes(bookings, { ...opts, cache });
+      expect(cached.equals(exportIcsBytes(bookings, { ...opts, cache: createEventCache() }))).toBe(true);
+      expect(internals.chunkBytes).toBeLessThanOrEqual(2 * internals.liveBytes + 5 * 256 * 1024);
+    }
+    expect(exportIcsBytes(bookings, { ...opts, cache }).equals(exportIcsBytes(bookings, { ...opts, cache: createEventCache() }))).toBe(true);
+  });
+
   it.runIf(update)('prints the digests to paste above', () => {
     console.log(JSON.stringify(digests, null, 2));
   });

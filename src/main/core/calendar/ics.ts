@@ -16,9 +16,10 @@
  * - CRLF everywhere, including after END:VCALENDAR (the library leaves the last one out).
  * - Lines are folded at ≤ 75 octets. ical-generator 11 does count UTF-8 bytes (not characters) and
  *   never splits a character, but its folder walks every character of every non-ASCII line in JS and
- *   was the largest cost of a 100k-event export; events are folded here on their UTF-8 bytes by
- *   `foldBytes` (same rule, one pass over the bytes; a fold never lands before a continuation byte).
- *   Tests check folding on non-ASCII text with both parsers.
+ *   was the largest cost of a 100k-event export; events are folded here on their UTF-8 bytes, in
+ *   place where they are cached (`foldWritten`; same rule as `foldBytes`, a fold never lands before
+ *   a continuation byte). Tests check folding on non-ASCII text with both parsers, and
+ *   test/calendar/golden.test.ts pins the exact bytes.
  *
  * Status mapping (decisions in README.md beside this file):
  * CONFIRMED, COMPLETED → STATUS:CONFIRMED, TRANSP:OPAQUE (busy).
@@ -95,12 +96,44 @@ export function uidFor(itemId: string): string {
   return `${itemId}@${uidDomain}`;
 }
 
+/**
+ * Date.parse, fast for the form every stored time has (`YYYY-MM-DDTHH:mm:ss.sssZ`, what
+ * toISOString writes): V8's general parser costs ~0.4 µs a call, three calls per event. Anything
+ * else, and years before 100 (Date.UTC reads 0–99 as 1900–1999), goes to Date.parse.
+ */
+export function parseIsoMs(s: string): number {
+  if (s.length !== 24 || s.charCodeAt(23) !== 90 /* Z */) return Date.parse(s);
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46) return Date.parse(s);
+  const y = digits(s, 0, 4);
+  const mo = digits(s, 5, 2);
+  const d = digits(s, 8, 2);
+  const h = digits(s, 11, 2);
+  const mi = digits(s, 14, 2);
+  const sec = digits(s, 17, 2);
+  const ms = digits(s, 20, 3);
+  // Out of range (or not digits, -1): Date.parse decides (it rolls a day over like Date.UTC, but
+  // refuses month 13, second 60; hour 24 is its own rule).
+  if (y < 100 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 || ms < 0) return Date.parse(s);
+  return Date.UTC(y, mo - 1, d, h, mi, sec, ms);
+}
+
+/** The decimal number in s[at, at + n), or -1 if a character there is not a digit. */
+function digits(s: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
 const sequenceEpochMs = Date.UTC(2020, 0, 1);
 
 /** SEQUENCE of every event of a booking: the server version, else minutes since 2020 of updatedAt. */
 export function sequenceFor(b: Pick<CalendarBooking, 'version' | 'updatedAt'>): number {
   if (typeof b.version === 'number' && Number.isInteger(b.version) && b.version >= 0) return b.version;
-  const t = Date.parse(b.updatedAt);
+  const t = parseIsoMs(b.updatedAt);
   return Number.isFinite(t) ? Math.max(0, Math.floor((t - sequenceEpochMs) / 60_000)) : 0;
 }
 
@@ -128,6 +161,7 @@ export function escapeText(value: string): string {
 
 interface EventEntry {
   startMs: number;
+  endMs: number;
   booking: CalendarBooking;
   item: CalendarBookingItem;
 }
@@ -143,12 +177,12 @@ function selectEntries(bookings: readonly CalendarBooking[], filter: IcsFilter |
     if (!statuses.has(booking.status)) continue;
     if (offerings && !offerings.has(booking.offeringId)) continue;
     for (const item of booking.items) {
-      const startMs = Date.parse(item.startsAt);
-      const endMs = Date.parse(item.endsAt);
+      const startMs = parseIsoMs(item.startsAt);
+      const endMs = parseIsoMs(item.endsAt);
       if (!Number.isFinite(startMs) || !Number.isFinite(endMs)) continue;
       // Overlap with [from, to): an item that ends exactly at `from` or starts at `to` is out.
       if (endMs <= fromMs || startMs >= toMs) continue;
-      out.push({ startMs, booking, item });
+      out.push({ startMs, endMs, booking, item });
     }
   }
   out.sort((a, b) => a.startMs - b.startMs || (a.item.id < b.item.id ? -1 : a.item.id > b.item.id ? 1 : 0));
@@ -159,32 +193,129 @@ function selectEntries(bookings: readonly CalendarBooking[], filter: IcsFilter |
  * Finished events as UTF-8 bytes, per booking item, with the inputs they were made from; an entry is
  * used only when every input is unchanged. Bounded: the oldest entry goes first. Bytes, not strings:
  * 100k cached events as JS strings (two-byte strings as soon as a name is non-ASCII) kept the
- * garbage collector busy; buffers live outside the JS heap and concatenate with one copy.
+ * garbage collector busy. The bytes are written one event after the other into shared chunks
+ * (outside the JS heap; no Buffer object per event), so the events of one render sit side by side
+ * and an export copies them as a few large pieces.
  */
 export interface EventCache {
   readonly size: number;
 }
 
-interface CachedEvent {
-  inputs: string[];
-  bytes: Buffer;
+/** One cached event: every input it was made from, and where its folded UTF-8 bytes are. */
+class CachedEvent {
+  startsAt: string;
+  endsAt: string;
+  bookingId: string;
+  status: string;
+  version: number | null;
+  updatedAt: string;
+  offeringTitle: string;
+  customerName: string;
+  notes: string;
+  location: string | null;
+  subdomain: string;
+  chunk: Buffer;
+  start: number;
+  end: number;
+  constructor(e: EventEntry, subdomain: string, chunk: Buffer, start: number, end: number) {
+    const b = e.booking;
+    this.startsAt = e.item.startsAt;
+    this.endsAt = e.item.endsAt;
+    this.bookingId = b.id;
+    this.status = b.status;
+    this.version = b.version;
+    this.updatedAt = b.updatedAt;
+    this.offeringTitle = b.offeringTitle;
+    this.customerName = b.customerName;
+    this.notes = b.notes;
+    this.location = b.location ?? null;
+    this.subdomain = subdomain;
+    this.chunk = chunk;
+    this.start = start;
+    this.end = end;
+  }
+  matches(e: EventEntry, subdomain: string): boolean {
+    const b = e.booking;
+    return (
+      this.startsAt === e.item.startsAt &&
+      this.endsAt === e.item.endsAt &&
+      this.bookingId === b.id &&
+      this.status === b.status &&
+      this.version === b.version &&
+      this.updatedAt === b.updatedAt &&
+      this.offeringTitle === b.offeringTitle &&
+      this.customerName === b.customerName &&
+      this.notes === b.notes &&
+      this.location === (b.location ?? null) &&
+      this.subdomain === subdomain
+    );
+  }
 }
+
+/** Events are written into chunks of this size (one more for a bigger event). */
+const chunkSize = 256 * 1024;
 
 class ItemEventCache implements EventCache {
   readonly map = new Map<string, CachedEvent>();
   readonly maxEntries: number;
+  /** The chunk being filled and how much of it is used. */
+  chunk: Buffer = Buffer.alloc(0);
+  used = 0;
+  /** Octets of the events in the map, and of the chunks allocated since the last compaction. */
+  liveBytes = 0;
+  chunkBytes = 0;
   constructor(maxEntries: number) {
     this.maxEntries = maxEntries;
   }
   get size(): number {
     return this.map.size;
   }
-  set(itemId: string, entry: CachedEvent): void {
-    if (!this.map.has(itemId) && this.map.size >= this.maxEntries) {
-      const first = this.map.keys().next();
-      if (!first.done) this.map.delete(first.value);
+  /** Writes `text` (one event as ical-generator wrote it) folded into a chunk and caches it for `e`. */
+  add(itemId: string, previous: CachedEvent | undefined, e: EventEntry, subdomain: string, text: string): CachedEvent {
+    // ≤ 3 octets per code unit, plus 3 per fold (one per ≥ 71 octets).
+    const room = text.length * 3 + (text.length >> 2) + 16;
+    if (this.chunk.length - this.used < room) this.newChunk(room);
+    const start = this.used;
+    this.used = foldWritten(this.chunk, start, start + this.chunk.write(text, start, 'utf8'), text);
+    const entry = new CachedEvent(e, subdomain, this.chunk, start, this.used);
+    if (previous) this.liveBytes -= previous.end - previous.start;
+    else if (this.map.size >= this.maxEntries) {
+      const first = this.map.entries().next();
+      if (!first.done) {
+        this.map.delete(first.value[0]);
+        this.liveBytes -= first.value[1].end - first.value[1].start;
+      }
     }
     this.map.set(itemId, entry);
+    this.liveBytes += entry.end - entry.start;
+    return entry;
+  }
+  private newChunk(room: number): void {
+    // A chunk stays in memory while one of its events is cached: once the chunks written since the
+    // last compaction hold more than twice the live events, copy the live ones into fresh chunks
+    // (in map order, which is mostly output order). Each copy is paid for by as many new octets.
+    if (this.chunkBytes > 2 * this.liveBytes + 4 * chunkSize) this.compact();
+    this.chunk = Buffer.allocUnsafeSlow(Math.max(chunkSize, room));
+    this.used = 0;
+    this.chunkBytes += this.chunk.length;
+  }
+  private compact(): void {
+    this.chunk = Buffer.alloc(0);
+    this.used = 0;
+    this.chunkBytes = 0;
+    for (const entry of this.map.values()) {
+      const n = entry.end - entry.start;
+      if (this.chunk.length - this.used < n) {
+        this.chunk = Buffer.allocUnsafeSlow(Math.max(chunkSize, n));
+        this.used = 0;
+        this.chunkBytes += this.chunk.length;
+      }
+      entry.chunk.copy(this.chunk, this.used, entry.start, entry.end);
+      entry.chunk = this.chunk;
+      entry.start = this.used;
+      this.used += n;
+      entry.end = this.used;
+    }
   }
 }
 
@@ -192,35 +323,12 @@ export function createEventCache(maxEntries = 250_000): EventCache {
   return new ItemEventCache(maxEntries);
 }
 
-/** Everything that goes into an event, in a fixed order. */
-function eventInputs(e: EventEntry, subdomain: string): string[] {
-  const b = e.booking;
-  return [e.item.startsAt, e.item.endsAt, b.id, b.status, String(b.version ?? ''), b.updatedAt, b.offeringTitle, b.customerName, b.notes, b.location ?? '', subdomain];
-}
-
-function sameInputs(inputs: string[], e: EventEntry, subdomain: string): boolean {
-  const b = e.booking;
-  return (
-    inputs[0] === e.item.startsAt &&
-    inputs[1] === e.item.endsAt &&
-    inputs[2] === b.id &&
-    inputs[3] === b.status &&
-    inputs[4] === String(b.version ?? '') &&
-    inputs[5] === b.updatedAt &&
-    inputs[6] === b.offeringTitle &&
-    inputs[7] === b.customerName &&
-    inputs[8] === b.notes &&
-    inputs[9] === (b.location ?? '') &&
-    inputs[10] === subdomain
-  );
-}
-
 function describe(b: CalendarBooking, link: string | null): string {
-  const lines = [`Booking ${b.id} (${b.status})`, `Customer: ${b.customerName}`];
   const notes = b.notes.trim();
-  if (notes) lines.push(`Notes: ${notes}`);
-  if (link) lines.push(link);
-  return cleanText(lines.join('\n'));
+  let text = `Booking ${b.id} (${b.status})\nCustomer: ${b.customerName}`;
+  if (notes) text += `\nNotes: ${notes}`;
+  if (link) text += `\n${link}`;
+  return cleanText(text);
 }
 
 /**
@@ -257,6 +365,48 @@ export function foldLine(line: string): string {
     i += units;
   }
   return out + (out === '' ? '' : '\r\n ') + line.slice(start);
+}
+
+/**
+ * Folds, in place, the event `text` just written as UTF-8 to buf[start, end); returns the new end
+ * (buf needs room for the folds). Same rule as foldBytes. Lines are found in the string (a native
+ * search); a line is ASCII exactly when its CRLF sits as many octets on as it has code units, so
+ * only the bytes of non-ASCII lines are scanned for their end.
+ */
+function foldWritten(buf: Buffer, start: number, end: number, text: string): number {
+  const n = text.length;
+  let b = start; // first octet of the current line
+  let u = 0; // first code unit of the current line
+  while (u < n) {
+    let ue = text.indexOf('\r\n', u);
+    if (ue < 0) ue = n;
+    let be = b + (ue - u);
+    if (ue === n) be = end;
+    else if (buf[be] !== 0x0d || buf[be + 1] !== 0x0a) {
+      // Not ASCII: its CRLF is further on (there is none inside the line: the string has none).
+      be++;
+      while (buf[be] !== 0x0d || buf[be + 1] !== 0x0a) be++;
+    }
+    if (be - b > 75) {
+      let pos = b;
+      let limit = 75;
+      while (be - pos > limit) {
+        let cut = pos + limit;
+        while (cut > pos + 1 && ((buf[cut] ?? 0) & 0xc0) === 0x80) cut--;
+        buf.copyWithin(cut + 3, cut, end);
+        buf[cut] = 0x0d;
+        buf[cut + 1] = 0x0a;
+        buf[cut + 2] = 0x20;
+        end += 3;
+        be += 3;
+        pos = cut + 3;
+        limit = 74;
+      }
+    }
+    b = be + 2;
+    u = ue + 2;
+  }
+  return end;
 }
 
 /**
@@ -300,37 +450,37 @@ export function foldBytes(src: Buffer): Buffer {
   return dst.subarray(0, w);
 }
 
-// One scratch calendar and one scratch event, re-filled for every event we render (every field is
-// set each time, so nothing carries over): building a fresh ICalEvent per booking allocated a
-// data object with a dozen arrays each time and was a visible share of a cold 100k export.
-// The calendar never gets a timezone.
+// One scratch calendar and one scratch event per kind of status, re-filled for every event we render
+// (every other field is set each time, so nothing carries over): building a fresh ICalEvent per
+// booking allocated a data object with a dozen arrays each time, and the enum setters validate
+// against Object.values() on every call, so each scratch event gets its STATUS, TRANSP and busy
+// status once, here. The calendar never gets a timezone.
 const scratch = ical();
-const scratchEvent = new ICalEvent({ start: new Date(0) }, scratch);
+function scratchEvent(status: ICalEventStatus, transparency: ICalEventTransparency, busy: ICalEventBusyStatus): ICalEvent {
+  return new ICalEvent({ start: new Date(0) }, scratch).status(status).transparency(transparency).busystatus(busy);
+}
+const confirmedEvent = scratchEvent(ICalEventStatus.CONFIRMED, ICalEventTransparency.OPAQUE, ICalEventBusyStatus.BUSY);
+const pendingEvent = scratchEvent(ICalEventStatus.TENTATIVE, ICalEventTransparency.OPAQUE, ICalEventBusyStatus.TENTATIVE);
+const cancelledEvent = scratchEvent(ICalEventStatus.CANCELLED, ICalEventTransparency.TRANSPARENT, ICalEventBusyStatus.FREE);
 
+/** One event as ical-generator writes it (not folded yet: see foldWritten). */
 function renderEvent(e: EventEntry, subdomain: string): string {
   const b = e.booking;
   const pending = b.status === 'PENDING';
   const cancelled = b.status === 'CANCELLED' || b.status === 'REFUNDED';
   const link = subdomain ? portalLink(subdomain, b.id) : null;
-  const stamp = new Date(b.updatedAt);
-  const event = scratchEvent
+  const stamp = new Date(parseIsoMs(b.updatedAt));
+  const event = (pending ? pendingEvent : cancelled ? cancelledEvent : confirmedEvent)
     .id(uidFor(e.item.id))
     .sequence(sequenceFor(b))
     .stamp(stamp)
     .lastModified(stamp)
     .start(new Date(e.startMs))
-    .end(new Date(e.item.endsAt))
+    .end(new Date(e.endMs))
     .summary(cleanText(`${pending ? 'Pending: ' : ''}${b.offeringTitle} — ${b.customerName}`))
     .description(describe(b, link))
     .location(b.location ? cleanText(b.location) : null)
     .url(link);
-  // The enum setters validate against Object.values() on every call: only call them on a change.
-  const status = pending ? ICalEventStatus.TENTATIVE : cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED;
-  if (event.status() !== status) event.status(status);
-  const transparency = cancelled ? ICalEventTransparency.TRANSPARENT : ICalEventTransparency.OPAQUE;
-  if (event.transparency() !== transparency) event.transparency(transparency);
-  const busy = pending ? ICalEventBusyStatus.TENTATIVE : cancelled ? ICalEventBusyStatus.FREE : ICalEventBusyStatus.BUSY;
-  if (event.busystatus() !== busy) event.busystatus(busy);
   return event.toString();
 }
 
@@ -353,17 +503,28 @@ export function exportIcsBytes(bookings: readonly CalendarBooking[], options: Ic
   // `header` ends with "END:VCALENDAR" (no CRLF): put the events in front of it.
   const end = 'END:VCALENDAR';
   if (!header.endsWith(end)) throw new Error('unexpected ical-generator output');
-  const parts: Buffer[] = [Buffer.from(header.slice(0, header.length - end.length), 'utf8')];
-  let length = parts[0]?.length ?? 0;
+  const head = Buffer.from(header.slice(0, header.length - end.length), 'utf8');
+  const parts: Buffer[] = [head];
+  let length = head.length;
+  // Events written one after the other into the same chunk are copied as one piece.
+  let chunk: Buffer | null = null;
+  let from = 0;
+  let to = 0;
   for (const e of entries) {
     let hit = cache.map.get(e.item.id);
-    if (!hit || !sameInputs(hit.inputs, e, subdomain)) {
-      hit = { inputs: eventInputs(e, subdomain), bytes: foldBytes(Buffer.from(renderEvent(e, subdomain), 'utf8')) };
-      cache.set(e.item.id, hit);
+    if (!hit || !hit.matches(e, subdomain)) hit = cache.add(e.item.id, hit, e, subdomain, renderEvent(e, subdomain));
+    if (hit.chunk === chunk && hit.start === to) {
+      to = hit.end;
+      continue;
     }
-    parts.push(hit.bytes);
-    length += hit.bytes.length;
+    if (chunk) parts.push(chunk.subarray(from, to));
+    length += to - from;
+    chunk = hit.chunk;
+    from = hit.start;
+    to = hit.end;
   }
+  if (chunk) parts.push(chunk.subarray(from, to));
+  length += to - from;
   const tail = Buffer.from(`${end}\r\n`, 'utf8');
   parts.push(tail);
   return Buffer.concat(parts, length + tail.length);
