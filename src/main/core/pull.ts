@@ -93,7 +93,11 @@ export class Puller {
       const url = `${paths[resource]}${sep}limit=${PAGE_LIMIT}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
       return getWithRetry(api, url, { signal: opts.signal, priority: opts.priority }).then((res) => parseListPage<Record<string, unknown>>(res.body));
     };
-    let startCursor = this.replica.getSyncState(resource).cursor;
+    const state = this.replica.getSyncState(resource);
+    let startCursor = state.cursor;
+    // The very first bookings sync into empty tables loads without the random-key indexes; the
+    // engine builds them once the feed is complete (db/deferred-indexes.ts).
+    if (resource === 'bookings' && startCursor === null && !state.complete) this.replica.deferIndexesForInitialLoad();
     let next: Promise<ListPage<Record<string, unknown>>> | null = fetchPage(startCursor);
     try {
       for (let page = 0; page < 100_000 && next; page++) {

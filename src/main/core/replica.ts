@@ -26,6 +26,7 @@ import type Database from 'better-sqlite3';
 import type { ActivityItem } from '../../shared/contract.ts';
 import type { CoreMessage } from '../../shared/messages.ts';
 import { Checkpointer } from './db/checkpointer.ts';
+import { buildDeferredIndexNow, buildScript, deferIndexesIfEmpty, deferredIndexes } from './db/deferred-indexes.ts';
 import { openReplica, type ReplicaDb } from './db/open.ts';
 import { overlayBooking } from './overlay.ts';
 import type {
@@ -97,6 +98,42 @@ export class Replica {
     if (this.#bulkOpen && this.#inBulk === 0) this.flushBulk();
     if (this.sqlite.inTransaction) return fn();
     return this.sqlite.transaction(fn).immediate();
+  }
+
+  // ---- indexes an initial sync builds after its bulk load (db/deferred-indexes.ts) --------------
+
+  /** Before the first page of an initial bookings sync: drops the random-key indexes if the tables are empty. */
+  deferIndexesForInitialLoad(): number {
+    this.flushBulk();
+    return deferIndexesIfEmpty(this.sqlite);
+  }
+
+  hasDeferredIndexes(): boolean {
+    return !!this.stmt("SELECT 1 FROM meta WHERE key LIKE 'deferredIndex:%' LIMIT 1").get();
+  }
+
+  /**
+   * Builds the deferred indexes, one transaction each, on the checkpoint worker's connection when it
+   * runs (so the thread serving the UI stays free; this one waits without blocking), otherwise here.
+   * Stops between indexes when `signal` is aborted (the rest stay recorded for the next sync).
+   */
+  async buildDeferredIndexes(signal?: AbortSignal): Promise<number> {
+    this.flushBulk();
+    const pending = deferredIndexes(this.sqlite);
+    for (const d of pending) {
+      signal?.throwIfAborted();
+      if (this.#checkpointer) {
+        try {
+          await this.#checkpointer.exec(buildScript(d));
+          continue;
+        } catch {
+          // the worker could not (stopped, busy): build it here
+        }
+      }
+      this.flushBulk();
+      buildDeferredIndexNow(this.sqlite, d);
+    }
+    return pending.length;
   }
 
   // ---- meta & sync state ------------------------------------------------------------------------

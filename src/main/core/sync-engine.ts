@@ -223,6 +223,12 @@ export class SyncEngine {
           onNewPending: initialDone ? (ids) => this.hooks.onNewPending(ids) : undefined,
         });
       }
+      // Indexes left out of an initial load (or of one a crash interrupted) are built now, off the
+      // main thread when the checkpoint worker runs.
+      if (this.replica.getSyncState('bookings').complete && this.replica.hasDeferredIndexes()) {
+        await this.replica.buildDeferredIndexes(signal);
+        this.hooks.onChange(['bookings']);
+      }
       // The PENDING poll starts where the full feed ended (it would only re-read the same records).
       const pending = this.replica.getSyncState('bookings:PENDING');
       if (!pending.cursor) {

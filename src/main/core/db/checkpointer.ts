@@ -4,7 +4,8 @@
  * (hundreds of ms per run), and SQLite's automatic checkpoint runs it inside the committing call — on
  * the thread that serves the UI. While a checkpointer runs, the main connection's autocheckpoint is
  * off and a worker thread with its own connection runs PASSIVE checkpoints (they never block writers)
- * and keeps the WAL flushed to disk.
+ * and keeps the WAL flushed to disk. The same worker runs long one-off statements for the main thread
+ * (`exec`: building the indexes an initial sync deferred, see Replica.buildDeferredIndexes).
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -37,6 +38,16 @@ const flushWal = () => {
 };
 flushWal();
 parentPort.on('message', (m) => {
+  if (m && m.type === 'exec') {
+    try {
+      db.exec(m.sql);
+      parentPort.postMessage({ type: 'exec', id: m.id, error: null });
+    } catch (error) {
+      try { if (db.inTransaction) db.exec('ROLLBACK'); } catch {}
+      parentPort.postMessage({ type: 'exec', id: m.id, error: String((error && error.message) || error) });
+    }
+    return;
+  }
   if (m !== 'stop') return;
   stopped = true;
   if (timer) clearTimeout(timer);
@@ -52,6 +63,8 @@ export class Checkpointer {
   readonly #sqlite: Database.Database;
   readonly #worker: Worker;
   #stopped: Promise<void> | null = null;
+  #execs = new Map<number, { resolve(): void; reject(error: Error): void }>();
+  #nextExec = 1;
 
   constructor(sqlite: Database.Database, file: string, everyMs = 2000, syncEveryMs = 100) {
     this.#sqlite = sqlite;
@@ -60,6 +73,35 @@ export class Checkpointer {
     this.#worker = new Worker(workerSource, { eval: true, workerData: { file, driver, everyMs, syncEveryMs } });
     this.#worker.unref();
     this.#worker.on('error', () => this.#restoreAuto());
+    this.#worker.on('message', (m: { type?: string; id?: number; error?: string | null }) => {
+      if (m?.type !== 'exec' || m.id === undefined) return;
+      const waiting = this.#execs.get(m.id);
+      this.#execs.delete(m.id);
+      if (this.#execs.size === 0) this.#worker.unref();
+      if (m.error) waiting?.reject(new Error(m.error));
+      else waiting?.resolve();
+    });
+    const failAll = (): void => {
+      for (const w of this.#execs.values()) w.reject(new Error('the checkpoint worker stopped'));
+      this.#execs.clear();
+    };
+    this.#worker.on('error', failAll);
+    this.#worker.on('exit', failAll);
+  }
+
+  /**
+   * Runs `sql` (one or more statements) on the worker's own connection, off the main thread. The
+   * caller must not hold the write lock meanwhile if `sql` writes (the worker would wait for it).
+   */
+  exec(sql: string): Promise<void> {
+    if (this.#stopped) return Promise.reject(new Error('the checkpoint worker is stopped'));
+    const id = this.#nextExec++;
+    return new Promise<void>((resolve, reject) => {
+      this.#execs.set(id, { resolve, reject });
+      // While the main thread waits for an answer, the worker keeps the process alive.
+      this.#worker.ref();
+      this.#worker.postMessage({ type: 'exec', id, sql });
+    });
   }
 
   #restoreAuto(): void {
@@ -73,7 +115,8 @@ export class Checkpointer {
         resolve();
       };
       const timer = setTimeout(() => void this.#worker.terminate().finally(done), 5000);
-      this.#worker.once('message', () => {
+      this.#worker.on('message', (m: unknown) => {
+        if (m !== 'stopped') return;
         clearTimeout(timer);
         void this.#worker.terminate().finally(done);
       });

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { feedsTableDdl } from '../calendar/feeds.ts';
+import { buildDeferredIndexesNow } from './deferred-indexes.ts';
 
 /**
  * The replica's migrations, listed statically (bundlers break folder scanning). A shipped migration
@@ -318,6 +319,9 @@ export const migrations: readonly Migration[] = [
 export function migrate(db: Database.Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
   const applied = new Set((db.prepare('SELECT name FROM schema_migrations').all() as Array<{ name: string }>).map((r) => r.name));
+  // Indexes an interrupted initial sync left to build later (db/deferred-indexes.ts) are built before
+  // any new migration runs: a migration may drop, replace or rely on them.
+  if (migrations.some((m) => !applied.has(m.name))) buildDeferredIndexesNow(db);
   for (const migration of migrations) {
     if (applied.has(migration.name)) continue;
     db.transaction(() => {
