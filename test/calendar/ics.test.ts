@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createEventCache, exportIcs, exportIcsBytes, foldBytes, foldLine, sequenceFor, type CalendarBooking } from '../../src/main/core/calendar/ics.ts';
+import { createEventCache, exportIcs, exportIcsBytes, foldBytes, foldLine, parseIsoMs, portalLink, sequenceFor, type CalendarBooking } from '../../src/main/core/calendar/ics.ts';
 import { booking, contentLines, expectWellFormed, parseBoth, unfold } from './helpers.ts';
 
 const longName = 'José Müller-Łukasiewicz 東京 and Zoë Øvergård-Đặng 🎉 with Ñandú Çelik';
@@ -192,6 +192,27 @@ describe('exportIcs', () => {
     const b = sequenceFor({ version: null, updatedAt: '2026-01-01T00:05:00.000Z' });
     expect(b).toBeGreaterThan(a);
     expect(a).toBeLessThan(2 ** 31); // RFC 5545 INTEGER
+  });
+});
+
+describe('parseIsoMs and portalLink (fast paths)', () => {
+  it('parses exactly like Date.parse', () => {
+    const samples = [
+      '2026-05-12T15:00:00.000Z', '2026-02-29T00:00:00.000Z', '2026-02-31T00:00:00.000Z', '2024-02-29T23:59:59.999Z',
+      '2026-01-01T24:00:00.000Z', '2026-13-01T00:00:00.000Z', '2026-00-10T00:00:00.000Z', '2026-01-00T00:00:00.000Z',
+      '2026-01-01T23:60:00.000Z', '2026-01-01T23:59:60.000Z', '0099-01-01T00:00:00.000Z', '0100-03-01T00:00:00.000Z',
+      '9999-12-31T23:59:59.999Z', '+002026-01-01T00:00:00.000Z', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00.5Z',
+      '2026-05-01T10:00:00+02:00', '2026-05-01T10:00:00.000+02:00', '2026-5-01T10:00:00.000Z', '2026-05-01 10:00:00.000Z',
+      '2026-05-01T1a:00:00.000Z', '2026-05-01T10:00:00.000z', 'not a date', '', '2026-05-01',
+    ];
+    for (let i = 0; i < 2000; i++) samples.push(new Date(Date.UTC(100, 0, 1) + Math.floor(Math.random() * 3e14)).toISOString());
+    for (const s of samples) expect(parseIsoMs(s), s).toBe(Date.parse(s));
+  });
+
+  it('links the same as with encodeURIComponent', () => {
+    for (const id of ['bkg_000001', 'a.b~c-d_E9', '', 'bkg /?&#16', 'ñ', 'a+b', "x'y(z)*!"]) {
+      expect(portalLink('atlas', id)).toBe(`https://atlas.orkestr.in/provider/bookings/${encodeURIComponent(id)}`);
+    }
   });
 });
 

@@ -138,8 +138,12 @@ export function sequenceFor(b: Pick<CalendarBooking, 'version' | 'updatedAt'>): 
 }
 
 export function portalLink(subdomain: string, bookingId: string): string {
-  return `https://${subdomain}.orkestr.in/provider/bookings/${encodeURIComponent(bookingId)}`;
+  // Server ids need no encoding: skip the (comparatively slow) encodeURIComponent call for them.
+  return `https://${subdomain}.orkestr.in/provider/bookings/${plainId.test(bookingId) ? bookingId : encodeURIComponent(bookingId)}`;
 }
+
+/** Characters encodeURIComponent leaves as they are (a subset of them). */
+const plainId = /^[A-Za-z0-9_.~-]*$/;
 
 const disallowedControls = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 const loneSurrogates = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
