@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DEFERRABLE_INDEXES } from '../../src/main/core/db/deferred-indexes.ts';
 import { KEY, listAll, sandbox, type TestSandbox } from './helpers.ts';
 
 const CLI = join(import.meta.dirname, '../../bin/orkestr-console.mjs');
@@ -158,6 +159,10 @@ it(`acknowledged intents survive ${KILLS} SIGKILLs of the syncing CLI, each reac
     expect(replica.prepare('SELECT id, version FROM offerings ORDER BY id').all()).toEqual(offerings.map((o) => ({ id: o.id, version: o.version })).sort((a, b) => (a.id < b.id ? -1 : 1)));
     for (const id of targets) expect((replica.prepare('SELECT status FROM bookings WHERE id = ?').get(id) as { status: string }).status).toBe('CONFIRMED');
     expect(replica.prepare('SELECT COUNT(*) AS n FROM booking_overlay').get()).toEqual({ n: 0 });
+    // Indexes the initial load deferred were all built, whichever kill interrupted it (db/deferred-indexes.ts).
+    expect(replica.prepare("SELECT key FROM meta WHERE key LIKE 'deferredIndex:%'").all()).toEqual([]);
+    const indexes = (replica.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'").all() as Array<{ name: string }>).map((r) => r.name);
+    for (const name of DEFERRABLE_INDEXES) expect(indexes, name).toContain(name);
   } finally {
     replica.close();
   }
