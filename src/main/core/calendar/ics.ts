@@ -327,12 +327,12 @@ export function createEventCache(maxEntries = 250_000): EventCache {
   return new ItemEventCache(maxEntries);
 }
 
-function describe(b: CalendarBooking, link: string | null): string {
+function describe(b: CalendarBooking, link: string | null, clean: boolean): string {
   const notes = b.notes.trim();
   let text = `Booking ${b.id} (${b.status})\nCustomer: ${b.customerName}`;
   if (notes) text += `\nNotes: ${notes}`;
   if (link) text += `\n${link}`;
-  return cleanText(text);
+  return clean ? text : cleanText(text);
 }
 
 /**
@@ -473,6 +473,10 @@ function renderEvent(e: EventEntry, subdomain: string): string {
   const pending = b.status === 'PENDING';
   const cancelled = b.status === 'CANCELLED' || b.status === 'REFUNDED';
   const link = subdomain ? portalLink(subdomain, b.id) : null;
+  // The summary and description need cleanText only if one of their parts has a character it would
+  // change (the fixed words and the encoded link never have one): one scan of each part, once.
+  const clean = !suspicious.test(b.offeringTitle) && !suspicious.test(b.customerName) && !suspicious.test(b.notes) && !suspicious.test(b.id) && !suspicious.test(b.status) && !suspicious.test(subdomain);
+  const summary = `${pending ? 'Pending: ' : ''}${b.offeringTitle} — ${b.customerName}`;
   const stamp = new Date(parseIsoMs(b.updatedAt));
   const event = (pending ? pendingEvent : cancelled ? cancelledEvent : confirmedEvent)
     .id(uidFor(e.item.id))
@@ -481,8 +485,8 @@ function renderEvent(e: EventEntry, subdomain: string): string {
     .lastModified(stamp)
     .start(new Date(e.startMs))
     .end(new Date(e.endMs))
-    .summary(cleanText(`${pending ? 'Pending: ' : ''}${b.offeringTitle} — ${b.customerName}`))
-    .description(describe(b, link))
+    .summary(clean ? summary : cleanText(summary))
+    .description(describe(b, link, clean))
     .location(b.location ? cleanText(b.location) : null)
     .url(link);
   return event.toString();
