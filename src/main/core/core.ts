@@ -276,9 +276,14 @@ export class ConsoleCore {
     this.engine.emitStatus();
   }
 
-  notifyActivity(item: ActivityItem): void {
+  /**
+   * A new activity line for the UI. `changed: false` when the caller sends `notifyChanged` with
+   * 'activity' itself, once for many lines (the relay link's batches): one data.changed and one status
+   * check per batch instead of per webhook.
+   */
+  notifyActivity(item: ActivityItem, options: { changed?: boolean } = {}): void {
     this.#emit('activity.new', item);
-    this.notifyChanged(['activity']);
+    if (options.changed !== false) this.notifyChanged(['activity']);
   }
 
   start(): void {

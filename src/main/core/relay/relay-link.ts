@@ -11,7 +11,8 @@ type Table = ContractEvents['data.changed']['tables'][number];
 export interface RelayLinkHost {
   replica: Replica;
   notifyChanged(tables: Table[]): void;
-  notifyActivity(item: ActivityItem): void;
+  /** `changed: false`: the caller reports the 'activity' table in its own notifyChanged. */
+  notifyActivity(item: ActivityItem, options?: { changed?: boolean }): void;
   /** Webhooks are hints too: pull when an event says less than the whole record. */
   syncNow(): boolean;
 }
@@ -145,7 +146,8 @@ interface Effects {
 export function applyRelayedBatch(host: RelayLinkHost, secrets: readonly string[], events: readonly RelayedDelivery[]): RelayOutcome[] {
   const effects: Effects = { tables: new Set<Table>(), activities: [], needsPull: false };
   const outcomes = withoutFsync(host.replica, () => events.map((event) => applyOne(host.replica, secrets, event, effects)));
-  for (const item of effects.activities) host.notifyActivity(item);
+  // One data.changed per batch (it lists 'activity' whenever an activity was added), not one per line.
+  for (const item of effects.activities) host.notifyActivity(item, { changed: false });
   if (effects.tables.size > 0) host.notifyChanged([...effects.tables]);
   if (effects.needsPull) host.syncNow();
   return outcomes;
