@@ -126,6 +126,10 @@ async function measurePath(): Promise<{ latencies: number[]; applied: number }> 
   const relay = { url: started.url, close: async () => void child.kill('SIGTERM') };
   const channel = started.channel;
   const core = new ConsoleCore({ dbFile: join(dir, 'replica.db'), transport: 'bridge', appVersion: 'bench' });
+  // Started as app.ts starts it in every mode (serve, Electron): WAL checkpoints then run in the
+  // checkpoint worker. Unstarted, SQLite checkpoints inside the webhook transactions' commits on this
+  // thread (≈ 17 ms at p99 of the commits here), which no running console does.
+  core.start();
   const link = startRelayLink(core, { url: relay.url, channelId: channel.id, deviceToken: channel.deviceToken, secrets: [secret] });
   const bridge = await startBridge({ host: core });
   const ws = new WebSocket(`ws://127.0.0.1:${bridge.port}/api/events?token=${bridge.token}`, { origin: bridge.url });
