@@ -271,10 +271,15 @@ export interface ConflictView {
 
 export type ConnectionState = 'online' | 'offline' | 'syncing' | 'paused' | 'error';
 
+/** `serverError`: a failure other than the network; its detail is in `reason`. */
+export type SyncReasonCode = 'notConnected' | 'keyRejected' | 'keyScope' | 'unreachable' | 'serverError';
+
 export interface SyncStatus {
   connection: ConnectionState;
-  /** Why sync is paused or failing, in words for the user. */
+  /** Why sync is paused or failing, in English words (CLI, logs; an `error` carries the server's message). */
   reason: string | null;
+  /** The same as a code the UI translates; null when sync is neither paused nor failing. */
+  reasonCode: SyncReasonCode | null;
   progress: { phase: string; done: number; total: number | null } | null;
   outboxLength: number;
   conflicts: number;

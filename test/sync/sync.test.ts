@@ -330,6 +330,7 @@ describe('faults', { timeout: 120_000 }, () => {
     const intentId = core.approve(target.id)!;
     await waitFor('paused', () => core.status().connection === 'paused');
     expect(core.status().reason).toMatch(/rejected|revoked/i);
+    expect(core.status().reasonCode).toBe('keyRejected');
     expect(core.status().outboxLength).toBe(1);
     expect(core.outbox.get(intentId)!.state).toBe('queued');
     const fresh = await s.admin<{ token: string }>('POST', '/keys', {});

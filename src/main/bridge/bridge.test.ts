@@ -11,7 +11,7 @@ import { startBridge, type Bridge } from './bridge.ts';
 /** A small contract host: the transport is under test here, not the core. */
 function makeHost(): ContractHost & { emit: <E extends EventName>(event: E, payload: ContractEvents[E]) => void } {
   const listeners = new Set<(event: EventName, payload: unknown) => void>();
-  const status: SyncStatus = { connection: 'online', reason: null, progress: null, outboxLength: 0, conflicts: 0, lastSyncAt: null };
+  const status: SyncStatus = { connection: 'online', reason: null, reasonCode: null, progress: null, outboxLength: 0, conflicts: 0, lastSyncAt: null };
   const handlers = {
     'sync.status': () => status,
     'bookings.approve': (input: { id: string }) => ({ intentId: `int_for_${input.id}` }),

@@ -6,7 +6,7 @@
  * It owns the connection status (online / offline / syncing with progress / paused with a reason /
  * error) and reports it through `onStatus`.
  */
-import type { SyncStatus } from '../../shared/contract.ts';
+import type { SyncReasonCode, SyncStatus } from '../../shared/contract.ts';
 import { ApiError, type ApiClient } from './api-client.ts';
 import type { Outbox } from './outbox.ts';
 import { Puller, type PullProgress, type Resource } from './pull.ts';
@@ -67,6 +67,7 @@ export class SyncEngine {
   #nextReconcileAt = 0;
   #connection: SyncStatus['connection'] = 'offline';
   #reason: string | null = null;
+  #reasonCode: SyncReasonCode | null = null;
   #progress: SyncStatus['progress'] = null;
   #lastEmitted = '';
   #pausedBy: 'auth' | 'none' | null = null;
@@ -92,7 +93,7 @@ export class SyncEngine {
   /** Sets (or clears) the server connection. A new key lifts an auth pause. */
   setApi(api: ApiClient | null): void {
     this.#api = api;
-    if (!api) this.#setPaused('none', 'Not connected to an Orkestr account.');
+    if (!api) this.#setPaused('none', 'Not connected to an Orkestr account.', 'notConnected');
     else if (this.#pausedBy) {
       this.#pausedBy = null;
       this.#connection = 'online';
@@ -109,6 +110,7 @@ export class SyncEngine {
     return {
       connection: this.#connection,
       reason: this.#reason,
+      reasonCode: this.#reason === null ? null : this.#reasonCode,
       progress: this.#progress,
       outboxLength: counts.queued,
       conflicts: counts.conflicts,
@@ -128,7 +130,7 @@ export class SyncEngine {
     if (this.#running) return;
     this.#running = true;
     this.#abort = new AbortController();
-    if (!this.#api) this.#setPaused('none', 'Not connected to an Orkestr account.');
+    if (!this.#api) this.#setPaused('none', 'Not connected to an Orkestr account.', 'notConnected');
     this.#loops = [this.#pullLoop(), this.#pushLoop()];
   }
 
@@ -157,10 +159,11 @@ export class SyncEngine {
     this.#pushWake.wake();
   }
 
-  #setPaused(by: 'auth' | 'none', reason: string): void {
+  #setPaused(by: 'auth' | 'none', reason: string, code: SyncReasonCode): void {
     this.#pausedBy = by;
     this.#connection = 'paused';
     this.#reason = reason;
+    this.#reasonCode = code;
     this.#progress = null;
     this.emitStatus();
   }
@@ -169,9 +172,11 @@ export class SyncEngine {
     if (error instanceof ApiError && error.kind === 'network') {
       this.#connection = 'offline';
       this.#reason = 'The Orkestr server cannot be reached; changes are kept and sent when it is back.';
+      this.#reasonCode = 'unreachable';
     } else {
       this.#connection = 'error';
       this.#reason = error instanceof Error ? error.message : String(error);
+      this.#reasonCode = 'serverError';
     }
     this.#progress = null;
     this.emitStatus();
@@ -195,11 +200,8 @@ export class SyncEngine {
   }
 
   #authPause(error: AuthPause | ApiError): void {
-    const reason =
-      error.status === 403
-        ? 'The API key is not allowed to do this (missing scope). Connect with a key that has read and write scopes.'
-        : 'The API key was rejected (revoked or wrong). Sync is paused and your changes are kept; connect with a new key to resume.';
-    this.#setPaused('auth', reason);
+    if (error.status === 403) this.#setPaused('auth', 'The API key is not allowed to do this (missing scope). Connect with a key that has read and write scopes.', 'keyScope');
+    else this.#setPaused('auth', 'The API key was rejected (revoked or wrong). Sync is paused and your changes are kept; connect with a new key to resume.', 'keyRejected');
   }
 
   /** One full reconciliation: tenant, every change feed from its cursor, availability. */

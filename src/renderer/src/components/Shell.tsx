@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { useEffect, useRef } from 'react';
 import { api } from '../api.ts';
 import { useT } from '../i18n/index.ts';
+import { labelOr } from '../i18n/translate.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import { formatRelative } from '../lib/format.ts';
 import type { Route, ScreenName } from '../lib/routes.ts';
@@ -79,6 +80,8 @@ function StatusBar() {
   const conn = transport === 'lost' ? 'error' : (sync?.connection ?? 'offline');
   const connLabel = transport === 'lost' ? t('error.transport') : t(`status.${conn}`);
   const p = sync?.progress;
+  // The core names the phase by what it fetches (bookings, offerings…); unknown names show as they are.
+  const phase = (name: string): string => labelOr(t, `sync.phase.${name.replace(':', '_')}`, name);
   const live = useLiveState();
   return (
     <header className="statusbar">
@@ -96,8 +99,8 @@ function StatusBar() {
           {connLabel}
         </span>
         {conn === 'syncing' && p && (
-          <span className="progress-wrap" title={p.total ? t('status.progress', { phase: p.phase, done: p.done, total: p.total }) : t('status.progressNoTotal', { phase: p.phase, done: p.done })}>
-            {p.total ? <progress className="progress" max={p.total} value={Math.min(p.done, p.total)} aria-label={p.phase} /> : <progress className="progress" aria-label={p.phase} />}
+          <span className="progress-wrap" title={p.total ? t('status.progress', { phase: phase(p.phase), done: p.done, total: p.total }) : t('status.progressNoTotal', { phase: phase(p.phase), done: p.done })}>
+            {p.total ? <progress className="progress" max={p.total} value={Math.min(p.done, p.total)} aria-label={phase(p.phase)} /> : <progress className="progress" aria-label={phase(p.phase)} />}
             <span className="progress-text">{p.total ? `${p.done}/${p.total}` : p.done}</span>
           </span>
         )}
@@ -192,7 +195,7 @@ function ConnectionBanner() {
   if (sync?.connection === 'paused')
     return (
       <div className="banner banner-warning" role="status">
-        {t('banner.paused', { reason: sync.reason ?? '' })}
+        {t('banner.paused', { reason: sync.reasonCode ? t(`sync.reason.${sync.reasonCode}`) : (sync.reason ?? '') })}
       </div>
     );
   return null;
