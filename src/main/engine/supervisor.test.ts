@@ -176,6 +176,20 @@ describe('engine supervisor', () => {
     expect(s.status().lastCrash).toMatchObject({ kind: 'user', reason: 'restarted by the user' });
   });
 
+  it('kills an engine that never gets ready, and answers the calls that waited for it', async () => {
+    const hanging = join(dir, 'hanging-engine.mjs');
+    await writeFile(hanging, "process.on('message', () => {});\n");
+    let hang = false;
+    const s = engine({ spawn: () => forkNodeEngine(hang ? hanging : undefined), startTimeoutMs: 1500, maxCrashes: 1 });
+    await s.start();
+    hang = true;
+    process.kill(s.pid!, 'SIGKILL');
+    await waitFor(() => s.status().state === 'restarting', 'restarting');
+    const waiting = s.call('sync.status', {});
+    expect(await waiting).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
+    expect(s.status()).toMatchObject({ state: 'failed', lastCrash: { kind: 'unresponsive', detail: '2' } });
+  });
+
   it('says why when the engine cannot start at all', async () => {
     // The replica's folder would be inside a plain file: the core cannot create it.
     const file = join(dir, 'a-plain-file');

@@ -57,7 +57,7 @@ export interface SupervisorOptions {
   restartDelayMs?: (attempt: number) => number;
   /** No answer to a ping for this long → the engine is frozen: killed and restarted (default 30 s). */
   unresponsiveMs?: number;
-  /** How long start() waits for the first `ready` (default 120 s: a demo tenant seeds on first run). */
+  /** How long an engine may take to be ready, at first start or after a crash, before it is killed (default 120 s: a demo tenant seeds on first run). */
   startTimeoutMs?: number;
   onPendingCount?: (count: number) => void;
   log?: (line: string) => void;
@@ -107,13 +107,8 @@ export class EngineSupervisor implements CallTarget {
     const started = new Promise<void>((resolve, reject) => {
       this.#firstStart = { resolve, reject };
     });
-    const timeout = setTimeout(() => {
-      this.#firstStart?.reject(new Error(`the engine did not start within ${Math.round((this.#opts.startTimeoutMs ?? 120_000) / 1000)} s`));
-      this.#firstStart = null;
-      this.#child?.kill();
-    }, this.#opts.startTimeoutMs ?? 120_000);
     this.#spawn();
-    return started.finally(() => clearTimeout(timeout));
+    return started;
   }
 
   get mode(): 'demo' | 'connected' {
@@ -236,7 +231,19 @@ export class EngineSupervisor implements CallTarget {
       if (this.#child !== child) return;
       this.#onMessage(child, message, (text) => (fatal = text));
     });
+    // An engine that never gets ready (at first start or after a crash) is killed like a frozen one;
+    // otherwise calls waiting for it would wait forever.
+    const startLimit = this.#opts.startTimeoutMs ?? 120_000;
+    const startTimer = setTimeout(() => {
+      if (this.#child !== child || this.#ready) return;
+      this.#killedFor = { kind: 'unresponsive', detail: String(Math.round(startLimit / 1000)) };
+      child.kill();
+    }, startLimit);
+    child.onMessage((message) => {
+      if (message.type === 'ready') clearTimeout(startTimer);
+    });
     child.onExit((end) => {
+      clearTimeout(startTimer);
       if (this.#child !== child) return;
       this.#child = null;
       this.#crashed(end, fatal);
