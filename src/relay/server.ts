@@ -17,8 +17,13 @@ export interface RelayOptions {
   adminToken: string;
   /** Events older than this are purged; default 7 days. */
   retentionMs?: number;
-  /** Largest accepted webhook body (and feed snapshot); default 1 MiB. */
+  /** Largest accepted webhook body; default 1 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Largest accepted calendar feed snapshot; default 32 MiB. A feed is a whole calendar (about 500
+   * bytes an event), so a business with a year of bookings needs far more than one webhook does.
+   */
+  maxFeedBytes?: number;
   /** Interval of heartbeats on device streams; default 25 s. */
   heartbeatMs?: number;
   /** Public base URL used in `ingressUrl` and feed URLs (e.g. https://relay.example.com). */
@@ -151,6 +156,9 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
   const now = options.now ?? Date.now;
   const retentionMs = options.retentionMs ?? 7 * 86_400_000;
   const maxBody = options.maxBodyBytes ?? 1 << 20;
+  const maxFeed = options.maxFeedBytes ?? 32 << 20;
+  /** The body limit of a request: feed uploads have their own. */
+  const limitFor = (url: string | undefined): number => (url !== undefined && /^\/v1\/channels\/[^/]+\/feeds\//.test(url) ? maxFeed : maxBody);
   const heartbeatMs = options.heartbeatMs ?? 25_000;
   const sink = options.log ?? (() => {});
   const log = (msg: string, fields: Record<string, unknown> = {}): void => {
@@ -296,9 +304,9 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       res.writeHead(204).end();
       return;
     }
-    const body = await readBody(req, maxBody);
+    const body = await readBody(req, maxFeed);
     if (body.kind === 'too-large') {
-      refuseTooLarge(req, res, maxBody);
+      refuseTooLarge(req, res, maxFeed);
       return;
     }
     if (body.kind === 'aborted') return;
@@ -478,12 +486,13 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
   // `Expect: 100-continue`: refuse an announced oversized body before the sender transmits it.
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
     const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > maxBody) {
+    const limit = limitFor(req.url);
+    if (Number.isFinite(declared) && declared > limit) {
       if (req.url?.startsWith('/in/')) {
         metrics.reject('too_large');
         log('ingest_rejected', { reason: 'too_large', declaredLength: declared });
       }
-      sendError(res, 413, 'BODY_TOO_LARGE', `body exceeds ${maxBody} bytes`, { connection: 'close' });
+      sendError(res, 413, 'BODY_TOO_LARGE', `body exceeds ${limit} bytes`, { connection: 'close' });
       return;
     }
     res.writeContinue();
@@ -548,7 +557,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
   const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address === '0.0.0.0' ? '127.0.0.1' : address.address;
   const url = `http://${hostForUrl}:${address.port}`;
   publicBase = (options.publicUrl ?? url).replace(/\/+$/, '');
-  log('listening', { url, publicUrl: publicBase, store: store.kind, retentionMs, maxBodyBytes: maxBody, heartbeatMs });
+  log('listening', { url, publicUrl: publicBase, store: store.kind, retentionMs, maxBodyBytes: maxBody, maxFeedBytes: maxFeed, heartbeatMs });
   void purgeNow().catch((error: unknown) => log('retention_failed', { error: (error as Error).message }));
 
   let closed: Promise<void> | null = null;

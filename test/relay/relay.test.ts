@@ -10,6 +10,8 @@ import { getTestPostgres, type TestPostgres } from '../support/postgres.ts';
 import { addDevice, adminToken, collect, createChannel, postMany, postWebhook, waitFor, webhookSecret } from './helpers.ts';
 
 const maxBodyBytes = 64 * 1024;
+/** Feeds are whole calendars: their own, larger limit. */
+const maxFeedBytes = 512 * 1024;
 const day = 86_400_000;
 
 /** Opens a raw WebSocket to a channel stream and records every message (for protocol-level checks). */
@@ -80,6 +82,7 @@ describe.each(stores)('relay on %s', (kind) => {
       store,
       adminToken,
       maxBodyBytes,
+      maxFeedBytes,
       heartbeatMs: 200,
       retentionMs: 7 * day,
       purgeIntervalMs: 3_600_000,
@@ -371,6 +374,25 @@ describe.each(stores)('relay on %s', (kind) => {
     const closed = new Promise<number>((resolve) => raw.ws.once('close', (code) => resolve(code)));
     raw.ws.send('{"type":"nonsense"}');
     expect(await closed).toBe(4400);
+  });
+
+  it('takes feed snapshots up to their own limit, far above the webhook body limit, and refuses larger ones', async () => {
+    const ch = await createChannel(relay.url);
+    const put = (key: string, body: Buffer, headers: Record<string, string> = {}) =>
+      fetch(`${relay.url}/v1/channels/${ch.id}/feeds/${key}`, { method: 'PUT', headers: { authorization: `Bearer ${ch.deviceToken}`, 'content-type': 'text/calendar', ...headers }, body });
+    const calendar = (bytes: number): Buffer => {
+      const head = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\n';
+      const tail = 'END:VCALENDAR\r\n';
+      return Buffer.from(head + 'X'.repeat(bytes - head.length - tail.length) + tail);
+    };
+    const large = calendar(maxFeedBytes);
+    expect(large.length).toBeGreaterThan(maxBodyBytes * 4);
+    expect((await put('feedKey_large_0123456789abcdef', large)).status).toBe(201);
+    const served = Buffer.from(await (await fetch(`${relay.url}/feeds/feedKey_large_0123456789abcdef.ics`)).arrayBuffer());
+    expect(served.equals(large)).toBe(true);
+    expect((await put('feedKey_huge_0123456789abcdefg', calendar(maxFeedBytes + 1))).status).toBe(413);
+    // A webhook stays bound by the body limit.
+    expect((await postWebhook(`${relay.url}/in/${ch.id}`, Buffer.alloc(maxBodyBytes + 1, 0x61), 'dlv_feedlimit')).status).toBe(413);
   });
 
   it('publishes calendar feed snapshots with ETag, Last-Modified and 304', async () => {

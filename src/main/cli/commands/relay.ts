@@ -15,13 +15,14 @@ export const relayCommand: Command = {
   summary: 'Run the webhook relay: stores Orkestr webhooks durably and streams them to the consoles of a tenant.',
   usage:
     'relay --store <FILE | postgres://URL> --admin-token T [--port P] [--host H] [--retention 7d] [--max-body 1MiB]\n' +
-    '             [--heartbeat 25s] [--public-url URL]\n\n' +
+    '             [--max-feed 32MiB] [--heartbeat 25s] [--public-url URL]\n\n' +
     '  --store         SQLite file (one node) or postgres:// URL (several nodes behind one URL)\n' +
     '  --admin-token   bearer token for the admin API and /metrics (or ORKESTR_RELAY_ADMIN_TOKEN), ≥ 16 chars\n' +
     '  --port P        TCP port (default 8787; 0 = any free port)\n' +
     '  --host H        interface to bind (default 127.0.0.1; use 0.0.0.0 in a container)\n' +
     '  --retention D   keep events this long (default 7d; units ms s m h d w)\n' +
-    '  --max-body S    largest webhook body / feed snapshot (default 1MiB; units B KiB MiB)\n' +
+    '  --max-body S    largest webhook body (default 1MiB; units B KiB MiB)\n' +
+    '  --max-feed S    largest calendar feed snapshot (default 32MiB; about 500 bytes an event)\n' +
     '  --heartbeat D   heartbeat interval on device streams (default 25s)\n' +
     '  --public-url U  the HTTPS base URL senders and calendars use (default: the listening address)\n\n' +
     'Logs: one JSON line per event on stderr. Stops gracefully on SIGTERM/SIGINT. See docs/relay.md.',
@@ -32,6 +33,7 @@ export const relayCommand: Command = {
     'admin-token': { type: 'string' },
     retention: { type: 'string' },
     'max-body': { type: 'string' },
+    'max-feed': { type: 'string' },
     heartbeat: { type: 'string' },
     'public-url': { type: 'string' },
   },
@@ -43,9 +45,11 @@ export const relayCommand: Command = {
     const port = integerOption(args, 'port', 8787, 0, 65535);
     const retentionMs = optionWith(stringOption(args, 'retention'), parseDuration, 'retention', 7 * 86_400_000);
     const maxBodyBytes = optionWith(stringOption(args, 'max-body'), parseSize, 'max-body', 1 << 20);
+    const maxFeedBytes = optionWith(stringOption(args, 'max-feed'), parseSize, 'max-feed', 32 << 20);
     const heartbeatMs = optionWith(stringOption(args, 'heartbeat'), parseDuration, 'heartbeat', 25_000);
     if (retentionMs < 1000) throw new UsageError('--retention must be at least 1s');
     if (maxBodyBytes < 1 || maxBodyBytes > 64 << 20) throw new UsageError('--max-body must be between 1 byte and 64MiB');
+    if (maxFeedBytes < 1024 || maxFeedBytes > 512 << 20) throw new UsageError('--max-feed must be between 1KiB and 512MiB');
     if (heartbeatMs < 100) throw new UsageError('--heartbeat must be at least 100ms');
     const publicUrl = stringOption(args, 'public-url');
     if (publicUrl !== undefined && !/^https?:\/\/[^/]+/i.test(publicUrl)) throw new UsageError('--public-url must be an http(s) URL');
@@ -59,6 +63,7 @@ export const relayCommand: Command = {
         adminToken,
         retentionMs,
         maxBodyBytes,
+        maxFeedBytes,
         heartbeatMs,
         ...(publicUrl ? { publicUrl } : {}),
         sqliteWriterThread: true,
