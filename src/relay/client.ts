@@ -138,8 +138,14 @@ export function connectRelayStream(options: RelayStreamOptions): RelayStream {
         }
       } catch (error) {
         // The callback failed: nothing more is acked; reconnect and get it again from the cursor.
+        // The socket is retired at once, not when its close completes: an event arriving during the
+        // closing handshake would otherwise be handled past the failed one, which would then be
+        // skipped for good (its seq is below the new cursor).
         queue = [];
-        if (socket === ws) socket.close(4000, `handler failed: ${(error as Error).message}`.slice(0, 120));
+        if (socket === ws) {
+          ws = null;
+          socket.close(4000, `handler failed: ${(error as Error).message}`.slice(0, 120));
+        }
       } finally {
         draining = false;
       }
@@ -193,6 +199,7 @@ export function connectRelayStream(options: RelayStreamOptions): RelayStream {
       socket.terminate();
     });
     socket.on('message', (data: Buffer) => {
+      if (socket !== ws) return; // retired after a failed handler; its close is under way
       let message: ServerMessage;
       try {
         message = JSON.parse(data.toString('utf8')) as ServerMessage;
