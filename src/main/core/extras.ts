@@ -47,6 +47,8 @@ export type ExtraMethod =
 
 export type Emit = <E extends EventName>(event: E, payload: ContractEvents[E]) => void;
 
+const veventStart = 'BEGIN:VEVENT\r\n';
+
 /** Uploaded files kept on disk for their check (report, commit); the oldest beyond this are removed. */
 const keepUploads = 4;
 /** Progress events at most this often (plus the last one). */
@@ -262,7 +264,9 @@ export function extraHandlers(core: ConsoleCore, emit: Emit): Pick<ContractHandl
       const tenant = readTenant(core.replica);
       const name = tenant.name ?? 'Orkestr';
       const ics = exportIcs(bookings, { calendarName: `${name} bookings`, subdomain: tenant.subdomain, filter });
-      const events = ics.split('BEGIN:VEVENT\r\n').length - 1;
+      // Counted in place: splitting a 100k-event calendar would copy it into 100k strings.
+      let events = 0;
+      for (let at = ics.indexOf(veventStart); at !== -1; at = ics.indexOf(veventStart, at + veventStart.length)) events++;
       const day = (s: string | undefined): string => (s ? s.slice(0, 10) : '');
       const range = i.from || i.to ? `-${day(i.from) || 'start'}_${day(i.to) || 'end'}` : '';
       return { ics, fileName: `bookings${range}.ics`, events };

@@ -11,6 +11,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ContractError, parseCall, type ContractEvents, type EngineCrash, type EngineStatus, type EventName, type MethodName, type SessionInfo } from '../../shared/contract.ts';
 import type { CallOutcome, CallTarget } from '../dispatch.ts';
+import { backoffMs } from '../core/rate-budget.ts';
 import { noKeychain, type SecretKeeper } from '../shell/secret-store.ts';
 import type { EngineStartOptions, FromEngine, SecretRequest, ToEngine } from './protocol.ts';
 
@@ -53,7 +54,7 @@ export interface SupervisorOptions {
   /** More crashes than this within `crashWindowMs` → `failed` (default 4 in 60 s). */
   maxCrashes?: number;
   crashWindowMs?: number;
-  /** Wait before restart number n (1-based); default 250 ms doubling to 4 s. */
+  /** Wait before restart number n (1-based); default up to 250 ms, doubling to at most 4 s (jittered). */
   restartDelayMs?: (attempt: number) => number;
   /** No answer to a ping for this long → the engine is frozen: killed and restarted (default 30 s). */
   unresponsiveMs?: number;
@@ -370,7 +371,7 @@ export class EngineSupervisor implements CallTarget {
     this.#restarts++;
     this.#setState('restarting');
     const attempt = this.#crashTimes.length;
-    const delay = this.#opts.restartDelayMs?.(attempt) ?? Math.min(4000, 250 * 2 ** (attempt - 1));
+    const delay = this.#opts.restartDelayMs?.(attempt) ?? backoffMs(attempt, 250, 4000);
     this.#restartTimer = setTimeout(() => {
       this.#restartTimer = null;
       if (!this.#stopping && this.#state === 'restarting') this.#spawn();
@@ -386,17 +387,33 @@ export class EngineSupervisor implements CallTarget {
 /** The engine's entry in this checkout: TypeScript run by Node 24 directly. */
 export const engineHostSource = fileURLToPath(new URL('./host.ts', import.meta.url));
 
+/**
+ * How an engine process ended, for both adapters (Node fork, Electron utilityProcess): `ended` is
+ * called once by the adapter; a listener added afterwards hears it at once.
+ */
+export function processEndTracker(): { readonly exited: boolean; ended(end: ProcessEnd): void; onExit(listener: (end: ProcessEnd) => void): void } {
+  let end: ProcessEnd | null = null;
+  const listeners: Array<(end: ProcessEnd) => void> = [];
+  return {
+    get exited() {
+      return end !== null;
+    },
+    ended(e) {
+      end = e;
+      for (const listener of listeners) listener(e);
+    },
+    onExit(listener) {
+      if (end) listener(end);
+      else listeners.push(listener);
+    },
+  };
+}
+
 /** An engine as a Node child process (browser fallback, CLI `serve`, tests). */
 export function forkNodeEngine(entry: string = engineHostSource): EngineProcess {
   const child = fork(entry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
-  let exited = false;
-  let end: ProcessEnd = { kind: 'exit', detail: '0' };
-  const exitListeners: Array<(end: ProcessEnd) => void> = [];
-  child.on('exit', (code, signal) => {
-    exited = true;
-    end = signal ? { kind: 'signal', detail: signal } : { kind: 'exit', detail: String(code ?? 0) };
-    for (const listener of exitListeners) listener(end);
-  });
+  const exit = processEndTracker();
+  child.on('exit', (code, signal) => exit.ended(signal ? { kind: 'signal', detail: signal } : { kind: 'exit', detail: String(code ?? 0) }));
   child.on('error', () => {
     // 'exit' follows a failed spawn or a broken pipe; nothing more to do here.
   });
@@ -405,17 +422,14 @@ export function forkNodeEngine(entry: string = engineHostSource): EngineProcess 
       return child.pid;
     },
     send(message) {
-      if (!exited && child.connected) child.send(message);
+      if (!exit.exited && child.connected) child.send(message);
     },
     onMessage(listener) {
       child.on('message', (message) => listener(message as FromEngine));
     },
-    onExit(listener) {
-      if (exited) listener(end);
-      else exitListeners.push(listener);
-    },
+    onExit: exit.onExit,
     kill() {
-      if (!exited) child.kill('SIGKILL');
+      if (!exit.exited) child.kill('SIGKILL');
     },
   };
 }
