@@ -7,7 +7,7 @@ import { ConsoleCore } from './core/core.ts';
 import { createFeedRepublisher, type FeedRepublisher } from './core/calendar/index.ts';
 import { startRelayLink, type RelayConfig } from './core/relay/relay-link.ts';
 import type { SecretKeeper } from './shell/secret-store.ts';
-import { ContractError } from '../shared/contract.ts';
+import { ContractError } from '../shared/contract/types.ts';
 import { startRelay, type RelayHandle, type RelayStream, type RelayStreamStatus } from '../relay/index.ts';
 import { startSandbox, type Sandbox } from '../sandbox/index.ts';
 

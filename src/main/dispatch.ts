@@ -1,4 +1,5 @@
-import { ContractError, parseCall, type ContractErrorShape, type ContractEvents, type ContractHandlers, type EventName } from '../shared/contract.ts';
+import { ContractError, type ContractErrorShape, type ContractEvents, type EventName } from '../shared/contract/types.ts';
+import { parseCall, type ContractHandlers } from '../shared/contract/schemas.ts';
 
 /** Something that can answer contract calls and push contract events: the console core. */
 export interface ContractHost {

@@ -1,6 +1,6 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { eventNameList, ipcChannels } from '../shared/channels.ts';
-import type { ConsoleApi, ContractEvents, EventName } from '../shared/contract.ts';
+import { eventNameList, ipcChannels } from '../shared/contract/channels.ts';
+import type { ConsoleApi, ContractEvents, EventName } from '../shared/contract/types.ts';
 
 /**
  * Exposes exactly the contract (`call` and `on`) to the renderer as `window.orkestr`; nothing else

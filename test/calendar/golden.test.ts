@@ -10,7 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEventCache, exportIcsBytes, type CalendarBooking, type IcsOptions } from '../../src/main/core/calendar/ics.ts';
-import type { BookingStatus } from '../../src/shared/contract.ts';
+import type { BookingStatus } from '../../src/shared/contract/types.ts';
 import { booking, parseBoth } from './helpers.ts';
 
 const update = process.env['UPDATE_GOLDEN'] === '1';

@@ -1,6 +1,6 @@
 /**
- * The renderer bundle stays small: it imports only types from src/shared/contract.ts (whose zod
- * schemas are for the core) and takes the few runtime values from its own lib/contract-values.ts.
+ * The renderer bundle stays small and browser-only: it imports from src/shared only the zod-free
+ * contract files (types, channels, messages), never the core's input schemas.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,19 +8,31 @@ import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/main/app.ts';
 
 const rendererSrc = join(packageRoot(), 'src', 'renderer', 'src');
+const zodFree = ['types.ts', 'channels.ts', 'messages.ts'];
 
 function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : /\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []));
 }
 
 describe('renderer bundle', () => {
-  it('no renderer file imports values (only types) from src/shared', () => {
+  it('renderer files import only the zod-free contract files from src/shared', () => {
     const offenders: string[] = [];
     for (const file of sourceFiles(rendererSrc)) {
       const text = readFileSync(file, 'utf8');
-      for (const m of text.matchAll(/^import\s+(?!type\b)([^;]*?)from\s+'([^']*shared\/[^']*)'/gms)) offenders.push(`${file}: ${m[2]}`);
+      for (const m of text.matchAll(/from\s+'([^']*shared\/[^']*)'/g)) {
+        const target = m[1]!;
+        if (!zodFree.some((f) => target.endsWith(`/shared/contract/${f}`))) offenders.push(`${file}: ${target}`);
+      }
     }
     expect(offenders).toEqual([]);
+  });
+
+  it('the zod-free contract files import no zod', () => {
+    for (const f of zodFree) {
+      const text = readFileSync(join(packageRoot(), 'src', 'shared', 'contract', f), 'utf8');
+      expect(/from\s+'zod'/.test(text), `${f} imports zod`).toBe(false);
+      expect(/schemas\.ts'/.test(text), `${f} imports the schemas`).toBe(false);
+    }
   });
 
   it('the built renderer carries no zod', () => {

@@ -6,7 +6,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import type { BookingView } from '../../src/shared/contract.ts';
+import type { BookingView } from '../../src/shared/contract/types.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startBridge, type Bridge } from '../../src/main/bridge/bridge.ts';
 import { packageRoot, startConsole, type RunningConsole } from '../../src/main/app.ts';

@@ -4,7 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import type { ContractEvents, ImportProgressEvent, MethodName, MethodResults } from '../../src/shared/contract.ts';
+import type { ContractEvents, ImportProgressEvent, MethodName, MethodResults } from '../../src/shared/contract/types.ts';
 import { ConsoleCore } from '../../src/main/core/core.ts';
 import { findFeedByToken } from '../../src/main/core/calendar/index.ts';
 import { dispatchCall } from '../../src/main/dispatch.ts';

@@ -14,7 +14,7 @@ import { startConsole, type RunningConsole } from '../../src/main/app.ts';
 import { ConsoleCore } from '../../src/main/core/core.ts';
 import { dispatchCall } from '../../src/main/dispatch.ts';
 import { SecretStore, noKeychain, type Encryptor, type SecretKeeper } from '../../src/main/shell/secret-store.ts';
-import { ContractError } from '../../src/shared/contract.ts';
+import { ContractError } from '../../src/shared/contract/types.ts';
 import { startRelay, type RelayHandle } from '../../src/relay/index.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { waitFor } from '../support/wait-for.ts';

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ContractEvents, EventName } from '../../src/shared/contract.ts';
+import type { ContractEvents, EventName } from '../../src/shared/contract/types.ts';
 import { ConsoleCore, type ConsoleCoreOptions } from '../../src/main/core/core.ts';
 import { KEY, listAll, sandbox, waitFor, type TestSandbox } from './helpers.ts';
 

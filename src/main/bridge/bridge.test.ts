@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import type { ContractEvents, ContractHandlers, EventName, SyncStatus } from '../../shared/contract.ts';
+import type { ContractEvents, EventName, SyncStatus } from '../../shared/contract/types.ts';
+import type { ContractHandlers } from '../../shared/contract/schemas.ts';
 import type { ContractHost } from '../dispatch.ts';
 import { startBridge, type Bridge } from './bridge.ts';
 

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { eventNames, type ContractEvents, type EventName } from '../../shared/contract.ts';
+import { eventNames, type ContractEvents, type EventName } from '../../shared/contract/types.ts';
 import { callTarget, statusForError, type CallTarget, type ContractHost } from '../dispatch.ts';
 
 /**

@@ -1,5 +1,5 @@
 /**
- * ConsoleCore: the console's core behind the contract (src/shared/contract.ts). It owns the replica
+ * ConsoleCore: the console's core behind the contract (src/shared/contract/types.ts). It owns the replica
  * (server truth + outbox + conflicts), the sync engine, and turns contract calls into queries over
  * "truth with pending intents laid over it" and into intents written with their optimistic effect.
  *
@@ -13,29 +13,8 @@
  * `core.notifyChanged(tables)` / `core.notifyActivity(item)` / `core.syncNow()`.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  ContractError,
-  type ActivityItem,
-  type AvailabilityExceptionView,
-  type AvailabilityRuleView,
-  type BookingDetail,
-  type BookingStatus,
-  type BookingView,
-  type ConflictView,
-  type ContractEvents,
-  type ContractHandlers,
-  type CouponView,
-  type EventName,
-  type HistoryEntry,
-  type InsightsView,
-  type IntentKind,
-  type OfferingView,
-  type SecretKeeping,
-  type SessionInfo,
-  type Settings,
-  type SyncStatus,
-  type TenantInfo,
-} from '../../shared/contract.ts';
+import { ContractError, type ActivityItem, type AvailabilityExceptionView, type AvailabilityRuleView, type BookingDetail, type BookingStatus, type BookingView, type ConflictView, type ContractEvents, type CouponView, type EventName, type HistoryEntry, type InsightsView, type IntentKind, type OfferingView, type SecretKeeping, type SessionInfo, type Settings, type SyncStatus, type TenantInfo } from '../../shared/contract/types.ts';
+import type { ContractHandlers } from '../../shared/contract/schemas.ts';
 import { ApiClient } from './api-client.ts';
 import type { BookingsTable, CouponsTable, OfferingsTable } from './db/schema.ts';
 import { Outbox, isTempId, recordKind, recordPath } from './outbox.ts';
@@ -48,7 +27,7 @@ import { SyncEngine } from './sync-engine.ts';
 import { extraHandlers } from './extras.ts';
 import { parseRelayChannelUrl, type RelayConfig } from './relay/relay-link.ts';
 import { SecretStoreUnavailableError, noKeychain, parseStoredSecret, type SecretKeeper, type StoredSecret } from '../shell/secret-store.ts';
-import { asCoreMessage, coreMessage, type CoreMessage } from '../../shared/messages.ts';
+import { asCoreMessage, coreMessage, type CoreMessage } from '../../shared/contract/messages.ts';
 
 /** An activity row's stored message (JSON); null for rows from before messages were kept, or unreadable ones. */
 function storedMessage(json: string | null): CoreMessage | null {

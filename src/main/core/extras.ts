@@ -13,16 +13,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  ContractError,
-  type CalendarFeedSecret,
-  type CalendarFeedView,
-  type ContractEvents,
-  type ContractHandlers,
-  type EventName,
-  type ImportCommitResult,
-  type ImportProgressEvent,
-} from '../../shared/contract.ts';
+import { ContractError, type CalendarFeedSecret, type CalendarFeedView, type ContractEvents, type EventName, type ImportCommitResult, type ImportProgressEvent } from '../../shared/contract/types.ts';
+import type { ContractHandlers } from '../../shared/contract/schemas.ts';
 import { addFeed, exportIcs, feedPath, FeedInputError, FeedNotFoundError, listFeeds, publicFeedUrl, readCalendarBookings, readTenant, revokeFeed, rotateFeed, type Feed } from './calendar/index.ts';
 import type { ConsoleCore } from './core.ts';
 import { apiRulesFetcher } from './import/replica-sink.ts';

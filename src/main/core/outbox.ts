@@ -7,7 +7,7 @@
  * process sends it again under the same key and the server answers the stored result.
  */
 import { randomUUID } from 'node:crypto';
-import type { IntentKind } from '../../shared/contract.ts';
+import type { IntentKind } from '../../shared/contract/types.ts';
 import type { OutboxTable } from './db/schema.ts';
 import type { IntentRow } from './overlay.ts';
 import type { Replica } from './replica.ts';

@@ -23,8 +23,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { ActivityItem } from '../../shared/contract.ts';
-import type { CoreMessage } from '../../shared/messages.ts';
+import type { ActivityItem } from '../../shared/contract/types.ts';
+import type { CoreMessage } from '../../shared/contract/messages.ts';
 import { Checkpointer } from './db/checkpointer.ts';
 import { buildDeferredIndexNow, buildScript, deferIndexesIfEmpty, deferredIndexes } from './db/deferred-indexes.ts';
 import { openReplica, type ReplicaDb } from './db/open.ts';

@@ -6,7 +6,7 @@
  * It owns the connection status (online / offline / syncing with progress / paused with a reason /
  * error) and reports it through `onStatus`.
  */
-import type { SyncReasonCode, SyncStatus } from '../../shared/contract.ts';
+import type { SyncReasonCode, SyncStatus } from '../../shared/contract/types.ts';
 import { ApiError, type ApiClient } from './api-client.ts';
 import type { Outbox } from './outbox.ts';
 import { Puller, type PullProgress, type Resource } from './pull.ts';

@@ -5,7 +5,7 @@
  * forwards the core's events, and reaches the OS keychain through its supervisor (Electron's
  * safeStorage exists only in the main process).
  */
-import type { ContractEvents, EventName } from '../../shared/contract.ts';
+import type { ContractEvents, EventName } from '../../shared/contract/types.ts';
 import { startConsole, type RunningConsole } from '../app.ts';
 import { dispatchCall } from '../dispatch.ts';
 import type { SecretKeeper, StoredSecret } from '../shell/secret-store.ts';

@@ -1,4 +1,4 @@
-import type { ContractEvents, EventName, SessionInfo } from '../../shared/contract.ts';
+import type { ContractEvents, EventName, SessionInfo } from '../../shared/contract/types.ts';
 import type { CallOutcome } from '../dispatch.ts';
 import type { RelayConfig } from '../app.ts';
 

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { BookingView, ContractEvents, EngineStatus, IntentView, SessionInfo } from '../../shared/contract.ts';
+import type { BookingView, ContractEvents, EngineStatus, IntentView, SessionInfo } from '../../shared/contract/types.ts';
 import { startSandbox, type Sandbox } from '../../sandbox/index.ts';
 import { packageRoot } from '../app.ts';
 import { SecretStore } from '../shell/secret-store.ts';

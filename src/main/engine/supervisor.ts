@@ -9,7 +9,8 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ContractError, parseCall, type ContractEvents, type EngineCrash, type EngineStatus, type EventName, type MethodName, type SessionInfo } from '../../shared/contract.ts';
+import { ContractError, type ContractEvents, type EngineCrash, type EngineStatus, type EventName, type MethodName, type SessionInfo } from '../../shared/contract/types.ts';
+import { parseCall } from '../../shared/contract/schemas.ts';
 import type { CallOutcome, CallTarget } from '../dispatch.ts';
 import { backoffMs } from '../core/rate-budget.ts';
 import { noKeychain, type SecretKeeper } from '../shell/secret-store.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ContractHandlers } from '../../shared/contract.ts';
+import type { ContractHandlers } from '../../shared/contract/schemas.ts';
 import { dispatchCall } from '../dispatch.ts';
 import { SecretStore, SecretStoreUnavailableError, keychainEncryptor, noKeychain, parseStoredSecret, type Encryptor } from './secret-store.ts';
 import { externalUrlAllowed, navigationAllowed, permissionAllowed, rendererCsp, senderAllowed, windowOptions } from './window-policy.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ContractError } from './lib/contract-values.ts';
+import { ContractError } from '../../shared/contract/types.ts';
 import type { SocketLike } from './api.ts';
 import { createBridgeApi, getTransportState, onTransportState, TransportError, toContractError } from './api.ts';
 

@@ -8,8 +8,8 @@
  * Losing the core itself (fetch fails, socket closed) is reported through `onTransportState`, which
  * is a different thing from Orkestr being offline (`sync.status.connection === 'offline'`).
  */
-import type { ConsoleApi, ContractErrorShape, ContractEvents, EventName, MethodInput, MethodName, MethodResults } from '../../shared/contract.ts';
-import { ContractError, errorCodes } from './lib/contract-values.ts';
+import type { ConsoleApi, ContractErrorShape, ContractEvents, EventName, MethodInput, MethodName, MethodResults } from '../../shared/contract/types.ts';
+import { ContractError, errorCodes } from '../../shared/contract/types.ts';
 import { backoffDelay, readToken, allTables, TOKEN_KEY } from './lib/transport.ts';
 
 export type TransportKind = 'electron' | 'bridge' | 'none';

@@ -1,5 +1,5 @@
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
-import type { BookingStatus } from '../../../shared/contract.ts';
+import type { BookingStatus } from '../../../shared/contract/types.ts';
 import { CliError, UsageError, requiredString, stringListOption, stringOption, type Command } from '../command.ts';
 
 export const bookingStatusList: readonly BookingStatus[] = ['PENDING', 'CONFIRMED', 'COMPLETED', 'CANCELLED', 'REFUNDED'];

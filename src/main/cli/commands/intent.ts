@@ -5,7 +5,7 @@ import { CliError, UsageError, requiredString, type Command, type ParsedArgs } f
 async function withCore<T>(args: ParsedArgs, fn: (core: ConsoleCore) => T): Promise<T> {
   const dbFile = requiredString(args, 'db');
   const { ConsoleCore } = await import('../../core/core.ts');
-  const { ContractError } = await import('../../../shared/contract.ts');
+  const { ContractError } = await import('../../../shared/contract/types.ts');
   let core;
   try {
     core = new ConsoleCore({ dbFile, transport: 'bridge', appVersion: 'cli', holdMs: 0 });

@@ -1,4 +1,4 @@
-import type { SyncStatus } from '../../../shared/contract.ts';
+import type { SyncStatus } from '../../../shared/contract/types.ts';
 import { CliError, UsageError, integerOption, requiredString, stringListOption, stringOption, untilSignal, type Command } from '../command.ts';
 
 export const syncCommand: Command = {

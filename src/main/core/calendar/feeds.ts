@@ -8,7 +8,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { BookingStatus } from '../../../shared/contract.ts';
+import type { BookingStatus } from '../../../shared/contract/types.ts';
 import { createEventCache, exportIcsBytes, type EventCache, type IcsFilter } from './ics.ts';
 import { readCalendarBookings, readTenant, sqliteOf, type SqliteSource } from './source.ts';
 

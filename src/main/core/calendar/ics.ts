@@ -34,7 +34,7 @@
  * re-rendered after a few changes only regenerates the changed events (see bench/calendar.ts).
  */
 import ical, { ICalCalendarMethod, ICalEvent, ICalEventBusyStatus, ICalEventStatus, ICalEventTransparency } from 'ical-generator';
-import type { BookingStatus } from '../../../shared/contract.ts';
+import type { BookingStatus } from '../../../shared/contract/types.ts';
 
 export interface CalendarBookingItem {
   id: string;

@@ -3,7 +3,7 @@
  * (not local intents — a calendar shows what the server has confirmed) into `CalendarBooking`s.
  */
 import type Database from 'better-sqlite3';
-import type { BookingStatus } from '../../../shared/contract.ts';
+import type { BookingStatus } from '../../../shared/contract/types.ts';
 import { statusesFor, type CalendarBooking, type IcsFilter } from './ics.ts';
 
 /** A better-sqlite3 handle, or anything that carries one (Replica, ReplicaDb). */

@@ -306,7 +306,7 @@ export const migrations: readonly Migration[] = [
     },
   },
   {
-    // Activity keeps its summary as a code + parameters (src/shared/messages.ts) next to the English
+    // Activity keeps its summary as a code + parameters (src/shared/contract/messages.ts) next to the English
     // text, so the UI can show it in the user's language. Older rows keep NULL: the UI shows their text.
     name: '0006_activity_message',
     up(db) {

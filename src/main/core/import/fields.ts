@@ -4,7 +4,7 @@
  * Messages describe the value only; validate.ts prefixes the location ("line 14, column ...").
  */
 
-import { coreMessage, type CoreMessage } from '../../../shared/messages.ts';
+import { coreMessage, type CoreMessage } from '../../../shared/contract/messages.ts';
 
 /** `message` / `note` are English (CLI, logs, error report); `problem` / `noteProblem` the same as a code + parameters for the UI. */
 export type Parsed<T> = { ok: true; value: T; note?: string; noteProblem?: CoreMessage } | { ok: false; message: string; problem: CoreMessage };

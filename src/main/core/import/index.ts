@@ -16,7 +16,7 @@ import { parseCsv, type ByteSource, type ParseSummary } from './parse.ts';
 import { previewView, type PreviewView } from './preview.ts';
 import { ImportValidator } from './validate.ts';
 import type { DecodeInfo, EncodingName, ExistingOffering, ImportField, ImportIssue, MappingResult, PlannedOffering, ProgressCallback } from './types.ts';
-import { coreMessage } from '../../../shared/messages.ts';
+import { coreMessage } from '../../../shared/contract/messages.ts';
 
 export * from './types.ts';
 export { commitPlan, ImportRejected, MemorySink, type CommitResult, type ImportSink, type ImportIntent, type ImportBatchRecord } from './commit.ts';

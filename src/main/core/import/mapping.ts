@@ -3,7 +3,7 @@
  * fuzzy (normalised Levenshtein similarity ≥ 0.75). Every guess is reported with its confidence;
  * unknown columns are listed as ignored; required columns are enforced.
  */
-import { coreMessage } from '../../../shared/messages.ts';
+import { coreMessage } from '../../../shared/contract/messages.ts';
 import { squash } from './fields.ts';
 import { importFields, type ColumnMapping, type ImportField, type MappingResult } from './types.ts';
 

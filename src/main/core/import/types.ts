@@ -1,9 +1,9 @@
 /** Types shared by the importer's stages. Plain JSON: they cross the contract to the UI wizard. */
 
 // The field names are part of the contract (the wizard shows them); one list, kept there.
-export { importFieldNames as importFields } from '../../../shared/contract.ts';
-import type { ImportOfferingFieldsView, ImportRuleView, importFieldNames } from '../../../shared/contract.ts';
-import type { CoreMessage } from '../../../shared/messages.ts';
+export { importFieldNames as importFields } from '../../../shared/contract/types.ts';
+import type { ImportOfferingFieldsView, ImportRuleView, importFieldNames } from '../../../shared/contract/types.ts';
+import type { CoreMessage } from '../../../shared/contract/messages.ts';
 export type ImportField = (typeof importFieldNames)[number];
 
 export const offeringFieldNames = [
@@ -38,7 +38,7 @@ export interface ImportIssue {
   value: string | null;
   /** Full sentence (English) with the location first: `line 14, column "base_price" (F): "12,5,0" is not a price`. */
   message: string;
-  /** The problem without its location, as a code + parameters for the UI to translate (src/shared/messages.ts). */
+  /** The problem without its location, as a code + parameters for the UI to translate (src/shared/contract/messages.ts). */
   problem: CoreMessage;
 }
 

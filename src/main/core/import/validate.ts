@@ -46,7 +46,7 @@ import {
   type RuleInput,
   type Severity,
 } from './types.ts';
-import { coreMessage, type CoreMessage } from '../../../shared/messages.ts';
+import { coreMessage, type CoreMessage } from '../../../shared/contract/messages.ts';
 
 type OfferingKey = Exclude<keyof OfferingFields, 'slug'>;
 

@@ -1,6 +1,6 @@
 import { connectRelayStream, type RelayEvent, type RelayStream, type RelayStreamStatus } from '../../../relay/client.ts';
-import type { ActivityItem, ContractEvents } from '../../../shared/contract.ts';
-import { coreMessage, type CoreMessage } from '../../../shared/messages.ts';
+import type { ActivityItem, ContractEvents } from '../../../shared/contract/types.ts';
+import { coreMessage, type CoreMessage } from '../../../shared/contract/messages.ts';
 import type { Replica } from '../replica.ts';
 import type { RemoteBooking } from '../remote-types.ts';
 import { bodyDigest, parseEnvelope, verifySignature, type WebhookEnvelope } from './verify.ts';

@@ -5,8 +5,8 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
-import type { BookingView } from '../../../shared/contract.ts';
-import { cancelReasons } from '../lib/contract-values.ts';
+import type { BookingView } from '../../../shared/contract/types.ts';
+import { cancelReasons } from '../../../shared/contract/types.ts';
 import { api } from '../api.ts';
 import { useT } from '../i18n/index.ts';
 import type { T } from '../i18n/index.ts';

@@ -1,8 +1,8 @@
 /** Small shared building blocks: states, chips, badges, dialog, form field. */
 import { useEffect, useId, useRef } from 'react';
 import type { ReactNode } from 'react';
-import type { BookingStatus, OfferingStatus, SyncState } from '../../../shared/contract.ts';
-import { ContractError } from '../lib/contract-values.ts';
+import type { BookingStatus, OfferingStatus, SyncState } from '../../../shared/contract/types.ts';
+import { ContractError } from '../../../shared/contract/types.ts';
 import { TransportError } from '../api.ts';
 import { useT } from '../i18n/index.ts';
 import type { T } from '../i18n/index.ts';

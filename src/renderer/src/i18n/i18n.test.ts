@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { en } from './en.ts';
 import { es } from './es.ts';
 import { localeOf, translate } from './translate.ts';
-import type { EngineCrash, SyncReasonCode } from '../../../shared/contract.ts';
+import type { EngineCrash, SyncReasonCode } from '../../../shared/contract/types.ts';
 
 describe('dictionaries', () => {
   it('have the same keys and the same placeholders', () => {

@@ -1,10 +1,10 @@
 /**
- * English templates for the text the core sends as a code + parameters (src/shared/messages.ts),
+ * English templates for the text the core sends as a code + parameters (src/shared/contract/messages.ts),
  * keyed `msg.<code>`, merged into the dictionaries by translate.ts. Every code must be here with
  * exactly its parameters (the type requires the keys; messages.test.ts checks the placeholders).
  * `src/renderer/src/lib/coreMessage.ts` formats the parameters (dates, numbers, weekdays, statuses).
  */
-import type { CoreMessageCode } from '../../../shared/messages.ts';
+import type { CoreMessageCode } from '../../../shared/contract/messages.ts';
 
 /** Words for parameters the core leaves empty or names by a value (who cancelled, an unnamed customer). */
 const paramWords = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coreMessage, coreMessageCodes, coreMessageParams } from '../../../shared/messages.ts';
+import { coreMessage, coreMessageCodes, coreMessageParams } from '../../../shared/contract/messages.ts';
 import { coreText, reasonText } from '../lib/coreMessage.ts';
 import { en } from './en.ts';
 import { extrasEn } from './extras.en.ts';
@@ -10,7 +10,7 @@ import { translate, type Language } from './translate.ts';
 const placeholders = (s: string) => [...new Set(s.match(/\{\w+\}/g) ?? [])].map((p) => p.slice(1, -1)).sort();
 const dicts: Record<Language, Record<string, string>> = { en: messagesEn, es: messagesEs };
 
-describe('the core message codes (src/shared/messages.ts)', () => {
+describe('the core message codes (src/shared/contract/messages.ts)', () => {
   // The list comes from the core's own constant: a code added there without templates fails here.
   it.each(coreMessageCodes.map((c) => [c]))('%s has an English and a Spanish template with exactly its parameters', (code) => {
     const params = [...coreMessageParams[code]].sort();

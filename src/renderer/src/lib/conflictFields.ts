@@ -5,7 +5,7 @@
  * internal ones (sync state, server status, raw ids, versions) left out. Raw JSON stays available
  * behind "Technical details".
  */
-import type { IntentKind } from '../../../shared/contract.ts';
+import type { IntentKind } from '../../../shared/contract/types.ts';
 import type { MessageKey, T } from '../i18n/translate.ts';
 import { formatDateTime, formatMoney, formatSlot } from './format.ts';
 

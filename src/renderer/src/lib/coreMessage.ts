@@ -1,10 +1,10 @@
 /**
- * Text the core sends as a code + parameters (src/shared/messages.ts), in the user's language:
+ * Text the core sends as a code + parameters (src/shared/contract/messages.ts), in the user's language:
  * the `msg.<code>` template of the dictionary with each parameter formatted for the locale (dates in
  * the business's zone, numbers, weekdays, statuses, cancel reasons). Rows stored before the core sent
  * codes have none: the English text the core stored is shown as it is.
  */
-import type { CoreMessage } from '../../../shared/messages.ts';
+import type { CoreMessage } from '../../../shared/contract/messages.ts';
 import { labelOr, type MessageKey, type T } from '../i18n/translate.ts';
 import { formatDateTime, formatNumber, formatWeekday } from './format.ts';
 

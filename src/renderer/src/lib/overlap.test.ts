@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BookingView } from '../../../shared/contract.ts';
+import type { BookingView } from '../../../shared/contract/types.ts';
 import { findOverlaps, intervalsOverlap, queryWindow } from './overlap.ts';
 
 function booking(id: string, status: BookingView['status'], offeringId: string, startsAt: string, endsAt: string): BookingView {

@@ -1,5 +1,5 @@
 /** Overlap check before approving: does a PENDING booking collide with others on the same offering? */
-import type { BookingView } from '../../../shared/contract.ts';
+import type { BookingView } from '../../../shared/contract/types.ts';
 
 export interface Overlap {
   bookingId: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AvailabilityRuleView, BookingView } from '../../../shared/contract.ts';
+import type { AvailabilityRuleView, BookingView } from '../../../shared/contract/types.ts';
 import { freeSlots } from './slots.ts';
 
 const rule = (over: Partial<AvailabilityRuleView> = {}): AvailabilityRuleView => ({ id: 'r', offeringId: 'o', dayOfWeek: 1, startTime: '09:00', endTime: '12:00', slotMinutes: 60, capacity: 1, validFrom: null, validUntil: null, ...over });

@@ -1,5 +1,5 @@
 /** Free-slot picker logic for the reschedule dialog: weekly rules minus slots already at capacity. */
-import type { AvailabilityRuleView, BookingView } from '../../../shared/contract.ts';
+import type { AvailabilityRuleView, BookingView } from '../../../shared/contract/types.ts';
 import { fromZonedInput, zonedParts } from './format.ts';
 import { intervalsOverlap } from './overlap.ts';
 

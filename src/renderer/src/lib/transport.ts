@@ -1,5 +1,5 @@
 /** Pure helpers of the loopback transport (kept apart so they can be unit-tested in Node). */
-import type { ContractEvents } from '../../../shared/contract.ts';
+import type { ContractEvents } from '../../../shared/contract/types.ts';
 
 export type Table = ContractEvents['data.changed']['tables'][number];
 export const allTables: readonly Table[] = ['bookings', 'offerings', 'coupons', 'availability', 'disputes', 'activity', 'intents', 'conflicts'];

@@ -1,6 +1,6 @@
 /** Fetch a contract query and re-fetch it (debounced) when the core says its tables changed. */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { MethodInput, MethodName, MethodResults } from '../../../shared/contract.ts';
+import type { MethodInput, MethodName, MethodResults } from '../../../shared/contract/types.ts';
 import { api } from '../api.ts';
 import type { Table } from './transport.ts';
 

@@ -1,6 +1,6 @@
 /** Needs attention: what the console asked vs the server's truth, with retry / discard / take server. */
 import { useState } from 'react';
-import type { ConflictView } from '../../../shared/contract.ts';
+import type { ConflictView } from '../../../shared/contract/types.ts';
 import { api } from '../api.ts';
 import { Empty, ErrorState, Loading, PageHeader, errorText } from '../components/ui.tsx';
 import { useTimezone } from '../components/bookingActions.tsx';

@@ -1,6 +1,6 @@
 /** Weekly hours of one offering as a grid (days × time), plus BLOCK/OPEN exceptions. Read-only. */
 import { useEffect, useState } from 'react';
-import type { AvailabilityRuleView } from '../../../shared/contract.ts';
+import type { AvailabilityRuleView } from '../../../shared/contract/types.ts';
 import { Empty, ErrorState, Loading } from '../components/ui.tsx';
 import { useT } from '../i18n/index.ts';
 import { useQuery } from '../lib/useQuery.ts';

@@ -1,7 +1,7 @@
 /** One booking: items, payments, risk, editable notes, history, and the queue's actions when PENDING. */
 import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
-import type { BookingDetail } from '../../../shared/contract.ts';
+import type { BookingDetail } from '../../../shared/contract/types.ts';
 import { api } from '../api.ts';
 import { useBookingActions, useTimezone } from '../components/bookingActions.tsx';
 import { BookingStatusBadge, Empty, ErrorState, Field, Loading, PageHeader, RiskBadge, SyncChip, errorText } from '../components/ui.tsx';

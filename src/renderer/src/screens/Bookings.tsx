@@ -1,6 +1,6 @@
 /** All bookings: filters plus a hand-written windowed list (fixed row height, pages fetched on demand). */
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { BookingStatus, BookingView } from '../../../shared/contract.ts';
+import type { BookingStatus, BookingView } from '../../../shared/contract/types.ts';
 import { api } from '../api.ts';
 import { useTimezone } from '../components/bookingActions.tsx';
 import { BookingStatusBadge, Empty, ErrorState, Loading, PageHeader, SyncChip } from '../components/ui.tsx';

@@ -4,7 +4,7 @@
  */
 import { useId, useState } from 'react';
 import type { FormEvent } from 'react';
-import type { CalendarFeedSecret, CalendarFeedView } from '../../../shared/contract.ts';
+import type { CalendarFeedSecret, CalendarFeedView } from '../../../shared/contract/types.ts';
 import { api, transportKind } from '../api.ts';
 import { Dialog, ErrorState, Field, Loading, errorText } from '../components/ui.tsx';
 import { useT } from '../i18n/index.ts';

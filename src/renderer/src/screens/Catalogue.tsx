@@ -1,8 +1,8 @@
 /** Catalogue: offerings (create/edit/publish/archive), weekly availability, coupons. */
 import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
-import type { CouponView, OfferingStatus, OfferingView } from '../../../shared/contract.ts';
-import { ContractError } from '../lib/contract-values.ts';
+import type { CouponView, OfferingStatus, OfferingView } from '../../../shared/contract/types.ts';
+import { ContractError } from '../../../shared/contract/types.ts';
 import { api } from '../api.ts';
 import { useTimezone } from '../components/bookingActions.tsx';
 import { Dialog, Empty, ErrorState, Field, Loading, OfferingStatusBadge, PageHeader, SyncChip, errorText } from '../components/ui.tsx';

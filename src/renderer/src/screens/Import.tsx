@@ -8,23 +8,12 @@
  */
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { DragEvent } from 'react';
-import type {
-  ImportAnalysisView,
-  ImportBatchItemState,
-  ImportBatchStatusView,
-  ImportCheckResult,
-  ImportColumnHelp,
-  ImportFieldName,
-  ImportIssueView,
-  ImportPlanAction,
-  ImportPlannedOfferingView,
-  ImportProgressEvent,
-} from '../../../shared/contract.ts';
+import type { ImportAnalysisView, ImportBatchItemState, ImportBatchStatusView, ImportCheckResult, ImportColumnHelp, ImportFieldName, ImportIssueView, ImportPlanAction, ImportPlannedOfferingView, ImportProgressEvent } from '../../../shared/contract/types.ts';
 import { api } from '../api.ts';
 import { Dialog, Empty, ErrorState, Loading, errorText } from '../components/ui.tsx';
 import { useT } from '../i18n/index.ts';
 import type { MessageKey, T } from '../i18n/index.ts';
-import { importFieldNames } from '../lib/contract-values.ts';
+import { importFieldNames } from '../../../shared/contract/types.ts';
 import { coreText } from '../lib/coreMessage.ts';
 import { formatDateTime, formatMoney } from '../lib/format.ts';
 import { useQuery } from '../lib/useQuery.ts';

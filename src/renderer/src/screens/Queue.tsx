@@ -1,6 +1,6 @@
 /** The approval queue: PENDING bookings, oldest first, keyboard-first. */
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { BookingView } from '../../../shared/contract.ts';
+import type { BookingView } from '../../../shared/contract/types.ts';
 import { isTypingTarget } from '../App.tsx';
 import { useBookingActions, useTimezone } from '../components/bookingActions.tsx';
 import { Empty, ErrorState, Kbd, Loading, PageHeader, RiskBadge, SyncChip, riskLevel } from '../components/ui.tsx';

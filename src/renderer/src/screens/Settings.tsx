@@ -1,12 +1,12 @@
 /** Connection (API URL + key, or the demo tenant), webhook relay, language, theme, undo window, notifications. */
 import { useEffect, useId, useState } from 'react';
 import type { FormEvent } from 'react';
-import type { SecretKeeping } from '../../../shared/contract.ts';
+import type { SecretKeeping } from '../../../shared/contract/types.ts';
 import { api, transportKind } from '../api.ts';
 import { Dialog, ErrorState, Field, Loading, PageHeader, errorText } from '../components/ui.tsx';
 import { useT } from '../i18n/index.ts';
 import { useApp } from '../store/app.ts';
-import { ContractError } from '../lib/contract-values.ts';
+import { ContractError } from '../../../shared/contract/types.ts';
 import { CalendarFeedsCard } from './CalendarFeeds.tsx';
 
 function notificationState(): NotificationPermission | 'unsupported' {

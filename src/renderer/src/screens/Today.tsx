@@ -1,6 +1,6 @@
 /** A day timeline: one row per offering, bookings as blocks positioned by time, and a now-line. */
 import { useState } from 'react';
-import type { BookingView } from '../../../shared/contract.ts';
+import type { BookingView } from '../../../shared/contract/types.ts';
 import { useTimezone } from '../components/bookingActions.tsx';
 import { Empty, ErrorState, Loading, PageHeader } from '../components/ui.tsx';
 import { useT } from '../i18n/index.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SessionInfo, SyncStatus } from '../../../shared/contract.ts';
+import type { SessionInfo, SyncStatus } from '../../../shared/contract/types.ts';
 import { liveState } from './app.ts';
 
 const session = { live: true } as SessionInfo;

@@ -1,6 +1,6 @@
 /** App-wide state: session, settings, sync status, counts for nav badges, route, toasts, overlays. */
 import { create } from 'zustand';
-import type { EngineStatus, SessionInfo, Settings, SyncStatus } from '../../../shared/contract.ts';
+import type { EngineStatus, SessionInfo, Settings, SyncStatus } from '../../../shared/contract/types.ts';
 import { api, onTransportState, transportKind } from '../api.ts';
 import type { TransportState } from '../api.ts';
 import { parseRoute, routeHash } from '../lib/routes.ts';

@@ -2,14 +2,13 @@
  * The one contract between the console core and any UI.
  *
  * The Electron preload exposes exactly this (as `window.orkestr`), and the loopback bridge serves
- * exactly this over HTTP + WebSocket. The renderer knows nothing else. Inputs are validated at
- * runtime against the zod schemas below on the core side of every transport; results are plain
- * JSON described by the TypeScript interfaces.
+ * exactly this over HTTP + WebSocket. The renderer knows nothing else. This file holds the types
+ * and the few constant values; inputs are validated at runtime against the zod schemas in
+ * ./schemas.ts on the core side of every transport; results are plain JSON described here.
  *
- * This file must stay free of Node and Electron imports (lint-enforced): it is bundled into the
- * renderer too.
+ * This file must stay free of zod, Node and Electron imports (lint-enforced): the renderer bundles
+ * it.
  */
-import { z } from 'zod';
 import { eventNameList, ipcChannels } from './channels.ts';
 import type { CoreMessage } from './messages.ts';
 
@@ -541,180 +540,121 @@ export interface Page<T> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Input schemas.
-
-const id = z.string().min(1).max(200);
-const isoTime = z.iso.datetime({ offset: true });
-const empty = z.object({}).strict();
+// Inputs: what a caller sends. The zod schemas in ./schemas.ts validate exactly these shapes on the
+// core's side (a compile-time check there fails when the two drift apart).
 
 export const cancelReasons = ['customer_request', 'no_availability', 'suspected_fraud', 'duplicate', 'other'] as const;
 
-const offeringFields = z
-  .object({
-    title: z.string().min(1).max(200),
-    slug: z.string().max(80),
-    description: z.string().max(20000),
-    status: z.enum(['DRAFT', 'PUBLISHED', 'ARCHIVED']),
-    productTypeKey: z.string().min(1).max(40),
-    basePriceCents: z.number().int().min(0),
-    currency: z.string().regex(/^[A-Z]{3}$/),
-    taxRateBps: z.number().int().min(0).max(10000),
-    pricingModel: z.enum(['HOURLY', 'DAILY', 'ONE_TIME', 'SUBSCRIPTION']),
-    cancellationPolicy: z.enum(['FLEXIBLE', 'MODERATE', 'STRICT']),
-  })
-  .partial()
-  .strict();
+/** An Orkestr API key: `ork_<8 lowercase letters or digits>.<16–64 secret characters>`. */
+export const apiKeyPattern = /^ork_[a-z0-9]{8}\.[A-Za-z0-9_-]{16,64}$/;
 
-const couponFields = z
-  .object({
-    code: z.string().min(3).max(40),
-    kind: z.enum(['PERCENT', 'FIXED']),
-    amount: z.number().int().min(1),
-    currency: z.string().regex(/^[A-Z]{3}$/).nullable(),
-    validFrom: isoTime.nullable(),
-    validUntil: isoTime.nullable(),
-    maxRedemptions: z.number().int().min(1).nullable(),
-    minSubtotalCents: z.number().int().min(0),
-    active: z.boolean(),
-  })
-  .partial()
-  .strict();
+export const bookingStatuses = ['PENDING', 'CONFIRMED', 'COMPLETED', 'CANCELLED', 'REFUNDED'] as const satisfies readonly BookingStatus[];
 
-/** What a user may correct in a refused import row: the offering fields, with a strict slug. */
-const importFixFields = offeringFields.extend({ slug: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/).max(80).optional() });
+export type PricingModel = 'HOURLY' | 'DAILY' | 'ONE_TIME' | 'SUBSCRIPTION';
+export type CancellationPolicy = 'FLEXIBLE' | 'MODERATE' | 'STRICT';
 
-const feedFilters = z
-  .object({
-    offeringIds: z.array(id).max(10000),
-    statuses: z.array(z.enum(['PENDING', 'CONFIRMED', 'COMPLETED', 'CANCELLED', 'REFUNDED'])).nullable(),
-    includePending: z.boolean(),
-    pastDays: z.number().int().min(0).max(36600),
-    futureDays: z.number().int().min(0).max(36600).nullable(),
-  })
-  .partial()
-  .strict();
+export interface OfferingFieldsInput {
+  title?: string;
+  slug?: string;
+  description?: string;
+  status?: OfferingStatus;
+  productTypeKey?: string;
+  basePriceCents?: number;
+  currency?: string;
+  taxRateBps?: number;
+  pricingModel?: PricingModel;
+  cancellationPolicy?: CancellationPolicy;
+}
 
-/** Every method of the contract, with the schema of its input. */
-export const methods = {
-  // queries
-  'session.info': empty,
-  'sync.status': empty,
-  'queue.list': empty,
-  'bookings.list': z
-    .object({
-      status: z.enum(['PENDING', 'CONFIRMED', 'COMPLETED', 'CANCELLED', 'REFUNDED']).optional(),
-      offeringId: id.optional(),
-      from: isoTime.optional(),
-      to: isoTime.optional(),
-      search: z.string().max(200).optional(),
-      offset: z.number().int().min(0).default(0),
-      limit: z.number().int().min(1).max(1000).default(200),
-    })
-    .strict(),
-  'bookings.get': z.object({ id }).strict(),
-  'offerings.list': z.object({ includeDeleted: z.boolean().optional() }).strict(),
-  'coupons.list': z.object({ includeDeleted: z.boolean().optional() }).strict(),
-  'availability.get': z.object({ offeringId: id }).strict(),
-  'disputes.list': empty,
-  'activity.list': z.object({ limit: z.number().int().min(1).max(1000).default(200) }).strict(),
-  'intents.list': empty,
-  'conflicts.list': empty,
-  'insights.get': empty,
-  'settings.get': empty,
-  // commands
-  'bookings.approve': z.object({ id }).strict(),
-  'bookings.cancel': z.object({ id, reason: z.string().max(500) }).strict(),
-  'bookings.reschedule': z.object({ id, itemId: id, startsAt: isoTime, endsAt: isoTime }).strict(),
-  'bookings.setNotes': z.object({ id, notes: z.string().max(5000) }).strict(),
-  'offerings.create': z.object({ fields: offeringFields.required({ title: true, productTypeKey: true, basePriceCents: true, currency: true }) }).strict(),
-  'offerings.patch': z.object({ id, fields: offeringFields }).strict(),
-  'offerings.delete': z.object({ id }).strict(),
-  'coupons.create': z.object({ fields: couponFields.required({ code: true, kind: true, amount: true }) }).strict(),
-  'coupons.patch': z.object({ id, fields: couponFields }).strict(),
-  'coupons.delete': z.object({ id }).strict(),
-  'intents.undo': z.object({ id }).strict(),
-  'conflicts.resolve': z.object({ id, choice: z.enum(['retry', 'discard', 'takeServer']) }).strict(),
-  'activity.markRead': z.object({ ids: z.array(id).max(10000) }).strict(),
-  'sync.now': empty,
-  'settings.set': z
-    .object({
-      language: z.enum(['en', 'es']).optional(),
-      theme: z.enum(['system', 'light', 'dark']).optional(),
-      undoSeconds: z.number().int().min(0).max(60).optional(),
-    })
-    .strict(),
-  'settings.connect': z
-    .object({
-      apiUrl: z.url(),
-      apiKey: z.string().regex(/^ork_[a-z0-9]{8}\.[A-Za-z0-9_-]{16,64}$/),
-      /**
-       * How to keep the key. Absent: encrypted, and NEEDS_CONFIRMATION when this machine cannot
-       * encrypt; `plain` or `session` is the user's answer to that question.
-       */
-      keep: z.enum(['encrypted', 'plain', 'session']).optional(),
-    })
-    .strict(),
-  'settings.useDemo': empty,
+export interface CouponFieldsInput {
+  code?: string;
+  kind?: 'PERCENT' | 'FIXED';
+  amount?: number;
+  currency?: string | null;
+  validFrom?: string | null;
+  validUntil?: string | null;
+  maxRedemptions?: number | null;
+  minSubtotalCents?: number;
+  active?: boolean;
+}
+
+export type KeepSecret = 'encrypted' | 'plain' | 'session';
+type Empty = Record<string, never>;
+
+/** What each method takes. */
+export interface MethodInputs {
+  'session.info': Empty;
+  'sync.status': Empty;
+  'queue.list': Empty;
+  'bookings.list': { status?: BookingStatus; offeringId?: string; from?: string; to?: string; search?: string; offset?: number; limit?: number };
+  'bookings.get': { id: string };
+  'offerings.list': { includeDeleted?: boolean };
+  'coupons.list': { includeDeleted?: boolean };
+  'availability.get': { offeringId: string };
+  'disputes.list': Empty;
+  'activity.list': { limit?: number };
+  'intents.list': Empty;
+  'conflicts.list': Empty;
+  'insights.get': Empty;
+  'settings.get': Empty;
+  'bookings.approve': { id: string };
+  'bookings.cancel': { id: string; reason: string };
+  'bookings.reschedule': { id: string; itemId: string; startsAt: string; endsAt: string };
+  'bookings.setNotes': { id: string; notes: string };
+  'offerings.create': { fields: OfferingFieldsInput & { title: string; productTypeKey: string; basePriceCents: number; currency: string } };
+  'offerings.patch': { id: string; fields: OfferingFieldsInput };
+  'offerings.delete': { id: string };
+  'coupons.create': { fields: CouponFieldsInput & { code: string; kind: 'PERCENT' | 'FIXED'; amount: number } };
+  'coupons.patch': { id: string; fields: CouponFieldsInput };
+  'coupons.delete': { id: string };
+  'intents.undo': { id: string };
+  'conflicts.resolve': { id: string; choice: 'retry' | 'discard' | 'takeServer' };
+  'activity.markRead': { ids: string[] };
+  'sync.now': Empty;
+  'settings.set': { language?: 'en' | 'es'; theme?: 'system' | 'light' | 'dark'; undoSeconds?: number };
+  /**
+   * `keep` says how to keep the key. Absent: encrypted, and NEEDS_CONFIRMATION when this machine cannot
+   * encrypt; `plain` or `session` is the user's answer to that question.
+   */
+  'settings.connect': { apiUrl: string; apiKey: string; keep?: KeepSecret };
+  'settings.useDemo': Empty;
   /** Receive webhooks through a relay channel; the token and secrets are kept like the API key (same `keep` rule). */
-  'settings.connectRelay': z
-    .object({
-      channelUrl: z.url({ protocol: /^https?$/ }).regex(/\/v1\/channels\/ch_[A-Za-z0-9_-]+\/?$/, 'expected the channel URL the relay printed (…/v1/channels/ch_…)'),
-      deviceToken: z.string().trim().min(8).max(512),
-      webhookSecret: z.string().trim().min(8).max(512),
-      previousWebhookSecret: z.string().trim().min(8).max(512).optional(),
-      keep: z.enum(['encrypted', 'plain', 'session']).optional(),
-    })
-    .strict(),
-  'settings.disconnectRelay': empty,
-  // catalogue import (CSV)
-  'import.template': z.object({ language: z.enum(['en', 'es']).optional() }).strict(),
-  'import.check': z
-    .object({
-      fileName: z.string().min(1).max(500),
-      /** The file's bytes, base64 (the bridge accepts bodies up to 96 MiB). */
-      contentBase64: z.string().max(130_000_000),
-      delimiter: z.enum([',', ';', '\t']).optional(),
-      encoding: z.enum(['auto', 'utf-8', 'windows-1252']).optional(),
-      /** Header text → field, or null to ignore the column. */
-      mapping: z.record(z.string().max(500), z.enum(importFieldNames).nullable()).optional(),
-      /** Echoed in `import.progress` events so the UI can tell its own check apart. */
-      requestId: z.string().max(100).optional(),
-    })
-    .strict(),
-  'import.commit': z.object({ token: id }).strict(),
-  'import.errorReport': z.object({ token: id }).strict(),
-  'import.batches': empty,
-  'import.status': z.object({ batchId: id }).strict(),
-  'import.resume': z.object({ batchId: id, fixes: z.record(z.string().max(200), importFixFields).default({}) }).strict(),
-  'import.rollback': z.object({ batchId: id }).strict(),
-  'import.verifyAvailability': z.object({ batchId: id }).strict(),
-  // calendar
-  'feeds.list': z.object({ includeRevoked: z.boolean().optional() }).strict(),
-  'feeds.add': z
-    .object({
-      name: z.string().trim().min(1).max(200),
-      filters: feedFilters.default({}),
-      publish: z.boolean().optional(),
-    })
-    .strict(),
-  'feeds.rotate': z.object({ id }).strict(),
-  'feeds.revoke': z.object({ id }).strict(),
-  // the engine's supervisor (answered by the shell when the core runs in its own process)
-  'engine.status': empty,
-  'engine.restart': empty,
-  'calendar.export': z
-    .object({
-      from: isoTime.optional(),
-      to: isoTime.optional(),
-      offeringIds: z.array(id).max(10000).optional(),
-      includePending: z.boolean().optional(),
-    })
-    .strict(),
-} as const;
+  'settings.connectRelay': { channelUrl: string; deviceToken: string; webhookSecret: string; previousWebhookSecret?: string; keep?: KeepSecret };
+  'settings.disconnectRelay': Empty;
+  'import.template': { language?: 'en' | 'es' };
+  'import.check': {
+    fileName: string;
+    /** The file's bytes, base64 (see importUploadMaxBase64). */
+    contentBase64: string;
+    delimiter?: ',' | ';' | '\t';
+    encoding?: 'auto' | 'utf-8' | 'windows-1252';
+    /** Header text → field, or null to ignore the column. */
+    mapping?: Record<string, ImportFieldName | null>;
+    /** Echoed in `import.progress` events so the UI can tell its own check apart. */
+    requestId?: string;
+  };
+  'import.commit': { token: string };
+  'import.errorReport': { token: string };
+  'import.batches': Empty;
+  'import.status': { batchId: string };
+  'import.resume': { batchId: string; fixes?: Record<string, OfferingFieldsInput> };
+  'import.rollback': { batchId: string };
+  'import.verifyAvailability': { batchId: string };
+  'feeds.list': { includeRevoked?: boolean };
+  'feeds.add': { name: string; filters?: Partial<CalendarFeedFiltersView>; publish?: boolean };
+  'feeds.rotate': { id: string };
+  'feeds.revoke': { id: string };
+  'engine.status': Empty;
+  'engine.restart': Empty;
+  'calendar.export': { from?: string; to?: string; offeringIds?: string[]; includePending?: boolean };
+}
 
-export type MethodName = keyof typeof methods;
-export type MethodInput<M extends MethodName> = z.input<(typeof methods)[M]>;
-export type MethodParsedInput<M extends MethodName> = z.output<(typeof methods)[M]>;
+export type MethodName = keyof MethodInputs;
+export type MethodInput<M extends MethodName> = MethodInputs[M];
+
+/** The largest CSV upload `import.check` takes, as base64 characters (≈ 96 MiB of file). */
+export const importUploadMaxBase64 = 130_000_000;
+
 
 export interface CommandResult {
   /** The local intent written for this command (commands that go through the outbox). */
@@ -801,6 +741,9 @@ export interface ContractErrorShape {
   fields?: Array<{ path: string; message: string }>;
 }
 
+/** Every error code, for a UI that translates them. */
+export const errorCodes = ['BAD_INPUT', 'NOT_FOUND', 'CONFLICT', 'UNAVAILABLE', 'INTERNAL', 'UNKNOWN_METHOD', 'NEEDS_CONFIRMATION'] as const satisfies readonly ContractErrorShape['code'][];
+
 export class ContractError extends Error {
   readonly code: ContractErrorShape['code'];
   readonly fields: ContractErrorShape['fields'];
@@ -816,25 +759,8 @@ export class ContractError extends Error {
 }
 
 /** Validates a call's method name and input; throws ContractError(BAD_INPUT | UNKNOWN_METHOD). */
-export function parseCall<M extends MethodName>(method: string, input: unknown): { method: M; input: MethodParsedInput<M> } {
-  if (!Object.hasOwn(methods, method)) throw new ContractError('UNKNOWN_METHOD', `Unknown method "${method}"`);
-  const schema = methods[method as M];
-  const result = schema.safeParse(input ?? {});
-  if (!result.success) {
-    const fields = result.error.issues.map((i) => ({ path: i.path.join('.') || '(input)', message: i.message }));
-    throw new ContractError('BAD_INPUT', `Invalid input for ${method}: ${fields.map((f) => `${f.path}: ${f.message}`).join('; ')}`, fields);
-  }
-  return { method: method as M, input: result.data as MethodParsedInput<M> };
-}
 
-/** What a UI holds: the same shape behind Electron IPC and behind the loopback bridge. */
 export interface ConsoleApi {
   call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodResults[M]>;
   on<E extends EventName>(event: E, listener: (payload: ContractEvents[E]) => void): () => void;
 }
-
-/** What the core implements: one function per method, given validated input. */
-export type ContractHandlers = {
-  [M in MethodName]: (input: MethodParsedInput<M>) => MethodResults[M] | Promise<MethodResults[M]>;
-};
-
