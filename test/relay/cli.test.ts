@@ -1,37 +1,36 @@
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDuration, parseSize } from '../../src/relay/server.ts';
-import { repoRoot } from './helpers.ts';
+import { runCli, type CliResult } from '../support/cli.ts';
 
-function cli(args: string[], env: Record<string, string> = {}): { status: number | null; stderr: string; stdout: string } {
-  const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'orkestr-console.mjs'), 'relay', ...args], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, ORKESTR_RELAY_ADMIN_TOKEN: '', ...env } });
-  return { status: r.status, stderr: r.stderr, stdout: r.stdout };
+function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runCli(['relay', ...args], { timeoutMs: 30_000, env: { ORKESTR_RELAY_ADMIN_TOKEN: '', ...env } });
 }
 
 describe('relay CLI', () => {
-  it('exits 2 on bad usage with one clear line', () => {
-    expect(cli(['--admin-token', 'x'.repeat(20)]).status).toBe(2); // no --store
-    const noToken = cli(['--store', '/tmp/never.db']);
-    expect(noToken.status).toBe(2);
+  it('exits 2 on bad usage with one clear line', async () => {
+    const token = 'x'.repeat(20);
+    const [noStore, noToken, shortToken, badRetention, badSize, unknown] = await Promise.all([
+      cli(['--admin-token', token]),
+      cli(['--store', '/tmp/never.db']),
+      cli(['--store', '/tmp/never.db', '--admin-token', 'short']),
+      cli(['--store', '/tmp/never.db', '--admin-token', token, '--retention', 'forever']),
+      cli(['--store', '/tmp/never.db', '--admin-token', token, '--max-body', 'lots']),
+      cli(['--store', '/tmp/never.db', '--admin-token', token, '--bogus']),
+    ]);
+    expect([noStore, noToken, shortToken, badRetention, badSize, unknown].map((r) => r.code)).toEqual([2, 2, 2, 2, 2, 2]);
     expect(noToken.stderr).toContain('--admin-token is required');
-    expect(cli(['--store', '/tmp/never.db', '--admin-token', 'short']).status).toBe(2);
-    const badRetention = cli(['--store', '/tmp/never.db', '--admin-token', 'x'.repeat(20), '--retention', 'forever']);
-    expect(badRetention.status).toBe(2);
     expect(badRetention.stderr).toContain('--retention');
-    expect(cli(['--store', '/tmp/never.db', '--admin-token', 'x'.repeat(20), '--max-body', 'lots']).status).toBe(2);
-    expect(cli(['--store', '/tmp/never.db', '--admin-token', 'x'.repeat(20), '--bogus']).status).toBe(2);
   });
 
-  it('exits 1 when the store cannot be opened', () => {
-    const r = cli(['--store', 'postgres://nobody@127.0.0.1:1/none', '--port', '0'], { ORKESTR_RELAY_ADMIN_TOKEN: 'x'.repeat(20) });
-    expect(r.status).toBe(1);
+  it('exits 1 when the store cannot be opened', async () => {
+    const r = await cli(['--store', 'postgres://nobody@127.0.0.1:1/none', '--port', '0'], { ORKESTR_RELAY_ADMIN_TOKEN: 'x'.repeat(20) });
+    expect(r.code).toBe(1);
     expect(r.stderr).toContain('could not start the relay');
   });
 
-  it('prints its options with --help', () => {
-    const r = cli(['--help']);
-    expect(r.status).toBe(0);
+  it('prints its options with --help', async () => {
+    const r = await cli(['--help']);
+    expect(r.code).toBe(0);
     for (const opt of ['--store', '--admin-token', '--retention', '--max-body', '--public-url', '--heartbeat']) expect(r.stdout).toContain(opt);
   });
 });

@@ -2,7 +2,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRelay, type RelayHandle } from '../../src/relay/server.ts';
 import { getTestPostgres, type TestPostgres } from '../support/postgres.ts';
-import { addDevice, adminToken, collect, createChannel, postMany, postWebhook, spawnRelay, stopChild, waitFor, type RelayProcess } from './helpers.ts';
+import { waitFor } from '../support/wait-for.ts';
+import { addDevice, adminToken, collect, createChannel, postMany, postWebhook, spawnRelay, stopChild, type RelayProcess } from './helpers.ts';
 
 /** Two relay processes on one PostgreSQL: node A is the CLI in a child process, node B runs in this process. */
 describe('two relay processes on one PostgreSQL', () => {
@@ -20,7 +21,7 @@ describe('two relay processes on one PostgreSQL', () => {
 
   afterAll(async () => {
     await nodeB?.close();
-    if (nodeA) await stopChild(nodeA.child);
+    if (nodeA) await stopChild(nodeA);
     await pgServer?.stop();
   });
 
