@@ -26,7 +26,10 @@ interface Scripted {
 
 const KEY = 'ork_apiunit1.api-client-secret-0123';
 let server: Server;
+let origin: string;
+/** This test's base URL: `/t<n>` in front of the path, so a late request of an earlier test (one it aborted) cannot take this test's answers. */
 let base: string;
+let testNo = 0;
 const sockets = new Set<Socket>();
 let seen: Seen[] = [];
 let script: Scripted[] = [];
@@ -36,7 +39,12 @@ beforeAll(async () => {
     let body = '';
     req.on('data', (d: Buffer) => (body += d.toString()));
     req.on('end', () => {
-      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, at: Date.now() });
+      const tagged = /^\/t(\d+)(\/.*)$/.exec(req.url ?? '');
+      if (!tagged || Number(tagged[1]) !== testNo) {
+        res.writeHead(410).end();
+        return;
+      }
+      seen.push({ method: req.method ?? '', url: tagged[2]!, headers: req.headers, body, at: Date.now() });
       const next = script.shift() ?? { status: 200, body: '{}' };
       if (next.hang) return;
       res.writeHead(next.status, { 'content-type': 'application/json', ...next.headers });
@@ -48,13 +56,15 @@ beforeAll(async () => {
     s.on('close', () => sockets.delete(s));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
   for (const s of sockets) s.destroy();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 beforeEach(() => {
+  testNo++;
+  base = `${origin}/t${testNo}`;
   seen = [];
   script = [];
 });

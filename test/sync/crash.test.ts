@@ -29,11 +29,14 @@ afterAll(async () => {
   await s?.dispose();
 });
 
-/** Runs crash-child.ts (or the CLI), SIGKILLed when `killAfter` resolves (given a promise of its first output). */
+/**
+ * Runs crash-child.ts (or the CLI), SIGKILLed when `killAfter` resolves, given a promise of its first
+ * line on stdout (its first status: it is past start-up; stderr may carry warnings earlier).
+ */
 async function cli(args: string[], opts: { killAfter?: (ready: Promise<unknown>) => Promise<void>; script?: string } = {}): Promise<CliResult> {
   const child = spawnCli(args, { script: opts.script ?? CHILD, timeoutMs: 120_000 });
   if (opts.killAfter) {
-    const ready = Promise.race([child.waitForOutput(/\S/, 'its first output', 120_000).catch(() => undefined), child.exited]);
+    const ready = Promise.race([new Promise((resolve) => child.child.stdout!.once('data', resolve)), child.exited]);
     void opts.killAfter(ready).then(() => child.child.kill('SIGKILL'));
   }
   return child.exited;
