@@ -17,7 +17,8 @@ afterAll(async () => {
   await s.dispose();
 });
 
-describe('orkestr-console sync / approve / cancel / reschedule / status', () => {
+// Each test starts up to nine CLI processes one after the other: a minute is not enough on a loaded 2-core machine.
+describe('orkestr-console sync / approve / cancel / reschedule / status', { timeout: 180_000 }, () => {
   it('prints help and rejects bad usage with exit code 2', async () => {
     for (const name of ['sync', 'approve', 'cancel', 'reschedule', 'status']) {
       const help = await run([name, '--help']);
