@@ -3,7 +3,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { RelayMetrics } from './metrics.ts';
-import { openStore, type RelayStore, type StoredHeaders } from './store.ts';
+import { openStore } from './open-store.ts';
+import type { RelayStore, StoredHeaders } from './store.ts';
+import { streamPath, streamPathPattern } from './protocol/frames.ts';
 import { StreamHub } from './stream.ts';
 
 export interface RelayOptions {
@@ -62,20 +64,6 @@ const maxHeaderValue = 1024;
 
 const sha256 = (value: string | Buffer): string => createHash('sha256').update(value).digest('hex');
 const randomId = (prefix: string, bytes: number): string => `${prefix}${randomBytes(bytes).toString('base64url')}`;
-
-export function parseDuration(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?$/.exec(text.trim());
-  if (!m) throw new Error(`not a duration: "${text}" (use e.g. 500ms, 30s, 15m, 12h, 7d)`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[m[2] ?? 'ms']!;
-  return Math.round(Number(m[1]) * unit);
-}
-
-export function parseSize(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(B|KB|KiB|MB|MiB|GB|GiB|k|K|M)?$/.exec(text.trim());
-  if (!m) throw new Error(`not a size: "${text}" (use e.g. 65536, 512KiB, 1MiB)`);
-  const units: Record<string, number> = { B: 1, KB: 1000, KiB: 1024, k: 1024, K: 1024, MB: 1_000_000, MiB: 1 << 20, M: 1 << 20, GB: 1e9, GiB: 1 << 30 };
-  return Math.round(Number(m[1]) * units[m[2] ?? 'B']!);
-}
 
 type BodyResult = { kind: 'ok'; body: Buffer } | { kind: 'too-large' } | { kind: 'aborted' };
 
@@ -215,7 +203,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
 
   const channelUrls = (id: string): { ingressUrl: string; streamUrl: string } => ({
     ingressUrl: `${publicBase}/in/${id}`,
-    streamUrl: `${publicBase.replace(/^http/, 'ws')}/v1/channels/${id}/stream`,
+    streamUrl: `${publicBase.replace(/^http/, 'ws')}${streamPath(id)}`,
   });
 
   // ---- ingress --------------------------------------------------------------------------------
@@ -510,7 +498,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
     void (async () => {
       if (closing) return refuseUpgrade(socket, 503, 'Shutting Down');
       const url = new URL(req.url ?? '/', 'http://relay.invalid');
-      const m = /^\/v1\/channels\/([^/]+)\/stream$/.exec(url.pathname);
+      const m = streamPathPattern.exec(url.pathname);
       if (!m) return refuseUpgrade(socket, 404, 'Not Found');
       const channelId = decodeURIComponent(m[1]!);
       const channel = channelIdPattern.test(channelId) ? await store.getChannel(channelId) : null;
