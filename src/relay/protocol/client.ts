@@ -1,4 +1,5 @@
 import { WebSocket } from 'ws';
+import { backoffMs } from '../../shared/backoff.ts';
 import { ackFrame, closeCodes, streamPath, type EventFrame, type ServerFrame } from './frames.ts';
 
 /**
@@ -151,9 +152,8 @@ export function connectRelayStream(options: RelayStreamOptions): RelayStream {
 
   const scheduleReconnect = (info: { code?: number; reason?: string }): void => {
     if (stopped) return;
-    const ceiling = Math.min(maxBackoff, minBackoff * 2 ** attempt);
-    const delay = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
     attempt++;
+    const delay = backoffMs(attempt, minBackoff, maxBackoff);
     status({ state: 'disconnected', ...info, retryInMs: delay });
     retryTimer = setTimeout(() => {
       retryTimer = null;
