@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { SCOPES, generateToken, TOKEN } from './auth.ts';
 import type { Context } from './server.ts';
-import { noFaults, readBody, send, sendError } from './server.ts';
+import { noFaults, readRequestBody, send, sendError } from './server.ts';
 import {
   sendTestWebhook,
   simulateBooking,
@@ -17,7 +17,7 @@ import { ApiError, isPlainObject, parseInstant } from './util.ts';
 
 /** `/_sandbox/*`: the sandbox's own control surface (faults, keys, webhooks, simulations, clock). */
 export async function handleAdmin(ctx: Context & { adminToken: string }, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  const raw = await readBody(req, res);
+  const raw = await readRequestBody(req, res);
   if (raw === null) return;
   try {
     const auth = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';

@@ -94,6 +94,19 @@ describe('loopback bridge', () => {
     expect(bridge.token.length).toBeGreaterThanOrEqual(32);
   });
 
+  it('refuses a body over its limit with a 413 the browser can read', async () => {
+    const small = await startBridge({ host, maxBodyBytes: 1024 });
+    try {
+      const answer = await call(small, { method: 'bookings.approve', input: { id: 'x'.repeat(2048) } });
+      expect(answer.status).toBe(413);
+      expect(answer.headers['connection']).toBe('close');
+      expect(JSON.parse(answer.body)).toEqual({ ok: false, error: { code: 'BAD_INPUT', message: 'Body over 1024 bytes' } });
+      expect((await call(small, { method: 'bookings.approve', input: { id: 'bkg_2' } })).status).toBe(200);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('answers a call with the right token', async () => {
     const answer = await call(bridge, { method: 'bookings.approve', input: { id: 'bkg_1' } });
     expect(answer.status).toBe(200);

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { readBodyOrRefuse, sendJson } from '../../shared/node/http-body.ts';
 import { eventNames, type ContractEvents, type EventName } from '../../shared/contract/types.ts';
 import { callTarget, statusForError, type CallTarget, type ContractHost } from '../dispatch.ts';
 
@@ -90,30 +91,6 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     res.setHeader('X-Frame-Options', 'DENY');
   }
 
-  function sendJson(res: ServerResponse, status: number, body: unknown): void {
-    const text = JSON.stringify(body);
-    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text) });
-    res.end(text);
-  }
-
-  function readBody(req: IncomingMessage): Promise<Buffer> {
-    return new Promise((resolveBody, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      req.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > maxBody) {
-          reject(Object.assign(new Error('body too large'), { status: 413 }));
-          req.destroy();
-          return;
-        }
-        chunks.push(chunk);
-      });
-      req.on('end', () => resolveBody(Buffer.concat(chunks)));
-      req.on('error', reject);
-    });
-  }
-
   async function handleCall(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const auth = req.headers.authorization;
     const presented = auth?.startsWith('Bearer ') ? auth.slice(7) : undefined;
@@ -126,12 +103,15 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       sendJson(res, 415, { ok: false, error: { code: 'BAD_INPUT', message: 'Content-Type must be application/json' } });
       return;
     }
+    const body = await readBodyOrRefuse(req, res, maxBody, () =>
+      sendJson(res, 413, { ok: false, error: { code: 'BAD_INPUT', message: `Body over ${maxBody} bytes` } }, { connection: 'close' }),
+    );
+    if (body === null) return;
     let parsed: { method?: unknown; input?: unknown };
     try {
-      parsed = JSON.parse((await readBody(req)).toString('utf8')) as typeof parsed;
-    } catch (error) {
-      const status = (error as { status?: number }).status ?? 400;
-      sendJson(res, status, { ok: false, error: { code: 'BAD_INPUT', message: status === 413 ? `Body over ${maxBody} bytes` : 'Body is not JSON' } });
+      parsed = JSON.parse(body.toString('utf8')) as typeof parsed;
+    } catch {
+      sendJson(res, 400, { ok: false, error: { code: 'BAD_INPUT', message: 'Body is not JSON' } });
       return;
     }
     const outcome = await target.call(parsed?.method, parsed?.input);
