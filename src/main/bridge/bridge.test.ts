@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ContractEvents, EventName, SyncStatus } from '../../shared/contract/types.ts';
 import type { ContractHandlers } from '../../shared/contract/schemas.ts';
+import { rendererCsp } from '../../shared/csp.ts';
 import type { ContractHost } from '../dispatch.ts';
 import { startBridge, type Bridge } from './bridge.ts';
 
@@ -160,7 +161,8 @@ describe('loopback bridge', () => {
     const page = await raw(bridge, '/queue');
     expect(page.status).toBe(200);
     expect(page.body).toContain('<title>console</title>');
-    expect(String(page.headers['content-security-policy'])).toContain("script-src 'self'");
+    // The one policy (src/shared/csp.ts), with the bridge's own WebSocket origins to connect to.
+    expect(page.headers['content-security-policy']).toBe(rendererCsp({ connectSrc: [`ws://127.0.0.1:${bridge.port}`, `ws://localhost:${bridge.port}`] }));
     const asset = await raw(bridge, '/assets/app.js');
     expect(asset.status).toBe(200);
     expect(asset.headers['content-type']).toContain('text/javascript');

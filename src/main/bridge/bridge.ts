@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { rendererCsp } from '../../shared/csp.ts';
 import { readBodyOrRefuse, sendJson } from '../../shared/node/http-body.ts';
 import { eventNames, type ContractEvents, type EventName } from '../../shared/contract/types.ts';
 import { callTarget, statusForError, type CallTarget, type ContractHost } from '../dispatch.ts';
@@ -153,17 +154,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     const headers: Record<string, string | number> = { 'Content-Type': type, 'Content-Length': info.size };
     if (type.startsWith('text/html')) {
       headers['Cache-Control'] = 'no-store';
-      headers['Content-Security-Policy'] = [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data:",
-        `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
-        "object-src 'none'",
-        "base-uri 'none'",
-        "frame-ancestors 'none'",
-        "form-action 'none'",
-      ].join('; ');
+      headers['Content-Security-Policy'] = rendererCsp({ connectSrc: [`ws://127.0.0.1:${port}`, `ws://localhost:${port}`] });
     } else {
       headers['Cache-Control'] = 'public, max-age=31536000, immutable';
     }
