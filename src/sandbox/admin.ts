@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
-import { SCOPES, generateToken, TOKEN } from './auth.ts';
+import { apiKeyPattern } from '../shared/contract/types.ts';
+import { SCOPES, generateToken } from './auth.ts';
 import type { Context } from './server.ts';
 import { noFaults, readRequestBody, send, sendError } from './server.ts';
 import {
@@ -90,7 +91,7 @@ function route(ctx: Context & { adminToken: string }, method: string, path: stri
         scopes = list as Scope[];
       }
       const token = body['token'] === undefined ? generateToken() : body['token'];
-      if (typeof token !== 'string' || !TOKEN.test(token)) {
+      if (typeof token !== 'string' || !apiKeyPattern.test(token)) {
         throw new ApiError(422, 'VALIDATION_FAILED', 'token must look like ork_<prefix>.<secret>', { fields: [{ field: 'token', message: 'must look like ork_<8 lowercase alnum>.<16–64 [A-Za-z0-9_-]>' }] });
       }
       const keyId = ctx.keys.upsert(token, tenant.id, scopes, ctx.clock.iso());
