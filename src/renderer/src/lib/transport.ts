@@ -2,7 +2,10 @@
 import type { ContractEvents } from '../../../shared/contract/types.ts';
 
 export type Table = ContractEvents['data.changed']['tables'][number];
-export const allTables: readonly Table[] = ['bookings', 'offerings', 'coupons', 'availability', 'disputes', 'activity', 'intents', 'conflicts'];
+/** Every table `data.changed` can name: after a reconnect the screens refetch all of them. */
+export const allTables = ['bookings', 'offerings', 'coupons', 'availability', 'disputes', 'activity', 'intents', 'conflicts', 'feeds'] as const satisfies readonly Table[];
+// A table the contract adds and allTables lacks is a compile error here (feeds was missed once).
+const _everyTableListed: [Exclude<Table, (typeof allTables)[number]>] extends [never] ? true : never = true;
 
 export const TOKEN_KEY = 'orkestr.token';
 
