@@ -1,6 +1,7 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseDuration, parseSize } from '../../src/relay/server.ts';
-import { runCli, type CliResult } from '../support/cli.ts';
+import { parseDuration, parseSize } from '../../src/relay/cli.ts';
+import { repoRoot, runCli, type CliResult } from '../support/cli.ts';
 
 function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return runCli(['relay', ...args], { env: { ORKESTR_RELAY_ADMIN_TOKEN: '', ...env } });
@@ -37,6 +38,26 @@ describe('relay CLI', () => {
     const r = await cli(['--help']);
     expect(r.code).toBe(0);
     for (const opt of ['--store', '--admin-token', '--retention', '--max-body', '--public-url', '--heartbeat']) expect(r.stdout).toContain(opt);
+  });
+});
+
+describe('relay entry point (node src/relay/main.ts)', () => {
+  const relayMain = (args: string[]): Promise<CliResult> => runCli(args, { script: join(repoRoot, 'src', 'relay', 'main.ts'), env: { ORKESTR_RELAY_ADMIN_TOKEN: '' } });
+
+  it('answers --help with the same options as `orkestr-console relay`, under its own name', async () => {
+    const r = await relayMain(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: node src\/relay\/main\.ts --store/);
+    for (const opt of ['--store', '--admin-token', '--retention', '--max-body', '--max-feed', '--public-url', '--heartbeat']) expect(r.stdout).toContain(opt);
+  });
+
+  it('exits 2 on bad usage and 1 when the store cannot be opened', async () => {
+    const usage = await relayMain(['--store', '/tmp/never.db']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toBe('relay: --admin-token is required (or set ORKESTR_RELAY_ADMIN_TOKEN). Run with --help.\n');
+    const failure = await relayMain(['--store', 'postgres://nobody@127.0.0.1:1/none', '--port', '0', '--admin-token', 'x'.repeat(20)]);
+    expect(failure.code).toBe(1);
+    expect(failure.stderr).toContain('relay: could not start the relay');
   });
 });
 

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { connectRelayStream, type RelayEvent, type RelayGap, type RelayStream, type RelayStreamStatus } from '../../src/relay/client.ts';
+import { connectRelayStream, type RelayEvent, type RelayGap, type RelayStream, type RelayStreamStatus } from '../../src/relay/protocol/index.ts';
 import { spawnCli, type CliProcess } from '../support/cli.ts';
 
 export const adminToken = 'test-admin-token-0123456789';

@@ -1,10 +1,11 @@
 /**
  * Unit: the one request budget pull and push share (a token bucket mirroring the server's, user
  * actions first, and a Retry-After that stops everyone). Its clock is passed in where it can be, so
- * nothing here depends on how fast the machine is.
+ * nothing here depends on how fast the machine is. (The back-off formula has its own test:
+ * src/shared/backoff.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
-import { RateBudget, backoffMs } from '../../src/main/core/rate-budget.ts';
+import { RateBudget } from '../../src/main/core/rate-budget.ts';
 
 const headers = (h: Record<string, string>): Headers => new Headers(h);
 
@@ -84,20 +85,5 @@ describe('RateBudget', () => {
     let taken = 0;
     while (c.tryTake('user', now) === 0) taken++;
     expect(taken).toBe(3);
-  });
-});
-
-describe('backoffMs', () => {
-  it('doubles from the base with jitter in the upper half, and never passes the cap', () => {
-    for (let i = 0; i < 200; i++) {
-      const first = backoffMs(1, 1000, 60_000);
-      expect(first).toBeGreaterThanOrEqual(500);
-      expect(first).toBeLessThanOrEqual(1000);
-      const third = backoffMs(3, 1000, 60_000);
-      expect(third).toBeGreaterThanOrEqual(2000);
-      expect(third).toBeLessThanOrEqual(4000);
-      expect(backoffMs(30, 1000, 60_000)).toBeLessThanOrEqual(60_000);
-      expect(backoffMs(30, 1000, 60_000)).toBeGreaterThanOrEqual(30_000);
-    }
   });
 });
