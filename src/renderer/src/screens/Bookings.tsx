@@ -1,6 +1,7 @@
 /** All bookings: filters plus a hand-written windowed list (fixed row height, pages fetched on demand). */
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { BookingStatus, BookingView } from '../../../shared/contract/types.ts';
+import { bookingStatuses } from '../../../shared/contract/types.ts';
 import { api } from '../api.ts';
 import { useTimezone } from '../components/bookingActions.tsx';
 import { BookingStatusBadge, Empty, ErrorState, Loading, PageHeader, SyncChip } from '../components/ui.tsx';
@@ -11,7 +12,6 @@ import { pagesFor, visibleRange } from '../lib/windowing.ts';
 
 const ROW = 52;
 const PAGE = 200;
-const statuses: BookingStatus[] = ['PENDING', 'CONFIRMED', 'COMPLETED', 'CANCELLED', 'REFUNDED'];
 
 interface Filters {
   status: BookingStatus | '';
@@ -203,7 +203,7 @@ export function BookingsScreen() {
           <span>{t('bookings.status')}</span>
           <select value={filters.status} onChange={(e) => set({ status: e.target.value as BookingStatus | '' })}>
             <option value="">{t('common.all')}</option>
-            {statuses.map((s) => (
+            {bookingStatuses.map((s) => (
               <option key={s} value={s}>
                 {t(`bookingStatus.${s}`)}
               </option>

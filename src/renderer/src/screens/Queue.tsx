@@ -1,11 +1,11 @@
 /** The approval queue: PENDING bookings, oldest first, keyboard-first. */
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { BookingView } from '../../../shared/contract/types.ts';
-import { isTypingTarget } from '../App.tsx';
 import { useBookingActions, useTimezone } from '../components/bookingActions.tsx';
 import { Empty, ErrorState, Kbd, Loading, PageHeader, RiskBadge, SyncChip, riskLevel } from '../components/ui.tsx';
 import { useT } from '../i18n/index.ts';
 import { formatDuration, formatMoney, formatSlot, isValidZone, zoneLabel, zonesDiffer } from '../lib/format.ts';
+import { isScreenShortcut } from '../lib/keys.ts';
 import { useQuery } from '../lib/useQuery.ts';
 import { useApp, useLiveState } from '../store/app.ts';
 import type { LiveState } from '../store/app.ts';
@@ -176,7 +176,7 @@ export function QueueScreen() {
   stateRef.current = { rows, activePos, targets, actions, active, toggle, navigate };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.metaKey || e.ctrlKey || e.altKey || isTypingTarget(e.target) || document.querySelector('dialog[open]')) return;
+      if (!isScreenShortcut(e)) return;
       const s = stateRef.current;
       if (s.actions.dialogOpen) return;
       const key = e.key;
