@@ -1,4 +1,6 @@
-/** English strings. `es.ts` must have exactly the same keys (type-checked through `Dict`). */
+/** English strings. `es.ts` must have exactly the same keys (type-checked through `SpanishDict`). */
+import type { EnglishEntries, PluralForms, SpanishPlural, Translation } from './types.ts';
+
 export const en = {
   'app.name': 'Orkestr Console',
   'app.skip': 'Skip to content',
@@ -12,7 +14,7 @@ export const en = {
   'nav.activity': 'Activity',
   'nav.insights': 'Insights',
   'nav.settings': 'Settings',
-  'nav.pendingBadge': '{n} pending',
+  'nav.pendingBadge': { one: '{n} pending', other: '{n} pending' },
   'nav.unreadBadge': '{n} unread',
   'nav.conflictsBadge': '{n} to resolve',
 
@@ -111,7 +113,7 @@ export const en = {
   'queue.demoNote': 'demo tenant',
   'queue.noSession': 'No tenant is connected yet. Connect an API key or use the demo tenant in Settings.',
   'queue.goSettings': 'Open Settings',
-  'queue.count': '{n} waiting, oldest first',
+  'queue.count': { one: '{n} waiting', other: '{n} waiting, oldest first' },
   'queue.empty': 'All caught up — no bookings waiting for approval.',
   'queue.col.customer': 'Customer',
   'queue.col.offering': 'Offering',
@@ -128,7 +130,7 @@ export const en = {
   'queue.approve': 'Approve',
   'queue.decline': 'Decline',
   'queue.reschedule': 'Reschedule',
-  'queue.selected': '{n} selected',
+  'queue.selected': { one: '{n} selected', other: '{n} selected' },
   'queue.approveSelected': 'Approve {n}',
   'queue.declineSelected': 'Decline {n}',
   'queue.clearSelection': 'Clear selection',
@@ -137,9 +139,9 @@ export const en = {
   'queue.declined': 'Declined {name}',
   'queue.rescheduled': 'Rescheduled {name}',
   'queue.bulkDone': '{ok} accepted, {failed} failed',
-  'queue.newArrived': '{n} new booking(s) waiting for approval',
+  'queue.newArrived': { one: '{n} new booking waiting for approval', other: '{n} new bookings waiting for approval' },
   'queue.showMore': 'Show {n} more ({left} not shown yet)',
-  'queue.items': '{n} items',
+  'queue.items': { one: '{n} item', other: '{n} items' },
 
   'overlap.title': 'This slot is already taken',
   'overlap.intro': 'Approving may double-book. These bookings overlap on the same offering:',
@@ -149,7 +151,7 @@ export const en = {
   'overlap.checkFailed': 'Could not check for overlaps ({message}).',
 
   'decline.title': 'Decline {name}',
-  'decline.titleBulk': 'Decline {n} bookings',
+  'decline.titleBulk': { one: 'Decline {n} booking', other: 'Decline {n} bookings' },
   'decline.reason': 'Reason',
   'decline.note': 'Note for the customer (optional)',
   'decline.confirm': 'Decline',
@@ -264,7 +266,7 @@ export const en = {
   'bookings.to': 'To',
   'bookings.search': 'Search',
   'bookings.searchPlaceholder': 'Customer, email or id',
-  'bookings.total': '{n} bookings',
+  'bookings.total': { one: '{n} booking', other: '{n} bookings' },
   'bookings.empty': 'No bookings match these filters.',
   'bookings.col.status': 'Status',
   'bookings.col.when': 'When',
@@ -317,7 +319,7 @@ export const en = {
   'offerings.rating': '{avg} ★ ({n})',
   'offerings.noRating': 'No reviews',
   'offerings.publish': 'Publish',
-  'offerings.publishSelected': 'Publish {n} drafts',
+  'offerings.publishSelected': { one: 'Publish {n} draft', other: 'Publish {n} drafts' },
   'offerings.publishNone': 'Publish selected drafts',
   'offerings.archive': 'Archive',
   'offerings.published': 'Published {name}',
@@ -376,7 +378,7 @@ export const en = {
   'coupons.inactive': 'Inactive',
   'coupons.deactivate': 'Deactivate',
   'coupons.activate': 'Activate',
-  'coupons.unlimited': '{n} used, no limit',
+  'coupons.unlimited': { one: '{n} used, no limit', other: '{n} used, no limit' },
   'coupons.redeemed': '{n} of {max} used',
   'coupons.always': 'Always',
   'coupons.createTitle': 'New coupon',
@@ -433,10 +435,10 @@ export const en = {
   'insights.score': 'Marketplace score',
   'insights.scoreOf': '{score} / 100',
   'insights.rating': 'Rating',
-  'insights.ratingDetail': '{avg} ★ from {n} reviews',
+  'insights.ratingDetail': { one: '{avg} ★ from {n} review', other: '{avg} ★ from {n} reviews' },
   'insights.noRating': 'No reviews yet',
   'insights.responseRate': 'Response rate',
-  'insights.responseDetail': '{answered} of {total} booking requests answered',
+  'insights.responseDetail': { one: '{answered} of {n} booking request answered', other: '{answered} of {n} booking requests answered' },
   'insights.confirmationRate': 'Confirmation rate',
   'insights.confirmationDetail': '{confirmed} of {decided} decided bookings confirmed',
   'insights.contribution': '{n} of {max} points',
@@ -525,7 +527,8 @@ export const en = {
   'error.code.UNKNOWN_METHOD': 'The console core does not know this request (version mismatch?).',
   'error.code.NEEDS_CONFIRMATION': 'This needs your confirmation first.',
   'error.transport': 'The console core cannot be reached.',
-} as const;
+} as const satisfies EnglishEntries;
 
-export type MessageKey = keyof typeof en;
-export type Dict = { readonly [K in MessageKey]: string };
+/** Either language's dictionary: text for plain keys, plural forms for counting ones. */
+export type Dict = Translation<typeof en, PluralForms>;
+export type SpanishDict = Translation<typeof en, SpanishPlural>;

@@ -1,7 +1,7 @@
-/** Spanish strings: the same keys as `en.ts`, enforced by the `Dict` type. */
-import type { Dict } from './en.ts';
+/** Spanish strings: the same keys as `en.ts`, and the plural forms Spanish needs, enforced by the `SpanishDict` type. */
+import type { SpanishDict } from './en.ts';
 
-export const es: Dict = {
+export const es: SpanishDict = {
   'app.name': 'Orkestr Console',
   'app.skip': 'Saltar al contenido',
   'nav.label': 'Principal',
@@ -14,7 +14,7 @@ export const es: Dict = {
   'nav.activity': 'Actividad',
   'nav.insights': 'Indicadores',
   'nav.settings': 'Ajustes',
-  'nav.pendingBadge': '{n} pendientes',
+  'nav.pendingBadge': { one: '{n} pendiente', many: '{n} pendientes', other: '{n} pendientes' },
   'nav.unreadBadge': '{n} sin leer',
   'nav.conflictsBadge': '{n} por resolver',
 
@@ -113,7 +113,7 @@ export const es: Dict = {
   'queue.demoNote': 'cuenta de demostración',
   'queue.noSession': 'Aún no hay ninguna cuenta conectada. Conecte una clave de API o use la cuenta de demostración en Ajustes.',
   'queue.goSettings': 'Abrir Ajustes',
-  'queue.count': '{n} en espera, las más antiguas primero',
+  'queue.count': { one: '{n} en espera', many: '{n} en espera, las más antiguas primero', other: '{n} en espera, las más antiguas primero' },
   'queue.empty': 'Todo al día: no hay reservas esperando aprobación.',
   'queue.col.customer': 'Cliente',
   'queue.col.offering': 'Servicio',
@@ -130,7 +130,7 @@ export const es: Dict = {
   'queue.approve': 'Aprobar',
   'queue.decline': 'Rechazar',
   'queue.reschedule': 'Reprogramar',
-  'queue.selected': '{n} seleccionadas',
+  'queue.selected': { one: '{n} seleccionada', many: '{n} seleccionadas', other: '{n} seleccionadas' },
   'queue.approveSelected': 'Aprobar {n}',
   'queue.declineSelected': 'Rechazar {n}',
   'queue.clearSelection': 'Quitar selección',
@@ -138,10 +138,10 @@ export const es: Dict = {
   'queue.approved': 'Aprobada: {name}',
   'queue.declined': 'Rechazada: {name}',
   'queue.rescheduled': 'Reprogramada: {name}',
-  'queue.bulkDone': '{ok} aceptadas, {failed} con error',
-  'queue.newArrived': '{n} reserva(s) nueva(s) esperando aprobación',
+  'queue.bulkDone': 'Aceptadas: {ok} · con error: {failed}',
+  'queue.newArrived': { one: '{n} reserva nueva esperando aprobación', many: '{n} de reservas nuevas esperando aprobación', other: '{n} reservas nuevas esperando aprobación' },
   'queue.showMore': 'Mostrar {n} más ({left} sin mostrar)',
-  'queue.items': '{n} elementos',
+  'queue.items': { one: '{n} elemento', many: '{n} de elementos', other: '{n} elementos' },
 
   'overlap.title': 'Este horario ya está ocupado',
   'overlap.intro': 'Si aprueba, puede haber doble reserva. Estas reservas se solapan en el mismo servicio:',
@@ -151,7 +151,7 @@ export const es: Dict = {
   'overlap.checkFailed': 'No se pudieron comprobar los solapamientos ({message}).',
 
   'decline.title': 'Rechazar a {name}',
-  'decline.titleBulk': 'Rechazar {n} reservas',
+  'decline.titleBulk': { one: 'Rechazar {n} reserva', many: 'Rechazar {n} de reservas', other: 'Rechazar {n} reservas' },
   'decline.reason': 'Motivo',
   'decline.note': 'Nota para el cliente (opcional)',
   'decline.confirm': 'Rechazar',
@@ -266,7 +266,7 @@ export const es: Dict = {
   'bookings.to': 'Hasta',
   'bookings.search': 'Buscar',
   'bookings.searchPlaceholder': 'Cliente, correo o id',
-  'bookings.total': '{n} reservas',
+  'bookings.total': { one: '{n} reserva', many: '{n} de reservas', other: '{n} reservas' },
   'bookings.empty': 'Ninguna reserva coincide con estos filtros.',
   'bookings.col.status': 'Estado',
   'bookings.col.when': 'Cuándo',
@@ -319,7 +319,7 @@ export const es: Dict = {
   'offerings.rating': '{avg} ★ ({n})',
   'offerings.noRating': 'Sin reseñas',
   'offerings.publish': 'Publicar',
-  'offerings.publishSelected': 'Publicar {n} borradores',
+  'offerings.publishSelected': { one: 'Publicar {n} borrador', many: 'Publicar {n} de borradores', other: 'Publicar {n} borradores' },
   'offerings.publishNone': 'Publicar borradores seleccionados',
   'offerings.archive': 'Archivar',
   'offerings.published': 'Publicado: {name}',
@@ -378,8 +378,8 @@ export const es: Dict = {
   'coupons.inactive': 'Inactivo',
   'coupons.deactivate': 'Desactivar',
   'coupons.activate': 'Activar',
-  'coupons.unlimited': '{n} usos, sin límite',
-  'coupons.redeemed': '{n} de {max} usos',
+  'coupons.unlimited': { one: '{n} uso, sin límite', many: '{n} de usos, sin límite', other: '{n} usos, sin límite' },
+  'coupons.redeemed': 'Usos: {n} de {max}',
   'coupons.always': 'Siempre',
   'coupons.createTitle': 'Nuevo cupón',
   'coupons.editTitle': 'Editar {code}',
@@ -435,10 +435,10 @@ export const es: Dict = {
   'insights.score': 'Puntuación en el marketplace',
   'insights.scoreOf': '{score} / 100',
   'insights.rating': 'Valoración',
-  'insights.ratingDetail': '{avg} ★ en {n} reseñas',
+  'insights.ratingDetail': { one: '{avg} ★ en {n} reseña', many: '{avg} ★ en {n} de reseñas', other: '{avg} ★ en {n} reseñas' },
   'insights.noRating': 'Aún sin reseñas',
   'insights.responseRate': 'Tasa de respuesta',
-  'insights.responseDetail': '{answered} de {total} solicitudes respondidas',
+  'insights.responseDetail': { one: '{answered} de {n} solicitud respondida', many: '{answered} de {n} de solicitudes respondidas', other: '{answered} de {n} solicitudes respondidas' },
   'insights.confirmationRate': 'Tasa de confirmación',
   'insights.confirmationDetail': '{confirmed} de {decided} reservas decididas confirmadas',
   'insights.contribution': '{n} de {max} puntos',

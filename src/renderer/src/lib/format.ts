@@ -191,6 +191,11 @@ export function formatNumber(value: number, locale: string, options: Intl.Number
   return nf(locale, options).format(value);
 }
 
+/** The CLDR plural category of a count in a locale (`one`, `many`, `other` …), for choosing a message's form. */
+export function pluralCategory(n: number, locale: string): Intl.LDMLPluralRule {
+  return cached('pr', locale, {}, () => new Intl.PluralRules(locale)).select(n);
+}
+
 /** A weekday's name, 0 = Sunday … 6 = Saturday. */
 export function formatWeekday(dow: number, locale: string, style: 'long' | 'short' = 'long'): string {
   return dtf(locale, { weekday: style, timeZone: 'UTC' }).format(new Date(Date.UTC(2023, 0, 1 + (((dow % 7) + 7) % 7))));

@@ -193,7 +193,7 @@ export function BookingsScreen() {
 
   return (
     <div className="page page-fill">
-      <PageHeader title={t('bookings.title')}>{current.total !== null && <span className="muted" role="status">{t('bookings.total', { n: new Intl.NumberFormat(locale).format(total) })}</span>}</PageHeader>
+      <PageHeader title={t('bookings.title')}>{current.total !== null && <span className="muted" role="status">{t('bookings.total', { n: total })}</span>}</PageHeader>
       <form className="filters" role="search" aria-label={t('bookings.filters')} onSubmit={(e) => e.preventDefault()}>
         <label className="filter">
           <span>{t('bookings.search')}</span>

@@ -67,11 +67,6 @@ function formatBytes(n: number, locale: string): string {
   return new Intl.NumberFormat(locale, { style: 'unit', unit: units[i], unitDisplay: i === 0 ? 'long' : 'short', maximumFractionDigits: i === 0 ? 0 : 1 }).format(v);
 }
 
-/** A count message: the `.one` variant for exactly one, else the message with `{n}`. */
-export function tn(t: T, key: MessageKey, n: number, shown?: string): string {
-  return n === 1 ? t(`${key}.one` as MessageKey) : t(key, { n: shown ?? n });
-}
-
 function delimiterLabel(t: T, d: string): string {
   return d === ',' ? t('import.delim.comma') : d === ';' ? t('import.delim.semicolon') : d === '\t' ? t('import.delim.tab') : d;
 }
@@ -442,7 +437,7 @@ function Review(props: {
           <div>
             <dt>{t('import.file')}</dt>
             <dd>
-              {props.result.fileName} · {formatBytes(v.bytes || props.upload.size, locale)} · {tn(t, 'import.rowsRead', v.rows, new Intl.NumberFormat(locale).format(v.rows))}
+              {props.result.fileName} · {formatBytes(v.bytes || props.upload.size, locale)} · {t('import.rowsRead', { n: v.rows })}
             </dd>
           </div>
           <div>
@@ -487,12 +482,12 @@ function Review(props: {
           <p className="notice notice-danger">{t('import.missingRequired', { fields: missing.join(', ') })}</p>
         ) : blocked ? (
           <p className="notice notice-danger" id="imp-blocked">
-            {tn(t, 'import.blocked', v.errorCount)}
+            {t('import.blocked', { n: v.errorCount })}
           </p>
         ) : nothingToDo ? (
           <p>{t('import.nothingToDo')}</p>
         ) : (
-          <p>{t('import.ready', { create: c.offerings.create, update: c.offerings.update })}</p>
+          <p>{t('import.ready', { create: t('import.ready.create', { n: c.offerings.create }), update: t('import.ready.update', { n: c.offerings.update }) })}</p>
         )}
         <p className="muted">{t('import.availabilityNote')}</p>
         {committing && progress && <CheckProgress progress={progress} />}
@@ -511,7 +506,7 @@ function Review(props: {
             {t('import.startOver')}
           </button>
           <button type="button" className="btn btn-primary" onClick={() => void commit()} disabled={blocked || committing || props.stale || nothingToDo} aria-describedby={blocked ? 'imp-blocked' : undefined}>
-            {committing ? t('import.committing') : tn(t, 'import.commit', c.offerings.create + c.offerings.update)}
+            {committing ? t('import.committing') : t('import.commit', { n: c.offerings.create + c.offerings.update })}
           </button>
         </div>
       </section>
@@ -656,7 +651,7 @@ function Rows({ view }: { view: ImportAnalysisView }) {
           <input id={filterId} type="checkbox" checked={onlyProblems} onChange={(e) => setOnlyProblems(e.currentTarget.checked)} />
           {t('import.onlyProblems')}
         </label>
-        <span className="muted small">{t('import.rowsShown', { shown: shown.length, total: rows.length })}</span>
+        <span className="muted small">{t('import.rowsShown', { shown: shown.length, n: rows.length })}</span>
       </div>
       {shown.length === 0 ? (
         <Empty>{onlyProblems ? t('import.noProblems') : t('import.noRows')}</Empty>
@@ -716,7 +711,7 @@ function PlanSummary({ plan, locale, t }: { plan: ImportPlannedOfferingView; loc
   if (f.title) parts.push(f.title);
   if (f.basePriceCents !== undefined && f.currency) parts.push(formatMoney(f.basePriceCents, f.currency, locale));
   if (plan.action === 'update') parts.push(t('import.changedFields', { fields: Object.keys(f).join(', ') }));
-  if (plan.rules) parts.push(tn(t, 'import.rulesN', plan.rules.length));
+  if (plan.rules) parts.push(t('import.rulesN', { n: plan.rules.length }));
   return <span>{parts.join(' · ') || <span className="muted">—</span>}</span>;
 }
 
@@ -766,7 +761,7 @@ function BatchStatusView({ status, onNew }: { status: ImportBatchStatusView; onN
       const payload: Record<string, { slug: string }> = {};
       for (const [slug, next] of Object.entries(fixes)) if (next.trim()) payload[slug] = { slug: next.trim() };
       const r = await api.call('import.resume', { batchId: status.batchId, fixes: payload });
-      toast({ kind: 'success', message: tn(t, 'import.resumed', r.retried + r.released) });
+      toast({ kind: 'success', message: t('import.resumed', { n: r.retried + r.released }) });
       setFixes({});
     } catch (err) {
       toast({ kind: 'error', message: errorText(t, err) });
@@ -797,7 +792,7 @@ function BatchStatusView({ status, onNew }: { status: ImportBatchStatusView; onN
         toast({ kind: 'error', message: `${o.title}: ${errorText(t, err)}` });
       }
     }
-    if (ok) toast({ kind: 'success', message: tn(t, 'import.publishedN', ok) });
+    if (ok) toast({ kind: 'success', message: t('import.publishedN', { n: ok }) });
     setBusy(false);
   };
   const slugValid = (s: string) => /^[a-z0-9]+(-[a-z0-9]+)*$/.test(s) && s.length <= 80;
@@ -816,8 +811,8 @@ function BatchStatusView({ status, onNew }: { status: ImportBatchStatusView; onN
           {status.state === 'rolled_back'
             ? t('import.plain.rolledBack')
             : c.sent + c.unchanged === total
-              ? tn(t, 'import.plain.allSent', total)
-              : t('import.plain.partial', { sent: c.sent, total, waiting: c.queued + c.paused, refused: c.refused })}
+              ? t('import.plain.allSent', { n: total })
+              : t('import.plain.partial', { sent: c.sent, n: total, waiting: c.queued + c.paused, refused: c.refused })}
         </p>
         <ul className="chips import-state-chips" aria-label={t('import.stateCounts')}>
           {stateKeys
@@ -834,7 +829,7 @@ function BatchStatusView({ status, onNew }: { status: ImportBatchStatusView; onN
       {refused.length > 0 && status.state !== 'rolled_back' && (
         <section className="card import-refused" aria-labelledby="imp-refused">
           <h2 id="imp-refused" className="h2">
-            {tn(t, 'import.refusedTitle', refused.length)}
+            {t('import.refusedTitle', { n: refused.length })}
           </h2>
           <p>{t('import.refusedExplain')}</p>
           <ul className="plain-list">
@@ -881,7 +876,7 @@ function BatchStatusView({ status, onNew }: { status: ImportBatchStatusView; onN
           <p className="muted">{t('import.availNone')}</p>
         ) : (
           <>
-            <p className="notice notice-warning">{tn(t, 'import.availLocal', rules)}</p>
+            <p className="notice notice-warning">{t('import.availLocal', { n: rules })}</p>
             <div className="card-actions">
               <button type="button" className="btn" onClick={() => void runVerify()} disabled={verifying}>
                 {verifying ? t('common.loading') : t('import.verify')}
@@ -944,7 +939,7 @@ function BatchStatusView({ status, onNew }: { status: ImportBatchStatusView; onN
         <div className="card-actions">
           {drafts.length > 0 && status.state !== 'rolled_back' && (
             <button type="button" className="btn" onClick={() => void publishAll()} disabled={busy}>
-              {tn(t, 'import.publishAll', drafts.length)}
+              {t('import.publishAll', { n: drafts.length })}
             </button>
           )}
           {refused.length === 0 && status.state !== 'rolled_back' && (

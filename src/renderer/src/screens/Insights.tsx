@@ -63,7 +63,7 @@ export function InsightsScreen() {
           <Bar
             label={t('insights.responseRate')}
             value={d.responseRate.value}
-            detail={t('insights.responseDetail', { answered: d.responseRate.answered, total: d.responseRate.total })}
+            detail={t('insights.responseDetail', { answered: d.responseRate.answered, n: d.responseRate.total })}
             contribution={t('insights.contribution', { n: nf.format(pts(d.responseRate.contribution)), max: 30 })}
             highlight={d.lever === 'responseRate'}
           />
