@@ -140,7 +140,6 @@ export const en = {
   'queue.rescheduled': 'Rescheduled {name}',
   'queue.bulkDone': '{ok} accepted, {failed} failed',
   'queue.newArrived': { one: '{n} new booking waiting for approval', other: '{n} new bookings waiting for approval' },
-  'queue.showMore': 'Show {n} more ({left} not shown yet)',
   'queue.items': { one: '{n} item', other: '{n} items' },
 
   'overlap.title': 'This slot is already taken',

@@ -140,7 +140,6 @@ export const es: SpanishDict = {
   'queue.rescheduled': 'Reprogramada: {name}',
   'queue.bulkDone': 'Aceptadas: {ok} · con error: {failed}',
   'queue.newArrived': { one: '{n} reserva nueva esperando aprobación', many: '{n} de reservas nuevas esperando aprobación', other: '{n} reservas nuevas esperando aprobación' },
-  'queue.showMore': 'Mostrar {n} más ({left} sin mostrar)',
   'queue.items': { one: '{n} elemento', many: '{n} de elementos', other: '{n} elementos' },
 
   'overlap.title': 'Este horario ya está ocupado',

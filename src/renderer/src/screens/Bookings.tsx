@@ -1,15 +1,19 @@
-/** All bookings: filters plus a hand-written windowed list (fixed row height, pages fetched on demand). */
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+/** All bookings: filters plus a virtual list (only the rows in view are in the DOM; pages of 200 fetched as the view needs them). */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { BookingStatus, BookingView } from '../../../shared/contract/types.ts';
 import { bookingStatuses } from '../../../shared/contract/types.ts';
 import { api } from '../api.ts';
 import { useTimezone } from '../components/bookingActions.tsx';
+import { VirtualTable, rowAttrs } from '../components/VirtualTable.tsx';
+import type { VirtualRowSlot } from '../components/VirtualTable.tsx';
 import { BookingStatusBadge, Empty, ErrorState, Loading, PageHeader, SyncChip } from '../components/ui.tsx';
 import { useT } from '../i18n/index.ts';
 import { addDays, formatMoney, formatSlot, startOfZonedDay } from '../lib/format.ts';
 import { useQuery } from '../lib/useQuery.ts';
-import { pagesFor, visibleRange } from '../lib/windowing.ts';
+import { pagesFor } from '../lib/pages.ts';
+import './bookings.css';
 
+/** Rows are one line high (52 px in bookings.css); measured anyway, this seeds the scroll height. */
 const ROW = 52;
 const PAGE = 200;
 
@@ -21,6 +25,9 @@ interface Filters {
   search: string;
 }
 const noFilters: Filters = { status: '', offeringId: '', from: '', to: '', search: '' };
+
+const rowKey = (index: number) => index;
+const rowSize = () => ROW;
 
 function useDebounced<T>(value: T, ms: number): T {
   const [v, setV] = useState(value);
@@ -50,13 +57,11 @@ export function BookingsScreen() {
 
   const [pages, setPages] = useState<{ key: string; map: ReadonlyMap<number, BookingView[]>; total: number | null; error: Error | null }>({ key: queryKey, map: new Map(), total: null, error: null });
   const inflight = useRef(new Set<string>());
+  // The rows the list renders, [start, end): what the page fetches follow.
   const [range, setRange] = useState({ start: 0, end: 30 });
-  const viewport = useRef<HTMLDivElement | null>(null);
-  const [viewportEl, setViewportEl] = useState<HTMLDivElement | null>(null);
-  const viewportRef = useCallback((el: HTMLDivElement | null) => {
-    viewport.current = el;
-    setViewportEl(el);
-  }, []);
+  const rangeRef = useRef(range);
+  rangeRef.current = range;
+  const onRange = useCallback((start: number, end: number) => setRange({ start, end }), []);
 
   const fetchPage = useCallback(
     (page: number, force = false) => {
@@ -77,12 +82,11 @@ export function BookingsScreen() {
     [query, queryKey],
   );
 
-  // New filters: start over at the top.
+  // New filters: start over at the top (the list is keyed by the query, so it scrolls back up too).
   useEffect(() => {
     setPages({ key: queryKey, map: new Map(), total: null, error: null });
     inflight.current.clear();
-    if (viewport.current) viewport.current.scrollTop = 0;
-    setRange(visibleRange(0, viewport.current?.clientHeight ?? 600, ROW, Number.MAX_SAFE_INTEGER));
+    setRange({ start: 0, end: 30 });
     fetchPage(0);
   }, [queryKey, fetchPage]);
 
@@ -102,8 +106,7 @@ export function BookingsScreen() {
       if (!tables.includes('bookings') && !tables.includes('intents')) return;
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => {
-        const el = viewport.current;
-        const r = visibleRange(el?.scrollTop ?? 0, el?.clientHeight ?? 600, ROW, Number.MAX_SAFE_INTEGER);
+        const r = rangeRef.current;
         const want = pagesFor(r.start, r.end, PAGE);
         setPages((prev) => ({ ...prev, map: new Map([...prev.map].filter(([p]) => want.includes(p))) }));
         for (const p of want.length ? want : [0]) fetchPage(p, true);
@@ -115,23 +118,39 @@ export function BookingsScreen() {
     };
   }, [fetchPage]);
 
-  useLayoutEffect(() => {
-    const el = viewportEl;
-    if (!el) return;
-    const ro = new ResizeObserver(() => setRange(visibleRange(el.scrollTop, el.clientHeight, ROW, Number.MAX_SAFE_INTEGER)));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, [viewportEl]);
-
-  const onScroll = () => {
-    const el = viewport.current;
-    if (el) setRange(visibleRange(el.scrollTop, el.clientHeight, ROW, Number.MAX_SAFE_INTEGER));
+  const renderRow = ({ index, start, measure }: VirtualRowSlot) => {
+    const b = current.map.get(Math.floor(index / PAGE))?.[index % PAGE];
+    return (
+      <tr key={index} {...rowAttrs(index, start)} ref={measure} className="vt-row">
+        {b ? (
+          <>
+            <td role="cell" className="cell-main">
+              <a href={`#/booking/${encodeURIComponent(b.id)}`} className="strong-link">
+                {b.customer.name}
+              </a>
+              <span className="muted small ellipsis">{b.offeringTitle}</span>
+            </td>
+            <td role="cell" className="small">
+              {b.items[0] ? formatSlot(b.items[0].startsAt, b.items[0].endsAt, tz, locale) : '—'}
+            </td>
+            <td role="cell">
+              <BookingStatusBadge status={b.status} />
+            </td>
+            <td role="cell" className="num">
+              {formatMoney(b.totalCents, b.currency, locale)}
+            </td>
+            <td role="cell">
+              <SyncChip state={b.syncState} />
+            </td>
+          </>
+        ) : (
+          <td role="cell" className="muted small skeleton">
+            {t('bookings.rowLoading')}
+          </td>
+        )}
+      </tr>
+    );
   };
-
-  const start = Math.min(range.start, total);
-  const end = Math.min(range.end, total);
-  const rows: Array<{ index: number; b: BookingView | undefined }> = [];
-  for (let i = start; i < end; i++) rows.push({ index: i, b: current.map.get(Math.floor(i / PAGE))?.[i % PAGE] });
 
   const set = (patch: Partial<Filters>) => setFilters((f) => ({ ...f, ...patch }));
   const hasFilters = JSON.stringify(filters) !== JSON.stringify(noFilters);
@@ -142,53 +161,35 @@ export function BookingsScreen() {
   else if (total === 0) body = <Empty>{t('bookings.empty')}</Empty>;
   else
     body = (
-      <div className="vtable" role="table" aria-label={t('bookings.title')} aria-rowcount={total + 1}>
-        <div role="rowgroup" className="vtable-head">
-          <div role="row" className="vrow" aria-rowindex={1}>
-            <span role="columnheader">{t('queue.col.customer')}</span>
-            <span role="columnheader">{t('bookings.col.when')} ({tz})</span>
-            <span role="columnheader">{t('bookings.col.status')}</span>
-            <span role="columnheader" className="num">
+      <VirtualTable
+        key={queryKey}
+        className="bookings-list"
+        label={t('bookings.title')}
+        count={total}
+        getKey={rowKey}
+        estimateSize={rowSize}
+        onRangeChange={onRange}
+        renderRow={renderRow}
+        header={
+          <>
+            <th role="columnheader" scope="col">
+              {t('queue.col.customer')}
+            </th>
+            <th role="columnheader" scope="col">
+              {t('bookings.col.when')} ({tz})
+            </th>
+            <th role="columnheader" scope="col">
+              {t('bookings.col.status')}
+            </th>
+            <th role="columnheader" scope="col" className="num">
               {t('queue.col.total')}
-            </span>
-            <span role="columnheader">{t('queue.col.sync')}</span>
-          </div>
-        </div>
-        <div className="vtable-viewport" ref={viewportRef} onScroll={onScroll} role="rowgroup">
-          <div className="vtable-spacer" style={{ height: total * ROW }}>
-            {rows.map(({ index, b }) => (
-              <div key={index} role="row" aria-rowindex={index + 2} className="vrow vrow-body" style={{ transform: `translateY(${index * ROW}px)`, height: ROW }}>
-                {b ? (
-                  <>
-                    <span role="cell" className="cell-main">
-                      <a href={`#/booking/${encodeURIComponent(b.id)}`} className="strong-link">
-                        {b.customer.name}
-                      </a>
-                      <span className="muted small ellipsis">{b.offeringTitle}</span>
-                    </span>
-                    <span role="cell" className="small">
-                      {b.items[0] ? formatSlot(b.items[0].startsAt, b.items[0].endsAt, tz, locale) : '—'}
-                    </span>
-                    <span role="cell">
-                      <BookingStatusBadge status={b.status} />
-                    </span>
-                    <span role="cell" className="num">
-                      {formatMoney(b.totalCents, b.currency, locale)}
-                    </span>
-                    <span role="cell">
-                      <SyncChip state={b.syncState} />
-                    </span>
-                  </>
-                ) : (
-                  <span role="cell" className="muted small skeleton">
-                    {t('bookings.rowLoading')}
-                  </span>
-                )}
-              </div>
-            ))}
-          </div>
-        </div>
-      </div>
+            </th>
+            <th role="columnheader" scope="col">
+              {t('queue.col.sync')}
+            </th>
+          </>
+        }
+      />
     );
 
   return (

@@ -1,7 +1,9 @@
 /** The approval queue: PENDING bookings, oldest first, keyboard-first. */
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { BookingView } from '../../../shared/contract/types.ts';
 import { useBookingActions, useTimezone } from '../components/bookingActions.tsx';
+import { VirtualTable, rowAttrs } from '../components/VirtualTable.tsx';
+import type { VirtualRowSlot, VirtualTableHandle } from '../components/VirtualTable.tsx';
 import { Empty, ErrorState, Kbd, Loading, PageHeader, RiskBadge, SyncChip, riskLevel } from '../components/ui.tsx';
 import { useT } from '../i18n/index.ts';
 import { formatDuration, formatMoney, formatSlot, isValidZone, zoneLabel, zonesDiffer } from '../lib/format.ts';
@@ -9,58 +11,75 @@ import { isScreenShortcut } from '../lib/keys.ts';
 import { useQuery } from '../lib/useQuery.ts';
 import { useApp, useLiveState } from '../store/app.ts';
 import type { LiveState } from '../store/app.ts';
+import './queue.css';
 
 const tables = ['bookings', 'intents', 'conflicts'] as const;
 
-/**
- * Rows rendered at first and added per step. A queue can hold thousands of bookings; only the top
- * of it is in the DOM, more as the user scrolls or moves down with j (rows have varying heights,
- * so this grows a prefix rather than windowing by offset).
- */
-const FIRST_ROWS = 40;
-const MORE_ROWS = 100;
+/** A booking row's usual height; rows are measured as they render, this only seeds the scroll height. */
+const ROW_ESTIMATE = 78;
 
 const liveTone: Record<LiveState, 'on' | 'warn' | 'error' | 'off'> = { live: 'on', offline: 'warn', paused: 'warn', error: 'error', coreLost: 'error', notLive: 'off' };
 
 interface RowHandlers {
-  activate(index: number): void;
+  activate(id: string): void;
   toggle(id: string): void;
   approve(b: BookingView): void;
   decline(b: BookingView): void;
   reschedule(b: BookingView): void;
 }
 
-const QueueRow = memo(function QueueRow({ b, index, active, selected, tz, now, handlers }: { b: BookingView; index: number; active: boolean; selected: boolean; tz: string; now: number; handlers: RowHandlers }) {
+interface QueueRowProps {
+  b: BookingView;
+  index: number;
+  start: number;
+  measure: VirtualRowSlot['measure'];
+  active: boolean;
+  selected: boolean;
+  tz: string;
+  now: number;
+  handlers: RowHandlers;
+}
+
+const QueueRow = memo(function QueueRow({ b, index, start, measure, active, selected, tz, now, handlers }: QueueRowProps) {
   const { t, locale } = useT();
   const item = b.items[0];
   const custTz = b.customer.timezone;
   const showCust = item && isValidZone(custTz) && zonesDiffer(custTz, tz, new Date(item.startsAt));
   const high = riskLevel(b.riskScore) === 'high';
   return (
-    <tr className={`${active ? 'row-active' : ''} ${high ? 'row-risk' : ''} ${selected ? 'row-selected' : ''}`} onClick={() => handlers.activate(index)} aria-current={active ? 'true' : undefined}>
-      <td className="col-check">
+    <tr
+      {...rowAttrs(index, start)}
+      ref={measure}
+      tabIndex={active ? 0 : -1}
+      className={`vt-row ${active ? 'row-active' : ''} ${high ? 'row-risk' : ''} ${selected ? 'row-selected' : ''}`}
+      onClick={() => handlers.activate(b.id)}
+      aria-current={active ? 'true' : undefined}
+    >
+      <td role="cell" className="col-check">
         <input type="checkbox" aria-label={t('common.select', { name: b.customer.name })} checked={selected} onChange={() => handlers.toggle(b.id)} />
       </td>
-      <td>
+      <td role="cell">
         <a className="strong-link" href={`#/booking/${encodeURIComponent(b.id)}`}>
           {b.customer.name}
         </a>
         <div className="muted small">{b.offeringTitle}</div>
       </td>
-      <td>
+      <td role="cell">
         {item ? formatSlot(item.startsAt, item.endsAt, tz, locale) : '—'}
         {b.items.length > 1 && <span className="muted small"> · {t('queue.items', { n: b.items.length })}</span>}
         {showCust && item && custTz && <div className="muted small">{t('queue.customerTime', { tz: zoneLabel(custTz, locale, new Date(item.startsAt)), time: formatSlot(item.startsAt, item.endsAt, custTz, locale) })}</div>}
       </td>
-      <td className="num">{formatMoney(b.totalCents, b.currency, locale)}</td>
-      <td>
+      <td role="cell" className="num">
+        {formatMoney(b.totalCents, b.currency, locale)}
+      </td>
+      <td role="cell">
         <RiskBadge score={b.riskScore} />
       </td>
-      <td>
+      <td role="cell">
         <div>{formatDuration(now - Date.parse(b.createdAt), locale)}</div>
         <SyncChip state={b.syncState} />
       </td>
-      <td className="row-actions">
+      <td role="cell" className="row-actions">
         <span className="nowrap">
           <button type="button" className="btn btn-small btn-primary" onClick={() => handlers.approve(b)}>
             {t('queue.approve')}
@@ -87,14 +106,22 @@ export function QueueScreen() {
   const q = useQuery('queue.list', {}, tables, session?.mode !== 'none');
   const [removed, setRemoved] = useState<ReadonlySet<string>>(new Set());
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
-  const [activeIndex, setActiveIndex] = useState(0);
-  const [limit, setLimit] = useState(FIRST_ROWS);
-  const moreRef = useRef<HTMLButtonElement>(null);
-  const listRef = useRef<HTMLTableSectionElement>(null);
+  const tableRef = useRef<VirtualTableHandle>(null);
 
   const rows = useMemo(() => (q.data ?? []).filter((b) => !removed.has(b.id)), [q.data, removed]);
-  const active = rows[Math.min(activeIndex, rows.length - 1)] ?? null;
-  const activePos = active ? rows.indexOf(active) : -1;
+
+  // The highlighted row is a booking, not a position: bookings arriving or leaving elsewhere in the
+  // list never move it to another customer. When it leaves (approved, declined, refused), the row
+  // that takes its place becomes the target, as the next key press expects.
+  const [activeId, setActiveId] = useState<string | null>(null);
+  const lastPos = useRef(0);
+  const found = activeId === null ? -1 : rows.findIndex((b) => b.id === activeId);
+  const activePos = found >= 0 ? found : rows.length ? Math.min(lastPos.current, rows.length - 1) : -1;
+  const active = activePos >= 0 ? (rows[activePos] ?? null) : null;
+  useLayoutEffect(() => {
+    lastPos.current = Math.max(0, activePos);
+    if (active && active.id !== activeId) setActiveId(active.id);
+  }, [activePos, active, activeId]);
 
   // Forget optimistic removals once the core's answer no longer lists them.
   useEffect(() => {
@@ -115,22 +142,6 @@ export function QueueScreen() {
     if (q.data) useApp.setState({ queueCount: rows.length });
   }, [q.data, rows.length]);
 
-  // Keep the highlighted row rendered, with some rows below it.
-  useEffect(() => {
-    if (activePos >= limit - 10) setLimit(activePos + MORE_ROWS);
-  }, [activePos, limit]);
-  // Grow the rendered prefix when its end scrolls into view.
-  const hasMore = rows.length > limit;
-  useEffect(() => {
-    const el = moreRef.current;
-    if (!el || typeof IntersectionObserver === 'undefined') return;
-    const io = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting)) setLimit((l) => l + MORE_ROWS);
-    }, { rootMargin: '600px 0px' });
-    io.observe(el);
-    return () => io.disconnect();
-  }, [hasMore, limit]);
-
   const onRemoved = useCallback((ids: string[]) => {
     setRemoved((prev) => new Set([...prev, ...ids]));
     setSelected((prev) => new Set([...prev].filter((id) => !ids.includes(id))));
@@ -142,7 +153,7 @@ export function QueueScreen() {
   actionsRef.current = actions;
   const rowHandlers = useMemo<RowHandlers>(
     () => ({
-      activate: (i) => setActiveIndex(i),
+      activate: (id) => setActiveId(id),
       toggle: (id) => toggleRef.current(id),
       approve: (b) => void actionsRef.current.approve([b]),
       decline: (b) => actionsRef.current.decline([b]),
@@ -171,10 +182,18 @@ export function QueueScreen() {
   const toggleRef = useRef(toggle);
   toggleRef.current = toggle;
 
-  // Keyboard: j/k move, a approve, d decline, r reschedule, x select, Shift+A select all, Enter open.
+  // Keyboard: j/k move (and take the focus to the row), a approve, d decline, r reschedule, x select,
+  // Shift+A select all, Enter open.
   const stateRef = useRef({ rows, activePos, targets, actions, active, toggle, navigate });
   stateRef.current = { rows, activePos, targets, actions, active, toggle, navigate };
   useEffect(() => {
+    const move = (to: number) => {
+      const { rows } = stateRef.current;
+      const b = rows[Math.max(0, Math.min(rows.length - 1, to))];
+      if (!b) return;
+      setActiveId(b.id);
+      tableRef.current?.focusRow(rows.indexOf(b));
+    };
     const onKey = (e: KeyboardEvent) => {
       if (!isScreenShortcut(e)) return;
       const s = stateRef.current;
@@ -182,10 +201,10 @@ export function QueueScreen() {
       const key = e.key;
       if (key === 'j' || key === 'ArrowDown') {
         e.preventDefault();
-        setActiveIndex(Math.min(s.rows.length - 1, s.activePos + 1));
+        move(s.activePos + 1);
       } else if (key === 'k' || key === 'ArrowUp') {
         e.preventDefault();
-        setActiveIndex(Math.max(0, s.activePos - 1));
+        move(s.activePos - 1);
       } else if (key === 'a') {
         e.preventDefault();
         void s.actions.approve(s.targets());
@@ -210,9 +229,12 @@ export function QueueScreen() {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
-  useEffect(() => {
-    listRef.current?.querySelector('tr.row-active')?.scrollIntoView?.({ block: 'nearest' });
-  }, [activePos]);
+  const getKey = useCallback((i: number) => rows[i]?.id ?? i, [rows]);
+  const estimateSize = useCallback(() => ROW_ESTIMATE, []);
+  const renderRow = ({ index, start, measure }: VirtualRowSlot) => {
+    const b = rows[index]!;
+    return <QueueRow key={b.id} b={b} index={index} start={start} measure={measure} active={index === activePos} selected={selected.has(b.id)} tz={tz} now={now} handlers={rowHandlers} />;
+  };
 
   const tenant = session?.tenant;
   const sub = tenant ? (
@@ -242,52 +264,53 @@ export function QueueScreen() {
   else if (rows.length === 0) body = <Empty>{t('queue.empty')}</Empty>;
   else
     body = (
-      <div className="table-wrap">
-        <table className="table queue-table">
-          <caption className="sr-only">{t('queue.count', { n: rows.length })}</caption>
-          <thead>
-            <tr>
-              <th scope="col" className="col-check">
-                <input
-                  type="checkbox"
-                  aria-label={t('common.selectAll')}
-                  checked={selectedRows.length > 0 && selectedRows.length === rows.length}
-                  ref={(el) => {
-                    if (el) el.indeterminate = selectedRows.length > 0 && selectedRows.length < rows.length;
-                  }}
-                  onChange={(e) => setSelected(e.target.checked ? new Set(rows.map((b) => b.id)) : new Set())}
-                />
-              </th>
-              <th scope="col">{t('queue.col.customer')}</th>
-              <th scope="col">{t('queue.col.slot', { tz: zone })}</th>
-              <th scope="col" className="num">
-                {t('queue.col.total')}
-              </th>
-              <th scope="col">{t('queue.col.risk')}</th>
-              <th scope="col">{t('queue.col.waited')}</th>
-              <th scope="col">
-                <span className="sr-only">{t('common.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody ref={listRef}>
-            {rows.slice(0, limit).map((b, i) => (
-              <QueueRow key={b.id} b={b} index={i} active={i === activePos} selected={selected.has(b.id)} tz={tz} now={now} handlers={rowHandlers} />
-            ))}
-          </tbody>
-        </table>
-        {hasMore && (
-          <div className="table-more">
-            <button type="button" ref={moreRef} className="btn btn-ghost btn-small" onClick={() => setLimit((l) => l + MORE_ROWS)}>
-              {t('queue.showMore', { n: Math.min(MORE_ROWS, rows.length - limit), left: rows.length - limit })}
-            </button>
-          </div>
-        )}
-      </div>
+      <VirtualTable
+        ref={tableRef}
+        className="queue-list"
+        label={t('queue.count', { n: rows.length })}
+        count={rows.length}
+        getKey={getKey}
+        estimateSize={estimateSize}
+        activeIndex={activePos}
+        renderRow={renderRow}
+        header={
+          <>
+            <th role="columnheader" scope="col" className="col-check">
+              <input
+                type="checkbox"
+                aria-label={t('common.selectAll')}
+                checked={selectedRows.length > 0 && selectedRows.length === rows.length}
+                ref={(el) => {
+                  if (el) el.indeterminate = selectedRows.length > 0 && selectedRows.length < rows.length;
+                }}
+                onChange={(e) => setSelected(e.target.checked ? new Set(rows.map((b) => b.id)) : new Set())}
+              />
+            </th>
+            <th role="columnheader" scope="col">
+              {t('queue.col.customer')}
+            </th>
+            <th role="columnheader" scope="col">
+              {t('queue.col.slot', { tz: zone })}
+            </th>
+            <th role="columnheader" scope="col" className="num">
+              {t('queue.col.total')}
+            </th>
+            <th role="columnheader" scope="col">
+              {t('queue.col.risk')}
+            </th>
+            <th role="columnheader" scope="col">
+              {t('queue.col.waited')}
+            </th>
+            <th role="columnheader" scope="col">
+              <span className="sr-only">{t('common.actions')}</span>
+            </th>
+          </>
+        }
+      />
     );
 
   return (
-    <div className="page page-queue">
+    <div className="page page-fill page-queue">
       <PageHeader title={t('queue.title')} sub={sub}>
         {rows.length > 0 && <span className="muted">{t('queue.count', { n: rows.length })}</span>}
       </PageHeader>
@@ -312,9 +335,6 @@ export function QueueScreen() {
         )}
       </div>
       {body}
-      <p className="sr-only" aria-live="polite">
-        {active ? `${activePos + 1} / ${rows.length}: ${active.customer.name}, ${active.offeringTitle}` : ''}
-      </p>
       {actions.dialogs}
     </div>
   );
