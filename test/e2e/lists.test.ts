@@ -168,13 +168,25 @@ describe('the approval queue of a tenant with more than 2,000 pending bookings',
     expect((await activeRow(page))!.text).toContain(last.customer.name);
     await expect.poll(() => activeInView(page)).toBe(true);
     expect(await maxRows(page)).toBeLessThanOrEqual(limit);
-    // One more j stays on the last row; x selects it, k moves up, and the selection is still there.
+    // One more j stays on the last row. Declining the one above it: its row leaves and the focus
+    // moves to the booking that takes its place (the last one), never to the page.
     await page.keyboard.press('j');
+    await expect.poll(() => activeRow(page)).toMatchObject({ rowIndex: queue.length + 1, focused: true });
+    await page.keyboard.press('k');
+    await expect.poll(() => activeRow(page)).toMatchObject({ rowIndex: queue.length, focused: true });
+    await page.keyboard.press('d');
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('radio').first().check();
+    await dialog.getByRole('button', { name: 'Decline' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await expect.poll(async () => (await activeRow(page))?.text.includes(last.customer.name)).toBe(true);
+    expect(await activeRow(page)).toMatchObject({ rowIndex: queue.length, focused: true, count: 1 });
+    // x selects it, k moves up, and the selection is still there.
     await page.keyboard.press('x');
     await page.getByText('1 selected').waitFor();
     await page.keyboard.press('k');
-    await expect.poll(() => activeRow(page)).toMatchObject({ rowIndex: queue.length, focused: true });
-    expect(await page.locator(`${rowsSelector}[aria-rowindex="${queue.length + 1}"]`).getByRole('checkbox').isChecked()).toBe(true);
+    await expect.poll(() => activeRow(page)).toMatchObject({ rowIndex: queue.length - 1, focused: true });
+    expect(await page.locator(`${rowsSelector}[aria-rowindex="${queue.length}"]`).getByRole('checkbox').isChecked()).toBe(true);
     await screenshot(page, 'lists-queue-last-row');
     await page.close();
   });
