@@ -11,8 +11,8 @@ import { useT } from '../i18n/index.ts';
 import { addDays, formatDateTime, startOfZonedDay, zonedToday } from '../lib/format.ts';
 import { useQuery } from '../lib/useQuery.ts';
 import { useApp } from '../store/app.ts';
-import { downloadText } from './Import.tsx';
-import './extras.css';
+import { downloadText } from '../lib/download.ts';
+import './calendar-feeds.css';
 
 function feedUrl(localPath: string): string | null {
   return transportKind === 'bridge' ? `${window.location.origin}${localPath}` : null;
