@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 // The shared styles first: the screens' and components' own files (imported with them) come after and refine them.
-import './styles.css';
+import './styles/index.css';
 import { App } from './App.tsx';
 import { transportKind } from './api.ts';
 import { parseRoute } from './lib/routes.ts';

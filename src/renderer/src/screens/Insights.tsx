@@ -2,6 +2,7 @@
 import { Empty, ErrorState, Loading, PageHeader } from '../components/ui.tsx';
 import { useT } from '../i18n/index.ts';
 import { useQuery } from '../lib/useQuery.ts';
+import './insights.css';
 
 function Bar({ label, value, detail, contribution, highlight }: { label: string; value: number; detail: string; contribution: string; highlight: boolean }) {
   // Rates are fractions (0–1); tolerate a core that sends percentages.
