@@ -1,7 +1,11 @@
-/** English strings. `es.ts` must have exactly the same keys (type-checked through `SpanishDict`). */
+/**
+ * English strings: the app, its screens and their messages (this file), with the Settings screen's
+ * (settings.en.ts). `es.ts` must have exactly the same keys (type-checked through `SpanishDict`).
+ */
+import { settingsEn } from './settings.en.ts';
 import type { EnglishEntries, PluralForms, SpanishPlural, Translation } from './types.ts';
 
-export const en = {
+export const appEn = {
   'app.name': 'Orkestr Console',
   'app.skip': 'Skip to content',
   'nav.label': 'Main',
@@ -446,76 +450,6 @@ export const en = {
   'insights.lever.responseRate': 'Answering booking requests faster will raise the score the most. Clear the approval queue daily.',
   'insights.lever.confirmationRate': 'Declining fewer requests will raise the score the most. Keep availability up to date so fewer requests need declining.',
 
-  'settings.title': 'Settings',
-  'settings.connection': 'Connection',
-  'settings.mode.demo': 'Using the demo tenant.',
-  'settings.mode.connected': 'Connected with an API key.',
-  'settings.mode.none': 'Not connected.',
-  'settings.apiUrl': 'API URL',
-  'settings.apiKey': 'API key',
-  'settings.apiKeyHint': 'Format ork_xxxxxxxx.secret. Never shown again.',
-  'settings.connect': 'Connect',
-  'settings.connected': 'Connected to {tenant}',
-  'settings.useDemo': 'Use the demo tenant',
-  'settings.demoStarted': 'Demo tenant ready',
-  'settings.appearance': 'Appearance and language',
-  'settings.language': 'Language',
-  'settings.theme': 'Theme',
-  'settings.theme.system': 'Follow the system',
-  'settings.theme.light': 'Light',
-  'settings.theme.dark': 'Dark',
-  'settings.undoSeconds': 'Undo window (seconds)',
-  'settings.undoHint': 'How long “Undo” stays available after approving or declining. 0 turns it off.',
-  'settings.notifications': 'Desktop notifications',
-  'settings.notificationsHint': 'Show a notification when new bookings wait for approval.',
-  'settings.enableNotifications': 'Allow notifications',
-  'settings.notif.granted': 'Notifications are allowed.',
-  'settings.notif.denied': 'Notifications are blocked in this browser’s settings.',
-  'settings.notif.unsupported': 'This browser does not support notifications.',
-  'settings.about': 'About',
-  'settings.version': 'Version {v}',
-  'settings.transport': 'Transport: {t}',
-  'settings.relay': 'Relay: {url}',
-  'settings.secrets.encrypted': 'Secrets (the API key, the relay’s device token and webhook secrets) are encrypted by your system’s keychain.',
-  'settings.secrets.noEncryption': 'This system offers no encrypted storage. Secrets are kept for this session only, or unencrypted on this computer if you agree to it.',
-  'settings.apiKey.keptEncrypted': 'The API key is stored encrypted.',
-  'settings.apiKey.keptPlain': 'The API key is stored unencrypted on this computer.',
-  'settings.apiKey.keptSession': 'The API key is kept for this session only.',
-  'settings.apiKey.unreadable': 'The stored API key can’t be opened on this computer (its keychain changed or was reset). Enter it again to reconnect.',
-  'settings.apiKey.again': 'Enter the API key for {url} again to reconnect: it was kept for the last session only.',
-  'settings.keep.title.apiKey': 'Keep the API key without encryption?',
-  'settings.keep.title.relay': 'Keep the relay secrets without encryption?',
-  'settings.keep.why': 'This system offers no encrypted storage: no keychain is available to the console.',
-  'settings.keep.risk.apiKey': 'If you keep the key on this computer, it is saved unencrypted in the console’s data folder, and anyone who can read your files can act on your Orkestr account with it.',
-  'settings.keep.risk.relay': 'If you keep them on this computer, the device token and webhook secrets are saved unencrypted in the console’s data folder, and anyone who can read your files can read your webhooks or forge new ones.',
-  'settings.keep.sessionExplained': 'For this session only, nothing is saved: you enter it again the next time the console starts.',
-  'settings.keep.plain': 'Keep it unencrypted on this computer',
-  'settings.keep.session': 'Use it for this session only',
-  'settings.relay.title': 'Webhook relay',
-  'settings.relay.intro': 'Orkestr sends its webhooks to a relay, and the console receives them from there within seconds. Without one, changes arrive when the console polls.',
-  'settings.relay.none': 'No relay set up.',
-  'settings.relay.demo': 'The demo tenant uses its own built-in relay.',
-  'settings.relay.current': 'Channel {channel} at {url}.',
-  'settings.relay.keptEncrypted': 'Its device token and secrets are stored encrypted.',
-  'settings.relay.keptPlain': 'Its device token and secrets are stored unencrypted on this computer.',
-  'settings.relay.keptSession': 'Its device token and secrets are kept for this session only.',
-  'settings.relay.again': 'Its device token and secrets were kept for the last session only: enter them again to receive webhooks.',
-  'settings.relay.unreadable': 'The stored relay token and secrets can’t be opened on this computer (its keychain changed or was reset). Enter them again.',
-  'settings.relay.channelUrl': 'Channel URL',
-  'settings.relay.channelUrlHint': 'As the relay printed it: https://relay.example.com/v1/channels/ch_…',
-  'settings.relay.channelUrlInvalid': 'Enter the channel URL the relay printed (…/v1/channels/ch_…).',
-  'settings.relay.deviceToken': 'Device token',
-  'settings.relay.webhookSecret': 'Webhook signing secret',
-  'settings.relay.previousSecret': 'Previous signing secret (optional)',
-  'settings.relay.previousSecretHint': 'Only while the secret is being rotated: webhooks signed with either one are accepted.',
-  'settings.relay.tooShort': 'Enter at least 8 characters.',
-  'settings.relay.tokenRefused': 'The relay refused this device token for this channel.',
-  'settings.relay.secretsHint': 'Never shown again.',
-  'settings.relay.connect': 'Connect relay',
-  'settings.relay.disconnect': 'Disconnect relay',
-  'settings.relay.connected': 'Receiving webhooks from channel {channel}',
-  'settings.relay.disconnected': 'Relay disconnected',
-
   'error.noToken.title': 'This page needs its access token',
   'error.noToken.body': 'Open the link printed by `npm start`, it carries the access token.',
   'error.code.BAD_INPUT': 'Some input was not accepted.',
@@ -527,6 +461,8 @@ export const en = {
   'error.code.NEEDS_CONFIRMATION': 'This needs your confirmation first.',
   'error.transport': 'The console core cannot be reached.',
 } as const satisfies EnglishEntries;
+
+export const en = { ...appEn, ...settingsEn };
 
 /** Either language's dictionary: text for plain keys, plural forms for counting ones. */
 export type Dict = Translation<typeof en, PluralForms>;

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { calendarEn } from './calendar.en.ts';
 import { calendarEs } from './calendar.es.ts';
-import { en } from './en.ts';
-import { es } from './es.ts';
+import { appEn, en } from './en.ts';
+import { appEs, es } from './es.ts';
 import { importEn } from './import.en.ts';
 import { importEs } from './import.es.ts';
 import { messagesEn } from './messages.en.ts';
+import { settingsEn } from './settings.en.ts';
+import { settingsEs } from './settings.es.ts';
 import { localeOf, translate } from './translate.ts';
 import type { PluralForms } from './types.ts';
 import type { EngineCrash, SyncReasonCode } from '../../../shared/contract/types.ts';
@@ -13,7 +15,8 @@ import type { EngineCrash, SyncReasonCode } from '../../../shared/contract/types
 type Entries = Readonly<Record<string, string | PluralForms>>;
 /** Each part of the dictionaries, in both languages (translate.ts merges them). */
 const parts: Array<[string, Entries, Entries]> = [
-  ['en.ts / es.ts', en, es],
+  ['en.ts / es.ts', appEn, appEs],
+  ['settings.*.ts', settingsEn, settingsEs],
   ['import.*.ts', importEn, importEs],
   ['calendar.*.ts', calendarEn, calendarEs],
 ];
