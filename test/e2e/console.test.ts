@@ -350,7 +350,7 @@ describe('approval queue against the sandbox', () => {
     }
     expect((await stack.console.core.handlers['bookings.get']({ id: cancelled.id }))?.status).toBe('CANCELLED');
   });
-  it('shows a long queue as a virtual list: only the rows in view (and a few either side) in the DOM, the highlight followed past them by j', async () => {
+  it('shows a long queue as a virtual list: only the rows in view (and a few either side) in the DOM, the highlight followed past them by j', { timeout: 180_000 }, async () => {
     const h = stack.console.core.handlers;
     for (let i = 0; i < 50; i++) await sandboxAdmin(stack.sandbox, 'POST', '/_sandbox/simulate/booking', {});
     await h['sync.now']({});

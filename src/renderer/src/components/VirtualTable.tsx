@@ -14,9 +14,9 @@
  *   row under the focus leaves (approved, declined) the focus follows to the row that takes its place.
  */
 import { defaultRangeExtractor, useVirtualizer } from '@tanstack/react-virtual';
-import type { Range } from '@tanstack/react-virtual';
+import type { Range, Virtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState } from 'react';
-import type { CSSProperties, Key, ReactNode, Ref } from 'react';
+import type { CSSProperties, Key, ReactNode, Ref, RefObject } from 'react';
 import './virtual-table.css';
 
 export interface VirtualTableHandle {
@@ -59,7 +59,7 @@ export function VirtualTable({ label, count, getKey, estimateSize, header, rende
   const scrollRef = useRef<HTMLDivElement>(null);
   const headRef = useRef<HTMLTableSectionElement>(null);
   const bodyRef = useRef<HTMLTableSectionElement>(null);
-  const [headHeight, setHeadHeight] = useState(0);
+  const headHeight = useHeight(headRef);
   const active = activeIndex !== null && activeIndex >= 0 && activeIndex < count ? activeIndex : null;
 
   // The active row stays in the rendered range wherever the view is scrolled.
@@ -86,58 +86,16 @@ export function VirtualTable({ label, count, getKey, estimateSize, header, rende
     useFlushSync: false,
   });
 
-  useLayoutEffect(() => {
-    const el = headRef.current;
-    if (!el) return;
-    const ro = new ResizeObserver(() => setHeadHeight(el.offsetHeight));
-    ro.observe(el);
-    setHeadHeight(el.offsetHeight);
-    return () => ro.disconnect();
-  }, []);
-
-  const pendingFocus = useRef<number | null>(null);
-  const focusPending = useCallback(() => {
-    const i = pendingFocus.current;
-    if (i === null) return;
-    const el = bodyRef.current?.querySelector(`:scope > [data-index="${i}"]`);
-    if (el instanceof HTMLElement) {
-      pendingFocus.current = null;
-      el.focus({ preventScroll: true });
-    }
-  }, []);
-  // A row asked for focus may only be rendered by this commit.
-  useLayoutEffect(focusPending);
-
+  const focusRow = useKeyboardTarget(bodyRef, virtualizer, active, active === null ? null : getKey(active));
   useImperativeHandle(
     ref,
     () => ({
       focusRow(index: number) {
-        if (index < 0 || index >= count) return;
-        pendingFocus.current = index;
-        virtualizer.scrollToIndex(index, { align: 'auto' });
-        focusPending();
+        if (index >= 0 && index < count) focusRow(index);
       },
     }),
-    [count, virtualizer, focusPending],
+    [count, focusRow],
   );
-
-  // The target moved (a key press, a click) or its row left: bring it into view, and move the focus
-  // along when the focus was on a row of this table or was lost with a row that left. Not on the
-  // first render: opening the screen must not take the focus from the page heading.
-  const activeKey = active === null ? null : getKey(active);
-  // Only a different target (key) moves the view and the focus, not every re-render.
-  const shownKey = useRef(activeKey);
-  useEffect(() => {
-    if (shownKey.current === activeKey) return;
-    shownKey.current = activeKey;
-    if (active === null) return;
-    virtualizer.scrollToIndex(active, { align: 'auto' });
-    const focused = document.activeElement;
-    if (focused === null || focused === document.body || focused.parentElement === bodyRef.current) {
-      pendingFocus.current = active;
-      focusPending();
-    }
-  }, [activeKey, active, virtualizer, focusPending]);
 
   const items = virtualizer.getVirtualItems();
   const startIndex = virtualizer.range?.startIndex ?? 0;
@@ -159,5 +117,63 @@ export function VirtualTable({ label, count, getKey, estimateSize, header, rende
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** An element's height, kept up to date (the sticky header's: the rows start below it). */
+function useHeight(ref: RefObject<HTMLElement | null>): number {
+  const [height, setHeight] = useState(0);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setHeight(el.offsetHeight));
+    ro.observe(el);
+    setHeight(el.offsetHeight);
+    return () => ro.disconnect();
+  }, [ref]);
+  return height;
+}
+
+/**
+ * Scrolling to and focusing the keyboard target. Returns `focusRow(index)`: scroll it into view and
+ * focus it as soon as it is rendered (it may only be rendered by the next commit).
+ */
+function useKeyboardTarget(bodyRef: RefObject<HTMLTableSectionElement | null>, virtualizer: Virtualizer<HTMLDivElement, HTMLTableRowElement>, active: number | null, activeKey: Key | null): (index: number) => void {
+  const pendingFocus = useRef<number | null>(null);
+  const focusPending = useCallback(() => {
+    const i = pendingFocus.current;
+    if (i === null) return;
+    const el = bodyRef.current?.querySelector(`:scope > [data-index="${i}"]`);
+    if (el instanceof HTMLElement) {
+      pendingFocus.current = null;
+      el.focus({ preventScroll: true });
+    }
+  }, [bodyRef]);
+  useLayoutEffect(focusPending);
+
+  // The target moved (a key press, a click) or its row left: bring it into view, and move the focus
+  // along when the focus was on a row of this table or was lost with a row that left. Only a
+  // different target (key) does this, not every re-render, and not the first render: opening the
+  // screen must not take the focus from the page heading.
+  const shownKey = useRef(activeKey);
+  useEffect(() => {
+    if (shownKey.current === activeKey) return;
+    shownKey.current = activeKey;
+    if (active === null) return;
+    virtualizer.scrollToIndex(active, { align: 'auto' });
+    const focused = document.activeElement;
+    if (focused === null || focused === document.body || focused.parentElement === bodyRef.current) {
+      pendingFocus.current = active;
+      focusPending();
+    }
+  }, [activeKey, active, virtualizer, focusPending, bodyRef]);
+
+  return useCallback(
+    (index: number) => {
+      pendingFocus.current = index;
+      virtualizer.scrollToIndex(index, { align: 'auto' });
+      focusPending();
+    },
+    [virtualizer, focusPending],
   );
 }

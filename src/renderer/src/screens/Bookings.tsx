@@ -38,24 +38,21 @@ function useDebounced<T>(value: T, ms: number): T {
   return v;
 }
 
-export function BookingsScreen() {
-  const { t, locale } = useT();
-  const tz = useTimezone();
-  const offerings = useQuery('offerings.list', {}, ['offerings']);
-  const [filters, setFilters] = useState<Filters>(noFilters);
-  const search = useDebounced(filters.search.trim(), 250);
-  const query = useMemo(() => {
-    const q: { status?: BookingStatus; offeringId?: string; from?: string; to?: string; search?: string } = {};
-    if (filters.status) q.status = filters.status;
-    if (filters.offeringId) q.offeringId = filters.offeringId;
-    if (/^\d{4}-\d{2}-\d{2}$/.test(filters.from)) q.from = startOfZonedDay(filters.from, tz);
-    if (/^\d{4}-\d{2}-\d{2}$/.test(filters.to)) q.to = startOfZonedDay(addDays(filters.to, 1), tz);
-    if (search) q.search = search;
-    return q;
-  }, [filters.status, filters.offeringId, filters.from, filters.to, search, tz]);
-  const queryKey = JSON.stringify(query);
+type BookingsQuery = { status?: BookingStatus; offeringId?: string; from?: string; to?: string; search?: string };
+interface Pages {
+  key: string;
+  map: ReadonlyMap<number, BookingView[]>;
+  total: number | null;
+  error: Error | null;
+}
 
-  const [pages, setPages] = useState<{ key: string; map: ReadonlyMap<number, BookingView[]>; total: number | null; error: Error | null }>({ key: queryKey, map: new Map(), total: null, error: null });
+/**
+ * The bookings matching a query, fetched in pages of 200 as the list renders their rows, re-fetched
+ * (the pages in view) when the core changes bookings. `rowAt` is undefined for a row still coming.
+ */
+function useBookingPages(query: BookingsQuery) {
+  const queryKey = JSON.stringify(query);
+  const [pages, setPages] = useState<Pages>({ key: queryKey, map: new Map(), total: null, error: null });
   const inflight = useRef(new Set<string>());
   // The rows the list renders, [start, end): what the page fetches follow.
   const [range, setRange] = useState({ start: 0, end: 30 });
@@ -90,7 +87,7 @@ export function BookingsScreen() {
     fetchPage(0);
   }, [queryKey, fetchPage]);
 
-  const current = pages.key === queryKey ? pages : { key: queryKey, map: new Map<number, BookingView[]>(), total: null, error: null };
+  const current: Pages = pages.key === queryKey ? pages : { key: queryKey, map: new Map(), total: null, error: null };
   const total = current.total ?? 0;
 
   // Fetch the pages the visible rows need.
@@ -118,58 +115,126 @@ export function BookingsScreen() {
     };
   }, [fetchPage]);
 
-  const renderRow = ({ index, start, measure }: VirtualRowSlot) => {
-    const b = current.map.get(Math.floor(index / PAGE))?.[index % PAGE];
-    return (
-      <tr key={index} {...rowAttrs(index, start)} ref={measure} className="vt-row">
-        {b ? (
-          <>
-            <td role="cell" className="cell-main">
-              <a href={`#/booking/${encodeURIComponent(b.id)}`} className="strong-link">
-                {b.customer.name}
-              </a>
-              <span className="muted small ellipsis">{b.offeringTitle}</span>
-            </td>
-            <td role="cell" className="small">
-              {b.items[0] ? formatSlot(b.items[0].startsAt, b.items[0].endsAt, tz, locale) : '—'}
-            </td>
-            <td role="cell">
-              <BookingStatusBadge status={b.status} />
-            </td>
-            <td role="cell" className="num">
-              {formatMoney(b.totalCents, b.currency, locale)}
-            </td>
-            <td role="cell">
-              <SyncChip state={b.syncState} />
-            </td>
-          </>
-        ) : (
-          <td role="cell" className="muted small skeleton">
-            {t('bookings.rowLoading')}
-          </td>
-        )}
-      </tr>
-    );
-  };
+  const rowAt = (index: number) => current.map.get(Math.floor(index / PAGE))?.[index % PAGE];
+  return { queryKey, total: current.total, error: current.error, rowAt, onRange, retry: () => fetchPage(0, true) };
+}
 
-  const set = (patch: Partial<Filters>) => setFilters((f) => ({ ...f, ...patch }));
+/** The list's filters: search, status, offering and a date range in the tenant's zone. */
+function BookingFilters({ filters, onChange }: { filters: Filters; onChange: (f: Filters) => void }) {
+  const { t } = useT();
+  const offerings = useQuery('offerings.list', {}, ['offerings']);
+  const set = (patch: Partial<Filters>) => onChange({ ...filters, ...patch });
   const hasFilters = JSON.stringify(filters) !== JSON.stringify(noFilters);
+  return (
+    <form className="filters" role="search" aria-label={t('bookings.filters')} onSubmit={(e) => e.preventDefault()}>
+      <label className="filter">
+        <span>{t('bookings.search')}</span>
+        <input type="search" value={filters.search} placeholder={t('bookings.searchPlaceholder')} onChange={(e) => set({ search: e.target.value })} />
+      </label>
+      <label className="filter">
+        <span>{t('bookings.status')}</span>
+        <select value={filters.status} onChange={(e) => set({ status: e.target.value as BookingStatus | '' })}>
+          <option value="">{t('common.all')}</option>
+          {bookingStatuses.map((s) => (
+            <option key={s} value={s}>
+              {t(`bookingStatus.${s}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="filter">
+        <span>{t('bookings.offering')}</span>
+        <select value={filters.offeringId} onChange={(e) => set({ offeringId: e.target.value })}>
+          <option value="">{t('common.all')}</option>
+          {(offerings.data ?? []).map((o) => (
+            <option key={o.id} value={o.id}>
+              {o.title}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="filter">
+        <span>{t('bookings.from')}</span>
+        <input type="date" value={filters.from} onChange={(e) => set({ from: e.target.value })} />
+      </label>
+      <label className="filter">
+        <span>{t('bookings.to')}</span>
+        <input type="date" value={filters.to} onChange={(e) => set({ to: e.target.value })} />
+      </label>
+      <button type="button" className="btn btn-ghost" disabled={!hasFilters} onClick={() => onChange(noFilters)}>
+        {t('bookings.clear')}
+      </button>
+    </form>
+  );
+}
+
+function BookingRow({ b, index, start, measure }: VirtualRowSlot & { b: BookingView | undefined }) {
+  const { t, locale } = useT();
+  const tz = useTimezone();
+  return (
+    <tr {...rowAttrs(index, start)} ref={measure} className="vt-row">
+      {b ? (
+        <>
+          <td role="cell" className="cell-main">
+            <a href={`#/booking/${encodeURIComponent(b.id)}`} className="strong-link">
+              {b.customer.name}
+            </a>
+            <span className="muted small ellipsis">{b.offeringTitle}</span>
+          </td>
+          <td role="cell" className="small">
+            {b.items[0] ? formatSlot(b.items[0].startsAt, b.items[0].endsAt, tz, locale) : '—'}
+          </td>
+          <td role="cell">
+            <BookingStatusBadge status={b.status} />
+          </td>
+          <td role="cell" className="num">
+            {formatMoney(b.totalCents, b.currency, locale)}
+          </td>
+          <td role="cell">
+            <SyncChip state={b.syncState} />
+          </td>
+        </>
+      ) : (
+        <td role="cell" className="muted small skeleton">
+          {t('bookings.rowLoading')}
+        </td>
+      )}
+    </tr>
+  );
+}
+
+export function BookingsScreen() {
+  const { t } = useT();
+  const tz = useTimezone();
+  const [filters, setFilters] = useState<Filters>(noFilters);
+  const search = useDebounced(filters.search.trim(), 250);
+  const query = useMemo(() => {
+    const q: BookingsQuery = {};
+    if (filters.status) q.status = filters.status;
+    if (filters.offeringId) q.offeringId = filters.offeringId;
+    if (/^\d{4}-\d{2}-\d{2}$/.test(filters.from)) q.from = startOfZonedDay(filters.from, tz);
+    if (/^\d{4}-\d{2}-\d{2}$/.test(filters.to)) q.to = startOfZonedDay(addDays(filters.to, 1), tz);
+    if (search) q.search = search;
+    return q;
+  }, [filters.status, filters.offeringId, filters.from, filters.to, search, tz]);
+  const pages = useBookingPages(query);
+  const total = pages.total ?? 0;
 
   let body;
-  if (current.total === null && current.error) body = <ErrorState error={current.error} onRetry={() => fetchPage(0, true)} />;
-  else if (current.total === null) body = <Loading />;
+  if (pages.total === null && pages.error) body = <ErrorState error={pages.error} onRetry={pages.retry} />;
+  else if (pages.total === null) body = <Loading />;
   else if (total === 0) body = <Empty>{t('bookings.empty')}</Empty>;
   else
     body = (
       <VirtualTable
-        key={queryKey}
+        key={pages.queryKey}
         className="bookings-list"
         label={t('bookings.title')}
         count={total}
         getKey={rowKey}
         estimateSize={rowSize}
-        onRangeChange={onRange}
-        renderRow={renderRow}
+        onRangeChange={pages.onRange}
+        renderRow={(slot) => <BookingRow key={slot.index} {...slot} b={pages.rowAt(slot.index)} />}
         header={
           <>
             <th role="columnheader" scope="col">
@@ -194,46 +259,8 @@ export function BookingsScreen() {
 
   return (
     <div className="page page-fill">
-      <PageHeader title={t('bookings.title')}>{current.total !== null && <span className="muted" role="status">{t('bookings.total', { n: total })}</span>}</PageHeader>
-      <form className="filters" role="search" aria-label={t('bookings.filters')} onSubmit={(e) => e.preventDefault()}>
-        <label className="filter">
-          <span>{t('bookings.search')}</span>
-          <input type="search" value={filters.search} placeholder={t('bookings.searchPlaceholder')} onChange={(e) => set({ search: e.target.value })} />
-        </label>
-        <label className="filter">
-          <span>{t('bookings.status')}</span>
-          <select value={filters.status} onChange={(e) => set({ status: e.target.value as BookingStatus | '' })}>
-            <option value="">{t('common.all')}</option>
-            {bookingStatuses.map((s) => (
-              <option key={s} value={s}>
-                {t(`bookingStatus.${s}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="filter">
-          <span>{t('bookings.offering')}</span>
-          <select value={filters.offeringId} onChange={(e) => set({ offeringId: e.target.value })}>
-            <option value="">{t('common.all')}</option>
-            {(offerings.data ?? []).map((o) => (
-              <option key={o.id} value={o.id}>
-                {o.title}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="filter">
-          <span>{t('bookings.from')}</span>
-          <input type="date" value={filters.from} onChange={(e) => set({ from: e.target.value })} />
-        </label>
-        <label className="filter">
-          <span>{t('bookings.to')}</span>
-          <input type="date" value={filters.to} onChange={(e) => set({ to: e.target.value })} />
-        </label>
-        <button type="button" className="btn btn-ghost" disabled={!hasFilters} onClick={() => setFilters(noFilters)}>
-          {t('bookings.clear')}
-        </button>
-      </form>
+      <PageHeader title={t('bookings.title')}>{pages.total !== null && <span className="muted" role="status">{t('bookings.total', { n: total })}</span>}</PageHeader>
+      <BookingFilters filters={filters} onChange={setFilters} />
       {body}
     </div>
   );

@@ -19,6 +19,11 @@ import { CheckProgress, UploadStep } from './import/UploadStep.tsx';
 import type { DelimiterChoice, Encoding, Upload } from './import/UploadStep.tsx';
 import './import/import.css';
 
+/**
+ * The wizard's state, shared by its steps: the chosen file and the options it is checked with,
+ * the check's answer and progress, the committed batch. (Long because the steps' handlers read and
+ * set the same state; the steps themselves are in ./import/.)
+ */
 export function ImportTab() {
   const [upload, setUpload] = useState<Upload | null>(null);
   const [encoding, setEncoding] = useState<Encoding>('auto');

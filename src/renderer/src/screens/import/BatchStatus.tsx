@@ -19,6 +19,10 @@ export function BatchStatusPanel({ batchId, onNew }: { batchId: string; onNew: (
   return <BatchStatusView status={q.data} onNew={onNew} />;
 }
 
+/**
+ * A batch's status with its actions (verify availability, fix and resume, roll back, publish the
+ * drafts). Long: the cards share the busy flag, the slug fixes and the rollback confirmation.
+ */
 function BatchStatusView({ status, onNew }: { status: ImportBatchStatusView; onNew: () => void }) {
   const { t } = useT();
   const toast = useApp((s) => s.toast);

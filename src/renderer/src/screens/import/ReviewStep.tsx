@@ -13,6 +13,7 @@ import { CheckProgress } from './UploadStep.tsx';
 import { formatBytes } from '../../lib/format.ts';
 import { delimiterLabel } from './text.ts';
 
+/** Steps 3 and 4 as one component: the commit button's state depends on everything the review shows. */
 export function ReviewStep(props: {
   result: ImportCheckResult;
   upload: Upload;

@@ -13,6 +13,7 @@ interface RowEntry {
   issues: ImportIssueView[];
 }
 
+/** File-level problems, the "only rows with problems" filter and the table (at most 500 rows; the report has all). */
 export function RowsTable({ view }: { view: ImportAnalysisView }) {
   const { t, locale } = useT();
   const [onlyProblems, setOnlyProblems] = useState(view.errorCount > 0);
