@@ -1,6 +1,27 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
+import { rendererCsp } from './src/shared/csp.ts';
+
+/**
+ * Puts the renderer's Content-Security-Policy (src/shared/csp.ts, the same function behind the
+ * Electron session's and the bridge's headers) into the built index.html, right after the charset and
+ * before any script: a file:// page gets its policy only this way. Build only: the dev server's React
+ * refresh preamble is an inline script.
+ */
+function cspMetaTag(): Plugin {
+  const charset = '<meta charset="UTF-8" />';
+  return {
+    name: 'orkestr-csp-meta',
+    apply: 'build',
+    transformIndexHtml(html) {
+      const csp = rendererCsp({ meta: true });
+      if (!html.includes(charset) || csp.includes('"')) throw new Error(`csp-meta: index.html needs ${charset}, and the policy no double quote`);
+      return html.replace(charset, `${charset}\n    <meta http-equiv="Content-Security-Policy" content="${csp}" />`);
+    },
+  };
+}
 
 // The Electron shell is thin: main and preload bundles for the window; the core, sandbox and relay
 // are bundled into main too so the packaged app needs no TypeScript at run time.
@@ -26,7 +47,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(import.meta.dirname, 'src/renderer'),
-    plugins: [react()],
+    plugins: [react(), cspMetaTag()],
     build: {
       minify: true,
       outDir: resolve(import.meta.dirname, 'out/renderer'),

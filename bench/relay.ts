@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectRelayStream } from '../src/relay/client.ts';
+import { connectRelayStream } from '../src/relay/protocol/index.ts';
 import { getTestPostgres } from '../test/support/postgres.ts';
 
 const adminToken = 'bench-admin-token-0123456789';

@@ -8,7 +8,8 @@ import { createFeedRepublisher, type FeedRepublisher } from './core/calendar/ind
 import { startRelayLink, type RelayConfig } from './core/relay/relay-link.ts';
 import type { SecretKeeper } from './shell/secret-store.ts';
 import { ContractError } from '../shared/contract/types.ts';
-import { startRelay, type RelayHandle, type RelayStream, type RelayStreamStatus } from '../relay/index.ts';
+import { startRelay, type RelayHandle } from '../relay/index.ts';
+import type { RelayStream, RelayStreamStatus } from '../relay/protocol/index.ts';
 import { startSandbox, type Sandbox } from '../sandbox/index.ts';
 
 export { parseRelayChannelUrl, type RelayConfig } from './core/relay/relay-link.ts';

@@ -14,7 +14,7 @@ import { deepLinkFromArgv, deepLinkRoute, deepLinkScheme } from './shell/deep-li
 import { menuSections } from './shell/menu.ts';
 import { SecretStore, keychainEncryptor } from './shell/secret-store.ts';
 import { forkUtilityEngine } from './shell/utility-engine.ts';
-import { externalUrlAllowed, navigationAllowed, permissionAllowed, senderAllowed, windowOptions } from './shell/window-policy.ts';
+import { externalUrlAllowed, navigationAllowed, permissionAllowed, senderAllowed, windowOptions, withRendererCsp } from './shell/window-policy.ts';
 
 const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
 const rendererUrl = process.env['ELECTRON_RENDERER_URL'] ?? pathToFileURL(rendererIndex).href;
@@ -120,6 +120,12 @@ async function main(): Promise<void> {
   Menu.setApplicationMenu(buildMenu());
   session.defaultSession.setPermissionRequestHandler((webContents, permission, callback) => callback(permissionAllowed(permission, webContents.getURL(), rendererUrl)));
   session.defaultSession.setPermissionCheckHandler((webContents, permission) => permissionAllowed(permission, webContents?.getURL() ?? '', rendererUrl));
+  // The renderer's CSP (src/shared/csp.ts) on every response the session loads; the file:// page the
+  // window opens has the same policy in the meta tag the build injected. Not on the dev server
+  // (ELECTRON_RENDERER_URL), whose React refresh preamble is an inline script.
+  if (!process.env['ELECTRON_RENDERER_URL']) {
+    session.defaultSession.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: withRendererCsp(details.responseHeaders) }));
+  }
   // The OS keychain (not Linux's basic_text fallback, which encrypts with a fixed password).
   const secretKeeper = new SecretStore(keychainEncryptor(safeStorage, process.platform));
   const apiUrl = process.env['ORKESTR_API_URL'];

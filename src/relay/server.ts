@@ -2,8 +2,11 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
+import { readBodyOrRefuse, sendJson } from '../shared/node/http-body.ts';
 import { RelayMetrics } from './metrics.ts';
-import { openStore, type RelayStore, type StoredHeaders } from './store.ts';
+import { openStore } from './open-store.ts';
+import type { RelayStore, StoredHeaders } from './store.ts';
+import { streamPath, streamPathPattern } from './protocol/frames.ts';
 import { StreamHub } from './stream.ts';
 
 export interface RelayOptions {
@@ -63,73 +66,12 @@ const maxHeaderValue = 1024;
 const sha256 = (value: string | Buffer): string => createHash('sha256').update(value).digest('hex');
 const randomId = (prefix: string, bytes: number): string => `${prefix}${randomBytes(bytes).toString('base64url')}`;
 
-export function parseDuration(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?$/.exec(text.trim());
-  if (!m) throw new Error(`not a duration: "${text}" (use e.g. 500ms, 30s, 15m, 12h, 7d)`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[m[2] ?? 'ms']!;
-  return Math.round(Number(m[1]) * unit);
-}
-
-export function parseSize(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(B|KB|KiB|MB|MiB|GB|GiB|k|K|M)?$/.exec(text.trim());
-  if (!m) throw new Error(`not a size: "${text}" (use e.g. 65536, 512KiB, 1MiB)`);
-  const units: Record<string, number> = { B: 1, KB: 1000, KiB: 1024, k: 1024, K: 1024, MB: 1_000_000, MiB: 1 << 20, M: 1 << 20, GB: 1e9, GiB: 1 << 30 };
-  return Math.round(Number(m[1]) * units[m[2] ?? 'B']!);
-}
-
-type BodyResult = { kind: 'ok'; body: Buffer } | { kind: 'too-large' } | { kind: 'aborted' };
-
-/**
- * Reads a request body up to `limit` bytes. Over the limit it stops keeping data at once (nothing
- * more is buffered) and reports `too-large`; the caller answers 413 and closes the connection.
- */
-function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) return Promise.resolve({ kind: 'too-large' });
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    const finish = (result: BodyResult): void => {
-      if (settled) return;
-      settled = true;
-      req.off('data', onData);
-      resolve(result);
-    };
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > limit) {
-        chunks.length = 0;
-        req.pause();
-        finish({ kind: 'too-large' });
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.on('end', () => finish({ kind: 'ok', body: Buffer.concat(chunks, size) }));
-    req.on('close', () => {
-      if (!req.complete) finish({ kind: 'aborted' });
-    });
-    req.on('error', () => finish({ kind: 'aborted' }));
-  });
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...extra });
-  res.end(text);
-}
-
 function sendError(res: ServerResponse, status: number, code: string, message: string, extra: Record<string, string> = {}): void {
   sendJson(res, status, { error: { code, message } }, extra);
 }
 
-/** Answers 413 and drops the connection once the answer is out, so the rest is never read. */
-function refuseTooLarge(req: IncomingMessage, res: ServerResponse, limit: number): void {
-  res.on('finish', () => {
-    if (!req.complete) setTimeout(() => req.socket.destroy(), 50).unref();
-  });
+/** The relay's 413; the connection closes after it (readBodyOrRefuse drops what is still coming). */
+function sendTooLarge(res: ServerResponse, limit: number): void {
   sendError(res, 413, 'BODY_TOO_LARGE', `body exceeds ${limit} bytes`, { connection: 'close' });
 }
 
@@ -188,15 +130,11 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
   };
 
   const readJson = async (req: IncomingMessage, res: ServerResponse): Promise<Record<string, unknown> | null> => {
-    const result = await readBody(req, maxAdminBody);
-    if (result.kind === 'too-large') {
-      refuseTooLarge(req, res, maxAdminBody);
-      return null;
-    }
-    if (result.kind === 'aborted') return null;
-    if (result.body.length === 0) return {};
+    const body = await readBodyOrRefuse(req, res, maxAdminBody, () => sendTooLarge(res, maxAdminBody));
+    if (body === null) return null;
+    if (body.length === 0) return {};
     try {
-      const value = JSON.parse(result.body.toString('utf8')) as unknown;
+      const value = JSON.parse(body.toString('utf8')) as unknown;
       if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
     } catch {
       // fall through
@@ -215,7 +153,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
 
   const channelUrls = (id: string): { ingressUrl: string; streamUrl: string } => ({
     ingressUrl: `${publicBase}/in/${id}`,
-    streamUrl: `${publicBase.replace(/^http/, 'ws')}/v1/channels/${id}/stream`,
+    streamUrl: `${publicBase.replace(/^http/, 'ws')}${streamPath(id)}`,
   });
 
   // ---- ingress --------------------------------------------------------------------------------
@@ -227,15 +165,15 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       sendError(res, 404, 'UNKNOWN_CHANNEL', 'no such channel');
       return;
     }
-    const body = await readBody(req, maxBody);
-    if (body.kind === 'too-large') {
+    let refused = false;
+    const body = await readBodyOrRefuse(req, res, maxBody, () => {
+      refused = true;
       metrics.reject('too_large');
       log('ingest_rejected', { reason: 'too_large', channelId, declaredLength: req.headers['content-length'] ?? null });
-      refuseTooLarge(req, res, maxBody);
-      return;
-    }
-    if (body.kind === 'aborted') {
-      metrics.reject('aborted');
+      sendTooLarge(res, maxBody);
+    });
+    if (body === null) {
+      if (!refused) metrics.reject('aborted');
       return;
     }
     const headers: StoredHeaders = {};
@@ -254,7 +192,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
     const started = performance.now();
     let result;
     try {
-      result = await store.ingest({ channelId, deliveryId, headers, body: body.body, receivedAt: now() });
+      result = await store.ingest({ channelId, deliveryId, headers, body, receivedAt: now() });
     } catch (error) {
       metrics.reject('store_error');
       log('ingest_failed', { channelId, deliveryId, error: (error as Error).message });
@@ -271,7 +209,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       sendJson(res, 200, { seq: result.seq, duplicate: true });
     } else {
       metrics.ingested++;
-      log('ingest', { channelId, deliveryId, seq: result.seq, bytes: body.body.length, event: headers['x-orkestr-event'] ?? null });
+      log('ingest', { channelId, deliveryId, seq: result.seq, bytes: body.length, event: headers['x-orkestr-event'] ?? null });
       sendJson(res, 202, { seq: result.seq });
     }
   };
@@ -304,21 +242,17 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       res.writeHead(204).end();
       return;
     }
-    const body = await readBody(req, maxFeed);
-    if (body.kind === 'too-large') {
-      refuseTooLarge(req, res, maxFeed);
-      return;
-    }
-    if (body.kind === 'aborted') return;
-    const etag = `"${sha256(body.body).slice(0, 32)}"`;
+    const body = await readBodyOrRefuse(req, res, maxFeed, () => sendTooLarge(res, maxFeed));
+    if (body === null) return;
+    const etag = `"${sha256(body).slice(0, 32)}"`;
     const lastModified = now();
-    const outcome = await store.putFeed({ feedKey, channelId, body: body.body, etag, lastModified });
+    const outcome = await store.putFeed({ feedKey, channelId, body, etag, lastModified });
     if (outcome === 'forbidden') {
       sendError(res, 403, 'FEED_KEY_TAKEN', 'this feed key belongs to another channel');
       return;
     }
     const saved = await store.getFeed(feedKey);
-    log('feed_put', { channelId, feedKey: feedKey.slice(0, 6) + '…', outcome, bytes: body.body.length });
+    log('feed_put', { channelId, feedKey: feedKey.slice(0, 6) + '…', outcome, bytes: body.length });
     sendJson(
       res,
       outcome === 'created' ? 201 : 200,
@@ -492,7 +426,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
         metrics.reject('too_large');
         log('ingest_rejected', { reason: 'too_large', declaredLength: declared });
       }
-      sendError(res, 413, 'BODY_TOO_LARGE', `body exceeds ${limit} bytes`, { connection: 'close' });
+      sendTooLarge(res, limit);
       return;
     }
     res.writeContinue();
@@ -510,7 +444,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
     void (async () => {
       if (closing) return refuseUpgrade(socket, 503, 'Shutting Down');
       const url = new URL(req.url ?? '/', 'http://relay.invalid');
-      const m = /^\/v1\/channels\/([^/]+)\/stream$/.exec(url.pathname);
+      const m = streamPathPattern.exec(url.pathname);
       if (!m) return refuseUpgrade(socket, 404, 'Not Found');
       const channelId = decodeURIComponent(m[1]!);
       const channel = channelIdPattern.test(channelId) ? await store.getChannel(channelId) : null;

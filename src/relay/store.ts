@@ -4,6 +4,9 @@
  *
  * Every method is async so both stores share one shape. "Durable" means: when `ingest` resolves,
  * the event is on disk (SQLite WAL + synchronous=FULL, or a committed PostgreSQL transaction).
+ *
+ * This file is what both stores implement and import; it imports neither (open-store.ts picks one),
+ * so the stores and their interface form no circle.
  */
 
 /** The Orkestr headers kept with each event (lower-case names). */
@@ -102,20 +105,6 @@ export interface RelayStore {
   publish(notice: StoreNotice): Promise<void>;
   subscribe(listener: (notice: StoreNotice) => void): () => void;
   close(): Promise<void>;
-}
-
-export function isPostgresUrl(store: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(store);
-}
-
-/** Opens the store named by a file path (SQLite) or a postgres:// URL. */
-export async function openStore(store: string, options: { sqliteWriterThread?: boolean } = {}): Promise<RelayStore> {
-  if (isPostgresUrl(store)) {
-    const { openPostgresStore } = await import('./store-postgres.ts');
-    return openPostgresStore(store);
-  }
-  const { openSqliteStore } = await import('./store-sqlite.ts');
-  return openSqliteStore(store, { writerThread: options.sqliteWriterThread ?? false });
 }
 
 /** Small listener set shared by both stores. */

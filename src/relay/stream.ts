@@ -1,24 +1,7 @@
 import type { WebSocket } from 'ws';
 import type { RelayMetrics } from './metrics.ts';
 import type { RelayStore, StoreNotice, StoredEvent } from './store.ts';
-
-/** Messages the relay sends on a device stream. */
-export type ServerMessage =
-  | { type: 'hello'; channelId: string; deviceId: string; cursor: number; lastSeq: number; heartbeatMs: number }
-  | { type: 'event'; seq: number; deliveryId: string | null; headers: Record<string, string>; body: string; receivedAt: string }
-  | { type: 'gap'; from: number; to: number }
-  | { type: 'heartbeat'; at: string };
-
-/** Messages a device sends: only acks. */
-export type ClientMessage = { type: 'ack'; seq: number };
-
-/** WebSocket close codes used by the relay (4000–4999 are application codes). */
-export const closeCodes = {
-  revoked: 4401,
-  cursorAhead: 4409,
-  protocol: 4400,
-  shutdown: 1001,
-} as const;
+import { closeCodes, type ClientFrame, type ServerFrame } from './protocol/frames.ts';
 
 /** Events sent but not yet acked, per device; beyond it the relay waits for acks (flow control). */
 const window = 1000;
@@ -65,7 +48,7 @@ class DeviceSession {
     this.acked = cursor;
   }
 
-  send(message: ServerMessage): void {
+  send(message: ServerFrame): void {
     if (this.closed) return;
     this.ws.send(JSON.stringify(message));
   }
@@ -150,9 +133,9 @@ class DeviceSession {
   }
 
   onMessage(data: Buffer): void {
-    let message: ClientMessage;
+    let message: ClientFrame;
     try {
-      message = JSON.parse(data.toString('utf8')) as ClientMessage;
+      message = JSON.parse(data.toString('utf8')) as ClientFrame;
     } catch {
       this.ws.close(closeCodes.protocol, 'invalid JSON');
       return;

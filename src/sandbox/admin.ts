@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
-import { SCOPES, generateToken, TOKEN } from './auth.ts';
+import { apiKeyPattern } from '../shared/contract/types.ts';
+import { SCOPES, generateToken } from './auth.ts';
 import type { Context } from './server.ts';
-import { noFaults, readBody, send, sendError } from './server.ts';
+import { noFaults, readRequestBody, send, sendError } from './server.ts';
 import {
   sendTestWebhook,
   simulateBooking,
@@ -17,7 +18,7 @@ import { ApiError, isPlainObject, parseInstant } from './util.ts';
 
 /** `/_sandbox/*`: the sandbox's own control surface (faults, keys, webhooks, simulations, clock). */
 export async function handleAdmin(ctx: Context & { adminToken: string }, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  const raw = await readBody(req, res);
+  const raw = await readRequestBody(req, res);
   if (raw === null) return;
   try {
     const auth = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
@@ -90,7 +91,7 @@ function route(ctx: Context & { adminToken: string }, method: string, path: stri
         scopes = list as Scope[];
       }
       const token = body['token'] === undefined ? generateToken() : body['token'];
-      if (typeof token !== 'string' || !TOKEN.test(token)) {
+      if (typeof token !== 'string' || !apiKeyPattern.test(token)) {
         throw new ApiError(422, 'VALIDATION_FAILED', 'token must look like ork_<prefix>.<secret>', { fields: [{ field: 'token', message: 'must look like ork_<8 lowercase alnum>.<16–64 [A-Za-z0-9_-]>' }] });
       }
       const keyId = ctx.keys.upsert(token, tenant.id, scopes, ctx.clock.iso());

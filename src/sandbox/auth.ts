@@ -1,8 +1,12 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { apiKeyPattern } from '../shared/contract/types.ts';
 import type { DB } from './db.ts';
 import type { Scope } from './types.ts';
 
-export const TOKEN = /^ork_([a-z0-9]{8})\.([A-Za-z0-9_-]{16,64})$/;
+/** The `<prefix>` of a well-formed key `ork_<prefix>.<secret>` (apiKeyPattern, the contract's): keys are looked up by it. */
+function keyPrefix(token: string): string {
+  return token.slice('ork_'.length, token.indexOf('.'));
+}
 export const SCOPES: readonly Scope[] = ['read', 'write', 'admin'];
 
 export interface KeyInfo {
@@ -15,7 +19,7 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/** A fresh token `ork_<8 lowercase alnum>.<32 chars>`. */
+/** A fresh key `ork_<8 lowercase alnum>.<32 chars>`, of the contract's apiKeyPattern. */
 export function generateToken(): string {
   const alnum = 'abcdefghijklmnopqrstuvwxyz0123456789';
   const prefix = [...randomBytes(8)].map((b) => alnum[b % 36]).join('');
@@ -45,7 +49,7 @@ export function parseKeySpec(spec: string): { token: string; scopes: Scope[] | n
     scopes = list as Scope[];
     rest = rest.slice(0, colon);
   }
-  if (!TOKEN.test(rest)) throw new Error('a key must look like ork_<8 lowercase letters/digits>.<16–64 of A-Z a-z 0-9 _ ->');
+  if (!apiKeyPattern.test(rest)) throw new Error('a key must look like ork_<8 lowercase letters/digits>.<16–64 of A-Z a-z 0-9 _ ->');
   if (tenant !== null && !/^[a-z0-9-]+$/.test(tenant)) throw new Error(`bad tenant "${tenant}"`);
   return { token: rest, scopes, tenant };
 }
@@ -61,15 +65,14 @@ export class Keys {
 
   /** Creates the key, or updates its tenant and scopes when the same token already exists (revocation stays). */
   upsert(token: string, tenantId: string, scopes: Scope[], now: string): string {
-    const m = TOKEN.exec(token);
-    if (!m) throw new Error('malformed key');
+    if (!apiKeyPattern.test(token)) throw new Error('malformed key');
     const hash = hashToken(token);
     const id = keyIdFor(hash);
     this.db
       .prepare(
         'INSERT INTO api_keys (id, tenant_id, prefix, hash, scopes, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(hash) DO UPDATE SET tenant_id = excluded.tenant_id, scopes = excluded.scopes',
       )
-      .run(id, tenantId, m[1], hash, scopes.join(','), now);
+      .run(id, tenantId, keyPrefix(token), hash, scopes.join(','), now);
     return id;
   }
 
@@ -83,10 +86,9 @@ export class Keys {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!m) return null;
     const token = m[1]!;
-    const t = TOKEN.exec(token);
-    if (!t) return null;
+    if (!apiKeyPattern.test(token)) return null;
     const hash = Buffer.from(hashToken(token), 'hex');
-    for (const row of this.byPrefix.all(t[1]) as { id: string; tenant_id: string; hash: string; scopes: string; revoked_at: string | null }[]) {
+    for (const row of this.byPrefix.all(keyPrefix(token)) as { id: string; tenant_id: string; hash: string; scopes: string; revoked_at: string | null }[]) {
       if (timingSafeEqual(Buffer.from(row.hash, 'hex'), hash)) {
         if (row.revoked_at !== null) return null;
         return { keyId: row.id, tenantId: row.tenant_id, scopes: row.scopes.split(',') as Scope[] };

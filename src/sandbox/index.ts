@@ -43,6 +43,8 @@ export interface Sandbox {
 }
 
 export type { SeedOption };
+/** How `--key` values are written (`ork_<prefix>.<secret>[:scopes][@tenant]`), for hosts that start the sandbox from a command line. */
+export { parseKeySpec } from './auth.ts';
 
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const log = options.log ?? ((): void => undefined);

@@ -4,6 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { apiKeyPattern } from '../shared/contract/types.ts';
+import { generateToken, parseKeySpec } from './auth.ts';
 import { startSandbox, type Sandbox } from './index.ts';
 import { refundPercentFor } from './store.ts';
 import { fromLocal, toLocal } from './tz.ts';
@@ -37,6 +39,23 @@ async function until(what: string, check: () => Promise<boolean> | boolean, ms =
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+describe('API keys: the contract’s apiKeyPattern', () => {
+  it('mints keys the console accepts', () => {
+    const minted = Array.from({ length: 200 }, () => generateToken());
+    expect(minted.filter((key) => !apiKeyPattern.test(key))).toEqual([]);
+    expect(new Set(minted.map((key) => key.slice(0, 12))).size).toBeGreaterThan(190);
+  });
+
+  it('takes on the command line exactly the keys the console accepts', () => {
+    const good = 'ork_abcd1234.' + 's'.repeat(16);
+    expect(parseKeySpec(`${good}:read@atlas`)).toEqual({ token: good, scopes: ['read'], tenant: 'atlas' });
+    for (const bad of ['ork_ABCD1234.' + 's'.repeat(16), 'ork_abcd123.' + 's'.repeat(16), 'ork_abcd1234.' + 's'.repeat(15), 'ork_abcd1234.' + 's'.repeat(65), 'key_abcd1234.' + 's'.repeat(16)]) {
+      expect(apiKeyPattern.test(bad), bad).toBe(false);
+      expect(() => parseKeySpec(bad), bad).toThrow(/a key must look like ork_/);
+    }
+  });
+});
 
 describe('time zones (Intl only)', () => {
   it('maps New York wall-clock times across both DST switches', () => {

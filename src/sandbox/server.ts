@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBodyOrRefuse, sendJsonText } from '../shared/node/http-body.ts';
 import { matchRoute, type Answer } from './api.ts';
 import type { Keys, KeyInfo } from './auth.ts';
 import type { DB } from './db.ts';
@@ -34,51 +35,18 @@ export interface Context {
 }
 
 export function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
-  if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), 'cache-control': 'no-store', ...headers });
-  res.end(body);
+  sendJsonText(res, status, body, headers);
 }
 
 export function sendError(res: ServerResponse, e: ApiError, headers: Record<string, string> = {}): void {
   send(res, e.status, errorBody(e.code, e.message, e.details), { ...headers, ...(e.headers ?? {}) });
 }
 
-/** Reads the raw body up to 1 MiB; null with a 413 already sent when it is larger. */
-export function readBody(req: IncomingMessage, res: ServerResponse, headers: Record<string, string> = {}): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? '0');
-    const tooLarge = (): void => {
-      sendError(res, new ApiError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${MAX_BODY} bytes.`), { ...headers, connection: 'close' });
-      req.resume();
-      resolve(null);
-    };
-    if (declared > MAX_BODY) return tooLarge();
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    req.on('data', (chunk: Buffer) => {
-      if (done) return;
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        done = true;
-        tooLarge();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (!done) {
-        done = true;
-        resolve(Buffer.concat(chunks));
-      }
-    });
-    req.on('error', (e) => {
-      if (!done) {
-        done = true;
-        reject(e);
-      }
-    });
-  });
+/** The raw body, at most MAX_BODY; null when it was refused (413 PAYLOAD_TOO_LARGE, with `headers`) or the client went away. */
+export function readRequestBody(req: IncomingMessage, res: ServerResponse, headers: Record<string, string> = {}): Promise<Buffer | null> {
+  return readBodyOrRefuse(req, res, MAX_BODY, () =>
+    sendError(res, new ApiError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${MAX_BODY} bytes.`), { ...headers, connection: 'close' }),
+  );
 }
 
 // ---- rate limit --------------------------------------------------------------------------------
@@ -149,7 +117,7 @@ export async function handleApi(ctx: Context, req: IncomingMessage, res: ServerR
   const limit = key ? ctx.limiter.take(key.keyId, perMinute) : null;
   const limitHeaders: Record<string, string> = limit ? limit.headers : { 'x-ratelimit-limit': String(perMinute), 'x-ratelimit-remaining': String(perMinute) };
 
-  const raw = await readBody(req, res, limitHeaders);
+  const raw = await readRequestBody(req, res, limitHeaders);
   if (raw === null) return;
 
   const f = ctx.faults;

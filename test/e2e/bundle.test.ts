@@ -1,14 +1,16 @@
 /**
  * The renderer bundle stays small and browser-only: it imports from src/shared only the zod-free
- * contract files (types, channels, messages), never the core's input schemas.
+ * contract files (types, channels, messages) and the back-off, never the core's input schemas; and the
+ * built page carries the one Content-Security-Policy (src/shared/csp.ts).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/main/app.ts';
+import { rendererCsp } from '../../src/shared/csp.ts';
 
 const rendererSrc = join(packageRoot(), 'src', 'renderer', 'src');
-const zodFree = ['types.ts', 'channels.ts', 'messages.ts'];
+const zodFree = ['contract/types.ts', 'contract/channels.ts', 'contract/messages.ts', 'backoff.ts'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []));
@@ -21,7 +23,7 @@ describe('renderer bundle', () => {
       const text = readFileSync(file, 'utf8');
       for (const m of text.matchAll(/from\s+'([^']*shared\/[^']*)'/g)) {
         const target = m[1]!;
-        if (!zodFree.some((f) => target.endsWith(`/shared/contract/${f}`))) offenders.push(`${file}: ${target}`);
+        if (!zodFree.some((f) => target.endsWith(`/shared/${f}`))) offenders.push(`${file}: ${target}`);
       }
     }
     expect(offenders).toEqual([]);
@@ -29,7 +31,7 @@ describe('renderer bundle', () => {
 
   it('the zod-free contract files import no zod', () => {
     for (const f of zodFree) {
-      const text = readFileSync(join(packageRoot(), 'src', 'shared', 'contract', f), 'utf8');
+      const text = readFileSync(join(packageRoot(), 'src', 'shared', f), 'utf8');
       expect(/from\s+'zod'/.test(text), `${f} imports zod`).toBe(false);
       expect(/schemas\.ts'/.test(text), `${f} imports the schemas`).toBe(false);
     }
@@ -45,5 +47,14 @@ describe('renderer bundle', () => {
       expect(text.includes('node_modules/zod'), `${f} bundles zod`).toBe(false);
       expect(/\bZodError\b/.test(text), `${f} bundles zod`).toBe(false);
     }
+  });
+
+  it('the built index.html carries the CSP of src/shared/csp.ts, which the source index.html does not', () => {
+    const built = readFileSync(join(packageRoot(), 'out', 'renderer', 'index.html'), 'utf8');
+    const metas = [...built.matchAll(/<meta http-equiv="Content-Security-Policy" content="([^"]*)"/g)].map((m) => m[1]);
+    expect(metas).toEqual([rendererCsp({ meta: true })]);
+    expect(built.indexOf('Content-Security-Policy')).toBeLessThan(built.indexOf('<script'));
+    const source = readFileSync(join(packageRoot(), 'src', 'renderer', 'index.html'), 'utf8');
+    expect(source).not.toMatch(/<meta[^>]*Content-Security-Policy/i);
   });
 });

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleCore } from '../../src/main/core/core.ts';
 import { startRelayLink } from '../../src/main/core/relay/relay-link.ts';
-import { startRelay, type RelayHandle, type RelayStream } from '../../src/relay/index.ts';
+import { startRelay, type RelayHandle } from '../../src/relay/index.ts';
+import type { RelayStream } from '../../src/relay/protocol/index.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { waitFor } from '../support/wait-for.ts';
 

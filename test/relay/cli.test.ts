@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseDuration, parseSize } from '../../src/relay/server.ts';
+import { parseDuration, parseSize } from '../../src/relay/cli.ts';
 import { repoRoot } from './helpers.ts';
 
 function cli(args: string[], env: Record<string, string> = {}): { status: number | null; stderr: string; stdout: string } {
@@ -33,6 +33,26 @@ describe('relay CLI', () => {
     const r = cli(['--help']);
     expect(r.status).toBe(0);
     for (const opt of ['--store', '--admin-token', '--retention', '--max-body', '--public-url', '--heartbeat']) expect(r.stdout).toContain(opt);
+  });
+});
+
+describe('relay entry point (node src/relay/main.ts)', () => {
+  const relayMain = (args: string[]) => spawnSync(process.execPath, [join(repoRoot, 'src', 'relay', 'main.ts'), ...args], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, ORKESTR_RELAY_ADMIN_TOKEN: '' } });
+
+  it('answers --help with the same options as `orkestr-console relay`, under its own name', () => {
+    const r = relayMain(['--help']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: node src\/relay\/main\.ts --store/);
+    for (const opt of ['--store', '--admin-token', '--retention', '--max-body', '--max-feed', '--public-url', '--heartbeat']) expect(r.stdout).toContain(opt);
+  });
+
+  it('exits 2 on bad usage and 1 when the store cannot be opened', () => {
+    const usage = relayMain(['--store', '/tmp/never.db']);
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toBe('relay: --admin-token is required (or set ORKESTR_RELAY_ADMIN_TOKEN). Run with --help.\n');
+    const failure = relayMain(['--store', 'postgres://nobody@127.0.0.1:1/none', '--port', '0', '--admin-token', 'x'.repeat(20)]);
+    expect(failure.status).toBe(1);
+    expect(failure.stderr).toContain('relay: could not start the relay');
   });
 });
 

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
-import { connectRelayStream, type RelayEvent, type RelayGap, type RelayStream, type RelayStreamStatus } from '../../src/relay/client.ts';
+import { connectRelayStream, type RelayEvent, type RelayGap, type RelayStream, type RelayStreamStatus } from '../../src/relay/protocol/index.ts';
 import { waitFor as sharedWaitFor } from '../support/wait-for.ts';
 
 export const adminToken = 'test-admin-token-0123456789';

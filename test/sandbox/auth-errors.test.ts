@@ -3,6 +3,7 @@
  * Orkestr API v1 sandbox, plus GET /me and the admin token on /_sandbox.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiKeyPattern } from '../../src/shared/contract/types.ts';
 import { ADMIN_TOKEN, expectError, expectOk, KEYS, startHarness } from './harness.ts';
 import type { Harness } from './harness.ts';
 
@@ -71,7 +72,7 @@ describe('401 UNAUTHORIZED', () => {
       await h.admin('POST', '/_sandbox/keys', { tenant: 'atlas', scopes: ['read', 'write'] }),
       201,
     );
-    expect(created.token).toMatch(/^ork_[a-z0-9]{8}\.[A-Za-z0-9_-]{16,64}$/);
+    expect(created.token).toMatch(apiKeyPattern);
     expect(created.keyId).toMatch(/^key_/);
     const me = expectOk(await h.api('GET', '/v1/api/me', { key: created.token }));
     expect(me.keyId).toBe(created.keyId);

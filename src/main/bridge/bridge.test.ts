@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ContractEvents, EventName, SyncStatus } from '../../shared/contract/types.ts';
 import type { ContractHandlers } from '../../shared/contract/schemas.ts';
+import { rendererCsp } from '../../shared/csp.ts';
 import type { ContractHost } from '../dispatch.ts';
 import { startBridge, type Bridge } from './bridge.ts';
 
@@ -94,6 +95,19 @@ describe('loopback bridge', () => {
     expect(bridge.token.length).toBeGreaterThanOrEqual(32);
   });
 
+  it('refuses a body over its limit with a 413 the browser can read', async () => {
+    const small = await startBridge({ host, maxBodyBytes: 1024 });
+    try {
+      const answer = await call(small, { method: 'bookings.approve', input: { id: 'x'.repeat(2048) } });
+      expect(answer.status).toBe(413);
+      expect(answer.headers['connection']).toBe('close');
+      expect(JSON.parse(answer.body)).toEqual({ ok: false, error: { code: 'BAD_INPUT', message: 'Body over 1024 bytes' } });
+      expect((await call(small, { method: 'bookings.approve', input: { id: 'bkg_2' } })).status).toBe(200);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('answers a call with the right token', async () => {
     const answer = await call(bridge, { method: 'bookings.approve', input: { id: 'bkg_1' } });
     expect(answer.status).toBe(200);
@@ -147,7 +161,8 @@ describe('loopback bridge', () => {
     const page = await raw(bridge, '/queue');
     expect(page.status).toBe(200);
     expect(page.body).toContain('<title>console</title>');
-    expect(String(page.headers['content-security-policy'])).toContain("script-src 'self'");
+    // The one policy (src/shared/csp.ts), with the bridge's own WebSocket origins to connect to.
+    expect(page.headers['content-security-policy']).toBe(rendererCsp({ connectSrc: [`ws://127.0.0.1:${bridge.port}`, `ws://localhost:${bridge.port}`] }));
     const asset = await raw(bridge, '/assets/app.js');
     expect(asset.status).toBe(200);
     expect(asset.headers['content-type']).toContain('text/javascript');

@@ -5,6 +5,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { rendererCsp } from '../../shared/csp.ts';
+import { readBodyOrRefuse, sendJson } from '../../shared/node/http-body.ts';
 import { eventNames, type ContractEvents, type EventName } from '../../shared/contract/types.ts';
 import { callTarget, statusForError, type CallTarget, type ContractHost } from '../dispatch.ts';
 
@@ -90,30 +92,6 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     res.setHeader('X-Frame-Options', 'DENY');
   }
 
-  function sendJson(res: ServerResponse, status: number, body: unknown): void {
-    const text = JSON.stringify(body);
-    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text) });
-    res.end(text);
-  }
-
-  function readBody(req: IncomingMessage): Promise<Buffer> {
-    return new Promise((resolveBody, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      req.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > maxBody) {
-          reject(Object.assign(new Error('body too large'), { status: 413 }));
-          req.destroy();
-          return;
-        }
-        chunks.push(chunk);
-      });
-      req.on('end', () => resolveBody(Buffer.concat(chunks)));
-      req.on('error', reject);
-    });
-  }
-
   async function handleCall(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const auth = req.headers.authorization;
     const presented = auth?.startsWith('Bearer ') ? auth.slice(7) : undefined;
@@ -126,12 +104,15 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       sendJson(res, 415, { ok: false, error: { code: 'BAD_INPUT', message: 'Content-Type must be application/json' } });
       return;
     }
+    const body = await readBodyOrRefuse(req, res, maxBody, () =>
+      sendJson(res, 413, { ok: false, error: { code: 'BAD_INPUT', message: `Body over ${maxBody} bytes` } }, { connection: 'close' }),
+    );
+    if (body === null) return;
     let parsed: { method?: unknown; input?: unknown };
     try {
-      parsed = JSON.parse((await readBody(req)).toString('utf8')) as typeof parsed;
-    } catch (error) {
-      const status = (error as { status?: number }).status ?? 400;
-      sendJson(res, status, { ok: false, error: { code: 'BAD_INPUT', message: status === 413 ? `Body over ${maxBody} bytes` : 'Body is not JSON' } });
+      parsed = JSON.parse(body.toString('utf8')) as typeof parsed;
+    } catch {
+      sendJson(res, 400, { ok: false, error: { code: 'BAD_INPUT', message: 'Body is not JSON' } });
       return;
     }
     const outcome = await target.call(parsed?.method, parsed?.input);
@@ -173,17 +154,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     const headers: Record<string, string | number> = { 'Content-Type': type, 'Content-Length': info.size };
     if (type.startsWith('text/html')) {
       headers['Cache-Control'] = 'no-store';
-      headers['Content-Security-Policy'] = [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data:",
-        `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
-        "object-src 'none'",
-        "base-uri 'none'",
-        "frame-ancestors 'none'",
-        "form-action 'none'",
-      ].join('; ');
+      headers['Content-Security-Policy'] = rendererCsp({ connectSrc: [`ws://127.0.0.1:${port}`, `ws://localhost:${port}`] });
     } else {
       headers['Cache-Control'] = 'public, max-age=31536000, immutable';
     }

@@ -1,4 +1,4 @@
-import { CliError, UsageError, exitCodes, parseCommandArgs, type Command } from './command.ts';
+import { exitCodes, runCommand, type Command } from './command.ts';
 import { commands } from './commands/index.ts';
 
 const program = 'orkestr-console';
@@ -31,20 +31,9 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`${program}: unknown command "${name}". Run "${program} --help" for the list.`);
     return exitCodes.usage;
   }
-  try {
-    const args = parseCommandArgs(command, rest);
-    if (args.values['help']) {
-      console.log(commandHelp(command));
-      return exitCodes.ok;
-    }
-    return await command.run(args);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      console.error(`${program} ${command.name}: ${error.message}. Run "${program} ${command.name} --help".`);
-      return exitCodes.usage;
-    }
-    const message = error instanceof CliError ? error.message : (error as Error)?.stack ?? String(error);
-    console.error(`${program} ${command.name}: ${message}`);
-    return exitCodes.failure;
-  }
+  return runCommand(command, rest, {
+    label: `${program} ${command.name}`,
+    help: commandHelp(command),
+    usageHint: `Run "${program} ${command.name} --help".`,
+  });
 }

@@ -100,8 +100,5 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** Exponential back-off with full jitter: attempt 1 → up to 1 s, doubling, capped. */
-export function backoffMs(attempt: number, baseMs = 1000, capMs = 60_000): number {
-  const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
-}
+/** The project's one back-off formula lives in src/shared (the renderer and the relay client use it too). */
+export { backoffMs } from '../../shared/backoff.ts';

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { ContractError, type ContractEvents, type EngineCrash, type EngineStatus, type EventName, type MethodName, type SessionInfo } from '../../shared/contract/types.ts';
 import { parseCall } from '../../shared/contract/schemas.ts';
 import type { CallOutcome, CallTarget } from '../dispatch.ts';
-import { backoffMs } from '../core/rate-budget.ts';
+import { backoffMs } from '../../shared/backoff.ts';
 import { noKeychain, type SecretKeeper } from '../shell/secret-store.ts';
 import type { EngineStartOptions, FromEngine, SecretRequest, ToEngine } from './protocol.ts';
 

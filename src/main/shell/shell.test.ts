@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ContractHandlers } from '../../shared/contract/schemas.ts';
 import { dispatchCall } from '../dispatch.ts';
 import { SecretStore, SecretStoreUnavailableError, keychainEncryptor, noKeychain, parseStoredSecret, type Encryptor } from './secret-store.ts';
-import { externalUrlAllowed, navigationAllowed, permissionAllowed, rendererCsp, senderAllowed, windowOptions } from './window-policy.ts';
+import { rendererCsp } from '../../shared/csp.ts';
+import { externalUrlAllowed, navigationAllowed, permissionAllowed, senderAllowed, windowOptions, withRendererCsp } from './window-policy.ts';
 
 describe('window policy', () => {
   it('isolates the renderer from Node and Electron', () => {
@@ -26,9 +27,23 @@ describe('window policy', () => {
   });
 
   it('has a CSP without inline or remote scripts', () => {
-    expect(rendererCsp).toContain("script-src 'self'");
-    expect(rendererCsp).not.toMatch(/script-src[^;]*unsafe/);
-    expect(rendererCsp).toContain("object-src 'none'");
+    for (const csp of [rendererCsp(), rendererCsp({ meta: true }), rendererCsp({ connectSrc: ['ws://127.0.0.1:1'] })]) {
+      expect(csp).toContain("script-src 'self';");
+      expect(csp).not.toMatch(/script-src[^;]*unsafe/);
+      expect(csp).toContain("object-src 'none'");
+      expect(csp).toContain("default-src 'self'");
+    }
+    expect(rendererCsp()).toContain("frame-ancestors 'none'");
+    expect(rendererCsp({ meta: true })).not.toContain('frame-ancestors'); // ignored in a meta tag
+    expect(rendererCsp({ connectSrc: ['ws://127.0.0.1:1', 'ws://localhost:1'] })).toContain("connect-src 'self' ws://127.0.0.1:1 ws://localhost:1;");
+  });
+
+  it('puts that CSP on every response the Electron session loads, replacing any other', () => {
+    expect(withRendererCsp({ 'content-security-policy': ["default-src *"], 'Content-Type': ['text/html'] })).toEqual({
+      'Content-Type': ['text/html'],
+      'Content-Security-Policy': [rendererCsp()],
+    });
+    expect(withRendererCsp(undefined)).toEqual({ 'Content-Security-Policy': [rendererCsp()] });
   });
 
   it('hands only https and mailto links without credentials to the system browser', () => {

@@ -2,6 +2,7 @@
  * The Electron window's security policy as plain data and pure functions, so it is unit-tested on
  * machines where Electron itself cannot start. src/main/index.ts applies exactly these.
  */
+import { rendererCsp } from '../../shared/csp.ts';
 
 export interface SecureWebPreferences {
   preload: string;
@@ -49,18 +50,14 @@ export function windowOptions(preloadPath: string, bounds?: { x?: number; y?: nu
   };
 }
 
-/** The renderer's Content-Security-Policy (also set as a meta tag in index.html for file:// loads). */
-export const rendererCsp = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
+/**
+ * A response's headers with the renderer's Content-Security-Policy (src/shared/csp.ts) in place of any
+ * the response carried: what the Electron session sets on every response it loads.
+ */
+export function withRendererCsp(headers: Record<string, string[]> | undefined): Record<string, string[]> {
+  const kept = Object.entries(headers ?? {}).filter(([name]) => name.toLowerCase() !== 'content-security-policy');
+  return { ...Object.fromEntries(kept), 'Content-Security-Policy': [rendererCsp()] };
+}
 
 /** Links the console may hand to the system browser: https only, no credentials in the URL. */
 export function externalUrlAllowed(raw: string): boolean {

@@ -10,7 +10,8 @@
  */
 import type { ConsoleApi, ContractErrorShape, ContractEvents, EventName, MethodInput, MethodName, MethodResults } from '../../shared/contract/types.ts';
 import { ContractError, errorCodes } from '../../shared/contract/types.ts';
-import { backoffDelay, readToken, allTables, TOKEN_KEY } from './lib/transport.ts';
+import { backoffMs } from '../../shared/backoff.ts';
+import { readToken, allTables, reconnectBackoff, TOKEN_KEY } from './lib/transport.ts';
 
 export type TransportKind = 'electron' | 'bridge' | 'none';
 /** `refused`: the bridge rejected our token (the server was restarted with a new one). */
@@ -173,7 +174,7 @@ export function createBridgeApi(token: string, env: BridgeEnv = browserEnv()): C
       if (socket !== ws || transportState === 'refused') return;
       socket = null;
       if (everOpened) setTransportState('lost', 'events socket closed');
-      const delay = backoffDelay(attempt++);
+      const delay = backoffMs(++attempt, reconnectBackoff.baseMs, reconnectBackoff.capMs);
       env.setTimeout(connect, delay);
     };
   }

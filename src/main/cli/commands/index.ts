@@ -4,7 +4,7 @@ import { serveCommand } from './serve.ts';
 import { syncCommand } from './sync.ts';
 import { approveCommand, cancelCommand, rescheduleCommand } from './intent.ts';
 import { statusCommand } from './status.ts';
-import { relayCommand } from './relay.ts';
+import { relayCommand } from '../../../relay/cli.ts';
 import { importCommand } from './import.ts';
 import { icsCommand } from './ics.ts';
 import { feedsCommand } from './feeds.ts';

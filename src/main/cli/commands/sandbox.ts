@@ -1,6 +1,5 @@
 import { CliError, UsageError, integerOption, requiredString, stringListOption, stringOption, untilSignal, type Command } from '../command.ts';
-import { parseKeySpec } from '../../../sandbox/auth.ts';
-import { startSandbox, type SandboxOptions } from '../../../sandbox/index.ts';
+import { parseKeySpec, startSandbox, type SandboxOptions } from '../../../sandbox/index.ts';
 
 function parseSeed(raw: string | undefined): SandboxOptions['seed'] {
   if (raw === undefined || raw === 'none') return raw === undefined ? undefined : 'none';

@@ -1,4 +1,4 @@
-import { connectRelayStream, type RelayEvent, type RelayStream, type RelayStreamStatus } from '../../../relay/client.ts';
+import { connectRelayStream, type RelayEvent, type RelayStream, type RelayStreamStatus } from '../../../relay/protocol/index.ts';
 import type { ActivityItem, ContractEvents } from '../../../shared/contract/types.ts';
 import { coreMessage, type CoreMessage } from '../../../shared/contract/messages.ts';
 import type { Replica } from '../replica.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, readToken, TOKEN_KEY } from './transport.ts';
+import { readToken, TOKEN_KEY } from './transport.ts';
 
 function fakes(hash: string, stored: string | null = null) {
   const store = new Map<string, string>();
@@ -29,14 +29,5 @@ describe('readToken', () => {
   it('returns null with neither', () => {
     const f = fakes('');
     expect(readToken(f.location, f.storage, f.history)).toBeNull();
-  });
-});
-
-describe('backoffDelay', () => {
-  it('grows and is capped', () => {
-    expect(backoffDelay(0, () => 1)).toBe(500);
-    expect(backoffDelay(3, () => 1)).toBe(4000);
-    expect(backoffDelay(50, () => 1)).toBe(15000);
-    expect(backoffDelay(50, () => 0)).toBe(7500);
   });
 });

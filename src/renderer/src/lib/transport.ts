@@ -2,15 +2,15 @@
 import type { ContractEvents } from '../../../shared/contract/types.ts';
 
 export type Table = ContractEvents['data.changed']['tables'][number];
-export const allTables: readonly Table[] = ['bookings', 'offerings', 'coupons', 'availability', 'disputes', 'activity', 'intents', 'conflicts'];
+/** Every table `data.changed` can name: after a reconnect the screens refetch all of them. */
+export const allTables = ['bookings', 'offerings', 'coupons', 'availability', 'disputes', 'activity', 'intents', 'conflicts', 'feeds'] as const satisfies readonly Table[];
+// A table the contract adds and allTables lacks is a compile error here (feeds was missed once).
+const _everyTableListed: [Exclude<Table, (typeof allTables)[number]>] extends [never] ? true : never = true;
 
 export const TOKEN_KEY = 'orkestr.token';
 
-/** Exponential back-off with jitter for reconnecting the event socket: 0.5 s, 1 s, 2 s … capped at 15 s. */
-export function backoffDelay(attempt: number, random: () => number = Math.random): number {
-  const base = Math.min(15_000, 500 * 2 ** Math.min(attempt, 10));
-  return Math.round(base / 2 + (random() * base) / 2);
-}
+/** Reconnecting the event socket backs off from 0.5 s, doubling, to 15 s (src/shared/backoff.ts). */
+export const reconnectBackoff = { baseMs: 500, capMs: 15_000 } as const;
 
 interface LocationLike {
   hash: string;

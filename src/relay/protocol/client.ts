@@ -1,4 +1,6 @@
 import { WebSocket } from 'ws';
+import { backoffMs } from '../../shared/backoff.ts';
+import { ackFrame, closeCodes, streamPath, type EventFrame, type ServerFrame } from './frames.ts';
 
 /**
  * Device stream client (Node): connects to a relay channel, resumes from a cursor, hands each event
@@ -59,11 +61,9 @@ export interface RelayStream {
   cursor(): number | undefined;
 }
 
-type ServerMessage =
-  | { type: 'hello'; cursor: number; lastSeq: number; heartbeatMs: number }
-  | { type: 'event'; seq: number; deliveryId: string | null; headers: Record<string, string>; body: string; receivedAt: string }
-  | { type: 'gap'; from: number; to: number }
-  | { type: 'heartbeat'; at: string };
+function eventFromFrame(frame: EventFrame): RelayEvent {
+  return { seq: frame.seq, deliveryId: frame.deliveryId, headers: frame.headers, body: Buffer.from(frame.body, 'base64'), receivedAt: frame.receivedAt };
+}
 
 /** Ack at most every this many handled events while more are queued (always when the queue drains). */
 const ackEvery = 100;
@@ -79,7 +79,7 @@ export function connectRelayStream(options: RelayStreamOptions): RelayStream {
   let attempt = 0;
   let retryTimer: NodeJS.Timeout | null = null;
   let watchdog: NodeJS.Timeout | null = null;
-  let queue: ServerMessage[] = [];
+  let queue: ServerFrame[] = [];
   let processing: Promise<void> = Promise.resolve();
   let draining = false;
   let unacked = 0;
@@ -96,7 +96,7 @@ export function connectRelayStream(options: RelayStreamOptions): RelayStream {
   const sendAck = (socket: WebSocket): void => {
     if (cursor === undefined || unacked === 0) return;
     unacked = 0;
-    if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'ack', seq: cursor }));
+    if (socket.readyState === WebSocket.OPEN) socket.send(ackFrame(cursor));
   };
 
   /** Handles queued messages one at a time, in order; stops at the first failure. */
@@ -108,24 +108,16 @@ export function connectRelayStream(options: RelayStreamOptions): RelayStream {
         while (queue.length > 0 && socket === ws && !stopped) {
           const message = queue.shift()!;
           if (message.type === 'event' && options.onEvents) {
-            const batch: Array<Extract<ServerMessage, { type: 'event' }>> = [message];
-            while (batch.length < maxBatch && queue[0]?.type === 'event') batch.push(queue.shift() as Extract<ServerMessage, { type: 'event' }>);
+            const batch: EventFrame[] = [message];
+            while (batch.length < maxBatch && queue[0]?.type === 'event') batch.push(queue.shift() as EventFrame);
             const fresh = batch.filter((m) => cursor === undefined || m.seq > cursor);
             if (fresh.length === 0) continue; // already handled
-            await options.onEvents(
-              fresh.map((m) => ({ seq: m.seq, deliveryId: m.deliveryId, headers: m.headers, body: Buffer.from(m.body, 'base64'), receivedAt: m.receivedAt })),
-            );
+            await options.onEvents(fresh.map(eventFromFrame));
             cursor = fresh[fresh.length - 1]!.seq;
             unacked += fresh.length;
           } else if (message.type === 'event') {
             if (cursor !== undefined && message.seq <= cursor) continue; // already handled
-            await options.onEvent({
-              seq: message.seq,
-              deliveryId: message.deliveryId,
-              headers: message.headers,
-              body: Buffer.from(message.body, 'base64'),
-              receivedAt: message.receivedAt,
-            });
+            await options.onEvent(eventFromFrame(message));
             cursor = message.seq;
             unacked++;
           } else if (message.type === 'gap') {
@@ -144,7 +136,7 @@ export function connectRelayStream(options: RelayStreamOptions): RelayStream {
         queue = [];
         if (socket === ws) {
           ws = null;
-          socket.close(4000, `handler failed: ${(error as Error).message}`.slice(0, 120));
+          socket.close(closeCodes.handlerFailed, `handler failed: ${(error as Error).message}`.slice(0, 120));
         }
       } finally {
         draining = false;
@@ -160,9 +152,8 @@ export function connectRelayStream(options: RelayStreamOptions): RelayStream {
 
   const scheduleReconnect = (info: { code?: number; reason?: string }): void => {
     if (stopped) return;
-    const ceiling = Math.min(maxBackoff, minBackoff * 2 ** attempt);
-    const delay = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
     attempt++;
+    const delay = backoffMs(attempt, minBackoff, maxBackoff);
     status({ state: 'disconnected', ...info, retryInMs: delay });
     retryTimer = setTimeout(() => {
       retryTimer = null;
@@ -177,7 +168,7 @@ export function connectRelayStream(options: RelayStreamOptions): RelayStream {
     const params = new URLSearchParams();
     if (cursor !== undefined) params.set('cursor', String(cursor));
     const query = params.size > 0 ? `?${params}` : '';
-    const socket = new WebSocket(`${base}/v1/channels/${encodeURIComponent(options.channelId)}/stream${query}`, {
+    const socket = new WebSocket(`${base}${streamPath(options.channelId)}${query}`, {
       headers: { authorization: `Bearer ${options.deviceToken}` },
       maxPayload: options.maxPayloadBytes ?? 32 * 1024 * 1024,
       perMessageDeflate: false,
@@ -200,11 +191,11 @@ export function connectRelayStream(options: RelayStreamOptions): RelayStream {
     });
     socket.on('message', (data: Buffer) => {
       if (socket !== ws) return; // retired after a failed handler; its close is under way
-      let message: ServerMessage;
+      let message: ServerFrame;
       try {
-        message = JSON.parse(data.toString('utf8')) as ServerMessage;
+        message = JSON.parse(data.toString('utf8')) as ServerFrame;
       } catch {
-        socket.close(4400, 'invalid JSON from relay');
+        socket.close(closeCodes.protocol, 'invalid JSON from relay');
         return;
       }
       if (message.type === 'hello') {
@@ -212,7 +203,7 @@ export function connectRelayStream(options: RelayStreamOptions): RelayStream {
         armWatchdog(socket, message.heartbeatMs);
         status({ state: 'open', cursor: message.cursor, lastSeq: message.lastSeq });
         // Confirm what this device already holds, so the relay's stored cursor catches up.
-        if (cursor !== undefined && cursor > 0) socket.send(JSON.stringify({ type: 'ack', seq: cursor }));
+        if (cursor !== undefined && cursor > 0) socket.send(ackFrame(cursor));
         return;
       }
       if (watchdog) watchdog.refresh();
@@ -231,7 +222,7 @@ export function connectRelayStream(options: RelayStreamOptions): RelayStream {
       queue = [];
       const reason = reasonBuf.toString();
       if (refused) return;
-      if (code === 4401 || code === 4409) {
+      if (code === closeCodes.revoked || code === closeCodes.cursorAhead) {
         stopped = true;
         status({ state: 'refused', code, reason });
         return;
@@ -253,7 +244,7 @@ export function connectRelayStream(options: RelayStreamOptions): RelayStream {
       await processing.catch(() => {});
       if (socket) {
         if (socket.readyState === WebSocket.OPEN && cursor !== undefined && unacked > 0) {
-          socket.send(JSON.stringify({ type: 'ack', seq: cursor }));
+          socket.send(ackFrame(cursor));
         }
         await new Promise<void>((resolve) => {
           if (socket.readyState === WebSocket.CLOSED) return resolve();

@@ -1,5 +1,23 @@
-import { startRelay, parseDuration, parseSize } from '../../../relay/server.ts';
-import { CliError, UsageError, integerOption, requiredString, stringOption, untilSignal, type Command } from '../command.ts';
+/**
+ * The relay's command line, owned by the relay: `node src/relay/main.ts …` runs it on a server, and
+ * the desktop CLI lists the same command as `orkestr-console relay …`.
+ */
+import { CliError, UsageError, integerOption, requiredString, runCommand, stringOption, untilSignal, type Command } from '../shared/node/command-line.ts';
+import { startRelay } from './server.ts';
+
+export function parseDuration(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?$/.exec(text.trim());
+  if (!m) throw new Error(`not a duration: "${text}" (use e.g. 500ms, 30s, 15m, 12h, 7d)`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[m[2] ?? 'ms']!;
+  return Math.round(Number(m[1]) * unit);
+}
+
+export function parseSize(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(B|KB|KiB|MB|MiB|GB|GiB|k|K|M)?$/.exec(text.trim());
+  if (!m) throw new Error(`not a size: "${text}" (use e.g. 65536, 512KiB, 1MiB)`);
+  const units: Record<string, number> = { B: 1, KB: 1000, KiB: 1024, k: 1024, K: 1024, MB: 1_000_000, MiB: 1 << 20, M: 1 << 20, GB: 1e9, GiB: 1 << 30 };
+  return Math.round(Number(m[1]) * units[m[2] ?? 'B']!);
+}
 
 function optionWith<T>(raw: string | undefined, parse: (text: string) => T, name: string, fallback: T): T {
   if (raw === undefined) return fallback;
@@ -79,3 +97,12 @@ export const relayCommand: Command = {
     return 0;
   },
 };
+
+/** The relay's own entry point (src/relay/main.ts): the same command, its usage without the desktop's program name. */
+export function relayMain(argv: string[]): Promise<number> {
+  return runCommand(relayCommand, argv, {
+    label: 'relay',
+    help: `Usage: node src/relay/main.ts ${relayCommand.usage.replace(/^relay /, '')}\n\n${relayCommand.summary}`,
+    usageHint: 'Run with --help.',
+  });
+}
