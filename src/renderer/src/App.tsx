@@ -3,6 +3,7 @@ import { transportKind } from './api.ts';
 import { CommandPalette, ShortcutSheet } from './components/Overlays.tsx';
 import { Shell } from './components/Shell.tsx';
 import { useT } from './i18n/index.ts';
+import { isDialogOpen, isTypingTarget } from './lib/keys.ts';
 import { useApp } from './store/app.ts';
 import { ActivityScreen } from './screens/Activity.tsx';
 import { AttentionScreen } from './screens/Attention.tsx';
@@ -14,11 +15,6 @@ import { InsightsScreen } from './screens/Insights.tsx';
 import { QueueScreen } from './screens/Queue.tsx';
 import { SettingsScreen } from './screens/Settings.tsx';
 import { TodayScreen } from './screens/Today.tsx';
-
-export function isTypingTarget(el: EventTarget | null): boolean {
-  if (!(el instanceof HTMLElement)) return false;
-  return el.isContentEditable || el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT';
-}
 
 function useThemeAndLanguage() {
   const theme = useApp((s) => s.settings?.theme ?? 'system');
@@ -43,7 +39,7 @@ function useGlobalKeys() {
         app.setPalette(!app.paletteOpen);
         return;
       }
-      if (e.key === '?' && !isTypingTarget(e.target) && !document.querySelector('dialog[open]')) {
+      if (e.key === '?' && !isTypingTarget(e.target) && !isDialogOpen()) {
         e.preventDefault();
         app.setShortcuts(true);
       }

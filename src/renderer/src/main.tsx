@@ -1,10 +1,11 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+// The shared styles first: the screens' and components' own files (imported with them) come after and refine them.
+import './styles/index.css';
 import { App } from './App.tsx';
 import { transportKind } from './api.ts';
 import { parseRoute } from './lib/routes.ts';
 import { prime } from './lib/useQuery.ts';
-import './styles.css';
 
 // The queue is the first screen and its list the largest answer: ask for it before React starts.
 if (transportKind !== 'none' && parseRoute(location.hash).name === 'queue') prime('queue.list', {});

@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { coreMessage, coreMessageCodes, coreMessageParams } from '../../../shared/contract/messages.ts';
 import { coreText, reasonText } from '../lib/coreMessage.ts';
 import { en } from './en.ts';
-import { extrasEn } from './extras.en.ts';
+import { calendarEn } from './calendar.en.ts';
+import { importEn } from './import.en.ts';
 import { messagesEn } from './messages.en.ts';
 import { messagesEs } from './messages.es.ts';
-import { translate, type Language } from './translate.ts';
+import { translator, type Language } from './translate.ts';
 
 const placeholders = (s: string) => [...new Set(s.match(/\{\w+\}/g) ?? [])].map((p) => p.slice(1, -1)).sort();
 const dicts: Record<Language, Record<string, string>> = { en: messagesEn, es: messagesEs };
@@ -31,12 +32,12 @@ describe('the core message codes (src/shared/contract/messages.ts)', () => {
     expect(Object.keys(messagesEs).sort()).toEqual(Object.keys(messagesEn).sort());
     const known = new Set(coreMessageCodes.map((c) => `msg.${c}`));
     expect(Object.keys(messagesEn).filter((k) => !known.has(k) && !k.startsWith('msg.param.'))).toEqual([]);
-    for (const k of Object.keys(messagesEn)) expect(Object.hasOwn(en, k) || Object.hasOwn(extrasEn, k)).toBe(false);
+    for (const k of Object.keys(messagesEn)) expect(Object.hasOwn(en, k) || Object.hasOwn(importEn, k) || Object.hasOwn(calendarEn, k)).toBe(false);
   });
 });
 
 describe('coreText', () => {
-  const ctx = (lang: Language) => ({ t: (k: Parameters<typeof translate>[1], v?: Parameters<typeof translate>[2]) => translate(lang, k, v), locale: lang === 'es' ? 'es-ES' : 'en-GB', tz: 'Europe/Madrid' });
+  const ctx = (lang: Language) => ({ t: translator(lang, lang === 'es' ? 'es-ES' : 'en-GB'), locale: lang === 'es' ? 'es-ES' : 'en-GB', tz: 'Europe/Madrid' });
 
   it('shows the stored English text when a row has no code (activity kept before codes existed) or an unknown one', () => {
     expect(coreText(null, 'Booking confirmed: Ana', ctx('es'))).toBe('Booking confirmed: Ana');
@@ -57,7 +58,7 @@ describe('coreText', () => {
     expect(es).toMatch(/^Cambiar la reserva bk_1 \(elemento it_1\) a mar, 14 may 2030, 15:00 – mar, 14 may 2030, 16:00$/);
     expect(coreText(coreMessage('history.serverVersion', { status: 'CONFIRMED', version: 3 }), '', ctx('es'))).toBe('Servidor: Confirmada (versión 3)');
     expect(coreText(coreMessage('intent.booking.cancelReason', { bookingId: 'bk_1', reason: 'other: double booked' }), '', ctx('es'))).toBe('Cancelar la reserva bk_1 (Otro: double booked)');
-    expect(reasonText((k) => translate('es', k), 'customer_request')).toBe('El cliente pidió cancelar');
+    expect(reasonText(translator('es'), 'customer_request')).toBe('El cliente pidió cancelar');
     expect(coreText(coreMessage('import.rule.overlap', { weekday: 1, start: '09:00', end: '12:00', otherStart: '10:00', otherEnd: '11:00', otherLine: 4, slug: 'loft' }), '', ctx('es'))).toBe(
       'lunes 09:00–12:00 se solapa con 10:00–11:00 de la línea 4 para «loft»',
     );

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { translate } from '../i18n/translate.ts';
-import type { T } from '../i18n/translate.ts';
+import { translator } from '../i18n/translate.ts';
 import { compareRecords, conflictReason, conflictTitle } from './conflictFields.ts';
 
-const t: T = (key, vars) => translate('en', key, vars);
+const t = translator('en', 'en-US');
 const ctx = { t, locale: 'en-US', tz: 'America/New_York', currency: 'USD' };
 
 const local = {
@@ -68,6 +67,6 @@ describe('compareRecords (Needs attention)', () => {
   it('explains known refusals in the user language, else shows the server message', () => {
     expect(conflictReason('BOOKING_NOT_PENDING', 'Booking bk_1 is CANCELLED', server, t)).toBe('The server no longer has this booking as pending (it is cancelled there), so it cannot be approved.');
     expect(conflictReason('SOMETHING_NEW', 'Server says no', server, t)).toBe('Server says no');
-    expect(conflictReason('BOOKING_NOT_PENDING', 'x', server, (k, v) => translate('es', k, v))).toContain('cancelada');
+    expect(conflictReason('BOOKING_NOT_PENDING', 'x', server, translator('es'))).toContain('cancelada');
   });
 });

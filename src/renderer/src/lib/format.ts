@@ -186,9 +186,26 @@ export function parseMoneyInput(text: string): number | null {
   return Math.round(Number(t) * 100);
 }
 
+/** A file size in the largest unit under 1024 of it: "512 bytes", "1.5 MB" ("1,5 MB" in Spanish). */
+export function formatBytes(n: number, locale: string): string {
+  const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
+  let i = 0;
+  let v = n;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return nf(locale, { style: 'unit', unit: units[i], unitDisplay: i === 0 ? 'long' : 'short', maximumFractionDigits: i === 0 ? 0 : 1 }).format(v);
+}
+
 /** A number with the locale's digits and separators (`1.234,5` in Spanish). */
 export function formatNumber(value: number, locale: string, options: Intl.NumberFormatOptions = {}): string {
   return nf(locale, options).format(value);
+}
+
+/** The CLDR plural category of a count in a locale (`one`, `many`, `other` …), for choosing a message's form. */
+export function pluralCategory(n: number, locale: string): Intl.LDMLPluralRule {
+  return cached('pr', locale, {}, () => new Intl.PluralRules(locale)).select(n);
 }
 
 /** A weekday's name, 0 = Sunday … 6 = Saturday. */

@@ -8,6 +8,7 @@ import { coreText } from '../lib/coreMessage.ts';
 import { formatDateTime, formatRelative } from '../lib/format.ts';
 import { useQuery } from '../lib/useQuery.ts';
 import { useApp } from '../store/app.ts';
+import './activity.css';
 
 export function ActivityScreen() {
   const { t, locale } = useT();

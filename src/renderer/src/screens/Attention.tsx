@@ -10,6 +10,7 @@ import { coreText } from '../lib/coreMessage.ts';
 import { formatRelative } from '../lib/format.ts';
 import { useQuery } from '../lib/useQuery.ts';
 import { useApp } from '../store/app.ts';
+import './attention.css';
 
 const tables = ['conflicts', 'intents', 'bookings', 'offerings', 'coupons'] as const;
 

@@ -4,6 +4,7 @@ import type { AvailabilityRuleView } from '../../../shared/contract/types.ts';
 import { Empty, ErrorState, Loading } from '../components/ui.tsx';
 import { useT } from '../i18n/index.ts';
 import { useQuery } from '../lib/useQuery.ts';
+import './availability.css';
 
 const minutes = (hhmm: string): number => {
   const [h, m] = hhmm.split(':').map(Number);

@@ -11,8 +11,8 @@ import { useT } from '../i18n/index.ts';
 import { addDays, formatDateTime, startOfZonedDay, zonedToday } from '../lib/format.ts';
 import { useQuery } from '../lib/useQuery.ts';
 import { useApp } from '../store/app.ts';
-import { downloadText, tn } from './Import.tsx';
-import './extras.css';
+import { downloadText } from '../lib/download.ts';
+import './calendar-feeds.css';
 
 function feedUrl(localPath: string): string | null {
   return transportKind === 'bridge' ? `${window.location.origin}${localPath}` : null;
@@ -83,7 +83,7 @@ export function CalendarFeedsCard() {
                   <td>
                     {f.filters.includePending ? t('feeds.withPending') : t('feeds.confirmedOnly')}
                     {' · '}
-                    {f.filters.offeringIds.length ? tn(t, 'feeds.someOfferings', f.filters.offeringIds.length) : t('feeds.allOfferings')}
+                    {f.filters.offeringIds.length ? t('feeds.someOfferings', { n: f.filters.offeringIds.length }) : t('feeds.allOfferings')}
                     {' · '}
                     {t('feeds.pastDays', { n: f.filters.pastDays })}
                   </td>
@@ -308,7 +308,7 @@ function ExportForm() {
       });
       // Named after the dates the user chose (the core names it after the UTC instants).
       downloadText(from || to ? `bookings-${from || 'start'}_${to || 'end'}.ics` : r.fileName, r.ics, 'text/calendar;charset=utf-8');
-      toast({ kind: 'success', message: tn(t, 'feeds.exported', r.events) });
+      toast({ kind: 'success', message: t('feeds.exported', { n: r.events }) });
     } catch (err) {
       setError(errorText(t, err));
     } finally {

@@ -14,6 +14,7 @@ import { useQuery } from '../lib/useQuery.ts';
 import { useApp } from '../store/app.ts';
 import { AvailabilityTab } from './Availability.tsx';
 import { ImportTab } from './Import.tsx';
+import './catalogue.css';
 
 export function CatalogueScreen({ tab }: { tab: CatalogueTab }) {
   const { t } = useT();

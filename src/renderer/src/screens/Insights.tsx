@@ -2,6 +2,7 @@
 import { Empty, ErrorState, Loading, PageHeader } from '../components/ui.tsx';
 import { useT } from '../i18n/index.ts';
 import { useQuery } from '../lib/useQuery.ts';
+import './insights.css';
 
 function Bar({ label, value, detail, contribution, highlight }: { label: string; value: number; detail: string; contribution: string; highlight: boolean }) {
   // Rates are fractions (0–1); tolerate a core that sends percentages.
@@ -63,7 +64,7 @@ export function InsightsScreen() {
           <Bar
             label={t('insights.responseRate')}
             value={d.responseRate.value}
-            detail={t('insights.responseDetail', { answered: d.responseRate.answered, total: d.responseRate.total })}
+            detail={t('insights.responseDetail', { answered: d.responseRate.answered, n: d.responseRate.total })}
             contribution={t('insights.contribution', { n: nf.format(pts(d.responseRate.contribution)), max: 30 })}
             highlight={d.lever === 'responseRate'}
           />

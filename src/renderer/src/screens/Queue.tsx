@@ -1,155 +1,89 @@
-/** The approval queue: PENDING bookings, oldest first, keyboard-first. */
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+/** The approval queue: PENDING bookings, oldest first, keyboard-first, as a virtual list. */
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import type { BookingView } from '../../../shared/contract/types.ts';
-import { isTypingTarget } from '../App.tsx';
 import { useBookingActions, useTimezone } from '../components/bookingActions.tsx';
-import { Empty, ErrorState, Kbd, Loading, PageHeader, RiskBadge, SyncChip, riskLevel } from '../components/ui.tsx';
+import { VirtualTable } from '../components/VirtualTable.tsx';
+import type { VirtualRowSlot, VirtualTableHandle } from '../components/VirtualTable.tsx';
+import { Empty, ErrorState, Kbd, Loading, PageHeader } from '../components/ui.tsx';
 import { useT } from '../i18n/index.ts';
-import { formatDuration, formatMoney, formatSlot, isValidZone, zoneLabel, zonesDiffer } from '../lib/format.ts';
 import { useQuery } from '../lib/useQuery.ts';
 import { useApp, useLiveState } from '../store/app.ts';
 import type { LiveState } from '../store/app.ts';
+import { QueueColumns, QueueRow } from './queue/QueueRow.tsx';
+import type { RowHandlers } from './queue/QueueRow.tsx';
+import { useActiveBooking, useQueueKeys, useQueueRows } from './queue/state.ts';
+import type { QueueKeyState } from './queue/state.ts';
+import './queue.css';
 
 const tables = ['bookings', 'intents', 'conflicts'] as const;
 
-/**
- * Rows rendered at first and added per step. A queue can hold thousands of bookings; only the top
- * of it is in the DOM, more as the user scrolls or moves down with j (rows have varying heights,
- * so this grows a prefix rather than windowing by offset).
- */
-const FIRST_ROWS = 40;
-const MORE_ROWS = 100;
+/** A booking row's usual height; rows are measured as they render, this only seeds the scroll height. */
+const ROW_ESTIMATE = 78;
 
 const liveTone: Record<LiveState, 'on' | 'warn' | 'error' | 'off'> = { live: 'on', offline: 'warn', paused: 'warn', error: 'error', coreLost: 'error', notLive: 'off' };
 
-interface RowHandlers {
-  activate(index: number): void;
-  toggle(id: string): void;
-  approve(b: BookingView): void;
-  decline(b: BookingView): void;
-  reschedule(b: BookingView): void;
-}
-
-const QueueRow = memo(function QueueRow({ b, index, active, selected, tz, now, handlers }: { b: BookingView; index: number; active: boolean; selected: boolean; tz: string; now: number; handlers: RowHandlers }) {
-  const { t, locale } = useT();
-  const item = b.items[0];
-  const custTz = b.customer.timezone;
-  const showCust = item && isValidZone(custTz) && zonesDiffer(custTz, tz, new Date(item.startsAt));
-  const high = riskLevel(b.riskScore) === 'high';
-  return (
-    <tr className={`${active ? 'row-active' : ''} ${high ? 'row-risk' : ''} ${selected ? 'row-selected' : ''}`} onClick={() => handlers.activate(index)} aria-current={active ? 'true' : undefined}>
-      <td className="col-check">
-        <input type="checkbox" aria-label={t('common.select', { name: b.customer.name })} checked={selected} onChange={() => handlers.toggle(b.id)} />
-      </td>
-      <td>
-        <a className="strong-link" href={`#/booking/${encodeURIComponent(b.id)}`}>
-          {b.customer.name}
-        </a>
-        <div className="muted small">{b.offeringTitle}</div>
-      </td>
-      <td>
-        {item ? formatSlot(item.startsAt, item.endsAt, tz, locale) : '—'}
-        {b.items.length > 1 && <span className="muted small"> · {t('queue.items', { n: b.items.length })}</span>}
-        {showCust && item && custTz && <div className="muted small">{t('queue.customerTime', { tz: zoneLabel(custTz, locale, new Date(item.startsAt)), time: formatSlot(item.startsAt, item.endsAt, custTz, locale) })}</div>}
-      </td>
-      <td className="num">{formatMoney(b.totalCents, b.currency, locale)}</td>
-      <td>
-        <RiskBadge score={b.riskScore} />
-      </td>
-      <td>
-        <div>{formatDuration(now - Date.parse(b.createdAt), locale)}</div>
-        <SyncChip state={b.syncState} />
-      </td>
-      <td className="row-actions">
-        <span className="nowrap">
-          <button type="button" className="btn btn-small btn-primary" onClick={() => handlers.approve(b)}>
-            {t('queue.approve')}
-          </button>
-          <button type="button" className="btn btn-small" onClick={() => handlers.decline(b)}>
-            {t('queue.decline')}
-          </button>
-        </span>
-        <button type="button" className="btn btn-small btn-ghost" onClick={() => handlers.reschedule(b)}>
-          {t('queue.reschedule')}
-        </button>
-      </td>
-    </tr>
-  );
-});
-
-export function QueueScreen() {
-  const { t, locale } = useT();
+/** "Connected to Atlas Studios (demo tenant) · sync is live", worded like the status bar. */
+function ConnectedLine() {
+  const { t } = useT();
   const session = useApp((s) => s.session);
   const live = useLiveState();
+  if (!session?.tenant) return null;
+  return (
+    <p className="connected-line">
+      {t('queue.connectedTo', { tenant: session.tenant.name })}
+      {session.mode === 'demo' && <> ({t('queue.demoNote')})</>} ·{' '}
+      <span className={`live live-${liveTone[live]}`}>
+        <span className="dot" aria-hidden="true" />
+        {t(`queue.sync.${live}`)}
+      </span>
+    </p>
+  );
+}
+
+/** The selection's actions, or the keyboard hint when nothing is selected. */
+function BulkBar({ selected, busy, onApprove, onDecline, onClear }: { selected: number; busy: boolean; onApprove: () => void; onDecline: () => void; onClear: () => void }) {
+  const { t } = useT();
+  return (
+    <div className={selected ? 'bulkbar bulkbar-on' : 'bulkbar'} aria-hidden={selected ? undefined : true}>
+      {selected > 0 ? (
+        <>
+          <span>{t('queue.selected', { n: selected })}</span>
+          <button type="button" className="btn btn-small btn-primary" onClick={onApprove} disabled={busy}>
+            {t('queue.approveSelected', { n: selected })}
+          </button>
+          <button type="button" className="btn btn-small" onClick={onDecline} disabled={busy}>
+            {t('queue.declineSelected', { n: selected })}
+          </button>
+          <button type="button" className="btn btn-small btn-ghost" onClick={onClear}>
+            {t('queue.clearSelection')}
+          </button>
+        </>
+      ) : (
+        <span className="muted small hint">
+          <Kbd>?</Kbd> {t('queue.hint')}
+        </span>
+      )}
+    </div>
+  );
+}
+
+export function QueueScreen() {
+  const { t } = useT();
+  const session = useApp((s) => s.session);
   const now = useApp((s) => s.now);
   const navigate = useApp((s) => s.navigate);
   const tz = useTimezone();
   const q = useQuery('queue.list', {}, tables, session?.mode !== 'none');
-  const [removed, setRemoved] = useState<ReadonlySet<string>>(new Set());
-  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
-  const [activeIndex, setActiveIndex] = useState(0);
-  const [limit, setLimit] = useState(FIRST_ROWS);
-  const moreRef = useRef<HTMLButtonElement>(null);
-  const listRef = useRef<HTMLTableSectionElement>(null);
-
-  const rows = useMemo(() => (q.data ?? []).filter((b) => !removed.has(b.id)), [q.data, removed]);
-  const active = rows[Math.min(activeIndex, rows.length - 1)] ?? null;
-  const activePos = active ? rows.indexOf(active) : -1;
-
-  // Forget optimistic removals once the core's answer no longer lists them.
-  useEffect(() => {
-    if (!q.data) return;
-    const ids = new Set(q.data.map((b) => b.id));
-    setRemoved((prev) => {
-      const next = new Set([...prev].filter((id) => ids.has(id)));
-      return next.size === prev.size ? prev : next;
-    });
-    setSelected((prev) => {
-      const next = new Set([...prev].filter((id) => ids.has(id)));
-      return next.size === prev.size ? prev : next;
-    });
-  }, [q.data]);
+  const { rows, selected, setSelected, toggle, onRemoved, onRestored } = useQueueRows(q.data);
+  const { active, activePos, setActiveId } = useActiveBooking(rows);
+  const tableRef = useRef<VirtualTableHandle>(null);
+  const actions = useBookingActions({ onRemoved, onRestored });
 
   // The nav badge follows what the queue shows, optimistic removals included.
   useEffect(() => {
     if (q.data) useApp.setState({ queueCount: rows.length });
   }, [q.data, rows.length]);
 
-  // Keep the highlighted row rendered, with some rows below it.
-  useEffect(() => {
-    if (activePos >= limit - 10) setLimit(activePos + MORE_ROWS);
-  }, [activePos, limit]);
-  // Grow the rendered prefix when its end scrolls into view.
-  const hasMore = rows.length > limit;
-  useEffect(() => {
-    const el = moreRef.current;
-    if (!el || typeof IntersectionObserver === 'undefined') return;
-    const io = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting)) setLimit((l) => l + MORE_ROWS);
-    }, { rootMargin: '600px 0px' });
-    io.observe(el);
-    return () => io.disconnect();
-  }, [hasMore, limit]);
-
-  const onRemoved = useCallback((ids: string[]) => {
-    setRemoved((prev) => new Set([...prev, ...ids]));
-    setSelected((prev) => new Set([...prev].filter((id) => !ids.includes(id))));
-  }, []);
-  const onRestored = useCallback((ids: string[]) => setRemoved((prev) => new Set([...prev].filter((id) => !ids.includes(id)))), []);
-  const actions = useBookingActions({ onRemoved, onRestored });
-  // Stable handlers for the memoised rows: a key press re-renders only the rows whose state changed.
-  const actionsRef = useRef(actions);
-  actionsRef.current = actions;
-  const rowHandlers = useMemo<RowHandlers>(
-    () => ({
-      activate: (i) => setActiveIndex(i),
-      toggle: (id) => toggleRef.current(id),
-      approve: (b) => void actionsRef.current.approve([b]),
-      decline: (b) => actionsRef.current.decline([b]),
-      reschedule: (b) => actionsRef.current.reschedule(b),
-    }),
-    [],
-  );
   // Ask the core about overlaps for the highlighted row before the user presses a.
   const { prefetch } = actions;
   useEffect(() => {
@@ -157,76 +91,48 @@ export function QueueScreen() {
   }, [prefetch, active]);
 
   const selectedRows = rows.filter((b) => selected.has(b.id));
-  const targets = useCallback((): BookingView[] => (selectedRows.length ? selectedRows : active ? [active] : []), [selectedRows, active]);
+  const targets = (): BookingView[] => (selectedRows.length ? selectedRows : active ? [active] : []);
 
-  const toggle = useCallback((id: string) => {
-    setSelected((prev) => {
-      const next = new Set(prev);
-      if (next.has(id)) next.delete(id);
-      else next.add(id);
-      return next;
-    });
-  }, []);
+  // Read at the moment of each key press or click, so the memoised rows' handlers stay stable.
+  const state = useRef<QueueKeyState>(null!);
+  state.current = {
+    rows,
+    activePos,
+    active,
+    targets,
+    dialogOpen: actions.dialogOpen,
+    approve: (bs) => void actions.approve(bs),
+    decline: actions.decline,
+    reschedule: actions.reschedule,
+    toggle,
+    selectAll: () => setSelected(new Set(rows.map((b) => b.id))),
+    moveTo: (index) => {
+      const b = rows[index];
+      if (!b) return;
+      setActiveId(b.id);
+      tableRef.current?.focusRow(index);
+    },
+    open: (id) => navigate({ name: 'booking', id }),
+  };
+  useQueueKeys(state);
+  const rowHandlers = useMemo<RowHandlers>(
+    () => ({
+      activate: (id) => setActiveId(id),
+      toggle: (id) => state.current.toggle(id),
+      approve: (b) => state.current.approve([b]),
+      decline: (b) => state.current.decline([b]),
+      reschedule: (b) => state.current.reschedule(b),
+    }),
+    [setActiveId],
+  );
 
-  const toggleRef = useRef(toggle);
-  toggleRef.current = toggle;
+  const getKey = useCallback((i: number) => rows[i]?.id ?? i, [rows]);
+  const estimateSize = useCallback(() => ROW_ESTIMATE, []);
+  const renderRow = ({ index, start, measure }: VirtualRowSlot) => {
+    const b = rows[index]!;
+    return <QueueRow key={b.id} b={b} index={index} start={start} measure={measure} active={index === activePos} selected={selected.has(b.id)} tz={tz} now={now} handlers={rowHandlers} />;
+  };
 
-  // Keyboard: j/k move, a approve, d decline, r reschedule, x select, Shift+A select all, Enter open.
-  const stateRef = useRef({ rows, activePos, targets, actions, active, toggle, navigate });
-  stateRef.current = { rows, activePos, targets, actions, active, toggle, navigate };
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.metaKey || e.ctrlKey || e.altKey || isTypingTarget(e.target) || document.querySelector('dialog[open]')) return;
-      const s = stateRef.current;
-      if (s.actions.dialogOpen) return;
-      const key = e.key;
-      if (key === 'j' || key === 'ArrowDown') {
-        e.preventDefault();
-        setActiveIndex(Math.min(s.rows.length - 1, s.activePos + 1));
-      } else if (key === 'k' || key === 'ArrowUp') {
-        e.preventDefault();
-        setActiveIndex(Math.max(0, s.activePos - 1));
-      } else if (key === 'a') {
-        e.preventDefault();
-        void s.actions.approve(s.targets());
-      } else if (key === 'A' && e.shiftKey) {
-        e.preventDefault();
-        setSelected(new Set(s.rows.map((b) => b.id)));
-      } else if (key === 'd') {
-        e.preventDefault();
-        s.actions.decline(s.targets());
-      } else if (key === 'r' && s.active) {
-        e.preventDefault();
-        s.actions.reschedule(s.active);
-      } else if (key === 'x' && s.active) {
-        e.preventDefault();
-        s.toggle(s.active.id);
-      } else if (key === 'Enter' && s.active && !(e.target instanceof HTMLButtonElement) && !(e.target instanceof HTMLAnchorElement)) {
-        e.preventDefault();
-        s.navigate({ name: 'booking', id: s.active.id });
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
-
-  useEffect(() => {
-    listRef.current?.querySelector('tr.row-active')?.scrollIntoView?.({ block: 'nearest' });
-  }, [activePos]);
-
-  const tenant = session?.tenant;
-  const sub = tenant ? (
-    <p className="connected-line">
-      {t('queue.connectedTo', { tenant: tenant.name })}
-      {session?.mode === 'demo' && <> ({t('queue.demoNote')})</>} ·{' '}
-      <span className={`live live-${liveTone[live]}`}>
-        <span className="dot" aria-hidden="true" />
-        {t(`queue.sync.${live}`)}
-      </span>
-    </p>
-  ) : null;
-
-  const zone = `${tz}, ${zoneLabel(tz, locale)}`;
   let body;
   if (session && session.mode === 'none')
     body = (
@@ -242,79 +148,26 @@ export function QueueScreen() {
   else if (rows.length === 0) body = <Empty>{t('queue.empty')}</Empty>;
   else
     body = (
-      <div className="table-wrap">
-        <table className="table queue-table">
-          <caption className="sr-only">{t('queue.count', { n: rows.length })}</caption>
-          <thead>
-            <tr>
-              <th scope="col" className="col-check">
-                <input
-                  type="checkbox"
-                  aria-label={t('common.selectAll')}
-                  checked={selectedRows.length > 0 && selectedRows.length === rows.length}
-                  ref={(el) => {
-                    if (el) el.indeterminate = selectedRows.length > 0 && selectedRows.length < rows.length;
-                  }}
-                  onChange={(e) => setSelected(e.target.checked ? new Set(rows.map((b) => b.id)) : new Set())}
-                />
-              </th>
-              <th scope="col">{t('queue.col.customer')}</th>
-              <th scope="col">{t('queue.col.slot', { tz: zone })}</th>
-              <th scope="col" className="num">
-                {t('queue.col.total')}
-              </th>
-              <th scope="col">{t('queue.col.risk')}</th>
-              <th scope="col">{t('queue.col.waited')}</th>
-              <th scope="col">
-                <span className="sr-only">{t('common.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody ref={listRef}>
-            {rows.slice(0, limit).map((b, i) => (
-              <QueueRow key={b.id} b={b} index={i} active={i === activePos} selected={selected.has(b.id)} tz={tz} now={now} handlers={rowHandlers} />
-            ))}
-          </tbody>
-        </table>
-        {hasMore && (
-          <div className="table-more">
-            <button type="button" ref={moreRef} className="btn btn-ghost btn-small" onClick={() => setLimit((l) => l + MORE_ROWS)}>
-              {t('queue.showMore', { n: Math.min(MORE_ROWS, rows.length - limit), left: rows.length - limit })}
-            </button>
-          </div>
-        )}
-      </div>
+      <VirtualTable
+        ref={tableRef}
+        className="queue-list"
+        label={t('queue.count', { n: rows.length })}
+        count={rows.length}
+        getKey={getKey}
+        estimateSize={estimateSize}
+        activeIndex={activePos}
+        renderRow={renderRow}
+        header={<QueueColumns tz={tz} selected={selectedRows.length} total={rows.length} onSelectAll={(all) => setSelected(all ? new Set(rows.map((b) => b.id)) : new Set())} />}
+      />
     );
 
   return (
-    <div className="page page-queue">
-      <PageHeader title={t('queue.title')} sub={sub}>
+    <div className="page page-fill page-queue">
+      <PageHeader title={t('queue.title')} sub={session?.tenant ? <ConnectedLine /> : null}>
         {rows.length > 0 && <span className="muted">{t('queue.count', { n: rows.length })}</span>}
       </PageHeader>
-      <div className={selectedRows.length ? 'bulkbar bulkbar-on' : 'bulkbar'} aria-hidden={selectedRows.length ? undefined : true}>
-        {selectedRows.length > 0 ? (
-          <>
-            <span>{t('queue.selected', { n: selectedRows.length })}</span>
-            <button type="button" className="btn btn-small btn-primary" onClick={() => void actions.approve(selectedRows)} disabled={actions.busy}>
-              {t('queue.approveSelected', { n: selectedRows.length })}
-            </button>
-            <button type="button" className="btn btn-small" onClick={() => actions.decline(selectedRows)} disabled={actions.busy}>
-              {t('queue.declineSelected', { n: selectedRows.length })}
-            </button>
-            <button type="button" className="btn btn-small btn-ghost" onClick={() => setSelected(new Set())}>
-              {t('queue.clearSelection')}
-            </button>
-          </>
-        ) : (
-          <span className="muted small hint">
-            <Kbd>?</Kbd> {t('queue.hint')}
-          </span>
-        )}
-      </div>
+      <BulkBar selected={selectedRows.length} busy={actions.busy} onApprove={() => void actions.approve(selectedRows)} onDecline={() => actions.decline(selectedRows)} onClear={() => setSelected(new Set())} />
       {body}
-      <p className="sr-only" aria-live="polite">
-        {active ? `${activePos + 1} / ${rows.length}: ${active.customer.name}, ${active.offeringTitle}` : ''}
-      </p>
       {actions.dialogs}
     </div>
   );

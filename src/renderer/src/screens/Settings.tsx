@@ -6,7 +6,7 @@ import { api, transportKind } from '../api.ts';
 import { Dialog, ErrorState, Field, Loading, PageHeader, errorText } from '../components/ui.tsx';
 import { useT } from '../i18n/index.ts';
 import { useApp } from '../store/app.ts';
-import { ContractError } from '../../../shared/contract/types.ts';
+import { ContractError, apiKeyPattern } from '../../../shared/contract/types.ts';
 import { CalendarFeedsCard } from './CalendarFeeds.tsx';
 
 function notificationState(): NotificationPermission | 'unsupported' {
@@ -109,7 +109,7 @@ function ConnectionCard() {
     } catch {
       errs.apiUrl = t('field.required');
     }
-    if (!/^ork_[a-z0-9]{8}\.[A-Za-z0-9_-]{16,64}$/.test(apiKey.trim())) errs.apiKey = t('settings.apiKeyHint');
+    if (!apiKeyPattern.test(apiKey.trim())) errs.apiKey = t('settings.apiKeyHint');
     setErrors(errs);
     if (Object.keys(errs).length) return;
     await send();

@@ -7,6 +7,7 @@ import { useT } from '../i18n/index.ts';
 import { addDays, formatTime, startOfZonedDay, zoneLabel, zonedToday } from '../lib/format.ts';
 import { useQuery } from '../lib/useQuery.ts';
 import { useApp } from '../store/app.ts';
+import './today.css';
 
 interface Block {
   booking: BookingView;
