@@ -4,6 +4,8 @@
  * availability rule, against a floor measured in the same run on the same file: raw csv-parse
  * (streamed, default options) + raw better-sqlite3 inserts of the same rows (offering + rule) into a
  * fresh replica in one transaction. Target: ratio ≤ 2. Runs alternate; medians are reported.
+ * Then memory: the 50 MB hostile catalogue of test/import/big-file.test.ts (quoted line breaks, CRLF,
+ * two errors at its very end) checked streamed; peak heapUsed, target < 300 MB.
  */
 import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -103,6 +105,32 @@ async function floorOwnRows(file: string, from: string, db: string, parseMs: num
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
+/** Peak heap while checking the 50 MB file (sampled every 16 progress callbacks and at the end). */
+async function bigFileHeap(): Promise<void> {
+  const MB = 1024 * 1024;
+  const file = join(dir, 'big.csv');
+  const g = await generateCatalogue(file, { targetBytes: 50 * MB, rulesPerOffering: 7, descriptionBytes: 300, tailErrors: true, crlf: true });
+  const replica = Replica.open(join(dir, 'big.db'));
+  try {
+    gc?.();
+    const base = process.memoryUsage().heapUsed;
+    let peak = base;
+    let callbacks = 0;
+    const { analysis } = await importCsv({ kind: 'file', path: file }, new ReplicaImportSink(replica), {
+      onProgress: () => {
+        if (++callbacks % 16 === 0) peak = Math.max(peak, process.memoryUsage().heapUsed);
+      },
+    });
+    peak = Math.max(peak, process.memoryUsage().heapUsed);
+    const errors = analysis.view.issues.filter((i) => i.severity === 'error').length;
+    console.log(
+      `50 MB file (${g.rows} rows, ${errors} errors at its end, nothing written): peak heapUsed ${(peak / MB).toFixed(0)} MB (${((peak - base) / MB).toFixed(0)} MB over the heap before) (target < 300 MB: ${peak < 300 * MB ? 'OK' : 'OVER TARGET'})`,
+    );
+  } finally {
+    replica.close();
+  }
+}
+
 try {
   const file = join(dir, 'catalogue.csv');
   const g = await generateCatalogue(file, { offerings: ROWS, rulesPerOffering: 1, descriptionBytes: 40 });
@@ -132,6 +160,7 @@ try {
   const cpuRatio = median(o.map((x) => x.cpu)) / median(f.map((x) => x.cpu));
   console.log(`ratio importer / floor, wall clock: ${ratio.toFixed(2)} (target ≤ 2) ${ratio <= 2 ? 'OK' : 'OVER TARGET'}`);
   console.log(`ratio importer / floor, CPU time (user+sys; steadier on a shared machine): ${cpuRatio.toFixed(2)} (floor ${median(f.map((x) => x.cpu)).toFixed(0)} ms, importer ${median(o.map((x) => x.cpu)).toFixed(0)} ms)`);
+  await bigFileHeap();
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -6,6 +6,9 @@
  *  1. latency: 500 events/s for 10 s, paced; per event, time from the sender's POST to the device's
  *     onEvent (ingest → durable → notify → stream), p50/p99/max, plus the POST's own 2xx time;
  *  2. throughput: 5,000 events as fast as 64 concurrent senders can post them.
+ * Then, on PostgreSQL, two relay nodes on the one store: 3. cross-node latency, ingress on node A to a
+ * device streaming from node B (NOTIFY), one event at a time (test/relay/multinode.test.ts asserts
+ * that it arrives; how fast is this figure).
  * Floor, measured in the same run: a bare Node HTTP server answering 202 on loopback (same client:
  * node:http, keep-alive, at most 64 sockets — the paced sender queues beyond that).
  */
@@ -35,8 +38,8 @@ function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (100/s)
 }
 
-async function spawnRelay(store: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [join(root, 'bin', 'orkestr-console.mjs'), 'relay', '--port', '0', '--admin-token', adminToken, '--store', store], { stdio: ['ignore', 'pipe', 'ignore'] });
+async function spawnRelay(store: string, extra: string[] = []): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [join(root, 'bin', 'orkestr-console.mjs'), 'relay', '--port', '0', '--admin-token', adminToken, '--store', store, ...extra], { stdio: ['ignore', 'pipe', 'ignore'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   for (let i = 0; i < 600 && !/listening at (\S+)/.test(out); i++) await new Promise((r) => setTimeout(r, 50));
@@ -166,6 +169,35 @@ async function run(kind: string, store: string): Promise<void> {
   }
 }
 
+/** Ingress on node A → a device on node B, one event at a time: the NOTIFY path between relay nodes. */
+async function crossNode(store: string): Promise<void> {
+  // Heartbeats far apart: only NOTIFY can deliver within the measurement.
+  const a = await spawnRelay(store, ['--heartbeat', '10m']);
+  const b = await spawnRelay(store, ['--heartbeat', '10m']);
+  try {
+    const ch = (await (await fetch(`${a.url}/v1/channels`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}` } })).json()) as { id: string; deviceToken: string };
+    let received = 0;
+    const stream = connectRelayStream({ url: b.url, channelId: ch.id, deviceToken: ch.deviceToken, onEvent: () => void received++ });
+    for (let i = 0; i < 200; i++) await new Promise((r) => setTimeout(r, 10));
+    const latencies: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const t = performance.now();
+      const status = await post(`${a.url}/in/${ch.id}`, bodyFor(i), `dlv_cross_${i}`);
+      if (status !== 202) throw new Error(`HTTP ${status}`);
+      for (let w = 0; w < 3000 && received <= i; w++) await new Promise((r) => setTimeout(r, 1));
+      latencies.push(performance.now() - t);
+    }
+    await stream.close();
+    const max = Math.max(...latencies);
+    console.log(`postgres, two nodes: ingress on A → device on B p50 ${ms(pct(latencies, 50))} p99 ${ms(pct(latencies, 99))} max ${ms(max)} (target < 3 s: ${max < 3000 ? 'OK' : 'OVER TARGET'}); delivered ${received}/50`);
+  } finally {
+    for (const node of [a, b]) {
+      node.child.kill('SIGTERM');
+      await new Promise((r) => node.child.once('exit', r));
+    }
+  }
+}
+
 const f = await floor();
 console.log(`floor (bare Node HTTP 202 on loopback, same client): sequential p50 ${ms(f.p50)} p99 ${ms(f.p99)}; 64 senders ${f.throughput.toFixed(0)} req/s`);
 console.log('target: ingest→device p99 well under 100 ms at 500 events/s on loopback');
@@ -175,6 +207,7 @@ try {
   const pg = await getTestPostgres({ durable: true });
   try {
     await run('postgres (fsync on, one node)', pg.url);
+    await crossNode(pg.url);
   } finally {
     await pg.stop();
   }

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { startSandbox, type Sandbox } from './index.ts';
 import { refundPercentFor } from './store.ts';
 import { fromLocal, toLocal } from './tz.ts';
 import { sign } from './webhooks.ts';
+import { waitFor } from '../../test/support/wait-for.ts';
 
 /** Answers are checked field by field; loosely typed on purpose. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -32,12 +33,16 @@ async function call(sb: Sandbox, method: string, path: string, body?: unknown, h
   return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
 }
 
-async function until(what: string, check: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/** What connecting to a port answers: 'open', or the error code (ECONNREFUSED once nothing listens). */
+function probePort(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('open');
+    });
+    socket.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+  });
 }
 
 describe('API keys: the contract’s apiKeyPattern', () => {
@@ -183,12 +188,12 @@ describe('sandbox behaviour', () => {
     try {
       let sb = await startSandbox({ dataFile, seed: 'none', keys: [KEY], webhook: { ...hook, retryBaseMs: 60_000 } });
       await call(sb, 'POST', '/_sandbox/webhook/test');
-      await until('first attempt', () => received.length >= 1);
+      await waitFor(() => received.length >= 1, 'first attempt');
       await sb.close();
       up = true;
       sb = await startSandbox({ dataFile, keys: [KEY], webhook: hook });
       await call(sb, 'PUT', '/_sandbox/webhook', hook); // the restart keeps the row; retry now
-      await until('delivery after restart', async () => (await call(sb, 'GET', '/_sandbox/deliveries')).body.deliveries[0]?.status === 'DELIVERED', 70_000);
+      await waitFor(async () => (await call(sb, 'GET', '/_sandbox/deliveries')).body.deliveries[0]?.status === 'DELIVERED', 'delivery after restart', 70_000);
       const last = received[received.length - 1]!;
       expect(last.id).toBe(received[0]!.id);
       expect(last.sig).toBe(sign(last.body, hook.secret));
@@ -217,7 +222,11 @@ describe('sandbox behaviour', () => {
     const sb = await startSandbox({ dataFile: file(), seed: 'demo', keys: [KEY], live: 0.02 });
     const count = async (): Promise<number> => (await call(sb, 'GET', '/_sandbox/state')).body.tenants.atlas.seq;
     const before = await count();
-    await until('live activity', async () => (await count()) >= before + 3);
+    await waitFor(async () => (await count()) >= before + 3, 'live activity');
+    expect(await probePort(sb.port)).toBe('open');
     await sb.close();
+    // Closed: nothing listens on its port any more, and its API does not answer.
+    expect(await probePort(sb.port)).toBe('ECONNREFUSED');
+    await expect(call(sb, 'GET', '/_sandbox/state')).rejects.toThrow();
   });
 });

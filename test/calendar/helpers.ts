@@ -6,7 +6,6 @@ import ICAL from 'ical.js';
 import nodeIcal from 'node-ical';
 import { expect } from 'vitest';
 import type { CalendarBooking } from '../../src/main/core/calendar/ics.ts';
-import { waitFor as sharedWaitFor } from '../support/wait-for.ts';
 
 export interface ParsedEvent {
   uid: string;
@@ -159,9 +158,4 @@ export function booking(over: Partial<CalendarBooking> & { id: string }): Calend
     location: null,
     ...over,
   };
-}
-
-/** Polls `fn` until it returns a truthy value (bounded). */
-export function waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<NonNullable<T>> {
-  return sharedWaitFor(fn, what, timeoutMs, 20);
 }

@@ -15,7 +15,8 @@ import { addFeed, getFeed, revokeFeed, rotateFeed } from '../../src/main/core/ca
 import { createFeedHandler } from '../../src/main/core/calendar/feed-server.ts';
 import { createFeedRepublisher, publicFeedUrl, publishFeed, PublishError, type RelayTarget } from '../../src/main/core/calendar/publish.ts';
 import { main } from '../../src/main/cli/main.ts';
-import { parseBoth, waitFor } from './helpers.ts';
+import { waitFor } from '../support/wait-for.ts';
+import { parseBoth } from './helpers.ts';
 
 const adminToken = 'relay-admin-token-for-calendar-tests-0123';
 let dir: string;

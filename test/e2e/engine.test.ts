@@ -8,14 +8,15 @@ import { packageRoot } from '../../src/main/app.ts';
 import { EngineSupervisor, forkNodeEngine } from '../../src/main/engine/supervisor.ts';
 import { en } from '../../src/renderer/src/i18n/en.ts';
 import { es } from '../../src/renderer/src/i18n/es.ts';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
-import { launchBrowser, screenshot, seriousAxeViolations, testKey, waitFor } from './harness.ts';
+import { startTestSandbox, type SandboxFixture } from '../support/sandbox.ts';
+import { launchBrowser, screenshot, seriousAxeViolations, testKey } from './harness.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 // The console as `serve` runs it: the core in its own process under the supervisor, the bridge in
 // this one, a real Chromium. Crashes are real SIGKILLs of the engine's process.
 
 let dir: string;
-let sandbox: Sandbox;
+let sandbox: SandboxFixture;
 let supervisor: EngineSupervisor;
 let bridge: Bridge;
 let browser: Browser;
@@ -24,7 +25,7 @@ let crashingEntry: string | null = null;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'orkestr-engine-e2e-'));
-  sandbox = await startSandbox({ dataFile: join(dir, 'sandbox.db'), keys: [testKey], seed: 'demo', log: () => {} });
+  sandbox = await startTestSandbox({ dir, keys: [testKey], seed: 'demo' });
   supervisor = new EngineSupervisor({
     spawn: () => forkNodeEngine(crashingEntry ?? undefined),
     start: { dbFile: join(dir, 'replica.db'), api: { url: sandbox.url, key: testKey }, transport: 'bridge' },

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startBridge, type Bridge } from '../../src/main/bridge/bridge.ts';
 import { packageRoot, startConsole, type RunningConsole } from '../../src/main/app.ts';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.ts';
-import { waitFor as sharedWaitFor } from '../support/wait-for.ts';
+import type { SandboxOptions } from '../../src/sandbox/index.ts';
+import { startTestSandbox, type SandboxFixture } from '../support/sandbox.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 /** Chromium flags for this closed network: without the background-networking ones it floods it. */
 export const chromiumArgs = [
@@ -38,7 +39,8 @@ export const adminToken = 'e2e-admin-token';
 
 export interface Stack {
   dir: string;
-  sandbox: Sandbox;
+  /** Close it to take the server away; `restart()` brings it back on the same port and data. */
+  sandbox: SandboxFixture;
   console: RunningConsole;
   bridge: Bridge;
   /** The URL a user opens: carries the token. */
@@ -49,7 +51,7 @@ export interface Stack {
 /** The real thing on loopback: sandbox (Orkestr API) ← core (replica + sync) ← bridge → browser. */
 export async function startStack(options: { seed?: SandboxOptions['seed']; rateLimitPerMinute?: number } = {}): Promise<Stack> {
   const dir = await mkdtemp(join(tmpdir(), 'orkestr-e2e-'));
-  const sandbox = await startSandbox({ dataFile: join(dir, 'sandbox.db'), keys: [testKey], adminToken, seed: options.seed ?? 'demo', ...(options.rateLimitPerMinute ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}) });
+  const sandbox = await startTestSandbox({ dir, keys: [testKey], adminToken, seed: options.seed ?? 'demo', ...(options.rateLimitPerMinute ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}) });
   const running = await startConsole({ dbFile: join(dir, 'replica.db'), api: { url: sandbox.url, key: testKey }, transport: 'bridge' });
   await waitFor(() => running.core.status().lastSyncAt, 'the first sync with the sandbox', 120_000);
   const staticDir = join(packageRoot(), 'out', 'renderer');
@@ -64,15 +66,17 @@ export async function startStack(options: { seed?: SandboxOptions['seed']; rateL
     async close() {
       await bridge.close();
       await running.close();
-      // The test may have replaced the sandbox (server taken away and brought back).
       await stack.sandbox.close();
     },
   };
   return stack;
 }
 
+/** A sandbox's address and admin token (the fixture's, or the demo tenant's own). */
+type SandboxAddress = { url: string; adminToken: string };
+
 /** Calls the sandbox's own control surface (faults, simulate, clock…). */
-export async function sandboxAdmin(sandbox: Sandbox, method: string, path: string, body?: unknown): Promise<unknown> {
+export async function sandboxAdmin(sandbox: SandboxAddress, method: string, path: string, body?: unknown): Promise<unknown> {
   const res = await fetch(`${sandbox.url}${path}`, {
     method,
     headers: { Authorization: `Bearer ${sandbox.adminToken}`, 'Content-Type': 'application/json' },
@@ -83,13 +87,14 @@ export async function sandboxAdmin(sandbox: Sandbox, method: string, path: strin
 }
 
 /** Orkestr API call as an integration would make it. */
-export async function orkestr(sandbox: Sandbox, method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+export async function orkestr(sandbox: SandboxAddress, method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
   const res = await fetch(`${sandbox.url}/v1/api${path}`, {
     method,
     headers: { Authorization: `Bearer ${testKey}`, 'Content-Type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  return { status: res.status, body: await res.json().catch(() => null) };
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -119,9 +124,4 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = join(screenshotDir, `${name}.png`);
   await page.screenshot({ path: file, fullPage: false });
   return file;
-}
-
-/** Waits for a condition with a bounded number of polls; never sleeps for timing's sake. */
-export function waitFor<T>(probe: () => Promise<T | undefined | null | false> | T | undefined | null | false, what: string, timeoutMs = 60_000): Promise<T> {
-  return sharedWaitFor(probe, what, timeoutMs, 50) as Promise<T>;
 }

@@ -6,7 +6,8 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, orkestr, screenshot, seriousAxeViolations, startStack, waitFor, type Stack } from './harness.ts';
+import { launchBrowser, orkestr, screenshot, seriousAxeViolations, startStack, type Stack } from './harness.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 let browser: Browser;
 let stack: Stack;

@@ -7,7 +7,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { translate, translator, type Language } from '../../src/renderer/src/i18n/translate.ts';
-import { launchBrowser, screenshot, seriousAxeViolations, startStack, waitFor, type Stack } from './harness.ts';
+import { launchBrowser, screenshot, seriousAxeViolations, startStack, type Stack } from './harness.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 let browser: Browser;
 let stack: Stack;

@@ -3,13 +3,15 @@
  * how to keep the key, in an accessible dialog, and "this session only" leaves nothing on disk.
  * Real sandboxes, the real core and bridge, Debian's Chromium.
  */
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en, type Dict } from '../../src/renderer/src/i18n/en.ts';
 import { es } from '../../src/renderer/src/i18n/es.ts';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
-import { launchBrowser, screenshot, seriousAxeViolations, startStack, waitFor, type Stack } from './harness.ts';
+import { join } from 'node:path';
+import { readReplica } from '../support/core.ts';
+import { startTestSandbox, type SandboxFixture } from '../support/sandbox.ts';
+import { launchBrowser, screenshot, seriousAxeViolations, startStack, type Stack } from './harness.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const secondKey = 'ork_e2esecnd.second-tenant-secret-0123456789';
 const secondKeySecret = 'second-tenant-secret-0123456789';
@@ -18,18 +20,18 @@ const dicts: Record<Lang, Dict> = { en, es };
 
 let browser: Browser;
 let stack: Stack;
-let second: Sandbox;
+let second: SandboxFixture;
 
 beforeAll(async () => {
   browser = await launchBrowser();
   stack = await startStack({ seed: { bookings: 8, offerings: 2 } });
-  second = await startSandbox({ dataFile: join(stack.dir, 'second.db'), keys: [secondKey], seed: { bookings: 4, offerings: 1 } });
+  second = await startTestSandbox({ keys: [secondKey], seed: { bookings: 4, offerings: 1 } });
 }, 180_000);
 
 afterAll(async () => {
   await browser?.close();
   await stack?.close();
-  await second?.close();
+  await second?.dispose();
 });
 
 async function openSettings(lang: Lang, colorScheme: 'light' | 'dark'): Promise<Page> {
@@ -45,7 +47,8 @@ async function openSettings(lang: Lang, colorScheme: 'light' | 'dark'): Promise<
   return page;
 }
 
-const metaValues = (): string => JSON.stringify(stack.console.core.replica.stmt('SELECT key, value FROM meta').all());
+/** The replica's meta table, read from the file as another process would. */
+const meta = (): Array<{ key: string; value: string }> => readReplica(join(stack.dir, 'replica.db'), (db) => db.prepare('SELECT key, value FROM meta').all() as Array<{ key: string; value: string }>);
 
 describe('keeping the API key where the system has no keychain', () => {
   it('asks in a dialog, connects for this session only, and stores no key', { timeout: 180_000 }, async () => {
@@ -82,8 +85,8 @@ describe('keeping the API key where the system has no keychain', () => {
     expect(stack.console.core.session()).toMatchObject({ mode: 'connected', secrets: { encryptionAvailable: false, apiKey: 'session' } });
     await page.getByText(t['settings.apiKey.keptSession']).waitFor();
     // Nothing of the key in the replica's meta (nor anywhere the contract answers).
-    expect(metaValues()).not.toContain(secondKeySecret);
-    expect(stack.console.core.replica.getMeta('apiKeySealed')).toBeNull();
+    expect(JSON.stringify(meta())).not.toContain(secondKeySecret);
+    expect(meta().find((m) => m.key === 'apiKeySealed')).toBeUndefined();
     const answers = JSON.stringify([await stack.console.core.handlers['settings.get']({}), await stack.console.core.handlers['session.info']({})]);
     expect(answers).not.toContain(secondKeySecret);
     await page.close();

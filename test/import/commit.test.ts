@@ -1,15 +1,14 @@
 /**
- * Commit into the real replica (SQLite file), the outbox batch, and what happens after: pause on a
- * refusal, fix and resume, roll back, availability verification (fake server and the real sandbox).
+ * Unit: commit into the real replica (SQLite file), the outbox batch, and what happens after: pause
+ * on a refusal, fix and resume, roll back, availability verification against a fake server. (The
+ * same on the real sandbox, through the contract: batch.test.ts.)
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ApiClient } from '../../src/main/core/api-client.ts';
 import { analyzeImport, commitImport, importCsv, ImportRejected } from '../../src/main/core/import/index.ts';
 import { commitPlan } from '../../src/main/core/import/commit.ts';
 import {
-  apiRulesFetcher,
   batchStatus,
   pauseBatchOnRefusal,
   pauseRefusedBatches,
@@ -21,9 +20,7 @@ import {
 } from '../../src/main/core/import/replica-sink.ts';
 import { Outbox } from '../../src/main/core/outbox.ts';
 import type { IntentRow } from '../../src/main/core/overlay.ts';
-import { Pusher } from '../../src/main/core/push.ts';
 import type { Replica } from '../../src/main/core/replica.ts';
-import { KEYS, startHarness, type Harness } from '../sandbox/harness.ts';
 import { fingerprint, openReplica, seedOffering, tempDir } from './helpers.ts';
 
 let t: ReturnType<typeof tempDir>;
@@ -208,54 +205,7 @@ describe('after the commit: the batch', () => {
   });
 });
 
-describe('end to end with the sandbox', () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await startHarness({ dir: t.dir });
-  });
-  afterEach(async () => {
-    await h.close();
-  });
-
-  it('creates land on the server, a taken slug pauses the batch, availability is reported as not on the server', async () => {
-    // "taken" exists on the server but not in this replica (never synced): the server refuses it.
-    const res = await h.api('POST', '/v1/api/offerings', { body: { title: 'Taken', slug: 'taken', productTypeKey: 'space', basePriceCents: 100, currency: 'USD' } });
-    expect(res.status).toBe(201);
-    const file = csv('e2e.csv', ['alpha,Alpha,space,,10,USD,Mon,9:00,12:00,60,2', 'taken,Taken again,space,,10,USD,,,,,', 'gamma,Gamma,class,,5.5,USD,Fri,18:00,19:00,60,10']);
-    const { commit } = await importCsv({ kind: 'file', path: file }, sink);
-    expect(commit?.created).toBe(3);
-
-    const api = new ApiClient({ url: h.url, key: KEYS.atlasRw });
-    const outbox = new Outbox(replica);
-    const pusher = new Pusher(outbox, { localView: () => null, onChange: () => undefined, onNetwork: () => undefined }, 1);
-    await pusher.drain(api, new AbortController().signal);
-    // Concurrency 1 sends in order; the refusal of "taken" is seen before "gamma" only if we pause in between,
-    // which the core does after each pass: here all three were attempted in one pass.
-    pauseRefusedBatches(replica);
-    const status = batchStatus(replica, commit!.batchId)!;
-    expect(status.items.map((i) => [i.slug, i.state])).toEqual([
-      ['alpha', 'sent'],
-      ['taken', 'refused'],
-      ['gamma', 'sent'],
-    ]);
-    expect(status.items[1]?.error).toMatch(/^SLUG_TAKEN/);
-    const alpha = await h.api('GET', '/v1/api/offerings/alpha');
-    expect(alpha.body).toMatchObject({ slug: 'alpha', status: 'DRAFT', basePriceCents: 1000 });
-
-    const checks = await verifyBatchAvailability(replica, commit!.batchId, apiRulesFetcher(api));
-    expect(checks.map((c) => [c.slug, c.pendingCreate, c.onServer, c.missing.length, c.error])).toEqual([
-      ['alpha', false, 0, 1, null],
-      ['gamma', false, 0, 1, null],
-    ]);
-
-    // Fix the refused row with a new slug and resume: it lands.
-    resumeBatch(replica, commit!.batchId, { taken: { slug: 'taken-2' } });
-    await pusher.drain(api, new AbortController().signal);
-    expect(batchStatus(replica, commit!.batchId)?.counts).toMatchObject({ sent: 3, refused: 0 });
-    const fixed = await h.api('GET', '/v1/api/offerings/taken-2');
-    expect(fixed.body).toMatchObject({ title: 'Taken again' });
-  });
-});
+// (A batch on the sandbox — refusal, fix and resume, availability, rollback — is test/import/batch.test.ts, through the contract.)
 
 describe('ImportService (what the wizard calls)', () => {
   it('check → commit by token, progress reported, expired tokens refused, status and rollback', async () => {

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,11 +20,16 @@ export function openReplica(dir: string, name = 'replica.db'): { replica: Replic
 
 /** Everything the importer could write, as one comparable string. */
 export function fingerprint(replica: Replica): string {
+  return fingerprintDb(replica.sqlite);
+}
+
+/** The same, read from a replica file's own connection (a test of a process that wrote it). */
+export function fingerprintDb(db: Database.Database): string {
   const tables = ['offerings', 'availability_rules', 'outbox', 'conflicts', 'id_map', 'import_batches', 'import_rules'];
   const out: Record<string, unknown> = {};
   for (const t of tables) {
-    const exists = replica.sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(t);
-    out[t] = exists ? replica.sqlite.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all() : null;
+    const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(t);
+    out[t] = exists ? db.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all() : null;
   }
   return JSON.stringify(out);
 }

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { collect, createChannel, postWebhook, spawnRelay, stopChild, waitFor, type RelayProcess } from './helpers.ts';
+import { waitFor } from '../support/wait-for.ts';
+import { collect, createChannel, postWebhook, spawnRelay, stopChild, type RelayProcess } from './helpers.ts';
 
 describe('relay killed with SIGKILL during ingest (SQLite)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'relay-crash-'));
@@ -10,7 +11,7 @@ describe('relay killed with SIGKILL during ingest (SQLite)', () => {
   const children: RelayProcess[] = [];
 
   afterAll(async () => {
-    for (const c of children) await stopChild(c.child, 'SIGKILL');
+    for (const c of children) await stopChild(c, 'SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -65,7 +66,7 @@ describe('relay killed with SIGKILL during ingest (SQLite)', () => {
     } finally {
       await c.stream.close();
     }
-    expect(await stopChild(second.child, 'SIGTERM')).toBe(0);
+    expect(await stopChild(second, 'SIGTERM')).toBe(0);
     expect(second.stderr()).toContain('"msg":"shutdown_done"');
   });
 });

@@ -1,19 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { join } from 'node:path';
 import { connectRelayStream, type RelayEvent, type RelayGap, type RelayStream, type RelayStreamStatus } from '../../src/relay/protocol/index.ts';
-import { waitFor as sharedWaitFor } from '../support/wait-for.ts';
+import { spawnCli, type CliProcess } from '../support/cli.ts';
 
 export const adminToken = 'test-admin-token-0123456789';
 export const webhookSecret = 'whsec_test_secret_for_hmac';
 
 export function sign(body: Buffer, secret = webhookSecret): string {
   return createHmac('sha256', secret).update(body).digest('hex');
-}
-
-/** Waits for a condition with a bounded polling loop (no fixed sleeps). */
-export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  await sharedWaitFor(check, what, timeoutMs, 20);
 }
 
 export interface Channel {
@@ -105,9 +99,8 @@ export function collect(baseUrl: string, channelId: string, deviceToken: string,
   return Object.assign(c, { stream });
 }
 
-export const repoRoot = join(import.meta.dirname, '..', '..');
-
 export interface RelayProcess {
+  cli: CliProcess;
   child: ChildProcess;
   url: string;
   stderr: () => string;
@@ -115,25 +108,12 @@ export interface RelayProcess {
 
 /** Starts `orkestr-console relay …` as a child process and waits for its listening line. */
 export async function spawnRelay(args: string[]): Promise<RelayProcess> {
-  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'orkestr-console.mjs'), 'relay', '--port', '0', '--admin-token', adminToken, ...args], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  let exited = false;
-  child.once('exit', () => (exited = true));
-  await waitFor(() => /relay listening at (http:\/\/\S+)/.test(out) || exited, 'relay child to listen', 30_000);
-  const m = /relay listening at (http:\/\/\S+)/.exec(out);
-  if (!m) throw new Error(`relay child did not start:\n${err}`);
-  return { child, url: m[1]!, stderr: () => err };
+  const cli = spawnCli(['relay', '--port', '0', '--admin-token', adminToken, ...args], { timeoutMs: 600_000 });
+  const listening = await cli.waitForOutput(/relay listening at (http:\/\/\S+)/, 'the relay child to listen', 30_000);
+  return { cli, child: cli.child, url: listening[1]!, stderr: cli.stderr };
 }
 
-export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  child.kill(signal);
-  return exited;
+/** Signals a relay child and waits for it to exit; its exit code (null when a signal ended it). */
+export async function stopChild(relay: RelayProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+  return (await relay.cli.stop(signal)).code;
 }

@@ -2,7 +2,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRelay, type RelayHandle } from '../../src/relay/server.ts';
 import { getTestPostgres, type TestPostgres } from '../support/postgres.ts';
-import { addDevice, adminToken, collect, createChannel, postMany, postWebhook, spawnRelay, stopChild, waitFor, type RelayProcess } from './helpers.ts';
+import { waitFor } from '../support/wait-for.ts';
+import { addDevice, adminToken, collect, createChannel, postMany, postWebhook, spawnRelay, stopChild, type RelayProcess } from './helpers.ts';
 
 /** Two relay processes on one PostgreSQL: node A is the CLI in a child process, node B runs in this process. */
 describe('two relay processes on one PostgreSQL', () => {
@@ -12,34 +13,32 @@ describe('two relay processes on one PostgreSQL', () => {
 
   beforeAll(async () => {
     pgServer = await getTestPostgres();
-    nodeA = await spawnRelay(['--store', pgServer.url, '--heartbeat', '10s']);
-    // Node B's heartbeat (the stream's polling safety net) is far longer than the waits below, so
-    // prompt delivery can only come from NOTIFY.
-    nodeB = await startRelay({ store: pgServer.url, adminToken, heartbeatMs: 60_000 });
+    // Both nodes' heartbeats (the stream's polling safety net) are far longer than the waits below
+    // (20 s), so delivery within them can only come from NOTIFY. How fast it is is a figure, not an
+    // assertion: `npm run bench -- relay` prints the cross-node latency beside its target.
+    nodeA = await spawnRelay(['--store', pgServer.url, '--heartbeat', '10m']);
+    nodeB = await startRelay({ store: pgServer.url, adminToken, heartbeatMs: 600_000 });
   });
 
   afterAll(async () => {
     await nodeB?.close();
-    if (nodeA) await stopChild(nodeA.child);
+    if (nodeA) await stopChild(nodeA);
     await pgServer?.stop();
   });
 
-  it('ingress on node A reaches a device streaming from node B promptly (NOTIFY), and the reverse', async () => {
+  it('ingress on node A reaches a device streaming from node B through NOTIFY, and the reverse', async () => {
     const ch = await createChannel(nodeA.url);
     const onB = collect(nodeB.url, ch.id, ch.deviceToken);
     const dev2 = await addDevice(nodeB.url, ch.id);
     const onA = collect(nodeA.url, ch.id, dev2.deviceToken);
     try {
       await waitFor(() => onB.statuses.some((s) => s.state === 'open') && onA.statuses.some((s) => s.state === 'open'), 'streams open');
-      const t0 = Date.now();
       expect(await postWebhook(`${nodeA.url}/in/${ch.id}`, '{"event":"booking.confirmed","data":{"via":"A"}}', 'dlv_mn_1')).toEqual({ status: 202, seq: 1 });
-      await waitFor(() => onB.events.length === 1, 'event on node B', 3000);
-      const latency = Date.now() - t0;
-      expect(latency).toBeLessThan(3000);
+      await waitFor(() => onB.events.length === 1, 'event on node B', 20_000);
       expect(onB.events[0]!.body.toString()).toBe('{"event":"booking.confirmed","data":{"via":"A"}}');
 
       expect(await postWebhook(`${nodeB.url}/in/${ch.id}`, '{"event":"booking.cancelled","data":{"via":"B"}}', 'dlv_mn_2')).toEqual({ status: 202, seq: 2 });
-      await waitFor(() => onA.events.length === 2 && onB.events.length === 2, 'event 2 on both nodes', 3000);
+      await waitFor(() => onA.events.length === 2 && onB.events.length === 2, 'event 2 on both nodes', 20_000);
       expect(onA.events.map((e) => e.deliveryId)).toEqual(['dlv_mn_1', 'dlv_mn_2']);
 
       // The same delivery retried against the other node is stored once.
@@ -77,7 +76,7 @@ describe('two relay processes on one PostgreSQL', () => {
     await waitFor(() => c.statuses.some((s) => s.state === 'open'), 'open on B');
     const res = await fetch(`${nodeA.url}/v1/channels/${ch.id}/devices/${dev.deviceId}`, { method: 'DELETE', headers: { authorization: `Bearer ${adminToken}` } });
     expect(res.status).toBe(204);
-    await waitFor(() => c.statuses.some((s) => s.state === 'refused'), 'refused on B', 3000);
+    await waitFor(() => c.statuses.some((s) => s.state === 'refused'), 'refused on B', 20_000);
     await c.stream.close();
   });
 
@@ -100,7 +99,7 @@ describe('two relay processes on one PostgreSQL', () => {
       await waitFor(async () => (await fetch(`${nodeB.url}/healthz`)).status === 200, 'B healthy again', 15_000);
       // and live push works again
       expect((await postWebhook(`${nodeA.url}/in/${ch.id}`, '{"live":true}', 'dlv_live_again')).status).toBe(202);
-      await waitFor(() => c.events.length === 2, 'live event after reconnect', 3000);
+      await waitFor(() => c.events.length === 2, 'live event after reconnect', 20_000);
     } finally {
       await c.stream.close();
     }

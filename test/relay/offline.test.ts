@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRelay, type RelayHandle } from '../../src/relay/server.ts';
 import { getTestPostgres, type TestPostgres } from '../support/postgres.ts';
-import { adminToken, collect, createChannel, postMany, postWebhook, waitFor } from './helpers.ts';
+import { waitFor } from '../support/wait-for.ts';
+import { adminToken, collect, createChannel, postMany, postWebhook } from './helpers.ts';
 
 const total = 10_000;
 

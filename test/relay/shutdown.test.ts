@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startRelay } from '../../src/relay/server.ts';
-import { adminToken, collect, createChannel, postWebhook, waitFor } from './helpers.ts';
+import { waitFor } from '../support/wait-for.ts';
+import { adminToken, collect, createChannel, postWebhook } from './helpers.ts';
 
 describe('graceful shutdown', () => {
   const dir = mkdtempSync(join(tmpdir(), 'relay-shutdown-'));
@@ -20,7 +21,8 @@ describe('graceful shutdown', () => {
       await first.close();
       await waitFor(() => c.statuses.filter((s) => s.state === 'disconnected').length >= 2, 'failed reconnect attempts');
       const delays = c.statuses.flatMap((s) => (s.state === 'disconnected' ? [s.retryInMs] : []));
-      expect(delays.every((d) => d > 0 && d <= 500)).toBe(true); // bounded by maxBackoffMs
+      expect(delays.length).toBeGreaterThanOrEqual(2);
+      expect(delays.filter((d) => !(d > 0 && d <= 500))).toEqual([]); // bounded by maxBackoffMs
 
       const second = await startRelay({ store: file, adminToken, port: first.port });
       try {
@@ -64,8 +66,9 @@ describe('graceful shutdown', () => {
     await relay.close();
     stop = true;
     await Promise.all(senders);
-    // Refusals during shutdown are 503 (retryable), never a 2xx for something not stored.
-    for (const status of refused) expect(status).toBe(503);
+    // Refusals during shutdown are 503 (retryable), never a 2xx for something not stored. (Whether a
+    // request met the closing relay or a closed port is a race, so there may be none: none may be other.)
+    expect(refused.filter((status) => status !== 503)).toEqual([]);
     await waitFor(() => live.statuses.some((s) => s.state === 'disconnected' && s.code === 1001), 'stream closed with 1001');
     await live.stream.close();
 

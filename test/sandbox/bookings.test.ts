@@ -16,9 +16,9 @@ import {
   simulateBooking,
   startHarness,
   startReceiver,
-  waitFor,
   webhookFence,
 } from './harness.ts';
+import { waitFor } from '../support/wait-for.ts';
 import type { Harness, Json, Receiver } from './harness.ts';
 
 let h: Harness;
@@ -62,7 +62,7 @@ async function completed(policy = 'MODERATE'): Promise<Json> {
       const x = await get(b.id);
       return x.status === 'COMPLETED' ? x : null;
     },
-    { timeoutMs: 15_000, intervalMs: 100, message: 'past CONFIRMED booking becomes COMPLETED' },
+    'past CONFIRMED booking becomes COMPLETED', 15_000, 100,
   );
 }
 
@@ -105,10 +105,10 @@ describe('approve', () => {
     expectBooking(a);
     expect(a.status).toBe('CONFIRMED');
     expect(a.version).toBe(b.version + 1);
-    for (const p of a.payments as Json[]) expect(p.status).toBe('CAPTURED');
     expect(a.payments.length).toBeGreaterThan(0);
-    if (b.riskReviewStatus === 'HELD') expect(a.riskReviewStatus).toBe('CLEARED');
-    else expect(a.riskReviewStatus).toBe(b.riskReviewStatus);
+    expect(new Set((a.payments as Json[]).map((p) => p.status))).toEqual(new Set(['CAPTURED']));
+    // Approving clears a risk hold; any other review status stays as it was.
+    expect(a.riskReviewStatus).toBe(b.riskReviewStatus === 'HELD' ? 'CLEARED' : b.riskReviewStatus);
 
     const again = expectOk(await h.api('POST', `/v1/api/bookings/${b.id}/approve`, { body: {} }));
     expect(again.status).toBe('CONFIRMED');
@@ -184,9 +184,10 @@ describe('cancel', () => {
       expect(c.cancelReason).toBe('Plans changed');
       expect(c.version).toBe(b.version + 1);
       const statuses = (c.payments as Json[]).map((p) => p.status);
-      if (expected === 100) expect(statuses.every((s) => s === 'REFUNDED')).toBe(true);
-      else if (expected > 0) expect(statuses.every((s) => s === 'PARTIALLY_REFUNDED')).toBe(true);
-      else expect(statuses.some((s) => s === 'REFUNDED' || s === 'PARTIALLY_REFUNDED')).toBe(false);
+      expect(statuses.length).toBeGreaterThan(0);
+      // Full refund → every payment REFUNDED; partial → PARTIALLY_REFUNDED; none → none refunded.
+      const refunded = statuses.filter((s) => s === 'REFUNDED' || s === 'PARTIALLY_REFUNDED');
+      expect(refunded).toEqual(expected === 100 ? statuses.map(() => 'REFUNDED') : expected > 0 ? statuses.map(() => 'PARTIALLY_REFUNDED') : []);
       expect(await get(b.id)).toEqual(c);
     });
   }
@@ -210,7 +211,7 @@ describe('cancel', () => {
     expect(c.refundPercent).toBe(100);
     expect(c.payments.length).toBeGreaterThan(0);
     expect((c.payments as Json[]).every((p) => p.status === 'REFUNDED')).toBe(true);
-    const hook = await waitFor(() => r.events('booking.cancelled').find((x) => x.body.data.bookingId === b.id));
+    const hook = await waitFor(() => r.events('booking.cancelled').find((x) => x.body.data.bookingId === b.id), 'the booking.cancelled webhook');
     expect(hook.body.data.refundPercent).toBe(100);
     expect(hook.body.data.reason).toBe('Storm');
     expect(hook.body.data.cancelledBy).toBe('provider');
@@ -285,7 +286,7 @@ describe('background completion', () => {
           const x = await get(b.id);
           return x.status === 'COMPLETED' ? x : null;
         },
-        { timeoutMs: 15_000, intervalMs: 100, message: 'booking COMPLETED' },
+        'booking COMPLETED', 15_000, 100,
       );
       expectBooking(done);
       expect(done.version).toBe(b.version + 2);

@@ -5,16 +5,15 @@
  * docs/orkestr-api.md and must not depend on how src/sandbox is built inside.
  */
 import { createHmac } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { startSandbox } from '../../src/sandbox/index.ts';
-import type { Sandbox, SandboxOptions } from '../../src/sandbox/index.ts';
-import { waitFor as sharedWaitFor } from '../support/wait-for.ts';
+import { request, startTestSandbox, type FixtureOptions, type HttpAnswer, type RequestOptions, type SandboxFixture } from '../support/sandbox.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 /** JSON answers are inspected field by field; this suite treats them as loosely typed on purpose. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -47,106 +46,19 @@ export const KEY_SPECS = [
 export const ADMIN_TOKEN = 'conformance-admin-token-0123456789';
 
 // ---------------------------------------------------------------------------------------------
-// Starting a sandbox on a temp file
+// Starting a sandbox on a temp file: the suite's one sandbox fixture, with these keys and admin token
 
-export interface Harness {
-  sandbox: Sandbox;
-  url: string;
-  dir: string;
-  dataFile: string;
-  logs: string[];
-  /** Request with an API key (default: atlas read/write). `key: null` sends no Authorization. */
-  api: (method: string, path: string, opts?: ApiOptions) => Promise<ApiResponse>;
-  /** Request to /_sandbox/* with the admin token. */
-  admin: (method: string, path: string, body?: unknown) => Promise<ApiResponse>;
-  /** Close the sandbox (idempotent). */
-  close: () => Promise<void>;
-  /** Close the sandbox and delete the temp directory. */
-  dispose: () => Promise<void>;
-}
-
-export interface ApiOptions {
-  key?: string | null;
-  /** Objects are sent as JSON; strings and Buffers as they are. */
-  body?: unknown;
-  headers?: Record<string, string>;
-  idempotencyKey?: string;
-}
-
-export interface ApiResponse {
-  status: number;
-  headers: Headers;
-  text: string;
-  body: Json;
-}
+export type Harness = SandboxFixture;
+export type ApiOptions = RequestOptions;
+export type ApiResponse = HttpAnswer;
+export { request };
 
 export async function makeTempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'orkestr-sbx-test-'));
 }
 
-export async function startHarness(
-  opts: Partial<SandboxOptions> & { dir?: string } = {},
-): Promise<Harness> {
-  const dir = opts.dir ?? (await makeTempDir());
-  const dataFile = opts.dataFile ?? join(dir, 'sandbox.db');
-  const logs: string[] = [];
-  const { dir: _dir, ...rest } = opts;
-  const sandbox = await startSandbox({
-    host: '127.0.0.1',
-    port: 0,
-    keys: KEY_SPECS,
-    seed: 'none',
-    adminToken: ADMIN_TOKEN,
-    log: (line) => {
-      if (logs.length < 2000) logs.push(line);
-    },
-    ...rest,
-    dataFile,
-  });
-  const url = sandbox.url.replace(/\/+$/, '');
-  let closed = false;
-  const close = async (): Promise<void> => {
-    if (closed) return;
-    closed = true;
-    await sandbox.close();
-  };
-  return {
-    sandbox,
-    url,
-    dir,
-    dataFile,
-    logs,
-    api: (method, path, o = {}) => request(url, method, path, { ...o, key: o.key === undefined ? KEYS.atlasRw : o.key }),
-    admin: (method, path, body) =>
-      request(url, method, path, { key: null, body, headers: { authorization: `Bearer ${sandbox.adminToken}` } }),
-    close,
-    dispose: async () => {
-      await close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-export async function request(base: string, method: string, path: string, o: ApiOptions = {}): Promise<ApiResponse> {
-  const headers: Record<string, string> = {};
-  if (o.key) headers.authorization = `Bearer ${o.key}`;
-  let body: string | Buffer | undefined;
-  if (o.body !== undefined) {
-    if (typeof o.body === 'string' || Buffer.isBuffer(o.body)) body = o.body;
-    else body = JSON.stringify(o.body);
-    headers['content-type'] = 'application/json';
-  }
-  if (o.idempotencyKey !== undefined) headers['idempotency-key'] = o.idempotencyKey;
-  Object.assign(headers, o.headers ?? {});
-  const res = await fetch(base + path, { method, headers, body, signal: AbortSignal.timeout(15_000) });
-  const text = await res.text();
-  let parsed: Json = null;
-  try {
-    parsed = text.length > 0 ? JSON.parse(text) : null;
-  } catch {
-    parsed = null;
-  }
-  return { status: res.status, headers: res.headers, text, body: parsed };
+export function startHarness(opts: FixtureOptions = {}): Promise<Harness> {
+  return startTestSandbox({ keys: KEY_SPECS, adminToken: ADMIN_TOKEN, ...opts });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -279,16 +191,6 @@ export function expectListShape(body: Json): void {
   expect('nextCursor' in body, 'nextCursor is always present').toBe(true);
   expect(body.nextCursor === null || typeof body.nextCursor === 'string').toBe(true);
   expect(body.hasMore).toBeTypeOf('boolean');
-}
-
-// ---------------------------------------------------------------------------------------------
-// Bounded polling
-
-export function waitFor<T>(
-  predicate: () => T | Promise<T>,
-  opts: { timeoutMs?: number; intervalMs?: number; message?: string } = {},
-): Promise<NonNullable<T>> {
-  return sharedWaitFor(predicate, opts.message ?? 'a condition', opts.timeoutMs ?? 5000, opts.intervalMs ?? 20);
 }
 
 /** Walks every page of a list endpoint with the change cursor. */
@@ -428,7 +330,7 @@ export async function webhookFence(h: Harness, r: Receiver, alsoReceivers: Recei
   const before = r.events('webhook.test').length;
   const res = await h.admin('POST', '/_sandbox/webhook/test');
   expect(res.status, res.text).toBeLessThan(300);
-  await waitFor(() => r.events('webhook.test').length > before, { message: 'webhook.test fence' });
+  await waitFor(() => r.events('webhook.test').length > before, 'webhook.test fence', 5000);
   // Let anything enqueued before the fence drain too: every listed delivery must have reached us.
   await waitFor(
     async () => {
@@ -436,7 +338,8 @@ export async function webhookFence(h: Harness, r: Receiver, alsoReceivers: Recei
       const ids = new Set([r, ...alsoReceivers].flatMap((x) => x.received).map((x) => String(x.headers['x-orkestr-delivery-id'])));
       return ds.every((d) => ids.has(String(d.id)));
     },
-    { message: 'all deliveries received' },
+    'all deliveries received',
+    5000,
   );
 }
 

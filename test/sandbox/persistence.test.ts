@@ -14,8 +14,8 @@ import {
   simulateBooking,
   startHarness,
   startReceiver,
-  waitFor,
 } from './harness.ts';
+import { waitFor } from '../support/wait-for.ts';
 import type { Harness, Json, Receiver } from './harness.ts';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -106,7 +106,7 @@ describe('webhook deliveries across a restart', () => {
     r.respond = () => (accept ? 200 : 500);
     const a = await start('hooks.db', { webhook: { url: r.url, secret: SECRET, retryBaseMs: 400 } });
     expect((await a.admin('POST', '/_sandbox/webhook/test')).status).toBeLessThan(300);
-    const first = await waitFor(() => r.events('webhook.test')[0], { message: 'first attempt' });
+    const first = await waitFor(() => r.events('webhook.test')[0], 'first attempt');
     const id = String(first.headers['x-orkestr-delivery-id']);
     const pending = (await getDeliveries(a)).find((d) => (d.id ?? d.deliveryId) === id);
     expect(pending).toBeDefined();
@@ -121,14 +121,14 @@ describe('webhook deliveries across a restart', () => {
     const a2 = await start('hooks.db');
     const ok = await waitFor(
       () => r.received.find((x) => String(x.headers['x-orkestr-delivery-id']) === id && x.answeredStatus === 200),
-      { timeoutMs: 15_000, intervalMs: 50, message: 'resumed delivery' },
+      'resumed delivery', 15_000, 50,
     );
     expect(ok.raw.equals(first.raw)).toBe(true);
     expect(ok.headers['x-orkestr-signature']).toBe(hmacHex(SECRET, ok.raw));
     const row = await waitFor(async () => {
       const d = (await getDeliveries(a2)).find((y) => (y.id ?? y.deliveryId) === id);
       return d && !/pending|retry/i.test(String(d.status)) ? d : null;
-    });
+    }, 'the delivery settled');
     expect(String(row.status)).not.toMatch(/fail/i);
     await a2.close();
     r.respond = () => 200;

@@ -3,7 +3,8 @@
  * injection through /_sandbox/faults (errorRate, dropRate, latencyMs, DELETE restores).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectError, expectOk, KEYS, startHarness, waitFor } from './harness.ts';
+import { expectError, expectOk, KEYS, startHarness } from './harness.ts';
+import { waitFor } from '../support/wait-for.ts';
 import type { Harness, Json } from './harness.ts';
 
 let limited: Harness;
@@ -84,11 +85,7 @@ describe('rate limit', () => {
       expect(limitedRes, 'the bucket of 60 runs dry').not.toBeNull();
       expect(Number(limitedRes!.headers.get('retry-after'))).toBe(1);
       // One token per second comes back: a bounded poll sees a 200 again.
-      await waitFor(async () => (await h.api('GET', '/v1/api/me', { key: KEYS.atlasRw2 })).status === 200, {
-        timeoutMs: 5000,
-        intervalMs: 250,
-        message: 'a refilled token',
-      });
+      await waitFor(async () => (await h.api('GET', '/v1/api/me', { key: KEYS.atlasRw2 })).status === 200, 'a refilled token', 5000, 250);
     } finally {
       expect((await h.admin('DELETE', '/_sandbox/faults')).status).toBeLessThan(300);
     }
@@ -97,17 +94,15 @@ describe('rate limit', () => {
   it('can be changed through /_sandbox/faults', async () => {
     expect((await h.admin('PUT', '/_sandbox/faults', { rateLimitPerMinute: 2 })).status).toBeLessThan(300);
     try {
-      let limitedSeen = false;
-      for (let i = 0; i < 4; i++) {
-        const res = await h.api('GET', '/v1/api/me', { key: KEYS.harborRo });
-        if (res.status === 429) {
-          limitedSeen = true;
-          expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-          break;
-        }
-        expect(res.headers.get('x-ratelimit-limit')).toBe('2');
-      }
-      expect(limitedSeen).toBe(true);
+      // A bucket of 2 (this key has not been used): two answers, then a 429 that says when to come back.
+      const answers = [];
+      for (let i = 0; i < 3; i++) answers.push(await h.api('GET', '/v1/api/me', { key: KEYS.harborRo }));
+      expect(answers.map((a) => [a.status, a.headers.get('x-ratelimit-limit')])).toEqual([
+        [200, '2'],
+        [200, '2'],
+        [429, '2'],
+      ]);
+      expect(Number(answers[2]!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     } finally {
       expect((await h.admin('DELETE', '/_sandbox/faults')).status).toBeLessThan(300);
     }
@@ -145,15 +140,31 @@ describe('fault injection', () => {
     expectOk(await h.api('GET', '/v1/api/me'));
   });
 
-  it('latencyMs delays but still answers', async () => {
-    expect((await h.admin('PUT', '/_sandbox/faults', { latencyMs: 150 })).status).toBeLessThan(300);
+  it('latencyMs delays every answer by at least that long, and still answers', async () => {
+    const latencyMs = 250;
+    /** Median time of three GET /me, each answered. */
+    const timed = async (): Promise<number> => {
+      const ms: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const t0 = performance.now();
+        expectOk(await h.api('GET', '/v1/api/me'));
+        ms.push(performance.now() - t0);
+      }
+      return ms.sort((x, y) => x - y)[1]!;
+    };
+    const plain = await timed();
+    expect((await h.admin('PUT', '/_sandbox/faults', { latencyMs })).status).toBeLessThan(300);
+    let delayed: number;
     try {
-      const [a, b] = await Promise.all([h.api('GET', '/v1/api/me'), h.api('GET', '/v1/api/coupons')]);
-      expectOk(a);
-      expectOk(b);
+      delayed = await timed();
+      expectOk(await h.api('GET', '/v1/api/coupons'));
     } finally {
       expect((await h.admin('DELETE', '/_sandbox/faults')).status).toBeLessThan(300);
     }
+    // The server waits latencyMs before answering, so no answer can come sooner, however fast the
+    // machine; and the delayed requests are slower than the same requests without the fault.
+    expect(delayed).toBeGreaterThanOrEqual(latencyMs - 1);
+    expect(delayed).toBeGreaterThan(plain);
   });
 
   it('rejects invalid fault settings', async () => {

@@ -14,8 +14,8 @@ import {
   simulateBooking,
   startHarness,
   startReceiver,
-  waitFor,
 } from './harness.ts';
+import { waitFor } from '../support/wait-for.ts';
 import type { Harness, Json, ReceivedHook, Receiver } from './harness.ts';
 
 const SECRET = 'whsec_conformance_0123456789abcdef';
@@ -78,7 +78,7 @@ function expectBookingEventData(d: Json, b: Json): void {
 }
 
 async function one(event: string, pred: (d: Json) => boolean): Promise<ReceivedHook> {
-  return waitFor(() => r.events(event).find((x) => pred(x.body.data)), { message: event });
+  return waitFor(() => r.events(event).find((x) => pred(x.body.data)), event);
 }
 
 describe('the seven events', () => {
@@ -158,7 +158,7 @@ describe('the seven events', () => {
       const res = await h.admin('POST', '/_sandbox/simulate/review', { offeringId: o.id, rating });
       expect(res.status, res.text).toBeLessThan(300);
     }
-    const x = await waitFor(() => r.events('review.created').filter((y) => y.body.data.offeringId === o.id)[1]);
+    const x = await waitFor(() => r.events('review.created').filter((y) => y.body.data.offeringId === o.id)[1], 'the second review.created webhook');
     const d = expectSigned(x, 'review.created');
     expect(d.reviewId).toBeTypeOf('string');
     expect(d.offeringId).toBe(o.id);
@@ -190,7 +190,7 @@ describe('the seven events', () => {
     const before = r.events('webhook.test').length;
     const res = await h.admin('POST', '/_sandbox/webhook/test');
     expect(res.status, res.text).toBeLessThan(300);
-    const x = await waitFor(() => r.events('webhook.test')[before]);
+    const x = await waitFor(() => r.events('webhook.test')[before], 'the webhook.test');
     const d = expectSigned(x, 'webhook.test');
     expect(d.message).toBeTypeOf('string');
     expect(d.sentAt).toMatch(ISO_MS);
@@ -208,7 +208,7 @@ describe('retries', () => {
     try {
       const before = r.received.length;
       expect((await h.admin('POST', '/_sandbox/webhook/test')).status).toBeLessThan(300);
-      const ok = await waitFor(() => r.received.slice(before).find((x) => x.answeredStatus === 200), { timeoutMs: 10_000 });
+      const ok = await waitFor(() => r.received.slice(before).find((x) => x.answeredStatus === 200), 'the delivery answered 200', 10_000);
       const id = deliveryId(ok);
       const all = r.received.slice(before).filter((x) => deliveryId(x) === id);
       expect(all.map((x) => x.answeredStatus)).toEqual([500, 500, 200]);
@@ -220,7 +220,7 @@ describe('retries', () => {
       const d = await waitFor(async () => {
         const row = (await getDeliveries(h)).find((y) => (y.id ?? y.deliveryId) === id);
         return row && row.attempts === 3 ? row : null;
-      });
+      }, 'the delivery with 3 attempts');
       expect(String(d.status)).not.toMatch(/fail/i);
     } finally {
       r.respond = () => 200;
@@ -232,14 +232,14 @@ describe('retries', () => {
     try {
       const before = r.received.length;
       expect((await h.admin('POST', '/_sandbox/webhook/test')).status).toBeLessThan(300);
-      const first = await waitFor(() => r.received.slice(before).find((x) => x.body?.event === 'webhook.test'));
+      const first = await waitFor(() => r.received.slice(before).find((x) => x.body?.event === 'webhook.test'), 'the first attempt');
       const id = deliveryId(first);
       const row = await waitFor(
         async () => {
           const d = (await getDeliveries(h)).find((y) => (y.id ?? y.deliveryId) === id);
           return d && /fail/i.test(String(d.status)) ? d : null;
         },
-        { timeoutMs: 15_000, intervalMs: 50, message: 'delivery marked failed' },
+        'delivery marked failed', 15_000, 50,
       );
       expect(row.attempts).toBe(6);
       const attempts = r.received.slice(before).filter((x) => deliveryId(x) === id);
@@ -254,7 +254,7 @@ describe('retries', () => {
       r.respond = () => 200;
       const n = r.received.length;
       expect((await h.admin('POST', '/_sandbox/webhook/test')).status).toBeLessThan(300);
-      await waitFor(() => r.received.slice(n).some((x) => x.answeredStatus === 200));
+      await waitFor(() => r.received.slice(n).some((x) => x.answeredStatus === 200), 'a delivery answered 200');
       expect(r.received.filter((x) => deliveryId(x) === id).length).toBe(6);
     } finally {
       r.respond = () => 200;
@@ -267,7 +267,7 @@ describe('retries', () => {
       const put = await h.admin('PUT', '/_sandbox/webhook', { tenant: 'atlas', url: r2.url, secret: 'second-secret-xyz', retryBaseMs: 20 });
       expect(put.status, put.text).toBeLessThan(300);
       expect((await h.admin('POST', '/_sandbox/webhook/test')).status).toBeLessThan(300);
-      const x = await waitFor(() => r2.events('webhook.test')[0]);
+      const x = await waitFor(() => r2.events('webhook.test')[0], 'the webhook.test at the new receiver');
       expect(x.headers['x-orkestr-signature']).toBe(hmacHex('second-secret-xyz', x.raw));
     } finally {
       await h.admin('PUT', '/_sandbox/webhook', { tenant: 'atlas', url: r.url, secret: SECRET, retryBaseMs: 20 });

@@ -136,7 +136,12 @@ async function throwawayCluster(durable: boolean): Promise<TestPostgres> {
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     async stop() {
-      await exec('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => {});
+      try {
+        await exec('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      } catch (error) {
+        // Already stopped (a test may stop it itself) is fine; a cluster still running is not.
+        if (existsSync(join(data, 'postmaster.pid'))) throw error;
+      }
       await rm(dir, { recursive: true, force: true });
     },
   };

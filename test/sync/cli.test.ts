@@ -1,23 +1,11 @@
 /** The CLI commands over the same core: sync --once, approve/cancel/reschedule offline, status, exit codes. */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KEY, listAll, sandbox, type TestSandbox } from './helpers.ts';
+import { runCli as run } from '../support/cli.ts';
+import type { SandboxFixture } from '../support/sandbox.ts';
+import { KEY, sandbox } from './helpers.ts';
 
-const CLI = join(import.meta.dirname, '../../bin/orkestr-console.mjs');
-
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-let s: TestSandbox;
+let s: SandboxFixture;
 let db: string;
 
 beforeAll(async () => {
@@ -26,10 +14,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await s.close();
+  await s.dispose();
 });
 
-describe('orkestr-console sync / approve / cancel / reschedule / status', () => {
+// Each test starts up to nine CLI processes one after the other: a minute is not enough on a loaded 2-core machine.
+describe('orkestr-console sync / approve / cancel / reschedule / status', { timeout: 180_000 }, () => {
   it('prints help and rejects bad usage with exit code 2', async () => {
     for (const name of ['sync', 'approve', 'cancel', 'reschedule', 'status']) {
       const help = await run([name, '--help']);
@@ -46,7 +35,7 @@ describe('orkestr-console sync / approve / cancel / reschedule / status', () => 
   it('queues intents offline, sends them with sync --once, reports status', async () => {
     const first = await run(['sync', '--once', '--api', s.url, '--key', KEY, '--db', db]);
     expect(first.code, first.stderr).toBe(0);
-    const pending = await listAll<{ id: string; items: Array<{ id: string; startsAt: string; endsAt: string }> }>(s, '/api/bookings?status=PENDING');
+    const pending = await s.listAll<{ id: string; items: Array<{ id: string; startsAt: string; endsAt: string }> }>('/api/bookings?status=PENDING');
     const [a, b, c] = pending;
 
     const approve = await run(['approve', a!.id, '--db', db]);
@@ -70,8 +59,8 @@ describe('orkestr-console sync / approve / cancel / reschedule / status', () => 
     expect(after.outboxLength).toBe(0);
     expect(after.intents['done']).toBe(3);
     expect(after.conflicts).toHaveLength(0);
-    expect((await s.api<{ status: string }>(`/api/bookings/${a!.id}`)).status).toBe('CONFIRMED');
-    expect((await s.api<{ status: string }>(`/api/bookings/${b!.id}`)).status).toBe('CANCELLED');
+    expect((await s.getJson<{ status: string }>(`/api/bookings/${a!.id}`)).status).toBe('CONFIRMED');
+    expect((await s.getJson<{ status: string }>(`/api/bookings/${b!.id}`)).status).toBe('CANCELLED');
     expect((await s.effects()).filter((e) => e.idempotencyKey === approveId)).toHaveLength(1);
     const text = await run(['status', '--db', db]);
     expect(text.stdout).toMatch(/outbox:\s+0 waiting/);

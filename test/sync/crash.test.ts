@@ -5,54 +5,41 @@
  * every acknowledged intent on the server exactly once, nothing acknowledged lost, and the replica
  * equal to the server.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEFERRABLE_INDEXES } from '../../src/main/core/db/deferred-indexes.ts';
-import { KEY, listAll, sandbox, type TestSandbox } from './helpers.ts';
+import { cliPath, spawnCli, type CliResult } from '../support/cli.ts';
+import type { SandboxFixture } from '../support/sandbox.ts';
+import { waitFor } from '../support/wait-for.ts';
+import { KEY, sandbox } from './helpers.ts';
 
-const CLI = join(import.meta.dirname, '../../bin/orkestr-console.mjs');
 /** The same commands without the other commands' modules: cheaper to restart hundreds of times. */
 const CHILD = join(import.meta.dirname, 'crash-child.ts');
 const KILLS = Number(process.env['CRASH_KILLS'] ?? 200);
 const INTENTS = Number(process.env['CRASH_INTENTS'] ?? 60);
 
-let s: TestSandbox;
+let s: SandboxFixture;
 
 beforeAll(async () => {
   s = await sandbox({ seed: { bookings: 2500, offerings: 30 } });
 });
 
 afterAll(async () => {
-  await s?.close();
+  await s?.dispose();
 });
 
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], opts: { killAfter?: (ready: Promise<void>) => Promise<void>; script?: string } = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [opts.script ?? CHILD, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let markReady: () => void = () => undefined;
-    const ready = new Promise<void>((r) => (markReady = r));
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      markReady();
-    });
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code, signal) => {
-      markReady();
-      resolve({ code, signal, stdout, stderr });
-    });
-    if (opts.killAfter) void opts.killAfter(ready).then(() => child.kill('SIGKILL'));
-  });
+/**
+ * Runs crash-child.ts (or the CLI), SIGKILLed when `killAfter` resolves, given a promise of its first
+ * line on stdout (its first status: it is past start-up; stderr may carry warnings earlier).
+ */
+async function cli(args: string[], opts: { killAfter?: (ready: Promise<unknown>) => Promise<void>; script?: string } = {}): Promise<CliResult> {
+  const child = spawnCli(args, { script: opts.script ?? CHILD, timeoutMs: 120_000 });
+  if (opts.killAfter) {
+    const ready = Promise.race([new Promise((resolve) => child.child.stdout!.once('data', resolve)), child.exited]);
+    void opts.killAfter(ready).then(() => child.child.kill('SIGKILL'));
+  }
+  return child.exited;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -60,7 +47,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 it(`acknowledged intents survive ${KILLS} SIGKILLs of the syncing CLI, each reaching the server exactly once`, { timeout: 600_000 }, async () => {
   const started = Date.now();
   const db = join(s.dir, 'replica.db');
-  const pendingOnServer = (await listAll<{ id: string; status: string }>(s, '/api/bookings?status=PENDING')).map((b) => b.id);
+  const pendingOnServer = (await s.listAll<{ id: string; status: string }>('/api/bookings?status=PENDING')).map((b) => b.id);
   expect(pendingOnServer.length).toBeGreaterThanOrEqual(INTENTS);
   const targets = pendingOnServer.slice(0, INTENTS);
 
@@ -91,12 +78,16 @@ it(`acknowledged intents survive ${KILLS} SIGKILLs of the syncing CLI, each reac
     for (let i = 0; i < 5000; i++) {
       if (kills >= KILLS && approverDone) break;
       const beforeReady = Math.random() < 0.15;
+      // Lives end within 400 ms of the first status line; until the first full pull is complete, every
+      // fourth may last up to 3 s, so that pull advances however slow a loaded machine makes each page
+      // (at 400 ms it can stall: it then never completed within 5 min at load ≈ 14).
+      const lifeMs = readyAt === 0 && i % 4 === 3 ? 3000 : 400;
       const run = await cli(['sync', '--api', s.url, '--key', KEY, '--db', db, '--poll', '1'], {
         killAfter: async (ready) => {
           if (beforeReady) await sleep(Math.random() * 300);
           else {
             await ready;
-            await sleep(Math.random() * 400);
+            await sleep(Math.random() * lifeMs);
           }
         },
       });
@@ -105,13 +96,13 @@ it(`acknowledged intents survive ${KILLS} SIGKILLs of the syncing CLI, each reac
         if (!run.stdout) killsBeforeReady++;
       } else syncExitedByItself++;
       // Server-side changes now and then, so pulls always have something to do.
-      if (i % 25 === 0) await s.admin('POST', '/simulate/booking', {});
+      if (i % 25 === 0) await s.adminJson('POST', '/simulate/booking', {});
     }
   })();
 
   // Front-desk staff approving bookings through the CLI in the meantime.
   const approver = (async () => {
-    for (let i = 0; i < 3000 && !replicaReady(); i++) await sleep(100);
+    await waitFor(replicaReady, 'the first complete bookings pull in the replica', 300_000, 100);
     readyAt = Date.now() - started;
     // Three desks at once (they share the replica with the syncing process).
     const queue = [...targets];
@@ -135,7 +126,7 @@ it(`acknowledged intents survive ${KILLS} SIGKILLs of the syncing CLI, each reac
   for (const id of acknowledged) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
 
   // One clean pass.
-  const final = await cli(['sync', '--once', '--api', s.url, '--key', KEY, '--db', db], { script: CLI });
+  const final = await cli(['sync', '--once', '--api', s.url, '--key', KEY, '--db', db], { script: cliPath });
   expect(final.code, final.stderr + final.stdout).toBe(0);
 
   const replica = new Database(db, { readonly: true });
@@ -152,10 +143,10 @@ it(`acknowledged intents survive ${KILLS} SIGKILLs of the syncing CLI, each reac
     for (const id of targets) expect(effects.filter((e) => e.targetId === id)).toHaveLength(1);
 
     // The replica equals the server.
-    const server = await listAll<{ id: string; status: string; version: number }>(s, '/api/bookings');
+    const server = await s.listAll<{ id: string; status: string; version: number }>('/api/bookings');
     const local = replica.prepare('SELECT id, status, version FROM bookings ORDER BY id').all() as Array<{ id: string; status: string; version: number }>;
     expect(local).toEqual(server.map((b) => ({ id: b.id, status: b.status, version: b.version })).sort((a, b) => (a.id < b.id ? -1 : 1)));
-    const offerings = await listAll<{ id: string; version: number }>(s, '/api/offerings?status=ALL&includeDeleted=true');
+    const offerings = await s.listAll<{ id: string; version: number }>('/api/offerings?status=ALL&includeDeleted=true');
     expect(replica.prepare('SELECT id, version FROM offerings ORDER BY id').all()).toEqual(offerings.map((o) => ({ id: o.id, version: o.version })).sort((a, b) => (a.id < b.id ? -1 : 1)));
     for (const id of targets) expect((replica.prepare('SELECT status FROM bookings WHERE id = ?').get(id) as { status: string }).status).toBe('CONFIRMED');
     expect(replica.prepare('SELECT COUNT(*) AS n FROM booking_overlay').get()).toEqual({ n: 0 });

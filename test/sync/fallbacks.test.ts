@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { ConsoleCore } from '../../src/main/core/core.ts';
+import { openCore } from '../support/core.ts';
 
 const KEY = 'ork_fallback.abcdefghijklmnopqrstuvwx';
 let server: Server;
@@ -70,41 +70,43 @@ afterEach(async () => {
 });
 
 it('reads bare arrays as the whole list, re-reads them on reconciliation and marks missing offerings deleted', async () => {
-  const core = new ConsoleCore({ dbFile: join(dir, 'r.db'), api: { url, key: KEY }, transport: 'bridge', appVersion: 't', holdMs: 0 });
+  const c = openCore({ dbFile: join(dir, 'r.db'), api: { url, key: KEY }, transport: 'bridge', appVersion: 't', holdMs: 0 });
   try {
-    expect((await core.runOnce(10_000)).pulled).toBe(true);
+    expect((await c.core.runOnce(10_000)).pulled).toBe(true);
     expect(requests.filter((r) => r.startsWith('GET /v1/api/bookings'))[0]).toContain('limit=500');
-    expect(core.queue().map((b) => b.id)).toEqual(['bkg_1', 'bkg_2']);
+    expect((await c.call('queue.list')).map((b) => b.id)).toEqual(['bkg_1', 'bkg_2']);
     // No version: a changed record is still taken.
     bookings[0]!['status'] = 'CONFIRMED';
     offerings.pop();
-    await core.runOnce(10_000);
-    expect(core.bookingDetail('bkg_1')?.status).toBe('CONFIRMED');
-    expect((await core.handlers['offerings.list']({})).map((o) => o.id)).toEqual(['off_1']);
-    expect((await core.handlers['offerings.list']({ includeDeleted: true })).find((o) => o.id === 'off_2')?.deleted).toBe(true);
+    await c.core.runOnce(10_000);
+    expect((await c.call('bookings.get', { id: 'bkg_1' }))?.status).toBe('CONFIRMED');
+    expect((await c.call('offerings.list', {})).map((o) => o.id)).toEqual(['off_1']);
+    expect((await c.call('offerings.list', { includeDeleted: true })).find((o) => o.id === 'off_2')?.deleted).toBe(true);
   } finally {
-    await core.close();
+    await c.core.close();
   }
 });
 
 it('decides by status code when the error body is not in the spec shape; 429 without Retry-After backs off', async () => {
-  const core = new ConsoleCore({ dbFile: join(dir, 'r.db'), api: { url, key: KEY }, transport: 'bridge', appVersion: 't', holdMs: 0 });
+  const c = openCore({ dbFile: join(dir, 'r.db'), api: { url, key: KEY }, transport: 'bridge', appVersion: 't', holdMs: 0 });
   try {
-    await core.runOnce(10_000);
+    await c.core.runOnce(10_000);
     approveAnswers.set('bkg_2', [{ status: 429, body: 'slow down' }, { status: 502, body: '<html>bad gateway</html>' }]);
-    const ok = core.approve('bkg_2')!;
+    const ok = (await c.call('bookings.approve', { id: 'bkg_2' })).intentId!;
     approveAnswers.set('bkg_1', [{ status: 409, body: 'nope' }]);
-    const refused = core.approve('bkg_1')!;
-    const r = await core.runOnce(20_000);
+    const refused = (await c.call('bookings.approve', { id: 'bkg_1' })).intentId!;
+    const r = await c.core.runOnce(20_000);
     expect(r.pushed).toBe(true);
-    const states = { ok: core.outbox.get(ok)!, refused: core.outbox.get(refused)! };
+    const intents = await c.call('intents.list');
+    const states = { ok: intents.find((i) => i.id === ok)!, refused: intents.find((i) => i.id === refused)! };
     expect(states.ok.state).toBe('done');
-    expect(states.ok.attempts).toBeGreaterThanOrEqual(2);
+    // The 429 and the 502 were both retried: three sends.
+    expect(states.ok.attempts).toBe(3);
     expect(states.refused.state).toBe('attention');
-    const [conflict] = core.conflicts();
+    const [conflict] = await c.call('conflicts.list');
     expect(conflict).toMatchObject({ httpStatus: 409, code: 'HTTP_409' });
     expect((conflict!.server as { id: string }).id).toBe('bkg_1'); // fetched with GET, since no details.current
   } finally {
-    await core.close();
+    await c.core.close();
   }
 });

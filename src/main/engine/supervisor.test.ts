@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BookingView, ContractEvents, EngineStatus, IntentView, SessionInfo } from '../../shared/contract/types.ts';
-import { startSandbox, type Sandbox } from '../../sandbox/index.ts';
 import { packageRoot } from '../app.ts';
 import { SecretStore } from '../shell/secret-store.ts';
+import { fakeKeychain } from '../../../test/support/keychain.ts';
+import { startTestSandbox, type SandboxFixture } from '../../../test/support/sandbox.ts';
 import { waitFor } from '../../../test/support/wait-for.ts';
 import type { CallOutcome } from '../dispatch.ts';
 import type { ToEngine } from './protocol.ts';
@@ -17,12 +18,12 @@ import { EngineSupervisor, forkNodeEngine, type EngineProcess, type SupervisorOp
 
 const key = 'ork_engine01.engine-secret-0123456789abcdef';
 let dir: string;
-let sandbox: Sandbox;
+let sandbox: SandboxFixture;
 let supervisor: EngineSupervisor | null = null;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'orkestr-engine-'));
-  sandbox = await startSandbox({ dataFile: join(dir, 'sandbox.db'), keys: [`${key}:read,write`], seed: 'demo', log: () => {} });
+  sandbox = await startTestSandbox({ dir, keys: [`${key}:read,write`], seed: 'demo' });
 });
 
 afterAll(async () => {
@@ -177,17 +178,29 @@ describe('engine supervisor', () => {
   });
 
   it('kills an engine that never gets ready, and answers the calls that waited for it', async () => {
+    // The start limit is no speed target: the first engine is a stand-in that is ready as soon as it
+    // is asked (the real engine's start, which a loaded machine slows down, is tested above), and the
+    // one after the crash never answers however long it is given.
+    const ready = join(dir, 'ready-engine.mjs');
+    const session = { mode: 'connected', tenant: null, apiUrl: null, live: false, appVersion: 'test', transport: 'bridge', secrets: { encryptionAvailable: false, apiKey: null, relay: null, unreadable: [] } };
+    await writeFile(
+      ready,
+      `process.on('message', (m) => {
+  if (m.type === 'start') process.send({ type: 'ready', mode: 'connected', pid: process.pid, session: ${JSON.stringify(session)} });
+  else if (m.type === 'ping') process.send({ type: 'pong', id: m.id });
+});\n`,
+    );
     const hanging = join(dir, 'hanging-engine.mjs');
     await writeFile(hanging, "process.on('message', () => {});\n");
     let hang = false;
-    const s = engine({ spawn: () => forkNodeEngine(hang ? hanging : undefined), startTimeoutMs: 1500, maxCrashes: 1 });
+    const s = engine({ spawn: () => forkNodeEngine(hang ? hanging : ready), startTimeoutMs: 3000, maxCrashes: 1 });
     await s.start();
     hang = true;
     process.kill(s.pid!, 'SIGKILL');
     await waitFor(() => s.status().state === 'restarting', 'restarting');
     const waiting = s.call('sync.status', {});
     expect(await waiting).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
-    expect(s.status()).toMatchObject({ state: 'failed', lastCrash: { kind: 'unresponsive', detail: '2' } });
+    expect(s.status()).toMatchObject({ state: 'failed', lastCrash: { kind: 'unresponsive', detail: '3' } });
   });
 
   it('says why when the engine cannot start at all', async () => {
@@ -209,14 +222,14 @@ describe('engine supervisor', () => {
 
   it('seals a key with the keychain of the supervising process and opens it again in a new engine', async () => {
     const sealed: string[] = [];
-    // A reversible stand-in for the OS keychain that lives only in this (the supervising) process.
+    // The suite's keychain stand-in, living only in this (the supervising) process; it notes what it sealed.
+    const machine = fakeKeychain();
     const keychain = new SecretStore({
-      isEncryptionAvailable: () => true,
+      ...machine,
       encryptString: (text) => {
         sealed.push(text);
-        return Buffer.from([...Buffer.from(text)].map((b) => b ^ 0x5a));
+        return machine.encryptString(text);
       },
-      decryptString: (data) => Buffer.from([...data].map((b) => b ^ 0x5a)).toString(),
     });
     const dbFile = join(dir, 'replica-secrets.db');
     const first = engine({ secrets: keychain, start: { dbFile, api: { url: sandbox.url, key }, transport: 'bridge' } });

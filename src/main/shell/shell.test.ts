@@ -4,6 +4,7 @@ import { dispatchCall } from '../dispatch.ts';
 import { SecretStore, SecretStoreUnavailableError, keychainEncryptor, noKeychain, parseStoredSecret, type Encryptor } from './secret-store.ts';
 import { rendererCsp } from '../../shared/csp.ts';
 import { externalUrlAllowed, navigationAllowed, permissionAllowed, senderAllowed, windowOptions, withRendererCsp } from './window-policy.ts';
+import { fakeKeychain } from '../../../test/support/keychain.ts';
 
 describe('window policy', () => {
   it('isolates the renderer from Node and Electron', () => {
@@ -106,12 +107,8 @@ describe('IPC input validation', () => {
 });
 
 describe('secret store', () => {
-  // A reversible stand-in for the OS keychain: the store's logic is under test, not the keychain.
-  const keychain: Encryptor = {
-    isEncryptionAvailable: () => true,
-    encryptString: (text) => Buffer.from([...Buffer.from(text)].map((b) => b ^ 0x5a)),
-    decryptString: (data) => Buffer.from([...data].map((b) => b ^ 0x5a)).toString(),
-  };
+  // The suite's keychain stand-in: the store's logic is under test, not the keychain.
+  const keychain: Encryptor = fakeKeychain();
 
   it('encrypts with the keychain and never stores the plain secret', async () => {
     const store = new SecretStore(keychain);
