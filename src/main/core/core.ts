@@ -24,6 +24,8 @@ import { RateBudget } from './rate-budget.ts';
 import { Replica } from './replica.ts';
 import type { RemoteBooking, RemoteCoupon, RemoteOffering } from './remote-types.ts';
 import { SyncEngine } from './sync-engine.ts';
+import { keyScopesMeta, keyScopesOf } from './pull.ts';
+import { cancelPreview, queueWindow, slotChecks } from './bookings/front-desk.ts';
 import { extraHandlers } from './extras.ts';
 import { parseRelayChannelUrl, type RelayConfig } from './relay/relay-link.ts';
 import { SecretStoreUnavailableError, noKeychain, parseStoredSecret, type SecretKeeper, type StoredSecret } from '../shell/secret-store.ts';
@@ -345,10 +347,27 @@ export class ConsoleCore {
     }
   }
 
+  /** The key's scopes as `/me` last said; null when not known yet. */
+  keyScopes(): string[] | null {
+    const raw = this.replica.getMeta(keyScopesMeta);
+    if (!raw) return null;
+    try {
+      return keyScopesOf(JSON.parse(raw));
+    } catch {
+      return null;
+    }
+  }
+
   session(): SessionInfo {
     const stored = this.replica.getMeta('mode');
     const mode = this.#apiKey ? (stored === 'demo' ? 'demo' : 'connected') : 'none';
+    const scopes = this.keyScopes();
+    // Unknown scopes (no answer yet, or a server that does not say) are taken as read + write, as keys default to.
+    const writable = scopes === null || scopes.includes('write');
     return {
+      scopes,
+      writable,
+      readOnlyReason: writable ? null : 'This API key is read-only (it lacks the write scope).',
       mode,
       tenant: this.tenant(),
       apiUrl: this.#apiUrl,
@@ -375,9 +394,12 @@ export class ConsoleCore {
     if (keeping === 'encrypted' && !this.#keeper.encryptionAvailable) throw needsConfirmation('API key');
     const api = new ApiClient({ url, key, budget: this.#budget });
     let tenant: { id?: string } | undefined;
+    let scopes: string[] | null = null;
     try {
       const me = await api.get('/api/me', { priority: 'user' });
-      tenant = (me.body as { tenant?: { id?: string } } | null)?.tenant;
+      const body = me.body as { tenant?: { id?: string }; scopes?: unknown } | null;
+      tenant = body?.tenant;
+      scopes = keyScopesOf(body?.scopes);
     } catch (error) {
       const e = error as { kind?: string; message?: string };
       if (e.kind === 'auth' || e.kind === 'forbidden') throw new ContractError('BAD_INPUT', `The server rejected this API key: ${e.message ?? ''}`, [{ path: 'apiKey', message: 'rejected by the server' }]);
@@ -394,6 +416,7 @@ export class ConsoleCore {
         this.replica.setMeta('lastSyncAt', null);
       }
       if (tenant) this.replica.setMeta('tenant', JSON.stringify(tenant));
+      this.replica.setMeta(keyScopesMeta, scopes ? JSON.stringify(scopes) : null);
       this.replica.setMeta('apiUrl', url);
       this.replica.setMeta('mode', mode);
       this.replica.setMeta(apiKeyMeta, sealed ? JSON.stringify(sealed) : null);
@@ -904,6 +927,23 @@ export class ConsoleCore {
       },
       'sync.status': () => this.engine.status(),
       'queue.list': () => this.queue(),
+      'queue.window': (i) => {
+        const timeZone = this.tenant()?.timezone ?? 'UTC';
+        return queueWindow(this.queue(), i, (views) => slotChecks(this.replica, views, timeZone), timeZone);
+      },
+      'bookings.slots': (i) => {
+        const rows = i.ids.map((id) => this.#bookingRow(id)).filter((r): r is BookingsTable => !!r);
+        return slotChecks(this.replica, this.bookingViews(rows), this.tenant()?.timezone ?? 'UTC');
+      },
+      'bookings.search': (i) => {
+        const page = this.listBookings({ search: i.text, offset: 0, limit: i.limit ?? 20 });
+        return { items: page.items, total: page.total };
+      },
+      'bookings.cancelPreview': (i) => {
+        const row = this.#bookingRow(i.id);
+        const [view] = row ? this.bookingViews([row]) : [];
+        return view ? cancelPreview(this.replica, view) : null;
+      },
       'bookings.list': (i) => this.listBookings(i),
       'bookings.get': (i) => this.bookingDetail(i.id),
       'offerings.list': (i) => this.offerings(i.includeDeleted ?? false),

@@ -67,6 +67,14 @@ export async function getWithRetry(api: ApiClient, path: string, opts: { signal:
   }
 }
 
+/** Where the key's scopes, as `/me` last gave them, are kept in `meta` (a JSON list). */
+export const keyScopesMeta = 'keyScopes';
+
+/** The `scopes` of a `/me` answer, or null when the server gave none (older servers: assume read + write). */
+export function keyScopesOf(value: unknown): string[] | null {
+  return Array.isArray(value) && value.every((s) => typeof s === 'string') ? (value as string[]) : null;
+}
+
 export class Puller {
   readonly replica: Replica;
   constructor(replica: Replica) {
@@ -75,9 +83,13 @@ export class Puller {
 
   async me(api: ApiClient, signal: AbortSignal): Promise<RemoteTenant | null> {
     const res = await getWithRetry(api, '/api/me', { signal });
-    const body = res.body as { tenant?: RemoteTenant } | null;
+    const body = res.body as { tenant?: RemoteTenant; scopes?: unknown } | null;
     const tenant = body?.tenant ?? null;
-    if (tenant) this.replica.transaction(() => this.replica.setMeta('tenant', JSON.stringify(tenant)));
+    const scopes = keyScopesOf(body?.scopes);
+    this.replica.transaction(() => {
+      if (tenant) this.replica.setMeta('tenant', JSON.stringify(tenant));
+      if (scopes) this.replica.setMeta(keyScopesMeta, JSON.stringify(scopes));
+    });
     return tenant;
   }
 

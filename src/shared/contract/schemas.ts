@@ -74,6 +74,20 @@ export const methods = {
   'session.info': empty,
   'sync.status': empty,
   'queue.list': empty,
+  'queue.window': z
+    .object({
+      sort: z.enum(['waiting', 'starting']).default('waiting'),
+      offeringIds: z.array(id).max(10000).optional(),
+      risk: z.enum(['all', 'held', 'clear']).default('all'),
+      from: isoTime.optional(),
+      to: isoTime.optional(),
+      cursor: z.string().max(500).optional(),
+      limit: z.number().int().min(1).max(1000).default(100),
+    })
+    .strict(),
+  'bookings.slots': z.object({ ids: z.array(id).max(1000) }).strict(),
+  'bookings.search': z.object({ text: z.string().max(200), limit: z.number().int().min(1).max(200).default(20) }).strict(),
+  'bookings.cancelPreview': z.object({ id }).strict(),
   'bookings.list': z
     .object({
       status: z.enum(bookingStatuses).optional(),

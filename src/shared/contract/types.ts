@@ -44,6 +44,15 @@ export interface SessionInfo {
   transport: 'electron' | 'bridge';
   /** Where this machine keeps secrets (API key, relay device token, webhook secret). */
   secrets: SecretStorageInfo;
+  /**
+   * What the connected key may do, as `/me` last said (`read`, `write`); null before the first
+   * answer (demo tenant: its own key, read and write).
+   */
+  scopes: string[] | null;
+  /** False when the key lacks `write`: every write action is disabled with `readOnlyReason`. */
+  writable: boolean;
+  /** Why writes are disabled (English, for the CLI and logs); null when writable. */
+  readOnlyReason: string | null;
 }
 
 /** How secrets are kept at rest. They never travel to the UI; only this description does. */
@@ -586,6 +595,10 @@ export interface MethodInputs {
   'session.info': Empty;
   'sync.status': Empty;
   'queue.list': Empty;
+  'queue.window': { sort?: QueueSort; offeringIds?: string[]; risk?: QueueRiskFilter; from?: string; to?: string; cursor?: string; limit?: number };
+  'bookings.slots': { ids: string[] };
+  'bookings.search': { text: string; limit?: number };
+  'bookings.cancelPreview': { id: string };
   'bookings.list': { status?: BookingStatus; offeringId?: string; from?: string; to?: string; search?: string; offset?: number; limit?: number };
   'bookings.get': { id: string };
   'offerings.list': { includeDeleted?: boolean };
@@ -656,6 +669,65 @@ export type MethodInput<M extends MethodName> = MethodInputs[M];
 export const importUploadMaxBase64 = 130_000_000;
 
 
+/**
+ * How full a booking's slot is, counted by the core over the replica. A slot is `full` when the places
+ * CONFIRMED bookings already hold on the same offering at an overlapping time, plus this booking's own
+ * quantity, exceed the slot's capacity (from the offering's availability rules); `unknown` when no
+ * capacity is known for that time.
+ */
+export interface SlotCheck {
+  bookingId: string;
+  state: 'free' | 'full' | 'unknown';
+  /** The slot's capacity; null when unknown. */
+  capacity: number | null;
+  /** Places already held by overlapping CONFIRMED bookings (overlaid with queued intents). */
+  taken: number;
+  /** This booking's own places. */
+  quantity: number;
+  /** The overlapping CONFIRMED bookings. */
+  confirmedIds: string[];
+  /** Other PENDING requests for an overlapping time on the same offering: competing for the places. */
+  competingIds: string[];
+}
+
+/** Where a PENDING booking falls, by its first start in the tenant's time zone. */
+export type QueueGroup = 'past' | 'today' | 'tomorrow' | 'week' | 'later';
+export const queueGroups: readonly QueueGroup[] = ['past', 'today', 'tomorrow', 'week', 'later'];
+export type QueueSort = 'waiting' | 'starting';
+export type QueueRiskFilter = 'all' | 'held' | 'clear';
+
+/** One row of the approval queue: the booking plus what the front desk must see before pressing a key. */
+export interface QueueRow extends BookingView {
+  /** First item's start; null for a booking without items. */
+  startsAt: string | null;
+  group: QueueGroup;
+  slot: SlotCheck;
+  /** Held for risk review (`riskReviewStatus` HELD): never approved by Enter or by a bulk action. */
+  held: boolean;
+}
+
+/** A window of the queue (keyset-paged) and the counts of the whole filtered queue. */
+export interface QueueWindow {
+  items: QueueRow[];
+  total: number;
+  counts: { held: number; full: number; groups: Record<QueueGroup, number> };
+  /** Pass back as `cursor` for the next window; null at the end. */
+  nextCursor: string | null;
+}
+
+/** What cancelling a booking now would refund, by the offering's cancellation policy (docs/orkestr-api.md). */
+export interface CancelPreview {
+  bookingId: string;
+  /** null when the offering or its policy is unknown to the replica. */
+  policy: CancellationPolicy | null;
+  /** Hours from now to the first item's start (negative after it started); null without items. */
+  hoursBeforeStart: number | null;
+  /** null: unknown (no policy). */
+  refundPercent: number | null;
+  refundCents: number | null;
+  currency: string;
+}
+
 export interface CommandResult {
   /** The local intent written for this command (commands that go through the outbox). */
   intentId: string | null;
@@ -666,6 +738,10 @@ export interface MethodResults {
   'session.info': SessionInfo;
   'sync.status': SyncStatus;
   'queue.list': BookingView[];
+  'queue.window': QueueWindow;
+  'bookings.slots': SlotCheck[];
+  'bookings.search': { items: BookingView[]; total: number };
+  'bookings.cancelPreview': CancelPreview | null;
   'bookings.list': Page<BookingView>;
   'bookings.get': BookingDetail | null;
   'offerings.list': OfferingView[];
