@@ -101,7 +101,13 @@ function httpDate(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toUTCString();
 }
 
-/** Starts a relay node. Several nodes on one PostgreSQL store serve the same channels. */
+/**
+ * Starts a relay node. Several nodes on one PostgreSQL store serve the same channels.
+ *
+ * One long function on purpose: its handlers are closures over one node's state (store, metrics,
+ * intake monitor, hub, channel cache, shutdown flag). The parts that need no such state live apart and
+ * are tested alone: routes.ts (parsing), health.ts (health verdict), store-guard.ts, stream.ts.
+ */
 export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
   if (!options.adminToken || options.adminToken.length < 16) throw new Error('adminToken must be at least 16 characters');
   const now = options.now ?? Date.now;
