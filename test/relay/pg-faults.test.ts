@@ -68,8 +68,8 @@ describe('relay processes on PostgreSQL under database faults', () => {
 
   afterAll(async () => {
     if (nodeA) nodeA.child.kill('SIGCONT');
-    await db?.end().catch(() => {});
-    await observer?.end().catch(() => {});
+    await db?.end();
+    await observer?.end();
     if (nodeA) await stopChild(nodeA);
     if (nodeB) await stopChild(nodeB);
     await pgServer?.stop();
@@ -87,11 +87,11 @@ describe('relay processes on PostgreSQL under database faults', () => {
     ).rows.map((r) => r.pid);
 
   const reconnectDb = async (): Promise<void> => {
-    await db.end().catch(() => {});
+    await db.end();
     db = new pg.Client({ connectionString: pgServer.url });
     db.on('error', () => {});
     await db.connect();
-    await observer?.end().catch(() => {});
+    await observer?.end();
     await connectObserver();
   };
 
