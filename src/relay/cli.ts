@@ -2,7 +2,7 @@
  * The relay's command line, owned by the relay: `node src/relay/main.ts …` runs it on a server, and
  * the desktop CLI lists the same command as `orkestr-console relay …`.
  */
-import { CliError, UsageError, integerOption, requiredString, runCommand, stringOption, untilSignal, type Command } from '../shared/node/command-line.ts';
+import { CliError, UsageError, integerOption, runCommand, stringOption, untilSignal, type Command } from '../shared/node/command-line.ts';
 import { startRelay } from './server.ts';
 
 export function parseDuration(text: string): number {
@@ -17,6 +17,21 @@ export function parseSize(text: string): number {
   if (!m) throw new Error(`not a size: "${text}" (use e.g. 65536, 512KiB, 1MiB)`);
   const units: Record<string, number> = { B: 1, KB: 1000, KiB: 1024, k: 1024, K: 1024, MB: 1_000_000, MiB: 1 << 20, M: 1 << 20, GB: 1e9, GiB: 1 << 30 };
   return Math.round(Number(m[1]) * units[m[2] ?? 'B']!);
+}
+
+/** True when a postgres:// URL carries a password (which `ps` would then show to every local user). */
+export function storeUrlHasPassword(store: string): boolean {
+  if (!/^postgres(ql)?:\/\//i.test(store)) return false;
+  try {
+    const url = new URL(store);
+    return url.password !== '' || url.searchParams.has('password');
+  } catch {
+    return false;
+  }
+}
+
+function warn(msg: string, fields: Record<string, unknown>): void {
+  process.stderr.write(JSON.stringify({ ts: new Date().toISOString(), level: 'warn', msg, ...fields }) + '\n');
 }
 
 function optionWith<T>(raw: string | undefined, parse: (text: string) => T, name: string, fallback: T): T {
@@ -34,8 +49,10 @@ export const relayCommand: Command = {
   usage:
     'relay --store <FILE | postgres://URL> --admin-token T [--port P] [--host H] [--retention 7d] [--max-body 1MiB]\n' +
     '             [--max-feed 32MiB] [--heartbeat 25s] [--public-url URL]\n\n' +
-    '  --store         SQLite file (one node) or postgres:// URL (several nodes behind one URL)\n' +
-    '  --admin-token   bearer token for the admin API and /metrics (or ORKESTR_RELAY_ADMIN_TOKEN), ≥ 16 chars\n' +
+    '  --store         SQLite file (one node) or postgres:// URL (several nodes behind one URL), or set\n' +
+    '                  ORKESTR_RELAY_STORE; put a database password in PGPASSWORD or ~/.pgpass, not here\n' +
+    '  --admin-token   bearer token for the admin API and /metrics, ≥ 16 chars; prefer ORKESTR_RELAY_ADMIN_TOKEN\n' +
+    '                  (a command line is visible to every local user in `ps`)\n' +
     '  --port P        TCP port (default 8787; 0 = any free port)\n' +
     '  --host H        interface to bind (default 127.0.0.1; use 0.0.0.0 in a container)\n' +
     '  --retention D   keep events this long (default 7d; units ms s m h d w)\n' +
@@ -56,8 +73,11 @@ export const relayCommand: Command = {
     'public-url': { type: 'string' },
   },
   async run(args) {
-    const store = requiredString(args, 'store');
-    const adminToken = stringOption(args, 'admin-token') ?? process.env['ORKESTR_RELAY_ADMIN_TOKEN'];
+    const storeArg = stringOption(args, 'store');
+    const store = storeArg || process.env['ORKESTR_RELAY_STORE'];
+    if (!store) throw new UsageError('--store is required (or set ORKESTR_RELAY_STORE)');
+    const tokenArg = stringOption(args, 'admin-token');
+    const adminToken = tokenArg ?? process.env['ORKESTR_RELAY_ADMIN_TOKEN'];
     if (!adminToken) throw new UsageError('--admin-token is required (or set ORKESTR_RELAY_ADMIN_TOKEN)');
     if (adminToken.length < 16) throw new UsageError('--admin-token must be at least 16 characters');
     const port = integerOption(args, 'port', 8787, 0, 65535);
@@ -71,6 +91,12 @@ export const relayCommand: Command = {
     if (heartbeatMs < 100) throw new UsageError('--heartbeat must be at least 100ms');
     const publicUrl = stringOption(args, 'public-url');
     if (publicUrl !== undefined && !/^https?:\/\/[^/]+/i.test(publicUrl)) throw new UsageError('--public-url must be an http(s) URL');
+
+    // Secrets on the command line: allowed (tests, a quick try), but said, once, at start.
+    if (storeArg && storeUrlHasPassword(storeArg)) {
+      warn('secret_on_command_line', { option: '--store', hint: 'the password is visible in ps: use PGPASSWORD, ~/.pgpass or ORKESTR_RELAY_STORE' });
+    }
+    if (tokenArg !== undefined) warn('secret_on_command_line', { option: '--admin-token', hint: 'the token is visible in ps: use ORKESTR_RELAY_ADMIN_TOKEN' });
 
     let relay;
     try {

@@ -4,6 +4,8 @@ import type { ChannelStats } from './store.ts';
 export class RelayMetrics {
   ingested = 0;
   duplicates = 0;
+  /** Duplicates whose body differs from the stored one (a replay or a sender's bug, not a retry). */
+  duplicateMismatches = 0;
   delivered = 0;
   acked = 0;
   rejected = new Map<string, number>();
@@ -25,7 +27,7 @@ export class RelayMetrics {
     for (let i = 0; i < this.ingestBuckets.length; i++) if (seconds <= this.ingestBuckets[i]!) this.ingestCounts[i]!++;
   }
 
-  render(channels: ChannelStats[], storeUp: boolean): string {
+  render(channels: ChannelStats[], health: { storeUp: boolean; intakeBlocked: boolean; oldestPendingMs: number }): string {
     const lines: string[] = [];
     const metric = (name: string, type: string, help: string, samples: Array<[string, number]>): void => {
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
@@ -34,6 +36,7 @@ export class RelayMetrics {
     metric('orkestr_relay_events_ingested_total', 'counter', 'Webhook deliveries durably stored (new events).', [['', this.ingested]]);
     metric('orkestr_relay_events_duplicate_total', 'counter', 'Webhook deliveries answered from an earlier copy (same delivery id).', [['', this.duplicates]]);
     metric('orkestr_relay_events_delivered_total', 'counter', 'Events sent to devices over their streams (redeliveries included).', [['', this.delivered]]);
+    metric('orkestr_relay_duplicate_body_mismatch_total', 'counter', 'Deliveries whose id was stored before with a different body (answered as duplicates, logged as ingest_duplicate_mismatch).', [['', this.duplicateMismatches]]);
     metric('orkestr_relay_acks_total', 'counter', 'Ack messages received from devices.', [['', this.acked]]);
     const reasons = ['too_large', 'unknown_channel', 'bad_request', 'shutting_down', 'store_error'];
     for (const r of this.rejected.keys()) if (!reasons.includes(r)) reasons.push(r);
@@ -67,7 +70,9 @@ export class RelayMetrics {
       'Active (not revoked) devices per channel.',
       channels.map((c) => [`{channel="${c.channelId}"}`, c.activeDevices]),
     );
-    metric('orkestr_relay_store_up', 'gauge', '1 when the store answered the last check.', [['', storeUp ? 1 : 0]]);
+    metric('orkestr_relay_store_up', 'gauge', '1 when the store answered the last check.', [['', health.storeUp ? 1 : 0]]);
+    metric('orkestr_relay_intake_blocked', 'gauge', '1 when an ingest has waited for the store longer than the blocked threshold (/healthz says degraded).', [['', health.intakeBlocked ? 1 : 0]]);
+    metric('orkestr_relay_ingest_oldest_pending_seconds', 'gauge', 'How long the oldest ingest still waiting for its commit has waited (0 when none).', [['', health.oldestPendingMs / 1000]]);
     return lines.join('\n') + '\n';
   }
 }

@@ -3,10 +3,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { readBodyOrRefuse, sendJson } from '../shared/node/http-body.ts';
+import { checkHealth, IntakeMonitor } from './health.ts';
 import { RelayMetrics } from './metrics.ts';
 import { openStore } from './open-store.ts';
 import type { RelayStore, StoredHeaders } from './store.ts';
-import { streamPath, streamPathPattern } from './protocol/frames.ts';
+import { guardStore, StoreUnavailableError, storeRetryAfterSeconds } from './store-guard.ts';
+import { streamPath } from './protocol/frames.ts';
+import { parseRoute, parseStreamTarget } from './routes.ts';
 import { StreamHub } from './stream.ts';
 
 export interface RelayOptions {
@@ -42,6 +45,8 @@ export interface RelayOptions {
    * false (simplest for an embedded relay); the CLI turns it on.
    */
   sqliteWriterThread?: boolean;
+  /** An ingest waiting longer than this for its commit makes /healthz say `degraded`; default 5 s. */
+  intakeBlockedAfterMs?: number;
 }
 
 export interface RelayHandle {
@@ -62,6 +67,10 @@ const deviceIdPattern = /^dev_[A-Za-z0-9_-]{8,64}$/;
 const feedKeyPattern = /^[A-Za-z0-9_-]{22,128}$/;
 const maxAdminBody = 16 * 1024;
 const maxHeaderValue = 1024;
+
+const retryAfter = { 'retry-after': String(storeRetryAfterSeconds) };
+/** Log messages that say something needs a look, without being a failure of this node. */
+const warnings = new Set(['ingest_duplicate_mismatch', 'health_degraded', 'store_unavailable']);
 
 const sha256 = (value: string | Buffer): string => createHash('sha256').update(value).digest('hex');
 const randomId = (prefix: string, bytes: number): string => `${prefix}${randomBytes(bytes).toString('base64url')}`;
@@ -92,7 +101,13 @@ function httpDate(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toUTCString();
 }
 
-/** Starts a relay node. Several nodes on one PostgreSQL store serve the same channels. */
+/**
+ * Starts a relay node. Several nodes on one PostgreSQL store serve the same channels.
+ *
+ * One long function on purpose: its handlers are closures over one node's state (store, metrics,
+ * intake monitor, hub, channel cache, shutdown flag). The parts that need no such state live apart and
+ * are tested alone: routes.ts (parsing), health.ts (health verdict), store-guard.ts, stream.ts.
+ */
 export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
   if (!options.adminToken || options.adminToken.length < 16) throw new Error('adminToken must be at least 16 characters');
   const now = options.now ?? Date.now;
@@ -104,17 +119,28 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
   const heartbeatMs = options.heartbeatMs ?? 25_000;
   const sink = options.log ?? (() => {});
   const log = (msg: string, fields: Record<string, unknown> = {}): void => {
-    sink(JSON.stringify({ ts: new Date().toISOString(), level: msg.endsWith('_failed') || msg === 'error' ? 'error' : 'info', msg, ...fields }));
+    const level = msg.endsWith('_failed') || msg === 'error' ? 'error' : warnings.has(msg) ? 'warn' : 'info';
+    sink(JSON.stringify({ ts: new Date().toISOString(), level, msg, ...fields }));
   };
-  const store = typeof options.store === 'string' ? await openStore(options.store, { sqliteWriterThread: options.sqliteWriterThread ?? false }) : options.store;
+  // Every store failure becomes a StoreUnavailableError: whatever the request, it answers 503 + Retry-After.
+  const store = guardStore(typeof options.store === 'string' ? await openStore(options.store, { sqliteWriterThread: options.sqliteWriterThread ?? false }) : options.store);
   const metrics = new RelayMetrics();
+  const intake = new IntakeMonitor();
+  const healthOptions = { blockedAfterMs: options.intakeBlockedAfterMs ?? 5000, checkTimeoutMs: 2000, failingForMs: 10_000 };
+  let lastHealthOk = true;
+  /** Checks health; logs the reason once each time it changes (the only place the details go, with /metrics). */
+  const health = async () => {
+    const verdict = await checkHealth(store, intake, healthOptions, now);
+    if (verdict.ok !== lastHealthOk) log(verdict.ok ? 'health_ok' : 'health_degraded', verdict.reason === null ? {} : { reason: verdict.reason });
+    lastHealthOk = verdict.ok;
+    return verdict;
+  };
   const hub = new StreamHub({ store, metrics, heartbeatMs, log });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096, perMessageDeflate: false });
   const knownChannels = new Set<string>();
   const inflight = new Set<Promise<void>>();
   let closing = false;
   let publicBase = '';
-  let storeUp = true;
 
   const channelExists = async (id: string): Promise<boolean> => {
     if (!channelIdPattern.test(id)) return false;
@@ -157,8 +183,21 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
   });
 
   // ---- ingress --------------------------------------------------------------------------------
+  const storeFailed = (res: ServerResponse, what: string, fields: Record<string, unknown>, error: unknown): void => {
+    metrics.reject('store_error');
+    log(what, { ...fields, error: (error as Error).message });
+    sendError(res, 503, 'STORE_UNAVAILABLE', 'could not store the event; retry later', retryAfter);
+  };
+
   const handleIngress = async (req: IncomingMessage, res: ServerResponse, channelId: string): Promise<void> => {
-    if (!(await channelExists(channelId))) {
+    let exists: boolean;
+    try {
+      exists = await channelExists(channelId);
+    } catch (error) {
+      req.resume();
+      return storeFailed(res, 'ingest_failed', { channelId }, error);
+    }
+    if (!exists) {
       metrics.reject('unknown_channel');
       log('ingest_rejected', { reason: 'unknown_channel' });
       req.resume();
@@ -190,14 +229,14 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
     }
     const deliveryId = headers['x-orkestr-delivery-id'] ?? null;
     const started = performance.now();
+    const ticket = intake.begin(now());
     let result;
     try {
       result = await store.ingest({ channelId, deliveryId, headers, body, receivedAt: now() });
+      intake.end(ticket, true, now());
     } catch (error) {
-      metrics.reject('store_error');
-      log('ingest_failed', { channelId, deliveryId, error: (error as Error).message });
-      sendError(res, 503, 'STORE_UNAVAILABLE', 'could not store the event; retry later', { 'retry-after': '5' });
-      return;
+      intake.end(ticket, false, now());
+      return storeFailed(res, 'ingest_failed', { channelId, deliveryId }, error);
     }
     metrics.observeIngest((performance.now() - started) / 1000);
     if (result.status === 'unknown-channel') {
@@ -205,7 +244,13 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       sendError(res, 404, 'UNKNOWN_CHANNEL', 'no such channel');
     } else if (result.status === 'duplicate') {
       metrics.duplicates++;
-      log('ingest_duplicate', { channelId, deliveryId, seq: result.seq });
+      if (result.sameBody) log('ingest_duplicate', { channelId, deliveryId, seq: result.seq });
+      else {
+        // Not the platform retrying: the same id with other bytes is a replay or a sender's bug.
+        // The id stays the dedupe key (nothing is stored), but an operator should know.
+        metrics.duplicateMismatches++;
+        log('ingest_duplicate_mismatch', { channelId, deliveryId, seq: result.seq, bytes: body.length, sha256: sha256(body) });
+      }
       sendJson(res, 200, { seq: result.seq, duplicate: true });
     } else {
       metrics.ingested++;
@@ -355,49 +400,38 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
 
   // ---- dispatch -------------------------------------------------------------------------------
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://relay.invalid');
-    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
-    const method = req.method ?? 'GET';
-
-    if (parts[0] === 'in' && parts.length === 2) {
-      if (method !== 'POST') return sendError(res, 405, 'METHOD_NOT_ALLOWED', 'POST only', { allow: 'POST' });
-      return handleIngress(req, res, parts[1]!);
-    }
-    if (parts[0] === 'feeds' && parts.length === 2 && (method === 'GET' || method === 'HEAD')) {
-      const m = /^(.+)\.ics$/.exec(parts[1]!);
-      if (!m) return sendError(res, 404, 'UNKNOWN_FEED', 'no such feed');
-      return handleFeedRead(req, res, m[1]!);
-    }
-    if (url.pathname === '/healthz' && method === 'GET') {
-      try {
-        await store.health();
-        storeUp = true;
-        return sendJson(res, 200, { ok: true, store: store.kind, streams: hub.size });
-      } catch (error) {
-        storeUp = false;
-        return sendJson(res, 503, { ok: false, store: store.kind, error: (error as Error).message });
+    const target = parseRoute(req.method ?? 'GET', req.url);
+    switch (target.kind) {
+      case 'refuse':
+        req.resume();
+        return sendError(res, target.status, target.code, target.message, target.headers);
+      case 'ingress':
+        return handleIngress(req, res, target.channelId);
+      case 'feed-read':
+        return handleFeedRead(req, res, target.feedKey);
+      case 'feed-write':
+        return handleFeedWrite(req, res, target.channelId, target.feedKey);
+      case 'stream-http':
+        req.resume();
+        return sendError(res, 426, 'UPGRADE_REQUIRED', 'connect with WebSocket', { upgrade: 'websocket' });
+      case 'admin':
+        return handleAdmin(req, res, target.parts);
+      case 'healthz': {
+        // Only "ok" or "degraded": it is unauthenticated, and a store error can name an address or a user.
+        const verdict = await health();
+        res.writeHead(verdict.ok ? 200 : 503, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...(verdict.ok ? {} : retryAfter) });
+        res.end(verdict.ok ? 'ok' : 'degraded');
+        return;
+      }
+      case 'metrics': {
+        if (!isAdmin(req)) return sendError(res, 401, 'UNAUTHORIZED', 'admin token required', { 'www-authenticate': 'Bearer' });
+        const verdict = await health();
+        const stats = verdict.storeUp ? await store.stats().catch(() => []) : [];
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' });
+        res.end(metrics.render(stats, verdict));
+        return;
       }
     }
-    if (url.pathname === '/metrics' && method === 'GET') {
-      if (!isAdmin(req)) return sendError(res, 401, 'UNAUTHORIZED', 'admin token required', { 'www-authenticate': 'Bearer' });
-      let stats: Awaited<ReturnType<RelayStore['stats']>> = [];
-      try {
-        stats = await store.stats();
-        storeUp = true;
-      } catch {
-        storeUp = false;
-      }
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(metrics.render(stats, storeUp));
-      return;
-    }
-    if (parts[0] === 'v1' && parts[1] === 'channels') {
-      if (parts.length === 5 && parts[3] === 'feeds' && (method === 'PUT' || method === 'DELETE')) return handleFeedWrite(req, res, parts[2]!, parts[4]!);
-      if (parts.length === 4 && parts[3] === 'stream') return sendError(res, 426, 'UPGRADE_REQUIRED', 'connect with WebSocket', { upgrade: 'websocket' });
-      return handleAdmin(req, res, parts);
-    }
-    req.resume();
-    sendError(res, 404, 'NOT_FOUND', 'no such route');
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
@@ -408,9 +442,12 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       return;
     }
     const task = route(req, res).catch((error: unknown) => {
-      log('request_failed', { method: req.method, path: req.url?.split('?')[0], error: (error as Error).message });
-      if (!res.headersSent) sendError(res, 500, 'INTERNAL', 'internal error');
-      else res.destroy();
+      const unavailable = error instanceof StoreUnavailableError;
+      log(unavailable ? 'store_unavailable' : 'request_failed', { method: req.method, path: req.url?.split('?')[0], error: (error as Error).message });
+      req.resume();
+      if (res.headersSent) res.destroy();
+      else if (unavailable) sendError(res, 503, 'STORE_UNAVAILABLE', 'the relay cannot reach its store; retry later', retryAfter);
+      else sendError(res, 500, 'INTERNAL', 'internal error');
     });
     inflight.add(task);
     void task.finally(() => inflight.delete(task));
@@ -436,34 +473,29 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
   // ---- device streams -------------------------------------------------------------------------
   const refuseUpgrade = (socket: Socket, status: number, reason: string): void => {
     const body = JSON.stringify({ error: { code: reason, message: reason } });
-    socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    const extra = status === 503 ? `Retry-After: ${storeRetryAfterSeconds}\r\n` : '';
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\n${extra}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
   };
 
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     socket.on('error', () => {});
     void (async () => {
       if (closing) return refuseUpgrade(socket, 503, 'Shutting Down');
-      const url = new URL(req.url ?? '/', 'http://relay.invalid');
-      const m = streamPathPattern.exec(url.pathname);
-      if (!m) return refuseUpgrade(socket, 404, 'Not Found');
-      const channelId = decodeURIComponent(m[1]!);
+      const target = parseStreamTarget(req.url);
+      if ('status' in target) return refuseUpgrade(socket, target.status, target.status === 400 ? 'Bad Request' : 'Not Found');
+      const { channelId } = target;
       const channel = channelIdPattern.test(channelId) ? await store.getChannel(channelId) : null;
       if (!channel) return refuseUpgrade(socket, 404, 'Not Found');
-      const device = await authDevice(req, channelId, bearer(req) ?? url.searchParams.get('token'));
+      const device = await authDevice(req, channelId, bearer(req) ?? target.token);
       if (!device) {
         log('stream_refused', { channelId, reason: 'bad_token' });
         return refuseUpgrade(socket, 401, 'Unauthorized');
       }
-      const rawCursor = url.searchParams.get('cursor');
-      let cursor = device.ackedSeq;
-      if (rawCursor !== null && rawCursor !== '') {
-        if (!/^\d{1,15}$/.test(rawCursor)) return refuseUpgrade(socket, 400, 'Bad Request');
-        cursor = Number(rawCursor);
-      }
+      const cursor = target.cursor ?? device.ackedSeq;
       if (cursor > channel.lastSeq) return refuseUpgrade(socket, 409, 'Conflict');
       wss.handleUpgrade(req, socket, head, (ws) => hub.attach(ws, channelId, device.id, cursor, device.ackedSeq, channel.lastSeq));
     })().catch((error: unknown) => {
-      log('upgrade_failed', { error: (error as Error).message });
+      log(error instanceof StoreUnavailableError ? 'store_unavailable' : 'upgrade_failed', { path: 'stream', error: (error as Error).message });
       refuseUpgrade(socket, 503, 'Service Unavailable');
     });
   });

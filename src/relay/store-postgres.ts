@@ -16,11 +16,17 @@ import {
  * - Per-channel sequence: `SELECT last_seq … FOR UPDATE`, then the events, then `UPDATE … SET last_seq`,
  *   all in the ingest transaction. The row lock serialises ingests of one channel across nodes, so
  *   seqs are gap-free and strictly increasing in commit order; a rolled-back batch gives its numbers back.
- * - Group commit: ingests arriving while a transaction commits share the next one.
+ * - Group commit, per channel: ingests of a channel arriving while its transaction commits share the
+ *   next one; channels commit independently (a lock held elsewhere on one never holds up another).
  * - Dedupe: `UNIQUE (channel_id, delivery_id)`, checked under the same row lock.
  * - Signal: `pg_notify('orkestr_relay', …)` in the same transaction (delivered on commit) reaches
  *   every node LISTENing, which pushes the event to its connected devices.
  * - Retention: an indexed, batched DELETE on `received_at` (see docs/relay.md for why not partitions).
+ *
+ * - Faults: every session has bounded lock, statement and idle-in-transaction timeouts and TCP
+ *   keepalive (`sessionDefaults`), so a frozen or partitioned node loses its locks within seconds; a
+ *   client checked out of the pool always has an error listener (a restart or a terminated backend
+ *   fails that transaction, the caller answers 503, the node lives on).
  *
  * Migrations are listed statically, applied under an advisory lock, never edited once shipped.
  */
@@ -67,8 +73,77 @@ const migrationLockKey = 72_311_905; // arbitrary constant for pg_advisory_xact_
 // BIGINT columns come back as strings by default; ours stay far below 2^53.
 const toNumber = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
 
+/**
+ * Every connection's limits (docs/relay.md, "Failure behaviour"). A parameter given in the store URL
+ * (e.g. `?options=-c lock_timeout=10s`, `?application_name=…`) wins over these.
+ * - idle_in_transaction_session_timeout: a node frozen (SIGSTOP, a long GC, a VM pause) or cut off in
+ *   the middle of an ingest loses its transaction and its channel lock after 3 s;
+ * - lock_timeout: waiting for a channel's lock gives up after 5 s (the caller answers 503 and the
+ *   platform retries), longer than the 3 s above so a waiter normally gets the lock instead;
+ * - statement_timeout 15 s, and a client-side query timeout 20 s for a database that stopped answering;
+ * - TCP keepalive both ways, so a dead peer is noticed in about 25 s rather than the kernel's hours.
+ */
+export const sessionDefaults = {
+  idle_in_transaction_session_timeout: 3000,
+  lock_timeout: 5000,
+  statement_timeout: 15_000,
+  query_timeout: 20_000,
+  connectionTimeoutMillis: 5000,
+  keepAlive: true,
+  keepAliveInitialDelayMillis: 10_000,
+  options: '-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3',
+} as const;
+
+/** At most this many ingest transactions at once per node (the pool keeps the rest for reads). */
+const maxConcurrentIngests = 6;
+
+function clientConfig(url: string): pg.ClientConfig {
+  // application_name says which node a backend belongs to in pg_stat_activity.
+  return { ...sessionDefaults, connectionString: url, application_name: `orkestr-relay:${process.pid}` };
+}
+
+/**
+ * Runs `work` on a client checked out of the pool. While checked out, a client has no listener of
+ * the pool's: an 'error' (restart, terminated backend, idle-in-transaction timeout) would be an
+ * unhandled event that kills the process. This one keeps it, and a client that failed is destroyed
+ * rather than returned to the pool.
+ */
+async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  const onError = (error: Error): void => {
+    broken = error;
+  };
+  client.on('error', onError);
+  try {
+    return await work(client);
+  } catch (error) {
+    broken ??= error instanceof Error ? error : new Error(String(error));
+    throw error;
+  } finally {
+    client.removeListener('error', onError);
+    client.release(broken ?? undefined);
+  }
+}
+
+/** A transaction on a pooled client; rolled back (if the connection still lives) when `work` throws. */
+function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return withClient(pool, async (client) => {
+    await client.query('BEGIN');
+    try {
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    }
+  });
+}
+
+/** Opens the store, migrating first. Long: the store's methods are closures over its pool, LISTEN link and per-channel queues. */
 export async function openPostgresStore(url: string): Promise<RelayStore> {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const pool = new pg.Pool({ ...clientConfig(url), max: 10 });
   pool.on('error', () => {
     // idle client errors (server restart): the pool drops the client and makes a new one next time
   });
@@ -76,10 +151,12 @@ export async function openPostgresStore(url: string): Promise<RelayStore> {
   let closed = false;
 
   // Migrations, once, even when several nodes start together.
-  {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
+  try {
+    await inTransaction(pool, async (client) => {
+      // A migration may take longer than an ingest statement, and another node may hold the lock
+      // while it migrates: wider limits for this transaction only.
+      await client.query("SET LOCAL statement_timeout = '5min'");
+      await client.query("SET LOCAL lock_timeout = '2min'");
       await client.query('SELECT pg_advisory_xact_lock($1)', [migrationLockKey]);
       await client.query('CREATE TABLE IF NOT EXISTS relay_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
       const done = await client.query<{ v: number | null }>('SELECT MAX(version) AS v FROM relay_migrations');
@@ -88,14 +165,10 @@ export async function openPostgresStore(url: string): Promise<RelayStore> {
         await client.query(migrations[i]!);
         await client.query('INSERT INTO relay_migrations (version) VALUES ($1)', [i + 1]);
       }
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      client.release();
-      await pool.end();
-      throw error;
-    }
-    client.release();
+    });
+  } catch (error) {
+    await pool.end();
+    throw error;
   }
 
   // The LISTEN connection, re-established with back-off when it drops; after a reconnect the
@@ -104,7 +177,7 @@ export async function openPostgresStore(url: string): Promise<RelayStore> {
   let reconnectTimer: NodeJS.Timeout | null = null;
   let attempt = 0;
   const connectListener = async (): Promise<void> => {
-    const client = new pg.Client({ connectionString: url });
+    const client = new pg.Client(clientConfig(url));
     client.on('notification', (msg) => {
       if (msg.channel !== notifyChannel || !msg.payload) return;
       try {
@@ -129,7 +202,7 @@ export async function openPostgresStore(url: string): Promise<RelayStore> {
     listenClient = null;
     old?.end().catch(() => {});
     if (closed || reconnectTimer) return;
-    const delay = Math.min(30_000, 250 * 2 ** attempt++);
+    const delay = Math.min(5000, 250 * 2 ** attempt++);
     reconnectTimer = setTimeout(() => {
       reconnectTimer = null;
       if (closed) return;
@@ -151,102 +224,98 @@ export async function openPostgresStore(url: string): Promise<RelayStore> {
   });
 
   /**
-   * Group commit. One ingest transaction at a time per node; ingests that arrive while it commits
-   * form the next batch. Under load this turns N fsyncs (each holding the channel's row lock) into
-   * one, which is what lets one hot channel go faster than 1 / commit latency.
+   * Group commit, per channel. One ingest transaction at a time per channel on this node; ingests of
+   * that channel arriving while it commits form its next batch. Under load this turns N fsyncs (each
+   * holding the channel's row lock) into one, which is what lets one hot channel go faster than
+   * 1 / commit latency. Channels do not wait for each other: each has its own queue, and up to
+   * `maxConcurrentIngests` channels commit at once (one row lock per transaction, so no deadlock).
    */
   interface Pending {
     input: IngestInput;
     resolve: (result: IngestResult) => void;
     reject: (error: unknown) => void;
   }
-  let queue: Pending[] = [];
-  let flushing = false;
-  let flushDone: Promise<void> = Promise.resolve();
+  const queues = new Map<string, Pending[]>();
+  const flushes = new Set<Promise<void>>();
   const maxBatchRows = 500;
   const maxBatchBytes = 8 * 1024 * 1024;
-
-  const flushLoop = (): Promise<void> => {
-    flushing = true;
-    flushDone = (async () => {
-      try {
-        while (queue.length > 0) {
-          let bytes = 0;
-          let n = 0;
-          while (n < queue.length && n < maxBatchRows && (n === 0 || bytes + queue[n]!.input.body.length <= maxBatchBytes)) bytes += queue[n++]!.input.body.length;
-          const batch = queue.slice(0, n);
-          queue = queue.slice(n);
-          try {
-            const results = await commitBatch(batch.map((p) => p.input));
-            batch.forEach((p, i) => p.resolve(results[i]!));
-          } catch (error) {
-            for (const p of batch) p.reject(error);
-          }
-        }
-      } finally {
-        flushing = false;
-      }
-    })();
-    return flushDone;
+  let running = 0;
+  const waitingForSlot: Array<() => void> = [];
+  const takeSlot = async (): Promise<void> => {
+    if (running < maxConcurrentIngests) {
+      running++;
+      return;
+    }
+    await new Promise<void>((resolve) => waitingForSlot.push(resolve));
+  };
+  const giveSlot = (): void => {
+    const next = waitingForSlot.shift();
+    if (next) next(); // the slot passes on; `running` stays
+    else running--;
   };
 
-  const commitBatch = async (inputs: IngestInput[]): Promise<IngestResult[]> => {
-    const results = new Array<IngestResult>(inputs.length);
-    const byChannel = new Map<string, number[]>();
-    inputs.forEach((input, i) => {
-      const list = byChannel.get(input.channelId);
-      if (list) list.push(i);
-      else byChannel.set(input.channelId, [i]);
-    });
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      // Channels in id order: two nodes locking overlapping sets can never deadlock.
-      for (const channelId of [...byChannel.keys()].sort()) {
-        const indexes = byChannel.get(channelId)!;
-        // The row lock serialises this channel's ingests across all nodes until COMMIT.
-        const locked = await client.query('SELECT last_seq FROM relay_channels WHERE id = $1 FOR UPDATE', [channelId]);
-        if (!locked.rows[0]) {
-          for (const i of indexes) results[i] = { status: 'unknown-channel' };
+  const flushChannel = (channelId: string): void => {
+    const done = (async () => {
+      for (;;) {
+        const queue = queues.get(channelId)!;
+        if (queue.length === 0) break;
+        await takeSlot();
+        let n = 0;
+        let bytes = 0;
+        while (n < queue.length && n < maxBatchRows && (n === 0 || bytes + queue[n]!.input.body.length <= maxBatchBytes)) bytes += queue[n++]!.input.body.length;
+        const batch = queue.splice(0, n);
+        try {
+          const results = await commitBatch(channelId, batch.map((p) => p.input));
+          batch.forEach((p, i) => p.resolve(results[i]!));
+        } catch (error) {
+          for (const p of batch) p.reject(error);
+        } finally {
+          giveSlot();
+        }
+      }
+      // Synchronously after the empty check: no ingest can have been queued in between.
+      queues.delete(channelId);
+    })();
+    flushes.add(done);
+    void done.finally(() => flushes.delete(done));
+  };
+
+  /** One channel's batch in one transaction: lock its row, dedupe, insert, bump last_seq, notify. */
+  const commitBatch = (channelId: string, inputs: IngestInput[]): Promise<IngestResult[]> =>
+    inTransaction(pool, async (client) => {
+      // The row lock serialises this channel's ingests across all nodes until COMMIT.
+      const locked = await client.query('SELECT last_seq FROM relay_channels WHERE id = $1 FOR UPDATE', [channelId]);
+      if (!locked.rows[0]) return inputs.map((): IngestResult => ({ status: 'unknown-channel' }));
+      let seq = toNumber(locked.rows[0].last_seq);
+      const ids = [...new Set(inputs.map((input) => input.deliveryId).filter((d): d is string => d !== null))];
+      const known = new Map<string, { seq: number; body: Buffer }>();
+      if (ids.length > 0) {
+        const dup = await client.query('SELECT delivery_id, seq, body FROM relay_events WHERE channel_id = $1 AND delivery_id = ANY($2::text[])', [channelId, ids]);
+        for (const row of dup.rows) known.set(row.delivery_id, { seq: toNumber(row.seq), body: row.body as Buffer });
+      }
+      const results: IngestResult[] = [];
+      const rows: unknown[] = [];
+      const values: string[] = [];
+      for (const input of inputs) {
+        const earlier = input.deliveryId !== null ? known.get(input.deliveryId) : undefined;
+        if (earlier !== undefined) {
+          results.push({ status: 'duplicate', seq: earlier.seq, sameBody: earlier.body.equals(input.body) });
           continue;
         }
-        let seq = toNumber(locked.rows[0].last_seq);
-        const ids = [...new Set(indexes.map((i) => inputs[i]!.deliveryId).filter((d): d is string => d !== null))];
-        const known = new Map<string, number>();
-        if (ids.length > 0) {
-          const dup = await client.query('SELECT delivery_id, seq FROM relay_events WHERE channel_id = $1 AND delivery_id = ANY($2::text[])', [channelId, ids]);
-          for (const row of dup.rows) known.set(row.delivery_id, toNumber(row.seq));
-        }
-        const rows: unknown[] = [];
-        const values: string[] = [];
-        for (const i of indexes) {
-          const input = inputs[i]!;
-          const earlier = input.deliveryId !== null ? known.get(input.deliveryId) : undefined;
-          if (earlier !== undefined) {
-            results[i] = { status: 'duplicate', seq: earlier };
-            continue;
-          }
-          seq++;
-          if (input.deliveryId !== null) known.set(input.deliveryId, seq);
-          results[i] = { status: 'stored', seq };
-          const b = rows.length;
-          values.push(`($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6})`);
-          rows.push(channelId, seq, input.deliveryId, JSON.stringify(input.headers), input.body, input.receivedAt);
-        }
-        if (values.length === 0) continue;
+        seq++;
+        if (input.deliveryId !== null) known.set(input.deliveryId, { seq, body: input.body });
+        results.push({ status: 'stored', seq });
+        const b = rows.length;
+        values.push(`($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6})`);
+        rows.push(channelId, seq, input.deliveryId, JSON.stringify(input.headers), input.body, input.receivedAt);
+      }
+      if (values.length > 0) {
         await client.query(`INSERT INTO relay_events (channel_id, seq, delivery_id, headers, body, received_at) VALUES ${values.join(', ')}`, rows);
         await client.query('UPDATE relay_channels SET last_seq = $1 WHERE id = $2', [seq, channelId]);
         await client.query('SELECT pg_notify($1, $2)', [notifyChannel, JSON.stringify({ kind: 'event', channelId, seq })]);
       }
-      await client.query('COMMIT');
       return results;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
-  };
+    });
 
   const store: RelayStore = {
     kind: 'postgres',
@@ -284,8 +353,12 @@ export async function openPostgresStore(url: string): Promise<RelayStore> {
     ingest(input): Promise<IngestResult> {
       if (closed) return Promise.reject(new Error('store closed'));
       return new Promise<IngestResult>((resolve, reject) => {
-        queue.push({ input, resolve, reject });
-        if (!flushing) void flushLoop();
+        const queue = queues.get(input.channelId);
+        if (queue) queue.push({ input, resolve, reject });
+        else {
+          queues.set(input.channelId, [{ input, resolve, reject }]);
+          flushChannel(input.channelId);
+        }
       });
     },
     async readEvents(channelId, afterSeq, limit): Promise<StoredEvent[]> {
@@ -337,34 +410,21 @@ export async function openPostgresStore(url: string): Promise<RelayStore> {
         activeDevices: toNumber(row.active),
       }));
     },
-    async putFeed(feed) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+    putFeed(feed) {
+      return inTransaction(pool, async (client) => {
         const existing = await client.query('SELECT channel_id, etag FROM relay_feeds WHERE feed_key = $1 FOR UPDATE', [feed.feedKey]);
-        let outcome: 'created' | 'updated' | 'unchanged' | 'forbidden';
         if (!existing.rows[0]) {
           const ins = await client.query(
             'INSERT INTO relay_feeds (feed_key, channel_id, body, etag, last_modified) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (feed_key) DO NOTHING',
             [feed.feedKey, feed.channelId, feed.body, feed.etag, feed.lastModified],
           );
-          outcome = ins.rowCount === 1 ? 'created' : 'forbidden';
-        } else if (existing.rows[0].channel_id !== feed.channelId) {
-          outcome = 'forbidden';
-        } else if (existing.rows[0].etag === feed.etag) {
-          outcome = 'unchanged';
-        } else {
-          await client.query('UPDATE relay_feeds SET body = $1, etag = $2, last_modified = $3 WHERE feed_key = $4', [feed.body, feed.etag, feed.lastModified, feed.feedKey]);
-          outcome = 'updated';
+          return ins.rowCount === 1 ? 'created' : 'forbidden';
         }
-        await client.query('COMMIT');
-        return outcome;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
+        if (existing.rows[0].channel_id !== feed.channelId) return 'forbidden';
+        if (existing.rows[0].etag === feed.etag) return 'unchanged';
+        await client.query('UPDATE relay_feeds SET body = $1, etag = $2, last_modified = $3 WHERE feed_key = $4', [feed.body, feed.etag, feed.lastModified, feed.feedKey]);
+        return 'updated';
+      });
     },
     async getFeed(feedKey) {
       const r = await pool.query('SELECT feed_key, channel_id, body, etag, last_modified FROM relay_feeds WHERE feed_key = $1', [feedKey]);
@@ -384,7 +444,7 @@ export async function openPostgresStore(url: string): Promise<RelayStore> {
     async close() {
       if (closed) return;
       closed = true;
-      await flushDone;
+      for (let i = 0; i < 1000 && flushes.size > 0; i++) await Promise.allSettled([...flushes]);
       if (reconnectTimer) clearTimeout(reconnectTimer);
       const client = listenClient;
       listenClient = null;

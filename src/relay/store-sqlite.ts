@@ -108,7 +108,7 @@ export function sqliteWriter(db: Database.Database) {
     insertChannel: db.prepare('INSERT INTO channels (id, name, created_at) VALUES (?, ?, ?)'),
     insertDevice: db.prepare('INSERT INTO devices (id, channel_id, token_hash, created_at) VALUES (?, ?, ?, ?)'),
     revokeDevice: db.prepare('UPDATE devices SET revoked_at = ? WHERE id = ? AND channel_id = ? AND revoked_at IS NULL'),
-    findDuplicate: db.prepare<[string, string], { seq: number }>('SELECT seq FROM events WHERE channel_id = ? AND delivery_id = ?'),
+    findDuplicate: db.prepare<[string, string], { seq: number; body: Buffer }>('SELECT seq, body FROM events WHERE channel_id = ? AND delivery_id = ?'),
     nextSeq: db.prepare<[string], { last_seq: number }>('UPDATE channels SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq'),
     insertEvent: db.prepare('INSERT INTO events (channel_id, seq, delivery_id, headers, body, received_at) VALUES (?, ?, ?, ?, ?, ?)'),
     ack: db.prepare('UPDATE devices SET acked_seq = ? WHERE id = ? AND channel_id = ? AND acked_seq < ?'),
@@ -126,7 +126,7 @@ export function sqliteWriter(db: Database.Database) {
   const ingestOne = (input: IngestInput): IngestResult => {
     if (input.deliveryId !== null) {
       const dup = q.findDuplicate.get(input.channelId, input.deliveryId);
-      if (dup) return { status: 'duplicate', seq: dup.seq };
+      if (dup) return { status: 'duplicate', seq: dup.seq, sameBody: asBuffer(input.body).equals(dup.body) };
     }
     const next = q.nextSeq.get(input.channelId);
     if (!next) return { status: 'unknown-channel' };

@@ -25,7 +25,12 @@ export interface IngestInput {
 
 export type IngestResult =
   | { status: 'stored'; seq: number }
-  | { status: 'duplicate'; seq: number }
+  /**
+   * The delivery id is already stored on this channel (nothing stored now). `sameBody` false: the id
+   * came back with other bytes — not a retry of the platform but a replay or a sender's bug; still
+   * answered as a duplicate (the id is the dedupe key), and the server logs and counts it.
+   */
+  | { status: 'duplicate'; seq: number; sameBody: boolean }
   | { status: 'unknown-channel' };
 
 export interface StoredEvent {

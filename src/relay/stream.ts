@@ -1,7 +1,7 @@
 import type { WebSocket } from 'ws';
 import type { RelayMetrics } from './metrics.ts';
 import type { RelayStore, StoreNotice, StoredEvent } from './store.ts';
-import { closeCodes, type ClientFrame, type ServerFrame } from './protocol/frames.ts';
+import { closeCodes, parseClientFrame, type ServerFrame } from './protocol/frames.ts';
 
 /** Events sent but not yet acked, per device; beyond it the relay waits for acks (flow control). */
 const window = 1000;
@@ -133,14 +133,8 @@ class DeviceSession {
   }
 
   onMessage(data: Buffer): void {
-    let message: ClientFrame;
-    try {
-      message = JSON.parse(data.toString('utf8')) as ClientFrame;
-    } catch {
-      this.ws.close(closeCodes.protocol, 'invalid JSON');
-      return;
-    }
-    if (message?.type !== 'ack' || !Number.isSafeInteger(message.seq) || message.seq < 0) {
+    const message = parseClientFrame(data.toString('utf8'));
+    if (message === null) {
       this.ws.close(closeCodes.protocol, 'expected {"type":"ack","seq":N}');
       return;
     }

@@ -109,7 +109,7 @@ describe('two relay processes on one PostgreSQL', () => {
     for (const url of [nodeA.url, nodeB.url]) {
       const r = await fetch(`${url}/healthz`);
       expect(r.status).toBe(200);
-      expect(await r.json()).toMatchObject({ ok: true, store: 'postgres' });
+      expect(await r.text()).toBe('ok');
     }
   });
 });

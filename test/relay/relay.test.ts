@@ -442,7 +442,7 @@ describe.each(stores)('relay on %s', (kind) => {
   it('answers /healthz and /metrics with the expected series', async () => {
     const health = await fetch(`${relay.url}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ ok: true, store: kind === 'postgres' ? 'postgres' : 'sqlite' });
+    expect(await health.text()).toBe('ok');
     expect((await fetch(`${relay.url}/metrics`)).status).toBe(401);
 
     const ch = await createChannel(relay.url);

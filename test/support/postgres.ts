@@ -14,6 +14,11 @@ export interface TestPostgres {
   /** Connection URL of a database that belongs to this caller alone. */
   url: string;
   stop(): Promise<void>;
+  /**
+   * Throwaway cluster only: `pg_ctl stop|start|restart -m fast` on the same port and data, for tests
+   * of a database outage or restart (with ORKESTR_TEST_PG_URL set it throws: that server is not ours).
+   */
+  serverCtl(action: 'stop' | 'start' | 'restart'): Promise<void>;
 }
 
 /**
@@ -44,6 +49,9 @@ async function freshDatabase(serverUrl: string): Promise<TestPostgres> {
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
+    async serverCtl() {
+      throw new Error('serverCtl needs the throwaway cluster: unset ORKESTR_TEST_PG_URL');
+    },
     async stop() {
       const c = new pg.Client({ connectionString: serverUrl });
       await c.connect();
@@ -116,14 +124,15 @@ async function throwawayCluster(durable: boolean): Promise<TestPostgres> {
   }
   let port = 0;
   let started = false;
+  const serverArgs = (action: 'start' | 'restart'): string[] => [
+    '-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '30', ...(action === 'restart' ? ['-m', 'fast'] : []),
+    '-o', `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} ${durable ? '' : '-c fsync=off -c full_page_writes=off '}-c max_connections=200`,
+    action,
+  ];
   for (let attempt = 0; attempt < 5 && !started; attempt++) {
     port = await freePort();
     try {
-      await exec('pg_ctl', [
-        '-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '30',
-        '-o', `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} ${durable ? '' : '-c fsync=off -c full_page_writes=off '}-c max_connections=200`,
-        'start',
-      ]);
+      await exec('pg_ctl', serverArgs('start'));
       started = true;
     } catch (error) {
       if (attempt === 4) {
@@ -135,6 +144,10 @@ async function throwawayCluster(durable: boolean): Promise<TestPostgres> {
   }
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    async serverCtl(action) {
+      if (action === 'stop') await exec('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '30', 'stop']);
+      else await exec('pg_ctl', serverArgs(action));
+    },
     async stop() {
       try {
         await exec('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);

@@ -1,6 +1,6 @@
 import { WebSocket } from 'ws';
 import { backoffMs } from '../../shared/backoff.ts';
-import { ackFrame, closeCodes, streamPath, type EventFrame, type ServerFrame } from './frames.ts';
+import { ackFrame, closeCodes, parseServerFrame, streamPath, type EventFrame, type ServerFrame } from './frames.ts';
 
 /**
  * Device stream client (Node): connects to a relay channel, resumes from a cursor, hands each event
@@ -191,11 +191,14 @@ export function connectRelayStream(options: RelayStreamOptions): RelayStream {
     });
     socket.on('message', (data: Buffer) => {
       if (socket !== ws) return; // retired after a failed handler; its close is under way
-      let message: ServerFrame;
-      try {
-        message = JSON.parse(data.toString('utf8')) as ServerFrame;
-      } catch {
-        socket.close(closeCodes.protocol, 'invalid JSON from relay');
+      const message = parseServerFrame(data.toString('utf8'));
+      if (message === null) {
+        // Not a frame of this protocol: acting on it could skip events (a bad seq) or crash here.
+        // Retire the socket at once (as after a failed handler) so that no later frame is handled
+        // past it; the reconnect resumes from the cursor.
+        queue = [];
+        ws = null;
+        socket.close(closeCodes.protocol, 'malformed frame from relay');
         return;
       }
       if (message.type === 'hello') {

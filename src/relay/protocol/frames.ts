@@ -51,3 +51,55 @@ export const streamPathPattern = /^\/v1\/channels\/([^/]+)\/stream$/;
 export function ackFrame(seq: number): string {
   return JSON.stringify({ type: 'ack', seq } satisfies ClientFrame);
 }
+
+// ---- reading frames: each end trusts nothing the other sends --------------------------------------
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isCount = (v: unknown, min: number): v is number => Number.isSafeInteger(v) && (v as number) >= min;
+const isBase64 = (v: unknown): v is string => typeof v === 'string' && v.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(v);
+const isStringRecord = (v: unknown): v is Record<string, string> => isObject(v) && Object.values(v).every((x) => typeof x === 'string');
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A frame from the relay, checked field by field; null when it is not valid JSON or not a frame of
+ * this protocol (the client then drops the connection rather than act on it: a seq that is not a
+ * safe integer, for one, would move its cursor past events it never got).
+ */
+export function parseServerFrame(text: string): ServerFrame | null {
+  const f = parseJson(text);
+  if (!isObject(f)) return null;
+  switch (f['type']) {
+    case 'hello':
+      if (typeof f['channelId'] !== 'string' || typeof f['deviceId'] !== 'string' || !isCount(f['cursor'], 0) || !isCount(f['lastSeq'], 0) || !isCount(f['heartbeatMs'], 1)) return null;
+      return { type: 'hello', channelId: f['channelId'], deviceId: f['deviceId'], cursor: f['cursor'], lastSeq: f['lastSeq'], heartbeatMs: f['heartbeatMs'] };
+    case 'event': {
+      const deliveryId = f['deliveryId'];
+      if (!isCount(f['seq'], 1) || (deliveryId !== null && typeof deliveryId !== 'string') || !isStringRecord(f['headers']) || !isBase64(f['body']) || typeof f['receivedAt'] !== 'string') return null;
+      return { type: 'event', seq: f['seq'], deliveryId, headers: f['headers'], body: f['body'], receivedAt: f['receivedAt'] };
+    }
+    case 'gap': {
+      const from = f['from'];
+      const to = f['to'];
+      if (!isCount(from, 1) || !isCount(to, from)) return null;
+      return { type: 'gap', from, to };
+    }
+    case 'heartbeat':
+      return typeof f['at'] === 'string' ? { type: 'heartbeat', at: f['at'] } : null;
+    default:
+      return null;
+  }
+}
+
+/** A frame from a device: only `{"type":"ack","seq":N}` with N a safe integer ≥ 0; else null. */
+export function parseClientFrame(text: string): ClientFrame | null {
+  const f = parseJson(text);
+  return isObject(f) && f['type'] === 'ack' && isCount(f['seq'], 0) ? { type: 'ack', seq: f['seq'] } : null;
+}

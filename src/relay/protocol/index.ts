@@ -3,4 +3,4 @@
  * share besides src/shared. The server imports the frames; the core imports the client.
  */
 export { connectRelayStream, type RelayEvent, type RelayGap, type RelayStream, type RelayStreamOptions, type RelayStreamStatus } from './client.ts';
-export { ackFrame, closeCodes, streamPath, streamPathPattern, type ClientFrame, type EventFrame, type ServerFrame } from './frames.ts';
+export { ackFrame, closeCodes, parseClientFrame, parseServerFrame, streamPath, streamPathPattern, type ClientFrame, type EventFrame, type ServerFrame } from './frames.ts';
