@@ -22,13 +22,13 @@ const hostFiles = ['./main/app.ts', './main/dispatch.ts', './main/index.ts', './
  */
 const hostReachIntoCoreToday = [
   './main/core/core.ts',
-  './main/core/replica.ts',
+  './main/core/replica/replica.ts',
   './main/core/calendar/index.ts',
   './main/core/calendar/feeds.ts',
   './main/core/calendar/ics.ts',
   './main/core/calendar/source.ts',
   './main/core/calendar/publish.ts',
-  './main/core/relay/relay-link.ts',
+  './main/core/relay-link/relay-link.ts',
   './main/core/import/index.ts',
   './main/core/import/delimiter.ts',
   './main/core/import/decode.ts',

@@ -94,7 +94,7 @@ export const feedsCommand: Command = {
     }
     if (!existsSync(dbFile)) throw new CliError(`no replica at ${dbFile}`);
 
-    const { Replica } = await import('../../core/replica.ts');
+    const { Replica } = await import('../../core/replica/replica.ts');
     const feeds = await import('../../core/calendar/feeds.ts');
     const replica = Replica.open(dbFile);
     const show = (f: Feed): FeedJson => ({

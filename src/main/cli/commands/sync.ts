@@ -83,7 +83,7 @@ export const syncCommand: Command = {
     core.start();
     let link: { close(): Promise<void> } | null = null;
     if (relay && relayToken) {
-      const { startRelayLink } = await import('../../core/relay/relay-link.ts');
+      const { startRelayLink } = await import('../../core/relay-link/relay-link.ts');
       link = startRelayLink(core, {
         ...relay,
         deviceToken: relayToken,

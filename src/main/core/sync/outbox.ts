@@ -7,10 +7,10 @@
  * process sends it again under the same key and the server answers the stored result.
  */
 import { randomUUID } from 'node:crypto';
-import type { IntentKind } from '../../shared/contract/types.ts';
-import type { OutboxTable } from './db/schema.ts';
+import type { IntentKind } from '../../../shared/contract/types.ts';
+import type { OutboxTable } from '../db/schema.ts';
 import type { IntentRow } from './overlay.ts';
-import type { Replica } from './replica.ts';
+import type { Replica } from '../replica/replica.ts';
 import type { RemoteBooking, RemoteCoupon, RemoteOffering } from './remote-types.ts';
 
 const nowIso = (): string => new Date().toISOString();

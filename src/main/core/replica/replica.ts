@@ -23,19 +23,19 @@
  */
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { ActivityItem } from '../../shared/contract/types.ts';
-import type { CoreMessage } from '../../shared/contract/messages.ts';
-import { Checkpointer } from './db/checkpointer.ts';
-import { buildDeferredIndexNow, buildScript, deferIndexesIfEmpty, deferredIndexes } from './db/deferred-indexes.ts';
-import { openReplica, type ReplicaDb } from './db/open.ts';
-import { overlayBooking } from './overlay.ts';
+import type { ActivityItem } from '../../../shared/contract/types.ts';
+import type { CoreMessage } from '../../../shared/contract/messages.ts';
+import { Checkpointer } from '../db/checkpointer.ts';
+import { buildDeferredIndexNow, buildScript, deferIndexesIfEmpty, deferredIndexes } from '../db/deferred-indexes.ts';
+import { openReplica, type ReplicaDb } from '../db/open.ts';
+import { overlayBooking } from '../sync/overlay.ts';
 import type {
   RemoteAvailabilityException,
   RemoteAvailabilityRule,
   RemoteBooking,
   RemoteCoupon,
   RemoteOffering,
-} from './remote-types.ts';
+} from '../sync/remote-types.ts';
 
 const nowIso = (): string => new Date().toISOString();
 

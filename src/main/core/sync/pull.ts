@@ -8,7 +8,7 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { ApiError, parseListPage, type ApiClient, type ApiResponse, type ListPage } from './api-client.ts';
 import { backoffMs, sleep, type Priority } from './rate-budget.ts';
-import type { Replica } from './replica.ts';
+import type { Replica } from '../replica/replica.ts';
 import type {
   RemoteAvailabilityException,
   RemoteAvailabilityRule,
