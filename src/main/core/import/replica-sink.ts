@@ -16,7 +16,7 @@ import type { RemoteAvailabilityRule } from '../sync/remote-types.ts';
 import type { ImportBatchRecord, ImportIntent, ImportSink } from './commit.ts';
 import { weekdayLabels } from './fields.ts';
 import type { ExistingOffering, OfferingFields, RuleInput } from './types.ts';
-import { ruleKey } from './validate.ts';
+import { ruleKey } from './plan.ts';
 
 const nowIso = (): string => new Date().toISOString();
 
