@@ -11,7 +11,7 @@ import { ApiError, type ApiClient } from './api-client.ts';
 import type { Outbox } from './outbox.ts';
 import { Puller, type PullProgress, type Resource } from './pull.ts';
 import { AuthPause, type Pusher } from './push.ts';
-import { backoffMs } from './rate-budget.ts';
+import { backoffMs } from '../../../shared/backoff.ts';
 import type { Replica } from '../replica/replica.ts';
 
 type Table = 'bookings' | 'offerings' | 'coupons' | 'availability' | 'intents' | 'conflicts';

@@ -7,7 +7,8 @@
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { ApiError, parseListPage, type ApiClient, type ApiResponse, type ListPage } from './api-client.ts';
-import { backoffMs, sleep, type Priority } from './rate-budget.ts';
+import { backoffMs } from '../../../shared/backoff.ts';
+import { sleep, type Priority } from './rate-budget.ts';
 import type { Replica } from '../replica/replica.ts';
 import type {
   RemoteAvailabilityException,

@@ -101,4 +101,3 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** The project's one back-off formula lives in src/shared (the renderer and the relay client use it too). */
-export { backoffMs } from '../../../shared/backoff.ts';
