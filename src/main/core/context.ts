@@ -1,35 +1,13 @@
 /**
  * What every feature of the core is built from: the replica and the sync machinery, the way to tell
- * the UI, the clock, the log, and the session (settings, tenant, secrets). The composition root
- * (index.ts) makes one and hands it to each feature's handler slice.
+ * the UI, the clock, the log (base.ts), and the session (settings, tenant, secrets). The composition
+ * root (index.ts) makes one and hands it to each feature's handler slice.
  */
-import type { ContractEvents, EventName } from '../../shared/contract/types.ts';
-import type { ConsoleCoreOptions } from './options.ts';
-import type { Replica } from './replica/replica.ts';
+import type { CoreBase } from './base.ts';
 import type { Session } from './settings/session.ts';
-import type { SyncEngine } from './sync/engine.ts';
-import type { Outbox } from './sync/outbox.ts';
-import type { Pusher } from './sync/push.ts';
 
-export type Listener = <E extends EventName>(event: E, payload: ContractEvents[E]) => void;
-/** Sends one contract event to every listener. */
-export type Emit = Listener;
-export type Table = ContractEvents['data.changed']['tables'][number];
+export type { CoreBase, Emit, Listener, Table } from './base.ts';
 
-export interface CoreContext {
-  readonly options: ConsoleCoreOptions;
-  readonly replica: Replica;
-  readonly outbox: Outbox;
-  readonly pusher: Pusher;
-  readonly engine: SyncEngine;
+export interface CoreContext extends CoreBase {
   readonly session: Session;
-  readonly emit: Emit;
-  on(listener: Listener): () => void;
-  /** One data.changed for these tables (deduplicated) and a fresh sync status; nothing once closed. */
-  notifyChanged(tables: Table[]): void;
-  log(line: string): void;
-  /** Milliseconds since the epoch (Date.now). */
-  now(): number;
-  /** Whether close() has run: timers that fire later do nothing then. */
-  closed(): boolean;
 }

@@ -4,7 +4,7 @@
  * contract answers; `connect`, `connectRelay` and `disconnectRelay` change them.
  */
 import { ContractError, apiKeyPattern, type SecretKeeping, type SessionInfo, type Settings } from '../../../shared/contract/types.ts';
-import type { CoreContext } from '../context.ts';
+import type { CoreBase } from '../base.ts';
 import { parseRelayChannelUrl, type RelayConfig } from '../relay-link/relay-link.ts';
 import { ApiClient } from '../sync/api-client.ts';
 import { keyScopesMeta, keyScopesOf } from '../sync/pull.ts';
@@ -31,7 +31,7 @@ function needsConfirmation(what: string): ContractError {
 }
 
 /** What the session needs of the core (it is made before the context that holds it). */
-export type SessionDeps = Pick<CoreContext, 'options' | 'replica' | 'engine' | 'emit' | 'notifyChanged' | 'log'>;
+export type SessionDeps = Pick<CoreBase, 'options' | 'replica' | 'engine' | 'emit' | 'notifyChanged' | 'log'>;
 
 export class Session {
   readonly #deps: SessionDeps;
