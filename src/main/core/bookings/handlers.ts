@@ -2,6 +2,7 @@
 import type { ContractHandlers } from '../../../shared/contract/schemas.ts';
 import type { CoreContext } from '../context.ts';
 import type { BookingsTable } from '../db/schema.ts';
+import { disputeView } from '../replica/rows.ts';
 import { tenantTimeZone } from '../settings/store.ts';
 import { cancelPreview, queueWindow, slotChecks } from './front-desk.ts';
 import { approve, cancel, reschedule, setNotes } from './intents.ts';
@@ -20,15 +21,6 @@ export type BookingsMethod =
   | 'bookings.reschedule'
   | 'bookings.setNotes'
   | 'disputes.list';
-
-interface DisputeRow {
-  id: string;
-  booking_id: string;
-  opened_by_id: string;
-  reason: string;
-  status: string;
-  opened_at: string;
-}
 
 export function bookingsHandlers(ctx: CoreContext): Pick<ContractHandlers, BookingsMethod> {
   const { replica } = ctx;
@@ -58,9 +50,10 @@ export function bookingsHandlers(ctx: CoreContext): Pick<ContractHandlers, Booki
     'bookings.reschedule': (i) => ({ intentId: reschedule(ctx, i.id, i.itemId, i.startsAt, i.endsAt) }),
     'bookings.setNotes': (i) => ({ intentId: setNotes(ctx, i.id, i.notes) }),
     'disputes.list': () => {
-      const rows = replica.stmt('SELECT * FROM disputes ORDER BY opened_at DESC').all() as DisputeRow[];
+      const { db } = replica;
+      const rows = db.all(db.kysely.selectFrom('disputes').selectAll().orderBy('opened_at', 'desc'));
       const bookings = new Map(bookingViews(replica, rows.map((d) => bookingRow(replica, d.booking_id)).filter((b): b is BookingsTable => !!b)).map((b) => [b.id, b]));
-      return rows.map((d) => ({ id: d.id, bookingId: d.booking_id, openedById: d.opened_by_id, reason: d.reason, status: d.status, openedAt: d.opened_at, booking: bookings.get(d.booking_id) ?? null }));
+      return rows.map((d) => disputeView(d, bookings.get(d.booking_id) ?? null));
     },
   };
 }

@@ -1,7 +1,7 @@
 /** The contract's catalogue methods: offerings, coupons (views and intents) and an offering's availability. */
-import type { AvailabilityExceptionView, AvailabilityRuleView } from '../../../shared/contract/types.ts';
 import type { ContractHandlers } from '../../../shared/contract/schemas.ts';
 import type { CoreContext } from '../context.ts';
+import { availabilityExceptionView, availabilityRuleView } from '../replica/rows.ts';
 import { tenantTimeZone } from '../settings/store.ts';
 import { createRecord, patchRecord } from './intents.ts';
 import { coupons, offerings } from './views.ts';
@@ -30,30 +30,9 @@ export function catalogueHandlers(ctx: CoreContext): Pick<ContractHandlers, Cata
     'coupons.delete': (i) => ({ intentId: patchRecord(ctx, 'coupon', i.id, null) }),
     'availability.get': (i) => {
       const id = ctx.outbox.resolveId(i.offeringId);
-      const rules = (replica.stmt('SELECT * FROM availability_rules WHERE offering_id = ? ORDER BY day_of_week, start_time').all(id) as Array<Record<string, unknown>>).map(
-        (r): AvailabilityRuleView => ({
-          id: String(r['id']),
-          offeringId: String(r['offering_id']),
-          dayOfWeek: Number(r['day_of_week']),
-          startTime: String(r['start_time']),
-          endTime: String(r['end_time']),
-          slotMinutes: Number(r['slot_minutes']),
-          capacity: Number(r['capacity']),
-          validFrom: (r['valid_from'] as string | null) ?? null,
-          validUntil: (r['valid_until'] as string | null) ?? null,
-        }),
-      );
-      const exceptions = (replica.stmt('SELECT * FROM availability_exceptions WHERE offering_id = ? ORDER BY date, start_time').all(id) as Array<Record<string, unknown>>).map(
-        (r): AvailabilityExceptionView => ({
-          id: String(r['id']),
-          offeringId: String(r['offering_id']),
-          kind: r['kind'] === 'OPEN' ? 'OPEN' : 'BLOCK',
-          date: String(r['date']),
-          startTime: (r['start_time'] as string | null) ?? null,
-          endTime: (r['end_time'] as string | null) ?? null,
-          reason: (r['reason'] as string | null) ?? null,
-        }),
-      );
+      const { db } = replica;
+      const rules = db.all(db.kysely.selectFrom('availability_rules').selectAll().where('offering_id', '=', id).orderBy('day_of_week').orderBy('start_time')).map(availabilityRuleView);
+      const exceptions = db.all(db.kysely.selectFrom('availability_exceptions').selectAll().where('offering_id', '=', id).orderBy('date').orderBy('start_time')).map(availabilityExceptionView);
       return { timezone: tenantTimeZone(replica), rules, exceptions };
     },
   };

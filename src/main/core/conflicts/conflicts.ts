@@ -7,25 +7,19 @@ import type { ConflictView, IntentView } from '../../../shared/contract/types.ts
 import { bookingDetail } from '../bookings/views.ts';
 import { coupons, offerings } from '../catalogue/views.ts';
 import type { CoreContext } from '../context.ts';
+import type { ConflictsTable } from '../db/schema.ts';
 import type { Replica } from '../replica/replica.ts';
+import { conflictView } from '../replica/rows.ts';
 import { ACTIVE } from '../sync/intents.ts';
 import { isTempId, recordKind, recordPath, type Outbox } from '../sync/outbox.ts';
 import { describeIntent, describeIntentMessage, intentView, parsePayload, type IntentRow } from '../sync/overlay.ts';
 import type { Pusher } from '../sync/push.ts';
 import type { RemoteBooking, RemoteCoupon, RemoteOffering } from '../sync/remote-types.ts';
 
-interface ConflictRow {
-  id: string;
-  intent_id: string;
-  http_status: number;
-  code: string;
-  message: string;
-  server: string | null;
-  local: string | null;
-  created_at: string;
-}
-
-/** Active intents and the last 100 finished ones, newest first; those the pusher holds show as sending. */
+/**
+ * Active intents and the last 100 finished ones, newest first; those the pusher holds show as sending.
+ * Raw: a UNION of two windows of the outbox reads better as SQL than as a builder chain.
+ */
 export function intentsList(replica: Replica, pusher: Pusher, now: number): IntentView[] {
   const rows = replica
     .stmt(`SELECT * FROM (SELECT * FROM outbox WHERE state IN ${ACTIVE} UNION SELECT * FROM (SELECT * FROM outbox WHERE state NOT IN ${ACTIVE} ORDER BY seq DESC LIMIT 100)) ORDER BY seq DESC`)
@@ -36,24 +30,14 @@ export function intentsList(replica: Replica, pusher: Pusher, now: number): Inte
   });
 }
 
+/** Raw on purpose: the CLI's `status` lists these, and must not load kysely (~250 ms of a CLI start). */
 export function conflicts(replica: Replica, outbox: Outbox): ConflictView[] {
-  const rows = replica.stmt('SELECT * FROM conflicts WHERE resolved_at IS NULL ORDER BY created_at').all() as ConflictRow[];
+  const rows = replica.stmt('SELECT * FROM conflicts WHERE resolved_at IS NULL ORDER BY created_at').all() as ConflictsTable[];
   const out: ConflictView[] = [];
   for (const c of rows) {
     const intent = outbox.get(c.intent_id);
     if (!intent) continue;
-    out.push({
-      id: c.id,
-      intent: intentView(intent),
-      summary: describeIntent(intent),
-      summaryMessage: describeIntentMessage(intent),
-      httpStatus: c.http_status,
-      code: c.code,
-      message: c.message,
-      server: c.server ? (JSON.parse(c.server) as unknown) : null,
-      local: c.local ? (JSON.parse(c.local) as unknown) : null,
-      createdAt: c.created_at,
-    });
+    out.push(conflictView(c, { intent: intentView(intent), summary: describeIntent(intent), summaryMessage: describeIntentMessage(intent) }));
   }
   return out;
 }

@@ -171,6 +171,10 @@ export class Replica {
   }
 
   // ---- bookings ---------------------------------------------------------------------------------
+  // Raw on purpose, every apply helper below: they are the sync pull's upsert (100k rows in an initial
+  // sync) and the webhook path, one row at a time through cached prepared statements. A kysely compile
+  // per row measured 2.2× a prepared lookup and 4.2× a prepared update (20,000 lookups: 0.83 s vs
+  // 1.81 s; 10,000 updates: 0.20 s vs 0.84 s; one run at load 15).
 
   /** Writes one booking as the server has it (skips it when the stored version is newer or equal). */
   applyRemoteBooking(b: RemoteBooking): ApplyResult {

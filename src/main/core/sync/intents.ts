@@ -9,8 +9,10 @@ import { settingsRow } from '../settings/store.ts';
 import { recordKind } from './outbox.ts';
 import type { IntentRow } from './overlay.ts';
 
-/** The outbox states of an intent that still has its effect (SQL, for `state IN …`). */
-export const ACTIVE = "('queued','sending','attention')";
+/** The outbox states of an intent that still has its effect. */
+const activeStates = ['queued', 'sending', 'attention'];
+/** The same, as SQL for `state IN …` in raw statements. */
+export const ACTIVE = `(${activeStates.map((s) => `'${s}'`).join(',')})`;
 
 /** Hold before an intent may leave the machine: the host's override, else the user's undo seconds. */
 function holdMs(ctx: CoreContext): number {
@@ -41,7 +43,7 @@ export function enqueueIntent(
   return row;
 }
 
-/** The stored truth's version of a record (the intent's base), null when unknown. */
+/** The stored truth's version of a record (the intent's base), null when unknown. Raw on purpose: the CLI's approve reads it and must not load kysely (~250 ms of a CLI start). */
 export function recordVersion(replica: Replica, table: 'bookings' | 'offerings' | 'coupons', id: string): number | null {
   const r = replica.stmt(`SELECT version FROM ${table} WHERE id = ?`).get(id) as { version: number | null } | undefined;
   return r?.version ?? null;
@@ -50,7 +52,8 @@ export function recordVersion(replica: Replica, table: 'bookings' | 'offerings' 
 /** Active intents on offerings or coupons, by target, in order. */
 export function activeIntentsByTarget(replica: Replica, prefix: 'offering' | 'coupon'): Map<string, IntentRow[]> {
   const map = new Map<string, IntentRow[]>();
-  for (const row of replica.stmt(`SELECT * FROM outbox WHERE kind LIKE ? AND state IN ${ACTIVE} ORDER BY seq`).all(`${prefix}.%`) as IntentRow[]) {
+  const { db } = replica;
+  for (const row of db.all(db.kysely.selectFrom('outbox').selectAll().where('kind', 'like', `${prefix}.%`).where('state', 'in', activeStates).orderBy('seq'))) {
     let list = map.get(row.target_id);
     if (!list) map.set(row.target_id, (list = []));
     list.push(row);

@@ -49,6 +49,8 @@ export const INTENT_SCHEMA_VERSION = 1;
  */
 export const intentUpgrades: ReadonlyArray<(row: { kind: string; method: string; path: string; body: string | null; payload: string }) => typeof row> = [];
 
+// Raw on purpose: every intent written, pushed or answered reads and writes its row here through
+// cached prepared statements; a kysely compile per row measured 4.2× a prepared update (replica.ts).
 export class Outbox {
   readonly replica: Replica;
   constructor(replica: Replica) {
