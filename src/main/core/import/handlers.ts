@@ -58,6 +58,7 @@ function newUploadDir(): string {
   return dir;
 }
 
+/** Long on purpose: nine handlers sharing one service and the upload files it checks; each entry is short. */
 export function importHandlers(ctx: CoreContext): Pick<ContractHandlers, ImportMethod> {
   const service = new ImportService(ctx.replica, {
     keep: keepUploads,
