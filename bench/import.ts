@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse';
 import { importCsv } from '../src/main/core/import/index.ts';
 import { ReplicaImportSink } from '../src/main/core/import/replica-sink.ts';
-import { Replica } from '../src/main/core/replica.ts';
+import { Replica } from '../src/main/core/replica/replica.ts';
 import { generateCatalogue } from '../test/import/generate.ts';
 
 const ROWS = Number(process.env['IMPORT_BENCH_ROWS'] ?? 100_000);

@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConsoleCore } from '../src/main/core/core.ts';
+import { ConsoleCore } from '../src/main/core/index.ts';
 import { startSandbox } from '../src/sandbox/index.ts';
 
 const INTENTS = Number(process.env['BENCH_INTENTS'] ?? 10_000);

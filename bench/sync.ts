@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import { ConsoleCore } from '../src/main/core/core.ts';
+import { ConsoleCore } from '../src/main/core/index.ts';
 
 const BOOKINGS = Number(process.env['BENCH_BOOKINGS'] ?? 100_000);
 const OFFERINGS = Number(process.env['BENCH_OFFERINGS'] ?? 5_000);

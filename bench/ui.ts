@@ -17,7 +17,7 @@ import { createInterface } from 'node:readline';
 import { chromium, type Page } from 'playwright-core';
 import { startBridge } from '../src/main/bridge/bridge.ts';
 import { packageRoot } from '../src/main/app.ts';
-import { ConsoleCore } from '../src/main/core/core.ts';
+import { ConsoleCore } from '../src/main/core/index.ts';
 import { chromiumArgs, chromiumPath } from '../test/e2e/harness.ts';
 
 const BOOKINGS = Number(process.env['BENCH_BOOKINGS'] ?? 100_000);

@@ -20,8 +20,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { WebSocket, WebSocketServer } from 'ws';
 import { startBridge } from '../src/main/bridge/bridge.ts';
-import { ConsoleCore } from '../src/main/core/core.ts';
-import { startRelayLink } from '../src/main/core/relay/relay-link.ts';
+import { ConsoleCore } from '../src/main/core/index.ts';
+import { startRelayLink } from '../src/main/core/relay-link/relay-link.ts';
 
 const ratePerSecond = 500;
 const seconds = 10;

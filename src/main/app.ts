@@ -3,16 +3,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConsoleCore } from './core/core.ts';
-import { createFeedRepublisher, type FeedRepublisher } from './core/calendar/index.ts';
-import { startRelayLink, type RelayConfig } from './core/relay/relay-link.ts';
-import type { SecretKeeper } from './shell/secret-store.ts';
+import { ConsoleCore, createFeedRepublisher, startRelayLink, type FeedRepublisher, type RelayConfig, type SecretKeeper } from './core/index.ts';
 import { ContractError } from '../shared/contract/types.ts';
 import { startRelay, type RelayHandle } from '../relay/index.ts';
 import type { RelayStream, RelayStreamStatus } from '../relay/protocol/index.ts';
 import { startSandbox, type Sandbox } from '../sandbox/index.ts';
 
-export { parseRelayChannelUrl, type RelayConfig } from './core/relay/relay-link.ts';
+export { parseRelayChannelUrl, type RelayConfig } from './core/index.ts';
 
 /**
  * Starting the console, shared by the Electron shell, `npm start`'s browser fallback and

@@ -9,15 +9,6 @@ import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..');
 
-/**
- * Interim allowances, each one exact circle (by its files) that another branch of issue #12
- * removes: delete the entry when that branch lands. Nothing may be added here.
- */
-const interimCycles: string[][] = [
-  // The core's split into feature folders replaces core.ts and extras.ts.
-  ['src/main/core/core.ts', 'src/main/core/extras.ts'],
-];
-
 async function cycles(paths: string[]): Promise<string[][]> {
   const options = await extractDepcruiseOptions(join(root, '.dependency-cruiser.cjs'));
   // Modules are named relative to baseDir (the repository), whatever the working directory.
@@ -27,13 +18,9 @@ async function cycles(paths: string[]): Promise<string[][]> {
   return violations.filter((v) => v.rule.name === 'no-circular').map((v) => (v.cycle ?? []).map((step) => step.name).sort());
 }
 
-const sameCycle = (a: string[], b: string[]): boolean => a.length === b.length && a.every((name) => b.includes(name));
-
 describe('import cycles', () => {
-  it('src/ has none (beyond the interim allowances)', async () => {
-    const found = await cycles(['src']);
-    const unexpected = found.filter((cycle) => !interimCycles.some((allowed) => sameCycle(allowed, cycle)));
-    expect(unexpected).toEqual([]);
+  it('src/ has none', async () => {
+    expect(await cycles(['src'])).toEqual([]);
   });
 
   it('are found in .ts through type-only imports and in .tsx (fixtures)', async () => {

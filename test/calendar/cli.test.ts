@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/main/cli/main.ts';
-import { Replica } from '../../src/main/core/replica.ts';
+import { Replica } from '../../src/main/core/replica/replica.ts';
 import { hashToken } from '../../src/main/core/calendar/feeds.ts';
 import { parseBoth } from './helpers.ts';
 

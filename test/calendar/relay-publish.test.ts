@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startRelay, type RelayHandle } from '../../src/relay/index.ts';
-import { Replica } from '../../src/main/core/replica.ts';
+import { Replica } from '../../src/main/core/replica/replica.ts';
 import { addFeed, getFeed, revokeFeed, rotateFeed } from '../../src/main/core/calendar/feeds.ts';
 import { createFeedHandler } from '../../src/main/core/calendar/feed-server.ts';
 import { createFeedRepublisher, publicFeedUrl, publishFeed, PublishError, type RelayTarget } from '../../src/main/core/calendar/publish.ts';

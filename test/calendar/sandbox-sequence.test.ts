@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Replica } from '../../src/main/core/replica.ts';
+import { Replica } from '../../src/main/core/replica/replica.ts';
 import { exportIcs } from '../../src/main/core/calendar/ics.ts';
 import { readCalendarBookings } from '../../src/main/core/calendar/source.ts';
 import { addDays, expectOk, HOUR, localDate, simulateBooking, startHarness, type Harness, type Json } from '../sandbox/harness.ts';

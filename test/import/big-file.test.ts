@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importCsv, type ImportProgress } from '../../src/main/core/import/index.ts';
 import type { ReplicaImportSink } from '../../src/main/core/import/replica-sink.ts';
-import type { Replica } from '../../src/main/core/replica.ts';
+import type { Replica } from '../../src/main/core/replica/replica.ts';
 import { generateCatalogue, type Generated } from './generate.ts';
 import { fingerprint, openReplica, tempDir } from './helpers.ts';
 

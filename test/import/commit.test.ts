@@ -18,9 +18,9 @@ import {
   verifyBatchAvailability,
   type ReplicaImportSink,
 } from '../../src/main/core/import/replica-sink.ts';
-import { Outbox } from '../../src/main/core/outbox.ts';
-import type { IntentRow } from '../../src/main/core/overlay.ts';
-import type { Replica } from '../../src/main/core/replica.ts';
+import { Outbox } from '../../src/main/core/sync/outbox.ts';
+import type { IntentRow } from '../../src/main/core/sync/overlay.ts';
+import type { Replica } from '../../src/main/core/replica/replica.ts';
 import { fingerprint, openReplica, seedOffering, tempDir } from './helpers.ts';
 
 let t: ReturnType<typeof tempDir>;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importCsv, writeErrorReport, type ImportIssue } from '../../src/main/core/import/index.ts';
 import { parseAll } from '../../src/main/core/import/parse.ts';
-import type { Replica } from '../../src/main/core/replica.ts';
+import type { Replica } from '../../src/main/core/replica/replica.ts';
 import type { ReplicaImportSink } from '../../src/main/core/import/replica-sink.ts';
 import { corpus, fingerprint, openReplica, seedOffering, tempDir } from './helpers.ts';
 

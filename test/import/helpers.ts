@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Replica } from '../../src/main/core/replica.ts';
+import { Replica } from '../../src/main/core/replica/replica.ts';
 import { ReplicaImportSink } from '../../src/main/core/import/replica-sink.ts';
 
 export const corpus = (name: string): string => join(import.meta.dirname, 'corpus', name);

@@ -6,8 +6,8 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ApiClient, ApiError, apiBase, kindForStatus, parseListPage, parseRetryAfter } from '../../src/main/core/api-client.ts';
-import { RateBudget } from '../../src/main/core/rate-budget.ts';
+import { ApiClient, ApiError, apiBase, kindForStatus, parseListPage, parseRetryAfter } from '../../src/main/core/sync/api-client.ts';
+import { RateBudget } from '../../src/main/core/sync/rate-budget.ts';
 
 interface Seen {
   method: string;

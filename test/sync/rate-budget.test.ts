@@ -5,7 +5,7 @@
  * src/shared/backoff.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
-import { RateBudget } from '../../src/main/core/rate-budget.ts';
+import { RateBudget } from '../../src/main/core/sync/rate-budget.ts';
 
 const headers = (h: Record<string, string>): Headers => new Headers(h);
 

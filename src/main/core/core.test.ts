@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConsoleCore } from './core.ts';
-import type { RemoteBooking } from './remote-types.ts';
+import { bookingDetail } from './bookings/views.ts';
+import { ConsoleCore } from './index.ts';
+import type { RemoteBooking } from './sync/remote-types.ts';
 
 function booking(id: string, status: string, version = 1, extra: Partial<RemoteBooking> = {}): RemoteBooking {
   return {
@@ -70,7 +71,7 @@ describe('ConsoleCore offline (no server)', () => {
     core.replica.transaction(() => core.replica.applyRemoteBooking(booking('bkg_a', 'CONFIRMED', 3)));
     const r = core.replica.transaction(() => core.replica.applyRemoteBooking(booking('bkg_a', 'PENDING', 2)));
     expect(r.changed).toBe(false);
-    expect(core.bookingDetail('bkg_a')?.status).toBe('CONFIRMED');
+    expect(bookingDetail(core.replica, 'bkg_a')?.status).toBe('CONFIRMED');
   });
 
   it('searches, filters and pages bookings with a total', async () => {

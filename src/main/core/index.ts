@@ -1,10 +1,261 @@
 /**
- * The console core's one entry point for its hosts (the engine, `serve`, the CLI, tests, benches):
- * `createCore(options)` gives a core whose contract handlers they reach through dispatchCall.
+ * The console core's one entry point for its hosts (the engine, `serve`, the CLI, the shell, benches)
+ * and its composition root: `createCore(options)` makes the replica, the sync machinery and the
+ * session, hands one CoreContext to every feature, and merges the features' handler slices into the
+ * contract's one ContractHandlers (src/shared/contract/types.ts). Hosts call those handlers through
+ * dispatchCall (src/main/dispatch.ts): one validation path, one error mapping.
+ *
+ *   const core = createCore({ dbFile, api: { url, key }, transport: 'electron', appVersion });
+ *   const off = core.on((event, payload) => …);   // contract events
+ *   await core.unlockSecrets();                    // open the secrets kept at rest
+ *   core.start();                                  // background sync when connected
+ *   await dispatchCall(core, 'bookings.approve', { id });
+ *   await core.close();
+ *
+ * For the webhook relay link: `core.replica` (apply helpers, see replica/replica.ts), then
+ * `core.notifyChanged(tables)` / `core.notifyActivity(item)` / `core.syncNow()`.
  */
-import { ConsoleCore, type ConsoleCoreOptions } from './core.ts';
+import type { ActivityItem, ConflictView, SecretKeeping, SessionInfo, Settings, SyncStatus, TenantInfo } from '../../shared/contract/types.ts';
+import type { ContractHandlers } from '../../shared/contract/schemas.ts';
+import { activityHandlers } from './activity/handlers.ts';
+import { bookingsHandlers } from './bookings/handlers.ts';
+import { pendingCount } from './bookings/views.ts';
+import { calendarHandlers } from './calendar/handlers.ts';
+import { catalogueHandlers } from './catalogue/handlers.ts';
+import { conflicts, localView } from './conflicts/conflicts.ts';
+import { conflictsHandlers } from './conflicts/handlers.ts';
+import type { CoreContext, Listener, Table } from './context.ts';
+import { importHandlers } from './import/handlers.ts';
+import { insightsHandlers } from './insights/insights.ts';
+import type { ConsoleCoreOptions } from './options.ts';
+import type { RelayConfig } from './relay-link/relay-link.ts';
+import { Replica } from './replica/replica.ts';
+import { settingsHandlers } from './settings/handlers.ts';
+import { Session } from './settings/session.ts';
+import { tenantInfo } from './settings/store.ts';
+import { SyncEngine } from './sync/engine.ts';
+import { syncHandlers } from './sync/handlers.ts';
+import { Outbox } from './sync/outbox.ts';
+import { Pusher } from './sync/push.ts';
+import { RateBudget } from './sync/rate-budget.ts';
 
-export { ConsoleCore, type ConsoleCoreOptions };
+export type { ConsoleCoreOptions } from './options.ts';
+export type { CoreContext } from './context.ts';
+export { SecretStoreUnavailableError, isSecretStoreUnavailable, noKeychain, parseStoredSecret, type SecretKeeper, type StoredSecret } from './settings/secrets.ts';
+export { Replica } from './replica/replica.ts';
+export { parseRelayChannelUrl, startRelayLink, type RelayConfig } from './relay-link/relay-link.ts';
+export {
+  addFeed,
+  createFeedHandler,
+  createFeedRepublisher,
+  exportIcsBytes,
+  feedPath,
+  FeedNotFoundError,
+  listFeeds,
+  publicFeedUrl,
+  readCalendarBookings,
+  readTenant,
+  revokeFeed,
+  rotateFeed,
+  type Feed,
+  type FeedRepublisher,
+} from './calendar/index.ts';
+export { analyzeImport, columnHelpCsv, commitImport, describeCounts, templateCsv, writeErrorReport, type ImportAnalysisView } from './import/index.ts';
+export { normalizeDelimiter } from './import/delimiter.ts';
+export { normalizeEncoding } from './import/decode.ts';
+export { ReplicaImportSink } from './import/replica-sink.ts';
+
+type KeysOf<T extends readonly object[]> = { [I in keyof T]: keyof T[I] }[number];
+/** Methods given by more than one slice. */
+type Doubled<T extends readonly object[]> = T extends readonly [infer H extends object, ...infer R extends readonly object[]] ? (keyof H & KeysOf<R>) | Doubled<R> : never;
+/** Contract methods no slice gives. */
+type Missing<T extends readonly object[]> = Exclude<keyof ContractHandlers, KeysOf<T>>;
+/** The slices, or a type naming what is doubled or missing: merging them is then a compile error. */
+type Complete<T extends readonly object[]> = [Doubled<T>] extends [never] ? ([Missing<T>] extends [never] ? T : { missingMethods: Missing<T> }) : { doubledMethods: Doubled<T> };
+
+/** Merges the features' handler slices into one ContractHandlers; each method given exactly once (checked at compile time). */
+export function composeHandlers<const T extends readonly object[]>(...slices: T & Complete<T>): ContractHandlers {
+  return Object.assign({}, ...slices) as ContractHandlers;
+}
+
+/** The contract, one slice a feature folder. */
+function contractHandlers(ctx: CoreContext): ContractHandlers {
+  return composeHandlers(
+    settingsHandlers(ctx),
+    syncHandlers(ctx),
+    bookingsHandlers(ctx),
+    catalogueHandlers(ctx),
+    conflictsHandlers(ctx),
+    insightsHandlers(ctx),
+    activityHandlers(ctx),
+    importHandlers(ctx),
+    calendarHandlers(ctx),
+  );
+}
+
+/** The core its hosts hold: the contract's handlers, its events, and its lifecycle. */
+export class ConsoleCore {
+  readonly replica: Replica;
+  readonly outbox: Outbox;
+  readonly pusher: Pusher;
+  readonly engine: SyncEngine;
+  readonly handlers: ContractHandlers;
+  readonly #session: Session;
+  readonly #listeners = new Set<Listener>();
+  #closed = false;
+
+  constructor(options: ConsoleCoreOptions) {
+    this.replica = new Replica(options.dbFile);
+    this.outbox = new Outbox(this.replica);
+    const budget = new RateBudget(options.ratePerMinute ?? 1000);
+    const replica = this.replica;
+    this.pusher = new Pusher(
+      this.outbox,
+      {
+        localView: (intent) => localView(replica, intent),
+        onChange: (tables) => this.notifyChanged(tables),
+        onNetwork: (ok, error) => this.engine.noteNetwork(ok, error),
+      },
+      options.pushConcurrency ?? 4,
+      options.retryCapMs ?? 60_000,
+    );
+    this.engine = new SyncEngine({
+      replica: this.replica,
+      outbox: this.outbox,
+      pusher: this.pusher,
+      pollIntervalMs: options.pollIntervalMs,
+      reconcileIntervalMs: options.reconcileIntervalMs,
+      hooks: {
+        onStatus: (s) => this.#emit('sync.status', s),
+        onChange: (tables) => this.notifyChanged(tables),
+        onNewPending: (ids) => this.#emit('queue.new', { count: ids.length, bookingIds: ids }),
+      },
+    });
+    const base = {
+      options,
+      replica: this.replica,
+      outbox: this.outbox,
+      pusher: this.pusher,
+      engine: this.engine,
+      emit: this.#emit,
+      on: (listener: Listener) => this.on(listener),
+      notifyChanged: (tables: Table[]) => this.notifyChanged(tables),
+      log: (line: string) => options.log?.(line),
+      now: () => Date.now(),
+      closed: () => this.#closed,
+    };
+    this.#session = new Session(base, budget);
+    this.handlers = contractHandlers({ ...base, session: this.#session });
+  }
+
+  on(listener: Listener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  readonly #emit: Listener = (event, payload) => {
+    for (const l of this.#listeners) {
+      try {
+        l(event, payload);
+      } catch {
+        // a listener's failure is not the core's
+      }
+    }
+  };
+
+  notifyChanged(tables: Table[]): void {
+    if (this.#closed) return;
+    this.#emit('data.changed', { tables: [...new Set(tables)] });
+    this.engine.emitStatus();
+  }
+
+  /**
+   * A new activity line for the UI. `changed: false` when the caller sends `notifyChanged` with
+   * 'activity' itself, once for many lines (the relay link's batches): one data.changed and one status
+   * check per batch instead of per webhook.
+   */
+  notifyActivity(item: ActivityItem, options: { changed?: boolean } = {}): void {
+    this.#emit('activity.new', item);
+    if (options.changed !== false) this.notifyChanged(['activity']);
+  }
+
+  /**
+   * Opens the secrets kept at rest (API key, relay token and webhook secrets) with the SecretKeeper;
+   * call it before start(). See Session.unlockSecrets.
+   */
+  unlockSecrets(): Promise<void> {
+    return this.#session.unlockSecrets();
+  }
+
+  /** The relay set up in Settings, with its secrets; null when there is none or its secrets are not here. */
+  relayConfig(): RelayConfig | null {
+    return this.#session.relayConfig();
+  }
+
+  session(): SessionInfo {
+    return this.#session.session();
+  }
+
+  settings(): Settings {
+    return this.#session.settings();
+  }
+
+  /** Connects to a server with a key (see Session.connect); the demo host connects its own sandbox this way. */
+  connect(url: string, key: string, mode: 'connected' | 'demo', keep?: SecretKeeping): Promise<SessionInfo> {
+    return this.#session.connect(url, key, mode, keep);
+  }
+
+  start(): void {
+    // Load the query builder in the background now, so the first list query does not block on it.
+    void import('kysely').catch(() => undefined);
+    this.replica.startBackgroundCheckpoints();
+    this.engine.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.engine.stop();
+    await this.replica.stopBackgroundCheckpoints();
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    await this.engine.stop();
+    await this.replica.stopBackgroundCheckpoints();
+    this.#closed = true;
+    this.replica.close();
+  }
+
+  syncNow(): boolean {
+    return this.engine.syncNow();
+  }
+
+  /** One pull + push pass (the CLI's `sync --once`). */
+  async runOnce(timeoutMs?: number): ReturnType<SyncEngine['runOnce']> {
+    this.replica.startBackgroundCheckpoints();
+    try {
+      return await this.engine.runOnce(timeoutMs);
+    } finally {
+      if (!this.engine.running) await this.replica.stopBackgroundCheckpoints();
+    }
+  }
+
+  status(): SyncStatus {
+    return this.engine.status();
+  }
+
+  /** How many bookings the queue shows (the dock badge), without building the views. */
+  pendingCount(): number {
+    return pendingCount(this.replica);
+  }
+
+  tenant(): TenantInfo | null {
+    return tenantInfo(this.replica);
+  }
+
+  conflicts(): ConflictView[] {
+    return conflicts(this.replica, this.outbox);
+  }
+}
 
 export function createCore(options: ConsoleCoreOptions): ConsoleCore {
   return new ConsoleCore(options);

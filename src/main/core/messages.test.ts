@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConsoleCore } from './core.ts';
-import type { RemoteBooking } from './remote-types.ts';
+import { ConsoleCore } from './index.ts';
+import type { RemoteBooking } from './sync/remote-types.ts';
 
 const remote: RemoteBooking = {
   id: 'bkg_a',

@@ -6,28 +6,21 @@
  *
  * The core only sees a SecretKeeper, which is asynchronous: the core may run in a process of its own
  * (Electron utilityProcess) where safeStorage does not exist, and then reaches the keychain by asking
- * the main process.
+ * the main process. That interface (SecretKeeper), the stored record and its parser are the core's
+ * (src/main/core/settings/secrets.ts); this file is the keychain side the hosts inject. Type-only
+ * imports: the shell's main process never loads the core.
  */
+import type { SecretKeeper, StoredSecret } from '../core/index.ts';
+
+export type { SecretKeeper, StoredSecret } from '../core/index.ts';
+
 export interface Encryptor {
   isEncryptionAvailable(): boolean;
   encryptString(text: string): Buffer;
   decryptString(data: Buffer): string;
 }
 
-export interface StoredSecret {
-  /** `safe`: encrypted by the OS keychain; `plain`: user accepted unencrypted storage. */
-  scheme: 'safe' | 'plain';
-  data: string;
-}
-
-export interface SecretKeeper {
-  /** Whether the OS keychain can encrypt (fixed for the process's life). */
-  readonly encryptionAvailable: boolean;
-  /** keep 'encrypted' needs encryptionAvailable; 'plain' is only used after the user agreed. */
-  seal(secret: string, keep: 'encrypted' | 'plain'): Promise<StoredSecret>;
-  open(stored: StoredSecret): Promise<string>;
-}
-
+/** What seal/open reject with where no keychain can encrypt; the core knows it by its name (see secrets.ts there). */
 export class SecretStoreUnavailableError extends Error {
   override name = 'SecretStoreUnavailableError';
   constructor() {
@@ -81,16 +74,4 @@ export function keychainEncryptor(safeStorage: SafeStorageLike, platform: NodeJS
   if (!safeStorage.isEncryptionAvailable()) return null;
   if (platform === 'linux' && safeStorage.getSelectedStorageBackend?.() === 'basic_text') return null;
   return safeStorage;
-}
-
-/** A stored secret record, as written to the replica (JSON), or the older bare base64 safeStorage ciphertext. */
-export function parseStoredSecret(raw: string): StoredSecret {
-  const text = raw.trim();
-  if (text.startsWith('{')) {
-    const value = JSON.parse(text) as Partial<StoredSecret>;
-    if ((value.scheme === 'safe' || value.scheme === 'plain') && typeof value.data === 'string') return { scheme: value.scheme, data: value.data };
-    throw new Error('not a stored secret record');
-  }
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text)) throw new Error('not a stored secret record');
-  return { scheme: 'safe', data: text };
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ContractHandlers } from '../../shared/contract/schemas.ts';
 import { dispatchCall } from '../dispatch.ts';
-import { SecretStore, SecretStoreUnavailableError, keychainEncryptor, noKeychain, parseStoredSecret, type Encryptor } from './secret-store.ts';
+import { parseStoredSecret } from '../core/settings/secrets.ts';
+import { SecretStore, SecretStoreUnavailableError, keychainEncryptor, noKeychain, type Encryptor } from './secret-store.ts';
 import { rendererCsp } from '../../shared/csp.ts';
 import { externalUrlAllowed, navigationAllowed, permissionAllowed, senderAllowed, windowOptions, withRendererCsp } from './window-policy.ts';
 import { fakeKeychain } from '../../../test/support/keychain.ts';

@@ -5,6 +5,7 @@ import { backoffMs } from '../../shared/backoff.ts';
 import { connectRelayStream } from '../../relay/protocol/index.ts';
 import { createCore } from './index.ts';
 import { windowOptions } from '../shell/window-policy.ts'; // ✗ import-x/no-restricted-paths
+import type { SecretKeeper } from '../shell/secret-store.ts'; // ✗ import-x/no-restricted-paths
 import { main } from '../cli/main.ts'; // ✗ import-x/no-restricted-paths
 import { startBridge } from '../bridge/bridge.ts'; // ✗ import-x/no-restricted-paths
 import type { EngineSupervisor } from '../engine/supervisor.ts'; // ✗ import-x/no-restricted-paths

@@ -13,6 +13,8 @@ import { relayCommand } from '../../../relay/cli.ts';
 import type { RelayStream } from '../../../relay/protocol/index.ts';
 import { startSandbox } from '../../../sandbox/index.ts';
 import { openReplicaDb } from '../../core/db/open.ts'; // ✗ import-x/no-restricted-paths
+import { Replica } from '../../core/replica/replica.ts'; // ✗ import-x/no-restricted-paths
+import type { ConsoleCoreOptions } from '../../core/options.ts'; // ✗ import-x/no-restricted-paths
 import { StreamHub } from '../../../relay/stream.ts'; // ✗ import-x/no-restricted-paths
 import { Store } from '../../../sandbox/store.ts'; // ✗ import-x/no-restricted-paths
 import { createBridgeApi } from '../../../renderer/src/api.ts'; // ✗ import-x/no-restricted-paths

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { CliError, UsageError, integerOption, requiredString, stringListOption, stringOption, type Command, type ParsedArgs } from '../command.ts';
-import type { Feed } from '../../core/calendar/feeds.ts';
+import type { Feed } from '../../core/index.ts';
 import { statusesOption } from './ics.ts';
 
 const actions = ['add', 'list', 'rotate', 'revoke', 'publish'] as const;
@@ -94,8 +94,8 @@ export const feedsCommand: Command = {
     }
     if (!existsSync(dbFile)) throw new CliError(`no replica at ${dbFile}`);
 
-    const { Replica } = await import('../../core/replica.ts');
-    const feeds = await import('../../core/calendar/feeds.ts');
+    const feeds = await import('../../core/index.ts');
+    const { Replica } = feeds;
     const replica = Replica.open(dbFile);
     const show = (f: Feed): FeedJson => ({
       id: f.id,
@@ -145,7 +145,7 @@ export const feedsCommand: Command = {
           return 0;
         }
         case 'publish': {
-          const { createFeedRepublisher, publicFeedUrl } = await import('../../core/calendar/publish.ts');
+          const { createFeedRepublisher, publicFeedUrl } = feeds;
           const errors: string[] = [];
           const pub = createFeedRepublisher({ db: replica, target: () => target, log: (l) => errors.push(l) });
           const counts = await pub.flush();

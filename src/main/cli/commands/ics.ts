@@ -62,9 +62,7 @@ export const icsCommand: Command = {
       includePending: args.values['include-pending'] === true,
     };
     if (!existsSync(dbFile)) throw new CliError(`no replica at ${dbFile}`);
-    const { Replica } = await import('../../core/replica.ts');
-    const { exportIcsBytes } = await import('../../core/calendar/ics.ts');
-    const { readCalendarBookings, readTenant } = await import('../../core/calendar/source.ts');
+    const { Replica, exportIcsBytes, readCalendarBookings, readTenant } = await import('../../core/index.ts');
     const replica = Replica.open(dbFile);
     try {
       const tenant = readTenant(replica);

@@ -1,9 +1,5 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { normalizeDelimiter } from '../../core/import/delimiter.ts';
-import { normalizeEncoding } from '../../core/import/decode.ts';
-import { analyzeImport, columnHelpCsv, commitImport, describeCounts, templateCsv, writeErrorReport, type ImportAnalysisView } from '../../core/import/index.ts';
-import { ReplicaImportSink } from '../../core/import/replica-sink.ts';
-import { Replica } from '../../core/replica.ts';
+import { Replica, ReplicaImportSink, analyzeImport, columnHelpCsv, commitImport, describeCounts, normalizeDelimiter, normalizeEncoding, templateCsv, writeErrorReport, type ImportAnalysisView } from '../../core/index.ts';
 import { CliError, UsageError, stringOption, type Command } from '../command.ts';
 
 function printView(v: ImportAnalysisView, maxIssues: number): void {

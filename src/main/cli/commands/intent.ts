@@ -1,27 +1,35 @@
-import type { ConsoleCore } from '../../core/core.ts';
+import type { MethodInput } from '../../../shared/contract/types.ts';
+import type { ConsoleCore } from '../../core/index.ts';
+import type { ContractHost } from '../../dispatch.ts';
 import { CliError, UsageError, requiredString, type Command, type ParsedArgs } from '../command.ts';
+import { callContract, type OptionNames } from '../contract.ts';
 
-/** Opens the replica offline (no API: intents are only queued; `sync` sends them). */
-async function withCore<T>(args: ParsedArgs, fn: (core: ConsoleCore) => T): Promise<T> {
+/** The contract's field names as this command's options, for its usage errors. */
+const optionNames: OptionNames = { id: 'bookingId', reason: '--reason', itemId: '--item', startsAt: '--starts', endsAt: '--ends' };
+
+/**
+ * Runs one intent method on the replica, offline (no API: intents are only queued; `sync` sends
+ * them). The replica is opened only once the contract accepted the input: bad usage touches no file.
+ */
+async function queueIntent<M extends 'bookings.approve' | 'bookings.cancel' | 'bookings.reschedule'>(args: ParsedArgs, method: M, input: MethodInput<M>): Promise<string | null> {
   const dbFile = requiredString(args, 'db');
-  const { ConsoleCore } = await import('../../core/core.ts');
-  const { ContractError } = await import('../../../shared/contract/types.ts');
-  let core;
+  const { createCore } = await import('../../core/index.ts');
+  let core: ConsoleCore | null = null;
+  const host: ContractHost = {
+    get handlers() {
+      try {
+        core ??= createCore({ dbFile, transport: 'bridge', appVersion: 'cli', holdMs: 0 });
+      } catch (error) {
+        throw new CliError(`cannot open ${dbFile}: ${(error as Error).message}`);
+      }
+      return core.handlers;
+    },
+    on: () => () => undefined,
+  };
   try {
-    core = new ConsoleCore({ dbFile, transport: 'bridge', appVersion: 'cli', holdMs: 0 });
-  } catch (error) {
-    throw new CliError(`cannot open ${dbFile}: ${(error as Error).message}`);
-  }
-  try {
-    return fn(core);
-  } catch (error) {
-    if (error instanceof ContractError) {
-      if (error.code === 'BAD_INPUT') throw new UsageError(error.message);
-      throw new CliError(error.message);
-    }
-    throw error;
+    return (await callContract(host, method, input, optionNames)).intentId;
   } finally {
-    await core.close();
+    await (core as ConsoleCore | null)?.close();
   }
 }
 
@@ -46,7 +54,7 @@ export const approveCommand: Command = {
   allowPositionals: true,
   run: (args) => {
     const id = bookingId(args);
-    return withCore(args, (core) => printIntent(core.approve(id), `booking ${id} is already confirmed`));
+    return queueIntent(args, 'bookings.approve', { id }).then((intentId) => printIntent(intentId, `booking ${id} is already confirmed`));
   },
 };
 
@@ -59,18 +67,9 @@ export const cancelCommand: Command = {
   run: (args) => {
     const id = bookingId(args);
     const reason = requiredString(args, 'reason');
-    if (reason.length > 500) throw new UsageError('--reason must be at most 500 characters');
-    return withCore(args, (core) => printIntent(core.cancel(id, reason), `booking ${id} is already cancelled`));
+    return queueIntent(args, 'bookings.cancel', { id, reason }).then((intentId) => printIntent(intentId, `booking ${id} is already cancelled`));
   },
 };
-
-function isoOption(args: ParsedArgs, name: string): string {
-  const v = requiredString(args, name);
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v) || Number.isNaN(Date.parse(v))) {
-    throw new UsageError(`--${name} must be an ISO date-time with a zone, e.g. 2026-05-12T15:00:00Z; got "${v}"`);
-  }
-  return v;
-}
 
 export const rescheduleCommand: Command = {
   name: 'reschedule',
@@ -80,10 +79,7 @@ export const rescheduleCommand: Command = {
   allowPositionals: true,
   run: (args) => {
     const id = bookingId(args);
-    const item = requiredString(args, 'item');
-    const starts = isoOption(args, 'starts');
-    const ends = isoOption(args, 'ends');
-    if (Date.parse(ends) <= Date.parse(starts)) throw new UsageError('--ends must be after --starts');
-    return withCore(args, (core) => printIntent(core.reschedule(id, item, starts, ends), ''));
+    const input = { id, itemId: requiredString(args, 'item'), startsAt: requiredString(args, 'starts'), endsAt: requiredString(args, 'ends') };
+    return queueIntent(args, 'bookings.reschedule', input).then((intentId) => printIntent(intentId, ''));
   },
 };

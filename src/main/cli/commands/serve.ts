@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startBridge } from '../../bridge/bridge.ts';
-import { createFeedHandler } from '../../core/calendar/index.ts';
+import { createFeedHandler } from '../../core/index.ts';
 import { defaultDataDir, packageRoot, startConsole } from '../../app.ts';
 import { EngineSupervisor, forkNodeEngine } from '../../engine/supervisor.ts';
 import { UsageError, integerOption, stringOption, untilSignal, type Command } from '../command.ts';

@@ -1,4 +1,5 @@
 import { CliError, requiredString, type Command } from '../command.ts';
+import { callContract } from '../contract.ts';
 
 export const statusCommand: Command = {
   name: 'status',
@@ -9,15 +10,15 @@ export const statusCommand: Command = {
     const dbFile = requiredString(args, 'db');
     const { existsSync } = await import('node:fs');
     if (!existsSync(dbFile)) throw new CliError(`no replica at ${dbFile}`);
-    const { ConsoleCore } = await import('../../core/core.ts');
-    const core = new ConsoleCore({ dbFile, transport: 'bridge', appVersion: 'cli', holdMs: 0 });
+    const { createCore } = await import('../../core/index.ts');
+    const core = createCore({ dbFile, transport: 'bridge', appVersion: 'cli', holdMs: 0 });
     try {
-      const s = core.status();
+      const s = await callContract(core, 'sync.status', {});
       const byState: Record<string, number> = {};
       for (const r of core.replica.stmt('SELECT state, COUNT(*) AS n FROM outbox GROUP BY state').all() as Array<{ state: string; n: number }>) byState[r.state] = r.n;
       const counts = core.replica.stmt("SELECT (SELECT COUNT(*) FROM bookings) AS bookings, (SELECT COUNT(*) FROM bookings WHERE status = 'PENDING') AS pending, (SELECT COUNT(*) FROM offerings) AS offerings, (SELECT COUNT(*) FROM coupons) AS coupons").get() as Record<string, number>;
-      const conflicts = core.conflicts();
-      const tenant = core.tenant();
+      const conflicts = await callContract(core, 'conflicts.list', {});
+      const { tenant } = await callContract(core, 'session.info', {});
       const report = {
         tenant,
         lastSyncAt: s.lastSyncAt,

@@ -53,7 +53,7 @@ export const syncCommand: Command = {
     } else if (stringOption(args, 'relay-token') !== undefined || secrets.length > 0) {
       throw new UsageError('--relay-token and --webhook-secret need --relay');
     }
-    const { ConsoleCore } = await import('../../core/core.ts');
+    const { ConsoleCore } = await import('../../core/index.ts');
     let core;
     try {
       core = new ConsoleCore({ dbFile, api: { url, key }, transport: 'bridge', appVersion: 'cli', holdMs: 0, pollIntervalMs: poll * 1000 });
@@ -83,7 +83,7 @@ export const syncCommand: Command = {
     core.start();
     let link: { close(): Promise<void> } | null = null;
     if (relay && relayToken) {
-      const { startRelayLink } = await import('../../core/relay/relay-link.ts');
+      const { startRelayLink } = await import('../../core/index.ts');
       link = startRelayLink(core, {
         ...relay,
         deviceToken: relayToken,

@@ -4,7 +4,7 @@
  * seam for issues #13/#14/#16): correct over the replica, not yet tuned for a million bookings.
  */
 import type { BookingView, CancelPreview, CancellationPolicy, QueueGroup, QueueRow, QueueWindow, SlotCheck, MethodInput } from '../../../shared/contract/types.ts';
-import type { Replica } from '../replica.ts';
+import type { Replica } from '../replica/replica.ts';
 
 /** Hours before the first start → refund percent, per policy (docs/orkestr-api.md, "Cancellation policies"). */
 const refundTable: Record<CancellationPolicy, readonly [atLeast120h: number, atLeast24h: number, under24h: number, afterStart: number]> = {

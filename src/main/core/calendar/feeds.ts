@@ -2,8 +2,8 @@
  * Calendar subscription feeds: named filters over the replica, each reachable by an opaque random
  * token. Only the SHA-256 of a token is stored; the token itself is shown once (add / rotate).
  *
- * The table lives in the replica file; migration 0005_calendar_feeds (src/main/core/db/migrations.ts)
- * creates it from `feedsTableDdl`. `ensureFeedsTable` (IF NOT EXISTS) keeps the functions here safe
+ * The table lives in the replica file; migration 0005_calendar_feeds (src/main/core/db/migrations/)
+ * creates it with this same DDL, written out there. `ensureFeedsTable` (IF NOT EXISTS) keeps the functions here safe
  * on a bare SQLite handle, as their tests use.
  */
 import { createHash, randomBytes } from 'node:crypto';

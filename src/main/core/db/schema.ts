@@ -150,6 +150,28 @@ export interface ActivityTable {
   read: number;
 }
 
+export interface AvailabilityRulesTable {
+  id: string;
+  offering_id: string;
+  day_of_week: number;
+  start_time: string;
+  end_time: string;
+  slot_minutes: number;
+  capacity: number;
+  valid_from: string | null;
+  valid_until: string | null;
+}
+
+export interface AvailabilityExceptionsTable {
+  id: string;
+  offering_id: string;
+  kind: string;
+  date: string;
+  start_time: string | null;
+  end_time: string | null;
+  reason: string | null;
+}
+
 export interface ReplicaSchema {
   bookings: BookingsTable;
   booking_items: BookingItemsTable;
@@ -161,4 +183,6 @@ export interface ReplicaSchema {
   booking_overlay: BookingOverlayTable;
   disputes: DisputesTable;
   activity: ActivityTable;
+  availability_rules: AvailabilityRulesTable;
+  availability_exceptions: AvailabilityExceptionsTable;
 }

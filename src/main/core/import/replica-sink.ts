@@ -9,14 +9,14 @@
  * migration list; the importer does not edit core files).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Outbox, isTempId, recordPath } from '../outbox.ts';
-import { overlayRecord, parsePayload, type IntentRow } from '../overlay.ts';
-import type { Replica } from '../replica.ts';
-import type { RemoteAvailabilityRule } from '../remote-types.ts';
+import { Outbox, isTempId, recordPath } from '../sync/outbox.ts';
+import { overlayRecord, parsePayload, type IntentRow } from '../sync/overlay.ts';
+import type { Replica } from '../replica/replica.ts';
+import type { RemoteAvailabilityRule } from '../sync/remote-types.ts';
 import type { ImportBatchRecord, ImportIntent, ImportSink } from './commit.ts';
 import { weekdayLabels } from './fields.ts';
 import type { ExistingOffering, OfferingFields, RuleInput } from './types.ts';
-import { ruleKey } from './validate.ts';
+import { ruleKey } from './plan.ts';
 
 const nowIso = (): string => new Date().toISOString();
 

@@ -8,8 +8,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import type { Replica } from '../replica.ts';
-import type { RemoteAvailabilityRule } from '../remote-types.ts';
+import type { Replica } from '../replica/replica.ts';
+import type { RemoteAvailabilityRule } from '../sync/remote-types.ts';
 import type { Delimiter } from './delimiter.ts';
 import { analyzeImport, commitImport, type ImportAnalysis, type ImportAnalysisView } from './index.ts';
 import {

@@ -28,11 +28,11 @@ import {
   show,
   shown,
   slugify,
-  weekdayLabels,
   type DecimalHint,
   type Parsed,
 } from './fields.ts';
 import { columnLetter, mapHeaders } from './mapping.ts';
+import { bit, eq, planGroup, type Group, type OfferingKey, type RuleRec } from './plan.ts';
 import {
   offeringFieldNames,
   ruleFieldNames,
@@ -43,12 +43,9 @@ import {
   type OfferingFields,
   type PlannedOffering,
   type PreviewCounts,
-  type RuleInput,
   type Severity,
 } from './types.ts';
 import { coreMessage, type CoreMessage } from '../../../shared/contract/messages.ts';
-
-type OfferingKey = Exclude<keyof OfferingFields, 'slug'>;
 
 const fieldToKey: Record<(typeof offeringFieldNames)[number], OfferingKey> = {
   title: 'title',
@@ -62,37 +59,6 @@ const fieldToKey: Record<(typeof offeringFieldNames)[number], OfferingKey> = {
   cancellation_policy: 'cancellationPolicy',
   categories: 'categories',
 };
-
-/** One bit per offering cell, for "which cells did the defining row fill". */
-const bit: Record<OfferingKey, number> = {
-  title: 1,
-  productTypeKey: 2,
-  status: 4,
-  pricingModel: 8,
-  basePriceCents: 16,
-  currency: 32,
-  taxRateBps: 64,
-  description: 128,
-  cancellationPolicy: 256,
-  categories: 512,
-};
-
-interface RuleRec extends RuleInput {
-  line: number;
-  startMin: number;
-  endMin: number;
-}
-
-interface Group {
-  slug: string;
-  firstLine: number;
-  defLine: number | null;
-  fields: OfferingFields;
-  /** Which offering cells the defining row filled (for "required for a new offering"). */
-  given: number;
-  rules: RuleRec[];
-  errors: number;
-}
 
 export interface ValidatorOptions {
   /** How a lone `1,234` reads (`comma`: decimal). Default from the delimiter: `;` → comma. */
@@ -114,13 +80,6 @@ export interface ValidationResult {
   plan: PlannedOffering[];
   counts: PreviewCounts;
   header: string[];
-}
-
-const eq = (a: unknown, b: unknown): boolean =>
-  Array.isArray(a) && Array.isArray(b) ? a.length === b.length && a.every((x, i) => x === b[i]) : a === b;
-
-export function ruleKey(r: RuleInput): string {
-  return `${r.dayOfWeek}|${r.startTime}|${r.endTime}|${r.slotMinutes}|${r.capacity}|${r.validFrom ?? ''}|${r.validUntil ?? ''}`;
 }
 
 export class ImportValidator {
@@ -503,64 +462,7 @@ export class ImportValidator {
     } else if (this.#rows === 0 && !this.#fatal) {
       this.#add('error', 'file.no_rows', lastLine, null, null, 'the file has a header but no data rows', coreMessage('import.file.noRows', {}));
     }
-    for (const g of this.#groups.values()) {
-      const errorsBefore = this.#errors;
-      const ex = existing.get(g.slug);
-      if (g.defLine === null && !ex) {
-        for (const r of g.rules) {
-          this.#add(
-            'error',
-            'rule.orphan',
-            r.line,
-            'slug',
-            g.slug,
-            `availability for "${g.slug}", but no row of the file gives this offering's fields and the console has no offering with this slug`,
-            coreMessage('import.rule.orphan', { slug: g.slug }),
-          );
-        }
-      }
-      if (g.defLine !== null && !ex) {
-        const req: Array<[OfferingKey, ImportField]> = [
-          ['title', 'title'],
-          ['productTypeKey', 'product_type'],
-          ['basePriceCents', 'base_price'],
-          ['currency', 'currency'],
-        ];
-        for (const [key, f] of req) {
-          if (!(g.given & bit[key])) this.#add('error', `${f}.required`, g.defLine, f, '', `${f} is required for a new offering ("${g.slug}")`, coreMessage('import.field.requiredForNew', { field: f, slug: g.slug }));
-        }
-      }
-      this.#overlaps(g);
-      const groupErrors = g.errors + (this.#errors - errorsBefore);
-      counts.rules += g.rules.length;
-      const line = g.defLine ?? g.firstLine;
-      // RuleRec is a RuleInput plus its line and minutes: handed on as is (no copy of 100k objects).
-      const rules: RuleInput[] | null = g.rules.length > 0 ? g.rules : null;
-      if (groupErrors > 0) {
-        counts.offerings.error++;
-        plan.push({ slug: g.slug, line, action: 'error', existingId: ex?.id ?? null, fields: {}, rules, rulesChanged: false });
-        continue;
-      }
-      if (!ex) {
-        const f: OfferingFields = { slug: g.slug, status: 'DRAFT', ...g.fields };
-        counts.offerings.create++;
-        plan.push({ slug: g.slug, line, action: 'create', existingId: null, fields: f, rules, rulesChanged: rules !== null });
-        continue;
-      }
-      const changed: OfferingFields = {};
-      for (const key of Object.keys(g.fields) as OfferingKey[]) {
-        if (!eq(g.fields[key], ex.fields[key])) (changed as Record<string, unknown>)[key] = g.fields[key];
-      }
-      let rulesChanged = false;
-      if (rules) {
-        const a = rules.map(ruleKey).sort();
-        const b = ex.rules.map(ruleKey).sort();
-        rulesChanged = a.length !== b.length || a.some((k, i) => k !== b[i]);
-      }
-      const action = Object.keys(changed).length > 0 || rulesChanged ? 'update' : 'unchanged';
-      counts.offerings[action]++;
-      plan.push({ slug: g.slug, line, action, existingId: ex.id, fields: changed, rules, rulesChanged });
-    }
+    for (const g of this.#groups.values()) planGroup(g, existing.get(g.slug), (...issue) => this.#add(...issue), () => this.#errors, plan, counts);
     counts.errors = this.#errors;
     counts.warnings = this.#warnings;
     this.#issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
@@ -575,38 +477,5 @@ export class ImportValidator {
       counts,
       header: this.#header,
     };
-  }
-
-  #overlaps(g: Group): void {
-    if (g.rules.length < 2) return;
-    const byDay = new Map<number, RuleRec[]>();
-    for (const r of g.rules) {
-      const list = byDay.get(r.dayOfWeek);
-      if (list) list.push(r);
-      else byDay.set(r.dayOfWeek, [r]);
-    }
-    for (const [day, list] of byDay) {
-      if (list.length < 2) continue;
-      list.sort((a, b) => a.startMin - b.startMin || a.line - b.line);
-      for (let i = 0; i < list.length; i++) {
-        const a = list[i];
-        if (!a) continue;
-        for (let j = i + 1; j < list.length; j++) {
-          const b = list[j];
-          if (!b || b.startMin >= a.endMin) break;
-          const windowsMeet = (a.validUntil === null || b.validFrom === null || b.validFrom <= a.validUntil) && (b.validUntil === null || a.validFrom === null || a.validFrom <= b.validUntil);
-          if (!windowsMeet) continue;
-          this.#add(
-            'error',
-            'rule.overlap',
-            b.line,
-            'start_time',
-            b.startTime,
-            `${weekdayLabels[day]} ${b.startTime}–${b.endTime} overlaps ${a.startTime}–${a.endTime} on line ${a.line} for "${g.slug}"`,
-            coreMessage('import.rule.overlap', { weekday: day, start: b.startTime, end: b.endTime, otherStart: a.startTime, otherEnd: a.endTime, otherLine: a.line, slug: g.slug }),
-          );
-        }
-      }
-    }
   }
 }

@@ -8,7 +8,7 @@
 import { ApiError, type ApiClient } from './api-client.ts';
 import { recordPath, recordKind, type Outbox } from './outbox.ts';
 import type { IntentRow } from './overlay.ts';
-import { backoffMs } from './rate-budget.ts';
+import { backoffMs } from '../../../shared/backoff.ts';
 
 export class AuthPause extends Error {
   override name = 'AuthPause';

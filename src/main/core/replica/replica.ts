@@ -23,19 +23,19 @@
  */
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { ActivityItem } from '../../shared/contract/types.ts';
-import type { CoreMessage } from '../../shared/contract/messages.ts';
-import { Checkpointer } from './db/checkpointer.ts';
-import { buildDeferredIndexNow, buildScript, deferIndexesIfEmpty, deferredIndexes } from './db/deferred-indexes.ts';
-import { openReplica, type ReplicaDb } from './db/open.ts';
-import { overlayBooking } from './overlay.ts';
+import type { ActivityItem } from '../../../shared/contract/types.ts';
+import type { CoreMessage } from '../../../shared/contract/messages.ts';
+import { Checkpointer } from '../db/checkpointer.ts';
+import { buildDeferredIndexNow, buildScript, deferIndexesIfEmpty, deferredIndexes } from '../db/deferred-indexes.ts';
+import { openReplica, type ReplicaDb } from '../db/open.ts';
+import { overlayBooking } from '../sync/overlay.ts';
 import type {
   RemoteAvailabilityException,
   RemoteAvailabilityRule,
   RemoteBooking,
   RemoteCoupon,
   RemoteOffering,
-} from './remote-types.ts';
+} from '../sync/remote-types.ts';
 
 const nowIso = (): string => new Date().toISOString();
 
@@ -171,6 +171,10 @@ export class Replica {
   }
 
   // ---- bookings ---------------------------------------------------------------------------------
+  // Raw on purpose, every apply helper below: they are the sync pull's upsert (100k rows in an initial
+  // sync) and the webhook path, one row at a time through cached prepared statements. A kysely compile
+  // per row measured 2.2× a prepared lookup and 4.2× a prepared update (20,000 lookups: 0.83 s vs
+  // 1.81 s; 10,000 updates: 0.20 s vs 0.84 s; one run at load 15).
 
   /** Writes one booking as the server has it (skips it when the stored version is newer or equal). */
   applyRemoteBooking(b: RemoteBooking): ApplyResult {

@@ -6,13 +6,13 @@
  * It owns the connection status (online / offline / syncing with progress / paused with a reason /
  * error) and reports it through `onStatus`.
  */
-import type { SyncReasonCode, SyncStatus } from '../../shared/contract/types.ts';
+import type { SyncReasonCode, SyncStatus } from '../../../shared/contract/types.ts';
 import { ApiError, type ApiClient } from './api-client.ts';
 import type { Outbox } from './outbox.ts';
 import { Puller, type PullProgress, type Resource } from './pull.ts';
 import { AuthPause, type Pusher } from './push.ts';
-import { backoffMs } from './rate-budget.ts';
-import type { Replica } from './replica.ts';
+import { backoffMs } from '../../../shared/backoff.ts';
+import type { Replica } from '../replica/replica.ts';
 
 type Table = 'bookings' | 'offerings' | 'coupons' | 'availability' | 'intents' | 'conflicts';
 

@@ -6,9 +6,9 @@
  *   truth, marked `attention`, until the user resolves the conflict;
  * - done / discarded intents are history only (a done intent's result is already in the truth).
  */
-import type { IntentKind, IntentState, IntentView, SyncState } from '../../shared/contract/types.ts';
-import { coreMessage, type CoreMessage } from '../../shared/contract/messages.ts';
-import type { OutboxTable } from './db/schema.ts';
+import type { IntentKind, IntentState, IntentView, SyncState } from '../../../shared/contract/types.ts';
+import { coreMessage, type CoreMessage } from '../../../shared/contract/messages.ts';
+import type { OutboxTable } from '../db/schema.ts';
 
 export const activeStates = ['queued', 'sending', 'attention'] as const;
 

@@ -7,10 +7,10 @@
  * process sends it again under the same key and the server answers the stored result.
  */
 import { randomUUID } from 'node:crypto';
-import type { IntentKind } from '../../shared/contract/types.ts';
-import type { OutboxTable } from './db/schema.ts';
+import type { IntentKind } from '../../../shared/contract/types.ts';
+import type { OutboxTable } from '../db/schema.ts';
 import type { IntentRow } from './overlay.ts';
-import type { Replica } from './replica.ts';
+import type { Replica } from '../replica/replica.ts';
 import type { RemoteBooking, RemoteCoupon, RemoteOffering } from './remote-types.ts';
 
 const nowIso = (): string => new Date().toISOString();
@@ -49,6 +49,8 @@ export const INTENT_SCHEMA_VERSION = 1;
  */
 export const intentUpgrades: ReadonlyArray<(row: { kind: string; method: string; path: string; body: string | null; payload: string }) => typeof row> = [];
 
+// Raw on purpose: every intent written, pushed or answered reads and writes its row here through
+// cached prepared statements; a kysely compile per row measured 4.2× a prepared update (replica.ts).
 export class Outbox {
   readonly replica: Replica;
   constructor(replica: Replica) {

@@ -99,6 +99,3 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
-
-/** The project's one back-off formula lives in src/shared (the renderer and the relay client use it too). */
-export { backoffMs } from '../../shared/backoff.ts';

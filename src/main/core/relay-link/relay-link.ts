@@ -1,8 +1,8 @@
 import { connectRelayStream, type RelayEvent, type RelayStream, type RelayStreamStatus } from '../../../relay/protocol/index.ts';
 import type { ActivityItem, ContractEvents } from '../../../shared/contract/types.ts';
 import { coreMessage, type CoreMessage } from '../../../shared/contract/messages.ts';
-import type { Replica } from '../replica.ts';
-import type { RemoteBooking } from '../remote-types.ts';
+import type { Replica } from '../replica/replica.ts';
+import type { RemoteBooking } from '../sync/remote-types.ts';
 import { bodyDigest, parseEnvelope, verifySignature, type WebhookEnvelope } from './verify.ts';
 
 type Table = ContractEvents['data.changed']['tables'][number];

@@ -7,8 +7,9 @@
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { ApiError, parseListPage, type ApiClient, type ApiResponse, type ListPage } from './api-client.ts';
-import { backoffMs, sleep, type Priority } from './rate-budget.ts';
-import type { Replica } from './replica.ts';
+import { backoffMs } from '../../../shared/backoff.ts';
+import { sleep, type Priority } from './rate-budget.ts';
+import type { Replica } from '../replica/replica.ts';
 import type {
   RemoteAvailabilityException,
   RemoteAvailabilityRule,

@@ -1,0 +1,16 @@
+/**
+ * The replica's migrations, in order, listed statically (bundlers break folder scanning). One file a
+ * migration with its SQL written out; a shipped one is never edited (its text is hashed by
+ * test/db/migrations.test.ts): change the schema by appending a new file here.
+ */
+import type { Migration } from './migration.ts';
+import { migration as m0001 } from './0001-replica.ts';
+import { migration as m0002 } from './0002-relay-rejections.ts';
+import { migration as m0003 } from './0003-booking-list-indexes.ts';
+import { migration as m0004 } from './0004-import-tables.ts';
+import { migration as m0005 } from './0005-calendar-feeds.ts';
+import { migration as m0006 } from './0006-activity-message.ts';
+
+export type { Migration } from './migration.ts';
+
+export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006];
