@@ -25,7 +25,8 @@ import { Replica } from './replica.ts';
 import type { RemoteBooking, RemoteCoupon, RemoteOffering } from './remote-types.ts';
 import { SyncEngine } from './sync-engine.ts';
 import { keyScopesMeta, keyScopesOf } from './pull.ts';
-import { cancelPreview, queueWindow, slotChecks } from './bookings/front-desk.ts';
+import { cancelPreview, queueWindow, searchBookings, slotChecks } from './bookings/front-desk.ts';
+import { ftsQuery } from './bookings/search.ts';
 import { extraHandlers } from './extras.ts';
 import { parseRelayChannelUrl, type RelayConfig } from './relay/relay-link.ts';
 import { SecretStoreUnavailableError, noKeychain, parseStoredSecret, type SecretKeeper, type StoredSecret } from '../shell/secret-store.ts';
@@ -99,10 +100,6 @@ const inProcessEngine = { supervised: false, state: 'running', restarts: 0, last
 
 const ACTIVE = "('queued','sending','attention')";
 const noOverrides: ReadonlyMap<string, { startsAt: string; endsAt: string }> = new Map();
-
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
 
 function chunks<T>(list: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -658,10 +655,10 @@ export class ConsoleCore {
       if (f.from) q = q.where('b.starts_at', '>=', new Date(f.from).toISOString());
       if (f.to) q = q.where('b.starts_at', '<', new Date(f.to).toISOString());
       if (f.search && f.search.trim()) {
-        const like = `%${escapeLike(f.search.trim())}%`;
+        // Full-text (bookings/search.ts): folded case and accents, every word a prefix.
         const { sql } = this.replica.db.kyselyModule;
-        const match = (column: string) => sql<boolean>`${sql.ref(column)} LIKE ${like} ESCAPE '\\'`;
-        q = q.where((eb) => eb.or([match('b.customer_name'), match('b.customer_email'), match('b.id'), match('b.offering_title')]));
+        const query = ftsQuery(f.search);
+        q = q.where(query === null ? sql<boolean>`0` : sql<boolean>`b.rowid IN (SELECT rowid FROM bookings_fts WHERE bookings_fts MATCH ${query})`);
       }
       return q;
     };
@@ -927,18 +924,12 @@ export class ConsoleCore {
       },
       'sync.status': () => this.engine.status(),
       'queue.list': () => this.queue(),
-      'queue.window': (i) => {
-        const timeZone = this.tenant()?.timezone ?? 'UTC';
-        return queueWindow(this.queue(), i, (views) => slotChecks(this.replica, views, timeZone), timeZone);
-      },
+      'queue.window': (i) => queueWindow({ replica: this.replica, timeZone: this.tenant()?.timezone ?? 'UTC', views: (rows) => this.bookingViews(rows) }, i),
       'bookings.slots': (i) => {
         const rows = i.ids.map((id) => this.#bookingRow(id)).filter((r): r is BookingsTable => !!r);
         return slotChecks(this.replica, this.bookingViews(rows), this.tenant()?.timezone ?? 'UTC');
       },
-      'bookings.search': (i) => {
-        const page = this.listBookings({ search: i.text, offset: 0, limit: i.limit ?? 20 });
-        return { items: page.items, total: page.total };
-      },
+      'bookings.search': (i) => searchBookings(this.replica, (rows) => this.bookingViews(rows), i.text, i.limit ?? 20),
       'bookings.cancelPreview': (i) => {
         const row = this.#bookingRow(i.id);
         const [view] = row ? this.bookingViews([row]) : [];

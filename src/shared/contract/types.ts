@@ -710,7 +710,16 @@ export interface QueueRow extends BookingView {
 export interface QueueWindow {
   items: QueueRow[];
   total: number;
-  counts: { held: number; full: number; groups: Record<QueueGroup, number> };
+  counts: {
+    held: number;
+    full: number;
+    groups: Record<QueueGroup, number>;
+    /**
+     * What `full` counted (front-desk-core): `all` rows of the filtered queue, or, when it is long
+     * (over 2,000 rows), only those starting from now to the end of the `week` group.
+     */
+    fullScope?: 'all' | 'week';
+  };
   /** Pass back as `cursor` for the next window; null at the end. */
   nextCursor: string | null;
 }

@@ -1,0 +1,138 @@
+/**
+ * Capacity-aware slot checks over the replica (issue #13): is there room for this booking's places?
+ *
+ * A booking's slot is `full` when the places CONFIRMED bookings hold on the same offering at an
+ * overlapping time (their status as the UI sees it: a queued approve counts, a queued cancel frees),
+ * plus this booking's own quantity, exceed the capacity of the availability rule its start falls in
+ * (weekday and time in the tenant's time zone). Other PENDING requests for an overlapping time are
+ * listed as competing. Every lookup is an index search: the overlap search is bounded below by the
+ * offering's longest item (index `booking_items_offering_span`), so it never walks an offering's
+ * whole history.
+ */
+import type { SlotCheck } from '../../../shared/contract/types.ts';
+import type { Replica } from '../replica.ts';
+
+/** What a slot check needs of a booking (a BookingView has it, with queued reschedules applied). */
+export interface SlotSubject {
+  id: string;
+  items: ReadonlyArray<{ offeringId: string; startsAt: string; endsAt: string; quantity: number }>;
+}
+
+interface Rule {
+  day: number;
+  start: string;
+  end: string;
+  capacity: number;
+  validFrom: string | null;
+  validUntil: string | null;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const weekdays = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+/** Local weekday (0 = Sunday), "HH:MM" and "YYYY-MM-DD" of an instant in a time zone (formatter cached: making one costs more than using it). */
+export function localDayAndTime(iso: string | number, timeZone: string): { day: number; time: string; date: string } {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    formatters.set(timeZone, f);
+  }
+  const parts = f.formatToParts(new Date(iso));
+  const get = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
+  return { day: weekdays.indexOf(get('weekday')), time: `${get('hour')}:${get('minute')}`, date: `${get('year')}-${get('month')}-${get('day')}` };
+}
+
+/** One slot checker per call: statements and per-offering facts (rules, longest item) are read once. */
+export class SlotChecker {
+  readonly #replica: Replica;
+  readonly #timeZone: string;
+  readonly #rules = new Map<string, Rule[]>();
+  readonly #longestMs = new Map<string, number>();
+
+  constructor(replica: Replica, timeZone: string) {
+    this.#replica = replica;
+    this.#timeZone = timeZone;
+  }
+
+  /** The longest item ever booked on an offering, in ms rounded up to the second (0 without items). */
+  #longest(offeringId: string): number {
+    let ms = this.#longestMs.get(offeringId);
+    if (ms === undefined) {
+      const row = this.#replica
+        .stmt('SELECT max(julianday(ends_at) - julianday(starts_at)) AS days FROM booking_items WHERE offering_id = ?')
+        .get(offeringId) as { days: number | null };
+      ms = Math.ceil(Math.max(0, row.days ?? 0) * 86_400) * 1000 + 1000;
+      this.#longestMs.set(offeringId, ms);
+    }
+    return ms;
+  }
+
+  #rulesOf(offeringId: string): Rule[] {
+    let rules = this.#rules.get(offeringId);
+    if (!rules) {
+      rules = this.#replica
+        .stmt('SELECT day_of_week AS day, start_time AS start, end_time AS "end", capacity, valid_from AS validFrom, valid_until AS validUntil FROM availability_rules WHERE offering_id = ?')
+        .all(offeringId) as Rule[];
+      this.#rules.set(offeringId, rules);
+    }
+    return rules;
+  }
+
+  /** The capacity of the rule an instant falls in, or null when no rule covers it. */
+  capacityAt(offeringId: string, startsAt: string): number | null {
+    const rules = this.#rulesOf(offeringId);
+    if (rules.length === 0) return null;
+    const local = localDayAndTime(startsAt, this.#timeZone);
+    const rule = rules.find((r) => r.day === local.day && r.start <= local.time && local.time < r.end && (!r.validFrom || r.validFrom <= local.date) && (!r.validUntil || local.date <= r.validUntil));
+    return rule ? rule.capacity : null;
+  }
+
+  check(subject: SlotSubject): SlotCheck {
+    const overlapping = this.#replica.stmt(
+      `SELECT bi.booking_id AS id, bi.quantity AS quantity, COALESCE(o.status, b.status) AS status
+         FROM booking_items bi JOIN bookings b ON b.id = bi.booking_id LEFT JOIN booking_overlay o ON o.booking_id = bi.booking_id
+        WHERE bi.offering_id = ? AND bi.starts_at >= ? AND bi.starts_at < ? AND bi.ends_at > ? AND bi.booking_id <> ?`,
+    );
+    let capacity: number | null = null;
+    let taken = 0;
+    let quantity = 0;
+    let known = subject.items.length > 0;
+    const confirmed = new Set<string>();
+    const competing = new Set<string>();
+    for (const item of subject.items) {
+      quantity = Math.max(quantity, item.quantity);
+      const from = new Date(Date.parse(item.startsAt) - this.#longest(item.offeringId)).toISOString();
+      let itemTaken = 0;
+      for (const other of overlapping.all(item.offeringId, from, item.endsAt, item.startsAt, subject.id) as Array<{ id: string; quantity: number; status: string }>) {
+        if (other.status === 'CONFIRMED') {
+          confirmed.add(other.id);
+          itemTaken += other.quantity;
+        } else if (other.status === 'PENDING') competing.add(other.id);
+      }
+      taken = Math.max(taken, itemTaken);
+      const cap = this.capacityAt(item.offeringId, item.startsAt);
+      if (cap === null) known = false;
+      else capacity = capacity === null ? cap : Math.min(capacity, cap);
+    }
+    const state: SlotCheck['state'] = !known || capacity === null ? 'unknown' : taken + quantity > capacity ? 'full' : 'free';
+    return { bookingId: subject.id, state, capacity: known ? capacity : null, taken, quantity, confirmedIds: [...confirmed], competingIds: [...competing] };
+  }
+}
+
+export function slotChecks(replica: Replica, subjects: readonly SlotSubject[], timeZone: string): SlotCheck[] {
+  const checker = new SlotChecker(replica, timeZone);
+  return subjects.map((s) => checker.check(s));
+}
+
+/** Items of bookings straight from the replica (truth times), for counting over many rows without building views. */
+export function subjectsOf(replica: Replica, ids: readonly string[]): SlotSubject[] {
+  const byId = new Map<string, SlotSubject>(ids.map((id) => [id, { id, items: [] }]));
+  for (let i = 0; i < ids.length; i += 500) {
+    const part = ids.slice(i, i + 500);
+    const rows = replica
+      .stmt(`SELECT booking_id AS id, offering_id AS offeringId, starts_at AS startsAt, ends_at AS endsAt, quantity FROM booking_items WHERE booking_id IN (${part.map(() => '?').join(',')}) ORDER BY booking_id, position`)
+      .all(...part) as Array<{ id: string; offeringId: string; startsAt: string; endsAt: string; quantity: number }>;
+    for (const r of rows) (byId.get(r.id)?.items as SlotSubject['items'][number][] | undefined)?.push(r);
+  }
+  return [...byId.values()];
+}
