@@ -192,3 +192,22 @@ describe('search', () => {
     }
   });
 });
+
+describe('change events name the rows that changed', () => {
+  it('an action, its undo, and a pulled page say which bookings changed', async () => {
+    const seen = c.events.length;
+    const { intentId } = await c.call('bookings.approve', { id: ids['loftPending2']! });
+    await c.call('intents.undo', { id: intentId! });
+    const changed = c.events.slice(seen).filter((e) => e.event === 'data.changed').map((e) => e.payload as { tables: string[]; ids?: string[] });
+    expect(changed).toHaveLength(2);
+    for (const e of changed) {
+      expect(e.tables).toContain('bookings');
+      expect(e.ids).toEqual([ids['loftPending2']]);
+    }
+    const b = await simulate('Morning Vinyasa Flow', nyTime(170, 5, 7), 'PENDING');
+    const before = c.events.length;
+    await c.core.runOnce(30_000);
+    const pulled = c.events.slice(before).filter((e) => e.event === 'data.changed').map((e) => e.payload as { tables: string[]; ids?: string[] });
+    expect(pulled.find((e) => e.tables.includes('bookings') && e.ids?.includes(b.id))).toBeDefined();
+  });
+});

@@ -136,7 +136,7 @@ export class ConsoleCore {
       this.outbox,
       {
         localView: (intent) => this.#localView(intent),
-        onChange: (tables) => this.notifyChanged(tables),
+        onChange: (tables, ids) => this.notifyChanged(tables, ids),
         onNetwork: (ok, error) => this.engine.noteNetwork(ok, error),
       },
       opts.pushConcurrency ?? 4,
@@ -150,7 +150,7 @@ export class ConsoleCore {
       reconcileIntervalMs: opts.reconcileIntervalMs,
       hooks: {
         onStatus: (s) => this.#emit('sync.status', s),
-        onChange: (tables) => this.notifyChanged(tables),
+        onChange: (tables, ids) => this.notifyChanged(tables, ids),
         onNewPending: (ids) => this.#emit('queue.new', { count: ids.length, bookingIds: ids }),
       },
     });
@@ -248,9 +248,10 @@ export class ConsoleCore {
     }
   }
 
-  notifyChanged(tables: Table[]): void {
+  /** `ids`: the records that changed, when all are known (the UI refreshes only the rows it shows of them). */
+  notifyChanged(tables: Table[], ids?: readonly string[]): void {
     if (this.#closed) return;
-    this.#emit('data.changed', { tables: [...new Set(tables)] });
+    this.#emit('data.changed', ids ? { tables: [...new Set(tables)], ids: [...new Set(ids)] } : { tables: [...new Set(tables)] });
     this.engine.emitStatus();
   }
 
@@ -475,7 +476,7 @@ export class ConsoleCore {
   #enqueue(kind: IntentKind, targetId: string, payload: Record<string, unknown>, req: { method: string; path: string; body: string | null }, baseVersion: number | null): IntentRow {
     const row = this.outbox.enqueue({ kind, targetId, payload, ...req, baseVersion, holdMs: this.#holdMs() });
     const k = recordKind(kind);
-    this.notifyChanged(['intents', k === 'booking' ? 'bookings' : k === 'offering' ? 'offerings' : 'coupons']);
+    this.notifyChanged(['intents', k === 'booking' ? 'bookings' : k === 'offering' ? 'offerings' : 'coupons'], [row.target_id]);
     this.engine.kickPush();
     if (row.hold_until) {
       const wait = Date.parse(row.hold_until) - Date.now();
@@ -1001,8 +1002,9 @@ export class ConsoleCore {
       'coupons.patch': (i) => ({ intentId: this.#patchRecord('coupon', i.id, i.fields) }),
       'coupons.delete': (i) => ({ intentId: this.#patchRecord('coupon', i.id, null) }),
       'intents.undo': (i) => {
+        const target = this.outbox.get(i.id)?.target_id;
         const undone = this.outbox.undo(i.id, this.pusher.inFlight);
-        if (undone) this.notifyChanged(['intents', 'bookings', 'offerings', 'coupons']);
+        if (undone) this.notifyChanged(['intents', 'bookings', 'offerings', 'coupons'], target ? [target] : undefined);
         return { undone };
       },
       'conflicts.resolve': async (i) => ({ resolved: await this.resolveConflict(i.id, i.choice) }),

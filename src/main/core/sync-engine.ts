@@ -18,7 +18,8 @@ type Table = 'bookings' | 'offerings' | 'coupons' | 'availability' | 'intents' |
 
 export interface EngineHooks {
   onStatus(status: SyncStatus): void;
-  onChange(tables: Table[]): void;
+  /** `ids`: the records whose rows changed, when all are known. */
+  onChange(tables: Table[], ids?: string[]): void;
   onNewPending(ids: string[]): void;
 }
 
@@ -236,7 +237,7 @@ export class SyncEngine {
         await this.puller.pullResource(api, resource, {
           signal,
           onProgress,
-          onPageApplied: (r) => this.hooks.onChange([r === 'offerings' ? 'offerings' : r === 'coupons' ? 'coupons' : 'bookings']),
+          onPageApplied: (r, _rows, ids) => this.hooks.onChange([r === 'offerings' ? 'offerings' : r === 'coupons' ? 'coupons' : 'bookings'], ids),
           onNewPending: initialDone ? (ids) => this.hooks.onNewPending(ids) : undefined,
         });
       }
@@ -264,7 +265,7 @@ export class SyncEngine {
   async pollPending(api: ApiClient, signal: AbortSignal): Promise<void> {
     await this.puller.pullResource(api, 'bookings:PENDING', {
       signal,
-      onPageApplied: () => this.hooks.onChange(['bookings']),
+      onPageApplied: (_r, _rows, ids) => this.hooks.onChange(['bookings'], ids),
       onNewPending: (ids) => this.hooks.onNewPending(ids),
     });
     this.replica.transaction(() => this.replica.setMeta('lastSyncAt', new Date().toISOString()));

@@ -803,7 +803,15 @@ export interface MethodResults {
 export interface ContractEvents {
   'sync.status': SyncStatus;
   /** Some rows changed; the UI re-queries what it shows from these tables. */
-  'data.changed': { tables: Array<'bookings' | 'offerings' | 'coupons' | 'availability' | 'disputes' | 'activity' | 'intents' | 'conflicts' | 'feeds'> };
+  'data.changed': {
+    tables: Array<'bookings' | 'offerings' | 'coupons' | 'availability' | 'disputes' | 'activity' | 'intents' | 'conflicts' | 'feeds'>;
+    /**
+     * Front desk (front-desk-core): the records (booking, offering or coupon ids) whose rows changed,
+     * when the core knows them all; absent when it does not (re-query everything shown). A window
+     * that holds none of them may keep its rows and refresh only its counts.
+     */
+    ids?: string[];
+  };
   'activity.new': ActivityItem;
   /** New PENDING bookings arrived since the UI last looked. */
   'queue.new': { count: number; bookingIds: string[] };
