@@ -28,18 +28,42 @@ interface Rule {
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
-const weekdays = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+/** Per time zone: a 15-minute bucket → the zone's offset from UTC then, in ms (zones change offset on quarter hours at the finest). */
+const offsets = new Map<string, Map<number, number>>();
+const QUARTER = 900_000;
 
-/** Local weekday (0 = Sunday), "HH:MM" and "YYYY-MM-DD" of an instant in a time zone (formatter cached: making one costs more than using it). */
-export function localDayAndTime(iso: string | number, timeZone: string): { day: number; time: string; date: string } {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-    formatters.set(timeZone, f);
+/** The offset of a time zone from UTC at an instant (local wall time = instant + offset), cached per quarter hour. */
+export function zoneOffsetAt(ms: number, timeZone: string): number {
+  let cache = offsets.get(timeZone);
+  if (!cache) offsets.set(timeZone, (cache = new Map()));
+  const bucket = Math.floor(ms / QUARTER);
+  let offset = cache.get(bucket);
+  if (offset === undefined) {
+    let f = formatters.get(timeZone);
+    if (!f) {
+      f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+      formatters.set(timeZone, f);
+    }
+    const at = bucket * QUARTER;
+    const p = Object.fromEntries(f.formatToParts(new Date(at)).map((x) => [x.type, x.value]));
+    offset = Date.UTC(Number(p['year']), Number(p['month']) - 1, Number(p['day']), Number(p['hour']), Number(p['minute'])) - at;
+    if (cache.size > 100_000) cache.clear();
+    cache.set(bucket, offset);
   }
-  const parts = f.formatToParts(new Date(iso));
-  const get = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
-  return { day: weekdays.indexOf(get('weekday')), time: `${get('hour')}:${get('minute')}`, date: `${get('year')}-${get('month')}-${get('day')}` };
+  return offset;
+}
+
+const two = (n: number): string => (n < 10 ? `0${n}` : String(n));
+
+/** Local weekday (0 = Sunday), "HH:MM" and "YYYY-MM-DD" of an instant in a time zone. */
+export function localDayAndTime(iso: string | number, timeZone: string): { day: number; time: string; date: string } {
+  const ms = typeof iso === 'number' ? iso : Date.parse(iso);
+  const local = new Date(ms + zoneOffsetAt(ms, timeZone));
+  return {
+    day: local.getUTCDay(),
+    time: `${two(local.getUTCHours())}:${two(local.getUTCMinutes())}`,
+    date: `${local.getUTCFullYear()}-${two(local.getUTCMonth() + 1)}-${two(local.getUTCDate())}`,
+  };
 }
 
 /** One slot checker per call: statements and per-offering facts (rules, longest item) are read once. */
