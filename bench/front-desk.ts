@@ -98,7 +98,8 @@ try {
         let cursor: string | null = null;
         // Walk a few windows deep on each: later windows start from a cursor.
         for (let depth = 0; depth < 5 && windowTimes.length < 200; depth++) {
-          const { result, ms: took } = await call<QueueWindow>('queue.window', { ...input, limit: 100, ...(cursor ? { cursor } : {}) });
+          const answer: { result: QueueWindow; ms: number } = await call<QueueWindow>('queue.window', { ...input, limit: 100, ...(cursor ? { cursor } : {}) });
+          const { result, ms: took } = answer;
           windowTimes.push(took);
           cursor = result.nextCursor;
           if (!cursor) break;
