@@ -39,10 +39,10 @@ console.log(built.built ? `replica: built ${BOOKINGS} bookings over ${OFFERINGS}
 
 try {
   // ---- cold start, fresh processes ------------------------------------------------------------
-  const cold = (mode: 'core' | 'floor'): { ms: number; readyMs: number; startupMs: number; total?: number } => {
+  const cold = (mode: 'core' | 'floor'): { ms: number; readyMs: number; cpuMs: number; startupMs: number; total?: number } => {
     const r = spawnSync(process.execPath, [join(import.meta.dirname, '_front-desk-cold.ts'), mode, file], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`${mode} cold start failed: ${r.stderr}`);
-    return JSON.parse(r.stdout.trim().split('\n').pop()!) as { ms: number; readyMs: number; startupMs: number; total?: number };
+    return JSON.parse(r.stdout.trim().split('\n').pop()!) as { ms: number; readyMs: number; cpuMs: number; startupMs: number; total?: number };
   };
   const coreRuns: Array<ReturnType<typeof cold>> = [];
   const floorRuns: Array<ReturnType<typeof cold>> = [];
@@ -53,6 +53,7 @@ try {
   const coreReady = median(coreRuns.map((r) => r.readyMs));
   const floorReady = median(floorRuns.map((r) => r.readyMs));
   console.log(`cold start to an interactive queue (${coreRuns[0]!.total} PENDING), median of 5: ${ms(coreReady)} (target ≤ 600 ms); floor ${ms(floorReady)} (${(coreReady / floorReady).toFixed(1)}×)`);
+  console.log(`  CPU time of that span, median: ${ms(median(coreRuns.map((r) => r.cpuMs)))}; floor's ${ms(median(floorRuns.map((r) => r.cpuMs)))}`);
   console.log(`  runs: ${coreRuns.map((r) => ms(r.readyMs)).join(', ')}; process start-up before it (Node + modules): median ${ms(median(coreRuns.map((r) => r.startupMs)))}, floor's ${ms(median(floorRuns.map((r) => r.startupMs)))}`);
   console.log(`  load ${load()}`);
 

@@ -11,11 +11,11 @@
  * that is small (<= fullCountAllLimit rows); otherwise over the rows starting from now to the end of
  * the "week" group, and `counts.fullScope` says which.
  */
-import type { BookingView, MethodInput, QueueGroup, QueueRow, QueueWindow, SlotCheck } from '../../../shared/contract/types.ts';
+import type { BookingView, MethodInput, QueueGroup, QueueRow, QueueWindow } from '../../../shared/contract/types.ts';
 import type { BookingsTable } from '../db/schema.ts';
 import type { Replica } from '../replica.ts';
 import { groupBounds, groupOf, type GroupBounds } from './queue-groups.ts';
-import { SlotChecker, subjectsOf } from './slots.ts';
+import { SlotChecker } from './slots.ts';
 
 export const fullCountAllLimit = 2000;
 
@@ -93,7 +93,7 @@ export function queueWindow(deps: QueueDeps, input: Input): QueueWindow {
   // The overlay's PENDING rows (few: only records with active intents), filtered on their effective start.
   const ov = filterSql(input, 'COALESCE(o.starts_at, b.starts_at)');
   const overlayRows = (
-    replica.stmt(`SELECT b.*, COALESCE(o.starts_at, b.starts_at) AS effective_start FROM booking_overlay o JOIN bookings b ON b.id = o.booking_id WHERE o.status = 'PENDING'${and(ov.where)}`).all(...ov.params) as OverlayRow[]
+    replica.stmt(`SELECT b.*, COALESCE(o.starts_at, b.starts_at) AS effective_start FROM booking_overlay o CROSS JOIN bookings b ON b.id = o.booking_id WHERE o.status = 'PENDING'${and(ov.where)}`).all(...ov.params) as OverlayRow[]
   ).map((row) => ({ row, key: keyOf(row.created_at, row.effective_start, row.id) }));
 
   const truthRows = truthWindow(replica, input, sort, after, limit + 1);
@@ -161,11 +161,14 @@ function queueCounts(replica: Replica, input: Input, b: GroupBounds, overlayPend
     today: count(' AND b.starts_at >= ? AND b.starts_at < ?', [iso(b.now), iso(b.tomorrow)]),
     tomorrow: count(' AND b.starts_at >= ? AND b.starts_at < ?', [iso(b.tomorrow), iso(b.dayAfter)]),
     week: count(' AND b.starts_at >= ? AND b.starts_at < ?', [iso(b.dayAfter), iso(b.weekEnd)]),
-    later: count(' AND (b.starts_at >= ? OR b.starts_at IS NULL)', [iso(b.weekEnd)]),
+    // Two range counts: an OR would collect 100k row ids in a set first.
+    later: count(' AND b.starts_at >= ?', [iso(b.weekEnd)]) + count(' AND b.starts_at IS NULL', []),
   };
   let held = input.risk === 'clear' ? 0 : count(" AND b.risk_review_status = 'HELD'", []);
   // Truth PENDING rows the overlay shows otherwise (or PENDING again): taken out here, added back below.
-  const overlaid = replica.stmt(`SELECT b.starts_at AS startsAt, b.risk_review_status AS risk FROM booking_overlay o JOIN bookings b ON b.id = o.booking_id WHERE b.status = 'PENDING'${and(f.where)}`).all(...f.params) as Array<{ startsAt: string | null; risk: string | null }>;
+  // CROSS JOIN: from the overlay's few rows to their bookings, never the other way round (the planner
+  // would otherwise walk every PENDING booking and look each up in the overlay).
+  const overlaid = replica.stmt(`SELECT b.starts_at AS startsAt, b.risk_review_status AS risk FROM booking_overlay o CROSS JOIN bookings b ON b.id = o.booking_id WHERE b.status = 'PENDING'${and(f.where)}`).all(...f.params) as Array<{ startsAt: string | null; risk: string | null }>;
   for (const r of overlaid) {
     groups[groupOf(r.startsAt, b)] -= 1;
     if (r.risk === 'HELD' && input.risk !== 'clear') held -= 1;
@@ -178,18 +181,43 @@ function queueCounts(replica: Replica, input: Input, b: GroupBounds, overlayPend
   return { total, held, groups };
 }
 
-/** How many rows' slots are full: over the whole filtered queue when small, else over now → end of the week group. */
+/**
+ * How many rows' slots are full: over the whole filtered queue when small, else over now → end of the
+ * week group. One statement sums, for each row's items, the places overlapping CONFIRMED bookings hold
+ * (status as the UI sees it), bounded below by the offering's longest item like SlotChecker; only the
+ * capacity (the rule in the tenant's zone) is looked up here. Queued reschedules of the counted rows
+ * are not applied (their truth times are used).
+ */
 function fullCount(replica: Replica, input: Input, checker: SlotChecker, b: GroupBounds, total: number, overlayPending: OverlayRow[]): { count: number; scope: 'all' | 'week' } {
   const scope = total <= fullCountAllLimit ? 'all' : 'week';
   const f = filterSql(input, 'b.starts_at');
   const range = scope === 'all' ? '' : ' AND b.starts_at >= ? AND b.starts_at < ?';
   const rangeParams = scope === 'all' ? [] : [new Date(b.now).toISOString(), new Date(b.weekEnd).toISOString()];
-  const ids = (replica.stmt(`SELECT b.id FROM bookings b WHERE b.status = 'PENDING' AND ${notOverlaid}${and(f.where)}${range}`).all(...f.params, ...rangeParams) as Array<{ id: string }>).map((r) => r.id);
-  for (const r of overlayPending) {
-    const start = r.effective_start === null ? null : Date.parse(r.effective_start);
-    if (scope === 'all' || (start !== null && start >= b.now && start < b.weekEnd)) ids.push(r.id);
+  const taken = `COALESCE((SELECT sum(c.quantity) FROM booking_items c CROSS JOIN bookings cb ON cb.id = c.booking_id
+      WHERE c.offering_id = p.offering_id AND c.starts_at < p.ends_at AND c.ends_at > p.starts_at AND c.booking_id <> p.booking_id
+        AND c.starts_at >= strftime('%Y-%m-%dT%H:%M:%fZ', julianday(p.starts_at) - (SELECT max(julianday(m.ends_at) - julianday(m.starts_at)) FROM booking_items m WHERE m.offering_id = p.offering_id) - 1.0 / 86400)
+        AND COALESCE((SELECT o.status FROM booking_overlay o WHERE o.booking_id = c.booking_id), cb.status) = 'CONFIRMED'), 0)`;
+  const itemsOf = (from: string, params: unknown[]): Array<{ id: string; offeringId: string; startsAt: string; quantity: number; taken: number }> =>
+    replica
+      .stmt(`SELECT p.booking_id AS id, p.offering_id AS offeringId, p.starts_at AS startsAt, p.quantity AS quantity, ${taken} AS taken FROM ${from}`)
+      .all(...params) as Array<{ id: string; offeringId: string; startsAt: string; quantity: number; taken: number }>;
+  const rows = itemsOf(`bookings b CROSS JOIN booking_items p ON p.booking_id = b.id WHERE b.status = 'PENDING' AND ${notOverlaid}${and(f.where)}${range}`, [...f.params, ...rangeParams]);
+  const overlayIds = overlayPending
+    .filter((r) => {
+      const start = r.effective_start === null ? null : Date.parse(r.effective_start);
+      return scope === 'all' || (start !== null && start >= b.now && start < b.weekEnd);
+    })
+    .map((r) => r.id);
+  if (overlayIds.length > 0) rows.push(...itemsOf('json_each(?) j CROSS JOIN booking_items p ON p.booking_id = j.value', [JSON.stringify(overlayIds)]));
+  // A booking is full when any of its items is.
+  checker.preloadRules(rows.map((r) => r.offeringId));
+  const state = new Map<string, boolean>();
+  for (const r of rows) {
+    const capacity = checker.capacityAt(r.offeringId, r.startsAt);
+    const full = capacity !== null && r.taken + r.quantity > capacity;
+    state.set(r.id, (state.get(r.id) ?? false) || full);
   }
   let count = 0;
-  for (const subject of subjectsOf(replica, ids)) if ((checker.check(subject) satisfies SlotCheck).state === 'full') count++;
+  for (const full of state.values()) if (full) count++;
   return { count, scope };
 }

@@ -91,6 +91,17 @@ export class SlotChecker {
     return ms;
   }
 
+  /** Reads the rules of many offerings in one statement (a count over thousands of rows needs them all). */
+  preloadRules(offeringIds: Iterable<string>): void {
+    const missing = [...new Set(offeringIds)].filter((id) => !this.#rules.has(id));
+    if (missing.length === 0) return;
+    for (const id of missing) this.#rules.set(id, []);
+    const rows = this.#replica
+      .stmt('SELECT offering_id AS offeringId, day_of_week AS day, start_time AS start, end_time AS "end", capacity, valid_from AS validFrom, valid_until AS validUntil FROM availability_rules WHERE offering_id IN (SELECT value FROM json_each(?))')
+      .all(JSON.stringify(missing)) as Array<Rule & { offeringId: string }>;
+    for (const r of rows) this.#rules.get(r.offeringId)!.push(r);
+  }
+
   #rulesOf(offeringId: string): Rule[] {
     let rules = this.#rules.get(offeringId);
     if (!rules) {
@@ -146,17 +157,4 @@ export class SlotChecker {
 export function slotChecks(replica: Replica, subjects: readonly SlotSubject[], timeZone: string): SlotCheck[] {
   const checker = new SlotChecker(replica, timeZone);
   return subjects.map((s) => checker.check(s));
-}
-
-/** Items of bookings straight from the replica (truth times), for counting over many rows without building views. */
-export function subjectsOf(replica: Replica, ids: readonly string[]): SlotSubject[] {
-  const byId = new Map<string, SlotSubject>(ids.map((id) => [id, { id, items: [] }]));
-  for (let i = 0; i < ids.length; i += 500) {
-    const part = ids.slice(i, i + 500);
-    const rows = replica
-      .stmt(`SELECT booking_id AS id, offering_id AS offeringId, starts_at AS startsAt, ends_at AS endsAt, quantity FROM booking_items WHERE booking_id IN (${part.map(() => '?').join(',')}) ORDER BY booking_id, position`)
-      .all(...part) as Array<{ id: string; offeringId: string; startsAt: string; endsAt: string; quantity: number }>;
-    for (const r of rows) (byId.get(r.id)?.items as SlotSubject['items'][number][] | undefined)?.push(r);
-  }
-  return [...byId.values()];
 }
