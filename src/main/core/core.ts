@@ -27,6 +27,7 @@ import { SyncEngine } from './sync-engine.ts';
 import { keyScopesMeta, keyScopesOf } from './pull.ts';
 import { cancelPreview, queueWindow, searchBookings, slotChecks } from './bookings/front-desk.ts';
 import { ftsQuery } from './bookings/search.ts';
+import { cursorAfterOffsetPage, listBookingsAfter } from './bookings/list-keyset.ts';
 import { extraHandlers } from './extras.ts';
 import { parseRelayChannelUrl, type RelayConfig } from './relay/relay-link.ts';
 import { SecretStoreUnavailableError, noKeychain, parseStoredSecret, type SecretKeeper, type StoredSecret } from '../shell/secret-store.ts';
@@ -936,7 +937,11 @@ export class ConsoleCore {
         const [view] = row ? this.bookingViews([row]) : [];
         return view ? cancelPreview(this.replica, view) : null;
       },
-      'bookings.list': (i) => this.listBookings(i),
+      'bookings.list': (i) => {
+        if (i.cursor) return listBookingsAfter(this.replica, (rows) => this.bookingViews(rows), { ...i, cursor: i.cursor, limit: i.limit ?? 200 });
+        const page = this.listBookings(i);
+        return { ...page, nextCursor: cursorAfterOffsetPage(this.replica, page, i.offset ?? 0) };
+      },
       'bookings.get': (i) => this.bookingDetail(i.id),
       'offerings.list': (i) => this.offerings(i.includeDeleted ?? false),
       'coupons.list': (i) => this.coupons(i.includeDeleted ?? false),

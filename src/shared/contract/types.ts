@@ -546,6 +546,8 @@ export interface ImportProgressEvent {
 export interface Page<T> {
   items: T[];
   total: number;
+  /** bookings.list (front-desk-core): pass back as `cursor` for the next page by keyset (no OFFSET); null at the end. */
+  nextCursor?: string | null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -599,7 +601,8 @@ export interface MethodInputs {
   'bookings.slots': { ids: string[] };
   'bookings.search': { text: string; limit?: number };
   'bookings.cancelPreview': { id: string };
-  'bookings.list': { status?: BookingStatus; offeringId?: string; from?: string; to?: string; search?: string; offset?: number; limit?: number };
+  /** `cursor` (front-desk-core): a page's nextCursor; the next page is read by keyset and `offset` is ignored. */
+  'bookings.list': { status?: BookingStatus; offeringId?: string; from?: string; to?: string; search?: string; offset?: number; limit?: number; cursor?: string };
   'bookings.get': { id: string };
   'offerings.list': { includeDeleted?: boolean };
   'coupons.list': { includeDeleted?: boolean };

@@ -11,7 +11,7 @@
  * that is small (<= fullCountAllLimit rows); otherwise over the rows starting from now to the end of
  * the "week" group, and `counts.fullScope` says which.
  */
-import type { BookingView, MethodInput, QueueGroup, QueueRow, QueueWindow } from '../../../shared/contract/types.ts';
+import { ContractError, type BookingView, type MethodInput, type QueueGroup, type QueueRow, type QueueWindow } from '../../../shared/contract/types.ts';
 import type { BookingsTable } from '../db/schema.ts';
 import type { Replica } from '../replica.ts';
 import { groupBounds, groupOf, type GroupBounds } from './queue-groups.ts';
@@ -34,16 +34,16 @@ export function encodeCursor(sort: string, k: Key): string {
   return Buffer.from(JSON.stringify([sort, k.phase, k.key, k.id])).toString('base64url');
 }
 
-/** The position a cursor names; null for a cursor this sort did not give (the window starts over). */
+/** The position a cursor names (null: from the start); BAD_INPUT for one this sort did not give. */
 export function decodeCursor(sort: string, cursor: string | undefined): Key | null {
   if (!cursor) return null;
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
     if (Array.isArray(v) && v[0] === sort && (v[1] === 0 || v[1] === 1) && typeof v[2] === 'string' && typeof v[3] === 'string') return { phase: v[1], key: v[2], id: v[3] };
   } catch {
-    // not one of ours
+    // not one of ours: said below
   }
-  return null;
+  throw new ContractError('BAD_INPUT', `cursor is not one queue.window gave for sort "${sort}" (pass back its nextCursor with the same sort).`, [{ path: 'cursor', message: `not a queue.window cursor for sort "${sort}"` }]);
 }
 
 /** WHERE clauses and parameters of the filters, over `b` (truth) with `start` as the effective start expression. */
