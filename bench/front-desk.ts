@@ -72,7 +72,7 @@ try {
     const first = await call<{ items: unknown[]; total: number }>('bookings.search', { text: 'garcía', limit: 20 });
     const searchTimes: number[] = [];
     for (let i = 0; i < 20; i++) searchTimes.push((await call('bookings.search', { text: i % 2 ? 'garcía' : 'GARCIA', limit: 20 })).ms);
-    const fts = raw.prepare('SELECT rowid FROM bookings_fts WHERE bookings_fts MATCH ? ORDER BY rank LIMIT 20');
+    const fts = raw.prepare('SELECT rowid FROM bookings_fts WHERE bookings_fts MATCH ? ORDER BY rowid DESC LIMIT 20');
     const floorSearch: number[] = [];
     for (let i = 0; i < 20; i++) {
       const t = performance.now();

@@ -6,7 +6,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BookingView, QueueRow, QueueWindow } from '../../src/shared/contract/types.ts';
+import type { BookingView, MethodInput, QueueRow, QueueWindow } from '../../src/shared/contract/types.ts';
 import { openCore, readReplica, type TestCore } from '../support/core.ts';
 import { startTestSandbox, type SandboxFixture } from '../support/sandbox.ts';
 
@@ -213,7 +213,8 @@ describe('change events name the rows that changed', () => {
 });
 
 describe('bookings.list by keyset', () => {
-  async function walkList(input: Record<string, unknown>): Promise<string[]> {
+  type ListInput = MethodInput<'bookings.list'>;
+  async function walkList(input: ListInput): Promise<string[]> {
     const ids: string[] = [];
     let page = await c.call('bookings.list', { ...input, limit: 13 });
     ids.push(...page.items.map((b) => b.id));
@@ -225,7 +226,7 @@ describe('bookings.list by keyset', () => {
     return ids;
   }
 
-  it.each([{}, { status: 'PENDING' }, { status: 'CONFIRMED' }, { search: 'soho' }])('gives the same rows in the same order as one long offset page (%o)', async (input) => {
+  it.each<ListInput>([{}, { status: 'PENDING' }, { status: 'CONFIRMED' }, { search: 'soho' }])('gives the same rows in the same order as one long offset page (%o)', async (input) => {
     const { intentId } = await c.call('bookings.approve', { id: ids['loftPending']! }); // an overlay row among them
     try {
       const all = await c.call('bookings.list', { ...input, limit: 1000 });
