@@ -157,6 +157,25 @@ describe('the queue window', () => {
   });
 });
 
+describe('the queue counts follow every change', () => {
+  it('a change committed by another process (the CLI) shows in the next window', async () => {
+    const before = await c.call('queue.window', { sort: 'waiting', limit: 5 });
+    const again = await c.call('queue.window', { sort: 'waiting', limit: 5, cursor: before.nextCursor! });
+    expect(again.total).toBe(before.total);
+    const db = new Database(c.dbFile);
+    try {
+      db.pragma('busy_timeout = 5000');
+      db.prepare("UPDATE bookings SET status = 'CONFIRMED' WHERE id = ?").run(ids['loftPending2']);
+      const after = await c.call('queue.window', { sort: 'waiting', limit: 5 });
+      expect(after.total).toBe(before.total - 1);
+      db.prepare("UPDATE bookings SET status = 'PENDING' WHERE id = ?").run(ids['loftPending2']);
+    } finally {
+      db.close();
+    }
+    expect((await c.call('queue.window', { sort: 'waiting', limit: 5 })).total).toBe(before.total);
+  });
+});
+
 describe('search', () => {
   it('finds "García" typed without accent or capitals, by name, e-mail, offering and id', async () => {
     const garcia = await c.call('bookings.search', { text: 'garcia', limit: 200 });

@@ -107,14 +107,44 @@ export function queueWindow(deps: QueueDeps, input: Input): QueueWindow {
     return { ...view, startsAt, group: groupOf(startsAt, bounds), slot: checker.check(view), held: view.riskReviewStatus === 'HELD' };
   });
   const last = page[page.length - 1];
-  const counts = queueCounts(replica, input, bounds, overlayRows.map((r) => r.row));
-  const full = fullCount(replica, input, checker, bounds, counts.total, overlayRows.map((r) => r.row));
+  const { counts, full } = cachedCounts(replica, input, now, () => {
+    const counts = queueCounts(replica, input, bounds, overlayRows.map((r) => r.row));
+    return { counts, full: fullCount(replica, input, checker, bounds, counts.total, overlayRows.map((r) => r.row)) };
+  });
   return {
     items,
     total: counts.total,
     counts: { held: counts.held, full: full.count, groups: counts.groups, fullScope: full.scope },
     nextCursor: merged.length > limit && last ? encodeCursor(sort, last.key) : null,
   };
+}
+
+type Counts = { counts: ReturnType<typeof queueCounts>; full: ReturnType<typeof fullCount> };
+
+/** How long counts are reused while nothing changed (the date groups move with the clock). */
+export const countsCacheMs = 10_000;
+const countsCache = new WeakMap<Replica, { version: string; at: number; byFilter: Map<string, Counts> }>();
+
+/**
+ * The queue's counts for a filter, reused while the replica is unchanged: walking the queue window by
+ * window (or re-asking after a change elsewhere) does not recount 100k rows each time. Unchanged means
+ * no commit by another connection (`PRAGMA data_version`) and no row written by this one
+ * (`total_changes()`), within countsCacheMs.
+ */
+function cachedCounts(replica: Replica, input: Input, now: number, compute: () => Counts): Counts {
+  const version = `${String(replica.sqlite.pragma('data_version', { simple: true }))}:${String((replica.stmt('SELECT total_changes() AS n').get() as { n: number }).n)}`;
+  let entry = countsCache.get(replica);
+  if (!entry || entry.version !== version || now - entry.at > countsCacheMs || now < entry.at) {
+    entry = { version, at: now, byFilter: new Map() };
+    countsCache.set(replica, entry);
+  }
+  const key = JSON.stringify([input.offeringIds ?? [], input.risk ?? 'all', input.from ?? null, input.to ?? null]);
+  let counts = entry.byFilter.get(key);
+  if (!counts) {
+    counts = compute();
+    entry.byFilter.set(key, counts);
+  }
+  return counts;
 }
 
 function firstStart(view: BookingView): string | null {
