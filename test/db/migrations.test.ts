@@ -25,6 +25,7 @@ const shipped: Record<string, string> = {
   '0004-import-tables.ts': '4330158b9ec09e6a65881393e24b6d3b72304f778629c14a36a18c8408af48a3',
   '0005-calendar-feeds.ts': 'a3c87b85b9ef4c66b69fe2e43535940af1de2f5b93430ab1c0272d689cc0447e',
   '0006-activity-message.ts': 'f58ef9214f68557e410f29150e5a762bc2d07dfaad33404a3cffde04184db23f',
+  '0007-front-desk-search-and-slots.ts': '2e733334c284ac5efca84b2115e4446d58a57b6692869a01755bf95718028716',
 };
 
 const migrationFiles = (): string[] => readdirSync(folder).filter((f) => /^\d{4}-[a-z0-9-]+\.ts$/.test(f)).sort();
@@ -154,5 +155,19 @@ describe('each migration on a replica at the version before', () => {
     expect(columns(d, 'activity')).toContain('message');
     expect(d.prepare('SELECT summary, message FROM activity').get()).toEqual({ summary: 'New booking from Ana', message: null });
     expect(applied(d).at(-1)).toBe(migrations.at(-1)?.name);
+  });
+
+  it('0007_front_desk_search_and_slots indexes the bookings already there for full-text search, accents folded', () => {
+    const d = replicaAt(indexOf('0007_front_desk_search_and_slots'));
+    booking(d, 'bkg_before');
+    d.prepare("UPDATE bookings SET customer_name = 'Ana García' WHERE id = 'bkg_before'").run();
+    migrate(d);
+    const match = (q: string): unknown[] => d.prepare('SELECT b.id FROM bookings_fts f JOIN bookings b ON b.rowid = f.rowid WHERE bookings_fts MATCH ?').all(q);
+    expect(match('garcia')).toEqual([{ id: 'bkg_before' }]);
+    // Kept by triggers from then on: a renamed customer is found by the new name only.
+    d.prepare("UPDATE bookings SET customer_name = 'Ana Núñez' WHERE id = 'bkg_before'").run();
+    expect(match('garcia')).toEqual([]);
+    expect(match('nunez')).toEqual([{ id: 'bkg_before' }]);
+    expect(indexes(d, 'booking_items')).toContain('booking_items_offering_span');
   });
 });

@@ -23,7 +23,7 @@ export interface CoreBase {
   readonly emit: Emit;
   on(listener: Listener): () => void;
   /** One data.changed for these tables (deduplicated) and a fresh sync status; nothing once closed. */
-  notifyChanged(tables: Table[]): void;
+  notifyChanged(tables: Table[], ids?: readonly string[]): void;
   log(line: string): void;
   /** Milliseconds since the epoch (Date.now). */
   now(): number;

@@ -113,7 +113,7 @@ export class ConsoleCore {
       this.outbox,
       {
         localView: (intent) => localView(replica, intent),
-        onChange: (tables) => this.notifyChanged(tables),
+        onChange: (tables, ids) => this.notifyChanged(tables, ids),
         onNetwork: (ok, error) => this.engine.noteNetwork(ok, error),
       },
       options.pushConcurrency ?? 4,
@@ -127,7 +127,7 @@ export class ConsoleCore {
       reconcileIntervalMs: options.reconcileIntervalMs,
       hooks: {
         onStatus: (s) => this.#emit('sync.status', s),
-        onChange: (tables) => this.notifyChanged(tables),
+        onChange: (tables, ids) => this.notifyChanged(tables, ids),
         onNewPending: (ids) => this.#emit('queue.new', { count: ids.length, bookingIds: ids }),
       },
     });
@@ -139,7 +139,7 @@ export class ConsoleCore {
       engine: this.engine,
       emit: this.#emit,
       on: (listener: Listener) => this.on(listener),
-      notifyChanged: (tables: Table[]) => this.notifyChanged(tables),
+      notifyChanged: (tables: Table[], ids?: readonly string[]) => this.notifyChanged(tables, ids),
       log: (line: string) => options.log?.(line),
       now: () => Date.now(),
       closed: () => this.#closed,
@@ -163,9 +163,10 @@ export class ConsoleCore {
     }
   };
 
-  notifyChanged(tables: Table[]): void {
+  /** `ids`: the records that changed, when all are known (the UI refreshes only the rows it shows of them). */
+  notifyChanged(tables: Table[], ids?: readonly string[]): void {
     if (this.#closed) return;
-    this.#emit('data.changed', { tables: [...new Set(tables)] });
+    this.#emit('data.changed', ids ? { tables: [...new Set(tables)], ids: [...new Set(ids)] } : { tables: [...new Set(tables)] });
     this.engine.emitStatus();
   }
 

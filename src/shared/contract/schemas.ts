@@ -97,6 +97,8 @@ export const methods = {
       search: z.string().max(200).optional(),
       offset: z.number().int().min(0).default(0),
       limit: z.number().int().min(1).max(1000).default(200),
+      // front-desk-core: keyset paging (the nextCursor of the page before).
+      cursor: z.string().max(500).optional(),
     })
     .strict(),
   'bookings.get': z.object({ id }).strict(),

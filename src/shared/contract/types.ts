@@ -546,6 +546,8 @@ export interface ImportProgressEvent {
 export interface Page<T> {
   items: T[];
   total: number;
+  /** bookings.list (front-desk-core): pass back as `cursor` for the next page by keyset (no OFFSET); null at the end. */
+  nextCursor?: string | null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -599,7 +601,8 @@ export interface MethodInputs {
   'bookings.slots': { ids: string[] };
   'bookings.search': { text: string; limit?: number };
   'bookings.cancelPreview': { id: string };
-  'bookings.list': { status?: BookingStatus; offeringId?: string; from?: string; to?: string; search?: string; offset?: number; limit?: number };
+  /** `cursor` (front-desk-core): a page's nextCursor; the next page is read by keyset and `offset` is ignored. */
+  'bookings.list': { status?: BookingStatus; offeringId?: string; from?: string; to?: string; search?: string; offset?: number; limit?: number; cursor?: string };
   'bookings.get': { id: string };
   'offerings.list': { includeDeleted?: boolean };
   'coupons.list': { includeDeleted?: boolean };
@@ -710,7 +713,16 @@ export interface QueueRow extends BookingView {
 export interface QueueWindow {
   items: QueueRow[];
   total: number;
-  counts: { held: number; full: number; groups: Record<QueueGroup, number> };
+  counts: {
+    held: number;
+    full: number;
+    groups: Record<QueueGroup, number>;
+    /**
+     * What `full` counted (front-desk-core): `all` rows of the filtered queue, or, when it is long
+     * (over 2,000 rows), only those starting from now to the end of the `week` group.
+     */
+    fullScope?: 'all' | 'week';
+  };
   /** Pass back as `cursor` for the next window; null at the end. */
   nextCursor: string | null;
 }
@@ -794,7 +806,15 @@ export interface MethodResults {
 export interface ContractEvents {
   'sync.status': SyncStatus;
   /** Some rows changed; the UI re-queries what it shows from these tables. */
-  'data.changed': { tables: Array<'bookings' | 'offerings' | 'coupons' | 'availability' | 'disputes' | 'activity' | 'intents' | 'conflicts' | 'feeds'> };
+  'data.changed': {
+    tables: Array<'bookings' | 'offerings' | 'coupons' | 'availability' | 'disputes' | 'activity' | 'intents' | 'conflicts' | 'feeds'>;
+    /**
+     * Front desk (front-desk-core): the records (booking, offering or coupon ids) whose rows changed,
+     * when the core knows them all; absent when it does not (re-query everything shown). A window
+     * that holds none of them may keep its rows and refresh only its counts.
+     */
+    ids?: string[];
+  };
   'activity.new': ActivityItem;
   /** New PENDING bookings arrived since the UI last looked. */
   'queue.new': { count: number; bookingIds: string[] };

@@ -4,7 +4,8 @@ import type { CoreContext } from '../context.ts';
 import type { BookingsTable } from '../db/schema.ts';
 import { disputeView } from '../replica/rows.ts';
 import { tenantTimeZone } from '../settings/store.ts';
-import { cancelPreview, queueWindow, slotChecks } from './front-desk.ts';
+import { cancelPreview, queueWindow, searchBookings, slotChecks } from './front-desk.ts';
+import { cursorAfterOffsetPage, listBookingsAfter } from './list-keyset.ts';
 import { approve, cancel, reschedule, setNotes } from './intents.ts';
 import { bookingDetail, bookingRow, bookingViews, listBookings, queue } from './views.ts';
 
@@ -26,24 +27,22 @@ export function bookingsHandlers(ctx: CoreContext): Pick<ContractHandlers, Booki
   const { replica } = ctx;
   return {
     'queue.list': () => queue(replica),
-    'queue.window': (i) => {
-      const timeZone = tenantTimeZone(replica);
-      return queueWindow(queue(replica), i, (views) => slotChecks(replica, views, timeZone), timeZone);
-    },
+    'queue.window': (i) => queueWindow({ replica, timeZone: tenantTimeZone(replica), views: (rows) => bookingViews(replica, rows) }, i),
     'bookings.slots': (i) => {
       const rows = i.ids.map((id) => bookingRow(replica, id)).filter((r): r is BookingsTable => !!r);
       return slotChecks(replica, bookingViews(replica, rows), tenantTimeZone(replica));
     },
-    'bookings.search': (i) => {
-      const page = listBookings(replica, { search: i.text, offset: 0, limit: i.limit ?? 20 });
-      return { items: page.items, total: page.total };
-    },
+    'bookings.search': (i) => searchBookings(replica, (rows) => bookingViews(replica, rows), i.text, i.limit ?? 20),
     'bookings.cancelPreview': (i) => {
       const row = bookingRow(replica, i.id);
       const [view] = row ? bookingViews(replica, [row]) : [];
       return view ? cancelPreview(replica, view) : null;
     },
-    'bookings.list': (i) => listBookings(replica, i),
+    'bookings.list': (i) => {
+      if (i.cursor) return listBookingsAfter(replica, (rows) => bookingViews(replica, rows), { ...i, cursor: i.cursor, limit: i.limit ?? 200 });
+      const page = listBookings(replica, i);
+      return { ...page, nextCursor: cursorAfterOffsetPage(replica, page, i.offset ?? 0) };
+    },
     'bookings.get': (i) => bookingDetail(replica, i.id),
     'bookings.approve': (i) => ({ intentId: approve(ctx, i.id) }),
     'bookings.cancel': (i) => ({ intentId: cancel(ctx, i.id, i.reason) }),

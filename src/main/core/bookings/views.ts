@@ -3,6 +3,7 @@
  * detail with its history). Functions of the replica, shared by the booking handlers, conflicts
  * (the local side of a refused intent) and the engine host's badge count.
  */
+import { ftsQuery } from './search.ts';
 import type { BookingDetail, BookingStatus, BookingView, HistoryEntry } from '../../../shared/contract/types.ts';
 import { coreMessage } from '../../../shared/contract/messages.ts';
 import type { ActivityTable, BookingItemsTable, BookingsTable, PaymentsTable } from '../db/schema.ts';
@@ -13,9 +14,6 @@ import { describeIntent, describeIntentMessage, intentView, overlayBooking, type
 
 const noOverrides: ReadonlyMap<string, { startsAt: string; endsAt: string }> = new Map();
 
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
 
 function chunks<T>(list: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -144,10 +142,10 @@ export function listBookings(replica: Replica, f: { status?: BookingStatus; offe
     if (f.from) q = q.where('b.starts_at', '>=', new Date(f.from).toISOString());
     if (f.to) q = q.where('b.starts_at', '<', new Date(f.to).toISOString());
     if (f.search && f.search.trim()) {
-      const like = `%${escapeLike(f.search.trim())}%`;
+      // Full-text (bookings/search.ts): folded case and accents, every word a prefix.
       const { sql } = replica.db.kyselyModule;
-      const match = (column: string) => sql<boolean>`${sql.ref(column)} LIKE ${like} ESCAPE '\\'`;
-      q = q.where((eb) => eb.or([match('b.customer_name'), match('b.customer_email'), match('b.id'), match('b.offering_title')]));
+      const query = ftsQuery(f.search);
+      q = q.where(query === null ? sql<boolean>`0` : sql<boolean>`b.rowid IN (SELECT rowid FROM bookings_fts WHERE bookings_fts MATCH ${query})`);
     }
     return q;
   };

@@ -9,8 +9,9 @@ export function conflictsHandlers(ctx: CoreContext): Pick<ContractHandlers, Conf
   return {
     'intents.list': () => intentsList(ctx.replica, ctx.pusher, ctx.now()),
     'intents.undo': (i) => {
+      const target = ctx.outbox.get(i.id)?.target_id;
       const undone = ctx.outbox.undo(i.id, ctx.pusher.inFlight);
-      if (undone) ctx.notifyChanged(['intents', 'bookings', 'offerings', 'coupons']);
+      if (undone) ctx.notifyChanged(['intents', 'bookings', 'offerings', 'coupons'], target ? [target] : undefined);
       return { undone };
     },
     'conflicts.list': () => conflicts(ctx.replica, ctx.outbox),

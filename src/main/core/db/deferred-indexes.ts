@@ -24,6 +24,7 @@ export const DEFERRABLE_INDEXES = [
   'bookings_offering_starts',
   'booking_items_booking',
   'booking_items_offering_starts',
+  'booking_items_offering_span',
   'payments_booking',
 ] as const;
 

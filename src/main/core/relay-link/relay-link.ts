@@ -10,7 +10,8 @@ type Table = ContractEvents['data.changed']['tables'][number];
 /** What the link needs from the core: the replica and the way to tell the UI. */
 export interface RelayLinkHost {
   replica: Replica;
-  notifyChanged(tables: Table[]): void;
+  /** `ids`: the records whose rows changed, when all are known. */
+  notifyChanged(tables: Table[], ids?: readonly string[]): void;
   /** `changed: false`: the caller reports the 'activity' table in its own notifyChanged. */
   notifyActivity(item: ActivityItem, options?: { changed?: boolean }): void;
   /** Webhooks are hints too: pull when an event says less than the whole record. */
@@ -133,6 +134,8 @@ type RelayedDelivery = Pick<RelayEvent, 'seq' | 'deliveryId' | 'headers' | 'body
 /** What a batch changed, told to the UI after its transaction committed. */
 interface Effects {
   tables: Set<Table>;
+  /** Records whose rows changed (booking, offering ids). */
+  ids: Set<string>;
   activities: ActivityItem[];
   needsPull: boolean;
 }
@@ -144,11 +147,12 @@ interface Effects {
  * block the stream.
  */
 export function applyRelayedBatch(host: RelayLinkHost, secrets: readonly string[], events: readonly RelayedDelivery[]): RelayOutcome[] {
-  const effects: Effects = { tables: new Set<Table>(), activities: [], needsPull: false };
+  const effects: Effects = { tables: new Set<Table>(), ids: new Set<string>(), activities: [], needsPull: false };
   const outcomes = withoutFsync(host.replica, () => events.map((event) => applyOne(host.replica, secrets, event, effects)));
   // One data.changed per batch (it lists 'activity' whenever an activity was added), not one per line.
   for (const item of effects.activities) host.notifyActivity(item, { changed: false });
-  if (effects.tables.size > 0) host.notifyChanged([...effects.tables]);
+  // A delivery without its record (needsPull) changed rows nobody knows yet: no ids then.
+  if (effects.tables.size > 0) host.notifyChanged([...effects.tables], effects.needsPull ? undefined : [...effects.ids]);
   if (effects.needsPull) host.syncNow();
   return outcomes;
 }
@@ -198,8 +202,10 @@ function applyVerified(replica: Replica, envelope: WebhookEnvelope, deliveryId: 
     case 'booking.cancelled':
     case 'booking.rescheduled': {
       const booking = d['booking'] as RemoteBooking | undefined;
-      if (booking && typeof booking === 'object') replica.applyRemoteBooking(booking);
-      else effects.needsPull = true;
+      if (booking && typeof booking === 'object') {
+        replica.applyRemoteBooking(booking);
+        if (typeof booking.id === 'string') effects.ids.add(booking.id);
+      } else effects.needsPull = true;
       effects.tables.add('bookings');
       break;
     }
@@ -211,6 +217,7 @@ function applyVerified(replica: Replica, envelope: WebhookEnvelope, deliveryId: 
         reason: text(d['reason']),
         openedAt: text(d['openedAt'], new Date().toISOString()),
       });
+      effects.ids.add(text(d['bookingId']));
       effects.tables.add('disputes');
       break;
     case 'review.created':
@@ -223,6 +230,7 @@ function applyVerified(replica: Replica, envelope: WebhookEnvelope, deliveryId: 
         createdAt: text(d['createdAt'], new Date().toISOString()),
         ...(typeof d['ratingAverage'] === 'number' && typeof d['reviewCount'] === 'number' ? { ratingAverage: d['ratingAverage'], reviewCount: d['reviewCount'] } : {}),
       });
+      effects.ids.add(text(d['offeringId']));
       effects.tables.add('offerings');
       break;
     case 'tenant.kyb_verified': {

@@ -18,7 +18,8 @@ type Table = 'bookings' | 'offerings' | 'coupons' | 'availability' | 'intents' |
 
 export interface EngineHooks {
   onStatus(status: SyncStatus): void;
-  onChange(tables: Table[]): void;
+  /** `ids`: the records whose rows changed, when all are known. */
+  onChange(tables: Table[], ids?: string[]): void;
   onNewPending(ids: string[]): void;
 }
 
@@ -71,6 +72,8 @@ export class SyncEngine {
   #progress: SyncStatus['progress'] = null;
   #lastEmitted = '';
   #pausedBy: 'auth' | 'none' | null = null;
+  /** The last request failed to reach the server: cleared (and the outbox's back-off ended) by the first answer. */
+  #unreachable = false;
 
   constructor(opts: { replica: Replica; outbox: Outbox; pusher: Pusher; pollIntervalMs?: number; reconcileIntervalMs?: number; hooks: EngineHooks }) {
     this.replica = opts.replica;
@@ -145,9 +148,10 @@ export class SyncEngine {
     this.#progress = null;
   }
 
-  /** Pull everything now and push what is waiting. */
+  /** Pull everything now and push what is waiting, without waiting out a back-off (the user asked). */
   syncNow(): boolean {
     if (!this.#api) return false;
+    this.outbox.resetBackoff('all');
     this.#fullRequested = true;
     this.#pullWake.wake();
     this.#pushWake.wake();
@@ -170,6 +174,7 @@ export class SyncEngine {
 
   #noteFailure(error: unknown): void {
     if (error instanceof ApiError && error.kind === 'network') {
+      this.#unreachable = true;
       this.#connection = 'offline';
       this.#reason = 'The Orkestr server cannot be reached; changes are kept and sent when it is back.';
       this.#reasonCode = 'unreachable';
@@ -186,8 +191,19 @@ export class SyncEngine {
   noteNetwork(ok: boolean, error?: ApiError): void {
     if (this.#pausedBy) return;
     if (ok) {
+      this.#reachable();
       if (this.#connection === 'offline' || this.#connection === 'error') this.#noteSuccess();
     } else if (error) this.#noteFailure(error);
+  }
+
+  /**
+   * The server answered after being unreachable: intents that backed off while it was away are sent
+   * now, not when their back-off (up to the retry cap) ends.
+   */
+  #reachable(): void {
+    if (!this.#unreachable) return;
+    this.#unreachable = false;
+    if (this.outbox.resetBackoff('network') > 0) this.#pushWake.wake();
   }
 
   #noteSuccess(): void {
@@ -221,7 +237,7 @@ export class SyncEngine {
         await this.puller.pullResource(api, resource, {
           signal,
           onProgress,
-          onPageApplied: (r) => this.hooks.onChange([r === 'offerings' ? 'offerings' : r === 'coupons' ? 'coupons' : 'bookings']),
+          onPageApplied: (r, _rows, ids) => this.hooks.onChange([r === 'offerings' ? 'offerings' : r === 'coupons' ? 'coupons' : 'bookings'], ids),
           onNewPending: initialDone ? (ids) => this.hooks.onNewPending(ids) : undefined,
         });
       }
@@ -249,7 +265,7 @@ export class SyncEngine {
   async pollPending(api: ApiClient, signal: AbortSignal): Promise<void> {
     await this.puller.pullResource(api, 'bookings:PENDING', {
       signal,
-      onPageApplied: () => this.hooks.onChange(['bookings']),
+      onPageApplied: (_r, _rows, ids) => this.hooks.onChange(['bookings'], ids),
       onNewPending: (ids) => this.hooks.onNewPending(ids),
     });
     this.replica.transaction(() => this.replica.setMeta('lastSyncAt', new Date().toISOString()));
@@ -266,6 +282,12 @@ export class SyncEngine {
       }
       let delay = this.pollIntervalMs;
       try {
+        // Back from unreachable: one cheap request first, so the outbox goes out now rather than
+        // after the pull (a full reconciliation can take long).
+        if (this.#unreachable) {
+          await api.get('/api/me', { priority: 'user', signal });
+          this.#reachable();
+        }
         const full = this.#fullRequested || !this.replica.getSyncState('bookings').complete || Date.now() >= this.#nextReconcileAt;
         if (full) {
           this.#fullRequested = false;
@@ -275,6 +297,7 @@ export class SyncEngine {
           await this.pollPending(api, signal);
         }
         failures = 0;
+        this.#reachable();
         this.#noteSuccess();
       } catch (error) {
         if (signal.aborted) break;
@@ -284,7 +307,10 @@ export class SyncEngine {
         }
         failures++;
         this.#noteFailure(error);
-        delay = Math.min(this.pollIntervalMs, backoffMs(failures, 500, 30_000));
+        // While the server is unreachable and intents wait, look again every second at most: they
+        // should leave within a second of it coming back.
+        const waiting = this.#unreachable && this.outbox.counts().queued > 0;
+        delay = Math.min(this.pollIntervalMs, backoffMs(failures, 500, waiting ? 1000 : 30_000));
         if (error instanceof ApiError && error.retryAfterMs) delay = Math.max(delay, error.retryAfterMs);
       }
       await this.#pullWake.wait(delay);

@@ -29,7 +29,7 @@ export function enqueueIntent(
 ): IntentRow {
   const row = ctx.outbox.enqueue({ kind, targetId, payload, ...req, baseVersion, holdMs: holdMs(ctx) });
   const k = recordKind(kind);
-  ctx.notifyChanged(['intents', k === 'booking' ? 'bookings' : k === 'offering' ? 'offerings' : 'coupons']);
+  ctx.notifyChanged(['intents', k === 'booking' ? 'bookings' : k === 'offering' ? 'offerings' : 'coupons'], [row.target_id]);
   ctx.engine.kickPush();
   if (row.hold_until) {
     const wait = Date.parse(row.hold_until) - ctx.now();

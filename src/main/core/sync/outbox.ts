@@ -152,6 +152,18 @@ export class Outbox {
     );
   }
 
+  /**
+   * Ends the back-off of queued intents so they are eligible at once: `network`, those whose last
+   * attempt could not reach the server (it is reachable again); `all`, every back-off except a rate
+   * limit's (the user asked to sync now). A hold (the undo window) is never cut short. Returns how many.
+   */
+  resetBackoff(which: 'network' | 'all'): number {
+    const only = which === 'network' ? "last_error LIKE 'NETWORK:%'" : "(last_error IS NULL OR (last_error NOT LIKE 'RATE_LIMITED%' AND last_error NOT LIKE 'HTTP_429%'))";
+    return this.replica.transaction(
+      () => this.replica.stmt(`UPDATE outbox SET next_attempt_at = NULL WHERE state = 'queued' AND next_attempt_at IS NOT NULL AND ${only}`).run().changes,
+    );
+  }
+
   /** The server accepted the intent: apply its answer to the truth, map temp ids, clear the overlay. */
   complete(intent: IntentRow, status: number, body: unknown): void {
     this.replica.transaction(() => {

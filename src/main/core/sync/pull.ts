@@ -48,7 +48,8 @@ export interface PullOptions {
   onProgress?(p: PullProgress): void;
   /** Bookings that became PENDING (new in the queue). */
   onNewPending?(ids: string[]): void;
-  onPageApplied?(resource: Resource, rows: number): void;
+  /** `ids`: the records of the page (absent when a fallback list may have marked others deleted). */
+  onPageApplied?(resource: Resource, rows: number, ids?: string[]): void;
 }
 
 /** Reads are safe to repeat: a transient failure (network, 5xx, 429) is retried a few times, obeying Retry-After. */
@@ -150,7 +151,7 @@ export class Puller {
         if (finished || this.replica.bulkAgeMs >= BULK_COMMIT_MS) this.replica.flushBulk();
         startCursor = list.nextCursor ?? requestCursor;
         applied += list.data.length;
-        if (list.data.length > 0) opts.onPageApplied?.(resource, list.data.length);
+        if (list.data.length > 0) opts.onPageApplied?.(resource, list.data.length, list.cursorSupported ? list.data.map((d) => String(d['id'])) : undefined);
         if (newPending.length > 0) opts.onNewPending?.(newPending);
         opts.onProgress?.({ phase: resource, done: this.replica.getSyncState(resource).rowsSeen, total: null });
         await yieldToLoop();

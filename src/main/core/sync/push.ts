@@ -22,7 +22,8 @@ export class AuthPause extends Error {
 export interface PushHooks {
   /** The record as the console shows it with this intent applied (stored beside a conflict). */
   localView(intent: IntentRow): unknown;
-  onChange(tables: Array<'bookings' | 'offerings' | 'coupons' | 'intents' | 'conflicts'>): void;
+  /** `ids`: the records whose rows changed. */
+  onChange(tables: Array<'bookings' | 'offerings' | 'coupons' | 'intents' | 'conflicts'>, ids?: string[]): void;
   onNetwork(ok: boolean, error?: ApiError): void;
 }
 
@@ -83,12 +84,14 @@ export class Pusher {
 
   async sendOne(api: ApiClient, intent: IntentRow, signal: AbortSignal): Promise<'done' | 'conflict' | 'retry'> {
     this.outbox.markAttempt(intent.id);
-    this.hooks.onChange(['intents']);
+    this.hooks.onChange(['intents'], [intent.target_id]);
     try {
       const res = await api.request(intent.method, intent.path, { body: intent.body, idempotencyKey: intent.idempotency_key, priority: 'user', signal });
       this.outbox.complete(intent, res.status, res.body);
       this.hooks.onNetwork(true);
-      this.hooks.onChange(['intents', tableOf(intent)]);
+      // A create's answer maps its temporary id to the server's: both name the changed row.
+      const serverId = res.body && typeof res.body === 'object' && typeof (res.body as { id?: unknown }).id === 'string' ? (res.body as { id: string }).id : null;
+      this.hooks.onChange(['intents', tableOf(intent)], serverId && serverId !== intent.target_id ? [intent.target_id, serverId] : [intent.target_id]);
       return 'done';
     } catch (error) {
       if (signal.aborted) throw error;
@@ -102,7 +105,7 @@ export class Pusher {
         const delay = Math.max(error.retryAfterMs ?? 0, backoffMs(attempts, 500, this.retryCapMs));
         this.outbox.retryLater(intent.id, `${error.code}: ${error.message}`, delay);
         this.hooks.onNetwork(error.kind !== 'network', error);
-        this.hooks.onChange(['intents']);
+        this.hooks.onChange(['intents'], [intent.target_id]);
         return 'retry';
       }
       this.hooks.onNetwork(true);
@@ -111,7 +114,7 @@ export class Pusher {
       if (error.status === 409 && current && typeof current === 'object') {
         if ((intent.kind === 'booking.approve' && (current.status === 'CONFIRMED' || current.status === 'COMPLETED')) || (intent.kind === 'booking.cancel' && current.status === 'CANCELLED')) {
           this.outbox.complete(intent, error.status, current);
-          this.hooks.onChange(['intents', tableOf(intent)]);
+          this.hooks.onChange(['intents', tableOf(intent)], [intent.target_id]);
           return 'done';
         }
       }
@@ -124,7 +127,7 @@ export class Pusher {
         }
       }
       this.outbox.conflict(intent, { status: error.status, code: error.code, message: error.message, server, local: this.hooks.localView(intent) });
-      this.hooks.onChange(['intents', 'conflicts', tableOf(intent)]);
+      this.hooks.onChange(['intents', 'conflicts', tableOf(intent)], [intent.target_id]);
       return 'conflict';
     }
   }

@@ -1,0 +1,253 @@
+/**
+ * The approval queue as a keyset-paged window (issues #13/#16): never the whole queue in memory.
+ *
+ * The queue is what the UI sees as PENDING: truth PENDING without local intents (the big part, read
+ * through the indexes on `bookings (status, created_at, id)` / `(status, starts_at, id)`), plus the
+ * few bookings whose overlay says PENDING (`booking_overlay` holds only records with active intents).
+ * A window is the first `limit` rows after the cursor, merged from both parts by the sort key; the
+ * counts are index range counts over truth, corrected by the overlay's few rows.
+ *
+ * `counts.full` needs a slot check per row, so it is counted over the whole filtered queue only when
+ * that is small (<= fullCountAllLimit rows); otherwise over the rows starting from now to the end of
+ * the "week" group, and `counts.fullScope` says which.
+ */
+import { ContractError, type BookingView, type MethodInput, type QueueGroup, type QueueRow, type QueueWindow } from '../../../shared/contract/types.ts';
+import type { BookingsTable } from '../db/schema.ts';
+import type { Replica } from '../replica/replica.ts';
+import { groupBounds, groupOf, type GroupBounds } from './queue-groups.ts';
+import { SlotChecker } from './slots.ts';
+
+export const fullCountAllLimit = 2000;
+
+type Input = MethodInput<'queue.window'>;
+
+/** Position in the queue: phase 1 holds rows without a start (sorted after all others when sorting by start). */
+interface Key {
+  phase: 0 | 1;
+  key: string;
+  id: string;
+}
+
+const compareKeys = (a: Key, b: Key): number => a.phase - b.phase || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+export function encodeCursor(sort: string, k: Key): string {
+  return Buffer.from(JSON.stringify([sort, k.phase, k.key, k.id])).toString('base64url');
+}
+
+/** The position a cursor names (null: from the start); BAD_INPUT for one this sort did not give. */
+export function decodeCursor(sort: string, cursor: string | undefined): Key | null {
+  if (!cursor) return null;
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && v[0] === sort && (v[1] === 0 || v[1] === 1) && typeof v[2] === 'string' && typeof v[3] === 'string') return { phase: v[1], key: v[2], id: v[3] };
+  } catch {
+    // not one of ours: said below
+  }
+  throw new ContractError('BAD_INPUT', `cursor is not one queue.window gave for sort "${sort}" (pass back its nextCursor with the same sort).`, [{ path: 'cursor', message: `not a queue.window cursor for sort "${sort}"` }]);
+}
+
+/** WHERE clauses and parameters of the filters, over `b` (truth) with `start` as the effective start expression. */
+function filterSql(input: Input, start: string): { where: string[]; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (input.offeringIds && input.offeringIds.length > 0) {
+    where.push('b.offering_id IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(input.offeringIds));
+  }
+  if (input.risk === 'held') where.push("b.risk_review_status = 'HELD'");
+  if (input.risk === 'clear') where.push("(b.risk_review_status IS NULL OR b.risk_review_status <> 'HELD')");
+  if (input.from) {
+    where.push(`${start} >= ?`);
+    params.push(new Date(input.from).toISOString());
+  }
+  if (input.to) {
+    where.push(`${start} < ?`);
+    params.push(new Date(input.to).toISOString());
+  }
+  return { where, params };
+}
+
+const and = (where: string[]): string => (where.length ? ` AND ${where.join(' AND ')}` : '');
+
+interface OverlayRow extends BookingsTable {
+  effective_start: string | null;
+}
+
+export interface QueueDeps {
+  replica: Replica;
+  timeZone: string;
+  /** Views of truth rows with intents laid over (ConsoleCore.bookingViews). */
+  views(rows: BookingsTable[]): BookingView[];
+  now?: number;
+}
+
+export function queueWindow(deps: QueueDeps, input: Input): QueueWindow {
+  const { replica, timeZone } = deps;
+  const now = deps.now ?? Date.now();
+  const sort = input.sort ?? 'waiting';
+  const limit = input.limit ?? 100;
+  const after = decodeCursor(sort, input.cursor);
+  const keyOf = (createdAt: string, startsAt: string | null, id: string): Key =>
+    sort === 'waiting' ? { phase: 0, key: createdAt, id } : startsAt === null ? { phase: 1, key: '', id } : { phase: 0, key: startsAt, id };
+
+  // The overlay's PENDING rows (few: only records with active intents), filtered on their effective start.
+  const ov = filterSql(input, 'COALESCE(o.starts_at, b.starts_at)');
+  const overlayRows = (
+    replica.stmt(`SELECT b.*, COALESCE(o.starts_at, b.starts_at) AS effective_start FROM booking_overlay o CROSS JOIN bookings b ON b.id = o.booking_id WHERE o.status = 'PENDING'${and(ov.where)}`).all(...ov.params) as OverlayRow[]
+  ).map((row) => ({ row, key: keyOf(row.created_at, row.effective_start, row.id) }));
+
+  const truthRows = truthWindow(replica, input, sort, after, limit + 1);
+  const merged = [...truthRows.map((row) => ({ row: row as BookingsTable, start: row.starts_at, key: keyOf(row.created_at, row.starts_at, row.id) })), ...overlayRows.filter((r) => !after || compareKeys(r.key, after) > 0).map((r) => ({ row: r.row as BookingsTable, start: r.row.effective_start, key: r.key }))].sort((a, b) => compareKeys(a.key, b.key));
+  const page = merged.slice(0, limit);
+  const views = deps.views(page.map((p) => p.row));
+  const checker = new SlotChecker(replica, timeZone);
+  const bounds = groupBounds(now, timeZone);
+  const items: QueueRow[] = views.map((view, i) => {
+    const startsAt = firstStart(view) ?? page[i]!.start;
+    return { ...view, startsAt, group: groupOf(startsAt, bounds), slot: checker.check(view), held: view.riskReviewStatus === 'HELD' };
+  });
+  const last = page[page.length - 1];
+  const { counts, full } = cachedCounts(replica, input, now, () => {
+    const counts = queueCounts(replica, input, bounds, overlayRows.map((r) => r.row));
+    return { counts, full: fullCount(replica, input, checker, bounds, counts.total, overlayRows.map((r) => r.row)) };
+  });
+  return {
+    items,
+    total: counts.total,
+    counts: { held: counts.held, full: full.count, groups: counts.groups, fullScope: full.scope },
+    nextCursor: merged.length > limit && last ? encodeCursor(sort, last.key) : null,
+  };
+}
+
+type Counts = { counts: ReturnType<typeof queueCounts>; full: ReturnType<typeof fullCount> };
+
+/** How long counts are reused while nothing changed (the date groups move with the clock). */
+export const countsCacheMs = 10_000;
+const countsCache = new WeakMap<Replica, { version: string; at: number; byFilter: Map<string, Counts> }>();
+
+/**
+ * The queue's counts for a filter, reused while the replica is unchanged: walking the queue window by
+ * window (or re-asking after a change elsewhere) does not recount 100k rows each time. Unchanged means
+ * no commit by another connection (`PRAGMA data_version`) and no row written by this one
+ * (`total_changes()`), within countsCacheMs.
+ */
+function cachedCounts(replica: Replica, input: Input, now: number, compute: () => Counts): Counts {
+  const version = `${String(replica.sqlite.pragma('data_version', { simple: true }))}:${String((replica.stmt('SELECT total_changes() AS n').get() as { n: number }).n)}`;
+  let entry = countsCache.get(replica);
+  if (!entry || entry.version !== version || now - entry.at > countsCacheMs || now < entry.at) {
+    entry = { version, at: now, byFilter: new Map() };
+    countsCache.set(replica, entry);
+  }
+  const key = JSON.stringify([input.offeringIds ?? [], input.risk ?? 'all', input.from ?? null, input.to ?? null]);
+  let counts = entry.byFilter.get(key);
+  if (!counts) {
+    counts = compute();
+    entry.byFilter.set(key, counts);
+  }
+  return counts;
+}
+
+function firstStart(view: BookingView): string | null {
+  let first: string | null = null;
+  for (const item of view.items) if (first === null || item.startsAt < first) first = item.startsAt;
+  return first;
+}
+
+const notOverlaid = 'NOT EXISTS (SELECT 1 FROM booking_overlay o WHERE o.booking_id = b.id)';
+
+/** Truth PENDING rows without intents after the cursor, in sort order (one index walk; a second for start-less rows). */
+function truthWindow(replica: Replica, input: Input, sort: string, after: Key | null, take: number): BookingsTable[] {
+  const f = filterSql(input, 'b.starts_at');
+  const base = `SELECT b.* FROM bookings b WHERE b.status = 'PENDING' AND ${notOverlaid}${and(f.where)}`;
+  if (sort === 'waiting') {
+    if (!after) return replica.stmt(`${base} ORDER BY b.created_at, b.id LIMIT ?`).all(...f.params, take) as BookingsTable[];
+    return replica.stmt(`${base} AND (b.created_at, b.id) > (?, ?) ORDER BY b.created_at, b.id LIMIT ?`).all(...f.params, after.key, after.id, take) as BookingsTable[];
+  }
+  let rows: BookingsTable[] = [];
+  if (!after || after.phase === 0) {
+    rows = after
+      ? (replica.stmt(`${base} AND b.starts_at IS NOT NULL AND (b.starts_at, b.id) > (?, ?) ORDER BY b.starts_at, b.id LIMIT ?`).all(...f.params, after.key, after.id, take) as BookingsTable[])
+      : (replica.stmt(`${base} AND b.starts_at IS NOT NULL ORDER BY b.starts_at, b.id LIMIT ?`).all(...f.params, take) as BookingsTable[]);
+    if (rows.length >= take) return rows;
+  }
+  // Rows without a start come last; with a start filter there are none.
+  if (input.from || input.to) return rows;
+  const fromId = after?.phase === 1 ? after.id : '';
+  const tail = replica.stmt(`${base} AND b.starts_at IS NULL AND b.id > ? ORDER BY b.id LIMIT ?`).all(...f.params, fromId, take - rows.length) as BookingsTable[];
+  return rows.concat(tail);
+}
+
+/**
+ * Total, held and groups: range counts over truth PENDING (index-only where the filters allow),
+ * minus the truth PENDING rows that have intents, plus the overlay's PENDING rows.
+ */
+function queueCounts(replica: Replica, input: Input, b: GroupBounds, overlayPending: OverlayRow[]): { total: number; held: number; groups: Record<QueueGroup, number> } {
+  const f = filterSql(input, 'b.starts_at');
+  const count = (extra: string, params: unknown[]): number =>
+    (replica.stmt(`SELECT count(*) AS n FROM bookings b WHERE b.status = 'PENDING'${and(f.where)}${extra}`).get(...f.params, ...params) as { n: number }).n;
+  const iso = (ms: number): string => new Date(ms).toISOString();
+  const groups: Record<QueueGroup, number> = {
+    past: count(' AND b.starts_at < ?', [iso(b.now)]),
+    today: count(' AND b.starts_at >= ? AND b.starts_at < ?', [iso(b.now), iso(b.tomorrow)]),
+    tomorrow: count(' AND b.starts_at >= ? AND b.starts_at < ?', [iso(b.tomorrow), iso(b.dayAfter)]),
+    week: count(' AND b.starts_at >= ? AND b.starts_at < ?', [iso(b.dayAfter), iso(b.weekEnd)]),
+    // Two range counts: an OR would collect 100k row ids in a set first.
+    later: count(' AND b.starts_at >= ?', [iso(b.weekEnd)]) + count(' AND b.starts_at IS NULL', []),
+  };
+  let held = input.risk === 'clear' ? 0 : count(" AND b.risk_review_status = 'HELD'", []);
+  // Truth PENDING rows the overlay shows otherwise (or PENDING again): taken out here, added back below.
+  // CROSS JOIN: from the overlay's few rows to their bookings, never the other way round (the planner
+  // would otherwise walk every PENDING booking and look each up in the overlay).
+  const overlaid = replica.stmt(`SELECT b.starts_at AS startsAt, b.risk_review_status AS risk FROM booking_overlay o CROSS JOIN bookings b ON b.id = o.booking_id WHERE b.status = 'PENDING'${and(f.where)}`).all(...f.params) as Array<{ startsAt: string | null; risk: string | null }>;
+  for (const r of overlaid) {
+    groups[groupOf(r.startsAt, b)] -= 1;
+    if (r.risk === 'HELD' && input.risk !== 'clear') held -= 1;
+  }
+  for (const r of overlayPending) {
+    groups[groupOf(r.effective_start, b)] += 1;
+    if (r.risk_review_status === 'HELD') held += 1;
+  }
+  const total = groups.past + groups.today + groups.tomorrow + groups.week + groups.later;
+  return { total, held, groups };
+}
+
+/**
+ * How many rows' slots are full: over the whole filtered queue when small, else over now → end of the
+ * week group. One statement sums, for each row's items, the places overlapping CONFIRMED bookings hold
+ * (status as the UI sees it), bounded below by the offering's longest item like SlotChecker; only the
+ * capacity (the rule in the tenant's zone) is looked up here. Queued reschedules of the counted rows
+ * are not applied (their truth times are used).
+ */
+function fullCount(replica: Replica, input: Input, checker: SlotChecker, b: GroupBounds, total: number, overlayPending: OverlayRow[]): { count: number; scope: 'all' | 'week' } {
+  const scope = total <= fullCountAllLimit ? 'all' : 'week';
+  const f = filterSql(input, 'b.starts_at');
+  const range = scope === 'all' ? '' : ' AND b.starts_at >= ? AND b.starts_at < ?';
+  const rangeParams = scope === 'all' ? [] : [new Date(b.now).toISOString(), new Date(b.weekEnd).toISOString()];
+  const taken = `COALESCE((SELECT sum(c.quantity) FROM booking_items c CROSS JOIN bookings cb ON cb.id = c.booking_id
+      WHERE c.offering_id = p.offering_id AND c.starts_at < p.ends_at AND c.ends_at > p.starts_at AND c.booking_id <> p.booking_id
+        AND c.starts_at >= strftime('%Y-%m-%dT%H:%M:%fZ', julianday(p.starts_at) - (SELECT max(julianday(m.ends_at) - julianday(m.starts_at)) FROM booking_items m WHERE m.offering_id = p.offering_id) - 1.0 / 86400)
+        AND COALESCE((SELECT o.status FROM booking_overlay o WHERE o.booking_id = c.booking_id), cb.status) = 'CONFIRMED'), 0)`;
+  const itemsOf = (from: string, params: unknown[]): Array<{ id: string; offeringId: string; startsAt: string; quantity: number; taken: number }> =>
+    replica
+      .stmt(`SELECT p.booking_id AS id, p.offering_id AS offeringId, p.starts_at AS startsAt, p.quantity AS quantity, ${taken} AS taken FROM ${from}`)
+      .all(...params) as Array<{ id: string; offeringId: string; startsAt: string; quantity: number; taken: number }>;
+  const rows = itemsOf(`bookings b CROSS JOIN booking_items p ON p.booking_id = b.id WHERE b.status = 'PENDING' AND ${notOverlaid}${and(f.where)}${range}`, [...f.params, ...rangeParams]);
+  const overlayIds = overlayPending
+    .filter((r) => {
+      const start = r.effective_start === null ? null : Date.parse(r.effective_start);
+      return scope === 'all' || (start !== null && start >= b.now && start < b.weekEnd);
+    })
+    .map((r) => r.id);
+  if (overlayIds.length > 0) rows.push(...itemsOf('json_each(?) j CROSS JOIN booking_items p ON p.booking_id = j.value', [JSON.stringify(overlayIds)]));
+  // A booking is full when any of its items is.
+  checker.preloadRules(rows.map((r) => r.offeringId));
+  const state = new Map<string, boolean>();
+  for (const r of rows) {
+    const capacity = checker.capacityAt(r.offeringId, r.startsAt);
+    const full = capacity !== null && r.taken + r.quantity > capacity;
+    state.set(r.id, (state.get(r.id) ?? false) || full);
+  }
+  let count = 0;
+  for (const full of state.values()) if (full) count++;
+  return { count, scope };
+}
