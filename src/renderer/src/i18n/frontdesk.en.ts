@@ -3,6 +3,7 @@ import type { EnglishEntries } from './types.ts';
 
 export const frontdeskEn = {
   'queue.countStarting': { one: '{n} waiting', other: '{n} waiting, starting soonest first' },
+  'queue.startsIn': 'starts in {time}',
   'queue.emptyFiltered': 'No booking waiting matches these filters.',
   'queue.customerNotes': 'Customer notes:',
   'queue.flag.held': 'Held for risk review',

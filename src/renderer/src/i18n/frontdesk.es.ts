@@ -4,6 +4,7 @@ import type { SpanishPlural, Translation } from './types.ts';
 
 export const frontdeskEs: Translation<typeof frontdeskEn, SpanishPlural> = {
   'queue.countStarting': { one: '{n} en espera', many: '{n} en espera, las más próximas primero', other: '{n} en espera, las más próximas primero' },
+  'queue.startsIn': 'empieza en {time}',
   'queue.emptyFiltered': 'Ninguna reserva en espera coincide con estos filtros.',
   'queue.customerNotes': 'Notas del cliente:',
   'queue.flag.held': 'Retenida por riesgo',

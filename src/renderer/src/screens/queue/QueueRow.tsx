@@ -5,7 +5,7 @@ import { rowAttrs } from '../../components/VirtualTable.tsx';
 import type { VirtualRowSlot } from '../../components/VirtualTable.tsx';
 import { RiskBadge, SyncChip, riskLevel } from '../../components/ui.tsx';
 import { useT } from '../../i18n/index.ts';
-import { formatDuration, formatMoney, formatRelative, formatSlot, isValidZone, zoneLabel, zonesDiffer } from '../../lib/format.ts';
+import { formatDuration, formatMoney, formatSlot, isValidZone, zoneLabel, zonesDiffer } from '../../lib/format.ts';
 import { blockOf } from '../../lib/safety.ts';
 
 /** Stable callbacks for the memoised rows: a key press re-renders only the rows whose state changed. */
@@ -80,7 +80,7 @@ export const QueueRow = memo(function QueueRow({ b, index, start, measure, activ
       <td role="cell">
         <div className="small strong">
           {t(`queue.group.${b.group}`)}
-          {b.startsAt && <span className="muted"> · {formatRelative(b.startsAt, now, locale)}</span>}
+          {b.startsAt && Date.parse(b.startsAt) > now && <span className="muted"> · {t('queue.startsIn', { time: formatDuration(Date.parse(b.startsAt) - now, locale) })}</span>}
         </div>
         {item ? formatSlot(item.startsAt, item.endsAt, tz, locale) : '—'}
         {b.items.length > 1 && <span className="muted small"> · {t('queue.items', { n: b.items.length })}</span>}
@@ -95,7 +95,7 @@ export const QueueRow = memo(function QueueRow({ b, index, start, measure, activ
       </td>
       <td role="cell">
         <div>{formatDuration(now - Date.parse(b.createdAt), locale)}</div>
-        <SyncChip state={b.syncState} />
+        {b.syncState !== 'synced' && <SyncChip state={b.syncState} />}
       </td>
       <td role="cell" className="row-actions">
         <button type="button" className={blocked ? 'btn btn-small btn-warning-outline' : 'btn btn-small btn-primary'} onClick={() => handlers.approve(b)} {...off}>
