@@ -76,6 +76,7 @@ export function useBookingActions(opts: { onRemoved?: (ids: string[]) => void; o
   const { t } = useT();
   const toast = useApp((s) => s.toast);
   const pushUndo = useUndo((s) => s.push);
+  const dropUndo = useUndo((s) => s.drop);
   const [dialog, setDialog] = useState<DialogState>({ kind: 'none' });
   const [busy, setBusy] = useState(false);
   const { onRemoved, onRestored } = opts;
@@ -97,6 +98,13 @@ export function useBookingActions(opts: { onRemoved?: (ids: string[]) => void; o
       // Only bulk actions block further bulk actions: single keyboard approvals follow each other as fast as the user presses.
       const bulk = targets.length > 1 || skipped.length > 0;
       if (bulk) setBusy(true);
+      // The undo entry goes in before the core answers, so a z pressed right after the key takes this action back.
+      const seconds = useApp.getState().settings?.undoSeconds ?? 5;
+      let settle: (ids: string[]) => void = () => {};
+      const ready = new Promise<string[]>((resolve) => (settle = resolve));
+      const entryId = targets.length
+        ? pushUndo({ kind, name: targets.length === 1 ? targets[0]!.customer.name : null, count: targets.length, ready, bookingIds: targets.map((b) => b.id), undoable: seconds > 0, seconds, ...(onRestored ? { onRestored } : {}) })
+        : null;
       const results: BulkResult[] = [];
       const intentIds: string[] = [];
       for (const b of targets) {
@@ -109,18 +117,15 @@ export function useBookingActions(opts: { onRemoved?: (ids: string[]) => void; o
           results.push({ booking: b, ok: false, message: errorText(t, err), intentId: null });
         }
       }
+      settle(intentIds);
       if (bulk) setBusy(false);
       const failed = results.filter((r) => !r.ok);
       if (failed.length) onRestored?.(failed.map((r) => r.booking.id));
-      const ok = results.filter((r) => r.ok);
-      if (ok.length) {
-        const seconds = useApp.getState().settings?.undoSeconds ?? 5;
-        pushUndo({ kind, name: ok.length === 1 ? ok[0]!.booking.customer.name : null, count: ok.length, intentIds, bookingIds: ok.map((r) => r.booking.id), undoable: seconds > 0 && intentIds.length > 0, seconds, ...(onRestored ? { onRestored } : {}) });
-      }
+      if (entryId !== null && failed.length === results.length) dropUndo(entryId);
       if (bulk) setDialog({ kind: 'results', results, skipped });
       else if (failed[0]) toast({ kind: 'error', message: failed[0].message ?? t('common.error') });
     },
-    [onRemoved, onRestored, pushUndo, t, toast],
+    [onRemoved, onRestored, pushUndo, dropUndo, t, toast],
   );
 
   const doApprove = useCallback((targets: BookingView[], skipped: Array<{ booking: BookingView; block: Block }> = []) => runBatch(targets, (b) => api.call('bookings.approve', { id: b.id }), 'approved', skipped), [runBatch]);
@@ -219,7 +224,7 @@ export function useBookingActions(opts: { onRemoved?: (ids: string[]) => void; o
           close();
           const b = dialog.target;
           void api.call('bookings.reschedule', { id: b.id, itemId, startsAt, endsAt }).then(
-            (r) => pushUndo({ kind: 'rescheduled', name: b.customer.name, count: 1, intentIds: r.intentId ? [r.intentId] : [], bookingIds: [], undoable: !!r.intentId && (useApp.getState().settings?.undoSeconds ?? 5) > 0, seconds: useApp.getState().settings?.undoSeconds ?? 5 }),
+            (r) => void pushUndo({ kind: 'rescheduled', name: b.customer.name, count: 1, ready: Promise.resolve(r.intentId ? [r.intentId] : []), bookingIds: [], undoable: !!r.intentId && (useApp.getState().settings?.undoSeconds ?? 5) > 0, seconds: useApp.getState().settings?.undoSeconds ?? 5 }),
             (err) => toast({ kind: 'error', message: errorText(t, err) }),
           );
         }}

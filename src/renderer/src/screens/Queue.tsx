@@ -142,9 +142,12 @@ export function QueueScreen() {
 
   // Read at the moment of each key press or click, so the memoised rows' handlers stay stable.
   const state = useRef<QueueKeyState<QueueRowData>>(null!);
+  // A j past the rows loaded so far waits here for its window, so no press is dropped at a page's end.
+  const wanted = useRef<number | null>(null);
   state.current = {
     rows,
-    activePos,
+    count: total,
+    activePos: wanted.current ?? activePos,
     active,
     targets,
     dialogOpen: actions.dialogOpen,
@@ -164,6 +167,7 @@ export function QueueScreen() {
     moveTo: (index) => {
       q.reach(index);
       const b = rows[index];
+      wanted.current = b ? null : index;
       if (!b) return;
       setActiveId(b.id);
       tableRef.current?.focusRow(index);
@@ -175,6 +179,9 @@ export function QueueScreen() {
     reach: q.reach,
   };
   useQueueKeys(state);
+  useEffect(() => {
+    if (wanted.current !== null && rows[wanted.current]) state.current.moveTo(wanted.current);
+  }, [rows]);
   const rowHandlers = useMemo<RowHandlers>(
     () => ({
       activate: (id) => setActiveId(id),

@@ -15,7 +15,8 @@ export interface UndoEntry {
   name: string | null;
   /** How many bookings the action covered. */
   count: number;
-  intentIds: string[];
+  /** The intents, once the core has written them: an undo pressed before that waits for them. */
+  ready: Promise<string[]>;
   bookingIds: string[];
   until: number;
   undoable: boolean;
@@ -29,7 +30,9 @@ interface UndoState {
   entries: UndoEntry[];
   /** The outcome of the last undo, shown in the same bar until the next action. */
   last: { outcome: UndoOutcome; entry: UndoEntry } | null;
-  push(entry: Omit<UndoEntry, 'id' | 'until'> & { seconds: number }): void;
+  /** Adds an entry; returns its id (to drop it when the action failed). */
+  push(entry: Omit<UndoEntry, 'id' | 'until'> & { seconds: number }): number;
+  drop(id: number): void;
   undoLast(): Promise<UndoOutcome>;
   prune(): void;
 }
@@ -46,6 +49,10 @@ export const useUndo = create<UndoState>()((set, get) => ({
     const entry: UndoEntry = { ...rest, id: ++seq, until: Date.now() + ms };
     set((s) => ({ entries: [...s.entries.filter((e) => e.until > Date.now()), entry], last: null }));
     setTimeout(() => get().prune(), ms + 20);
+    return entry.id;
+  },
+  drop(id) {
+    set((s) => ({ entries: s.entries.filter((e) => e.id !== id) }));
   },
   prune() {
     const now = Date.now();
@@ -61,9 +68,10 @@ export const useUndo = create<UndoState>()((set, get) => ({
     if (!entry) return 'nothing';
     // Out of the bar at once: a second z takes the action before it, never this one twice.
     set((s) => ({ entries: s.entries.filter((e) => e.id !== entry.id) }));
-    const answers = await Promise.all(entry.intentIds.map((id) => api.call('intents.undo', { id }).then((r) => r.undone, () => false)));
+    const ids = await entry.ready;
+    const answers = await Promise.all(ids.map((id) => api.call('intents.undo', { id }).then((r) => r.undone, () => false)));
     const undone = answers.filter(Boolean).length;
-    const outcome: UndoOutcome = undone === answers.length ? 'undone' : undone > 0 ? 'partly' : 'tooLate';
+    const outcome: UndoOutcome = undone === answers.length && undone > 0 ? 'undone' : undone > 0 ? 'partly' : 'tooLate';
     if (undone > 0) entry.onRestored?.(entry.bookingIds);
     set({ last: { outcome, entry } });
     setTimeout(() => set((s) => (s.last?.entry.id === entry.id ? { last: null } : s)), reportMs);

@@ -74,6 +74,8 @@ export interface QueueKeyState<B extends BookingView = BookingView> {
   open(id: string): void;
   /** Reaches the rows below what is loaded (the next page of the queue). */
   reach?(index: number): void;
+  /** The whole queue's length when only part of it is loaded. */
+  count?: number;
 }
 
 /** j/k (arrows) move, a approve (then on to the next booking it is safe to approve), d decline, r reschedule, x select, Shift+A select all, Enter open. */
@@ -84,7 +86,7 @@ export function useQueueKeys<B extends BookingView>(state: RefObject<QueueKeySta
       if (!isScreenShortcut(e) || s.dialogOpen) return;
       const key = e.key;
       let handled = true;
-      if (key === 'j' || key === 'ArrowDown') s.moveTo(Math.min(s.rows.length - 1, s.activePos + 1));
+      if (key === 'j' || key === 'ArrowDown') s.moveTo(Math.min((s.count ?? s.rows.length) - 1, s.activePos + 1));
       else if (key === 'k' || key === 'ArrowUp') s.moveTo(Math.max(0, s.activePos - 1));
       else if (key === 'a') s.approve(s.targets());
       else if (key === 'A' && e.shiftKey) s.selectAll();
