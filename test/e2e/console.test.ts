@@ -313,7 +313,7 @@ describe('approval queue against the sandbox', () => {
     // Held and full-slot bookings are left out of bulk actions on purpose (front-desk.test.ts): three others here.
     const queue = (await stack.console.core.handlers['queue.window']({ sort: 'waiting', risk: 'clear', limit: 1000 })).items.filter((r) => r.slot.state !== 'full');
     expect(queue.length).toBeGreaterThanOrEqual(3);
-    const [first, cancelled, third] = queue as [BookingView, BookingView, BookingView];
+    const [first, cancelled, third] = queue as unknown as [BookingView, BookingView, BookingView];
     await page.getByLabel('Risk', { exact: true }).selectOption('clear');
     for (const b of [first, cancelled, third]) {
       const box = rowOf(page, b.id).getByRole('checkbox');

@@ -303,10 +303,10 @@ export function RescheduleDialog({ target, onCancel, onConfirm }: { target: Book
                       type="button"
                       className={toZonedInput(s.startsAt, tz) === start ? 'btn btn-small slot slot-on' : 'btn btn-small slot'}
                       aria-pressed={toZonedInput(s.startsAt, tz) === start}
-                      aria-label={t('reschedule.pickSlot', { time: formatSlot(s.startsAt, s.endsAt, tz, locale) })}
+                      title={t('reschedule.pickSlot', { time: formatSlot(s.startsAt, s.endsAt, tz, locale) })}
                       onClick={() => pick(s)}
                     >
-                      {i < 9 && <span className="slot-key" aria-hidden="true">{i + 1}</span>} {formatTime(s.startsAt, tz, locale)}
+                      {i < 9 && <span className="slot-key">{i + 1}</span>} {formatTime(s.startsAt, tz, locale)}
                     </button>
                   ))}
                 </div>

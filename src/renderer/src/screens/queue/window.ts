@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { MethodInput, QueueRow, QueueWindow } from '../../../../shared/contract/types.ts';
 import { api } from '../../api.ts';
+import { callPrimed } from '../../lib/useQuery.ts';
 
 export type QueueFilters = Omit<MethodInput<'queue.window'>, 'cursor' | 'limit'>;
 
@@ -31,7 +32,8 @@ async function readUpTo(filters: QueueFilters, want: number): Promise<QueueWindo
   const items: QueueRow[] = [];
   // Bounded: each page moves the cursor on, and `want` rows need at most want / PAGE + 1 pages.
   for (let pages = 0; pages <= want / PAGE + 1; pages++) {
-    const w = await api.call('queue.window', { ...filters, limit: Math.min(1000, Math.max(PAGE, want - items.length)), ...(cursor ? { cursor } : {}) });
+    const input = { ...filters, limit: Math.min(1000, Math.max(PAGE, want - items.length)), ...(cursor ? { cursor } : {}) };
+    const w = await (cursor ? api.call('queue.window', input) : callPrimed('queue.window', input));
     first ??= w;
     items.push(...w.items);
     cursor = w.nextCursor ?? undefined;
