@@ -230,6 +230,26 @@ describe('booking actions by keyboard', () => {
     await waitFor(async () => (await serverStatus(made.garcia)) === 'CONFIRMED', 'the approval on the server', 60_000);
   });
 
+  it('a booking opened from the queue keeps the queue keys: j opens the next one, Esc returns to its row in the queue', { timeout: 120_000 }, async () => {
+    const h = stack.console.core.handlers;
+    await h['settings.set']({ undoSeconds: 0 });
+    const rows = (await h['queue.window']({ limit: 1000, sort: 'waiting', risk: 'all' })).items;
+    const page = await open();
+    await page.keyboard.press('j');
+    await expect.poll(() => rowOf(page, rows[1]!.id).getAttribute('aria-current')).toBe('true');
+    await page.keyboard.press('Enter');
+    await page.getByRole('link', { name: new RegExp(t('booking.backQueue')) }).waitFor();
+    expect(await page.evaluate('location.hash')).toBe(`#/booking/${rows[1]!.id}`);
+    await page.keyboard.press('j');
+    await expect.poll(() => page.evaluate('location.hash')).toBe(`#/booking/${rows[2]!.id}`);
+    await page.getByRole('heading', { name: new RegExp(rows[2]!.customer.name) }).waitFor();
+    await screenshot(page, 'front-desk-detail-from-queue');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.evaluate('location.hash')).toBe('#/queue');
+    await expect.poll(() => rowOf(page, rows[2]!.id).getAttribute('aria-current')).toBe('true');
+    await expect.poll(() => page.evaluate('document.activeElement.getAttribute("aria-current")')).toBe('true');
+  });
+
   it('bulk approve over the whole queue approves the rest and neither the held nor the full-slot bookings, and says so', { timeout: 180_000 }, async () => {
     const h = stack.console.core.handlers;
     await h['settings.set']({ undoSeconds: 0 });

@@ -31,7 +31,7 @@ type DialogState =
   | { kind: 'results'; results: BulkResult[]; skipped: Array<{ booking: BookingView; block: Block }> };
 
 /** Bookings approved from this window: a slot answer naming one of them as a competitor is stale. */
-const approvedHere = new Set<string>();
+export const approvedHere = new Set<string>();
 
 /** Why a write cannot be attempted now (read-only key, core out of reach), translated; null when it can. */
 export function useWriteBlock(): string | null {

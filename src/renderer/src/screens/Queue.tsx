@@ -5,13 +5,13 @@
  */
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import type { QueueRow as QueueRowData } from '../../../shared/contract/types.ts';
-import { useBookingActions, useTimezone } from '../components/bookingActions.tsx';
+import { approvedHere, useBookingActions, useTimezone } from '../components/bookingActions.tsx';
 import { VirtualTable } from '../components/VirtualTable.tsx';
 import type { VirtualRowSlot, VirtualTableHandle } from '../components/VirtualTable.tsx';
 import { Empty, ErrorState, Kbd, Loading, PageHeader } from '../components/ui.tsx';
 import { useT } from '../i18n/index.ts';
 import { addDays, startOfZonedDay, zonedToday } from '../lib/format.ts';
-import { blockOf } from '../lib/safety.ts';
+import { blockOf, isStale } from '../lib/safety.ts';
 import { useApp, useLiveState } from '../store/app.ts';
 import type { LiveState } from '../store/app.ts';
 import { useFrontDesk } from '../store/frontdesk.ts';
@@ -121,9 +121,16 @@ export function QueueScreen() {
       tableRef.current?.focusRow(at);
     }
   }, [rows, setActiveId]);
-  useEffect(() => {
-    if (q.rows) useFrontDesk.getState().remember(active?.id ?? null, rows.map((b) => b.id));
-  }, [active, rows, q.rows]);
+  // Kept for the booking page (j/k, Esc back here) when leaving the screen, not on every key press.
+  const leaving = useRef({ activeId: null as string | null, rows: [] as readonly QueueRowData[] });
+  leaving.current = { activeId: active?.id ?? null, rows };
+  useEffect(
+    () => () => {
+      const { activeId, rows: last } = leaving.current;
+      if (last.length) useFrontDesk.getState().remember(activeId, last.map((b) => b.id));
+    },
+    [],
+  );
 
   // The nav badge follows what the queue shows (unfiltered), optimistic removals included.
   const unfiltered = !input.offeringIds && !input.from && !input.to && input.risk === 'all';
@@ -131,10 +138,10 @@ export function QueueScreen() {
     if (q.rows && unfiltered) useApp.setState({ queueCount: total });
   }, [q.rows, total, unfiltered]);
 
-  // Ask the core about the highlighted row's slot before the user presses a.
+  // Ask the core about the highlighted row's slot before the user presses a, when the row's own answer is stale.
   const { prefetch } = actions;
   useEffect(() => {
-    prefetch(active);
+    if (active && isStale(active.slot, approvedHere)) prefetch(active);
   }, [prefetch, active]);
 
   const selectedRows = rows.filter((b) => selected.has(b.id));
@@ -173,7 +180,9 @@ export function QueueScreen() {
       tableRef.current?.focusRow(index);
     },
     open: (id) => {
-      useFrontDesk.getState().setFromQueue(true);
+      const fd = useFrontDesk.getState();
+      fd.setFromQueue(true);
+      fd.setActive(id);
       navigate({ name: 'booking', id });
     },
     reach: q.reach,
