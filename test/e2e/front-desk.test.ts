@@ -17,6 +17,8 @@ import { axeViolations, launchBrowser, orkestr, sandboxAdmin, screenshot, startS
 import { waitFor } from '../support/wait-for.ts';
 
 const readKey = 'ork_readonly.e2e-readonly-0123456789abcdef';
+/** expect.poll with a bound for a loaded machine (its default is one second). */
+const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 30_000 });
 const t = translator('en', 'en-US');
 
 let browser: Browser;
@@ -83,7 +85,7 @@ describe('the approval queue at full speed', () => {
     const page = await open();
     // Flags are on the rows before any key is pressed.
     const firstHeld = rows.find((r) => r.held)!;
-    await expect.poll(() => rowOf(page, firstHeld.id).getByText(t('queue.flag.held')).count()).toBe(1);
+    await poll(() => rowOf(page, firstHeld.id).getByText(t('queue.flag.held')).count()).toBe(1);
 
     const lead = rows.findIndex((r) => !flagged(r));
     const expected = rows.filter((r) => !flagged(r)).slice(0, 20);
@@ -124,7 +126,7 @@ describe('the approval queue at full speed', () => {
     const row = rowOf(page, made.overlap);
     await row.getByText('Slot full', { exact: false }).waitFor();
     await row.click({ position: { x: 5, y: 5 } });
-    await expect.poll(() => row.getAttribute('aria-current')).toBe('true');
+    await poll(() => row.getAttribute('aria-current')).toBe('true');
     await page.keyboard.press('a');
     const dialog = page.getByRole('dialog', { name: t('safety.fullTitle') });
     await dialog.waitFor();
@@ -221,7 +223,7 @@ describe('booking actions by keyboard', () => {
     const ids = await page.getByRole('dialog').getByRole('option').evaluateAll((els) => els.map((el) => el.id));
     expect(ids).toContain(`cmd-bkg-${made.garcia}`);
     for (let i = 0; i < ids.indexOf(`cmd-bkg-${made.garcia}`); i++) await page.keyboard.press('ArrowDown');
-    await expect.poll(() => page.getByRole('dialog').getByRole('combobox').getAttribute('aria-activedescendant')).toBe(`cmd-bkg-${made.garcia}`);
+    await poll(() => page.getByRole('dialog').getByRole('combobox').getAttribute('aria-activedescendant')).toBe(`cmd-bkg-${made.garcia}`);
     await page.keyboard.press('Enter');
     await page.getByRole('dialog').getByRole('combobox').fill('approve');
     await page.getByRole('option', { name: t('queue.approve') }).waitFor();
@@ -237,18 +239,18 @@ describe('booking actions by keyboard', () => {
     const rows = (await h['queue.window']({ limit: 1000, sort: 'waiting', risk: 'all' })).items;
     const page = await open();
     await page.keyboard.press('j');
-    await expect.poll(() => rowOf(page, rows[1]!.id).getAttribute('aria-current')).toBe('true');
+    await poll(() => rowOf(page, rows[1]!.id).getAttribute('aria-current')).toBe('true');
     await page.keyboard.press('Enter');
     await page.getByRole('link', { name: new RegExp(t('booking.backQueue')) }).waitFor();
     expect(await page.evaluate('location.hash')).toBe(`#/booking/${rows[1]!.id}`);
     await page.keyboard.press('j');
-    await expect.poll(() => page.evaluate('location.hash')).toBe(`#/booking/${rows[2]!.id}`);
+    await poll(() => page.evaluate('location.hash')).toBe(`#/booking/${rows[2]!.id}`);
     await page.getByRole('heading', { name: new RegExp(rows[2]!.customer.name) }).waitFor();
     await screenshot(page, 'front-desk-detail-from-queue');
     await page.keyboard.press('Escape');
-    await expect.poll(() => page.evaluate('location.hash')).toBe('#/queue');
-    await expect.poll(() => rowOf(page, rows[2]!.id).getAttribute('aria-current')).toBe('true');
-    await expect.poll(() => page.evaluate('document.activeElement.getAttribute("aria-current")')).toBe('true');
+    await poll(() => page.evaluate('location.hash')).toBe('#/queue');
+    await poll(() => rowOf(page, rows[2]!.id).getAttribute('aria-current')).toBe('true');
+    await poll(() => page.evaluate('document.activeElement.getAttribute("aria-current")')).toBe('true');
   });
 
   it('bulk approve over the whole queue approves the rest and neither the held nor the full-slot bookings, and says so', { timeout: 180_000 }, async () => {
