@@ -14,7 +14,7 @@ import { useApp } from '../store/app.ts';
 import { neighbour, useFrontDesk } from '../store/frontdesk.ts';
 import { isScreenShortcut } from '../lib/keys.ts';
 
-function Notes({ booking }: { booking: BookingDetail }) {
+function Notes({ booking, blocked }: { booking: BookingDetail; blocked: string | null }) {
   const { t } = useT();
   const toast = useApp((s) => s.toast);
   const [notes, setNotes] = useState(booking.notes);
@@ -55,7 +55,7 @@ function Notes({ booking }: { booking: BookingDetail }) {
         )}
       </Field>
       <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={!dirty || saving}>
+        <button type="submit" className="btn btn-primary" disabled={!dirty || saving || !!blocked} title={blocked ?? undefined}>
           {t('common.save')}
         </button>
       </div>
@@ -272,7 +272,7 @@ export function BookingDetailScreen({ id }: { id: string }) {
           <h2 id="bd-notes" className="h2">
             {t('booking.notes')}
           </h2>
-          <Notes booking={b} />
+          <Notes booking={b} blocked={actions.writeBlock} />
         </section>
       </div>
       <section className="card" aria-labelledby="bd-history">
