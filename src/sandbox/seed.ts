@@ -68,6 +68,69 @@ const LAST = ['García', 'Müller', 'Nowak', 'Dubois', 'Álvarez', 'Tanaka', 'Li
 const ZONES = ['America/New_York', 'America/New_York', 'America/New_York', 'America/Los_Angeles', 'America/Chicago', 'Europe/Madrid', 'Europe/London', 'Europe/Berlin', 'Europe/Lisbon', 'Asia/Tokyo', 'Asia/Kolkata', 'America/Sao_Paulo', 'Australia/Sydney'];
 const NOTES = ['', '', '', '', '', 'Celebrating a birthday!', 'Please leave the invoice at the front desk.', 'Arriving 10 minutes early.', 'Needs step-free access.', 'Repeat customer — asked for the same setup as last time.', 'Bringing own equipment.', 'Pedimos factura, por favor.'];
 
+/**
+ * Today's bookings for a demo tenant: up to 20 across the offerings open today (at least four when
+ * there are), in free places of real slots. Those that have not started yet are a third PENDING
+ * (the queue has today's work in it); the ones already over are COMPLETED.
+ */
+function todaysBookings(o: { tenant: TenantSeed; bookable: { o: Offering; rules: AvailabilityRule[] }[]; customers: Customer[]; taken: Map<string, number>; nowMs: number; rng: Rng }): Booking[] {
+  const { tenant, rng, nowMs } = o;
+  const tz = tenant.timezone;
+  const today = toLocal(nowMs, tz);
+  const hhmm = (s: string): number => Number(s.slice(0, 2)) * 60 + Number(s.slice(3, 5));
+  // Every free place of every slot open today, shuffled; then offerings taken in turn so the day spreads over them.
+  const byOffering = new Map<string, { o: Offering; m: number; slot: number }[]>();
+  for (const { o: off, rules } of o.bookable) {
+    for (const r of rules.filter((x) => x.dayOfWeek === today.weekday)) {
+      for (let m = hhmm(r.startTime); m + r.slotMinutes <= hhmm(r.endTime); m += r.slotMinutes) {
+        const free = r.capacity - (o.taken.get(`${off.id}|${today.date}|${m}`) ?? 0);
+        for (let k = 0; k < Math.min(free, 3); k++) byOffering.set(off.id, [...(byOffering.get(off.id) ?? []), { o: off, m, slot: r.slotMinutes }]);
+      }
+    }
+  }
+  const lists = [...byOffering.values()].map((l) => l.sort(() => rng.next() - 0.5));
+  const out: Booking[] = [];
+  for (let round = 0; out.length < 20 && lists.some((l) => l.length > 0); round++) {
+    for (const l of lists) {
+      const place = l.pop();
+      if (!place || out.length >= 20) continue;
+      const key = `${place.o.id}|${today.date}|${place.m}`;
+      o.taken.set(key, (o.taken.get(key) ?? 0) + 1);
+      const start = fromLocal(today.date, place.m, tz);
+      const end = fromLocal(today.date, place.m + place.slot, tz);
+      const status: BookingStatus = end <= nowMs ? 'COMPLETED' : start > nowMs && rng.chance(0.35) ? 'PENDING' : 'CONFIRMED';
+      const p = price(place.o, start, end, 1, 0);
+      const created = Math.min(nowMs - rng.int(1, 9) * 3_600_000, start - rng.int(1, 10) * 86_400_000);
+      const held = status === 'PENDING' && rng.chance(0.15);
+      out.push({
+        id: rng.id('bkg'),
+        status,
+        offeringId: place.o.id,
+        offeringTitle: place.o.title,
+        customer: rng.pick(o.customers),
+        items: [{ id: rng.id('bki'), offeringId: place.o.id, startsAt: new Date(start).toISOString(), endsAt: new Date(end).toISOString(), quantity: 1, priceCents: p.itemPrice }],
+        payments: [{ id: rng.id('pay'), amountCents: p.totalCents, currency: place.o.currency, status: status === 'PENDING' ? 'AUTHORIZED' : 'CAPTURED', createdAt: new Date(created).toISOString() }],
+        subtotalCents: p.subtotalCents,
+        discountCents: p.discountCents,
+        taxCents: p.taxCents,
+        totalCents: p.totalCents,
+        currency: place.o.currency,
+        couponCode: null,
+        riskScore: held ? rng.int(70, 95) : rng.int(1, 35),
+        riskReviewStatus: held ? 'HELD' : 'NONE',
+        notes: rng.pick(NOTES),
+        refundPercent: null,
+        cancelReason: null,
+        cancelledBy: null,
+        createdAt: new Date(created).toISOString(),
+        updatedAt: new Date(Math.min(nowMs, created + 3_600_000)).toISOString(),
+        version: status === 'PENDING' ? 1 : status === 'COMPLETED' ? 3 : 2,
+      });
+    }
+  }
+  return out;
+}
+
 /** Creates the two tenants (always) and the rows the seed option asks for; runs once, on a new file. */
 export function applySeed(db: DB, option: SeedOption, nowMs: number): { ms: number; offerings: number; bookings: number } {
   const started = performance.now();
@@ -319,6 +382,8 @@ function seedTenant(
     };
     rows.push(b);
   }
+  // The demo's today is a realistic day at the desk (its own random stream: the rows above stay as they were).
+  if (opts.demo) rows.push(...todaysBookings({ tenant, bookable, customers, taken, nowMs: opts.nowMs, rng: new Rng(opts.rng.int(1, 2 ** 31)) }));
   rows.sort((a, b) => (a.updatedAt < b.updatedAt ? -1 : a.updatedAt > b.updatedAt ? 1 : 0));
   for (const b of rows) {
     const item = b.items[0]!;

@@ -53,7 +53,7 @@ function publishedOfferings(ctx: Context, tenantId: string): Offering[] {
 }
 
 /** A customer books: a new booking (PENDING unless `status` says CONFIRMED). */
-export function simulateBooking(ctx: Context, input: { tenant?: unknown; offeringId?: unknown; startsAt?: unknown; endsAt?: unknown; status?: unknown }): Booking {
+export function simulateBooking(ctx: Context, input: { tenant?: unknown; offeringId?: unknown; startsAt?: unknown; endsAt?: unknown; status?: unknown; customerName?: unknown; riskScore?: unknown }): Booking {
   const tenant = tenantFor(ctx, input.tenant);
   const rnd = ctx.random;
   const status: BookingStatus = input.status === 'CONFIRMED' ? 'CONFIRMED' : 'PENDING';
@@ -99,9 +99,13 @@ export function simulateBooking(ctx: Context, input: { tenant?: unknown; offerin
     endsAt = slot.endsAt;
   }
   const o = offering!;
-  const name = `${FIRST[Math.floor(rnd() * FIRST.length)]} ${LAST[Math.floor(rnd() * LAST.length)]}`;
+  const drawn = `${FIRST[Math.floor(rnd() * FIRST.length)]} ${LAST[Math.floor(rnd() * LAST.length)]}`;
+  // A test may name the customer (to find the booking by name); the draw happens anyway, so the random stream is the same.
+  const name = typeof input.customerName === 'string' && input.customerName.trim() ? input.customerName.trim().slice(0, 120) : drawn;
   const p = price(o, Date.parse(startsAt), Date.parse(endsAt), 1);
-  const risk = rnd() < 0.1 ? 70 + Math.floor(rnd() * 29) : Math.floor(rnd() * 35);
+  const drawnRisk = rnd() < 0.1 ? 70 + Math.floor(rnd() * 29) : Math.floor(rnd() * 35);
+  // A test may fix the risk score (70 and more: held for review when PENDING).
+  const risk = typeof input.riskScore === 'number' && Number.isInteger(input.riskScore) && input.riskScore >= 0 && input.riskScore <= 100 ? input.riskScore : drawnRisk;
   const nowIso = ctx.clock.iso();
   const b: Booking = {
     id: newId('bkg'),

@@ -305,33 +305,25 @@ describe('approval queue against the sandbox', () => {
     expect(local?.status).toBe('CANCELLED');
     expect((await serverBooking(stack, target!.id)).status).toBe('CANCELLED');
   });
-  it('bulk-approves three rows selected with x: the two still pending are CONFIRMED, the one cancelled on the server meanwhile ends in Needs attention', async () => {
+  it('bulk-approves three rows selected by their boxes: the two still pending are CONFIRMED, the one cancelled on the server meanwhile ends in Needs attention', async () => {
     // The approvals wait 5 s on this machine (undo); the customer cancels one of them on the server in
     // that time, so the console cannot have known at approval time: the server refuses it.
     await stack.console.core.handlers['settings.set']({ undoSeconds: 5 });
     const page = await openConsole(stack.openUrl);
-    const queue = await stack.console.core.handlers['queue.list']({});
+    // Held and full-slot bookings are left out of bulk actions on purpose (front-desk.test.ts): three others here.
+    const queue = (await stack.console.core.handlers['queue.window']({ sort: 'waiting', risk: 'clear', limit: 1000 })).items.filter((r) => r.slot.state !== 'full');
     expect(queue.length).toBeGreaterThanOrEqual(3);
-    const [first, cancelled, third] = queue as [BookingView, BookingView, BookingView];
-    await page.getByRole('row').nth(3).waitFor();
-    // x selects the highlighted row, j moves down: the first three rows, in the order the core lists them.
-    await page.keyboard.press('x');
-    await page.keyboard.press('j');
-    await page.keyboard.press('x');
-    await page.keyboard.press('j');
-    await page.keyboard.press('x');
-    await page.getByRole('button', { name: 'Approve 3' }).waitFor();
+    const [first, cancelled, third] = queue as unknown as [BookingView, BookingView, BookingView];
+    await page.getByLabel('Risk', { exact: true }).selectOption('clear');
     for (const b of [first, cancelled, third]) {
-      await expect.poll(() => page.getByRole('row').filter({ hasText: b.customer.name }).filter({ hasText: b.offeringTitle }).getByRole('checkbox').first().isChecked()).toBe(true);
+      const box = rowOf(page, b.id).getByRole('checkbox');
+      await box.check();
+      await expect.poll(() => box.isChecked()).toBe(true);
     }
+    await page.getByRole('button', { name: 'Approve 3' }).waitFor();
     await page.getByRole('button', { name: 'Approve 3' }).click();
 
-    // Approving may first warn about overlaps (nothing is queued until it is confirmed); whichever
-    // dialog is seen first decides.
     const results = page.getByRole('dialog', { name: 'Results' });
-    const overlap = page.getByRole('dialog', { name: 'This slot is already taken' });
-    const shown = await waitFor(async () => ((await results.isVisible()) ? 'results' : (await overlap.isVisible()) ? 'overlap' : null), 'the results or the overlap warning');
-    if (shown === 'overlap') await overlap.getByRole('button', { name: 'Approve 3' }).click();
     const held = async (): Promise<string[]> =>
       (await stack.console.core.handlers['intents.list']({})).filter((i) => i.kind === 'booking.approve' && i.state === 'held' && [first, cancelled, third].some((b) => b.id === i.targetId)).map((i) => i.targetId);
     await waitFor(async () => (await held()).length === 3, 'three approvals held on this machine');

@@ -49,9 +49,9 @@ export interface Stack {
 }
 
 /** The real thing on loopback: sandbox (Orkestr API) ← core (replica + sync) ← bridge → browser. */
-export async function startStack(options: { seed?: SandboxOptions['seed']; rateLimitPerMinute?: number } = {}): Promise<Stack> {
+export async function startStack(options: { seed?: SandboxOptions['seed']; rateLimitPerMinute?: number; extraKeys?: string[] } = {}): Promise<Stack> {
   const dir = await mkdtemp(join(tmpdir(), 'orkestr-e2e-'));
-  const sandbox = await startTestSandbox({ dir, keys: [testKey], adminToken, seed: options.seed ?? 'demo', ...(options.rateLimitPerMinute ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}) });
+  const sandbox = await startTestSandbox({ dir, keys: [testKey, ...(options.extraKeys ?? [])], adminToken, seed: options.seed ?? 'demo', ...(options.rateLimitPerMinute ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}) });
   const running = await startConsole({ dbFile: join(dir, 'replica.db'), api: { url: sandbox.url, key: testKey }, transport: 'bridge' });
   await waitFor(() => running.core.status().lastSyncAt, 'the first sync with the sandbox', 120_000);
   const staticDir = join(packageRoot(), 'out', 'renderer');
@@ -108,13 +108,18 @@ export interface AxeViolation {
 
 /** Runs axe-core on the page and returns the serious and critical violations. */
 export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
+  return (await axeViolations(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** Runs axe-core on the page and returns every violation, minor and moderate included. */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   // Evaluated through the DevTools protocol: the console's CSP (script-src 'self') rightly refuses inline tags.
   await page.evaluate(axeSource);
   // A string, not a function: this runs in the page, whose DOM types the Node test config does not load.
   const violations = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((result) =>
     result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
       nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target, failureSummary: n.failureSummary })) })))`)) as AxeViolation[];
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  return violations;
 }
 
 export const screenshotDir = join(packageRoot(), 'test-results', 'screenshots');

@@ -2,9 +2,11 @@ import { useEffect } from 'react';
 import { transportKind } from './api.ts';
 import { CommandPalette, ShortcutSheet } from './components/Overlays.tsx';
 import { Shell } from './components/Shell.tsx';
+import { GlobalActions } from './components/GlobalActions.tsx';
 import { useT } from './i18n/index.ts';
 import { isDialogOpen, isTypingTarget } from './lib/keys.ts';
 import { useApp } from './store/app.ts';
+import { useUndo } from './store/undo.ts';
 import { ActivityScreen } from './screens/Activity.tsx';
 import { AttentionScreen } from './screens/Attention.tsx';
 import { BookingDetailScreen } from './screens/BookingDetail.tsx';
@@ -37,6 +39,12 @@ function useGlobalKeys() {
       if ((e.metaKey || e.ctrlKey) && e.key.toLowerCase() === 'k') {
         e.preventDefault();
         app.setPalette(!app.paletteOpen);
+        return;
+      }
+      // z, Ctrl+Z, ⌘Z: undo the last action still in its window (text fields keep their own undo).
+      if ((e.key === 'z' || e.key === 'Z') && !e.altKey && !e.shiftKey && !isTypingTarget(e.target) && !isDialogOpen()) {
+        e.preventDefault();
+        void useUndo.getState().undoLast();
         return;
       }
       if (e.key === '?' && !isTypingTarget(e.target) && !isDialogOpen()) {
@@ -101,6 +109,7 @@ export function App() {
       <Shell>
         <Screen />
       </Shell>
+      <GlobalActions />
       {palette && <CommandPalette />}
       {shortcuts && <ShortcutSheet />}
     </>

@@ -7,8 +7,8 @@ import { transportKind } from './api.ts';
 import { parseRoute } from './lib/routes.ts';
 import { prime } from './lib/useQuery.ts';
 
-// The queue is the first screen and its list the largest answer: ask for it before React starts.
-if (transportKind !== 'none' && parseRoute(location.hash).name === 'queue') prime('queue.list', {});
+// The queue is the first screen: ask for its first window (the screen's default sort and filters) before React starts.
+if (transportKind !== 'none' && parseRoute(location.hash).name === 'queue') prime('queue.window', { sort: 'waiting', risk: 'all', limit: 200 });
 
 const root = document.getElementById('root');
 if (root)

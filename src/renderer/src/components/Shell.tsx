@@ -9,6 +9,7 @@ import { formatRelative } from '../lib/format.ts';
 import type { Route, ScreenName } from '../lib/routes.ts';
 import { routeHash } from '../lib/routes.ts';
 import { useApp, useLiveState } from '../store/app.ts';
+import { OutboxButton, UndoBar } from './UndoBar.tsx';
 
 export const screens: Array<{ name: Exclude<ScreenName, 'booking'>; key: MessageKey; icon: string; route: Route }> = [
   { name: 'queue', key: 'nav.queue', icon: '◧', route: { name: 'queue' } },
@@ -88,11 +89,17 @@ function StatusBar() {
       <div className="status-tenant">
         <span className="tenant-name">{session?.tenant?.name ?? t('status.noTenant')}</span>
         {session?.mode === 'demo' && <span className="chip chip-demo">{t('status.demo')}</span>}
+        {session && !session.writable && (
+          <span className="chip chip-readonly" title={t('writes.readOnly')}>
+            {t('status.readOnly')}
+          </span>
+        )}
         <span className={live === 'live' ? 'live live-on' : 'live live-off'}>
           <span className="dot" aria-hidden="true" />
           {live === 'live' ? t('status.live') : t('status.notLive')}
         </span>
       </div>
+      <UndoBar />
       <div className="status-sync" role="status" aria-live="polite" aria-label={t('status.label')}>
         <span className={`conn conn-${conn}`}>
           <span className="dot" aria-hidden="true" />
@@ -104,7 +111,7 @@ function StatusBar() {
             <span className="progress-text">{p.total ? `${p.done}/${p.total}` : p.done}</span>
           </span>
         )}
-        <span className="status-item">{t('status.outbox', { n: sync?.outboxLength ?? 0 })}</span>
+        <OutboxButton count={sync?.outboxLength ?? 0} />
         {sync && sync.conflicts > 0 ? (
           <a className="status-item status-link" href="#/attention">
             {t('status.conflicts', { n: sync.conflicts })}
@@ -161,10 +168,23 @@ function EngineBanner() {
   return null;
 }
 
+/** A key without the write scope: everything is visible, nothing can be changed, and the reason is said once here. */
+function ReadOnlyBanner() {
+  const { t } = useT();
+  const session = useApp((s) => s.session);
+  if (!session || session.writable) return null;
+  return (
+    <div className="banner banner-warning" role="status">
+      <strong>{t('status.readOnly')}</strong> {t('writes.readOnly')}
+    </div>
+  );
+}
+
 function Banners() {
   return (
     <>
       <EngineBanner />
+      <ReadOnlyBanner />
       <ConnectionBanner />
     </>
   );

@@ -3,6 +3,8 @@ import { calendarEn } from './calendar.en.ts';
 import { calendarEs } from './calendar.es.ts';
 import { appEn, en } from './en.ts';
 import { appEs, es } from './es.ts';
+import { frontdeskEn } from './frontdesk.en.ts';
+import { frontdeskEs } from './frontdesk.es.ts';
 import { importEn } from './import.en.ts';
 import { importEs } from './import.es.ts';
 import { messagesEn } from './messages.en.ts';
@@ -19,6 +21,7 @@ const parts: Array<[string, Entries, Entries]> = [
   ['settings.*.ts', settingsEn, settingsEs],
   ['import.*.ts', importEn, importEs],
   ['calendar.*.ts', calendarEn, calendarEs],
+  ['frontdesk.*.ts', frontdeskEn, frontdeskEs],
 ];
 const vars = (s: string) => [...new Set(s.match(/\{\w+\}/g) ?? [])].sort();
 

@@ -1,6 +1,8 @@
 import { calendarEn } from './calendar.en.ts';
 import { calendarEs } from './calendar.es.ts';
 import { en as baseEn } from './en.ts';
+import { frontdeskEn } from './frontdesk.en.ts';
+import { frontdeskEs } from './frontdesk.es.ts';
 import { es as baseEs } from './es.ts';
 import { importEn } from './import.en.ts';
 import { importEs } from './import.es.ts';
@@ -9,8 +11,8 @@ import { messagesEs } from './messages.es.ts';
 import type { PluralForms, PluralKeys, TextKeys } from './types.ts';
 import { formatNumber, pluralCategory } from '../lib/format.ts';
 
-const en = { ...baseEn, ...importEn, ...calendarEn, ...messagesEn };
-const es = { ...baseEs, ...importEs, ...calendarEs, ...messagesEs };
+const en = { ...baseEn, ...importEn, ...calendarEn, ...messagesEn, ...frontdeskEn };
+const es = { ...baseEs, ...importEs, ...calendarEs, ...messagesEs, ...frontdeskEs };
 type Source = typeof en;
 /** A key whose entry is a text. */
 export type MessageKey = TextKeys<Source>;

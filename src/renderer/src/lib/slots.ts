@@ -1,7 +1,11 @@
 /** Free-slot picker logic for the reschedule dialog: weekly rules minus slots already at capacity. */
 import type { AvailabilityRuleView, BookingView } from '../../../shared/contract/types.ts';
 import { fromZonedInput, zonedParts } from './format.ts';
-import { intervalsOverlap } from './overlap.ts';
+
+/** Intervals are half-open: [start, end). Touching slots do not overlap. */
+export function intervalsOverlap(aStart: string, aEnd: string, bStart: string, bEnd: string): boolean {
+  return Date.parse(aStart) < Date.parse(bEnd) && Date.parse(bStart) < Date.parse(aEnd);
+}
 
 export interface Slot {
   startsAt: string;

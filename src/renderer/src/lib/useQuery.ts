@@ -31,6 +31,11 @@ function takePrimed<M extends MethodName>(method: M, key: string): Promise<Metho
   return Date.now() - p.at < 5000 ? (p.promise as Promise<MethodResults[M]>) : null;
 }
 
+/** The primed answer for this exact call when there is one, else a new call. */
+export function callPrimed<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodResults[M]> {
+  return takePrimed(method, JSON.stringify(input)) ?? api.call(method, input);
+}
+
 export function useQuery<M extends MethodName>(method: M, input: MethodInput<M>, tables: readonly Table[], enabled = true): QueryState<MethodResults[M]> {
   const key = JSON.stringify(input);
   const [state, setState] = useState<{ data: MethodResults[M] | undefined; error: Error | null; loading: boolean; key: string }>({ data: undefined, error: null, loading: enabled, key });

@@ -1,5 +1,5 @@
 /** One booking: items, payments, risk, editable notes, history, and the queue's actions when PENDING. */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { BookingDetail } from '../../../shared/contract/types.ts';
 import { api } from '../api.ts';
@@ -11,8 +11,10 @@ import { coreText, reasonText } from '../lib/coreMessage.ts';
 import { formatDateTime, formatMoney, formatSlot, isValidZone, zoneLabel, zonesDiffer } from '../lib/format.ts';
 import { useQuery } from '../lib/useQuery.ts';
 import { useApp } from '../store/app.ts';
+import { neighbour, useFrontDesk } from '../store/frontdesk.ts';
+import { isScreenShortcut } from '../lib/keys.ts';
 
-function Notes({ booking }: { booking: BookingDetail }) {
+function Notes({ booking, blocked }: { booking: BookingDetail; blocked: string | null }) {
   const { t } = useT();
   const toast = useApp((s) => s.toast);
   const [notes, setNotes] = useState(booking.notes);
@@ -53,7 +55,7 @@ function Notes({ booking }: { booking: BookingDetail }) {
         )}
       </Field>
       <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={!dirty || saving}>
+        <button type="submit" className="btn btn-primary" disabled={!dirty || saving || !!blocked} title={blocked ?? undefined}>
           {t('common.save')}
         </button>
       </div>
@@ -61,14 +63,67 @@ function Notes({ booking }: { booking: BookingDetail }) {
   );
 }
 
+/**
+ * Opened from the queue, the page keeps the queue's keys: a / d / r act on this booking, j / k open
+ * the next / previous one in the queue's order, Esc goes back to the queue at this row (after an
+ * approval or decline, the queue's next row).
+ */
+function useQueueKeysHere(b: BookingDetail | undefined, actions: ReturnType<typeof useBookingActions>) {
+  const navigate = useApp((s) => s.navigate);
+  const fromQueue = useFrontDesk((s) => s.fromQueue);
+  const state = useRef({ b, actions });
+  state.current = { b, actions };
+  useEffect(() => {
+    if (!fromQueue) return;
+    const go = (id: string | null) => {
+      const fd = useFrontDesk.getState();
+      if (id) {
+        fd.setActive(id);
+        navigate({ name: 'booking', id });
+      }
+    };
+    const onKey = (e: KeyboardEvent) => {
+      const { b: cur, actions: a } = state.current;
+      if (!cur || !isScreenShortcut(e) || a.dialogOpen) return;
+      const ids = useFrontDesk.getState().queueIds;
+      let handled = true;
+      if (e.key === 'j') go(neighbour(ids, cur.id, 1));
+      else if (e.key === 'k') go(neighbour(ids, cur.id, -1));
+      else if (e.key === 'Escape') {
+        // Back to this row, or to the one after it when this booking has left the queue.
+        useFrontDesk.getState().setActive(cur.status === 'PENDING' ? cur.id : (neighbour(ids, cur.id, 1) ?? cur.id));
+        navigate({ name: 'queue' });
+      } else if (e.key === 'a' && cur.status === 'PENDING') void a.approve([cur]);
+      else if (e.key === 'd' && (cur.status === 'PENDING' || cur.status === 'CONFIRMED')) a.cancel(cur);
+      else if (e.key === 'r' && (cur.status === 'PENDING' || cur.status === 'CONFIRMED')) a.reschedule(cur);
+      else handled = false;
+      if (handled) e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [fromQueue, navigate]);
+  return fromQueue;
+}
+
+// Long: the page lays out five cards (items, customer and risk, amounts, notes, history) and its actions.
 export function BookingDetailScreen({ id }: { id: string }) {
   const { t, locale } = useT();
   const tz = useTimezone();
   const q = useQuery('bookings.get', { id }, ['bookings', 'intents', 'conflicts']);
   const actions = useBookingActions();
   const b = q.data;
+  const fromQueue = useQueueKeysHere(b ?? undefined, actions);
+  // Leaving for any other screen than the queue ends the queue walk.
+  useEffect(() => () => {
+    if (useApp.getState().route.name !== 'booking') useFrontDesk.getState().setFromQueue(false);
+  }, []);
+  const off = actions.writeBlock ? { disabled: true, title: actions.writeBlock, 'aria-describedby': 'write-block-reason' } : {};
 
-  const back = (
+  const back = fromQueue ? (
+    <a href="#/queue" className="back-link" onClick={() => useFrontDesk.getState().setActive(id)}>
+      ← {t('booking.backQueue')} <span className="muted small">(Esc · j / k)</span>
+    </a>
+  ) : (
     <a href="#/bookings" className="back-link">
       ← {t('booking.back')}
     </a>
@@ -111,20 +166,30 @@ export function BookingDetailScreen({ id }: { id: string }) {
       >
         {b.status === 'PENDING' && (
           <>
-            <button type="button" className="btn btn-primary" onClick={() => void actions.approve([b])}>
+            <button type="button" className="btn btn-primary" onClick={() => void actions.approve([b])} {...off}>
               {t('queue.approve')}
             </button>
-            <button type="button" className="btn" onClick={() => actions.decline([b])}>
+            <button type="button" className="btn" onClick={() => actions.decline([b])} {...off}>
               {t('queue.decline')}
             </button>
           </>
         )}
+        {b.status === 'CONFIRMED' && (
+          <button type="button" className="btn" onClick={() => actions.cancel(b)} {...off}>
+            {t('cancel.action')}
+          </button>
+        )}
         {(b.status === 'PENDING' || b.status === 'CONFIRMED') && (
-          <button type="button" className="btn" onClick={() => actions.reschedule(b)}>
+          <button type="button" className="btn" onClick={() => actions.reschedule(b)} {...off}>
             {t('queue.reschedule')}
           </button>
         )}
       </PageHeader>
+      {actions.writeBlock && (
+        <p id="write-block-reason" className="notice notice-warning" role="status">
+          {actions.writeBlock}
+        </p>
+      )}
       <div className="grid-2">
         <section className="card" aria-labelledby="bd-items">
           <h2 id="bd-items" className="h2">
@@ -163,7 +228,7 @@ export function BookingDetailScreen({ id }: { id: string }) {
           </p>
           <h3 className="h3">{t('booking.risk')}</h3>
           <p>
-            <RiskBadge score={b.riskScore} /> {b.riskReviewStatus && b.riskReviewStatus !== 'NONE' && <span className="muted small">{t('booking.riskReview', { status: b.riskReviewStatus })}</span>}
+            <RiskBadge score={b.riskScore} /> {b.riskReviewStatus && b.riskReviewStatus !== 'NONE' && <span className={b.riskReviewStatus === 'HELD' ? 'chip chip-held' : 'muted small'}>{t('booking.riskReview', { status: labelOr(t, `riskReview.${b.riskReviewStatus}`, b.riskReviewStatus) })}</span>}
           </p>
         </section>
         <section className="card" aria-labelledby="bd-amounts">
@@ -207,7 +272,7 @@ export function BookingDetailScreen({ id }: { id: string }) {
           <h2 id="bd-notes" className="h2">
             {t('booking.notes')}
           </h2>
-          <Notes booking={b} />
+          <Notes booking={b} blocked={actions.writeBlock} />
         </section>
       </div>
       <section className="card" aria-labelledby="bd-history">

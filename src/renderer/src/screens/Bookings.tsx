@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { BookingStatus, BookingView } from '../../../shared/contract/types.ts';
 import { bookingStatuses } from '../../../shared/contract/types.ts';
 import { api } from '../api.ts';
-import { useTimezone } from '../components/bookingActions.tsx';
+import { useBookingActions, useTimezone } from '../components/bookingActions.tsx';
 import { VirtualTable, rowAttrs } from '../components/VirtualTable.tsx';
 import type { VirtualRowSlot } from '../components/VirtualTable.tsx';
 import { BookingStatusBadge, Empty, ErrorState, Loading, PageHeader, SyncChip } from '../components/ui.tsx';
@@ -168,7 +168,7 @@ function BookingFilters({ filters, onChange }: { filters: Filters; onChange: (f:
   );
 }
 
-function BookingRow({ b, index, start, measure }: VirtualRowSlot & { b: BookingView | undefined }) {
+function BookingRow({ b, index, start, measure, onCancel, off }: VirtualRowSlot & { b: BookingView | undefined; onCancel: (b: BookingView) => void; off: string | null }) {
   const { t, locale } = useT();
   const tz = useTimezone();
   return (
@@ -192,6 +192,13 @@ function BookingRow({ b, index, start, measure }: VirtualRowSlot & { b: BookingV
           </td>
           <td role="cell">
             <SyncChip state={b.syncState} />
+          </td>
+          <td role="cell" className="row-actions">
+            {(b.status === 'PENDING' || b.status === 'CONFIRMED') && (
+              <button type="button" className="btn btn-small" onClick={() => onCancel(b)} disabled={!!off} title={off ?? undefined} aria-label={`${b.status === 'PENDING' ? t('queue.decline') : t('cancel.action')}: ${b.customer.name}`}>
+                {b.status === 'PENDING' ? t('queue.decline') : t('cancel.action')}
+              </button>
+            )}
           </td>
         </>
       ) : (
@@ -219,6 +226,7 @@ export function BookingsScreen() {
   }, [filters.status, filters.offeringId, filters.from, filters.to, search, tz]);
   const pages = useBookingPages(query);
   const total = pages.total ?? 0;
+  const actions = useBookingActions();
 
   let body;
   if (pages.total === null && pages.error) body = <ErrorState error={pages.error} onRetry={pages.retry} />;
@@ -234,7 +242,7 @@ export function BookingsScreen() {
         getKey={rowKey}
         estimateSize={rowSize}
         onRangeChange={pages.onRange}
-        renderRow={(slot) => <BookingRow key={slot.index} {...slot} b={pages.rowAt(slot.index)} />}
+        renderRow={(slot) => <BookingRow key={slot.index} {...slot} b={pages.rowAt(slot.index)} onCancel={actions.cancel} off={actions.writeBlock} />}
         header={
           <>
             <th role="columnheader" scope="col">
@@ -252,6 +260,9 @@ export function BookingsScreen() {
             <th role="columnheader" scope="col">
               {t('queue.col.sync')}
             </th>
+            <th role="columnheader" scope="col">
+              <span className="sr-only">{t('common.actions')}</span>
+            </th>
           </>
         }
       />
@@ -262,6 +273,7 @@ export function BookingsScreen() {
       <PageHeader title={t('bookings.title')}>{pages.total !== null && <span className="muted" role="status">{t('bookings.total', { n: total })}</span>}</PageHeader>
       <BookingFilters filters={filters} onChange={setFilters} />
       {body}
+      {actions.dialogs}
     </div>
   );
 }

@@ -1,24 +1,32 @@
-/** The approval queue: PENDING bookings, oldest first, keyboard-first, as a virtual list. */
-import { useCallback, useEffect, useMemo, useRef } from 'react';
-import type { BookingView } from '../../../shared/contract/types.ts';
-import { useBookingActions, useTimezone } from '../components/bookingActions.tsx';
+/**
+ * The approval queue: PENDING bookings as windows of `queue.window` (sorted by waiting time or by
+ * start, filtered by offering, risk and date, grouped by the day they start), keyboard-first, as a
+ * virtual list. Held and full-slot bookings are flagged on the row before any key is pressed.
+ */
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import type { QueueRow as QueueRowData } from '../../../shared/contract/types.ts';
+import { approvedHere, useBookingActions, useTimezone } from '../components/bookingActions.tsx';
 import { VirtualTable } from '../components/VirtualTable.tsx';
 import type { VirtualRowSlot, VirtualTableHandle } from '../components/VirtualTable.tsx';
 import { Empty, ErrorState, Kbd, Loading, PageHeader } from '../components/ui.tsx';
 import { useT } from '../i18n/index.ts';
-import { useQuery } from '../lib/useQuery.ts';
+import { addDays, startOfZonedDay, zonedToday } from '../lib/format.ts';
+import { blockOf, isStale } from '../lib/safety.ts';
 import { useApp, useLiveState } from '../store/app.ts';
 import type { LiveState } from '../store/app.ts';
-import { QueueColumns, QueueRow } from './queue/QueueRow.tsx';
+import { useFrontDesk } from '../store/frontdesk.ts';
+import type { QueueFilterState } from '../store/frontdesk.ts';
+import { QueueFilterBar } from './queue/Filters.tsx';
+import { PlaceholderRow, QueueColumns, QueueRow } from './queue/QueueRow.tsx';
 import type { RowHandlers } from './queue/QueueRow.tsx';
 import { useActiveBooking, useQueueKeys, useQueueRows } from './queue/state.ts';
 import type { QueueKeyState } from './queue/state.ts';
+import { useQueueWindow } from './queue/window.ts';
+import type { QueueFilters } from './queue/window.ts';
 import './queue.css';
 
-const tables = ['bookings', 'intents', 'conflicts'] as const;
-
 /** A booking row's usual height; rows are measured as they render, this only seeds the scroll height. */
-const ROW_ESTIMATE = 78;
+const ROW_ESTIMATE = 104;
 
 const liveTone: Record<LiveState, 'on' | 'warn' | 'error' | 'off'> = { live: 'on', offline: 'warn', paused: 'warn', error: 'error', coreLost: 'error', notLive: 'off' };
 
@@ -41,22 +49,24 @@ function ConnectedLine() {
 }
 
 /** The selection's actions, or the keyboard hint when nothing is selected. */
-function BulkBar({ selected, busy, onApprove, onDecline, onClear }: { selected: number; busy: boolean; onApprove: () => void; onDecline: () => void; onClear: () => void }) {
+function BulkBar({ selected, busy, off, onApprove, onDecline, onClear }: { selected: number; busy: boolean; off: string | null; onApprove: () => void; onDecline: () => void; onClear: () => void }) {
   const { t } = useT();
+  const dis = off ? { disabled: true, title: off, 'aria-describedby': 'write-block-reason' } : { disabled: busy };
   return (
     <div className={selected ? 'bulkbar bulkbar-on' : 'bulkbar'} aria-hidden={selected ? undefined : true}>
       {selected > 0 ? (
         <>
           <span>{t('queue.selected', { n: selected })}</span>
-          <button type="button" className="btn btn-small btn-primary" onClick={onApprove} disabled={busy}>
+          <button type="button" className="btn btn-small btn-primary" onClick={onApprove} {...dis}>
             {t('queue.approveSelected', { n: selected })}
           </button>
-          <button type="button" className="btn btn-small" onClick={onDecline} disabled={busy}>
+          <button type="button" className="btn btn-small" onClick={onDecline} {...dis}>
             {t('queue.declineSelected', { n: selected })}
           </button>
           <button type="button" className="btn btn-small btn-ghost" onClick={onClear}>
             {t('queue.clearSelection')}
           </button>
+          <span className="muted small">{t('queue.bulkSafe')}</span>
         </>
       ) : (
         <span className="muted small hint">
@@ -67,54 +77,120 @@ function BulkBar({ selected, busy, onApprove, onDecline, onClear }: { selected: 
   );
 }
 
+/** The contract's filters from the screen's: the date choice becomes a window in the tenant's time zone. */
+function toQueueFilters(f: QueueFilterState, tz: string, now: number): QueueFilters {
+  const today = zonedToday(tz, new Date(now));
+  const day = (n: number) => startOfZonedDay(addDays(today, n), tz);
+  const range: Record<QueueFilterState['date'], { from?: string; to?: string }> = {
+    any: {},
+    today: { from: day(0), to: day(1) },
+    tomorrow: { from: day(1), to: day(2) },
+    week: { from: day(0), to: day(7) },
+    later: { from: day(7) },
+  };
+  return { sort: f.sort, risk: f.risk, ...(f.offeringId ? { offeringIds: [f.offeringId] } : {}), ...range[f.date] };
+}
+
+// Long: the screen wires the window, the selection, the highlight, the keys and the rows together.
 export function QueueScreen() {
   const { t } = useT();
   const session = useApp((s) => s.session);
   const now = useApp((s) => s.now);
   const navigate = useApp((s) => s.navigate);
   const tz = useTimezone();
-  const q = useQuery('queue.list', {}, tables, session?.mode !== 'none');
-  const { rows, selected, setSelected, toggle, onRemoved, onRestored } = useQueueRows(q.data);
+  const filters = useFrontDesk((s) => s.filters);
+  // The date window moves at midnight, not every tick of `now`.
+  const today = zonedToday(tz, new Date(now));
+  const input = useMemo(() => toQueueFilters(filters, tz, Date.parse(`${today}T12:00:00Z`)), [filters, tz, today]);
+  const q = useQueueWindow(input, session?.mode !== 'none');
+  const { rows, selected, setSelected, toggle, onRemoved, onRestored } = useQueueRows<QueueRowData>(q.rows);
   const { active, activePos, setActiveId } = useActiveBooking(rows);
   const tableRef = useRef<VirtualTableHandle>(null);
   const actions = useBookingActions({ onRemoved, onRestored });
+  const total = q.rows ? q.total - (q.rows.length - rows.length) : 0;
 
-  // The nav badge follows what the queue shows, optimistic removals included.
+  // Back from the booking page: the highlight returns to the booking the user left.
+  const restored = useRef(false);
+  useLayoutEffect(() => {
+    if (restored.current || !rows.length) return;
+    restored.current = true;
+    const id = useFrontDesk.getState().activeId;
+    const at = id ? rows.findIndex((b) => b.id === id) : -1;
+    if (at >= 0) {
+      setActiveId(id);
+      tableRef.current?.focusRow(at);
+    }
+  }, [rows, setActiveId]);
+  // Kept for the booking page (j/k, Esc back here) when leaving the screen, not on every key press.
+  const leaving = useRef({ activeId: null as string | null, rows: [] as readonly QueueRowData[] });
+  leaving.current = { activeId: active?.id ?? null, rows };
+  useEffect(
+    () => () => {
+      const { activeId, rows: last } = leaving.current;
+      if (last.length) useFrontDesk.getState().remember(activeId, last.map((b) => b.id));
+    },
+    [],
+  );
+
+  // The nav badge follows what the queue shows (unfiltered), optimistic removals included.
+  const unfiltered = !input.offeringIds && !input.from && !input.to && input.risk === 'all';
   useEffect(() => {
-    if (q.data) useApp.setState({ queueCount: rows.length });
-  }, [q.data, rows.length]);
+    if (q.rows && unfiltered) useApp.setState({ queueCount: total });
+  }, [q.rows, total, unfiltered]);
 
-  // Ask the core about overlaps for the highlighted row before the user presses a.
+  // Ask the core about the highlighted row's slot before the user presses a, when the row's own answer is stale.
   const { prefetch } = actions;
   useEffect(() => {
-    prefetch(active);
+    if (active && isStale(active.slot, approvedHere)) prefetch(active);
   }, [prefetch, active]);
 
   const selectedRows = rows.filter((b) => selected.has(b.id));
-  const targets = (): BookingView[] => (selectedRows.length ? selectedRows : active ? [active] : []);
+  const targets = (): QueueRowData[] => (selectedRows.length ? selectedRows : active ? [active] : []);
 
   // Read at the moment of each key press or click, so the memoised rows' handlers stay stable.
-  const state = useRef<QueueKeyState>(null!);
+  const state = useRef<QueueKeyState<QueueRowData>>(null!);
+  // A j past the rows loaded so far waits here for its window, so no press is dropped at a page's end.
+  const wanted = useRef<number | null>(null);
   state.current = {
     rows,
-    activePos,
+    count: total,
+    activePos: wanted.current ?? activePos,
     active,
     targets,
     dialogOpen: actions.dialogOpen,
-    approve: (bs) => void actions.approve(bs),
+    approve: (bs) => {
+      const only = bs.length === 1 ? bs[0] : undefined;
+      // A safe single approval moves the highlight on to the next booking that is safe to approve.
+      if (only && only.id === active?.id && !blockOf(only, only.slot)) {
+        const next = rows.slice(activePos + 1).find((b) => !blockOf(b, b.slot));
+        if (next) setActiveId(next.id);
+      }
+      void actions.approve(bs);
+    },
     decline: actions.decline,
     reschedule: actions.reschedule,
     toggle,
-    selectAll: () => setSelected(new Set(rows.map((b) => b.id))),
+    selectAll: () => void q.loadAll().then((all) => setSelected(new Set(all.map((b) => b.id)))),
     moveTo: (index) => {
+      q.reach(index);
       const b = rows[index];
+      wanted.current = b ? null : index;
       if (!b) return;
       setActiveId(b.id);
       tableRef.current?.focusRow(index);
     },
-    open: (id) => navigate({ name: 'booking', id }),
+    open: (id) => {
+      const fd = useFrontDesk.getState();
+      fd.setFromQueue(true);
+      fd.setActive(id);
+      navigate({ name: 'booking', id });
+    },
+    reach: q.reach,
   };
   useQueueKeys(state);
+  useEffect(() => {
+    if (wanted.current !== null && rows[wanted.current]) state.current.moveTo(wanted.current);
+  }, [rows]);
   const rowHandlers = useMemo<RowHandlers>(
     () => ({
       activate: (id) => setActiveId(id),
@@ -126,11 +202,14 @@ export function QueueScreen() {
     [setActiveId],
   );
 
-  const getKey = useCallback((i: number) => rows[i]?.id ?? i, [rows]);
+  const getKey = useCallback((i: number) => rows[i]?.id ?? `placeholder-${i}`, [rows]);
   const estimateSize = useCallback(() => ROW_ESTIMATE, []);
+  const { reach } = q;
+  const onRange = useCallback((_start: number, end: number) => reach(end), [reach]);
   const renderRow = ({ index, start, measure }: VirtualRowSlot) => {
-    const b = rows[index]!;
-    return <QueueRow key={b.id} b={b} index={index} start={start} measure={measure} active={index === activePos} selected={selected.has(b.id)} tz={tz} now={now} handlers={rowHandlers} />;
+    const b = rows[index];
+    if (!b) return <PlaceholderRow key={`placeholder-${index}`} index={index} start={start} measure={measure} />;
+    return <QueueRow key={b.id} b={b} index={index} start={start} measure={measure} active={index === activePos} selected={selected.has(b.id)} tz={tz} now={now} handlers={rowHandlers} writeBlock={actions.writeBlock} />;
   };
 
   let body;
@@ -143,30 +222,37 @@ export function QueueScreen() {
         </a>
       </Empty>
     );
-  else if (q.loading && !q.data) body = <Loading />;
-  else if (q.error && !q.data) body = <ErrorState error={q.error} onRetry={q.reload} />;
-  else if (rows.length === 0) body = <Empty>{t('queue.empty')}</Empty>;
+  else if (q.loading) body = <Loading />;
+  else if (q.error && !q.rows) body = <ErrorState error={q.error} onRetry={q.reload} />;
+  else if (rows.length === 0) body = <Empty>{unfiltered ? t('queue.empty') : t('queue.emptyFiltered')}</Empty>;
   else
     body = (
       <VirtualTable
         ref={tableRef}
         className="queue-list"
-        label={t('queue.count', { n: rows.length })}
-        count={rows.length}
+        label={t(filters.sort === 'starting' ? 'queue.countStarting' : 'queue.count', { n: total })}
+        count={Math.max(rows.length, total)}
         getKey={getKey}
         estimateSize={estimateSize}
         activeIndex={activePos}
         renderRow={renderRow}
-        header={<QueueColumns tz={tz} selected={selectedRows.length} total={rows.length} onSelectAll={(all) => setSelected(all ? new Set(rows.map((b) => b.id)) : new Set())} />}
+        onRangeChange={onRange}
+        header={<QueueColumns tz={tz} selected={selectedRows.length} total={total} onSelectAll={(all) => (all ? state.current.selectAll() : setSelected(new Set()))} />}
       />
     );
 
   return (
     <div className="page page-fill page-queue">
       <PageHeader title={t('queue.title')} sub={session?.tenant ? <ConnectedLine /> : null}>
-        {rows.length > 0 && <span className="muted">{t('queue.count', { n: rows.length })}</span>}
+        {rows.length > 0 && <span className="muted">{t(filters.sort === 'starting' ? 'queue.countStarting' : 'queue.count', { n: total })}</span>}
       </PageHeader>
-      <BulkBar selected={selectedRows.length} busy={actions.busy} onApprove={() => void actions.approve(selectedRows)} onDecline={() => actions.decline(selectedRows)} onClear={() => setSelected(new Set())} />
+      {actions.writeBlock && (
+        <p id="write-block-reason" className="notice notice-warning" role="status">
+          {actions.writeBlock}
+        </p>
+      )}
+      <QueueFilterBar counts={q.counts} />
+      <BulkBar selected={selectedRows.length} busy={actions.busy} off={actions.writeBlock} onApprove={() => void actions.approve(selectedRows)} onDecline={() => actions.decline(selectedRows)} onClear={() => setSelected(new Set())} />
       {body}
       {actions.dialogs}
     </div>

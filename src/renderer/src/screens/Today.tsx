@@ -14,7 +14,23 @@ interface Block {
   itemId: string;
   start: number;
   end: number;
+  /** Its line within the offering's row: bookings at the same time (a class, two vans) sit one under the other. */
+  lane: number;
 }
+
+/** Greedy lanes: each block takes the first line free at its start. Returns how many lines the row needs. */
+function assignLanes(list: Block[]): number {
+  const ends: number[] = [];
+  for (const b of list.sort((x, y) => x.start - y.start || x.end - y.end)) {
+    const free = ends.findIndex((e) => e <= b.start);
+    b.lane = free >= 0 ? free : ends.length;
+    ends[b.lane] = b.end;
+  }
+  return Math.max(1, ends.length);
+}
+
+/** One line of blocks, in px. */
+const LANE = 34;
 
 export function TodayScreen() {
   const { t, locale } = useT();
@@ -37,7 +53,7 @@ export function TodayScreen() {
       const s = Math.max(dayStart, Date.parse(i.startsAt));
       const e = Math.min(dayEnd, Date.parse(i.endsAt));
       if (e <= s) continue;
-      blocks.set(i.offeringId, [...(blocks.get(i.offeringId) ?? []), { booking: b, itemId: i.id, start: s, end: e }]);
+      blocks.set(i.offeringId, [...(blocks.get(i.offeringId) ?? []), { booking: b, itemId: i.id, start: s, end: e, lane: 0 }]);
     }
   }
   const all = [...blocks.values()].flat();
@@ -48,8 +64,12 @@ export function TodayScreen() {
   const pos = (ms: number) => `${((ms - lo) / span) * 100}%`;
   const ticks: number[] = [];
   for (let m = lo; m <= hi; m += hour) ticks.push(m);
+  // Labels every hour would run together: at most about eight labels, on whole hours, whatever the width.
+  const labelStep = Math.max(1, Math.ceil(ticks.length / 8));
+  const hourLabel = (ms: number) => new Intl.DateTimeFormat(locale, { hour: 'numeric', timeZone: tz }).format(new Date(ms));
   const titles = new Map((offerings.data ?? []).map((o) => [o.id, o.title]));
   const rows = [...blocks.keys()].sort((a, b) => (titles.get(a) ?? a).localeCompare(titles.get(b) ?? b));
+  const lanes = new Map(rows.map((oid) => [oid, assignLanes(blocks.get(oid) ?? [])]));
   const showNow = day === today && now >= lo && now <= hi;
   const dateLabel = new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeZone: 'UTC' }).format(new Date(`${day}T12:00:00Z`));
 
@@ -63,11 +83,13 @@ export function TodayScreen() {
         <div className="dayline-row dayline-axis" aria-hidden="true">
           <div className="dayline-label" />
           <div className="dayline-track">
-            {ticks.map((m) => (
-              <span key={m} className="dayline-tick" style={{ left: pos(m) }}>
-                {formatTime(new Date(m).toISOString(), tz, locale)}
-              </span>
-            ))}
+            {ticks
+              .filter((_, i) => i % labelStep === 0)
+              .map((m) => (
+                <span key={m} className="dayline-tick" style={{ left: pos(m) }}>
+                  {hourLabel(m)}
+                </span>
+              ))}
           </div>
         </div>
         <ul className="plain">
@@ -75,20 +97,21 @@ export function TodayScreen() {
             const title = titles.get(oid) ?? blocks.get(oid)?.[0]?.booking.offeringTitle ?? oid;
             return (
               <li key={oid} className="dayline-row">
-                <h3 className="dayline-label" title={title}>
+                <h2 className="dayline-label" title={title}>
                   {title}
-                </h3>
-                <ul className="dayline-track">
+                </h2>
+                <ul className="dayline-track" style={{ height: `${lanes.get(oid)! * LANE + 8}px` }}>
                   {ticks.map((m) => (
                     <li key={m} className="dayline-grid" style={{ left: pos(m) }} aria-hidden="true" />
                   ))}
                   {(blocks.get(oid) ?? []).map((b) => (
-                    <li key={b.itemId} className={`dayline-block status-${b.booking.status.toLowerCase()}`} style={{ left: pos(b.start), width: `calc(${((b.end - b.start) / span) * 100}% - 2px)` }}>
-                      <a href={`#/booking/${encodeURIComponent(b.booking.id)}`} title={`${b.booking.customer.name} · ${t(`bookingStatus.${b.booking.status}`)}`}>
+                    <li key={b.itemId} className={`dayline-block status-${b.booking.status.toLowerCase()}`} style={{ left: pos(b.start), width: `calc(${((b.end - b.start) / span) * 100}% - 2px)`, top: `${4 + b.lane * LANE}px`, height: `${LANE - 4}px` }}>
+                      {/* The name first: a short block still shows who it is; the whole line is the tooltip and the accessible name. */}
+                      <a href={`#/booking/${encodeURIComponent(b.booking.id)}`} title={`${b.booking.customer.name} · ${formatTime(new Date(b.start).toISOString(), tz, locale)}–${formatTime(new Date(b.end).toISOString(), tz, locale)} · ${t(`bookingStatus.${b.booking.status}`)}`}>
+                        <span className="dayline-name">{b.booking.customer.name}</span>{' '}
                         <span className="dayline-time">
                           {formatTime(new Date(b.start).toISOString(), tz, locale)}–{formatTime(new Date(b.end).toISOString(), tz, locale)}
-                        </span>{' '}
-                        <span className="dayline-name">{b.booking.customer.name}</span>
+                        </span>
                         <span className="sr-only"> · {t(`bookingStatus.${b.booking.status}`)}</span>
                       </a>
                     </li>
@@ -102,9 +125,18 @@ export function TodayScreen() {
       </section>
     );
 
+  const legend = (
+    <ul className="dayline-legend small" aria-label={t('today.legendTitle')}>
+      {(['CONFIRMED', 'PENDING', 'COMPLETED'] as const).map((st) => (
+        <li key={st}>
+          <span className={`legend-swatch status-${st.toLowerCase()}`} aria-hidden="true" /> {t(`bookingStatus.${st}`)}
+        </li>
+      ))}
+    </ul>
+  );
   return (
     <div className="page">
-      <PageHeader title={day === today ? t('today.title') : dateLabel} sub={<p className="muted">{`${dateLabel} · ${zoneLabel(tz, locale)} · ${t('today.legend')}`}</p>}>
+      <PageHeader title={day === today ? t('today.title') : dateLabel} sub={<p className="muted">{`${dateLabel} · ${zoneLabel(tz, locale)}`}</p>}>
         <button type="button" className="btn" onClick={() => setDate(addDays(day, -1))} aria-label={t('today.prev')}>
           ←
         </button>
@@ -115,6 +147,7 @@ export function TodayScreen() {
           →
         </button>
       </PageHeader>
+      {rows.length > 0 && legend}
       {body}
     </div>
   );

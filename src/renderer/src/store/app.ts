@@ -197,12 +197,11 @@ export const useApp = create<AppState>()((set, get) => ({
   },
 
   async refreshCounts() {
-    // On the queue screen the screen itself keeps the count (its list is already fetched, and a
-    // large queue is costly to fetch twice).
+    // On the queue screen the screen itself keeps the count; elsewhere a one-row window carries the total.
     const onQueue = get().route.name === 'queue';
-    const [queue, activity] = await Promise.allSettled([onQueue ? Promise.reject(new Error('kept by the queue screen')) : api.call('queue.list', {}), api.call('activity.list', { limit: 200 })]);
+    const [queue, activity] = await Promise.allSettled([onQueue ? Promise.reject(new Error('kept by the queue screen')) : api.call('queue.window', { limit: 1 }), api.call('activity.list', { limit: 200 })]);
     set({
-      ...(queue.status === 'fulfilled' ? { queueCount: queue.value.length } : {}),
+      ...(queue.status === 'fulfilled' ? { queueCount: queue.value.total } : {}),
       ...(activity.status === 'fulfilled' ? { unreadCount: activity.value.filter((a) => !a.read).length } : {}),
     });
   },

@@ -5,7 +5,7 @@ import type { BookingView } from '../../../../shared/contract/types.ts';
 import { isScreenShortcut } from '../../lib/keys.ts';
 
 /** What the queue shows: the core's list minus what was acted on here (until the core agrees), and the selection. */
-export function useQueueRows(data: BookingView[] | undefined) {
+export function useQueueRows<B extends BookingView>(data: B[] | undefined) {
   const [removed, setRemoved] = useState<ReadonlySet<string>>(new Set());
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const rows = useMemo(() => (data ?? []).filter((b) => !removed.has(b.id)), [data, removed]);
@@ -43,7 +43,7 @@ export function useQueueRows(data: BookingView[] | undefined) {
  * list never move it to another customer. When it leaves (approved, declined, refused), the row
  * that takes its place becomes the target, as the next key press expects.
  */
-export function useActiveBooking(rows: readonly BookingView[]) {
+export function useActiveBooking<B extends BookingView>(rows: readonly B[]) {
   const [activeId, setActiveId] = useState<string | null>(null);
   const lastPos = useRef(0);
   const found = activeId === null ? -1 : rows.findIndex((b) => b.id === activeId);
@@ -57,32 +57,36 @@ export function useActiveBooking(rows: readonly BookingView[]) {
 }
 
 /** What the queue's keys act on, read at the moment of the key press. */
-export interface QueueKeyState {
-  rows: readonly BookingView[];
+export interface QueueKeyState<B extends BookingView = BookingView> {
+  rows: readonly B[];
   activePos: number;
-  active: BookingView | null;
+  active: B | null;
   /** The selection, or else the highlighted booking. */
-  targets(): BookingView[];
+  targets(): B[];
   dialogOpen: boolean;
-  approve(targets: BookingView[]): void;
-  decline(targets: BookingView[]): void;
-  reschedule(target: BookingView): void;
+  approve(targets: B[]): void;
+  decline(targets: B[]): void;
+  reschedule(target: B): void;
   toggle(id: string): void;
   selectAll(): void;
   /** Highlights row `index` and moves the keyboard focus to it. */
   moveTo(index: number): void;
   open(id: string): void;
+  /** Reaches the rows below what is loaded (the next page of the queue). */
+  reach?(index: number): void;
+  /** The whole queue's length when only part of it is loaded. */
+  count?: number;
 }
 
-/** j/k (arrows) move, a approve, d decline, r reschedule, x select, Shift+A select all, Enter open. */
-export function useQueueKeys(state: RefObject<QueueKeyState>): void {
+/** j/k (arrows) move, a approve (then on to the next booking it is safe to approve), d decline, r reschedule, x select, Shift+A select all, Enter open. */
+export function useQueueKeys<B extends BookingView>(state: RefObject<QueueKeyState<B>>): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const s = state.current;
       if (!isScreenShortcut(e) || s.dialogOpen) return;
       const key = e.key;
       let handled = true;
-      if (key === 'j' || key === 'ArrowDown') s.moveTo(Math.min(s.rows.length - 1, s.activePos + 1));
+      if (key === 'j' || key === 'ArrowDown') s.moveTo(Math.min((s.count ?? s.rows.length) - 1, s.activePos + 1));
       else if (key === 'k' || key === 'ArrowUp') s.moveTo(Math.max(0, s.activePos - 1));
       else if (key === 'a') s.approve(s.targets());
       else if (key === 'A' && e.shiftKey) s.selectAll();

@@ -1,0 +1,69 @@
+/** The queue's sort and filters (offering, risk, date), and the counts of the filtered queue by group. */
+import type { QueueWindow } from '../../../../shared/contract/types.ts';
+import { queueGroups } from '../../../../shared/contract/types.ts';
+import { useT } from '../../i18n/index.ts';
+import { useQuery } from '../../lib/useQuery.ts';
+import { useFrontDesk } from '../../store/frontdesk.ts';
+import type { DateFilter } from '../../store/frontdesk.ts';
+
+const dates: DateFilter[] = ['any', 'today', 'tomorrow', 'week', 'later'];
+
+export function QueueFilterBar({ counts }: { counts: QueueWindow['counts'] | null }) {
+  const { t } = useT();
+  const filters = useFrontDesk((s) => s.filters);
+  const set = useFrontDesk((s) => s.setFilters);
+  const offerings = useQuery('offerings.list', {}, ['offerings']);
+  const live = (offerings.data ?? []).filter((o) => !o.deleted).sort((a, b) => a.title.localeCompare(b.title));
+  return (
+    <div className="queue-tools">
+      <div className="queue-filters" role="group" aria-label={t('queue.filters')}>
+        <label className="inline-field">
+          <span>{t('queue.sort')}</span>
+          <select value={filters.sort} onChange={(e) => set({ sort: e.target.value === 'starting' ? 'starting' : 'waiting' })}>
+            <option value="waiting">{t('queue.sort.waiting')}</option>
+            <option value="starting">{t('queue.sort.starting')}</option>
+          </select>
+        </label>
+        <label className="inline-field">
+          <span>{t('queue.filter.offering')}</span>
+          <select value={filters.offeringId} onChange={(e) => set({ offeringId: e.target.value })}>
+            <option value="">{t('queue.filter.allOfferings')}</option>
+            {live.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.title}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="inline-field">
+          <span>{t('queue.filter.risk')}</span>
+          <select value={filters.risk} onChange={(e) => set({ risk: e.target.value === 'held' ? 'held' : e.target.value === 'clear' ? 'clear' : 'all' })}>
+            <option value="all">{t('queue.filter.riskAll')}</option>
+            <option value="held">{t('queue.filter.riskHeld')}</option>
+            <option value="clear">{t('queue.filter.riskClear')}</option>
+          </select>
+        </label>
+        <label className="inline-field">
+          <span>{t('queue.filter.date')}</span>
+          <select value={filters.date} onChange={(e) => set({ date: dates.find((d) => d === e.target.value) ?? 'any' })}>
+            {dates.map((d) => (
+              <option key={d} value={d}>
+                {t(`queue.date.${d}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {counts && (
+        <p className="queue-counts small muted">
+          {queueGroups
+            .filter((g) => counts.groups[g] > 0)
+            .map((g) => `${t(`queue.group.${g}`)} ${counts.groups[g]}`)
+            .join(' · ')}
+          {counts.held > 0 && <span className="chip chip-held">{t('queue.countHeld', { n: counts.held })}</span>}
+          {counts.full > 0 && <span className="chip chip-full">{t('queue.countFull', { n: counts.full })}</span>}
+        </p>
+      )}
+    </div>
+  );
+}
