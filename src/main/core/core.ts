@@ -126,6 +126,7 @@ export class ConsoleCore {
   readonly #unreadable = new Set<'apiKey' | 'relay'>();
   #unlocked = false;
   #closed = false;
+  readonly #closers: Array<() => Promise<void>> = [];
 
   constructor(opts: ConsoleCoreOptions) {
     this.#opts = opts;
@@ -277,9 +278,15 @@ export class ConsoleCore {
     await this.replica.stopBackgroundCheckpoints();
   }
 
+  /** Runs `fn` when the core closes, before the replica does (a feature's worker, say). */
+  onClose(fn: () => Promise<void>): void {
+    this.#closers.push(fn);
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     await this.engine.stop();
+    for (const fn of this.#closers.splice(0)) await fn();
     await this.replica.stopBackgroundCheckpoints();
     this.#closed = true;
     this.replica.close();

@@ -15,7 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ContractError, type CalendarFeedSecret, type CalendarFeedView, type ContractEvents, type EventName, type ImportCommitResult, type ImportProgressEvent } from '../../shared/contract/types.ts';
 import type { ContractHandlers } from '../../shared/contract/schemas.ts';
-import { addFeed, exportIcs, feedPath, FeedInputError, FeedNotFoundError, listFeeds, publicFeedUrl, readCalendarBookings, readTenant, revokeFeed, rotateFeed, type Feed } from './calendar/index.ts';
+import { addFeed, feedPath, FeedInputError, FeedNotFoundError, listFeeds, publicFeedUrl, revokeFeed, rotateFeed, type Feed } from './calendar/index.ts';
+import { CalendarWorker } from './calendar/render-worker.ts';
 import type { ConsoleCore } from './core.ts';
 import { apiRulesFetcher } from './import/replica-sink.ts';
 import { ImportService } from './import/service.ts';
@@ -38,8 +39,6 @@ export type ExtraMethod =
   | 'calendar.export';
 
 export type Emit = <E extends EventName>(event: E, payload: ContractEvents[E]) => void;
-
-const veventStart = 'BEGIN:VEVENT\r\n';
 
 /** Uploaded files kept on disk for their check (report, commit); the oldest beyond this are removed. */
 const keepUploads = 4;
@@ -81,6 +80,8 @@ export function extraHandlers(core: ConsoleCore, emit: Emit): Pick<ContractHandl
     keep: keepUploads,
     onChanged: () => core.notifyChanged(['offerings', 'intents', 'conflicts', 'availability']),
   });
+  const calendar = new CalendarWorker(core.replica.sqlite.name);
+  core.onClose(() => calendar.close());
   let uploadDir: string | null = null;
   const uploads = new Map<string, string>(); // token → temporary file
   const dropOldUploads = (): void => {
@@ -244,7 +245,7 @@ export function extraHandlers(core: ConsoleCore, emit: Emit): Pick<ContractHandl
         return notFound(error);
       }
     },
-    'calendar.export': (i) => {
+    'calendar.export': async (i) => {
       if (i.from && i.to && Date.parse(i.to) <= Date.parse(i.from)) throw new ContractError('BAD_INPUT', '`to` must be after `from`.', [{ path: 'to', message: 'must be after from' }]);
       const filter = {
         from: i.from ?? null,
@@ -252,13 +253,8 @@ export function extraHandlers(core: ConsoleCore, emit: Emit): Pick<ContractHandl
         offeringIds: i.offeringIds ?? null,
         includePending: i.includePending ?? false,
       };
-      const bookings = readCalendarBookings(core.replica, filter);
-      const tenant = readTenant(core.replica);
-      const name = tenant.name ?? 'Orkestr';
-      const ics = exportIcs(bookings, { calendarName: `${name} bookings`, subdomain: tenant.subdomain, filter });
-      // Counted in place: splitting a 100k-event calendar would copy it into 100k strings.
-      let events = 0;
-      for (let at = ics.indexOf(veventStart); at !== -1; at = ics.indexOf(veventStart, at + veventStart.length)) events++;
+      // Read and rendered in the calendar's worker thread: the engine's loop keeps answering meanwhile.
+      const { ics, events } = await calendar.export(filter);
       const day = (s: string | undefined): string => (s ? s.slice(0, 10) : '');
       const range = i.from || i.to ? `-${day(i.from) || 'start'}_${day(i.to) || 'end'}` : '';
       return { ics, fileName: `bookings${range}.ics`, events };
