@@ -16,6 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { ContractError, type ActivityItem, type AvailabilityExceptionView, type AvailabilityRuleView, type BookingDetail, type BookingStatus, type BookingView, type ConflictView, type ContractEvents, type CouponView, type EventName, type HistoryEntry, type InsightsView, type IntentKind, type OfferingView, type SecretKeeping, type SessionInfo, type Settings, type SyncStatus, type TenantInfo } from '../../shared/contract/types.ts';
 import type { ContractHandlers } from '../../shared/contract/schemas.ts';
 import { ApiClient } from './api-client.ts';
+import { coverage, Pruner } from './retention/index.ts';
 import type { BookingsTable, CouponsTable, OfferingsTable } from './db/schema.ts';
 import { Outbox, isTempId, recordKind, recordPath } from './outbox.ts';
 import { describeIntent, describeIntentMessage, intentView, overlayBooking, overlayRecord, parsePayload, type IntentRow } from './overlay.ts';
@@ -91,7 +92,7 @@ function needsConfirmation(what: string): ContractError {
   );
 }
 
-const defaultSettings = { language: 'en' as const, theme: 'system' as const, undoSeconds: 5, relayUrl: null as string | null };
+const defaultSettings = { language: 'en' as const, theme: 'system' as const, undoSeconds: 5, relayUrl: null as string | null, retainPastDays: null as number | null };
 
 const inProcessEngine = { supervised: false, state: 'running', restarts: 0, lastCrash: null } as const;
 
@@ -111,6 +112,8 @@ function chunks<T>(list: readonly T[], size: number): T[][] {
 export class ConsoleCore {
   readonly replica: Replica;
   readonly outbox: Outbox;
+  /** Removes bookings past the retention window in the background (settings.retainPastDays). */
+  readonly pruner: Pruner;
   readonly pusher: Pusher;
   readonly engine: SyncEngine;
   readonly handlers: ContractHandlers;
@@ -133,6 +136,12 @@ export class ConsoleCore {
     this.#keeper = opts.secretKeeper ?? noKeychain();
     this.replica = new Replica(opts.dbFile);
     this.outbox = new Outbox(this.replica);
+    this.pruner = new Pruner({
+      db: this.replica.sqlite,
+      retainPastDays: () => this.#settingsRow().retainPastDays,
+      onPruned: () => this.#emit('data.changed', { tables: ['bookings'] }),
+      ...(opts.log ? { log: opts.log } : {}),
+    });
     this.#budget = new RateBudget(opts.ratePerMinute ?? 1000);
     this.pusher = new Pusher(
       this.outbox,
@@ -252,6 +261,7 @@ export class ConsoleCore {
 
   notifyChanged(tables: Table[]): void {
     if (this.#closed) return;
+    if (tables.includes('bookings')) void this.pruner.kick();
     this.#emit('data.changed', { tables: [...new Set(tables)] });
     this.engine.emitStatus();
   }
@@ -286,6 +296,7 @@ export class ConsoleCore {
   async close(): Promise<void> {
     if (this.#closed) return;
     await this.engine.stop();
+    await this.pruner.close();
     for (const fn of this.#closers.splice(0)) await fn();
     await this.replica.stopBackgroundCheckpoints();
     this.#closed = true;
@@ -326,6 +337,7 @@ export class ConsoleCore {
       language: s.language,
       theme: s.theme,
       undoSeconds: s.undoSeconds,
+      retainPastDays: s.retainPastDays,
       relayUrl: this.#relay?.url ?? null,
       relayChannelId: this.#relay?.channelId ?? null,
       apiUrl: this.#apiUrl,
@@ -896,6 +908,7 @@ export class ConsoleCore {
       responseRate: { value: round(responseValue), answered, total, contribution: round(pc) },
       confirmationRate: { value: round(confirmationValue), confirmed, decided, contribution: round(cc) },
       lever,
+      window: coverage(this.#settingsRow().retainPastDays, now),
     };
   }
 
@@ -995,6 +1008,7 @@ export class ConsoleCore {
       'settings.set': (i) => {
         const next = { ...this.#settingsRow(), ...Object.fromEntries(Object.entries(i).filter(([, v]) => v !== undefined)) };
         this.replica.transaction(() => this.replica.setMeta('settings', JSON.stringify(next)));
+        if (i.retainPastDays !== undefined) void this.pruner.kick();
         return this.settings();
       },
       'settings.connect': (i) => this.connect(i.apiUrl, i.apiKey, 'connected', i.keep),

@@ -17,6 +17,7 @@ import { ContractError, type CalendarFeedSecret, type CalendarFeedView, type Con
 import type { ContractHandlers } from '../../shared/contract/schemas.ts';
 import { addFeed, feedPath, FeedInputError, FeedNotFoundError, listFeeds, publicFeedUrl, revokeFeed, rotateFeed, type Feed } from './calendar/index.ts';
 import { CalendarWorker } from './calendar/render-worker.ts';
+import { coverage } from './retention/index.ts';
 import type { ConsoleCore } from './core.ts';
 import { apiRulesFetcher } from './import/replica-sink.ts';
 import { ImportService } from './import/service.ts';
@@ -257,7 +258,7 @@ export function extraHandlers(core: ConsoleCore, emit: Emit): Pick<ContractHandl
       const { ics, events } = await calendar.export(filter);
       const day = (s: string | undefined): string => (s ? s.slice(0, 10) : '');
       const range = i.from || i.to ? `-${day(i.from) || 'start'}_${day(i.to) || 'end'}` : '';
-      return { ics, fileName: `bookings${range}.ics`, events };
+      return { ics, fileName: `bookings${range}.ics`, events, window: coverage(core.settings().retainPastDays) };
     },
   };
 }
