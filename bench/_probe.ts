@@ -19,7 +19,7 @@ export interface ProbeReport {
   errors: string[];
 }
 
-export function startProbe(calls: Call[], everyMs = 20): { stop(): ProbeReport } {
+export function startProbe(calls: Call[], everyMs = 20): { stop(): ProbeReport; peek(): ProbeReport } {
   const h = monitorEventLoopDelay({ resolution: 5 });
   h.enable();
   const byMethod = new Map<string, number[]>();
@@ -47,7 +47,13 @@ export function startProbe(calls: Call[], everyMs = 20): { stop(): ProbeReport }
     setTimeout(tick, Math.max(0, t0 + k * everyMs - performance.now()));
   };
   setTimeout(tick, 0);
+  const report = (): ProbeReport => {
+    const all = [...byMethod.values()].flat().sort((a, b) => a - b);
+    return { longestBlockMs: h.max / 1e6, loopP99Ms: h.percentile(99) / 1e6, calls: all.length, p99Ms: pct(all, 0.99), maxMs: all.at(-1) ?? 0, byMethod: new Map(byMethod), errors: [...errors] };
+  };
   return {
+    /** The figures so far (long runs print them as they go). */
+    peek: report,
     stop(): ProbeReport {
       stopped = true;
       h.disable();

@@ -72,10 +72,17 @@ try {
   ];
   const probe = startProbe(calls);
   const t0 = performance.now();
+  // A 1M sync takes minutes (much longer on a loaded machine): print the figures so far every minute.
+  const interim = setInterval(() => {
+    const n = (core.replica.sqlite.prepare('SELECT max(rowid) AS n FROM bookings').get() as { n: number | null }).n ?? 0; // ≈ rows: an index lookup, not a count
+    console.log(`… ${fmt(performance.now() - t0)}: ${n} bookings in the replica, RSS peak ${mb(rssPeak)}; ${load()}`);
+    printProbe('    so far', probe.peek());
+  }, 60_000);
   const r = await core.runOnce(1_800_000);
   const coreMs = performance.now() - t0;
   const report = probe.stop();
   clearInterval(sampler);
+  clearInterval(interim);
   if (!r.pulled) throw new Error(`core sync failed: ${r.error}`);
   const count = (core.replica.sqlite.prepare('SELECT COUNT(*) AS n FROM bookings').get() as { n: number }).n;
   console.log(`core: initial sync of ${count} bookings + ${OFFERINGS} offerings: ${fmt(coreMs)} → ratio ${(coreMs / f.ms).toFixed(2)} to floor (target ≤ 1.5 ${coreMs / f.ms <= 1.5 ? 'OK' : 'OVER'}); ${load()}`);
