@@ -34,8 +34,12 @@ async function floor(url: string): Promise<{ ms: number; rows: number }> {
   for (const path of ['/v1/api/offerings?status=ALL&includeDeleted=true', '/v1/api/coupons?includeDeleted=true', '/v1/api/bookings']) {
     let cursor: string | null = null;
     for (let i = 0; i < 100_000; i++) {
-      const res = await fetch(`${url}${path}${path.includes('?') ? '&' : '?'}limit=500${cursor ? `&cursor=${cursor}` : ''}`, { headers: { authorization: `Bearer ${KEY}` } });
-      const body = (await res.json()) as { data: Array<Record<string, unknown>>; nextCursor: string | null; hasMore: boolean };
+      const get = async (): Promise<{ data: Array<Record<string, unknown>>; nextCursor: string | null; hasMore: boolean }> => {
+        const res = await fetch(`${url}${path}${path.includes('?') ? '&' : '?'}limit=500${cursor ? `&cursor=${cursor}` : ''}`, { headers: { authorization: `Bearer ${KEY}` } });
+        return (await res.json()) as { data: Array<Record<string, unknown>>; nextCursor: string | null; hasMore: boolean };
+      };
+      // A read is safe to repeat: a connection the server closed between requests is retried (as the core's pull does).
+      const body = await get().catch(() => get()).catch(() => get());
       insertPage(body.data); // nested in the open transaction: a savepoint, no commit
       cursor = body.nextCursor;
       if (!body.hasMore) break;
