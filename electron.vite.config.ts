@@ -31,7 +31,12 @@ export default defineConfig({
       outDir: 'out/main',
       rollupOptions: {
         // The engine (the core in its own utilityProcess) is a second entry beside the shell.
-        input: { index: resolve(import.meta.dirname, 'src/main/index.ts'), 'engine-host': resolve(import.meta.dirname, 'src/main/engine/host.ts') },
+        input: {
+          index: resolve(import.meta.dirname, 'src/main/index.ts'),
+          'engine-host': resolve(import.meta.dirname, 'src/main/engine/host.ts'),
+          // The calendar's worker thread (src/main/core/calendar/render-worker.ts starts it by this name).
+          'calendar-worker': resolve(import.meta.dirname, 'src/main/core/calendar/worker.ts'),
+        },
         external: ['better-sqlite3', 'electron'],
       },
     },

@@ -164,3 +164,5 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     throw e;
   }
 }
+/** A large tenant written straight into a new data file (benches and scale tests). */
+export { bulkSeedCopy, seedBulk, type BulkSeedOptions, type BulkSeedResult } from './bulk-seed.ts';

@@ -15,7 +15,7 @@ export const TENANTS = [
 
 type TenantSeed = (typeof TENANTS)[number];
 
-interface Template {
+export interface Template {
   title: string;
   type: Offering['productTypeKey'];
   price: number;
@@ -32,7 +32,7 @@ interface Template {
 const WEEKDAYS = [1, 2, 3, 4, 5];
 const ALL_DAYS = [0, 1, 2, 3, 4, 5, 6];
 
-const ATLAS: Template[] = [
+export const ATLAS: Template[] = [
   { title: 'Soho Loft', type: 'space', price: 12000, model: 'HOURLY', policy: 'MODERATE', categories: ['Event space', 'Photo studio'], attributes: { sqft: 720, amenities: ['wifi', 'kitchen', 'natural light'], maxGuests: 30 }, description: 'A sunlit loft with exposed brick, a full kitchen and room for thirty.', hours: [{ days: ALL_DAYS, start: '09:00', end: '21:00', slot: 120, capacity: 1 }] },
   { title: 'Brooklyn Podcast Booth', type: 'space', price: 4500, model: 'HOURLY', policy: 'FLEXIBLE', categories: ['Recording'], attributes: { sqft: 90, microphones: 4, soundproofed: true }, description: 'Treated booth with four broadcast microphones and a RodeCaster mixer.', hours: [{ days: WEEKDAYS, start: '08:00', end: '20:00', slot: 60, capacity: 1 }, { days: [6], start: '10:00', end: '16:00', slot: 60, capacity: 1 }] },
   { title: 'Rooftop Terrace', type: 'space', price: 30000, model: 'HOURLY', policy: 'STRICT', categories: ['Event space', 'Outdoor'], attributes: { sqft: 1500, view: 'Manhattan skyline', heaters: 6 }, description: 'Open-air terrace for receptions and shoots, with heaters for cool evenings.', hours: [{ days: [4, 5, 6], start: '16:00', end: '23:00', slot: 180, capacity: 1 }] },
@@ -58,15 +58,15 @@ const HARBOR: Template[] = [
   { title: 'Bicicleta Elétrica', type: 'equipment', price: 2500, model: 'DAILY', policy: 'MODERATE', categories: ['Bikes'], attributes: { rangeKm: 80 }, description: 'An e-bike for the day, lock and helmet included.', hours: [{ days: ALL_DAYS, start: '09:00', end: '19:00', slot: 600, capacity: 5 }] },
 ];
 
-const TAX: Record<string, Record<string, number>> = {
+export const TAX: Record<string, Record<string, number>> = {
   atlas: { space: 888, class: 888, service: 888, vehicle: 1138, equipment: 888, taxi: 888 },
   harbor: { space: 2300, class: 2300, service: 2300, vehicle: 600, equipment: 2300, taxi: 600 },
 };
 
-const FIRST = ['Ana', 'Zoë', 'Łukasz', 'Chloé', 'José', 'Miyu', 'Björn', 'Aoife', 'Olúwaseun', 'Priya', 'Mateus', 'İlkay', 'Noa', 'Siobhán', 'Emma', 'Liam', 'Olivia', 'Noah', 'Sofia', 'Hannah', 'Kwame', 'Lan', 'Rafael', 'Greta', 'Dmitri', 'Fatima', 'Hiroshi', 'Amélie', 'Søren', 'Catalina', 'Marcus', 'Ingrid', 'Yusuf', 'Mei', 'Ethan', 'Ava'];
-const LAST = ['García', 'Müller', 'Nowak', 'Dubois', 'Álvarez', 'Tanaka', 'Lindqvist', 'Ní Bhriain', 'Adéyemí', 'Raghunathan', 'Conceição', 'Yılmaz', 'Ben-David', 'Kelly', 'Johnson', 'Smith', 'Brown', 'Davis', 'Rossi', 'Schmidt', 'Mensah', 'Nguyễn', 'Ortega', 'Brandt', 'Volkov', 'Al-Sayed', 'Sato', 'Lefèvre', 'Jørgensen', 'Peña', 'Wright', 'Håkansson', 'Demir', 'Chen', 'Wilson', 'Martinez'];
-const ZONES = ['America/New_York', 'America/New_York', 'America/New_York', 'America/Los_Angeles', 'America/Chicago', 'Europe/Madrid', 'Europe/London', 'Europe/Berlin', 'Europe/Lisbon', 'Asia/Tokyo', 'Asia/Kolkata', 'America/Sao_Paulo', 'Australia/Sydney'];
-const NOTES = ['', '', '', '', '', 'Celebrating a birthday!', 'Please leave the invoice at the front desk.', 'Arriving 10 minutes early.', 'Needs step-free access.', 'Repeat customer — asked for the same setup as last time.', 'Bringing own equipment.', 'Pedimos factura, por favor.'];
+export const FIRST = ['Ana', 'Zoë', 'Łukasz', 'Chloé', 'José', 'Miyu', 'Björn', 'Aoife', 'Olúwaseun', 'Priya', 'Mateus', 'İlkay', 'Noa', 'Siobhán', 'Emma', 'Liam', 'Olivia', 'Noah', 'Sofia', 'Hannah', 'Kwame', 'Lan', 'Rafael', 'Greta', 'Dmitri', 'Fatima', 'Hiroshi', 'Amélie', 'Søren', 'Catalina', 'Marcus', 'Ingrid', 'Yusuf', 'Mei', 'Ethan', 'Ava'];
+export const LAST = ['García', 'Müller', 'Nowak', 'Dubois', 'Álvarez', 'Tanaka', 'Lindqvist', 'Ní Bhriain', 'Adéyemí', 'Raghunathan', 'Conceição', 'Yılmaz', 'Ben-David', 'Kelly', 'Johnson', 'Smith', 'Brown', 'Davis', 'Rossi', 'Schmidt', 'Mensah', 'Nguyễn', 'Ortega', 'Brandt', 'Volkov', 'Al-Sayed', 'Sato', 'Lefèvre', 'Jørgensen', 'Peña', 'Wright', 'Håkansson', 'Demir', 'Chen', 'Wilson', 'Martinez'];
+export const ZONES = ['America/New_York', 'America/New_York', 'America/New_York', 'America/Los_Angeles', 'America/Chicago', 'Europe/Madrid', 'Europe/London', 'Europe/Berlin', 'Europe/Lisbon', 'Asia/Tokyo', 'Asia/Kolkata', 'America/Sao_Paulo', 'Australia/Sydney'];
+export const NOTES = ['', '', '', '', '', 'Celebrating a birthday!', 'Please leave the invoice at the front desk.', 'Arriving 10 minutes early.', 'Needs step-free access.', 'Repeat customer — asked for the same setup as last time.', 'Bringing own equipment.', 'Pedimos factura, por favor.'];
 
 /**
  * Today's bookings for a demo tenant: up to 20 across the offerings open today (at least four when

@@ -5,6 +5,7 @@
 import type { ContractEvents, EventName } from '../../shared/contract/types.ts';
 import type { ConsoleCoreOptions } from './options.ts';
 import type { Replica } from './replica/replica.ts';
+import type { Pruner } from './retention/index.ts';
 import type { SyncEngine } from './sync/engine.ts';
 import type { Outbox } from './sync/outbox.ts';
 import type { Pusher } from './sync/push.ts';
@@ -20,6 +21,8 @@ export interface CoreBase {
   readonly outbox: Outbox;
   readonly pusher: Pusher;
   readonly engine: SyncEngine;
+  /** Removes bookings past the retention window in the background (settings.retainPastDays). */
+  readonly pruner: Pruner;
   readonly emit: Emit;
   on(listener: Listener): () => void;
   /** One data.changed for these tables (deduplicated) and a fresh sync status; nothing once closed. */
@@ -29,4 +32,6 @@ export interface CoreBase {
   now(): number;
   /** Whether close() has run: timers that fire later do nothing then. */
   closed(): boolean;
+  /** Runs `fn` when the core closes, before the replica does (a feature's worker, say). */
+  onClose(fn: () => Promise<void>): void;
 }

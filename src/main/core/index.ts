@@ -32,7 +32,8 @@ import type { RelayConfig } from './relay-link/relay-link.ts';
 import { Replica } from './replica/replica.ts';
 import { settingsHandlers } from './settings/handlers.ts';
 import { Session } from './settings/session.ts';
-import { tenantInfo } from './settings/store.ts';
+import { settingsRow, tenantInfo } from './settings/store.ts';
+import { Pruner } from './retention/index.ts';
 import { SyncEngine } from './sync/engine.ts';
 import { syncHandlers } from './sync/handlers.ts';
 import { Outbox } from './sync/outbox.ts';
@@ -44,6 +45,7 @@ export type { CoreContext } from './context.ts';
 export { SecretStoreUnavailableError, isSecretStoreUnavailable, noKeychain, parseStoredSecret, type SecretKeeper, type StoredSecret } from './settings/secrets.ts';
 export { Replica } from './replica/replica.ts';
 export { parseRelayChannelUrl, startRelayLink, type RelayConfig } from './relay-link/relay-link.ts';
+export { CalendarWorker } from './calendar/render-worker.ts';
 export {
   addFeed,
   createFeedHandler,
@@ -99,7 +101,10 @@ export class ConsoleCore {
   readonly outbox: Outbox;
   readonly pusher: Pusher;
   readonly engine: SyncEngine;
+  /** Removes bookings past the retention window in the background (settings.retainPastDays). */
+  readonly pruner: Pruner;
   readonly handlers: ContractHandlers;
+  readonly #closers: Array<() => Promise<void>> = [];
   readonly #session: Session;
   readonly #listeners = new Set<Listener>();
   #closed = false;
@@ -107,6 +112,12 @@ export class ConsoleCore {
   constructor(options: ConsoleCoreOptions) {
     this.replica = new Replica(options.dbFile);
     this.outbox = new Outbox(this.replica);
+    this.pruner = new Pruner({
+      db: this.replica.sqlite,
+      retainPastDays: () => settingsRow(this.replica).retainPastDays,
+      onPruned: () => this.#emit('data.changed', { tables: ['bookings'] }),
+      ...(options.log ? { log: options.log } : {}),
+    });
     const budget = new RateBudget(options.ratePerMinute ?? 1000);
     const replica = this.replica;
     this.pusher = new Pusher(
@@ -143,6 +154,10 @@ export class ConsoleCore {
       log: (line: string) => options.log?.(line),
       now: () => Date.now(),
       closed: () => this.#closed,
+      pruner: this.pruner,
+      onClose: (fn: () => Promise<void>) => {
+        this.#closers.push(fn);
+      },
     };
     this.#session = new Session(base, budget);
     this.handlers = contractHandlers({ ...base, session: this.#session });
@@ -166,6 +181,7 @@ export class ConsoleCore {
   /** `ids`: the records that changed, when all are known (the UI refreshes only the rows it shows of them). */
   notifyChanged(tables: Table[], ids?: readonly string[]): void {
     if (this.#closed) return;
+    if (tables.includes('bookings')) void this.pruner.kick();
     this.#emit('data.changed', ids ? { tables: [...new Set(tables)], ids: [...new Set(ids)] } : { tables: [...new Set(tables)] });
     this.engine.emitStatus();
   }
@@ -221,6 +237,8 @@ export class ConsoleCore {
   async close(): Promise<void> {
     if (this.#closed) return;
     await this.engine.stop();
+    await this.pruner.close();
+    for (const fn of this.#closers.splice(0)) await fn();
     await this.replica.stopBackgroundCheckpoints();
     this.#closed = true;
     this.replica.close();

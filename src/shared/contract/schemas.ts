@@ -131,6 +131,7 @@ export const methods = {
       language: z.enum(['en', 'es']).optional(),
       theme: z.enum(['system', 'light', 'dark']).optional(),
       undoSeconds: z.number().int().min(0).max(60).optional(),
+      retainPastDays: z.number().int().min(1).max(36_500).nullable().optional(),
     })
     .strict(),
   'settings.connect': z

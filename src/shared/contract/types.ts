@@ -300,6 +300,16 @@ export interface InsightsView {
   responseRate: { value: number; answered: number; total: number; contribution: number };
   confirmationRate: { value: number; confirmed: number; decided: number; contribution: number };
   lever: 'rating' | 'responseRate' | 'confirmationRate';
+  /** The bookings these figures cover (the replica's retention window). */
+  window: CoverageWindow;
+}
+
+/** What part of the history the replica holds: bookings from `from` on (null: all the server gave). */
+export interface CoverageWindow {
+  /** settings.retainPastDays: null keeps every past booking. */
+  retainPastDays: number | null;
+  /** ISO instant: bookings that ended before it have been pruned; null when nothing is. */
+  from: string | null;
 }
 
 export interface Settings {
@@ -312,6 +322,8 @@ export interface Settings {
   relayUrl: string | null;
   relayChannelId: string | null;
   undoSeconds: number;
+  /** Keep past bookings only this many days in the replica (pruned in the background); null keeps all. */
+  retainPastDays: number | null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -627,7 +639,7 @@ export interface MethodInputs {
   'conflicts.resolve': { id: string; choice: 'retry' | 'discard' | 'takeServer' };
   'activity.markRead': { ids: string[] };
   'sync.now': Empty;
-  'settings.set': { language?: 'en' | 'es'; theme?: 'system' | 'light' | 'dark'; undoSeconds?: number };
+  'settings.set': { language?: 'en' | 'es'; theme?: 'system' | 'light' | 'dark'; undoSeconds?: number; retainPastDays?: number | null };
   /**
    * `keep` says how to keep the key. Absent: encrypted, and NEEDS_CONFIRMATION when this machine cannot
    * encrypt; `plain` or `session` is the user's answer to that question.
@@ -797,7 +809,7 @@ export interface MethodResults {
   'feeds.add': CalendarFeedSecret;
   'feeds.rotate': CalendarFeedSecret;
   'feeds.revoke': CalendarFeedView;
-  'calendar.export': { ics: string; fileName: string; events: number };
+  'calendar.export': { ics: string; fileName: string; events: number; window: CoverageWindow };
   'engine.status': EngineStatus;
   'engine.restart': EngineStatus;
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startBridge } from '../../bridge/bridge.ts';
-import { createFeedHandler } from '../../core/index.ts';
+import { CalendarWorker, createFeedHandler } from '../../core/index.ts';
 import { defaultDataDir, packageRoot, startConsole } from '../../app.ts';
 import { EngineSupervisor, forkNodeEngine } from '../../engine/supervisor.ts';
 import { UsageError, integerOption, stringOption, untilSignal, type Command } from '../command.ts';
@@ -75,11 +75,14 @@ export const serveCommand: Command = {
       feedDb = running.core.replica.sqlite;
       stop = () => running.close();
     }
-    const bridge = await startBridge({ host, staticDir, port, log, routes: createFeedHandler(feedDb) });
+    // Feeds render in a worker thread: a 100k-event feed never holds the loop that serves the console.
+    const calendar = new CalendarWorker(dbFile);
+    const bridge = await startBridge({ host, staticDir, port, log, routes: createFeedHandler(feedDb, { worker: calendar }) });
     console.log(`Orkestr Console (${mode === 'demo' ? 'demo tenant' : (shownUrl ?? 'not connected')}) at ${bridge.openUrl}`);
     const signal = await untilSignal();
     console.error(`${signal}: shutting down`);
     await bridge.close();
+    await calendar.close();
     if (engineMode === 'process') feedDb.close();
     await stop();
     return 0;

@@ -4,12 +4,14 @@ import { CliError, UsageError, integerOption, requiredString, stringListOption, 
 export const syncCommand: Command = {
   name: 'sync',
   summary: 'Sync the local replica with an Orkestr server: pull changes, push queued intents.',
-  usage: 'sync --api URL --key KEY --db FILE [--once] [--poll SECONDS] [--relay CHANNEL_URL --relay-token T --webhook-secret S]\n\n' +
+  usage: 'sync --api URL --key KEY --db FILE [--once] [--poll SECONDS] [--retain-past-days N|all] [--relay CHANNEL_URL --relay-token T --webhook-secret S]\n\n' +
     '  --api URL       server base URL (e.g. https://api.orkestr.in/v1 or a sandbox URL)\n' +
     '  --key KEY       API key ork_<prefix>.<secret> (or env ORKESTR_API_KEY)\n' +
     '  --db FILE       the replica (SQLite; created when missing)\n' +
     '  --once          pull once, push the outbox, exit 0 only when both succeeded\n' +
     '  --poll SECONDS  PENDING poll interval when running continuously (default 10)\n' +
+    '  --retain-past-days N|all  keep past bookings only N days in the replica (stored as the setting; pruned\n' +
+    '                  in the background, before exit with --once); "all" keeps every one again (the default)\n' +
     '  --relay URL     the relay channel to receive webhooks from (…/v1/channels/ch_…; continuous mode)\n' +
     '  --relay-token T this device\'s relay token (or env ORKESTR_RELAY_TOKEN)\n' +
     '  --webhook-secret S  the webhook signing secret; repeat it to accept the previous one during a rotation\n' +
@@ -20,6 +22,7 @@ export const syncCommand: Command = {
     db: { type: 'string' },
     once: { type: 'boolean' },
     poll: { type: 'string' },
+    'retain-past-days': { type: 'string' },
     relay: { type: 'string' },
     'relay-token': { type: 'string' },
     'webhook-secret': { type: 'string', multiple: true },
@@ -36,6 +39,13 @@ export const syncCommand: Command = {
     }
     const dbFile = requiredString(args, 'db');
     const poll = integerOption(args, 'poll', 10, 1, 3600);
+    const retainRaw = stringOption(args, 'retain-past-days');
+    let retain: number | null | undefined;
+    if (retainRaw === 'all') retain = null;
+    else if (retainRaw !== undefined) {
+      if (!/^\d{1,5}$/.test(retainRaw) || Number(retainRaw) < 1 || Number(retainRaw) > 36_500) throw new UsageError(`--retain-past-days must be a whole number of days from 1 to 36500, or "all"; got "${retainRaw}"`);
+      retain = Number(retainRaw);
+    }
     const relayUrl = stringOption(args, 'relay');
     const relayToken = stringOption(args, 'relay-token') ?? process.env['ORKESTR_RELAY_TOKEN'];
     const secrets = stringListOption(args, 'webhook-secret');
@@ -60,9 +70,11 @@ export const syncCommand: Command = {
     } catch (error) {
       throw new CliError(`cannot open ${dbFile}: ${(error as Error).message}`);
     }
+    if (retain !== undefined) await core.handlers['settings.set']({ retainPastDays: retain });
     if (args.values['once']) {
       try {
         const r = await core.runOnce();
+        await core.pruner.kick();
         const s = core.status();
         console.log(
           `pull ${r.pulled ? 'ok' : 'FAILED'}, push ${r.pushed ? 'ok' : 'FAILED'}: sent ${r.sent}, conflicts ${r.conflicts}; outbox ${s.outboxLength}, needs attention ${s.conflicts}` +

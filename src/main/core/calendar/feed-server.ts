@@ -11,6 +11,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EventCache } from './ics.ts';
 import { FeedRenderer, findFeedByToken, type RenderedFeed } from './feeds.ts';
+import type { CalendarWorker } from './render-worker.ts';
 import type { SqliteSource } from './source.ts';
 
 const feedPathPattern = /^\/calendar\/([A-Za-z0-9_-]{1,200})\.ics$/;
@@ -22,6 +23,8 @@ export interface FeedHandlerOptions {
   cache?: EventCache;
   /** Shares rendered bodies with a republisher. */
   renderer?: FeedRenderer;
+  /** Renders in the calendar's worker thread instead (the host's loop only looks the token up). */
+  worker?: CalendarWorker;
 }
 
 function matchesEtag(header: string, etag: string): boolean {
@@ -61,13 +64,17 @@ export function createFeedHandler(db: SqliteSource, options: FeedHandlerOptions 
     try {
       serve(req, res, path);
     } catch (error) {
-      // e.g. the replica is closing: never let a feed request take the host server down.
-      console.error('calendar feed:', error);
-      if (!res.headersSent) plain(res, 500, 'The calendar feed could not be rendered.\n');
-      else res.destroy();
+      failed(res, error);
     }
     return true;
   };
+
+  function failed(res: ServerResponse, error: unknown): void {
+    // e.g. the replica is closing: never let a feed request take the host server down.
+    console.error('calendar feed:', error);
+    if (!res.headersSent) plain(res, 500, 'The calendar feed could not be rendered.\n');
+    else res.destroy();
+  }
 
   function serve(req: IncomingMessage, res: ServerResponse, path: string): void {
     const match = feedPathPattern.exec(path);
@@ -80,7 +87,17 @@ export function createFeedHandler(db: SqliteSource, options: FeedHandlerOptions 
       plain(res, 405, 'Method not allowed.\n', { Allow: 'GET, HEAD' });
       return;
     }
-    const rendered: RenderedFeed = renderer.render(feed);
+    if (options.worker) {
+      options.worker.renderFeed(feed, options.now?.() ?? new Date()).then(
+        (rendered) => answer(req, res, rendered),
+        (error: unknown) => failed(res, error),
+      );
+      return;
+    }
+    answer(req, res, renderer.render(feed));
+  }
+
+  function answer(req: IncomingMessage, res: ServerResponse, rendered: RenderedFeed): void {
     const headers: Record<string, string> = {
       ETag: rendered.etag,
       'Last-Modified': rendered.lastModified.toUTCString(),

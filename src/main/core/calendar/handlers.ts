@@ -6,14 +6,13 @@
 import { ContractError, type CalendarFeedSecret, type CalendarFeedView } from '../../../shared/contract/types.ts';
 import type { ContractHandlers } from '../../../shared/contract/schemas.ts';
 import type { CoreContext } from '../context.ts';
-import { exportIcs } from './ics.ts';
+import { coverage } from '../retention/index.ts';
+import { settingsRow } from '../settings/store.ts';
+import { CalendarWorker } from './render-worker.ts';
 import { addFeed, feedPath, FeedInputError, FeedNotFoundError, listFeeds, revokeFeed, rotateFeed, type Feed } from './feeds.ts';
 import { publicFeedUrl } from './publish.ts';
-import { readCalendarBookings, readTenant } from './source.ts';
 
 export type CalendarMethod = 'feeds.list' | 'feeds.add' | 'feeds.rotate' | 'feeds.revoke' | 'calendar.export';
-
-const veventStart = 'BEGIN:VEVENT\r\n';
 
 function notFound(error: unknown): never {
   if (error instanceof FeedNotFoundError) throw new ContractError('NOT_FOUND', error.message);
@@ -22,6 +21,8 @@ function notFound(error: unknown): never {
 }
 
 export function calendarHandlers(ctx: CoreContext): Pick<ContractHandlers, CalendarMethod> {
+  const calendar = new CalendarWorker(ctx.replica.sqlite.name);
+  ctx.onClose(() => calendar.close());
   const relayUrl = (): string | null => ctx.session.settings().relayUrl;
   const feedView = (feed: Feed, localPath: string | null): CalendarFeedView => {
     const relay = relayUrl();
@@ -70,7 +71,7 @@ export function calendarHandlers(ctx: CoreContext): Pick<ContractHandlers, Calen
         return notFound(error);
       }
     },
-    'calendar.export': (i) => {
+    'calendar.export': async (i) => {
       if (i.from && i.to && Date.parse(i.to) <= Date.parse(i.from)) throw new ContractError('BAD_INPUT', '`to` must be after `from`.', [{ path: 'to', message: 'must be after from' }]);
       const filter = {
         from: i.from ?? null,
@@ -78,16 +79,11 @@ export function calendarHandlers(ctx: CoreContext): Pick<ContractHandlers, Calen
         offeringIds: i.offeringIds ?? null,
         includePending: i.includePending ?? false,
       };
-      const bookings = readCalendarBookings(ctx.replica, filter);
-      const tenant = readTenant(ctx.replica);
-      const name = tenant.name ?? 'Orkestr';
-      const ics = exportIcs(bookings, { calendarName: `${name} bookings`, subdomain: tenant.subdomain, filter });
-      // Counted in place: splitting a 100k-event calendar would copy it into 100k strings.
-      let events = 0;
-      for (let at = ics.indexOf(veventStart); at !== -1; at = ics.indexOf(veventStart, at + veventStart.length)) events++;
+      // Read and rendered in the calendar's worker thread: the engine's loop keeps answering meanwhile.
+      const { ics, events } = await calendar.export(filter);
       const day = (s: string | undefined): string => (s ? s.slice(0, 10) : '');
       const range = i.from || i.to ? `-${day(i.from) || 'start'}_${day(i.to) || 'end'}` : '';
-      return { ics, fileName: `bookings${range}.ics`, events };
+      return { ics, fileName: `bookings${range}.ics`, events, window: coverage(settingsRow(ctx.replica).retainPastDays) };
     },
   };
 }

@@ -24,3 +24,4 @@ export { createFeedHandler, notModified } from './feed-server.ts';
 export type { FeedHandler, FeedHandlerOptions } from './feed-server.ts';
 export { publishFeed, unpublishFeed, publicFeedUrl, createFeedRepublisher, PublishError } from './publish.ts';
 export type { RelayTarget, FeedRepublisher, RepublisherOptions, PublishStatus } from './publish.ts';
+export { CalendarWorker } from './render-worker.ts';

@@ -1,4 +1,6 @@
 /** The provider's score and the one input to move (from the replica: server truth, no intents). */
+import { coverage } from '../retention/index.ts';
+import { settingsRow } from '../settings/store.ts';
 import type { InsightsView } from '../../../shared/contract/types.ts';
 import type { ContractHandlers } from '../../../shared/contract/schemas.ts';
 import type { CoreContext } from '../context.ts';
@@ -64,6 +66,7 @@ export function insights(replica: Replica, now = Date.now()): InsightsView {
     responseRate: { value: round(responseValue), answered, total, contribution: round(pc) },
     confirmationRate: { value: round(confirmationValue), confirmed, decided, contribution: round(cc) },
     lever,
+    window: coverage(settingsRow(replica).retainPastDays, now),
   };
 }
 

@@ -48,10 +48,14 @@ export interface ApplyResult {
 
 type Stmt = Database.Statement;
 
+/** Prepared statements kept by `Replica.stmt` (the fixed texts of the core are about 150). */
+export const STATEMENT_CACHE = 256;
+
 export class Replica {
   readonly db: ReplicaDb;
   readonly sqlite: Database.Database;
-  readonly #s: Record<string, Stmt> = {};
+  /** Prepared statements by text, least recently used first (bounded: see `stmt`). */
+  readonly #s = new Map<string, Stmt>();
 
   readonly file: string;
   #checkpointer: Checkpointer | null = null;
@@ -82,14 +86,26 @@ export class Replica {
     this.db.close();
   }
 
-  /** A prepared statement, cached by its text. */
+  /**
+   * A prepared statement, cached by its text. The cache keeps the `STATEMENT_CACHE` most recently used:
+   * texts built per call (an IN list per length, a filter combination) would otherwise pile up for the
+   * life of the process.
+   */
   stmt(text: string): Stmt {
-    let s = this.#s[text];
-    if (!s) {
+    let s = this.#s.get(text);
+    if (s) {
+      this.#s.delete(text);
+    } else {
       s = this.sqlite.prepare(text);
-      this.#s[text] = s;
+      if (this.#s.size >= STATEMENT_CACHE) this.#s.delete(this.#s.keys().next().value as string);
     }
+    this.#s.set(text, s);
     return s;
+  }
+
+  /** How many prepared statements the cache holds (≤ STATEMENT_CACHE). */
+  get cachedStatements(): number {
+    return this.#s.size;
   }
 
   /** Runs `fn` in one IMMEDIATE transaction (takes the write lock up front: no upgrade deadlocks). */

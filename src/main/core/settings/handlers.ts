@@ -29,6 +29,7 @@ export function settingsHandlers(ctx: CoreContext): Pick<ContractHandlers, Setti
     'settings.get': () => session.settings(),
     'settings.set': (i) => {
       writeSettings(ctx.replica, i);
+      if (i.retainPastDays !== undefined) void ctx.pruner.kick();
       return session.settings();
     },
     'settings.connect': (i) => session.connect(i.apiUrl, i.apiKey, 'connected', i.keep),

@@ -128,6 +128,7 @@ export class Session {
       language: s.language,
       theme: s.theme,
       undoSeconds: s.undoSeconds,
+      retainPastDays: s.retainPastDays,
       relayUrl: this.#relay?.url ?? null,
       relayChannelId: this.#relay?.channelId ?? null,
       apiUrl: this.#apiUrl,

@@ -6,7 +6,7 @@ import type { TenantInfo } from '../../../shared/contract/types.ts';
 import type { Replica } from '../replica/replica.ts';
 import { keyScopesMeta, keyScopesOf } from '../sync/pull.ts';
 
-export const defaultSettings = { language: 'en' as const, theme: 'system' as const, undoSeconds: 5, relayUrl: null as string | null };
+export const defaultSettings = { language: 'en' as const, theme: 'system' as const, undoSeconds: 5, relayUrl: null as string | null, retainPastDays: null as number | null };
 
 export type SettingsRow = typeof defaultSettings;
 

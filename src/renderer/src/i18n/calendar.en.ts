@@ -48,5 +48,7 @@ export const calendarEn = {
   'feeds.to': 'To (inclusive)',
   'feeds.rangeInvalid': 'The end date must not be before the start date.',
   'feeds.exportButton': 'Export .ics',
+  'feeds.windowAll': 'Covers every booking this computer keeps: past bookings are all kept.',
+  'feeds.windowFrom': { one: 'Covers bookings from {date} on: past bookings are kept {n} day on this computer.', other: 'Covers bookings from {date} on: past bookings are kept {n} days on this computer.' },
   'feeds.exported': { one: '{n} event exported', other: '{n} events exported' },
 } as const satisfies EnglishEntries;

@@ -49,5 +49,7 @@ export const calendarEs: Translation<typeof calendarEn, SpanishPlural> = {
   'feeds.to': 'Hasta (incluido)',
   'feeds.rangeInvalid': 'La fecha final no puede ser anterior a la inicial.',
   'feeds.exportButton': 'Exportar .ics',
+  'feeds.windowAll': 'Incluye todas las reservas que guarda este equipo: se conservan todas las pasadas.',
+  'feeds.windowFrom': { one: 'Incluye las reservas desde el {date}: las pasadas se conservan {n} día en este equipo.', many: 'Incluye las reservas desde el {date}: las pasadas se conservan {n} de días en este equipo.', other: 'Incluye las reservas desde el {date}: las pasadas se conservan {n} días en este equipo.' },
   'feeds.exported': { one: '{n} evento exportado', many: '{n} de eventos exportados', other: '{n} eventos exportados' },
 };

@@ -448,6 +448,8 @@ export const appEn = {
   'insights.lever': 'The lever to pull',
   'insights.lever.rating': 'Your rating holds the score back the most. Ask happy customers for a review after each visit.',
   'insights.lever.responseRate': 'Answering booking requests faster will raise the score the most. Clear the approval queue daily.',
+  'insights.windowAll': 'From every booking this computer keeps: past bookings are all kept.',
+  'insights.windowFrom': { one: 'From bookings since {date}: past bookings are kept {n} day on this computer.', other: 'From bookings since {date}: past bookings are kept {n} days on this computer.' },
   'insights.lever.confirmationRate': 'Declining fewer requests will raise the score the most. Keep availability up to date so fewer requests need declining.',
 
   'error.noToken.title': 'This page needs its access token',

@@ -446,6 +446,8 @@ export const appEs: Translation<typeof appEn, SpanishPlural> = {
   'insights.lever': 'La palanca a mover',
   'insights.lever.rating': 'Su valoración es lo que más frena la puntuación. Pida una reseña a los clientes satisfechos tras cada visita.',
   'insights.lever.responseRate': 'Responder antes a las solicitudes es lo que más subirá la puntuación. Vacíe la cola de aprobación a diario.',
+  'insights.windowAll': 'Con todas las reservas que guarda este equipo: se conservan todas las pasadas.',
+  'insights.windowFrom': { one: 'Con las reservas desde el {date}: las pasadas se conservan {n} día en este equipo.', many: 'Con las reservas desde el {date}: las pasadas se conservan {n} de días en este equipo.', other: 'Con las reservas desde el {date}: las pasadas se conservan {n} días en este equipo.' },
   'insights.lever.confirmationRate': 'Rechazar menos solicitudes es lo que más subirá la puntuación. Mantenga la disponibilidad al día para tener que rechazar menos.',
 
   'error.noToken.title': 'Esta página necesita su token de acceso',

@@ -282,9 +282,19 @@ function AddFeedForm({ onAdded }: { onAdded: (s: CalendarFeedSecret) => void }) 
   );
 }
 
+/** What the replica holds (settings.retainPastDays): the calendar says which window it covers. */
+function windowText(t: ReturnType<typeof useT>['t'], locale: string, retainPastDays: number | null): string {
+  if (retainPastDays === null) return t('feeds.windowAll');
+  const dayMs = 86_400_000;
+  const from = new Date(Math.floor(Date.now() / dayMs) * dayMs - retainPastDays * dayMs);
+  return t('feeds.windowFrom', { date: new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(from), n: retainPastDays });
+}
+
 function ExportForm() {
-  const { t } = useT();
+  const { t, locale } = useT();
   const tz = useApp((s) => s.session?.tenant?.timezone ?? 'UTC');
+  const retainPastDays = useApp((s) => s.settings?.retainPastDays ?? null);
+  const coverage = windowText(t, locale, retainPastDays);
   const toast = useApp((s) => s.toast);
   const today = zonedToday(tz);
   const [from, setFrom] = useState(today);
@@ -318,6 +328,7 @@ function ExportForm() {
   return (
     <form className="form feeds-export" onSubmit={(e) => void submit(e)} noValidate>
       <h3 className="h3">{t('feeds.export')}</h3>
+      <p className="muted small">{coverage}</p>
       <div className="form-row">
         <Field label={t('feeds.from')}>{(p) => <input {...p} type="date" value={from} onChange={(e) => setFrom(e.currentTarget.value)} />}</Field>
         <Field label={t('feeds.to')} error={error}>

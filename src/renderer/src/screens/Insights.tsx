@@ -49,6 +49,11 @@ export function InsightsScreen() {
           <div className="meter meter-lg" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(pts(d.score))} aria-label={t('insights.score')}>
             <span className="meter-fill" style={{ width: `${Math.max(0, Math.min(100, pts(d.score)))}%` }} />
           </div>
+          <p className="muted small">
+            {d.window.from === null
+              ? t('insights.windowAll')
+              : t('insights.windowFrom', { date: new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(d.window.from)), n: d.window.retainPastDays ?? 0 })}
+          </p>
         </section>
         <section className="card" aria-labelledby="ins-inputs">
           <h2 id="ins-inputs" className="sr-only">
