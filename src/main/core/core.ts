@@ -27,6 +27,7 @@ import { SyncEngine } from './sync-engine.ts';
 import { keyScopesMeta, keyScopesOf } from './pull.ts';
 import { cancelPreview, queueWindow, slotChecks } from './bookings/front-desk.ts';
 import { extraHandlers } from './extras.ts';
+import { guardWrites, readOnlyReason, scopesAllowWrite } from './settings/scopes.ts';
 import { parseRelayChannelUrl, type RelayConfig } from './relay/relay-link.ts';
 import { SecretStoreUnavailableError, noKeychain, parseStoredSecret, type SecretKeeper, type StoredSecret } from '../shell/secret-store.ts';
 import { asCoreMessage, coreMessage, type CoreMessage } from '../../shared/contract/messages.ts';
@@ -141,6 +142,7 @@ export class ConsoleCore {
         localView: (intent) => this.#localView(intent),
         onChange: (tables) => this.notifyChanged(tables),
         onNetwork: (ok, error) => this.engine.noteNetwork(ok, error),
+        canWrite: () => scopesAllowWrite(this.keyScopes()),
       },
       opts.pushConcurrency ?? 4,
       opts.retryCapMs ?? 60_000,
@@ -167,7 +169,7 @@ export class ConsoleCore {
       // The stored key is opened by unlockSecrets() (the keychain may answer asynchronously).
       this.#apiUrl = this.replica.getMeta('apiUrl');
     }
-    this.handlers = this.#makeHandlers();
+    this.handlers = guardWrites(this.#makeHandlers(), () => scopesAllowWrite(this.keyScopes()));
   }
 
   #log(line: string): void {
@@ -363,11 +365,11 @@ export class ConsoleCore {
     const mode = this.#apiKey ? (stored === 'demo' ? 'demo' : 'connected') : 'none';
     const scopes = this.keyScopes();
     // Unknown scopes (no answer yet, or a server that does not say) are taken as read + write, as keys default to.
-    const writable = scopes === null || scopes.includes('write');
+    const writable = scopesAllowWrite(scopes);
     return {
       scopes,
       writable,
-      readOnlyReason: writable ? null : 'This API key is read-only (it lacks the write scope).',
+      readOnlyReason: writable ? null : readOnlyReason,
       mode,
       tenant: this.tenant(),
       apiUrl: this.#apiUrl,

@@ -258,6 +258,11 @@ export interface IntentView {
   holdUntil: string | null;
   attempts: number;
   lastError: string | null;
+  /**
+   * actions-cli (#14): `key` while the connected API key is read-only: the intent stays queued and is
+   * sent once a key with the write scope is connected. Absent or null: nothing blocks it.
+   */
+  blockedBy?: 'key' | null;
 }
 
 export interface ConflictView {
@@ -810,15 +815,19 @@ export const eventNames: readonly EventName[] = eventNameList satisfies readonly
 
 /** Error crossing the contract: a stable code the UI can translate, plus a message for logs. */
 export interface ContractErrorShape {
-  /** NEEDS_CONFIRMATION: the call would do something the user must agree to first (e.g. keep a secret unencrypted). */
-  code: 'BAD_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'UNAVAILABLE' | 'INTERNAL' | 'UNKNOWN_METHOD' | 'NEEDS_CONFIRMATION';
+  /**
+   * NEEDS_CONFIRMATION: the call would do something the user must agree to first (e.g. keep a secret
+   * unencrypted, an import that unpublishes live offerings). READ_ONLY: the connected API key lacks
+   * the write scope, so nothing was queued.
+   */
+  code: 'BAD_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'UNAVAILABLE' | 'INTERNAL' | 'UNKNOWN_METHOD' | 'NEEDS_CONFIRMATION' | 'READ_ONLY';
   message: string;
   /** For BAD_INPUT: which fields were wrong. */
   fields?: Array<{ path: string; message: string }>;
 }
 
 /** Every error code, for a UI that translates them. */
-export const errorCodes = ['BAD_INPUT', 'NOT_FOUND', 'CONFLICT', 'UNAVAILABLE', 'INTERNAL', 'UNKNOWN_METHOD', 'NEEDS_CONFIRMATION'] as const satisfies readonly ContractErrorShape['code'][];
+export const errorCodes = ['BAD_INPUT', 'NOT_FOUND', 'CONFLICT', 'UNAVAILABLE', 'INTERNAL', 'UNKNOWN_METHOD', 'NEEDS_CONFIRMATION', 'READ_ONLY'] as const satisfies readonly ContractErrorShape['code'][];
 
 export class ContractError extends Error {
   readonly code: ContractErrorShape['code'];

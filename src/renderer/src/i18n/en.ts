@@ -459,6 +459,7 @@ export const appEn = {
   'error.code.INTERNAL': 'The console core hit an internal error.',
   'error.code.UNKNOWN_METHOD': 'The console core does not know this request (version mismatch?).',
   'error.code.NEEDS_CONFIRMATION': 'This needs your confirmation first.',
+  'error.code.READ_ONLY': 'This API key is read-only: nothing was changed.',
   'error.transport': 'The console core cannot be reached.',
 } as const satisfies EnglishEntries;
 

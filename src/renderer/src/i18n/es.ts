@@ -457,6 +457,7 @@ export const appEs: Translation<typeof appEn, SpanishPlural> = {
   'error.code.INTERNAL': 'El núcleo de la consola tuvo un error interno.',
   'error.code.UNKNOWN_METHOD': 'El núcleo de la consola no conoce esta petición (¿versiones distintas?).',
   'error.code.NEEDS_CONFIRMATION': 'Esto necesita antes tu confirmación.',
+  'error.code.READ_ONLY': 'Esta clave de API es de solo lectura: no se cambió nada.',
   'error.transport': 'No se puede contactar con el núcleo de la consola.',
 };
 
