@@ -497,8 +497,8 @@ export class ConsoleCore {
   approve(id: string): string | null {
     const b = this.bookingDetail(id);
     if (!b) throw new ContractError('NOT_FOUND', `Booking ${id} is not in the replica (sync first).`);
-    if (b.status === 'CONFIRMED' || b.status === 'COMPLETED') return null;
-    if (b.status !== 'PENDING') throw new ContractError('CONFLICT', `Booking ${id} is ${b.status}; only PENDING bookings can be approved.`);
+    if (b.status === 'CONFIRMED') return null;
+    if (b.status !== 'PENDING') throw new ContractError('CONFLICT', `Booking ${id} is ${b.status}; it cannot be approved (only PENDING bookings can).`);
     return this.#enqueue('booking.approve', id, {}, { method: 'POST', path: `${recordPath('booking', id)}/approve`, body: '{}' }, this.#version('bookings', id)).id;
   }
 

@@ -1,6 +1,7 @@
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import type { BookingStatus } from '../../../shared/contract/types.ts';
 import { CliError, UsageError, requiredString, stringListOption, stringOption, type Command } from '../command.ts';
+import { requireReplica } from '../contract.ts';
 
 export const bookingStatusList: readonly BookingStatus[] = ['PENDING', 'CONFIRMED', 'COMPLETED', 'CANCELLED', 'REFUNDED'];
 
@@ -61,7 +62,7 @@ export const icsCommand: Command = {
       statuses,
       includePending: args.values['include-pending'] === true,
     };
-    if (!existsSync(dbFile)) throw new CliError(`no replica at ${dbFile}`);
+    requireReplica(dbFile);
     const { Replica } = await import('../../core/replica.ts');
     const { exportIcsBytes } = await import('../../core/calendar/ics.ts');
     const { readCalendarBookings, readTenant } = await import('../../core/calendar/source.ts');
