@@ -19,6 +19,7 @@ import { addFeed, exportIcs, feedPath, FeedInputError, FeedNotFoundError, listFe
 import type { ConsoleCore } from './core.ts';
 import { apiRulesFetcher } from './import/replica-sink.ts';
 import { ImportService } from './import/service.ts';
+import { UnpublishRefused } from './import/changes.ts';
 import type { ImportProgress } from './import/types.ts';
 
 export type ExtraMethod =
@@ -169,8 +170,9 @@ export function extraHandlers(core: ConsoleCore, emit: Emit): Pick<ContractHandl
       await new Promise<void>((resolve) => setImmediate(resolve));
       let r: ImportCommitResult;
       try {
-        r = service.commit(i.token, throttledProgress(emit, { requestId: null, token: i.token }));
+        r = service.commit(i.token, throttledProgress(emit, { requestId: null, token: i.token }), i.allowUnpublish ?? false);
       } catch (error) {
+        if (error instanceof UnpublishRefused) throw new ContractError('NEEDS_CONFIRMATION', error.message);
         return expired(error);
       }
       dropUpload(i.token);

@@ -169,7 +169,7 @@ export const methods = {
       requestId: z.string().max(100).optional(),
     })
     .strict(),
-  'import.commit': z.object({ token: id }).strict(),
+  'import.commit': z.object({ token: id, allowUnpublish: z.boolean().optional() }).strict(),
   'import.errorReport': z.object({ token: id }).strict(),
   'import.batches': empty,
   'import.status': z.object({ batchId: id }).strict(),

@@ -410,6 +410,25 @@ export interface ImportPlannedOfferingView {
   fields: ImportOfferingFieldsView;
   rules: ImportRuleView[] | null;
   rulesChanged: boolean;
+  /** actions-cli (#14): for an update, each field the file changes with its value now and after. */
+  changes?: ImportFieldChangeView[];
+}
+
+// actions-cli (#14): an import that never surprises.
+/** One field of an existing offering the file changes (values as the API names them: cents, lists). */
+export interface ImportFieldChangeView {
+  field: Exclude<keyof ImportOfferingFieldsView, 'slug'>;
+  from: string | number | string[] | null;
+  to: string | number | string[] | null;
+}
+
+/** A row that would take a PUBLISHED offering off sale: refused unless confirmed (`import.commit` allowUnpublish). */
+export interface ImportUnpublishView {
+  slug: string;
+  title: string;
+  line: number;
+  offeringId: string;
+  to: 'DRAFT' | 'ARCHIVED';
 }
 
 export interface ImportAnalysisView {
@@ -430,6 +449,8 @@ export interface ImportAnalysisView {
   issuesDropped: number;
   errorCount: number;
   warningCount: number;
+  /** actions-cli (#14): every row that would unpublish a live offering (the commit needs allowUnpublish). */
+  unpublishes: ImportUnpublishView[];
   preview: {
     counts: { rows: number; offerings: Record<ImportPlanAction, number>; rules: number; errors: number; warnings: number };
     /** The first 50 planned offerings of each action, in file order. */
@@ -651,7 +672,8 @@ export interface MethodInputs {
     /** Echoed in `import.progress` events so the UI can tell its own check apart. */
     requestId?: string;
   };
-  'import.commit': { token: string };
+  /** allowUnpublish: the user confirmed the offerings the check listed in `unpublishes` (actions-cli, #14). */
+  'import.commit': { token: string; allowUnpublish?: boolean };
   'import.errorReport': { token: string };
   'import.batches': Empty;
   'import.status': { batchId: string };
