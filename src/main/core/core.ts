@@ -27,6 +27,7 @@ import { SyncEngine } from './sync-engine.ts';
 import { keyScopesMeta, keyScopesOf } from './pull.ts';
 import { cancelPreview, queueWindow, slotChecks } from './bookings/front-desk.ts';
 import { extraHandlers } from './extras.ts';
+import { listReviews } from './catalogue/reviews.ts';
 import { guardWrites, readOnlyReason, scopesAllowWrite } from './settings/scopes.ts';
 import { parseRelayChannelUrl, type RelayConfig } from './relay/relay-link.ts';
 import { SecretStoreUnavailableError, noKeychain, parseStoredSecret, type SecretKeeper, type StoredSecret } from '../shell/secret-store.ts';
@@ -1000,6 +1001,7 @@ export class ConsoleCore {
       'intents.list': () => this.intents(),
       'conflicts.list': () => this.conflicts(),
       'insights.get': () => this.insights(),
+      'reviews.list': (i) => listReviews(this.replica, i),
       'settings.get': () => this.settings(),
       'bookings.approve': (i) => ({ intentId: this.approve(i.id) }),
       'bookings.cancel': (i) => ({ intentId: this.cancel(i.id, i.reason) }),

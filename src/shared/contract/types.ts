@@ -635,6 +635,8 @@ export interface MethodInputs {
   'intents.list': Empty;
   'conflicts.list': Empty;
   'insights.get': Empty;
+  /** actions-cli (#14): reviews from `review.created`, newest first, with the offerings' aggregates. */
+  'reviews.list': { offeringId?: string; offset?: number; limit?: number };
   'settings.get': Empty;
   'bookings.approve': { id: string };
   'bookings.cancel': { id: string; reason: string };
@@ -755,6 +757,25 @@ export interface CancelPreview {
   currency: string;
 }
 
+// actions-cli (#14): reviews.
+export interface ReviewView {
+  id: string;
+  offeringId: string;
+  /** null when the offering is not in the replica (deleted, or not synced yet). */
+  offeringTitle: string | null;
+  /** 1–5 stars. */
+  rating: number;
+  body: string | null;
+  createdAt: string;
+}
+
+export interface ReviewsPage {
+  items: ReviewView[];
+  total: number;
+  /** Offerings with reviews: the server's aggregate (it also counts reviews older than this replica). */
+  offerings: Array<{ id: string; title: string; ratingAverage: number | null; reviewCount: number }>;
+}
+
 export interface CommandResult {
   /** The local intent written for this command (commands that go through the outbox). */
   intentId: string | null;
@@ -779,6 +800,7 @@ export interface MethodResults {
   'intents.list': IntentView[];
   'conflicts.list': ConflictView[];
   'insights.get': InsightsView;
+  'reviews.list': ReviewsPage;
   'settings.get': Settings;
   'bookings.approve': CommandResult;
   'bookings.cancel': CommandResult;
