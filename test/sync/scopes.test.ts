@@ -86,6 +86,8 @@ describe('a key whose scopes shrink after intents were queued', () => {
     expect(r).toMatchObject({ pulled: true, pushed: false, sent: 0, conflicts: 0, blocked: 1 });
     expect(r.error).toContain('read-only');
     expect((await c.call('session.info')).writable).toBe(false);
+    // The window hears it from the pull itself (its header and buttons follow session.changed).
+    expect(c.eventsOf('session.changed').at(-1)).toMatchObject({ writable: false, scopes: ['read'] });
     expect((await c.call('intents.list')).find((i) => i.id === intentId)).toMatchObject({ state: 'queued', blockedBy: 'key' });
     expect((await c.call('sync.status')).outboxLength).toBe(1);
     expect((await s.getJson<{ status: string }>(`/api/bookings/${target.id}`)).status).toBe('PENDING');

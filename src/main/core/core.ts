@@ -28,7 +28,7 @@ import { keyScopesMeta, keyScopesOf } from './pull.ts';
 import { cancelPreview, queueWindow, slotChecks } from './bookings/front-desk.ts';
 import { extraHandlers } from './extras.ts';
 import { listReviews } from './catalogue/reviews.ts';
-import { guardWrites, readOnlyReason, scopesAllowWrite } from './settings/scopes.ts';
+import { ScopeWatch, guardWrites, readOnlyReason, scopesAllowWrite } from './settings/scopes.ts';
 import { parseRelayChannelUrl, type RelayConfig } from './relay/relay-link.ts';
 import { SecretStoreUnavailableError, noKeychain, parseStoredSecret, type SecretKeeper, type StoredSecret } from '../shell/secret-store.ts';
 import { asCoreMessage, coreMessage, type CoreMessage } from '../../shared/contract/messages.ts';
@@ -130,6 +130,7 @@ export class ConsoleCore {
   readonly #unreadable = new Set<'apiKey' | 'relay'>();
   #unlocked = false;
   #closed = false;
+  #scopeWatch: ScopeWatch | null = null;
 
   constructor(opts: ConsoleCoreOptions) {
     this.#opts = opts;
@@ -155,7 +156,10 @@ export class ConsoleCore {
       pollIntervalMs: opts.pollIntervalMs,
       reconcileIntervalMs: opts.reconcileIntervalMs,
       hooks: {
-        onStatus: (s) => this.#emit('sync.status', s),
+        onStatus: (s) => {
+          this.#emit('sync.status', s);
+          this.#checkScopes();
+        },
         onChange: (tables) => this.notifyChanged(tables),
         onNewPending: (ids) => this.#emit('queue.new', { count: ids.length, bookingIds: ids }),
       },
@@ -170,6 +174,7 @@ export class ConsoleCore {
       // The stored key is opened by unlockSecrets() (the keychain may answer asynchronously).
       this.#apiUrl = this.replica.getMeta('apiUrl');
     }
+    this.#scopeWatch = new ScopeWatch(() => this.keyScopes());
     this.handlers = guardWrites(this.#makeHandlers(), () => scopesAllowWrite(this.keyScopes()));
   }
 
@@ -258,6 +263,15 @@ export class ConsoleCore {
     if (this.#closed) return;
     this.#emit('data.changed', { tables: [...new Set(tables)] });
     this.engine.emitStatus();
+    this.#checkScopes();
+  }
+
+  /** The key's scopes changed (a pull's /me): the UI hears it; with write back, what waited is sent. */
+  #checkScopes(): void {
+    if (this.#closed || !this.#scopeWatch?.changed()) return;
+    const info = this.session();
+    this.#emit('session.changed', info);
+    if (info.writable) this.engine.kickPush();
   }
 
   /**

@@ -73,3 +73,23 @@ export function guardWrites(handlers: ContractHandlers, writable: () => boolean)
 export function markBlocked(intents: IntentView[], writable: boolean): IntentView[] {
   return intents.map((i) => ({ ...i, blockedBy: !writable && (i.state === 'queued' || i.state === 'held') ? ('key' as const) : null }));
 }
+
+/**
+ * Notices when the stored scopes change (a pull's `/me` says the key lost or gained `write`), so the
+ * core can tell the UI (`session.changed`) and, with `write` back, send what waited.
+ */
+export class ScopeWatch {
+  readonly #read: () => readonly string[] | null;
+  #last: string;
+  constructor(read: () => readonly string[] | null) {
+    this.#read = read;
+    this.#last = JSON.stringify(read());
+  }
+  /** True once per change since the last call. */
+  changed(): boolean {
+    const now = JSON.stringify(this.#read());
+    if (now === this.#last) return false;
+    this.#last = now;
+    return true;
+  }
+}
