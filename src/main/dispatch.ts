@@ -58,6 +58,8 @@ export function statusForError(error: ContractErrorShape): number {
       return 503;
     case 'NEEDS_CONFIRMATION':
       return 428;
+    case 'READ_ONLY':
+      return 403;
     default:
       return 500;
   }

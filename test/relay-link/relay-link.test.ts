@@ -110,6 +110,24 @@ describe('relay link', () => {
     expect(await bookingStatus(booking.id)).toBe('CANCELLED');
   });
 
+  it('reviews.list shows each review.created newest first with its offering, beside the offerings\' aggregates', async () => {
+    const offering = (await callCore(running.core, 'offerings.list', {})).at(-1)!;
+    await sandboxAdmin('/_sandbox/simulate/review', { offeringId: offering.id, rating: 2, body: 'Too noisy in the afternoon' });
+    await sandboxAdmin('/_sandbox/simulate/review', { offeringId: offering.id, rating: 4, body: 'Great light' });
+    const mine = async () => (await callCore(running.core, 'reviews.list', { offeringId: offering.id })).items;
+    await waitFor(async () => (await mine()).length >= 2, 'both reviews applied');
+    const items = await mine();
+    expect(items.find((r) => r.body === 'Great light')).toMatchObject({ offeringId: offering.id, offeringTitle: offering.title, rating: 4 });
+    expect(items.find((r) => r.body === 'Too noisy in the afternoon')).toMatchObject({ offeringId: offering.id, rating: 2 });
+    const times = items.map((r) => r.createdAt);
+    expect(times).toEqual([...times].sort().reverse());
+    const all = await callCore(running.core, 'reviews.list', {});
+    expect(all.total).toBeGreaterThanOrEqual(2);
+    const aggregate = all.offerings.find((o) => o.id === offering.id);
+    const view = (await callCore(running.core, 'offerings.list', {})).find((o) => o.id === offering.id)!;
+    expect(aggregate).toEqual({ id: offering.id, title: offering.title, ratingAverage: view.ratingAverage, reviewCount: view.reviewCount });
+  });
+
   it('never applies forged, altered or truncated deliveries, and logs why', async () => {
     const before = inboxIds();
     const body = JSON.stringify({ event: 'webhook.test', data: { message: 'forged', sentAt: new Date().toISOString() } });

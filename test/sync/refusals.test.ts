@@ -1,7 +1,8 @@
 /**
  * How the console treats the server's refusals of queued intents, through the contract only, against
  * the real sandbox: 409, 422 and 404 land in Needs attention (never counted as sent, never blocking
- * other records); 403 (the key lacks a scope) pauses sync with `keyScope` and keeps the outbox; a key
+ * other records); a 403 from the server (the key lacks a scope; test/sync/scopes.test.ts has what a
+ * read-only key does before anything is sent) pauses sync with `keyScope` and keeps the outbox; a key
  * of another tenant wipes the replica's truth and re-syncs (docs/sync-engine.md, "Pauses"); intents
  * written by an older build survive the migrations when the replica is opened again.
  */
@@ -11,11 +12,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { migrations } from '../../src/main/core/db/migrations.ts';
 import type { BookingView } from '../../src/shared/contract/types.ts';
 import { openCore, storedIntent, type TestCore } from '../support/core.ts';
+import { startRecordingProxy } from '../support/recording-proxy.ts';
 import { startTestSandbox, type SandboxFixture } from '../support/sandbox.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const KEY = 'ork_refusal1.refusals-rw-secret-0123456';
-const READ_ONLY = 'ork_refusal2.refusals-ro-secret-0123456';
 const HARBOR = 'ork_refusal3.refusals-harbor-secret-0123';
 
 let s: SandboxFixture;
@@ -23,7 +24,7 @@ const cores: TestCore[] = [];
 let n = 0;
 
 beforeAll(async () => {
-  s = await startTestSandbox({ seed: 'demo', keys: [KEY, `${READ_ONLY}:read`, `${HARBOR}@harbor`] });
+  s = await startTestSandbox({ seed: 'demo', keys: [KEY, `${HARBOR}@harbor`] });
 });
 afterEach(async () => {
   for (const c of cores.splice(0)) await c.core.close();
@@ -32,8 +33,8 @@ afterAll(async () => {
   await s?.dispose();
 });
 
-function open(key = KEY, dbFile = join(s.dir, `replica-${++n}.db`)): TestCore {
-  const c = openCore({ dbFile, api: { url: s.url, key }, transport: 'bridge', appVersion: 'test', holdMs: 0, retryCapMs: 2000 });
+function open(key = KEY, dbFile = join(s.dir, `replica-${++n}.db`), url = s.url): TestCore {
+  const c = openCore({ dbFile, api: { url, key }, transport: 'bridge', appVersion: 'test', holdMs: 0, retryCapMs: 2000 });
   cores.push(c);
   return c;
 }
@@ -105,22 +106,30 @@ describe('permanent refusals land in Needs attention', () => {
 });
 
 describe('refusals that stop sync', () => {
-  it('403: a key without the write scope pauses sync with keyScope and keeps the intent; a key that may write resumes', async () => {
-    const c = await synced(READ_ONLY);
-    const target = await freshPending(c, used);
-    const { intentId } = await c.call('bookings.approve', { id: target.id });
-    const r = await c.core.runOnce(30_000);
-    expect(r.pushed).toBe(false);
-    expect(await c.call('sync.status')).toMatchObject({ connection: 'paused', reasonCode: 'keyScope', outboxLength: 1, conflicts: 0 });
-    expect((await c.call('intents.list')).find((i) => i.id === intentId)?.state).toBe('queued');
-    expect(await c.call('conflicts.list')).toEqual([]);
-    expect((await s.getJson<{ status: string }>(`/api/bookings/${target.id}`)).status).toBe('PENDING');
+  it('403 from the server (the key lost write after /me said it had it) pauses sync with keyScope and keeps the intent; a key that may write resumes', async () => {
+    // The refusal is answered by a proxy: /me said read + write, the server refuses the push itself.
+    const proxy = await startRecordingProxy(s.url);
+    try {
+      const c = open(KEY, join(s.dir, `replica-${++n}.db`), proxy.url);
+      expect(await c.core.runOnce(30_000)).toMatchObject({ pulled: true, pushed: true });
+      const target = await freshPending(c, used);
+      const { intentId } = await c.call('bookings.approve', { id: target.id });
+      proxy.inject({ method: 'POST', path: /\/approve$/ }, { status: 403, body: { error: { code: 'FORBIDDEN_SCOPE', message: 'This key lacks the "write" scope.' } } });
+      const r = await c.core.runOnce(30_000);
+      expect(r.pushed).toBe(false);
+      expect(await c.call('sync.status')).toMatchObject({ connection: 'paused', reasonCode: 'keyScope', outboxLength: 1, conflicts: 0 });
+      expect((await c.call('intents.list')).find((i) => i.id === intentId)?.state).toBe('queued');
+      expect(await c.call('conflicts.list')).toEqual([]);
+      expect((await s.getJson<{ status: string }>(`/api/bookings/${target.id}`)).status).toBe('PENDING');
 
-    c.core.start();
-    await c.call('settings.connect', { apiUrl: s.url, apiKey: KEY, keep: 'session' });
-    await waitFor(async () => (await c.call('intents.list')).find((i) => i.id === intentId)?.state === 'done', 'the kept intent sent with the new key');
-    expect((await c.call('sync.status')).connection).not.toBe('paused');
-    expect((await s.getJson<{ status: string }>(`/api/bookings/${target.id}`)).status).toBe('CONFIRMED');
+      c.core.start();
+      await c.call('settings.connect', { apiUrl: s.url, apiKey: KEY, keep: 'session' });
+      await waitFor(async () => (await c.call('intents.list')).find((i) => i.id === intentId)?.state === 'done', 'the kept intent sent with the new key');
+      expect((await c.call('sync.status')).connection).not.toBe('paused');
+      expect((await s.getJson<{ status: string }>(`/api/bookings/${target.id}`)).status).toBe('CONFIRMED');
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('a key of another tenant wipes the truth, re-syncs the new tenant, and the old intents come back 404 into Needs attention', async () => {

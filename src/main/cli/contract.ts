@@ -1,22 +1,79 @@
 /**
- * The CLI's way into the core for commands that map to a contract method: the same dispatchCall as
- * Electron IPC and the bridge, so input is validated by the contract's schemas and errors mapped
- * once. BAD_INPUT becomes a usage error (exit 2), named by the command's own options; any other
- * failure is a CLI error (exit 1).
+ * How CLI commands reach the core: the contract, through dispatchCall (the same validation and error
+ * mapping as the window's), on a replica opened offline. A BAD_INPUT answer is a usage error (exit 2),
+ * any other refusal a failure (exit 1) with the core's own words.
  */
+import { existsSync } from 'node:fs';
+import type { ConsoleCore } from '../core/index.ts';
 import type { MethodInput, MethodName, MethodResults } from '../../shared/contract/types.ts';
-import { dispatchCall, type ContractHost } from '../dispatch.ts';
-import { CliError, UsageError } from './command.ts';
+import { CliError, UsageError, requiredString, type ParsedArgs } from './command.ts';
 
-/** How a command names a contract input field (e.g. `startsAt` → `--starts`). */
-export type OptionNames = Readonly<Record<string, string>>;
+export type Call = <M extends MethodName>(method: M, input: MethodInput<M>) => Promise<MethodResults[M]>;
 
-export async function callContract<M extends MethodName>(host: ContractHost, method: M, input: MethodInput<M>, names: OptionNames = {}): Promise<MethodResults[M]> {
-  const out = await dispatchCall(host, method, input);
-  if (out.ok) return out.result as MethodResults[M];
-  const { code, message, fields } = out.error;
-  if (code === 'BAD_INPUT') {
-    throw new UsageError(fields?.length ? fields.map((f) => `${names[f.path] ?? f.path}: ${f.message}`).join('; ') : message);
+/** The one sentence for a replica that is not there yet. */
+export function missingReplica(dbFile: string): CliError {
+  return new CliError(`no replica at ${dbFile}: run sync first to create it (orkestr-console sync --api URL --key KEY --db ${dbFile} --once)`);
+}
+
+/** Throws "run sync first" when the replica file does not exist. */
+export function requireReplica(dbFile: string): void {
+  if (!existsSync(dbFile)) throw missingReplica(dbFile);
+}
+
+/** A contract caller over an already open core. */
+export async function contractCaller(core: ConsoleCore): Promise<Call> {
+  const { dispatchCall } = await import('../dispatch.ts');
+  return async (method, input) => {
+    const out = await dispatchCall(core, method, input);
+    if (out.ok) return out.result as MethodResults[typeof method];
+    if (out.error.code === 'BAD_INPUT') throw new UsageError(out.error.message.replace(/\.$/, ''));
+    throw new CliError(out.error.message);
+  };
+}
+
+/**
+ * Opens the replica named by `--db` (it must exist: "run sync first" otherwise), offline (intents are
+ * only queued; `sync` sends them), runs `fn` with a contract caller, and closes it.
+ */
+export async function withContract<T>(args: ParsedArgs, fn: (call: Call, core: ConsoleCore) => Promise<T>): Promise<T> {
+  const dbFile = requiredString(args, 'db');
+  requireReplica(dbFile);
+  const { createCore } = await import('../core/index.ts');
+  let core: ConsoleCore;
+  try {
+    core = createCore({ dbFile, transport: 'bridge', appVersion: 'cli', holdMs: 0 });
+  } catch (error) {
+    throw new CliError(`cannot open ${dbFile}: ${(error as Error).message}`);
   }
-  throw new CliError(message);
+  try {
+    return await fn(await contractCaller(core), core);
+  } finally {
+    await core.close();
+  }
+}
+
+/** The only positional argument a command takes (a booking, intent or conflict id). */
+export function oneId(args: ParsedArgs, what: string, from = 0): string {
+  const rest = args.positionals.slice(from);
+  const [id, ...extra] = rest;
+  if (!id) throw new UsageError(`${what} is required`);
+  if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  return id;
+}
+
+/** A whole-number option handed to the contract as a number (the schema says what is allowed). */
+export function numberArg(args: ParsedArgs, name: string): number | undefined {
+  const raw = args.values[name];
+  if (typeof raw !== 'string') return undefined;
+  if (!/^-?\d+$/.test(raw)) throw new UsageError(`--${name} must be a whole number, got "${raw}"`);
+  return Number(raw);
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+/** Minor units as `USD 120.00`. */
+export function money(cents: number, currency: string): string {
+  return `${currency} ${(cents / 100).toFixed(2)}`;
 }

@@ -19,7 +19,7 @@ function commandHelp(command: Command): string {
   return [`Usage: ${program} ${command.usage}`, '', command.summary].join('\n');
 }
 
-/** Runs the CLI and returns the process exit code: 0 ok, 1 failure, 2 bad usage. */
+/** Runs the CLI and returns the process exit code: 0 ok, 1 failure, 2 bad usage (`sync --once`: 3 when the server refused queued actions). */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {

@@ -32,7 +32,8 @@ import type { RelayConfig } from './relay-link/relay-link.ts';
 import { Replica } from './replica/replica.ts';
 import { settingsHandlers } from './settings/handlers.ts';
 import { Session } from './settings/session.ts';
-import { settingsRow, tenantInfo } from './settings/store.ts';
+import { keyScopes, settingsRow, tenantInfo } from './settings/store.ts';
+import { ScopeWatch, guardWrites, scopesAllowWrite } from './settings/scopes.ts';
 import { Pruner } from './retention/index.ts';
 import { SyncEngine } from './sync/engine.ts';
 import { syncHandlers } from './sync/handlers.ts';
@@ -62,7 +63,7 @@ export {
   type Feed,
   type FeedRepublisher,
 } from './calendar/index.ts';
-export { analyzeImport, columnHelpCsv, commitImport, describeCounts, templateCsv, writeErrorReport, type ImportAnalysisView } from './import/index.ts';
+export { analyzeImport, changeLines, columnHelpCsv, commitImport, describeCounts, templateCsv, writeErrorReport, type ImportAnalysis, type ImportAnalysisView } from './import/index.ts';
 export { normalizeDelimiter } from './import/delimiter.ts';
 export { normalizeEncoding } from './import/decode.ts';
 export { ReplicaImportSink } from './import/replica-sink.ts';
@@ -105,6 +106,7 @@ export class ConsoleCore {
   readonly pruner: Pruner;
   readonly handlers: ContractHandlers;
   readonly #closers: Array<() => Promise<void>> = [];
+  #scopeWatch: ScopeWatch | null = null;
   readonly #session: Session;
   readonly #listeners = new Set<Listener>();
   #closed = false;
@@ -126,6 +128,7 @@ export class ConsoleCore {
         localView: (intent) => localView(replica, intent),
         onChange: (tables, ids) => this.notifyChanged(tables, ids),
         onNetwork: (ok, error) => this.engine.noteNetwork(ok, error),
+        canWrite: () => scopesAllowWrite(keyScopes(replica)),
       },
       options.pushConcurrency ?? 4,
       options.retryCapMs ?? 60_000,
@@ -137,7 +140,10 @@ export class ConsoleCore {
       pollIntervalMs: options.pollIntervalMs,
       reconcileIntervalMs: options.reconcileIntervalMs,
       hooks: {
-        onStatus: (s) => this.#emit('sync.status', s),
+        onStatus: (s) => {
+          this.#emit('sync.status', s);
+          this.#checkScopes();
+        },
         onChange: (tables, ids) => this.notifyChanged(tables, ids),
         onNewPending: (ids) => this.#emit('queue.new', { count: ids.length, bookingIds: ids }),
       },
@@ -160,7 +166,8 @@ export class ConsoleCore {
       },
     };
     this.#session = new Session(base, budget);
-    this.handlers = contractHandlers({ ...base, session: this.#session });
+    this.#scopeWatch = new ScopeWatch(() => keyScopes(replica));
+    this.handlers = guardWrites(contractHandlers({ ...base, session: this.#session }), () => scopesAllowWrite(keyScopes(replica)));
   }
 
   on(listener: Listener): () => void {
@@ -184,6 +191,15 @@ export class ConsoleCore {
     if (tables.includes('bookings')) void this.pruner.kick();
     this.#emit('data.changed', ids ? { tables: [...new Set(tables)], ids: [...new Set(ids)] } : { tables: [...new Set(tables)] });
     this.engine.emitStatus();
+    this.#checkScopes();
+  }
+
+  /** The key's scopes changed (a pull's /me): the UI hears it; with write back, what waited is sent. */
+  #checkScopes(): void {
+    if (this.#closed || !this.#scopeWatch?.changed()) return;
+    const info = this.session();
+    this.#emit('session.changed', info);
+    if (info.writable) this.engine.kickPush();
   }
 
   /**

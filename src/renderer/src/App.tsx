@@ -15,6 +15,7 @@ import { CatalogueScreen } from './screens/Catalogue.tsx';
 import { DisputesScreen } from './screens/Disputes.tsx';
 import { InsightsScreen } from './screens/Insights.tsx';
 import { QueueScreen } from './screens/Queue.tsx';
+import { ReviewsScreen } from './screens/Reviews.tsx';
 import { SettingsScreen } from './screens/Settings.tsx';
 import { TodayScreen } from './screens/Today.tsx';
 
@@ -90,6 +91,8 @@ function Screen() {
       return <TodayScreen />;
     case 'insights':
       return <InsightsScreen />;
+    case 'reviews':
+      return <ReviewsScreen />;
     case 'settings':
       return <SettingsScreen />;
   }

@@ -110,6 +110,8 @@ export const methods = {
   'intents.list': empty,
   'conflicts.list': empty,
   'insights.get': empty,
+  // actions-cli (#14)
+  'reviews.list': z.object({ offeringId: id.optional(), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(200) }).strict(),
   'settings.get': empty,
   // commands
   'bookings.approve': z.object({ id }).strict(),
@@ -172,7 +174,7 @@ export const methods = {
       requestId: z.string().max(100).optional(),
     })
     .strict(),
-  'import.commit': z.object({ token: id }).strict(),
+  'import.commit': z.object({ token: id, allowUnpublish: z.boolean().optional() }).strict(),
   'import.errorReport': z.object({ token: id }).strict(),
   'import.batches': empty,
   'import.status': z.object({ batchId: id }).strict(),

@@ -258,6 +258,11 @@ export interface IntentView {
   holdUntil: string | null;
   attempts: number;
   lastError: string | null;
+  /**
+   * actions-cli (#14): `key` while the connected API key is read-only: the intent stays queued and is
+   * sent once a key with the write scope is connected. Absent or null: nothing blocks it.
+   */
+  blockedBy?: 'key' | null;
 }
 
 export interface ConflictView {
@@ -417,6 +422,25 @@ export interface ImportPlannedOfferingView {
   fields: ImportOfferingFieldsView;
   rules: ImportRuleView[] | null;
   rulesChanged: boolean;
+  /** actions-cli (#14): for an update, each field the file changes with its value now and after. */
+  changes?: ImportFieldChangeView[];
+}
+
+// actions-cli (#14): an import that never surprises.
+/** One field of an existing offering the file changes (values as the API names them: cents, lists). */
+export interface ImportFieldChangeView {
+  field: Exclude<keyof ImportOfferingFieldsView, 'slug'>;
+  from: string | number | string[] | null;
+  to: string | number | string[] | null;
+}
+
+/** A row that would take a PUBLISHED offering off sale: refused unless confirmed (`import.commit` allowUnpublish). */
+export interface ImportUnpublishView {
+  slug: string;
+  title: string;
+  line: number;
+  offeringId: string;
+  to: 'DRAFT' | 'ARCHIVED';
 }
 
 export interface ImportAnalysisView {
@@ -437,6 +461,8 @@ export interface ImportAnalysisView {
   issuesDropped: number;
   errorCount: number;
   warningCount: number;
+  /** actions-cli (#14): every row that would unpublish a live offering (the commit needs allowUnpublish). */
+  unpublishes: ImportUnpublishView[];
   preview: {
     counts: { rows: number; offerings: Record<ImportPlanAction, number>; rules: number; errors: number; warnings: number };
     /** The first 50 planned offerings of each action, in file order. */
@@ -624,6 +650,8 @@ export interface MethodInputs {
   'intents.list': Empty;
   'conflicts.list': Empty;
   'insights.get': Empty;
+  /** actions-cli (#14): reviews from `review.created`, newest first, with the offerings' aggregates. */
+  'reviews.list': { offeringId?: string; offset?: number; limit?: number };
   'settings.get': Empty;
   'bookings.approve': { id: string };
   'bookings.cancel': { id: string; reason: string };
@@ -661,7 +689,8 @@ export interface MethodInputs {
     /** Echoed in `import.progress` events so the UI can tell its own check apart. */
     requestId?: string;
   };
-  'import.commit': { token: string };
+  /** allowUnpublish: the user confirmed the offerings the check listed in `unpublishes` (actions-cli, #14). */
+  'import.commit': { token: string; allowUnpublish?: boolean };
   'import.errorReport': { token: string };
   'import.batches': Empty;
   'import.status': { batchId: string };
@@ -752,6 +781,25 @@ export interface CancelPreview {
   currency: string;
 }
 
+// actions-cli (#14): reviews.
+export interface ReviewView {
+  id: string;
+  offeringId: string;
+  /** null when the offering is not in the replica (deleted, or not synced yet). */
+  offeringTitle: string | null;
+  /** 1–5 stars. */
+  rating: number;
+  body: string | null;
+  createdAt: string;
+}
+
+export interface ReviewsPage {
+  items: ReviewView[];
+  total: number;
+  /** Offerings with reviews: the server's aggregate (it also counts reviews older than this replica). */
+  offerings: Array<{ id: string; title: string; ratingAverage: number | null; reviewCount: number }>;
+}
+
 export interface CommandResult {
   /** The local intent written for this command (commands that go through the outbox). */
   intentId: string | null;
@@ -776,6 +824,7 @@ export interface MethodResults {
   'intents.list': IntentView[];
   'conflicts.list': ConflictView[];
   'insights.get': InsightsView;
+  'reviews.list': ReviewsPage;
   'settings.get': Settings;
   'bookings.approve': CommandResult;
   'bookings.cancel': CommandResult;
@@ -842,15 +891,19 @@ export const eventNames: readonly EventName[] = eventNameList satisfies readonly
 
 /** Error crossing the contract: a stable code the UI can translate, plus a message for logs. */
 export interface ContractErrorShape {
-  /** NEEDS_CONFIRMATION: the call would do something the user must agree to first (e.g. keep a secret unencrypted). */
-  code: 'BAD_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'UNAVAILABLE' | 'INTERNAL' | 'UNKNOWN_METHOD' | 'NEEDS_CONFIRMATION';
+  /**
+   * NEEDS_CONFIRMATION: the call would do something the user must agree to first (e.g. keep a secret
+   * unencrypted, an import that unpublishes live offerings). READ_ONLY: the connected API key lacks
+   * the write scope, so nothing was queued.
+   */
+  code: 'BAD_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'UNAVAILABLE' | 'INTERNAL' | 'UNKNOWN_METHOD' | 'NEEDS_CONFIRMATION' | 'READ_ONLY';
   message: string;
   /** For BAD_INPUT: which fields were wrong. */
   fields?: Array<{ path: string; message: string }>;
 }
 
 /** Every error code, for a UI that translates them. */
-export const errorCodes = ['BAD_INPUT', 'NOT_FOUND', 'CONFLICT', 'UNAVAILABLE', 'INTERNAL', 'UNKNOWN_METHOD', 'NEEDS_CONFIRMATION'] as const satisfies readonly ContractErrorShape['code'][];
+export const errorCodes = ['BAD_INPUT', 'NOT_FOUND', 'CONFLICT', 'UNAVAILABLE', 'INTERNAL', 'UNKNOWN_METHOD', 'NEEDS_CONFIRMATION', 'READ_ONLY'] as const satisfies readonly ContractErrorShape['code'][];
 
 export class ContractError extends Error {
   readonly code: ContractErrorShape['code'];

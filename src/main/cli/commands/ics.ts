@@ -1,6 +1,7 @@
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import type { BookingStatus } from '../../../shared/contract/types.ts';
 import { CliError, UsageError, requiredString, stringListOption, stringOption, type Command } from '../command.ts';
+import { requireReplica } from '../contract.ts';
 
 export const bookingStatusList: readonly BookingStatus[] = ['PENDING', 'CONFIRMED', 'COMPLETED', 'CANCELLED', 'REFUNDED'];
 
@@ -61,7 +62,7 @@ export const icsCommand: Command = {
       statuses,
       includePending: args.values['include-pending'] === true,
     };
-    if (!existsSync(dbFile)) throw new CliError(`no replica at ${dbFile}`);
+    requireReplica(dbFile);
     const { Replica, exportIcsBytes, readCalendarBookings, readTenant } = await import('../../core/index.ts');
     const replica = Replica.open(dbFile);
     try {

@@ -1,5 +1,5 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { Replica, ReplicaImportSink, analyzeImport, columnHelpCsv, commitImport, describeCounts, normalizeDelimiter, normalizeEncoding, templateCsv, writeErrorReport, type ImportAnalysisView } from '../../core/index.ts';
+import { ReplicaImportSink, analyzeImport, changeLines, columnHelpCsv, commitImport, createCore, describeCounts, normalizeDelimiter, normalizeEncoding, templateCsv, writeErrorReport, type ImportAnalysis, type ImportAnalysisView } from '../../core/index.ts';
 import { CliError, UsageError, stringOption, type Command } from '../command.ts';
 
 function printView(v: ImportAnalysisView, maxIssues: number): void {
@@ -19,15 +19,29 @@ function printView(v: ImportAnalysisView, maxIssues: number): void {
   console.error(describeCounts(v.preview.counts));
 }
 
+/** Every existing offering the file changes, field by field (old -> new), and the rows that unpublish one. */
+function printChanges(a: ImportAnalysis, maxOfferings: number): void {
+  const updates = a.plan.filter((p) => p.action === 'update');
+  for (const p of updates.slice(0, maxOfferings)) {
+    console.error(`update "${p.slug}" (line ${p.line}):`);
+    for (const line of changeLines(p.changes ?? [])) console.error(line);
+    if (p.rulesChanged) console.error(`  availability: replaced by the file's ${p.rules?.length ?? 0} weekly rule(s)`);
+  }
+  if (updates.length > maxOfferings) console.error(`… and ${updates.length - maxOfferings} more offerings to update (use --json for all)`);
+  for (const u of a.view.unpublishes) console.error(`unpublish: "${u.slug}" (${u.title}) is PUBLISHED; line ${u.line} makes it ${u.to}`);
+}
+
 export const importCommand: Command = {
   name: 'import',
   summary: 'Import a catalogue CSV (offerings + weekly availability) into the replica, all or nothing.',
   usage:
-    'import FILE --db FILE [--dry-run] [--delimiter C] [--encoding E] [--json] [--report OUT]\n' +
+    'import FILE --db FILE [--dry-run] [--allow-unpublish] [--delimiter C] [--encoding E] [--json] [--report OUT]\n' +
     '       import --template OUT [--help-columns OUT]\n\n' +
     '  FILE              the CSV (UTF-8, or Windows-1252 as a reported fallback)\n' +
     '  --db FILE         the replica (SQLite) to check against and write to\n' +
     '  --dry-run         check and preview only; write nothing\n' +
+    '  --allow-unpublish confirm rows that take PUBLISHED offerings off sale (DRAFT/ARCHIVED); without it\n' +
+    '                    such a file is refused (exit 1), naming the offerings\n' +
     '  --delimiter C     , ; or tab (default: detected from the header line)\n' +
     '  --encoding E      utf-8, windows-1252 or auto (default auto)\n' +
     '  --json            print a machine-readable report on stdout\n' +
@@ -35,11 +49,14 @@ export const importCommand: Command = {
     '  --max-issues N    issues printed (default 200)\n' +
     '  --template OUT    write the template CSV to OUT\n' +
     '  --help-columns OUT  write the column descriptions (English and Spanish) to OUT\n\n' +
+    'The preview lists, per existing offering, each field that changes (old -> new).\n' +
     'Exit 0 only when the whole file was accepted (and, without --dry-run, written); 1 when it has\n' +
-    'errors (nothing is written); 2 for a wrong invocation.',
+    'errors, would unpublish offerings without --allow-unpublish, or the API key is read-only (nothing\n' +
+    'is written); 2 for a wrong invocation.',
   options: {
     db: { type: 'string' },
     'dry-run': { type: 'boolean' },
+    'allow-unpublish': { type: 'boolean' },
     delimiter: { type: 'string' },
     encoding: { type: 'string' },
     json: { type: 'boolean' },
@@ -78,23 +95,39 @@ export const importCommand: Command = {
     if (!existsSync(file)) throw new CliError(`${file}: no such file`);
     const json = args.values['json'] === true;
     const dryRun = args.values['dry-run'] === true;
+    const allowUnpublish = args.values['allow-unpublish'] === true;
 
-    const replica = Replica.open(db);
+    // A core over the replica (not started: nothing is sent), for the session's scopes.
+    const core = createCore({ dbFile: db, transport: 'bridge', appVersion: 'cli', holdMs: 0 });
+    const replica = core.replica;
     try {
       const sink = new ReplicaImportSink(replica);
       const analysis = await analyzeImport({ kind: 'file', path: file }, { existing: sink.loadExisting(), ...(delimiter ? { delimiter } : {}), ...(encoding ? { encoding } : {}) });
       const reportOut = stringOption(args, 'report');
       if (reportOut) await writeErrorReport(reportOut, analysis.view.issues, analysis.source, { delimiter: analysis.parse.delimiter, encoding: analysis.parse.decode.encoding });
+      const session = core.session();
+      const unconfirmed = analysis.ok && analysis.view.unpublishes.length > 0 && !allowUnpublish;
+      const readOnly = analysis.ok && !dryRun && !unconfirmed && !session.writable;
       let commit = null;
-      if (analysis.ok && !dryRun) commit = commitImport(analysis, sink);
+      if (analysis.ok && !dryRun && !unconfirmed && !readOnly) commit = commitImport(analysis, sink, { allowUnpublish });
       if (json) {
         const out = { ...analysis.view, dryRun, committed: commit !== null, commit: commit ? { ...commit, ids: Object.fromEntries(commit.ids) } : null };
         process.stdout.write(JSON.stringify(out, null, 2) + '\n');
       } else {
         printView(analysis.view, Number(maxRaw));
+        printChanges(analysis, Number(maxRaw));
       }
       if (!analysis.ok) {
         if (!json) console.error(`not imported: ${analysis.view.errorCount} error(s); nothing was written`);
+        return 1;
+      }
+      if (unconfirmed) {
+        const slugs = analysis.view.unpublishes.map((u) => `"${u.slug}"`).join(', ');
+        console.error(`not imported: the file would take PUBLISHED offering(s) ${slugs} off sale; check the rows, or confirm with --allow-unpublish. Nothing was written`);
+        return 1;
+      }
+      if (readOnly) {
+        console.error(`not imported: ${session.readOnlyReason ?? 'the API key is read-only.'} Nothing was written`);
         return 1;
       }
       if (!json) {
@@ -104,7 +137,7 @@ export const importCommand: Command = {
       }
       return 0;
     } finally {
-      replica.close();
+      await core.close();
     }
   },
 };

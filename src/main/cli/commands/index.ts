@@ -8,6 +8,10 @@ import { relayCommand } from '../../../relay/cli.ts';
 import { importCommand } from './import.ts';
 import { icsCommand } from './ics.ts';
 import { feedsCommand } from './feeds.ts';
+import { bookingsCommand, queueCommand } from './bookings.ts';
+import { notesCommand } from './notes.ts';
+import { intentsCommand, outboxCommand } from './outbox.ts';
+import { conflictsCommand } from './conflicts.ts';
 
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: Command[] = [serveCommand, sandboxCommand, syncCommand, approveCommand, cancelCommand, rescheduleCommand, statusCommand, relayCommand, importCommand, icsCommand, feedsCommand];
+export const commands: Command[] = [serveCommand, sandboxCommand, syncCommand, bookingsCommand, queueCommand, approveCommand, cancelCommand, rescheduleCommand, notesCommand, outboxCommand, intentsCommand, conflictsCommand, statusCommand, relayCommand, importCommand, icsCommand, feedsCommand];

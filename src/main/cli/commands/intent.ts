@@ -1,47 +1,20 @@
-import type { MethodInput } from '../../../shared/contract/types.ts';
-import type { ConsoleCore } from '../../core/index.ts';
-import type { ContractHost } from '../../dispatch.ts';
-import { CliError, UsageError, requiredString, type Command, type ParsedArgs } from '../command.ts';
-import { callContract, type OptionNames } from '../contract.ts';
-
-/** The contract's field names as this command's options, for its usage errors. */
-const optionNames: OptionNames = { id: 'bookingId', reason: '--reason', itemId: '--item', startsAt: '--starts', endsAt: '--ends' };
-
 /**
- * Runs one intent method on the replica, offline (no API: intents are only queued; `sync` sends
- * them). The replica is opened only once the contract accepted the input: bad usage touches no file.
+ * Booking actions from the command line: each queues an intent through the contract (offline; `sync`
+ * sends it) and prints the intent id. Messages use the booking's real status.
  */
-async function queueIntent<M extends 'bookings.approve' | 'bookings.cancel' | 'bookings.reschedule'>(args: ParsedArgs, method: M, input: MethodInput<M>): Promise<string | null> {
-  const dbFile = requiredString(args, 'db');
-  const { createCore } = await import('../../core/index.ts');
-  let core: ConsoleCore | null = null;
-  const host: ContractHost = {
-    get handlers() {
-      try {
-        core ??= createCore({ dbFile, transport: 'bridge', appVersion: 'cli', holdMs: 0 });
-      } catch (error) {
-        throw new CliError(`cannot open ${dbFile}: ${(error as Error).message}`);
-      }
-      return core.handlers;
-    },
-    on: () => () => undefined,
-  };
-  try {
-    return (await callContract(host, method, input, optionNames)).intentId;
-  } finally {
-    await (core as ConsoleCore | null)?.close();
-  }
+import type { CancelPreview } from '../../../shared/contract/types.ts';
+import { CliError, UsageError, requiredString, stringOption, type Command, type ParsedArgs } from '../command.ts';
+import { money, oneId, printJson, withContract, type Call } from '../contract.ts';
+
+/** What the booking is now (for "nothing to send" lines), or a failure naming the id. */
+async function currentStatus(call: Call, id: string): Promise<string> {
+  const b = await call('bookings.get', { id });
+  if (!b) throw new CliError(`booking ${id} is not in the replica (sync first, or check the id)`);
+  return b.status;
 }
 
-function bookingId(args: ParsedArgs): string {
-  const [id, ...extra] = args.positionals;
-  if (!id) throw new UsageError('a booking id is required');
-  if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
-  return id;
-}
-
-function printIntent(id: string | null, what: string): number {
-  if (id === null) console.log(`nothing to send: ${what}`);
+function printIntent(id: string | null, nothing: string): number {
+  if (id === null) console.log(`nothing to send: ${nothing}`);
   else console.log(id);
   return 0;
 }
@@ -49,37 +22,82 @@ function printIntent(id: string | null, what: string): number {
 export const approveCommand: Command = {
   name: 'approve',
   summary: 'Queue an approval of a PENDING booking (offline; `sync` sends it). Prints the intent id.',
-  usage: 'approve <bookingId> --db FILE',
+  usage: 'approve <bookingId> --db FILE\n\nExit 1 when the booking cannot be approved (its status is said) or the API key is read-only.',
   options: { db: { type: 'string' } },
   allowPositionals: true,
   run: (args) => {
-    const id = bookingId(args);
-    return queueIntent(args, 'bookings.approve', { id }).then((intentId) => printIntent(intentId, `booking ${id} is already confirmed`));
+    const id = oneId(args, 'a booking id');
+    return withContract(args, async (call) => {
+      const { intentId } = await call('bookings.approve', { id });
+      return printIntent(intentId, `booking ${id} is already ${await currentStatus(call, id)}`);
+    });
   },
 };
+
+/** `refund: 50 % (USD 60.00) by the MODERATE policy, 30 h before the start`, or why it is unknown. */
+export function describeRefund(p: CancelPreview | null): string {
+  if (!p) return 'refund: unknown (the booking is not in the replica)';
+  const when = p.hoursBeforeStart === null ? 'no start time' : p.hoursBeforeStart >= 0 ? `${Math.floor(p.hoursBeforeStart)} h before the start` : `${Math.floor(-p.hoursBeforeStart)} h after the start`;
+  if (p.refundPercent === null || p.policy === null) return `refund: unknown (the offering has no cancellation policy in the replica; ${when})`;
+  return `refund: ${p.refundPercent} % (${money(p.refundCents ?? 0, p.currency)}) by the ${p.policy} policy, ${when}`;
+}
 
 export const cancelCommand: Command = {
   name: 'cancel',
-  summary: 'Queue a cancellation of a booking with a reason (offline). Prints the intent id.',
-  usage: 'cancel <bookingId> --reason TEXT --db FILE',
-  options: { db: { type: 'string' }, reason: { type: 'string' } },
+  summary: 'Show the refund a cancellation would give, then queue it (offline). Prints the intent id.',
+  usage:
+    'cancel <bookingId> --reason TEXT --db FILE [--preview] [--json]\n\n' +
+    '  --reason TEXT  why (up to 500 characters), e.g. customer_request, no_availability, duplicate\n' +
+    '  --preview      print the refund the offering\'s cancellation policy gives now, and queue nothing\n' +
+    '  --json         {preview, intentId} on stdout\n' +
+    'The refund line goes first (stderr without --preview); the server applies its own refund when `sync`\n' +
+    'sends the cancellation. PENDING and CONFIRMED bookings can be cancelled; exit 1 for any other status\n' +
+    'or a read-only API key.',
+  options: { db: { type: 'string' }, reason: { type: 'string' }, preview: { type: 'boolean' }, json: { type: 'boolean' } },
   allowPositionals: true,
   run: (args) => {
-    const id = bookingId(args);
-    const reason = requiredString(args, 'reason');
-    return queueIntent(args, 'bookings.cancel', { id, reason }).then((intentId) => printIntent(intentId, `booking ${id} is already cancelled`));
+    const id = oneId(args, 'a booking id');
+    const previewOnly = args.values['preview'] === true;
+    const reason = previewOnly ? (stringOption(args, 'reason') ?? '') : requiredString(args, 'reason');
+    const json = args.values['json'] === true;
+    return withContract(args, async (call) => {
+      const status = await currentStatus(call, id);
+      const preview = await call('bookings.cancelPreview', { id });
+      if (previewOnly) {
+        if (json) printJson({ status, preview, intentId: null });
+        else console.log(`${describeRefund(preview)} (booking ${id} is ${status}; nothing queued)`);
+        return 0;
+      }
+      const { intentId } = await call('bookings.cancel', { id, reason });
+      if (json) printJson({ status, preview, intentId });
+      else {
+        console.error(describeRefund(preview));
+        printIntent(intentId, `booking ${id} is already ${status}`);
+      }
+      return 0;
+    });
   },
 };
 
+function isoOption(args: ParsedArgs, name: string): string {
+  const v = requiredString(args, name);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v) || Number.isNaN(Date.parse(v))) {
+    throw new UsageError(`--${name} must be an ISO date-time with a zone, e.g. 2026-05-12T15:00:00Z; got "${v}"`);
+  }
+  return v;
+}
+
 export const rescheduleCommand: Command = {
   name: 'reschedule',
-  summary: "Queue a reschedule of one booking item to new times (offline). Prints the intent id.",
+  summary: 'Queue a reschedule of one booking item to new times (offline). Prints the intent id.',
   usage: 'reschedule <bookingId> --item ITEM --starts ISO --ends ISO --db FILE',
   options: { db: { type: 'string' }, item: { type: 'string' }, starts: { type: 'string' }, ends: { type: 'string' } },
   allowPositionals: true,
   run: (args) => {
-    const id = bookingId(args);
-    const input = { id, itemId: requiredString(args, 'item'), startsAt: requiredString(args, 'starts'), endsAt: requiredString(args, 'ends') };
-    return queueIntent(args, 'bookings.reschedule', input).then((intentId) => printIntent(intentId, ''));
+    const id = oneId(args, 'a booking id');
+    const itemId = requiredString(args, 'item');
+    const startsAt = isoOption(args, 'starts');
+    const endsAt = isoOption(args, 'ends');
+    return withContract(args, async (call) => printIntent((await call('bookings.reschedule', { id, itemId, startsAt, endsAt })).intentId, ''));
   },
 };

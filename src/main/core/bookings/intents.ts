@@ -16,8 +16,8 @@ function notInReplica(id: string): ContractError {
 export function approve(ctx: CoreContext, id: string): string | null {
   const b = bookingDetail(ctx.replica, id);
   if (!b) throw notInReplica(id);
-  if (b.status === 'CONFIRMED' || b.status === 'COMPLETED') return null;
-  if (b.status !== 'PENDING') throw new ContractError('CONFLICT', `Booking ${id} is ${b.status}; only PENDING bookings can be approved.`);
+  if (b.status === 'CONFIRMED') return null;
+  if (b.status !== 'PENDING') throw new ContractError('CONFLICT', `Booking ${id} is ${b.status}; it cannot be approved (only PENDING bookings can).`);
   return enqueueIntent(ctx, 'booking.approve', id, {}, { method: 'POST', path: `${recordPath('booking', id)}/approve`, body: '{}' }, recordVersion(ctx.replica, 'bookings', id)).id;
 }
 

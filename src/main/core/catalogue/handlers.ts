@@ -1,4 +1,5 @@
 /** The contract's catalogue methods: offerings, coupons (views and intents) and an offering's availability. */
+import { listReviews } from './reviews.ts';
 import type { ContractHandlers } from '../../../shared/contract/schemas.ts';
 import type { CoreContext } from '../context.ts';
 import { availabilityExceptionView, availabilityRuleView } from '../replica/rows.ts';
@@ -15,12 +16,14 @@ export type CatalogueMethod =
   | 'coupons.create'
   | 'coupons.patch'
   | 'coupons.delete'
-  | 'availability.get';
+  | 'availability.get'
+  | 'reviews.list';
 
 export function catalogueHandlers(ctx: CoreContext): Pick<ContractHandlers, CatalogueMethod> {
   const { replica } = ctx;
   return {
     'offerings.list': (i) => offerings(replica, i.includeDeleted ?? false),
+    'reviews.list': (i) => listReviews(replica, i),
     'offerings.create': (i) => createRecord(ctx, 'offering', i.fields),
     'offerings.patch': (i) => ({ intentId: patchRecord(ctx, 'offering', i.id, i.fields) }),
     'offerings.delete': (i) => ({ intentId: patchRecord(ctx, 'offering', i.id, null) }),

@@ -17,6 +17,7 @@ import type { CoreContext, Emit } from '../context.ts';
 import { apiRulesFetcher } from './replica-sink.ts';
 import { ImportService } from './service.ts';
 import type { ImportProgress } from './types.ts';
+import { UnpublishRefused } from './changes.ts';
 
 export type ImportMethod =
   | 'import.template'
@@ -133,8 +134,9 @@ export function importHandlers(ctx: CoreContext): Pick<ContractHandlers, ImportM
       await new Promise<void>((resolve) => setImmediate(resolve));
       let r: ImportCommitResult;
       try {
-        r = service.commit(i.token, throttledProgress(ctx.emit, { requestId: null, token: i.token }));
+        r = service.commit(i.token, throttledProgress(ctx.emit, { requestId: null, token: i.token }), i.allowUnpublish ?? false);
       } catch (error) {
+        if (error instanceof UnpublishRefused) throw new ContractError('NEEDS_CONFIRMATION', error.message);
         return expired(error);
       }
       dropUpload(i.token);

@@ -17,12 +17,15 @@ import { previewView, type PreviewView } from './preview.ts';
 import { ImportValidator } from './validate.ts';
 import type { DecodeInfo, EncodingName, ExistingOffering, ImportField, ImportIssue, MappingResult, PlannedOffering, ProgressCallback } from './types.ts';
 import { coreMessage } from '../../../shared/contract/messages.ts';
+import type { ImportUnpublishView } from '../../../shared/contract/types.ts';
+import { UnpublishRefused, describeChanges } from './changes.ts';
 
 export * from './types.ts';
 export { commitPlan, ImportRejected, MemorySink, type CommitResult, type ImportSink, type ImportIntent, type ImportBatchRecord } from './commit.ts';
 export { templateCsv, columnHelpCsv, columnHelp } from './template.ts';
 export { writeErrorReport, escapeFormula } from './report.ts';
 export { describeCounts, type PreviewView } from './preview.ts';
+export { UnpublishRefused, changeLines } from './changes.ts';
 export type { ByteSource } from './parse.ts';
 
 export interface AnalyzeOptions {
@@ -52,6 +55,8 @@ export interface ImportAnalysisView {
   issuesDropped: number;
   errorCount: number;
   warningCount: number;
+  /** Rows that would take a PUBLISHED offering off sale: the commit needs `allowUnpublish`. */
+  unpublishes: ImportUnpublishView[];
   preview: PreviewView;
 }
 
@@ -108,10 +113,12 @@ export async function analyzeImport(source: ByteSource, opts: AnalyzeOptions = {
     };
     const counts = { rows: 0, offerings: { create: 0, update: 0, unchanged: 0, error: 0 }, rules: 0, errors: 1, warnings: 0 };
     summary = { decode: { encoding: 'utf-8', fellBack: false, bom: false, invalidAt: error.offset }, delimiter: opts.delimiter ?? ',', delimiterDetected: !opts.delimiter, delimiterCounts: null, bytes: 0, lines: 0, records: 0 };
-    const view: ImportAnalysisView = { ok: false, decode: summary.decode, delimiter: summary.delimiter, delimiterDetected: summary.delimiterDetected, bytes: 0, rows: 0, mapping: null, issues: [issue], issuesDropped: 0, errorCount: 1, warningCount: 0, preview: previewView([], counts) };
+    const view: ImportAnalysisView = { ok: false, decode: summary.decode, delimiter: summary.delimiter, delimiterDetected: summary.delimiterDetected, bytes: 0, rows: 0, mapping: null, issues: [issue], issuesDropped: 0, errorCount: 1, warningCount: 0, unpublishes: [], preview: previewView([], counts) };
     return { ok: false, view, plan: [], parse: summary, source };
   }
-  const result = validator.finish(opts.existing ?? new Map(), summary.lines);
+  const existing = opts.existing ?? new Map<string, ExistingOffering>();
+  const result = validator.finish(existing, summary.lines);
+  const unpublishes = describeChanges(result.plan, existing);
   const ok = result.errorCount === 0;
   const view: ImportAnalysisView = {
     ok,
@@ -125,6 +132,7 @@ export async function analyzeImport(source: ByteSource, opts: AnalyzeOptions = {
     issuesDropped: result.issuesDropped,
     errorCount: result.errorCount,
     warningCount: result.warningCount,
+    unpublishes,
     preview: previewView(result.plan, result.counts),
   };
   if (summary.decode.fellBack) {
@@ -149,10 +157,16 @@ export interface CommitImportOptions {
   fileName?: string;
   batchId?: string;
   onProgress?: ProgressCallback;
+  /** The user confirmed the rows that take PUBLISHED offerings off sale (`view.unpublishes`). */
+  allowUnpublish?: boolean;
 }
 
-/** Commits an analysis without errors in one transaction; throws ImportRejected otherwise. */
+/**
+ * Commits an analysis without errors in one transaction; throws ImportRejected otherwise, and
+ * UnpublishRefused (before anything is written) when it would unpublish live offerings unconfirmed.
+ */
 export function commitImport(analysis: ImportAnalysis, sink: ImportSink, opts: CommitImportOptions = {}): CommitResult {
+  if (analysis.view.unpublishes.length > 0 && !opts.allowUnpublish && analysis.view.errorCount === 0) throw new UnpublishRefused(analysis.view.unpublishes);
   const fileName = opts.fileName ?? (analysis.source.kind === 'file' ? basename(analysis.source.path) : 'upload.csv');
   return commitPlan(analysis.plan, analysis.view.errorCount, sink, {
     batchId: opts.batchId ?? `imp_${randomUUID()}`,

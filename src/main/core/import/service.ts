@@ -89,10 +89,10 @@ export class ImportService {
   }
 
   /** Commit a checked file (all or nothing). Refused when the check found errors or the token expired. */
-  commit(token: string, onProgress?: (p: ImportProgress) => void): CommitOutcome {
+  commit(token: string, onProgress?: (p: ImportProgress) => void, allowUnpublish = false): CommitOutcome {
     const entry = this.#analyses.get(token);
     if (!entry) throw new Error('this check has expired; check the file again');
-    const r = commitImport(entry.analysis, this.sink, { fileName: entry.fileName, ...(onProgress ? { onProgress } : {}) });
+    const r = commitImport(entry.analysis, this.sink, { fileName: entry.fileName, allowUnpublish, ...(onProgress ? { onProgress } : {}) });
     this.#analyses.delete(token);
     this.onChanged();
     return { batchId: r.batchId, created: r.created, updated: r.updated, unchanged: r.unchanged, rules: r.rules, intents: r.intents };

@@ -11,7 +11,7 @@ export interface ColumnHelp {
 }
 
 export const columnHelp: readonly ColumnHelp[] = [
-  { field: 'slug', required: 'always', example: 'soho-loft', en: 'Key of the offering: lowercase letters, digits and hyphens. Rows with the same slug are one offering.', es: 'Clave de la oferta: minúsculas, dígitos y guiones. Las filas con el mismo slug son una sola oferta.' },
+  { field: 'slug', required: 'always', example: 'example-loft-template', en: 'Key of the offering: lowercase letters, digits and hyphens. Rows with the same slug are one offering.', es: 'Clave de la oferta: minúsculas, dígitos y guiones. Las filas con el mismo slug son una sola oferta.' },
   { field: 'title', required: 'new offering', example: 'Soho Loft', en: 'Name shown to customers (1–200 characters).', es: 'Nombre que ven los clientes (1–200 caracteres).' },
   { field: 'product_type', required: 'new offering', example: 'space', en: 'space, class, service, vehicle, equipment or taxi.', es: 'space, class, service, vehicle, equipment o taxi (también espacio, clase, servicio, vehículo, equipo).' },
   { field: 'status', required: 'no', example: 'DRAFT', en: 'DRAFT (default), PUBLISHED or ARCHIVED.', es: 'DRAFT (por defecto), PUBLISHED o ARCHIVED (también borrador, publicado, archivado).' },
@@ -31,13 +31,17 @@ export const columnHelp: readonly ColumnHelp[] = [
   { field: 'valid_until', required: 'no', example: '', en: 'Last date the rule applies (YYYY-MM-DD), optional.', es: 'Última fecha de la regla (AAAA-MM-DD), opcional.' },
 ];
 
-/** The template CSV (UTF-8 with BOM so spreadsheets detect the encoding, CRLF line ends). */
+/**
+ * The template CSV (UTF-8 with BOM so spreadsheets detect the encoding, CRLF line ends). Its example
+ * slugs end in `-template` so importing it as shipped can never change an offering of a real
+ * catalogue, and both examples are DRAFT (nothing goes on sale by accident).
+ */
 export function templateCsv(): string {
   const rows: string[][] = [
     [...importFields],
-    ['soho-loft', 'Soho Loft', 'space', 'DRAFT', 'HOURLY', '120.00', 'USD', '825', 'Bright loft, 80 m², seats 20', 'MODERATE', 'lofts|downtown', 'Mon', '09:00', '17:00', '60', '2', '2026-01-01', ''],
-    ['soho-loft', '', '', '', '', '', '', '', '', '', '', 'Tue', '09:00', '17:00', '60', '2', '2026-01-01', ''],
-    ['morning-yoga', 'Morning Yoga', 'class', 'PUBLISHED', 'ONE_TIME', '18.50', 'USD', '0', '', 'FLEXIBLE', 'wellness', 'Sat', '8:00 AM', '9:30 AM', '90', '12', '', ''],
+    ['example-loft-template', 'Example Loft (template row)', 'space', 'DRAFT', 'HOURLY', '120.00', 'USD', '825', 'Bright loft, 80 m², seats 20', 'MODERATE', 'lofts|downtown', 'Mon', '09:00', '17:00', '60', '2', '2026-01-01', ''],
+    ['example-loft-template', '', '', '', '', '', '', '', '', '', '', 'Tue', '09:00', '17:00', '60', '2', '2026-01-01', ''],
+    ['example-yoga-template', 'Example Yoga Class (template row)', 'class', 'DRAFT', 'ONE_TIME', '18.50', 'USD', '0', '', 'FLEXIBLE', 'wellness', 'Sat', '8:00 AM', '9:30 AM', '90', '12', '', ''],
   ];
   return '\ufeff' + rows.map((r) => csvLine(r)).join('');
 }

@@ -2,7 +2,7 @@
 
 // The field names are part of the contract (the wizard shows them); one list, kept there.
 export { importFieldNames as importFields } from '../../../shared/contract/types.ts';
-import type { ImportOfferingFieldsView, ImportRuleView, importFieldNames } from '../../../shared/contract/types.ts';
+import type { ImportFieldChangeView, ImportOfferingFieldsView, ImportRuleView, importFieldNames } from '../../../shared/contract/types.ts';
 import type { CoreMessage } from '../../../shared/contract/messages.ts';
 export type ImportField = (typeof importFieldNames)[number];
 
@@ -105,6 +105,8 @@ export interface PlannedOffering {
   /** Rules from the file; null when the file has no availability rows for this slug (keep existing). */
   rules: RuleInput[] | null;
   rulesChanged: boolean;
+  /** For an update: each changed field, old → new (import/changes.ts). */
+  changes?: ImportFieldChangeView[];
 }
 
 export interface PreviewCounts {

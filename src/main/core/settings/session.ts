@@ -11,6 +11,7 @@ import { keyScopesMeta, keyScopesOf } from '../sync/pull.ts';
 import type { RateBudget } from '../sync/rate-budget.ts';
 import { isSecretStoreUnavailable, noKeychain, parseStoredSecret, type SecretKeeper, type StoredSecret } from './secrets.ts';
 import { keyScopes, settingsRow, tenantInfo } from './store.ts';
+import { readOnlyReason, scopesAllowWrite } from './scopes.ts';
 
 /** Meta keys of secrets at rest: a StoredSecret as JSON (older versions: bare base64 safeStorage ciphertext). */
 const apiKeyMeta = 'apiKeySealed';
@@ -141,11 +142,11 @@ export class Session {
     const mode = this.#apiKey ? (stored === 'demo' ? 'demo' : 'connected') : 'none';
     const scopes = keyScopes(this.#deps.replica);
     // Unknown scopes (no answer yet, or a server that does not say) are taken as read + write, as keys default to.
-    const writable = scopes === null || scopes.includes('write');
+    const writable = scopesAllowWrite(scopes);
     return {
       scopes,
       writable,
-      readOnlyReason: writable ? null : 'This API key is read-only (it lacks the write scope).',
+      readOnlyReason: writable ? null : readOnlyReason,
       mode,
       tenant: tenantInfo(this.#deps.replica),
       apiUrl: this.#apiUrl,

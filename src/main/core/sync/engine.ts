@@ -345,55 +345,73 @@ export class SyncEngine {
 
   /**
    * One pass for scripts: full pull, then push until nothing sendable is left (waiting out holds and
-   * back-offs up to `timeoutMs`). Resolves with what succeeded; never throws for server failures.
+   * back-offs up to `timeoutMs`, which also aborts a request still under way then). Resolves with
+   * what succeeded; never throws for server failures. `unreachable`: the pull never reached the
+   * server; `blocked`: intents kept because the key is read-only (nothing is sent then).
    */
-  async runOnce(timeoutMs = 120_000): Promise<{ pulled: boolean; pushed: boolean; error: string | null; sent: number; conflicts: number }> {
+  async runOnce(timeoutMs = 120_000): Promise<RunOnceResult> {
     const api = this.#api;
-    if (!api) return { pulled: false, pushed: false, error: 'not connected', sent: 0, conflicts: 0 };
+    const result: RunOnceResult = { pulled: false, pushed: false, error: null, sent: 0, conflicts: 0, blocked: 0, unreachable: false };
+    if (!api) return { ...result, error: 'not connected' };
     const deadline = Date.now() + timeoutMs;
-    const signal = this.#abort.signal;
-    let error: string | null = null;
-    let pulled = false;
-    let sent = 0;
-    let conflicts = 0;
-    for (let attempt = 1; Date.now() < deadline && !pulled; attempt++) {
+    const signal = AbortSignal.any([this.#abort.signal, AbortSignal.timeout(Math.max(1, timeoutMs))]);
+    for (let attempt = 1; Date.now() < deadline && !result.pulled; attempt++) {
       try {
         await this.fullSync(api, signal);
-        pulled = true;
+        result.pulled = true;
+        result.unreachable = false;
         this.#noteSuccess();
       } catch (e) {
-        error = e instanceof Error ? e.message : String(e);
+        result.error = e instanceof Error ? e.message : String(e);
         if (e instanceof ApiError && (e.kind === 'auth' || e.kind === 'forbidden')) {
           this.#authPause(e);
-          return { pulled: false, pushed: false, error, sent, conflicts };
+          return result;
         }
+        result.unreachable = (e instanceof ApiError && e.kind === 'network') || (signal.aborted && result.unreachable);
         this.#noteFailure(e);
         const wait = Math.max(backoffMs(attempt, 300, 5000), e instanceof ApiError ? (e.retryAfterMs ?? 0) : 0);
         await new Promise((r) => setTimeout(r, Math.min(wait, Math.max(0, deadline - Date.now()))));
       }
     }
-    let pushed = false;
-    while (Date.now() < deadline) {
+    const writable = this.pusher.writable();
+    if (!writable) {
+      result.blocked = this.outbox.counts().queued;
+      result.pushed = result.blocked === 0;
+      if (result.blocked > 0) result.error = 'The API key is read-only: queued actions are kept and sent when a key with the write scope is connected.';
+    }
+    while (writable && Date.now() < deadline) {
       try {
         const r = await this.pusher.drain(api, signal);
-        sent += r.sent;
-        conflicts += r.conflicts;
+        result.sent += r.sent;
+        result.conflicts += r.conflicts;
       } catch (e) {
-        error = e instanceof Error ? e.message : String(e);
+        result.error = e instanceof Error ? e.message : String(e);
         if (e instanceof AuthPause) {
           this.#authPause(e);
           break;
         }
       }
       if (this.outbox.counts().queued === 0) {
-        pushed = true;
+        result.pushed = true;
         break;
       }
       const next = this.outbox.nextWakeAt() ?? Date.now() + 100;
       await new Promise((r) => setTimeout(r, Math.min(Math.max(10, next - Date.now()), Math.max(0, deadline - Date.now()), 5000)));
     }
-    if (pushed && pulled) error = null;
+    if (result.pushed && result.pulled) result.error = null;
     this.emitStatus();
-    return { pulled, pushed, error, sent, conflicts };
+    return result;
   }
+}
+
+export interface RunOnceResult {
+  pulled: boolean;
+  pushed: boolean;
+  error: string | null;
+  sent: number;
+  conflicts: number;
+  /** Queued intents kept because the key is read-only. */
+  blocked: number;
+  /** The last pull attempt could not reach the server (network, or the time ran out). */
+  unreachable: boolean;
 }

@@ -25,6 +25,8 @@ export interface PushHooks {
   /** `ids`: the records whose rows changed. */
   onChange(tables: Array<'bookings' | 'offerings' | 'coupons' | 'intents' | 'conflicts'>, ids?: string[]): void;
   onNetwork(ok: boolean, error?: ApiError): void;
+  /** False while the connected key is read-only: queued intents stay (blocked by the key), nothing is sent. */
+  canWrite?(): boolean;
 }
 
 export interface DrainResult {
@@ -52,6 +54,7 @@ export class Pusher {
   /** Sends everything eligible now; returns when nothing more is eligible. Throws AuthPause on 401/403. */
   async drain(api: ApiClient, signal: AbortSignal): Promise<DrainResult> {
     const result: DrainResult = { sent: 0, conflicts: 0, retrying: 0 };
+    if (!this.writable()) return result;
     let pause: AuthPause | null = null;
     const workers: Promise<void>[] = [];
     const worker = async (): Promise<void> => {
@@ -80,6 +83,11 @@ export class Pusher {
     await Promise.all(workers);
     if (pause) throw pause;
     return result;
+  }
+
+  /** Whether the connected key may write (see PushHooks.canWrite). */
+  writable(): boolean {
+    return this.hooks.canWrite?.() ?? true;
   }
 
   async sendOne(api: ApiClient, intent: IntentRow, signal: AbortSignal): Promise<'done' | 'conflict' | 'retry'> {

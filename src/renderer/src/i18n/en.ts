@@ -17,6 +17,7 @@ export const appEn = {
   'nav.disputes': 'Disputes',
   'nav.activity': 'Activity',
   'nav.insights': 'Insights',
+  'nav.reviews': 'Reviews',
   'nav.settings': 'Settings',
   'nav.pendingBadge': { one: '{n} pending', other: '{n} pending' },
   'nav.unreadBadge': '{n} unread',
@@ -446,6 +447,12 @@ export const appEn = {
   'insights.confirmationDetail': '{confirmed} of {decided} decided bookings confirmed',
   'insights.contribution': '{n} of {max} points',
   'insights.lever': 'The lever to pull',
+  'insights.estimate': 'Estimate',
+  'insights.estimateNote': 'An estimate computed on this computer from the bookings and reviews the console has synced, not a figure from Orkestr.',
+  'insights.how': 'How each input is computed',
+  'insights.how.rating': 'Rating (50 points): the average of your offerings’ ratings, each weighted by its number of reviews, out of 5 stars.',
+  'insights.how.response': 'Response rate (30 points): the share of booking requests that got an answer (approved, declined or cancelled); requests waiting less than 24 hours are not counted yet.',
+  'insights.how.confirmation': 'Confirmation rate (20 points): confirmed and completed bookings out of those you decided (confirmed, completed, refunded, or cancelled by you rather than by the customer).',
   'insights.lever.rating': 'Your rating holds the score back the most. Ask happy customers for a review after each visit.',
   'insights.lever.responseRate': 'Answering booking requests faster will raise the score the most. Clear the approval queue daily.',
   'insights.windowAll': 'From every booking this computer keeps: past bookings are all kept.',
@@ -461,6 +468,7 @@ export const appEn = {
   'error.code.INTERNAL': 'The console core hit an internal error.',
   'error.code.UNKNOWN_METHOD': 'The console core does not know this request (version mismatch?).',
   'error.code.NEEDS_CONFIRMATION': 'This needs your confirmation first.',
+  'error.code.READ_ONLY': 'This API key is read-only: nothing was changed.',
   'error.transport': 'The console core cannot be reached.',
 } as const satisfies EnglishEntries;
 

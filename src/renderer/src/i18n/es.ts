@@ -15,6 +15,7 @@ export const appEs: Translation<typeof appEn, SpanishPlural> = {
   'nav.disputes': 'Disputas',
   'nav.activity': 'Actividad',
   'nav.insights': 'Indicadores',
+  'nav.reviews': 'Reseñas',
   'nav.settings': 'Ajustes',
   'nav.pendingBadge': { one: '{n} pendiente', many: '{n} pendientes', other: '{n} pendientes' },
   'nav.unreadBadge': '{n} sin leer',
@@ -444,6 +445,12 @@ export const appEs: Translation<typeof appEn, SpanishPlural> = {
   'insights.confirmationDetail': '{confirmed} de {decided} reservas decididas confirmadas',
   'insights.contribution': '{n} de {max} puntos',
   'insights.lever': 'La palanca a mover',
+  'insights.estimate': 'Estimación',
+  'insights.estimateNote': 'Una estimación calculada en este ordenador con las reservas y reseñas que la consola ha sincronizado, no una cifra de Orkestr.',
+  'insights.how': 'Cómo se calcula cada dato',
+  'insights.how.rating': 'Valoración (50 puntos): la media de las valoraciones de tus ofertas, cada una ponderada por su número de reseñas, sobre 5 estrellas.',
+  'insights.how.response': 'Tasa de respuesta (30 puntos): la parte de las solicitudes de reserva que recibieron respuesta (aprobadas, rechazadas o canceladas); las que esperan desde hace menos de 24 horas aún no cuentan.',
+  'insights.how.confirmation': 'Tasa de confirmación (20 puntos): reservas confirmadas y completadas sobre las que decidiste tú (confirmadas, completadas, reembolsadas o canceladas por ti y no por el cliente).',
   'insights.lever.rating': 'Su valoración es lo que más frena la puntuación. Pida una reseña a los clientes satisfechos tras cada visita.',
   'insights.lever.responseRate': 'Responder antes a las solicitudes es lo que más subirá la puntuación. Vacíe la cola de aprobación a diario.',
   'insights.windowAll': 'Con todas las reservas que guarda este equipo: se conservan todas las pasadas.',
@@ -459,6 +466,7 @@ export const appEs: Translation<typeof appEn, SpanishPlural> = {
   'error.code.INTERNAL': 'El núcleo de la consola tuvo un error interno.',
   'error.code.UNKNOWN_METHOD': 'El núcleo de la consola no conoce esta petición (¿versiones distintas?).',
   'error.code.NEEDS_CONFIRMATION': 'Esto necesita antes tu confirmación.',
+  'error.code.READ_ONLY': 'Esta clave de API es de solo lectura: no se cambió nada.',
   'error.transport': 'No se puede contactar con el núcleo de la consola.',
 };
 

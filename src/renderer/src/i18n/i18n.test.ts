@@ -8,6 +8,8 @@ import { frontdeskEs } from './frontdesk.es.ts';
 import { importEn } from './import.en.ts';
 import { importEs } from './import.es.ts';
 import { messagesEn } from './messages.en.ts';
+import { reviewsEn } from './reviews.en.ts';
+import { reviewsEs } from './reviews.es.ts';
 import { settingsEn } from './settings.en.ts';
 import { settingsEs } from './settings.es.ts';
 import { localeOf, translate } from './translate.ts';
@@ -22,6 +24,7 @@ const parts: Array<[string, Entries, Entries]> = [
   ['import.*.ts', importEn, importEs],
   ['calendar.*.ts', calendarEn, calendarEs],
   ['frontdesk.*.ts', frontdeskEn, frontdeskEs],
+  ['reviews.*.ts', reviewsEn, reviewsEs],
 ];
 const vars = (s: string) => [...new Set(s.match(/\{\w+\}/g) ?? [])].sort();
 

@@ -150,4 +150,16 @@ export const importEn = {
   'import.col.state': 'State',
   'import.batchLine': 'Created: {created} · updated: {updated} · rules: {rules}',
   'import.openBatch': 'Open import of {file}',
+  // actions-cli (#14): what an import changes, and the confirmation unpublishing needs.
+  'import.changes.title': 'What changes in offerings you already have',
+  'import.changes.line': 'line {line}',
+  'import.changes.becomes': 'becomes',
+  'import.changes.empty': '(empty)',
+  'import.changes.availability': 'Availability',
+  'import.changes.rulesReplaced': { one: 'replaced by the file’s {n} weekly rule', other: 'replaced by the file’s {n} weekly rules' },
+  'import.changes.more': { one: '… and {n} more offering to update (the error report and the CLI’s --json list all).', other: '… and {n} more offerings to update (the error report and the CLI’s --json list all).' },
+  'import.unpublish.what': { one: 'This file takes {n} published offering off sale:', other: 'This file takes {n} published offerings off sale:' },
+  'import.unpublish.row': '{title} ({slug}) becomes {status} (line {line})',
+  'import.unpublish.confirm': 'Yes, take them off sale: {names}',
+  'import.readOnly': 'This API key is read-only: the import cannot be sent. Connect with a key that has the write scope in Settings.',
 } as const satisfies EnglishEntries;

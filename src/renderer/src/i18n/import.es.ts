@@ -151,4 +151,16 @@ export const importEs: Translation<typeof importEn, SpanishPlural> = {
   'import.col.state': 'Estado',
   'import.batchLine': 'Creadas: {created} · actualizadas: {updated} · reglas: {rules}',
   'import.openBatch': 'Abrir la importación de {file}',
+  // actions-cli (#14): qué cambia una importación, y la confirmación que pide despublicar.
+  'import.changes.title': 'Qué cambia en las ofertas que ya tienes',
+  'import.changes.line': 'línea {line}',
+  'import.changes.becomes': 'pasa a ser',
+  'import.changes.empty': '(vacío)',
+  'import.changes.availability': 'Disponibilidad',
+  'import.changes.rulesReplaced': { one: 'sustituida por {n} regla semanal del archivo', many: 'sustituida por las {n} reglas semanales del archivo', other: 'sustituida por las {n} reglas semanales del archivo' },
+  'import.changes.more': { one: '… y {n} oferta más que se actualiza (el informe de errores y --json de la CLI las listan todas).', many: '… y {n} ofertas más que se actualizan (el informe de errores y --json de la CLI las listan todas).', other: '… y {n} ofertas más que se actualizan (el informe de errores y --json de la CLI las listan todas).' },
+  'import.unpublish.what': { one: 'Este archivo retira de la venta {n} oferta publicada:', many: 'Este archivo retira de la venta {n} ofertas publicadas:', other: 'Este archivo retira de la venta {n} ofertas publicadas:' },
+  'import.unpublish.row': '{title} ({slug}) pasa a {status} (línea {line})',
+  'import.unpublish.confirm': 'Sí, retirarlas de la venta: {names}',
+  'import.readOnly': 'Esta clave de API es de solo lectura: la importación no se puede enviar. Conéctate con una clave con permiso de escritura en Ajustes.',
 };

@@ -71,4 +71,14 @@ export const settingsEn = {
   'settings.relay.disconnect': 'Disconnect relay',
   'settings.relay.connected': 'Receiving webhooks from channel {channel}',
   'settings.relay.disconnected': 'Relay disconnected',
+  // actions-cli (#14): business verification and what the key may do.
+  'settings.account': 'Account',
+  'settings.kyb': 'Business verification (KYB)',
+  'settings.kyb.VERIFIED': 'Verified',
+  'settings.kyb.PENDING': 'Pending: Orkestr has not verified the business yet',
+  'settings.kyb.REJECTED': 'Rejected: see the Orkestr portal',
+  'settings.keyAccess': 'API key access',
+  'settings.keyAccess.write': 'Read and write',
+  'settings.keyAccess.read': 'Read-only: approvals, cancellations and imports are disabled. Connect with a key that has the write scope to change anything.',
+  'settings.keyAccess.unknown': 'Not known yet (the next sync tells)',
 } as const satisfies EnglishEntries;

@@ -72,4 +72,14 @@ export const settingsEs: Translation<typeof settingsEn, SpanishPlural> = {
   'settings.relay.disconnect': 'Desconectar el relay',
   'settings.relay.connected': 'Recibiendo webhooks del canal {channel}',
   'settings.relay.disconnected': 'Relay desconectado',
+  // actions-cli (#14): verificación del negocio y lo que permite la clave.
+  'settings.account': 'Cuenta',
+  'settings.kyb': 'Verificación del negocio (KYB)',
+  'settings.kyb.VERIFIED': 'Verificado',
+  'settings.kyb.PENDING': 'Pendiente: Orkestr aún no ha verificado el negocio',
+  'settings.kyb.REJECTED': 'Rechazado: consulta el portal de Orkestr',
+  'settings.keyAccess': 'Acceso de la clave de API',
+  'settings.keyAccess.write': 'Lectura y escritura',
+  'settings.keyAccess.read': 'Solo lectura: las aprobaciones, cancelaciones e importaciones están desactivadas. Conéctate con una clave con permiso de escritura para cambiar algo.',
+  'settings.keyAccess.unknown': 'Aún no se sabe (lo dirá la próxima sincronización)',
 };

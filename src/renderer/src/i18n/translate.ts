@@ -8,11 +8,13 @@ import { importEn } from './import.en.ts';
 import { importEs } from './import.es.ts';
 import { messagesEn } from './messages.en.ts';
 import { messagesEs } from './messages.es.ts';
+import { reviewsEn } from './reviews.en.ts';
+import { reviewsEs } from './reviews.es.ts';
 import type { PluralForms, PluralKeys, TextKeys } from './types.ts';
 import { formatNumber, pluralCategory } from '../lib/format.ts';
 
-const en = { ...baseEn, ...importEn, ...calendarEn, ...messagesEn, ...frontdeskEn };
-const es = { ...baseEs, ...importEs, ...calendarEs, ...messagesEs, ...frontdeskEs };
+const en = { ...baseEn, ...importEn, ...calendarEn, ...messagesEn, ...frontdeskEn, ...reviewsEn };
+const es = { ...baseEs, ...importEs, ...calendarEs, ...messagesEs, ...frontdeskEs, ...reviewsEs };
 type Source = typeof en;
 /** A key whose entry is a text. */
 export type MessageKey = TextKeys<Source>;

@@ -1,4 +1,4 @@
-/** Marketplace score, its three inputs as bars, and the one lever to pull. */
+/** Marketplace score (an estimate computed from the replica), its three inputs as bars, the one lever to pull, and how each input is computed. */
 import { Empty, ErrorState, Loading, PageHeader } from '../components/ui.tsx';
 import { useT } from '../i18n/index.ts';
 import { useQuery } from '../lib/useQuery.ts';
@@ -40,8 +40,9 @@ export function InsightsScreen() {
       <div className="insights">
         <section className="card score-card" aria-labelledby="ins-score">
           <h2 id="ins-score" className="h2">
-            {t('insights.score')}
+            {t('insights.score')} <span className="chip chip-warn">{t('insights.estimate')}</span>
           </h2>
+          <p className="muted small">{t('insights.estimateNote')}</p>
           <p className="score">
             <span className="score-num">{Math.round(pts(d.score))}</span>
             <span className="score-of">/ 100</span>
@@ -86,6 +87,16 @@ export function InsightsScreen() {
             {t('insights.lever')}
           </h2>
           <p className="lever">{t(`insights.lever.${d.lever}`)}</p>
+        </section>
+        <section className="card insights-how-card" aria-labelledby="ins-how">
+          <h2 id="ins-how" className="h2">
+            {t('insights.how')}
+          </h2>
+          <ul className="insights-how">
+            <li>{t('insights.how.rating')}</li>
+            <li>{t('insights.how.response')}</li>
+            <li>{t('insights.how.confirmation')}</li>
+          </ul>
         </section>
       </div>
     );

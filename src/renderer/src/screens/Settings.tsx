@@ -8,6 +8,7 @@ import { useT } from '../i18n/index.ts';
 import { useApp } from '../store/app.ts';
 import { ContractError, apiKeyPattern } from '../../../shared/contract/types.ts';
 import { CalendarFeedsCard } from './CalendarFeeds.tsx';
+import { AccountFacts } from './SettingsAccount.tsx';
 
 function notificationState(): NotificationPermission | 'unsupported' {
   return typeof Notification === 'undefined' ? 'unsupported' : Notification.permission;
@@ -439,6 +440,7 @@ export function SettingsScreen() {
     body = (
       <div className="stack">
         <ConnectionCard />
+        <AccountFacts />
         <RelayCard />
         <PreferencesCard />
         <NotificationsCard />

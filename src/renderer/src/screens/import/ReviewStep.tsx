@@ -6,6 +6,7 @@ import { errorText } from '../../components/ui.tsx';
 import { useT } from '../../i18n/index.ts';
 import { downloadText } from '../../lib/download.ts';
 import { useApp } from '../../store/app.ts';
+import { ChangesCard, UnpublishConfirm } from './ChangesCard.tsx';
 import { MappingCard } from './MappingCard.tsx';
 import { RowsTable } from './RowsTable.tsx';
 import type { Upload } from './UploadStep.tsx';
@@ -30,6 +31,8 @@ export function ReviewStep(props: {
   const [committing, setCommitting] = useState(false);
   const [commitError, setCommitError] = useState<unknown>(null);
   const [progress, setProgress] = useState<ImportProgressEvent | null>(null);
+  const [allowUnpublish, setAllowUnpublish] = useState(false);
+  const readOnlyReason = useApp((s) => (s.session && !s.session.writable ? s.session.readOnlyReason : null));
   useEffect(() => api.on('import.progress', (p) => p.token === props.result.token && setProgress(p)), [props.result.token]);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const { takeFocus } = props;
@@ -46,7 +49,7 @@ export function ReviewStep(props: {
     setCommitting(true);
     setCommitError(null);
     try {
-      const r = await api.call('import.commit', { token: props.result.token });
+      const r = await api.call('import.commit', { token: props.result.token, ...(allowUnpublish ? { allowUnpublish: true } : {}) });
       toast({ kind: 'success', message: t('import.committed', { created: r.created, updated: r.updated }) });
       props.onCommitted(r.batchId);
     } catch (err) {
@@ -69,6 +72,7 @@ export function ReviewStep(props: {
   // Nothing to write: no offering changes and (as far as the samples show) no rule changes.
   const samples = v.preview.samples;
   const sampled = c.offerings.unchanged <= samples.unchanged.length;
+  const needsConfirm = v.unpublishes.length > 0 && !allowUnpublish;
   const nothingToDo = c.offerings.create + c.offerings.update === 0 && sampled && ![...samples.create, ...samples.update, ...samples.unchanged].some((p) => p.rulesChanged);
   return (
     <>
@@ -117,6 +121,8 @@ export function ReviewStep(props: {
         <RowsTable view={v} />
       </section>
 
+      <ChangesCard view={v} />
+
       <section className="card" aria-labelledby="imp-commit">
         <h2 id="imp-commit" className="h2">
           {t('import.step4')}
@@ -133,6 +139,12 @@ export function ReviewStep(props: {
           <p>{t('import.ready', { create: t('import.ready.create', { n: c.offerings.create }), update: t('import.ready.update', { n: c.offerings.update }) })}</p>
         )}
         <p className="muted">{t('import.availabilityNote')}</p>
+        {!blocked && <UnpublishConfirm view={v} checked={allowUnpublish} onChange={setAllowUnpublish} />}
+        {readOnlyReason !== null && (
+          <p className="notice notice-warning" id="imp-readonly">
+            {t('import.readOnly')}
+          </p>
+        )}
         {committing && progress && <CheckProgress progress={progress} />}
         {commitError !== null && (
           <p className="notice notice-danger" role="alert">
@@ -148,7 +160,7 @@ export function ReviewStep(props: {
           <button type="button" className="btn btn-ghost" onClick={props.onCancel} disabled={committing}>
             {t('import.startOver')}
           </button>
-          <button type="button" className="btn btn-primary" onClick={() => void commit()} disabled={blocked || committing || props.stale || nothingToDo} aria-describedby={blocked ? 'imp-blocked' : undefined}>
+          <button type="button" className="btn btn-primary" onClick={() => void commit()} disabled={blocked || committing || props.stale || nothingToDo || needsConfirm || readOnlyReason !== null} aria-describedby={blocked ? 'imp-blocked' : readOnlyReason !== null ? 'imp-readonly' : undefined}>
             {committing ? t('import.committing') : t('import.commit', { n: c.offerings.create + c.offerings.update })}
           </button>
         </div>
