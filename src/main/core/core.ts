@@ -27,6 +27,7 @@ import { SyncEngine } from './sync-engine.ts';
 import { keyScopesMeta, keyScopesOf } from './pull.ts';
 import { cancelPreview, queueWindow, slotChecks } from './bookings/front-desk.ts';
 import { extraHandlers } from './extras.ts';
+import { RuleRunner, rulesHandlers } from './rules/index.ts';
 import { parseRelayChannelUrl, type RelayConfig } from './relay/relay-link.ts';
 import { SecretStoreUnavailableError, noKeychain, parseStoredSecret, type SecretKeeper, type StoredSecret } from '../shell/secret-store.ts';
 import { asCoreMessage, coreMessage, type CoreMessage } from '../../shared/contract/messages.ts';
@@ -116,6 +117,8 @@ export class ConsoleCore {
   readonly pusher: Pusher;
   readonly engine: SyncEngine;
   readonly handlers: ContractHandlers;
+  /** Approval rules (#17): evaluated when bookings reach the replica and when a rule changes. */
+  readonly rules: RuleRunner;
   readonly #opts: ConsoleCoreOptions;
   readonly #listeners = new Set<Listener>();
   readonly #budget: RateBudget;
@@ -155,8 +158,10 @@ export class ConsoleCore {
         onStatus: (s) => this.#emit('sync.status', s),
         onChange: (tables) => this.notifyChanged(tables),
         onNewPending: (ids) => this.#emit('queue.new', { count: ids.length, bookingIds: ids }),
+        afterPull: () => this.rules.runNow(),
       },
     });
+    this.rules = new RuleRunner(this, (line) => this.#log(line));
     if (opts.api) {
       // Given at start-up (CLI, environment): used, never stored.
       this.#apiUrl = opts.api.url;
@@ -255,6 +260,7 @@ export class ConsoleCore {
     if (this.#closed) return;
     this.#emit('data.changed', { tables: [...new Set(tables)] });
     this.engine.emitStatus();
+    if (tables.includes('bookings')) this.rules.schedule();
   }
 
   /**
@@ -281,6 +287,7 @@ export class ConsoleCore {
 
   async close(): Promise<void> {
     if (this.#closed) return;
+    this.rules.close();
     await this.engine.stop();
     await this.replica.stopBackgroundCheckpoints();
     this.#closed = true;
@@ -475,8 +482,8 @@ export class ConsoleCore {
     return this.#opts.holdMs ?? this.#settingsRow().undoSeconds * 1000;
   }
 
-  #enqueue(kind: IntentKind, targetId: string, payload: Record<string, unknown>, req: { method: string; path: string; body: string | null }, baseVersion: number | null): IntentRow {
-    const row = this.outbox.enqueue({ kind, targetId, payload, ...req, baseVersion, holdMs: this.#holdMs() });
+  #enqueue(kind: IntentKind, targetId: string, payload: Record<string, unknown>, req: { method: string; path: string; body: string | null }, baseVersion: number | null, idempotencyKey?: string): IntentRow {
+    const row = this.outbox.enqueue({ kind, targetId, payload, ...req, baseVersion, holdMs: this.#holdMs(), ...(idempotencyKey ? { idempotencyKey } : {}) });
     const k = recordKind(kind);
     this.notifyChanged(['intents', k === 'booking' ? 'bookings' : k === 'offering' ? 'offerings' : 'coupons']);
     this.engine.kickPush();
@@ -492,12 +499,12 @@ export class ConsoleCore {
     return row;
   }
 
-  approve(id: string): string | null {
+  approve(id: string, idempotencyKey?: string): string | null {
     const b = this.bookingDetail(id);
     if (!b) throw new ContractError('NOT_FOUND', `Booking ${id} is not in the replica (sync first).`);
     if (b.status === 'CONFIRMED' || b.status === 'COMPLETED') return null;
     if (b.status !== 'PENDING') throw new ContractError('CONFLICT', `Booking ${id} is ${b.status}; only PENDING bookings can be approved.`);
-    return this.#enqueue('booking.approve', id, {}, { method: 'POST', path: `${recordPath('booking', id)}/approve`, body: '{}' }, this.#version('bookings', id)).id;
+    return this.#enqueue('booking.approve', id, {}, { method: 'POST', path: `${recordPath('booking', id)}/approve`, body: '{}' }, this.#version('bookings', id), idempotencyKey).id;
   }
 
   cancel(id: string, reason: string): string | null {
@@ -1039,6 +1046,7 @@ export class ConsoleCore {
         return this.connect(url, key, 'demo');
       },
       ...extraHandlers(this, (event, payload) => this.#emit(event, payload)),
+      ...rulesHandlers(this, this.rules),
     };
   }
 }

@@ -20,6 +20,8 @@ export interface EngineHooks {
   onStatus(status: SyncStatus): void;
   onChange(tables: Table[]): void;
   onNewPending(ids: string[]): void;
+  /** After every full pull and PENDING poll: what reached the replica may be acted on (approval rules). */
+  afterPull?(): void;
 }
 
 /** A resettable wake-up: `wait(ms)` resolves after ms or as soon as `wake()` is called. */
@@ -239,6 +241,7 @@ export class SyncEngine {
       }
       if (await this.puller.pullAvailability(api, signal)) this.hooks.onChange(['availability']);
       this.replica.transaction(() => this.replica.setMeta('lastSyncAt', new Date().toISOString()));
+      this.hooks.afterPull?.();
     } finally {
       this.#connection = 'online';
       this.#progress = null;
@@ -253,6 +256,7 @@ export class SyncEngine {
       onNewPending: (ids) => this.hooks.onNewPending(ids),
     });
     this.replica.transaction(() => this.replica.setMeta('lastSyncAt', new Date().toISOString()));
+    this.hooks.afterPull?.();
   }
 
   async #pullLoop(): Promise<void> {

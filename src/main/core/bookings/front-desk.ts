@@ -40,14 +40,14 @@ export function cancelPreview(replica: Replica, view: BookingView, now = Date.no
   };
 }
 
-function firstStartOf(view: BookingView): string | null {
+export function firstStartOf(view: BookingView): string | null {
   let first: string | null = null;
   for (const item of view.items) if (first === null || item.startsAt < first) first = item.startsAt;
   return first;
 }
 
 /** Local weekday (0 = Sunday) and "HH:MM" of an instant in a time zone. */
-function localDayAndTime(iso: string, timeZone: string): { day: number; time: string; date: string } {
+export function localDayAndTime(iso: string, timeZone: string): { day: number; time: string; date: string } {
   const parts = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(iso));
   const get = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
   const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(get('weekday'));
