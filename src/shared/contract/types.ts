@@ -912,7 +912,10 @@ export interface RuleInput {
   action: RuleAction;
   /** Most bookings this rule acts on per day (the business's calendar day); absent: no cap. */
   dailyCap?: number | null;
-  /** A new rule is off unless this says so: preview it first, then switch it on. */
+  /**
+   * Whether the rule runs. Absent: on (a script's `rules add` acts at once); the Rules screen saves
+   * new rules off, so they are previewed before being switched on.
+   */
   enabled?: boolean;
 }
 

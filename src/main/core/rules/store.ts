@@ -59,7 +59,7 @@ export function addRule(replica: Replica, rule: RuleInput): StoredRule {
     const next = (replica.stmt('SELECT COALESCE(MAX(position), 0) + 1 AS p FROM rules').get() as { p: number }).p;
     replica
       .stmt('INSERT INTO rules (id, position, name, definition, format_version, enabled, revision, created_at, updated_at) VALUES (?,?,?,?,?,?,1,?,?)')
-      .run(id, next, rule.name, JSON.stringify(canonical(rule)), ruleFormatVersion, rule.enabled ? 1 : 0, now, now);
+      .run(id, next, rule.name, JSON.stringify(canonical(rule)), ruleFormatVersion, rule.enabled === false ? 0 : 1, now, now);
   });
   return getRule(replica, id);
 }
