@@ -39,6 +39,12 @@ async function readJson(args: ParsedArgs, what: string): Promise<unknown> {
   }
 }
 
+/** A refusal by the contract's schema: exit 2, each field with what is wrong. */
+function badInput(action: Action, fields: Array<{ path: string; message: string }> | undefined, message: string): UsageError {
+  const list = fields?.map((f) => `${f.path.replace(/^(rule|document)\./, '')}: ${f.message}`).join('; ');
+  return new UsageError(list ? `invalid ${action === 'import' ? 'rules document' : 'rule'}: ${list}` : message);
+}
+
 function describeRule(r: RuleView): string {
   const scope = r.offeringIds.length ? `offerings ${r.offeringIds.join(',')}` : 'all offerings';
   const cap = r.dailyCap === null ? 'no cap' : `${r.today}/${r.dailyCap} today`;
@@ -86,6 +92,18 @@ export const rulesCommand: Command = {
     const days = stringOption(args, 'days') === undefined ? undefined : integerOption(args, 'days', 30, 1, 3660);
     if (days !== undefined && action !== 'preview') throw new UsageError('--days is for rules preview');
     const input = action === 'add' || action === 'preview' ? await readJson(args, 'rule') : action === 'import' ? await readJson(args, 'rules document') : null;
+    if (input !== null) {
+      // The contract's own validation, before the replica is opened: a bad rule is reported even without one.
+      const { parseCall } = await import('../../../shared/contract/schemas.ts');
+      const { ContractError } = await import('../../../shared/contract/types.ts');
+      try {
+        if (action === 'import') parseCall('rules.import', { document: input });
+        else parseCall(action === 'add' ? 'rules.add' : 'rules.preview', { rule: input });
+      } catch (error) {
+        if (error instanceof ContractError) throw badInput(action, error.fields, error.message);
+        throw error;
+      }
+    }
     if (!existsSync(dbFile)) throw new CliError(`no replica at ${dbFile} (run sync first)`);
 
     const { createCore } = await import('../../core/index.ts');
@@ -99,8 +117,7 @@ export const rulesCommand: Command = {
     const call = async <M extends MethodName>(method: M, params: MethodInput<M> | Record<string, unknown>): Promise<MethodResults[M]> => {
       const out = await dispatchCall(core, method, params);
       if (out.ok) return out.result as MethodResults[M];
-      const fields = out.error.fields?.map((f) => `${f.path}: ${f.message}`).join('; ');
-      if (out.error.code === 'BAD_INPUT') throw new UsageError(fields ? `invalid ${action === 'import' ? 'rules document' : 'rule'}: ${fields}` : out.error.message);
+      if (out.error.code === 'BAD_INPUT') throw badInput(action, out.error.fields, out.error.message);
       throw new CliError(out.error.message);
     };
     const print = (value: unknown, text: () => void): void => {
