@@ -13,6 +13,8 @@ import { openCore, readReplica, type TestCore } from '../support/core.ts';
 import { TEST_KEY, startTestSandbox, type SandboxFixture } from '../support/sandbox.ts';
 import { approvals, availabilityOf, capacityAt, keepsRoom, serverBookings, type ServerBooking } from './helpers.ts';
 
+const READ_ONLY_KEY = 'ork_readonly.rules-read-only-key-0123456789';
+
 let dir: string;
 let s: SandboxFixture;
 let timeZone: string;
@@ -154,10 +156,24 @@ describe('a rule over 200 seeded PENDING bookings', () => {
 describe('two consoles on one tenant', () => {
   let s2: SandboxFixture;
   beforeAll(async () => {
-    s2 = await startTestSandbox({ dir: await mkdtemp(join(tmpdir(), 'rules-two-')), seed: { bookings: 400, offerings: 3 } });
+    s2 = await startTestSandbox({ dir: await mkdtemp(join(tmpdir(), 'rules-two-')), seed: { bookings: 400, offerings: 3 }, keys: [TEST_KEY, `${READ_ONLY_KEY}:read`] });
   });
   afterAll(async () => {
     await s2?.dispose();
+  });
+
+  it('never run while the key lacks write', async () => {
+    const reader = openCore({ dbFile: join(dir, 'reader.db'), api: { url: s2.url, key: READ_ONLY_KEY }, transport: 'bridge', appVersion: 'test', holdMs: 0 });
+    cores.push(reader);
+    await reader.core.runOnce();
+    expect((await reader.call('session.info')).writable).toBe(false);
+    expect((await reader.call('queue.list')).length).toBeGreaterThan(0);
+    await reader.call('rules.add', { rule: { name: 'Read-only', conditions: { notHeld: true }, action: 'approve' } });
+    await reader.core.runOnce();
+    expect(await reader.call('intents.list')).toEqual([]);
+    expect((await reader.call('rules.list')).writable).toBe(false);
+    expect(readReplica(reader.dbFile, (db) => db.prepare('SELECT count(*) AS n FROM rule_runs').get())).toEqual({ n: 0 });
+    expect(await approvals(s2)).toEqual(new Map());
   });
 
   it('running the same rule, approve each booking once, and a 409 for one already approved is no conflict', async () => {
