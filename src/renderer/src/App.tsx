@@ -13,6 +13,7 @@ import { CatalogueScreen } from './screens/Catalogue.tsx';
 import { DisputesScreen } from './screens/Disputes.tsx';
 import { InsightsScreen } from './screens/Insights.tsx';
 import { QueueScreen } from './screens/Queue.tsx';
+import { RulesScreen } from './screens/Rules.tsx';
 import { SettingsScreen } from './screens/Settings.tsx';
 import { TodayScreen } from './screens/Today.tsx';
 
@@ -82,6 +83,8 @@ function Screen() {
       return <TodayScreen />;
     case 'insights':
       return <InsightsScreen />;
+    case 'rules':
+      return <RulesScreen />;
     case 'settings':
       return <SettingsScreen />;
   }

@@ -19,6 +19,7 @@ export const screens: Array<{ name: Exclude<ScreenName, 'booking'>; key: Message
   { name: 'disputes', key: 'nav.disputes', icon: '⚑', route: { name: 'disputes' } },
   { name: 'activity', key: 'nav.activity', icon: 'bell', route: { name: 'activity' } },
   { name: 'insights', key: 'nav.insights', icon: '↗', route: { name: 'insights' } },
+  { name: 'rules', key: 'nav.rules', icon: '⚖', route: { name: 'rules' } },
   { name: 'settings', key: 'nav.settings', icon: '⚙', route: { name: 'settings' } },
 ];
 

@@ -6,6 +6,8 @@ import { appEs, es } from './es.ts';
 import { importEn } from './import.en.ts';
 import { importEs } from './import.es.ts';
 import { messagesEn } from './messages.en.ts';
+import { rulesEn } from './rules.en.ts';
+import { rulesEs } from './rules.es.ts';
 import { settingsEn } from './settings.en.ts';
 import { settingsEs } from './settings.es.ts';
 import { localeOf, translate } from './translate.ts';
@@ -19,6 +21,7 @@ const parts: Array<[string, Entries, Entries]> = [
   ['settings.*.ts', settingsEn, settingsEs],
   ['import.*.ts', importEn, importEs],
   ['calendar.*.ts', calendarEn, calendarEs],
+  ['rules.*.ts', rulesEn, rulesEs],
 ];
 const vars = (s: string) => [...new Set(s.match(/\{\w+\}/g) ?? [])].sort();
 

@@ -6,11 +6,13 @@ import { importEn } from './import.en.ts';
 import { importEs } from './import.es.ts';
 import { messagesEn } from './messages.en.ts';
 import { messagesEs } from './messages.es.ts';
+import { rulesEn } from './rules.en.ts';
+import { rulesEs } from './rules.es.ts';
 import type { PluralForms, PluralKeys, TextKeys } from './types.ts';
 import { formatNumber, pluralCategory } from '../lib/format.ts';
 
-const en = { ...baseEn, ...importEn, ...calendarEn, ...messagesEn };
-const es = { ...baseEs, ...importEs, ...calendarEs, ...messagesEs };
+const en = { ...baseEn, ...importEn, ...calendarEn, ...rulesEn, ...messagesEn };
+const es = { ...baseEs, ...importEs, ...calendarEs, ...rulesEs, ...messagesEs };
 type Source = typeof en;
 /** A key whose entry is a text. */
 export type MessageKey = TextKeys<Source>;

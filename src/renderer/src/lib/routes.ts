@@ -10,11 +10,12 @@ export type Route =
   | { name: 'activity' }
   | { name: 'today' }
   | { name: 'insights' }
+  | { name: 'rules' }
   | { name: 'settings' };
 
 export type ScreenName = Route['name'];
 
-const simple = ['queue', 'attention', 'bookings', 'disputes', 'activity', 'today', 'insights', 'settings'] as const;
+const simple = ['queue', 'attention', 'bookings', 'disputes', 'activity', 'today', 'insights', 'rules', 'settings'] as const;
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#\/?/, '');
