@@ -125,6 +125,15 @@ describe('a rule over 200 seeded PENDING bookings', () => {
     expect((await a.call('rules.list')).rules.find((r) => r.id === rule.id)?.today).toBe(3);
   });
 
+  it("sums up what the rules did for Insights: approvals by rule (undone ones not counted) and the waiting saved", async () => {
+    const runs = readReplica(a.dbFile, (db) => (db.prepare("SELECT count(*) AS n FROM rule_runs WHERE outcome = 'approved'").get() as { n: number }).n);
+    const summary = await a.call('rules.summary', { days: 30 });
+    expect(summary).toMatchObject({ days: 30, approved: runs, flagged: 0 });
+    expect(summary.ruleMedianMinutes).not.toBeNull();
+    expect(summary.humanMedianMinutes).not.toBeNull();
+    expect(summary.minutesGained).toBe(Math.round(Math.max(0, summary.humanMedianMinutes! - summary.ruleMedianMinutes!) * runs));
+  });
+
   it("previews over history with counts equal to a direct SQL count over the replica", async () => {
     const rule: RuleInput = { name: 'Preview', offeringIds: [offering], conditions: { maxRiskScore: 30, notHeld: true, maxTotalCents: 30_000, minLeadHours: 2 }, action: 'approve' };
     const preview = await a.call('rules.preview', { rule, days: 30 });

@@ -77,8 +77,9 @@ function median(values: number[]): number | null {
 
 /**
  * What the rules did over the last `days` days, for Insights: approvals (not undone) and flags, and the
- * response time they gained — the median minutes from a booking's creation to a person's approval,
- * minus the same for the rules' approvals, times the rules' approvals.
+ * response time they gained — the median minutes from a booking's creation to a person's approval
+ * (this console's approvals; without any, the server's CONFIRMED bookings no rule approved, creation to
+ * last change), minus the same for the rules' approvals, times the rules' approvals.
  */
 export function rulesSummary(host: Pick<RulesHost, 'replica'>, days: number, now = Date.now()): RulesSummary {
   const from = new Date(now - days * 86_400_000).toISOString();
@@ -97,9 +98,21 @@ export function rulesSummary(host: Pick<RulesHost, 'replica'>, days: number, now
         WHERE i.kind = 'booking.approve' AND i.idempotency_key NOT LIKE 'rule-approve-%' AND i.state <> 'discarded' AND i.created_at >= ?`,
     )
     .all(from) as Array<{ minutes: number | null }>;
+  // Without approvals made on this console, the server's own record stands in: CONFIRMED bookings no
+  // rule approved, from creation to their last change (for a CONFIRMED booking, normally the approval).
+  const people =
+    human.length > 0
+      ? human
+      : (replica
+          .stmt(
+            `SELECT (julianday(b.updated_at) - julianday(b.created_at)) * 1440 AS minutes FROM bookings b
+              WHERE b.status = 'CONFIRMED' AND b.created_at >= ?
+                AND NOT EXISTS (SELECT 1 FROM rule_runs r WHERE r.booking_id = b.id AND r.outcome = 'approved')`,
+          )
+          .all(from) as Array<{ minutes: number | null }>);
   const approvedRuns = runs.filter((r) => r.outcome === 'approved');
   const ruleMedian = median(approvedRuns.map((r) => r.minutes).filter((m): m is number => m !== null).map((m) => Math.max(0, m)));
-  const humanMedian = median(human.map((r) => r.minutes).filter((m): m is number => m !== null).map((m) => Math.max(0, m)));
+  const humanMedian = median(people.map((r) => r.minutes).filter((m): m is number => m !== null).map((m) => Math.max(0, m)));
   return {
     days,
     approved: approvedRuns.length,
