@@ -14,7 +14,7 @@ import type { SandboxFixture } from '../support/sandbox.ts';
 import { KEY, sandbox } from './helpers.ts';
 
 /** The six secondary indexes on random keys (start times, offering, booking id) the first load leaves out. */
-const DEFERRED = ['booking_items_booking', 'booking_items_offering_starts', 'bookings_offering_starts', 'bookings_starts_id', 'bookings_status_starts_id', 'payments_booking'];
+const DEFERRED = ['booking_items_booking', 'booking_items_offering_starts', 'bookings_customer_status', 'bookings_offering_starts', 'bookings_starts_id', 'bookings_status_starts_id', 'payments_booking'];
 
 let s: SandboxFixture;
 const cores: TestCore[] = [];

@@ -25,6 +25,8 @@ export const DEFERRABLE_INDEXES = [
   'booking_items_booking',
   'booking_items_offering_starts',
   'payments_booking',
+  // approval rules' "returning customer" lookup (0007_approval_rules)
+  'bookings_customer_status',
 ] as const;
 
 const PREFIX = 'deferredIndex:';
