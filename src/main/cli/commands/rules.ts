@@ -85,6 +85,7 @@ export const rulesCommand: Command = {
     replace: { type: 'boolean' },
     json: { type: 'boolean' },
   },
+  // One switch over the actions, each a few lines around one contract call: longer than 80 lines, kept together.
   async run(args) {
     const { action, id } = actionOf(args);
     const dbFile = requiredString(args, 'db');

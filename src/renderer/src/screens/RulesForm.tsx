@@ -97,6 +97,7 @@ const fieldOfPath: Record<string, keyof Draft | 'conditions'> = {
   days: 'days',
 };
 
+/** The form's state, its two calls and its layout; over 80 lines as the layout is one JSX tree of labelled fields. */
 export function RuleForm({ currency, onSaved }: { currency: string; onSaved: () => void }) {
   const { t } = useT();
   const toast = useApp((s) => s.toast);
