@@ -158,7 +158,7 @@ export class ConsoleCore {
         onStatus: (s) => this.#emit('sync.status', s),
         onChange: (tables) => this.notifyChanged(tables),
         onNewPending: (ids) => this.#emit('queue.new', { count: ids.length, bookingIds: ids }),
-        afterPull: () => this.rules.runNow(),
+        afterPull: () => this.rules.runAll().then(() => undefined),
       },
     });
     this.rules = new RuleRunner(this, (line) => this.#log(line));

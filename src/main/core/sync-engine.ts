@@ -21,7 +21,7 @@ export interface EngineHooks {
   onChange(tables: Table[]): void;
   onNewPending(ids: string[]): void;
   /** After every full pull and PENDING poll: what reached the replica may be acted on (approval rules). */
-  afterPull?(): void;
+  afterPull?(): void | Promise<void>;
 }
 
 /** A resettable wake-up: `wait(ms)` resolves after ms or as soon as `wake()` is called. */
@@ -241,7 +241,7 @@ export class SyncEngine {
       }
       if (await this.puller.pullAvailability(api, signal)) this.hooks.onChange(['availability']);
       this.replica.transaction(() => this.replica.setMeta('lastSyncAt', new Date().toISOString()));
-      this.hooks.afterPull?.();
+      await this.hooks.afterPull?.();
     } finally {
       this.#connection = 'online';
       this.#progress = null;
@@ -256,7 +256,7 @@ export class SyncEngine {
       onNewPending: (ids) => this.hooks.onNewPending(ids),
     });
     this.replica.transaction(() => this.replica.setMeta('lastSyncAt', new Date().toISOString()));
-    this.hooks.afterPull?.();
+    await this.hooks.afterPull?.();
   }
 
   async #pullLoop(): Promise<void> {

@@ -46,13 +46,40 @@ export function firstStartOf(view: BookingView): string | null {
   return first;
 }
 
+/** One formatter per time zone: making an Intl.DateTimeFormat costs far more than using one (bench/rules.ts). */
+const localFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** Local weekday (0 = Sunday) and "HH:MM" of an instant in a time zone. */
 export function localDayAndTime(iso: string, timeZone: string): { day: number; time: string; date: string } {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(iso));
+  let format = localFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    localFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(new Date(iso));
   const get = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
   const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(get('weekday'));
   return { day, time: `${get('hour')}:${get('minute')}`, date: `${get('year')}-${get('month')}-${get('day')}` };
 }
+
+/** An availability rule as the slot checks read it. */
+export interface WeeklyRule {
+  day: number;
+  start: string;
+  end: string;
+  capacity: number;
+  validFrom: string | null;
+  validUntil: string | null;
+}
+
+/** The weekly rule a start falls in (the business's local weekday, time and date), or undefined. */
+export function weeklyRuleAt(rules: readonly WeeklyRule[], startsAt: string, timeZone: string): WeeklyRule | undefined {
+  const local = localDayAndTime(startsAt, timeZone);
+  return rules.find((r) => r.day === local.day && r.start <= local.time && local.time < r.end && (!r.validFrom || r.validFrom <= local.date) && (!r.validUntil || local.date <= r.validUntil));
+}
+
+/** Reads an offering's weekly rules as WeeklyRule rows. */
+export const weeklyRulesSql = 'SELECT day_of_week AS day, start_time AS start, end_time AS end, capacity, valid_from AS validFrom, valid_until AS validUntil FROM availability_rules WHERE offering_id = ?';
 
 /**
  * Capacity-aware check of each booking's slot: CONFIRMED places overlapping its items on the same
@@ -65,7 +92,7 @@ export function slotChecks(replica: Replica, views: BookingView[], timeZone: str
        FROM booking_items bi JOIN bookings b ON b.id = bi.booking_id LEFT JOIN booking_overlay o ON o.booking_id = b.id
       WHERE bi.offering_id = ? AND bi.starts_at < ? AND bi.ends_at > ? AND bi.booking_id <> ?`,
   );
-  const rules = replica.stmt('SELECT day_of_week AS day, start_time AS start, end_time AS end, capacity, valid_from AS validFrom, valid_until AS validUntil FROM availability_rules WHERE offering_id = ?');
+  const rules = replica.stmt(weeklyRulesSql);
   return views.map((view) => {
     let capacity: number | null = null;
     let taken = 0;
@@ -83,10 +110,7 @@ export function slotChecks(replica: Replica, views: BookingView[], timeZone: str
         } else if (other.status === 'PENDING') competing.add(other.id);
       }
       taken = Math.max(taken, itemTaken);
-      const local = localDayAndTime(item.startsAt, timeZone);
-      const rule = (rules.all(item.offeringId) as Array<{ day: number; start: string; end: string; capacity: number; validFrom: string | null; validUntil: string | null }>).find(
-        (r) => r.day === local.day && r.start <= local.time && local.time < (r.end === '24:00' ? '24:00' : r.end) && (!r.validFrom || r.validFrom <= local.date) && (!r.validUntil || local.date <= r.validUntil),
-      );
+      const rule = weeklyRuleAt(rules.all(item.offeringId) as WeeklyRule[], item.startsAt, timeZone);
       if (!rule) known = false;
       else capacity = capacity === null ? rule.capacity : Math.min(capacity, rule.capacity);
     }

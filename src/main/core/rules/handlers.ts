@@ -21,20 +21,20 @@ export function rulesHandlers(host: RulesHost, runner: RuleRunner): RulesHandler
     return { paused: isPaused(replica), writable: host.session().writable, rules: listRules(replica).map((r) => ruleView(replica, r, day)) };
   };
   /** After a change: tell the UI, then evaluate the bookings still pending under the new revision. */
-  const changed = (): void => {
+  const changed = async (): Promise<void> => {
     host.notifyChanged(['rules']);
-    runner.runPending();
+    await runner.runAll();
   };
   return {
     'rules.list': () => state(),
-    'rules.add': (i) => {
+    'rules.add': async (i) => {
       const rule = addRule(replica, i.rule);
-      changed();
+      await changed();
       return ruleView(replica, getRule(replica, rule.id), today());
     },
-    'rules.update': (i) => {
+    'rules.update': async (i) => {
       const rule = updateRule(replica, i.id, i.rule);
-      changed();
+      await changed();
       return ruleView(replica, getRule(replica, rule.id), today());
     },
     'rules.remove': (i) => {
@@ -42,25 +42,25 @@ export function rulesHandlers(host: RulesHost, runner: RuleRunner): RulesHandler
       if (removed) host.notifyChanged(['rules']);
       return { removed };
     },
-    'rules.setEnabled': (i) => {
+    'rules.setEnabled': async (i) => {
       const rule = setRuleEnabled(replica, i.id, i.enabled);
-      changed();
+      await changed();
       return ruleView(replica, getRule(replica, rule.id), today());
     },
-    'rules.setPaused': (i) => {
+    'rules.setPaused': async (i) => {
       setPaused(replica, i.paused);
-      changed();
+      await changed();
       return state();
     },
     'rules.preview': (i) => previewRule(host, i.rule, i.days ?? PREVIEW_DEFAULT_DAYS),
     'rules.export': () => ({ format: 'orkestr-console.rules', version: ruleFormatVersion, rules: listRules(replica).map(ruleInputOf) }),
-    'rules.import': (i) => {
+    'rules.import': async (i) => {
       let removed = 0;
       replica.transaction(() => {
         if (i.replace) for (const r of listRules(replica)) removed += removeRule(replica, r.id) ? 1 : 0;
         for (const rule of i.document.rules) addRule(replica, rule);
       });
-      changed();
+      await changed();
       return { added: i.document.rules.length, removed };
     },
     'rules.summary': (i) => rulesSummary(host, i.days ?? 30),

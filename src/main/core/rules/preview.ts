@@ -11,7 +11,8 @@ import { firstStartOf } from '../bookings/front-desk.ts';
 import type { BookingsTable } from '../db/schema.ts';
 import type { Replica } from '../replica.ts';
 import { evaluateRule, hasRoom } from './evaluate.ts';
-import { completedBefore, historyHolders, slotRoom } from './facts.ts';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { SlotRooms, completedBefore, historyHolders } from './facts.ts';
 
 export interface PreviewHost {
   readonly replica: Replica;
@@ -21,9 +22,10 @@ export interface PreviewHost {
 
 export const PREVIEW_DEFAULT_DAYS = 30;
 const LIST_LIMIT = 500;
-const CHUNK = 500;
+const CHUNK = 250;
 
-export function previewRule(host: PreviewHost, rule: RuleInput, days = PREVIEW_DEFAULT_DAYS, now = Date.now()): RulePreview {
+/** Yields to the event loop between chunks of bookings: a year of history never holds the core for long. */
+export async function previewRule(host: PreviewHost, rule: RuleInput, days = PREVIEW_DEFAULT_DAYS, now = Date.now()): Promise<RulePreview> {
   const { replica } = host;
   const from = new Date(now - days * 86_400_000).toISOString();
   const offerings = rule.offeringIds ?? [];
@@ -31,15 +33,18 @@ export function previewRule(host: PreviewHost, rule: RuleInput, days = PREVIEW_D
   const rows = replica.stmt(`SELECT * FROM bookings WHERE created_at >= ? ${where} ORDER BY created_at DESC, id DESC`).all(from, ...offerings) as BookingsTable[];
   const timeZone = host.tenant()?.timezone ?? 'UTC';
   const disputed = replica.stmt('SELECT 1 FROM disputes WHERE booking_id = ? LIMIT 1');
+  const rooms = new SlotRooms(replica, timeZone, historyHolders);
   const preview: RulePreview = { days, from, considered: rows.length, matched: 0, cancelledByCustomer: 0, disputed: 0, overlapped: 0, items: [] };
   for (let i = 0; i < rows.length; i += CHUNK) {
+    if (i > 0) await yieldToLoop();
     const part = rows.slice(i, i + CHUNK);
     const truth = new Map(part.map((r) => [r.id, r]));
     for (const overlaid of host.bookingViews(part)) {
       // History is judged on server truth, not on what this console has queued since.
       const row = truth.get(overlaid.id)!;
       const view: BookingView = { ...overlaid, status: overlaid.serverStatus };
-      const slot = slotRoom(replica, view, timeZone, historyHolders);
+      // The slot's room is read only when the rule asks for it or for a match (its "overlapped" mark).
+      let slot = rule.conditions.noOverlap ? rooms.of(view) : null;
       const verdict = evaluateRule(rule, view, {
         now: Date.parse(view.createdAt),
         timeZone,
@@ -47,6 +52,7 @@ export function previewRule(host: PreviewHost, rule: RuleInput, days = PREVIEW_D
         completedBefore: rule.conditions.minCompletedBookings !== undefined ? completedBefore(replica, view.customer.id, view.createdAt) : 0,
       });
       if (!verdict.matched) continue;
+      slot ??= rooms.of(view);
       const item: RulePreviewItem = {
         bookingId: view.id,
         customerName: view.customer.name,

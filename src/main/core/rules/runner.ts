@@ -17,7 +17,7 @@ import { localDayAndTime } from '../bookings/front-desk.ts';
 import type { BookingsTable } from '../db/schema.ts';
 import type { Replica } from '../replica.ts';
 import { describeChecks, evaluateRule, type RuleCheck } from './evaluate.ts';
-import { completedBefore, liveHolders, slotRoom } from './facts.ts';
+import { SlotRooms, completedBefore, liveHolders } from './facts.ts';
 import { isPaused, listRules, type StoredRule } from './store.ts';
 
 type Table = ContractEvents['data.changed']['tables'][number];
@@ -40,7 +40,7 @@ export function ruleApprovalKey(bookingId: string): string {
 }
 
 /** Bookings evaluated per pass; a longer queue continues in the next turn of the event loop. */
-export const RUN_BATCH = 500;
+export const RUN_BATCH = 100;
 
 const pendingUnseen = `
   SELECT b.* FROM (
@@ -56,6 +56,8 @@ export interface RunResult {
   approved: number;
   flagged: number;
   capped: number;
+  /** The pass stopped at RUN_BATCH bookings: more may be waiting. */
+  more: boolean;
 }
 
 export class RuleRunner {
@@ -84,7 +86,32 @@ export class RuleRunner {
     this.#closed = true;
   }
 
-  /** runPending, with a failure logged instead of thrown (the sync engine's hook must not fail a pull). */
+  /**
+   * Passes until every pending booking has been seen, yielding to the event loop between them (each
+   * pass is one short synchronous block). A failure is logged, not thrown: the sync engine's hook must
+   * not fail a pull.
+   */
+  async runAll(): Promise<RunResult> {
+    const total: RunResult = { evaluated: 0, approved: 0, flagged: 0, capped: 0, more: false };
+    for (let pass = 0; pass < 100_000 && !this.#closed; pass++) {
+      let r: RunResult;
+      try {
+        r = this.runPending();
+      } catch (error) {
+        this.#log(`rules: a pass failed: ${error instanceof Error ? error.message : String(error)}`);
+        break;
+      }
+      total.evaluated += r.evaluated;
+      total.approved += r.approved;
+      total.flagged += r.flagged;
+      total.capped += r.capped;
+      if (!r.more) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return total;
+  }
+
+  /** runPending, with a failure logged instead of thrown (a scheduled pass). */
   runNow(): void {
     try {
       this.runPending();
@@ -95,7 +122,7 @@ export class RuleRunner {
 
   /** One pass over the PENDING bookings some enabled rule has not evaluated yet. */
   runPending(now = Date.now()): RunResult {
-    const result: RunResult = { evaluated: 0, approved: 0, flagged: 0, capped: 0 };
+    const result: RunResult = { evaluated: 0, approved: 0, flagged: 0, capped: 0, more: false };
     if (this.#closed || this.#running) return result;
     const { replica } = this.#host;
     if (isPaused(replica) || !this.#host.session().writable) return result;
@@ -110,37 +137,43 @@ export class RuleRunner {
       const timeZone = this.#host.tenant()?.timezone ?? 'UTC';
       const today = localDayAndTime(new Date(now).toISOString(), timeZone).date;
       const seen = replica.stmt('SELECT 1 FROM rule_runs WHERE rule_id = ? AND revision = ? AND booking_id = ?');
-      for (const view of this.#host.bookingViews(rows)) {
-        for (const rule of rules) {
-          if (view.status !== 'PENDING') break;
-          if (seen.get(rule.id, rule.revision, view.id)) continue;
-          result.evaluated++;
-          const outcome = this.#act(rule, view, now, timeZone, today, activities);
-          if (outcome === 'approved') {
-            result.approved++;
-            break;
+      const rooms = new SlotRooms(replica, timeZone, liveHolders);
+      // One transaction for the pass: its approvals and records commit together, with one fsync.
+      replica.transaction(() => {
+        for (const view of this.#host.bookingViews(rows)) {
+          for (const rule of rules) {
+            if (view.status !== 'PENDING') break;
+            if (seen.get(rule.id, rule.revision, view.id)) continue;
+            result.evaluated++;
+            const outcome = this.#act(rule, view, { now, timeZone, today, rooms }, activities);
+            if (outcome === 'approved') {
+              result.approved++;
+              break;
+            }
+            if (outcome === 'flagged') result.flagged++;
+            if (outcome === 'capped') result.capped++;
           }
-          if (outcome === 'flagged') result.flagged++;
-          if (outcome === 'capped') result.capped++;
         }
-      }
+      });
     } finally {
       this.#running = false;
     }
     for (const item of activities) this.#host.notifyActivity(item, { changed: false });
     this.#host.notifyChanged(activities.length > 0 ? ['rules', 'activity'] : ['rules']);
-    if (rows.length >= RUN_BATCH) this.schedule();
+    result.more = rows.length >= RUN_BATCH;
+    if (result.more) this.schedule();
     return result;
   }
 
   /** Evaluates one rule on one booking and records the outcome, in one transaction with the approval. */
-  #act(rule: StoredRule, view: BookingView, now: number, timeZone: string, today: string, activities: ActivityItem[]): 'approved' | 'flagged' | 'capped' | 'skipped' {
+  #act(rule: StoredRule, view: BookingView, pass: { now: number; timeZone: string; today: string; rooms: SlotRooms }, activities: ActivityItem[]): 'approved' | 'flagged' | 'capped' | 'skipped' {
     const { replica } = this.#host;
+    const { now, timeZone, today } = pass;
     const d = rule.definition;
     const verdict = evaluateRule(d, view, {
       now,
       timeZone,
-      slot: d.conditions.noOverlap ? slotRoom(replica, view, timeZone, liveHolders) : null,
+      slot: d.conditions.noOverlap ? pass.rooms.of(view) : null,
       completedBefore: d.conditions.minCompletedBookings !== undefined ? completedBefore(replica, view.customer.id, view.createdAt) : 0,
     });
     const record = (outcome: string, checks: readonly RuleCheck[], intentId: string | null): void => {
