@@ -100,6 +100,7 @@ describe('a rule over 200 seeded PENDING bookings', () => {
     expect(detail?.status).toBe('CONFIRMED');
     const line = detail?.history.find((h) => h.summary.startsWith('Approved by rule "Low-risk, room left"'));
     expect(line?.summary).toMatch(/maxRiskScore \d+≤30 · notHeld NONE · noOverlap 1\+\d+≤\d+/);
+    expect(line?.kind).toBe('rule');
   });
 
   it('holds the daily cap: a rule capped at 3 approves 3 and leaves the others to a person', async () => {

@@ -148,7 +148,8 @@ export interface BookingDetail extends BookingView {
 
 export interface HistoryEntry {
   at: string;
-  kind: 'intent' | 'webhook' | 'sync';
+  /** `rule`: what an approval rule did (#17). */
+  kind: 'intent' | 'webhook' | 'sync' | 'rule';
   /** English, for the CLI and logs. */
   summary: string;
   /** The summary as a code + parameters for the UI to translate; null for activity stored before codes existed. */

@@ -3,6 +3,7 @@ import type { EnglishEntries } from './types.ts';
 
 export const rulesEn = {
   'nav.rules': 'Rules',
+  'history.kind.rule': 'Rule',
   'rules.title': 'Approval rules',
   'rules.intro': 'Rules approve the safe bookings by themselves, or flag the ones that need a look. A rule’s approval goes through the outbox like yours, and can be undone while it is held.',
   'rules.paused': 'All rules are paused: none of them acts until you resume.',

@@ -4,6 +4,7 @@ import type { SpanishPlural, Translation } from './types.ts';
 
 export const rulesEs: Translation<typeof rulesEn, SpanishPlural> = {
   'nav.rules': 'Reglas',
+  'history.kind.rule': 'Regla',
   'rules.title': 'Reglas de aprobación',
   'rules.intro': 'Las reglas aprueban por sí solas las reservas seguras, o marcan las que conviene revisar. Una aprobación de una regla pasa por la bandeja de salida como las suyas y se puede deshacer mientras está retenida.',
   'rules.paused': 'Todas las reglas están en pausa: ninguna actúa hasta que las reanude.',
