@@ -26,6 +26,7 @@ const shipped: Record<string, string> = {
   '0005-calendar-feeds.ts': 'a3c87b85b9ef4c66b69fe2e43535940af1de2f5b93430ab1c0272d689cc0447e',
   '0006-activity-message.ts': 'f58ef9214f68557e410f29150e5a762bc2d07dfaad33404a3cffde04184db23f',
   '0007-front-desk-search-and-slots.ts': '2e733334c284ac5efca84b2115e4446d58a57b6692869a01755bf95718028716',
+  '0008-approval-rules.ts': '05211fa7545b1ec2d1ef22dc30256dcfb5b549bd3663340cffba037e83fe4276',
 };
 
 const migrationFiles = (): string[] => readdirSync(folder).filter((f) => /^\d{4}-[a-z0-9-]+\.ts$/.test(f)).sort();
@@ -169,5 +170,15 @@ describe('each migration on a replica at the version before', () => {
     expect(match('garcia')).toEqual([]);
     expect(match('nunez')).toEqual([{ id: 'bkg_before' }]);
     expect(indexes(d, 'booking_items')).toContain('booking_items_offering_span');
+  });
+
+  it('0008_approval_rules adds the rules and their runs, and the returning-customer index; bookings stay', () => {
+    const d = replicaAt(indexOf('0008_approval_rules'));
+    booking(d, 'bkg_kept');
+    migrate(d);
+    expect(tables(d)).toEqual(expect.arrayContaining(['rules', 'rule_runs']));
+    expect(columns(d, 'rules')).toEqual(['id', 'position', 'name', 'definition', 'format_version', 'enabled', 'revision', 'created_at', 'updated_at']);
+    expect(indexes(d, 'bookings')).toContain('bookings_customer_status');
+    expect(d.prepare('SELECT id FROM bookings').all()).toEqual([{ id: 'bkg_kept' }]);
   });
 });

@@ -30,6 +30,8 @@ export interface CliOptions {
   timeoutMs?: number;
   /** Another Node script to run instead of the CLI (e.g. a cut-down entry point), same handling. */
   script?: string;
+  /** Written to the child's stdin, which is then closed (default: no stdin). */
+  stdin?: string;
 }
 
 export interface CliProcess {
@@ -50,8 +52,9 @@ export function spawnCli(args: readonly string[], options: CliOptions = {}): Cli
   const child = spawn(node24, [options.script ?? cliPath, ...args], {
     cwd: options.cwd ?? repoRoot,
     env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  if (options.stdin !== undefined) child.stdin!.end(options.stdin);
   let stdout = '';
   let stderr = '';
   let done: CliResult | null = null;

@@ -19,7 +19,9 @@ import type { ActivityItem, ConflictView, SecretKeeping, SessionInfo, Settings, 
 import type { ContractHandlers } from '../../shared/contract/schemas.ts';
 import { activityHandlers } from './activity/handlers.ts';
 import { bookingsHandlers } from './bookings/handlers.ts';
-import { pendingCount } from './bookings/views.ts';
+import { bookingViews, pendingCount } from './bookings/views.ts';
+import { approve } from './bookings/intents.ts';
+import { RuleRunner, rulesHandlers, type RulesHost } from './rules/index.ts';
 import { calendarHandlers } from './calendar/handlers.ts';
 import { catalogueHandlers } from './catalogue/handlers.ts';
 import { conflicts, localView } from './conflicts/conflicts.ts';
@@ -82,7 +84,7 @@ export function composeHandlers<const T extends readonly object[]>(...slices: T 
 }
 
 /** The contract, one slice a feature folder. */
-function contractHandlers(ctx: CoreContext): ContractHandlers {
+function contractHandlers(ctx: CoreContext, rules: { host: RulesHost; runner: RuleRunner }): ContractHandlers {
   return composeHandlers(
     settingsHandlers(ctx),
     syncHandlers(ctx),
@@ -93,6 +95,7 @@ function contractHandlers(ctx: CoreContext): ContractHandlers {
     activityHandlers(ctx),
     importHandlers(ctx),
     calendarHandlers(ctx),
+    rulesHandlers(rules.host, rules.runner),
   );
 }
 
@@ -106,6 +109,8 @@ export class ConsoleCore {
   readonly pruner: Pruner;
   readonly handlers: ContractHandlers;
   readonly #closers: Array<() => Promise<void>> = [];
+  /** Approval rules (#17): evaluated when bookings reach the replica and when a rule changes. */
+  readonly rules: RuleRunner;
   #scopeWatch: ScopeWatch | null = null;
   readonly #session: Session;
   readonly #listeners = new Set<Listener>();
@@ -146,6 +151,7 @@ export class ConsoleCore {
         },
         onChange: (tables, ids) => this.notifyChanged(tables, ids),
         onNewPending: (ids) => this.#emit('queue.new', { count: ids.length, bookingIds: ids }),
+        afterPull: () => this.rules.runAll().then(() => undefined),
       },
     });
     const base = {
@@ -167,7 +173,18 @@ export class ConsoleCore {
     };
     this.#session = new Session(base, budget);
     this.#scopeWatch = new ScopeWatch(() => keyScopes(replica));
-    this.handlers = guardWrites(contractHandlers({ ...base, session: this.#session }), () => scopesAllowWrite(keyScopes(replica)));
+    const ctx: CoreContext = { ...base, session: this.#session };
+    const rulesHost: RulesHost = {
+      replica,
+      bookingViews: (rows) => bookingViews(replica, rows),
+      approve: (id, idempotencyKey) => approve(ctx, id, idempotencyKey),
+      session: () => this.#session.session(),
+      tenant: () => tenantInfo(replica),
+      notifyChanged: (tables) => this.notifyChanged(tables),
+      notifyActivity: (item, o) => this.notifyActivity(item, o),
+    };
+    this.rules = new RuleRunner(rulesHost, (line) => options.log?.(line));
+    this.handlers = guardWrites(contractHandlers(ctx, { host: rulesHost, runner: this.rules }), () => scopesAllowWrite(keyScopes(replica)));
   }
 
   on(listener: Listener): () => void {
@@ -192,6 +209,7 @@ export class ConsoleCore {
     this.#emit('data.changed', ids ? { tables: [...new Set(tables)], ids: [...new Set(ids)] } : { tables: [...new Set(tables)] });
     this.engine.emitStatus();
     this.#checkScopes();
+    if (tables.includes('bookings')) this.rules.schedule();
   }
 
   /** The key's scopes changed (a pull's /me): the UI hears it; with write back, what waited is sent. */
@@ -252,6 +270,7 @@ export class ConsoleCore {
 
   async close(): Promise<void> {
     if (this.#closed) return;
+    this.rules.close();
     await this.engine.stop();
     await this.pruner.close();
     for (const fn of this.#closers.splice(0)) await fn();

@@ -16,6 +16,7 @@ import { DisputesScreen } from './screens/Disputes.tsx';
 import { InsightsScreen } from './screens/Insights.tsx';
 import { QueueScreen } from './screens/Queue.tsx';
 import { ReviewsScreen } from './screens/Reviews.tsx';
+import { RulesScreen } from './screens/Rules.tsx';
 import { SettingsScreen } from './screens/Settings.tsx';
 import { TodayScreen } from './screens/Today.tsx';
 
@@ -93,6 +94,8 @@ function Screen() {
       return <InsightsScreen />;
     case 'reviews':
       return <ReviewsScreen />;
+    case 'rules':
+      return <RulesScreen />;
     case 'settings':
       return <SettingsScreen />;
   }

@@ -70,8 +70,8 @@ describe('bridge transport', () => {
     h.timers[0]!();
     h.sockets[1]!.onopen?.({});
     expect(getTransportState()).toBe('ok');
-    // Every table data.changed can name, calendar feeds included: the screens cannot know what they missed.
-    expect(seen[1]).toEqual({ tables: ['bookings', 'offerings', 'coupons', 'availability', 'disputes', 'activity', 'intents', 'conflicts', 'feeds'] });
+    // Every table data.changed can name, calendar feeds and rules included: the screens cannot know what they missed.
+    expect(seen[1]).toEqual({ tables: ['bookings', 'offerings', 'coupons', 'availability', 'disputes', 'activity', 'intents', 'conflicts', 'feeds', 'rules'] });
   });
 
   it('forgets a refused token', async () => {

@@ -50,6 +50,9 @@ export const coreMessageParams = {
   'activity.reviewCreatedNoRating': [],
   'activity.kybVerified': [],
   'activity.testPing': ['message'],
+  // approval rules (#17): `conditions` is the checks as the rule's JSON names them ("maxRiskScore 12≤30 · …")
+  'activity.ruleApproved': ['rule', 'conditions'],
+  'activity.ruleFlagged': ['rule', 'conditions'],
 
   // ---- catalogue import: file and header
   'import.file.notUtf8': ['offset'],

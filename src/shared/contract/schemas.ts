@@ -10,6 +10,8 @@ import {
   bookingStatuses,
   importFieldNames,
   importUploadMaxBase64,
+  ruleActions,
+  ruleFormatVersion,
   type MethodInputs,
   type MethodName,
   type MethodResults,
@@ -66,6 +68,56 @@ const feedFilters = z
     futureDays: z.number().int().min(0).max(36600).nullable(),
   })
   .partial()
+  .strict();
+
+// ---- approval rules (#17): the rule format scripts rely on (docs/rules.md) ---------------------
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time "HH:MM" (00:00–23:59)');
+const ruleConditions = z
+  .object({
+    maxRiskScore: z.number().int().min(0).max(100),
+    notHeld: z.boolean(),
+    noOverlap: z.boolean(),
+    minLeadHours: z.number().min(0).max(24 * 366),
+    maxLeadHours: z.number().min(0).max(24 * 366),
+    maxTotalCents: z.number().int().min(0),
+    minCompletedBookings: z.number().int().min(1).max(10_000),
+    allowList: z.array(z.string().trim().min(1).max(320)).min(1).max(10_000),
+    weekdays: z.array(z.number().int().min(0).max(6)).min(1).max(7),
+    startTimeFrom: clockTime,
+    startTimeTo: clockTime,
+  })
+  .partial()
+  .strict()
+  .superRefine((c, ctx) => {
+    const named = Object.values(c).some((v) => v !== undefined && v !== false);
+    if (!named) ctx.addIssue({ code: 'custom', message: 'name at least one condition (a rule without one would act on every booking)' });
+    if (c.minLeadHours !== undefined && c.maxLeadHours !== undefined && c.minLeadHours > c.maxLeadHours) {
+      ctx.addIssue({ code: 'custom', path: ['maxLeadHours'], message: 'must be at least minLeadHours' });
+    }
+    if (c.startTimeFrom !== undefined && c.startTimeTo !== undefined && c.startTimeFrom >= c.startTimeTo) {
+      ctx.addIssue({ code: 'custom', path: ['startTimeTo'], message: 'must be after startTimeFrom' });
+    }
+  });
+
+/** One rule as JSON (`rules add --file`, the Rules screen, an exported document's entries). */
+export const ruleInput = z
+  .object({
+    version: z.literal(ruleFormatVersion).optional(),
+    name: z.string().trim().min(1).max(120),
+    offeringIds: z.array(id).max(10_000).optional(),
+    conditions: ruleConditions,
+    action: z.enum(ruleActions),
+    dailyCap: z.number().int().min(1).max(100_000).nullable().optional(),
+    enabled: z.boolean().optional(),
+  })
+  .strict();
+
+export const rulesDocument = z
+  .object({
+    format: z.literal('orkestr-console.rules'),
+    version: z.literal(ruleFormatVersion),
+    rules: z.array(ruleInput).max(500),
+  })
   .strict();
 
 /** Every method of the contract, with the schema of its input. */
@@ -203,6 +255,17 @@ export const methods = {
       includePending: z.boolean().optional(),
     })
     .strict(),
+  // approval rules (#17)
+  'rules.list': empty,
+  'rules.add': z.object({ rule: ruleInput }).strict(),
+  'rules.update': z.object({ id, rule: ruleInput }).strict(),
+  'rules.remove': z.object({ id }).strict(),
+  'rules.setEnabled': z.object({ id, enabled: z.boolean() }).strict(),
+  'rules.setPaused': z.object({ paused: z.boolean() }).strict(),
+  'rules.preview': z.object({ rule: ruleInput, days: z.number().int().min(1).max(3660).optional() }).strict(),
+  'rules.export': empty,
+  'rules.import': z.object({ document: rulesDocument, replace: z.boolean().optional() }).strict(),
+  'rules.summary': z.object({ days: z.number().int().min(1).max(3660).optional() }).strict(),
 } as const satisfies Record<MethodName, z.ZodType>;
 
 export type MethodParsedInput<M extends MethodName> = z.output<(typeof methods)[M]>;

@@ -13,5 +13,7 @@ import { notesCommand } from './notes.ts';
 import { intentsCommand, outboxCommand } from './outbox.ts';
 import { conflictsCommand } from './conflicts.ts';
 
+import { rulesCommand } from './rules.ts';
+
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: Command[] = [serveCommand, sandboxCommand, syncCommand, bookingsCommand, queueCommand, approveCommand, cancelCommand, rescheduleCommand, notesCommand, outboxCommand, intentsCommand, conflictsCommand, statusCommand, relayCommand, importCommand, icsCommand, feedsCommand];
+export const commands: Command[] = [serveCommand, sandboxCommand, syncCommand, bookingsCommand, queueCommand, approveCommand, cancelCommand, rescheduleCommand, notesCommand, outboxCommand, intentsCommand, conflictsCommand, statusCommand, relayCommand, importCommand, icsCommand, feedsCommand, rulesCommand];

@@ -6,9 +6,10 @@
 import type { BookingView, CancelPreview, CancellationPolicy, QueueGroup } from '../../../shared/contract/types.ts';
 import type { Replica } from '../replica/replica.ts';
 import { groupBounds, groupOf } from './queue-groups.ts';
+import { localDayAndTime } from './slots.ts';
 
 export { queueWindow } from './queue-window.ts';
-export { slotChecks } from './slots.ts';
+export { localDayAndTime, slotChecks } from './slots.ts';
 export { searchBookings, searchBookingRows } from './search.ts';
 
 /** Hours before the first start → refund percent, per policy (docs/orkestr-api.md, "Cancellation policies"). */
@@ -45,11 +46,30 @@ export function cancelPreview(replica: Replica, view: BookingView, now = Date.no
   };
 }
 
-function firstStartOf(view: BookingView): string | null {
+export function firstStartOf(view: BookingView): string | null {
   let first: string | null = null;
   for (const item of view.items) if (first === null || item.startsAt < first) first = item.startsAt;
   return first;
 }
+
+/** An availability rule as the slot checks and approval rules read it. */
+export interface WeeklyRule {
+  day: number;
+  start: string;
+  end: string;
+  capacity: number;
+  validFrom: string | null;
+  validUntil: string | null;
+}
+
+/** The weekly rule a start falls in (the business's local weekday, time and date), or undefined. */
+export function weeklyRuleAt(rules: readonly WeeklyRule[], startsAt: string, timeZone: string): WeeklyRule | undefined {
+  const local = localDayAndTime(startsAt, timeZone);
+  return rules.find((r) => r.day === local.day && r.start <= local.time && local.time < r.end && (!r.validFrom || r.validFrom <= local.date) && (!r.validUntil || local.date <= r.validUntil));
+}
+
+/** Reads an offering's weekly rules as WeeklyRule rows. */
+export const weeklyRulesSql = 'SELECT day_of_week AS day, start_time AS start, end_time AS end, capacity, valid_from AS validFrom, valid_until AS validUntil FROM availability_rules WHERE offering_id = ?';
 
 /** The tenant-local day a start falls on, relative to now. */
 export function queueGroupOf(startsAt: string | null, timeZone: string, now = Date.now()): QueueGroup {

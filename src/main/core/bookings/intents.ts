@@ -13,12 +13,13 @@ function notInReplica(id: string): ContractError {
   return new ContractError('NOT_FOUND', `Booking ${id} is not in the replica (sync first).`);
 }
 
-export function approve(ctx: CoreContext, id: string): string | null {
+/** `idempotencyKey`: default the intent's own id; a rule's approval derives it from the booking (rules/runner.ts). */
+export function approve(ctx: CoreContext, id: string, idempotencyKey?: string): string | null {
   const b = bookingDetail(ctx.replica, id);
   if (!b) throw notInReplica(id);
   if (b.status === 'CONFIRMED') return null;
   if (b.status !== 'PENDING') throw new ContractError('CONFLICT', `Booking ${id} is ${b.status}; it cannot be approved (only PENDING bookings can).`);
-  return enqueueIntent(ctx, 'booking.approve', id, {}, { method: 'POST', path: `${recordPath('booking', id)}/approve`, body: '{}' }, recordVersion(ctx.replica, 'bookings', id)).id;
+  return enqueueIntent(ctx, 'booking.approve', id, {}, { method: 'POST', path: `${recordPath('booking', id)}/approve`, body: '{}' }, recordVersion(ctx.replica, 'bookings', id), idempotencyKey).id;
 }
 
 export function cancel(ctx: CoreContext, id: string, reason: string): string | null {

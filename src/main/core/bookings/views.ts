@@ -99,7 +99,7 @@ export function bookingDetail(replica: Replica, id: string): BookingDetail | nul
     history.push({ at: i.created_at, kind: 'intent', summary: describeIntent(i), summaryMessage: describeIntentMessage(i), state: intentView(i, now).state });
   }
   for (const a of replica.stmt('SELECT at, event, summary, message FROM activity WHERE booking_id = ? ORDER BY at').all(id) as Array<Pick<ActivityTable, 'at' | 'event' | 'summary' | 'message'>>) {
-    history.push({ at: a.at, kind: 'webhook', summary: a.summary || a.event, summaryMessage: storedMessage(a.message) });
+    history.push({ at: a.at, kind: a.event.startsWith('rule.') ? 'rule' : 'webhook', summary: a.summary || a.event, summaryMessage: storedMessage(a.message) });
   }
   history.push({
     at: row.updated_at,

@@ -26,6 +26,8 @@ export const DEFERRABLE_INDEXES = [
   'booking_items_offering_starts',
   'booking_items_offering_span',
   'payments_booking',
+  // approval rules' "returning customer" lookup (0008_approval_rules)
+  'bookings_customer_status',
 ] as const;
 
 const PREFIX = 'deferredIndex:';

@@ -21,6 +21,8 @@ export interface EngineHooks {
   /** `ids`: the records whose rows changed, when all are known. */
   onChange(tables: Table[], ids?: string[]): void;
   onNewPending(ids: string[]): void;
+  /** After every full pull and PENDING poll: what reached the replica may be acted on (approval rules). */
+  afterPull?(): void | Promise<void>;
 }
 
 /** A resettable wake-up: `wait(ms)` resolves after ms or as soon as `wake()` is called. */
@@ -255,6 +257,7 @@ export class SyncEngine {
       }
       if (await this.puller.pullAvailability(api, signal)) this.hooks.onChange(['availability']);
       this.replica.transaction(() => this.replica.setMeta('lastSyncAt', new Date().toISOString()));
+      await this.hooks.afterPull?.();
     } finally {
       this.#connection = 'online';
       this.#progress = null;
@@ -269,6 +272,7 @@ export class SyncEngine {
       onNewPending: (ids) => this.hooks.onNewPending(ids),
     });
     this.replica.transaction(() => this.replica.setMeta('lastSyncAt', new Date().toISOString()));
+    await this.hooks.afterPull?.();
   }
 
   async #pullLoop(): Promise<void> {

@@ -26,8 +26,9 @@ export function enqueueIntent(
   payload: Record<string, unknown>,
   req: { method: string; path: string; body: string | null },
   baseVersion: number | null,
+  idempotencyKey?: string,
 ): IntentRow {
-  const row = ctx.outbox.enqueue({ kind, targetId, payload, ...req, baseVersion, holdMs: holdMs(ctx) });
+  const row = ctx.outbox.enqueue({ kind, targetId, payload, ...req, baseVersion, holdMs: holdMs(ctx), ...(idempotencyKey ? { idempotencyKey } : {}) });
   const k = recordKind(kind);
   ctx.notifyChanged(['intents', k === 'booking' ? 'bookings' : k === 'offering' ? 'offerings' : 'coupons'], [row.target_id]);
   ctx.engine.kickPush();

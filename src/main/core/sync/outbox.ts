@@ -24,6 +24,8 @@ export interface NewIntent {
   body: string | null;
   baseVersion: number | null;
   holdMs: number;
+  /** Sent as Idempotency-Key; default: the intent's own id. A rule's approval derives it from the booking (rules/runner.ts). */
+  idempotencyKey?: string;
 }
 
 export function isTempId(id: string): boolean {
@@ -88,7 +90,7 @@ export class Outbox {
           `INSERT INTO outbox (id, idempotency_key, kind, target_id, method, path, body, payload, base_version, state, created_at, hold_until, attempts, schema_version)
            VALUES (?,?,?,?,?,?,?,?,?,'queued',?,?,0,?)`,
         )
-        .run(id, id, i.kind, target, i.method, path, i.body, JSON.stringify(i.payload), i.baseVersion, now.toISOString(), holdUntil, INTENT_SCHEMA_VERSION);
+        .run(id, i.idempotencyKey ?? id, i.kind, target, i.method, path, i.body, JSON.stringify(i.payload), i.baseVersion, now.toISOString(), holdUntil, INTENT_SCHEMA_VERSION);
       if (recordKind(i.kind) === 'booking') this.replica.refreshBookingOverlay(target);
       return this.get(id)!;
     });

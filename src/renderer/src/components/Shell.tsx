@@ -21,6 +21,7 @@ export const screens: Array<{ name: Exclude<ScreenName, 'booking'>; key: Message
   { name: 'activity', key: 'nav.activity', icon: 'bell', route: { name: 'activity' } },
   { name: 'insights', key: 'nav.insights', icon: '↗', route: { name: 'insights' } },
   { name: 'reviews', key: 'nav.reviews', icon: '★', route: { name: 'reviews' } },
+  { name: 'rules', key: 'nav.rules', icon: '⚖', route: { name: 'rules' } },
   { name: 'settings', key: 'nav.settings', icon: '⚙', route: { name: 'settings' } },
 ];
 

@@ -10,6 +10,8 @@ import { importEs } from './import.es.ts';
 import { messagesEn } from './messages.en.ts';
 import { reviewsEn } from './reviews.en.ts';
 import { reviewsEs } from './reviews.es.ts';
+import { rulesEn } from './rules.en.ts';
+import { rulesEs } from './rules.es.ts';
 import { settingsEn } from './settings.en.ts';
 import { settingsEs } from './settings.es.ts';
 import { localeOf, translate } from './translate.ts';
@@ -25,6 +27,7 @@ const parts: Array<[string, Entries, Entries]> = [
   ['calendar.*.ts', calendarEn, calendarEs],
   ['frontdesk.*.ts', frontdeskEn, frontdeskEs],
   ['reviews.*.ts', reviewsEn, reviewsEs],
+  ['rules.*.ts', rulesEn, rulesEs],
 ];
 const vars = (s: string) => [...new Set(s.match(/\{\w+\}/g) ?? [])].sort();
 

@@ -51,6 +51,8 @@ export const messagesEn: MessagesDict = {
   'msg.activity.reviewCreatedNoRating': 'New review',
   'msg.activity.kybVerified': 'Business verified (KYB)',
   'msg.activity.testPing': 'Test ping: {message}',
+  'msg.activity.ruleApproved': 'Approved by rule “{rule}”: {conditions}',
+  'msg.activity.ruleFlagged': 'Needs a look (rule “{rule}”): {conditions}',
 
   'msg.import.file.notUtf8': 'not valid UTF-8 (byte {offset}); choose Windows-1252 or automatic detection',
   'msg.import.file.readAsWindows1252': 'not valid UTF-8 (byte {offset}); read as Windows-1252 — check accented letters in the preview',

@@ -39,6 +39,8 @@ export const messagesEs: MessagesDict = {
   'msg.activity.reviewCreatedNoRating': 'Nueva reseña',
   'msg.activity.kybVerified': 'Negocio verificado (KYB)',
   'msg.activity.testPing': 'Ping de prueba: {message}',
+  'msg.activity.ruleApproved': 'Aprobada por la regla «{rule}»: {conditions}',
+  'msg.activity.ruleFlagged': 'Para revisar (regla «{rule}»): {conditions}',
 
   'msg.import.file.notUtf8': 'no es UTF-8 válido (byte {offset}); elija Windows-1252 o la detección automática',
   'msg.import.file.readAsWindows1252': 'no es UTF-8 válido (byte {offset}); se leyó como Windows-1252: revise las letras acentuadas en la vista previa',

@@ -10,11 +10,13 @@ import { messagesEn } from './messages.en.ts';
 import { messagesEs } from './messages.es.ts';
 import { reviewsEn } from './reviews.en.ts';
 import { reviewsEs } from './reviews.es.ts';
+import { rulesEn } from './rules.en.ts';
+import { rulesEs } from './rules.es.ts';
 import type { PluralForms, PluralKeys, TextKeys } from './types.ts';
 import { formatNumber, pluralCategory } from '../lib/format.ts';
 
-const en = { ...baseEn, ...importEn, ...calendarEn, ...messagesEn, ...frontdeskEn, ...reviewsEn };
-const es = { ...baseEs, ...importEs, ...calendarEs, ...messagesEs, ...frontdeskEs, ...reviewsEs };
+const en = { ...baseEn, ...importEn, ...calendarEn, ...messagesEn, ...frontdeskEn, ...reviewsEn, ...rulesEn };
+const es = { ...baseEs, ...importEs, ...calendarEs, ...messagesEs, ...frontdeskEs, ...reviewsEs, ...rulesEs };
 type Source = typeof en;
 /** A key whose entry is a text. */
 export type MessageKey = TextKeys<Source>;

@@ -11,11 +11,12 @@ export type Route =
   | { name: 'today' }
   | { name: 'insights' }
   | { name: 'reviews' }
+  | { name: 'rules' }
   | { name: 'settings' };
 
 export type ScreenName = Route['name'];
 
-const simple = ['queue', 'attention', 'bookings', 'disputes', 'activity', 'today', 'insights', 'reviews', 'settings'] as const;
+const simple = ['queue', 'attention', 'bookings', 'disputes', 'activity', 'today', 'insights', 'reviews', 'rules', 'settings'] as const;
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#\/?/, '');

@@ -3,7 +3,7 @@ import type { ContractEvents } from '../../../shared/contract/types.ts';
 
 export type Table = ContractEvents['data.changed']['tables'][number];
 /** Every table `data.changed` can name: after a reconnect the screens refetch all of them. */
-export const allTables = ['bookings', 'offerings', 'coupons', 'availability', 'disputes', 'activity', 'intents', 'conflicts', 'feeds'] as const satisfies readonly Table[];
+export const allTables = ['bookings', 'offerings', 'coupons', 'availability', 'disputes', 'activity', 'intents', 'conflicts', 'feeds', 'rules'] as const satisfies readonly Table[];
 // A table the contract adds and allTables lacks is a compile error here (feeds was missed once).
 const _everyTableListed: [Exclude<Table, (typeof allTables)[number]>] extends [never] ? true : never = true;
 

@@ -2,6 +2,7 @@
 import { Empty, ErrorState, Loading, PageHeader } from '../components/ui.tsx';
 import { useT } from '../i18n/index.ts';
 import { useQuery } from '../lib/useQuery.ts';
+import { RulesInsights } from './RulesInsights.tsx';
 import './insights.css';
 
 function Bar({ label, value, detail, contribution, highlight }: { label: string; value: number; detail: string; contribution: string; highlight: boolean }) {
@@ -88,6 +89,7 @@ export function InsightsScreen() {
           </h2>
           <p className="lever">{t(`insights.lever.${d.lever}`)}</p>
         </section>
+        <RulesInsights />
         <section className="card insights-how-card" aria-labelledby="ins-how">
           <h2 id="ins-how" className="h2">
             {t('insights.how')}

@@ -1,0 +1,113 @@
+/**
+ * End to end, approval rules (#17) in Chromium against the sandbox's demo tenant: a rule created on
+ * the Rules screen by keyboard, its preview seen, saved switched off, switched on; a booking then
+ * approved "by rule" shows in the activity and in the booking's history, and reaches the server. The
+ * Rules and Insights screens are screenshotted and checked with axe-core in English and Spanish ×
+ * light and dark.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { translator, type Language } from '../../src/renderer/src/i18n/translate.ts';
+import { launchBrowser, orkestr, screenshot, seriousAxeViolations, startStack, type Stack } from './harness.ts';
+import { waitFor } from '../support/wait-for.ts';
+
+let browser: Browser;
+let stack: Stack;
+beforeAll(async () => {
+  browser = await launchBrowser();
+  stack = await startStack({ seed: 'demo' });
+}, 180_000);
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+async function open(lang: Language, theme: 'light' | 'dark', hash: string): Promise<Page> {
+  await stack.console.core.handlers['settings.set']({ language: lang, theme });
+  const page = await browser.newPage({ viewport: { width: 1366, height: 900 }, colorScheme: theme });
+  page.setDefaultTimeout(60_000);
+  await page.goto(stack.openUrl);
+  await page.locator(`html[lang="${lang}"][data-theme="${theme}"]`).waitFor({ state: 'attached' });
+  await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
+  return page;
+}
+
+describe('the Rules screen', () => {
+  it('creates a rule by keyboard, previews it, switches it on, and shows the booking approved by rule', { timeout: 240_000 }, async () => {
+    const t = translator('en');
+    const page = await open('en', 'light', '#/rules');
+    await page.getByRole('heading', { name: t('rules.title') }).waitFor();
+    await page.getByText(t('rules.empty')).waitFor();
+
+    // The form by keyboard: the name, then Tab past the defaults (all offerings, risk ≤ 30, not held, room left).
+    await page.getByLabel(t('rules.name')).focus();
+    await page.keyboard.type('Safe requests');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.type')).not.toBe('submit');
+    await page.getByRole('button', { name: t('rules.preview') }).focus();
+    await page.keyboard.press('Enter');
+    const preview = page.getByRole('region', { name: t('rules.previewTitle', { n: 30 }) });
+    await preview.waitFor();
+    await expect.poll(() => preview.getByRole('definition').count()).toBe(5);
+    await screenshot(page, 'rules-preview-en-light');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+
+    await page.getByRole('button', { name: t('rules.save') }).focus();
+    await page.keyboard.press('Enter');
+    const toggle = page.getByRole('switch', { name: t('rules.switchNamed', { name: 'Safe requests' }) });
+    await toggle.waitFor();
+    expect(await toggle.isChecked()).toBe(false);
+    const [rule] = (await stack.console.core.handlers['rules.list']({})).rules;
+    expect(rule).toMatchObject({ name: 'Safe requests', enabled: false, conditions: { maxRiskScore: 30, notHeld: true, noOverlap: true } });
+
+    await toggle.focus();
+    await page.keyboard.press('Space');
+    await waitFor(async () => (await toggle.isChecked()) || null, 'the switch on');
+    const approvedId = await waitFor(async () => {
+      const activity = await stack.console.core.handlers['activity.list']({ limit: 200 });
+      return activity.find((a) => a.event === 'rule.approved')?.bookingId ?? null;
+    }, 'an approval by the rule');
+    await screenshot(page, 'rules-on-en-light');
+
+    // The activity and the booking's history say it, with the rule's name.
+    await page.evaluate(`location.hash = '#/activity'`);
+    await page.getByRole('main').getByText('Approved by rule “Safe requests”').first().waitFor();
+    await page.evaluate(`location.hash = ${JSON.stringify(`#/booking/${encodeURIComponent(approvedId)}`)}`);
+    await page.getByRole('heading', { name: t('booking.history') }).waitFor();
+    await page.getByRole('main').getByText('Approved by rule “Safe requests”').first().waitFor();
+    await screenshot(page, 'rules-booking-history-en-light');
+    // It leaves the machine after the undo window, like a person's approval.
+    await waitFor(async () => ((await orkestr(stack.sandbox, 'GET', `/bookings/${approvedId}`)).body as { status: string }).status === 'CONFIRMED', 'the rule approval on the server');
+    await page.close();
+  });
+
+  it('shows Rules and Insights in both languages and themes with no serious axe violation', { timeout: 240_000 }, async () => {
+    const problems: string[] = [];
+    for (const [lang, theme] of [
+      ['en', 'dark'],
+      ['es', 'light'],
+      ['es', 'dark'],
+      ['en', 'light'],
+    ] as Array<[Language, 'light' | 'dark']>) {
+      const t = translator(lang);
+      const page = await open(lang, theme, '#/rules');
+      await page.getByRole('switch', { name: t('rules.switchNamed', { name: 'Safe requests' }) }).waitFor();
+      await page.getByRole('button', { name: t('rules.preview') }).waitFor();
+      await page.getByLabel(t('rules.name')).fill('Vista');
+      await page.getByRole('button', { name: t('rules.preview') }).click();
+      await page.getByRole('region', { name: t('rules.previewTitle', { n: 30 }) }).waitFor();
+      await screenshot(page, `rules-${lang}-${theme}`);
+      for (const v of await seriousAxeViolations(page)) problems.push(`rules-${lang}-${theme}: ${v.id} ${v.help} ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+      await page.evaluate(`location.hash = '#/insights'`);
+      await page.getByRole('heading', { name: t('rules.insights.title') }).waitFor();
+      const summary = await stack.console.core.handlers['rules.summary']({ days: 30 });
+      expect(summary.approved).toBeGreaterThan(0);
+      await page.getByText(t('rules.insights.approved', { n: summary.approved })).waitFor();
+      await screenshot(page, `insights-rules-${lang}-${theme}`);
+      for (const v of await seriousAxeViolations(page)) problems.push(`insights-${lang}-${theme}: ${v.id} ${v.help} ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+      await page.close();
+    }
+    expect(problems).toEqual([]);
+  });
+});
