@@ -198,13 +198,14 @@ describe('search', () => {
   it('is kept in the same transaction as the rows: a pulled booking is found at once, its old name no more', async () => {
     const b = await simulate('Soho Loft', nyTime(160, 3, 15), 'PENDING');
     const name = (b as unknown as { customer: { name: string } }).customer.name;
-    await c.core.runOnce(30_000);
+    expect((await c.core.runOnce(60_000)).pulled).toBe(true);
     const found = await c.call('bookings.search', { text: b.id });
     expect(found.items.map((x) => x.id)).toEqual([b.id]);
     expect(found.items[0]!.customer.name).toBe(name);
     // Every booking in the replica is in the index, and nothing else (FTS5's own integrity check).
     const db = new Database(c.dbFile);
     try {
+      db.pragma('busy_timeout = 5000');
       db.prepare("INSERT INTO bookings_fts (bookings_fts, rank) VALUES ('integrity-check', 1)").run();
     } finally {
       db.close();
@@ -225,7 +226,7 @@ describe('change events name the rows that changed', () => {
     }
     const b = await simulate('Morning Vinyasa Flow', nyTime(170, 5, 7), 'PENDING');
     const before = c.events.length;
-    await c.core.runOnce(30_000);
+    expect((await c.core.runOnce(60_000)).pulled).toBe(true);
     const pulled = c.events.slice(before).filter((e) => e.event === 'data.changed').map((e) => e.payload as { tables: string[]; ids?: string[] });
     expect(pulled.find((e) => e.tables.includes('bookings') && e.ids?.includes(b.id))).toBeDefined();
   });
