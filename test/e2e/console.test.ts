@@ -305,7 +305,7 @@ describe('approval queue against the sandbox', () => {
     expect(local?.status).toBe('CANCELLED');
     expect((await serverBooking(stack, target!.id)).status).toBe('CANCELLED');
   });
-  it('bulk-approves three rows selected by their boxes: the two still pending are CONFIRMED, the one cancelled on the server meanwhile ends in Needs attention', async () => {
+  it('bulk-approves three rows selected by their boxes: the two still pending are CONFIRMED, the one cancelled on the server meanwhile ends in Needs attention', { timeout: 180_000 }, async () => {
     // The approvals wait 5 s on this machine (undo); the customer cancels one of them on the server in
     // that time, so the console cannot have known at approval time: the server refuses it.
     await stack.console.core.handlers['settings.set']({ undoSeconds: 5 });

@@ -1,4 +1,5 @@
 /** The queue's sort and filters (offering, risk, date), and the counts of the filtered queue by group. */
+import { useId } from 'react';
 import type { QueueWindow } from '../../../../shared/contract/types.ts';
 import { queueGroups } from '../../../../shared/contract/types.ts';
 import { useT } from '../../i18n/index.ts';
@@ -13,20 +14,22 @@ export function QueueFilterBar({ counts }: { counts: QueueWindow['counts'] | nul
   const filters = useFrontDesk((s) => s.filters);
   const set = useFrontDesk((s) => s.setFilters);
   const offerings = useQuery('offerings.list', {}, ['offerings']);
+  // Labels point at their selects (not wrapped around them): each select is named by its label alone.
+  const id = useId();
   const live = (offerings.data ?? []).filter((o) => !o.deleted).sort((a, b) => a.title.localeCompare(b.title));
   return (
     <div className="queue-tools">
       <div className="queue-filters" role="group" aria-label={t('queue.filters')}>
-        <label className="inline-field">
-          <span>{t('queue.sort')}</span>
-          <select value={filters.sort} onChange={(e) => set({ sort: e.target.value === 'starting' ? 'starting' : 'waiting' })}>
+        <div className="inline-field">
+          <label htmlFor={`${id}-sort`}>{t('queue.sort')}</label>
+          <select id={`${id}-sort`} value={filters.sort} onChange={(e) => set({ sort: e.target.value === 'starting' ? 'starting' : 'waiting' })}>
             <option value="waiting">{t('queue.sort.waiting')}</option>
             <option value="starting">{t('queue.sort.starting')}</option>
           </select>
-        </label>
-        <label className="inline-field">
-          <span>{t('queue.filter.offering')}</span>
-          <select value={filters.offeringId} onChange={(e) => set({ offeringId: e.target.value })}>
+        </div>
+        <div className="inline-field">
+          <label htmlFor={`${id}-offering`}>{t('queue.filter.offering')}</label>
+          <select id={`${id}-offering`} value={filters.offeringId} onChange={(e) => set({ offeringId: e.target.value })}>
             <option value="">{t('queue.filter.allOfferings')}</option>
             {live.map((o) => (
               <option key={o.id} value={o.id}>
@@ -34,25 +37,25 @@ export function QueueFilterBar({ counts }: { counts: QueueWindow['counts'] | nul
               </option>
             ))}
           </select>
-        </label>
-        <label className="inline-field">
-          <span>{t('queue.filter.risk')}</span>
-          <select value={filters.risk} onChange={(e) => set({ risk: e.target.value === 'held' ? 'held' : e.target.value === 'clear' ? 'clear' : 'all' })}>
+        </div>
+        <div className="inline-field">
+          <label htmlFor={`${id}-risk`}>{t('queue.filter.risk')}</label>
+          <select id={`${id}-risk`} value={filters.risk} onChange={(e) => set({ risk: e.target.value === 'held' ? 'held' : e.target.value === 'clear' ? 'clear' : 'all' })}>
             <option value="all">{t('queue.filter.riskAll')}</option>
             <option value="held">{t('queue.filter.riskHeld')}</option>
             <option value="clear">{t('queue.filter.riskClear')}</option>
           </select>
-        </label>
-        <label className="inline-field">
-          <span>{t('queue.filter.date')}</span>
-          <select value={filters.date} onChange={(e) => set({ date: dates.find((d) => d === e.target.value) ?? 'any' })}>
+        </div>
+        <div className="inline-field">
+          <label htmlFor={`${id}-date`}>{t('queue.filter.date')}</label>
+          <select id={`${id}-date`} value={filters.date} onChange={(e) => set({ date: dates.find((d) => d === e.target.value) ?? 'any' })}>
             {dates.map((d) => (
               <option key={d} value={d}>
                 {t(`queue.date.${d}`)}
               </option>
             ))}
           </select>
-        </label>
+        </div>
       </div>
       {counts && (
         <p className="queue-counts small muted">
