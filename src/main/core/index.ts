@@ -9,3 +9,5 @@ export { ConsoleCore, type ConsoleCoreOptions };
 export function createCore(options: ConsoleCoreOptions): ConsoleCore {
   return new ConsoleCore(options);
 }
+
+export * from './db/care.ts';

@@ -6,6 +6,7 @@ async function withCore<T>(args: ParsedArgs, fn: (core: ConsoleCore) => T): Prom
   const dbFile = requiredString(args, 'db');
   const { ConsoleCore } = await import('../../core/core.ts');
   const { ContractError } = await import('../../../shared/contract/types.ts');
+  const { explainReplicaError } = await import('../../core/index.ts');
   let core;
   try {
     core = new ConsoleCore({ dbFile, transport: 'bridge', appVersion: 'cli', holdMs: 0 });
@@ -19,7 +20,8 @@ async function withCore<T>(args: ParsedArgs, fn: (core: ConsoleCore) => T): Prom
       if (error.code === 'BAD_INPUT') throw new UsageError(error.message);
       throw new CliError(error.message);
     }
-    throw error;
+    // A replica another process keeps locked past the busy timeout: say which process.
+    throw explainReplicaError(error, dbFile);
   } finally {
     await core.close();
   }

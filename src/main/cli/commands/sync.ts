@@ -54,13 +54,20 @@ export const syncCommand: Command = {
       throw new UsageError('--relay-token and --webhook-secret need --relay');
     }
     const { ConsoleCore } = await import('../../core/core.ts');
+    const { acquireWriterLock, scheduleDailyBackups } = await import('../../core/index.ts');
+    const once = args.values['once'] === true;
+    // A continuous sync owns the replica (a second one refuses, naming this one); `--once` works
+    // alongside an owner: the outbox claims each intent before sending it.
+    const { resolve } = await import('node:path');
+    const writerLock = once ? null : acquireWriterLock(resolve(dbFile), `orkestr-console sync --api ${url}`);
     let core;
     try {
       core = new ConsoleCore({ dbFile, api: { url, key }, transport: 'bridge', appVersion: 'cli', holdMs: 0, pollIntervalMs: poll * 1000 });
     } catch (error) {
+      writerLock?.release();
       throw new CliError(`cannot open ${dbFile}: ${(error as Error).message}`);
     }
-    if (args.values['once']) {
+    if (once) {
       try {
         const r = await core.runOnce();
         const s = core.status();
@@ -81,6 +88,7 @@ export const syncCommand: Command = {
       if (event === 'sync.status') line(payload as SyncStatus);
     });
     core.start();
+    const stopBackups = scheduleDailyBackups(core.replica.sqlite, resolve(dbFile), (text) => console.log(`${new Date().toISOString()} ${text}`));
     let link: { close(): Promise<void> } | null = null;
     if (relay && relayToken) {
       const { startRelayLink } = await import('../../core/relay/relay-link.ts');
@@ -94,8 +102,10 @@ export const syncCommand: Command = {
     }
     const signal = await untilSignal();
     console.log(`${signal}: stopping`);
+    stopBackups();
     await link?.close();
     await core.close();
+    writerLock?.release();
     return 0;
   },
 };
