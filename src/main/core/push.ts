@@ -53,11 +53,15 @@ export class Pusher {
     const result: DrainResult = { sent: 0, conflicts: 0, retrying: 0 };
     let pause: AuthPause | null = null;
     const workers: Promise<void>[] = [];
+    this.outbox.releaseDeadClaims();
     const worker = async (): Promise<void> => {
       for (let guard = 0; guard < 100_000; guard++) {
         if (signal.aborted || pause) return;
-        const [intent] = this.outbox.eligible(Date.now(), 1, this.#inFlightTargets);
-        if (!intent) return;
+        const [candidate] = this.outbox.eligible(Date.now(), 1, this.#inFlightTargets);
+        if (!candidate) return;
+        // Another process on this replica may have taken it since: then look again (it is no longer eligible).
+        const intent = this.outbox.claim(candidate.id);
+        if (!intent) continue;
         this.inFlight.add(intent.id);
         this.#inFlightTargets.add(intent.target_id);
         try {
@@ -81,8 +85,8 @@ export class Pusher {
     return result;
   }
 
+  /** Sends one intent this process has claimed (`Outbox.claim`). */
   async sendOne(api: ApiClient, intent: IntentRow, signal: AbortSignal): Promise<'done' | 'conflict' | 'retry'> {
-    this.outbox.markAttempt(intent.id);
     this.hooks.onChange(['intents']);
     try {
       const res = await api.request(intent.method, intent.path, { body: intent.body, idempotencyKey: intent.idempotency_key, priority: 'user', signal });
@@ -98,7 +102,7 @@ export class Pusher {
         throw new AuthPause(error.status, error.message);
       }
       if (error.kind === 'network' || error.kind === 'transient') {
-        const attempts = intent.attempts + 1;
+        const attempts = intent.attempts;
         const delay = Math.max(error.retryAfterMs ?? 0, backoffMs(attempts, 500, this.retryCapMs));
         this.outbox.retryLater(intent.id, `${error.code}: ${error.message}`, delay);
         this.hooks.onNetwork(error.kind !== 'network', error);

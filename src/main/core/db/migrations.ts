@@ -313,6 +313,14 @@ export const migrations: readonly Migration[] = [
       db.exec('ALTER TABLE activity ADD COLUMN message TEXT');
     },
   },
+  {
+    // One sender per intent across processes (issue #15): an intent is claimed atomically before it
+    // is sent (outbox.ts `claim`), so two processes on one replica never send it both.
+    name: '0007_outbox_claims',
+    up(db) {
+      db.exec('ALTER TABLE outbox ADD COLUMN claimed_by TEXT; ALTER TABLE outbox ADD COLUMN claimed_until TEXT');
+    },
+  },
 ];
 
 /** Applies every migration not yet recorded, in order. */
