@@ -8,6 +8,7 @@ import { relayCommand } from '../../../relay/cli.ts';
 import { importCommand } from './import.ts';
 import { icsCommand } from './ics.ts';
 import { feedsCommand } from './feeds.ts';
+import { doctorCommand } from './doctor.ts';
 
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: Command[] = [serveCommand, sandboxCommand, syncCommand, approveCommand, cancelCommand, rescheduleCommand, statusCommand, relayCommand, importCommand, icsCommand, feedsCommand];
+export const commands: Command[] = [serveCommand, sandboxCommand, syncCommand, approveCommand, cancelCommand, rescheduleCommand, statusCommand, relayCommand, importCommand, icsCommand, feedsCommand, doctorCommand];

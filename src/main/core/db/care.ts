@@ -6,3 +6,4 @@ export { ensureOwnerOnlyDir, ownerOnlyDirMode, ownerOnlyFileMode } from './file-
 export { acquireWriterLock, currentWriter, describeWriter, ReplicaOwnedError, type WriterInfo, type WriterLock } from './writer-lock.ts';
 export { backupOnline, keepBackups, listBackups, scheduleDailyBackups, type BackupFile } from './backup.ts';
 export { explainOpenError as explainReplicaError, ReplicaOpenError } from './integrity.ts';
+export { diagnoseReplica, exportOutbox, restoreLatest, type DoctorReport, type RestoreResult } from './doctor.ts';
