@@ -321,6 +321,13 @@ export const migrations: readonly Migration[] = [
       db.exec('ALTER TABLE outbox ADD COLUMN claimed_by TEXT; ALTER TABLE outbox ADD COLUMN claimed_until TEXT');
     },
   },
+  {
+    // The webhook inbox keeps 30 days and is pruned by age in batches (relay/inbox-pruner.ts).
+    name: '0008_inbox_received_index',
+    up(db) {
+      db.exec('CREATE INDEX inbox_received ON inbox (received_at)');
+    },
+  },
 ];
 
 /** Applies every migration not yet recorded, in order. */
