@@ -38,6 +38,8 @@ export interface ConsoleOptions {
    */
   relay?: RelayConfig;
   log?: (line: string) => void;
+  /** When the first daily-backup check runs (db/backup.ts; default two minutes after start). */
+  firstBackupCheckMs?: number;
 }
 
 /** How long connecting a relay from Settings waits for the relay to accept or refuse the device. */
@@ -240,7 +242,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     writerLock.release();
     throw error;
   }
-  const stopBackups = scheduleDailyBackups(core.replica.sqlite, resolve(options.dbFile), log);
+  const stopBackups = scheduleDailyBackups(core.replica.sqlite, resolve(options.dbFile), log, options.firstBackupCheckMs);
   // Opening stored secrets may ask the keychain (another process, in the Electron shell): before any sync.
   await core.unlockSecrets();
   if (options.api) {

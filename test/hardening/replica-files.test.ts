@@ -40,14 +40,14 @@ describe('owner-only files whatever the umask', { timeout: 180_000 }, () => {
     it(`keep: ${keep}: data folder 0700, replica, WAL, SHM and backups 0600`, async () => {
       const folder = join(dir, `data-${keep}`, 'nested');
       const dbFile = join(folder, 'replica.db');
-      const running = await startConsole({ dbFile, transport: 'bridge', secretKeeper: keep === 'plain' ? noKeychainKeeper() : keychainKeeper(), demoLiveSeconds: 0, api: { url: s.url, key: KEY } });
+      const running = await startConsole({ dbFile, transport: 'bridge', secretKeeper: keep === 'plain' ? noKeychainKeeper() : keychainKeeper(), demoLiveSeconds: 0, api: { url: s.url, key: KEY }, firstBackupCheckMs: 0 });
       try {
         const connected = await callCore(running.core, 'settings.connect', { apiUrl: s.url, apiKey: KEY, keep });
         expect(connected.secrets.apiKey).toBe(keep);
         for (const f of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) expect({ f, mode: mode(f) }).toEqual({ f, mode: '600' });
         expect(mode(folder)).toBe('700');
         expect(mode(join(dir, `data-${keep}`))).toBe('700');
-        // The first run of a long-lived process makes the day's backup.
+        // A long-lived process makes the day's backup (checked here at once, normally two minutes after start).
         const backups = await waitForBackup(dbFile);
         expect(mode(backups)).toBe('600');
         expect(mode(join(folder, 'backups'))).toBe('700');

@@ -22,6 +22,14 @@ import { migrations } from './migrations.ts';
 export const keepBackups = 5;
 /** A long-lived process makes a backup when the newest is older than this. */
 export const dailyBackupMs = 24 * 60 * 60 * 1000;
+/**
+ * The first check waits this long after start: a process that lives shorter (a `sync` restarted
+ * again and again, a crash loop) never starts copying, so it cannot spend its short life on a copy
+ * that would never finish.
+ */
+export const firstBackupCheckMs = 2 * 60 * 1000;
+/** A `.tmp` copy older than this was left by a process that died mid-copy: removed. */
+const staleTmpMs = 10 * 60 * 1000;
 
 export type BackupReason = 'migration' | 'daily' | 'manual';
 
@@ -54,6 +62,7 @@ export function listBackups(replicaFile: string): BackupFile[] {
 function newTarget(replicaFile: string, reason: BackupReason): { tmp: string; final: string } {
   const dir = backupDirOf(replicaFile);
   ensureOwnerOnlyDir(dir);
+  removeStaleCopies(replicaFile);
   const final = join(dir, `${basename(replicaFile)}.${stamp(new Date())}.${reason}.db`);
   const tmp = `${final}.tmp`;
   rmSync(tmp, { force: true });
@@ -66,6 +75,21 @@ function finish(replicaFile: string, tmp: string, final: string): string {
   renameSync(tmp, final);
   pruneBackups(replicaFile);
   return final;
+}
+
+/** Half-written copies of this replica that a killed process left behind. */
+function removeStaleCopies(replicaFile: string): void {
+  const dir = backupDirOf(replicaFile);
+  const prefix = `${basename(replicaFile)}.`;
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(prefix) || !name.endsWith('.db.tmp')) continue;
+    const path = join(dir, name);
+    try {
+      if (Date.now() - statSync(path).mtimeMs > staleTmpMs) rmSync(path, { force: true });
+    } catch {
+      // removed by another process meanwhile
+    }
+  }
 }
 
 /** Keeps the newest `keep` backups of this replica. */
@@ -108,11 +132,11 @@ export function migrationsPending(sqlite: Database.Database): boolean {
 }
 
 /**
- * For long-lived processes: a backup now when the newest is older than a day, and a check every
- * hour after that. Failures are reported through `log`, never thrown (a backup must not stop the
- * console). Returns a stop function.
+ * For long-lived processes: a backup when the newest is older than a day, checked `firstCheckMs`
+ * after start (default `firstBackupCheckMs`) and every hour after that. Failures are reported through
+ * `log`, never thrown (a backup must not stop the console). Returns a stop function.
  */
-export function scheduleDailyBackups(sqlite: Database.Database, replicaFile: string, log: (line: string) => void = () => {}): () => void {
+export function scheduleDailyBackups(sqlite: Database.Database, replicaFile: string, log: (line: string) => void = () => {}, firstCheckMs = firstBackupCheckMs): () => void {
   if (replicaFile === ':memory:') return () => {};
   let running = false;
   const check = (): void => {
@@ -126,8 +150,12 @@ export function scheduleDailyBackups(sqlite: Database.Database, replicaFile: str
       running = false;
     });
   };
-  check();
+  const first = setTimeout(check, firstCheckMs);
+  first.unref();
   const timer = setInterval(check, 60 * 60 * 1000);
   timer.unref();
-  return () => clearInterval(timer);
+  return () => {
+    clearTimeout(first);
+    clearInterval(timer);
+  };
 }
