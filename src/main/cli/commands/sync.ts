@@ -84,6 +84,9 @@ export const syncCommand: Command = {
       const progress = s.progress ? ` ${s.progress.phase} ${s.progress.done}${s.progress.total !== null ? `/${s.progress.total}` : ''}` : '';
       console.log(`${new Date().toISOString()} ${s.connection}${progress} outbox=${s.outboxLength} attention=${s.conflicts} last=${s.lastSyncAt ?? '-'}${s.reason ? ` (${s.reason})` : ''}`);
     };
+    // Listening for SIGINT/SIGTERM before the first status line: a signal sent as soon as that line
+    // appears would otherwise end the process the default way (no clean close, owner file left).
+    const stopped = untilSignal();
     core.on((event, payload) => {
       if (event === 'sync.status') line(payload as SyncStatus);
     });
@@ -100,7 +103,7 @@ export const syncCommand: Command = {
         onStatus: (status) => console.log(`${new Date().toISOString()} relay ${status.state}${'reason' in status && status.reason ? ` (${status.reason})` : ''}`),
       });
     }
-    const signal = await untilSignal();
+    const signal = await stopped;
     console.log(`${signal}: stopping`);
     stopBackups();
     await link?.close();
