@@ -3,9 +3,12 @@ import Database from 'better-sqlite3';
 import type { Compilable, Kysely } from 'kysely';
 import type * as KyselyModule from 'kysely';
 import { backupNowSync, migrationsPending } from './backup.ts';
+import { existsSync, linkSync, readdirSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { createOwnerOnlyFile, restrictReplicaFiles } from './file-modes.ts';
 import { assertSound, explainOpenError, preflightReplicaFile } from './integrity.ts';
 import { migrate } from './migrations.ts';
+import { isProcessAlive } from './writer-lock.ts';
 import type { ReplicaSchema } from './schema.ts';
 
 /**
@@ -33,7 +36,7 @@ export interface ReplicaDb {
  */
 export function openReplica(file: string): ReplicaDb {
   const onDisk = file !== ':memory:' && !file.startsWith('file:');
-  if (onDisk && !preflightReplicaFile(file)) createOwnerOnlyFile(file);
+  if (onDisk && !preflightReplicaFile(file)) createReplicaFile(file);
   let sqlite: Database.Database | null = null;
   try {
     sqlite = new Database(file);
@@ -54,6 +57,41 @@ export function openReplica(file: string): ReplicaDb {
     throw explainOpenError(error, file);
   }
   return wrap(sqlite);
+}
+
+/**
+ * A new replica appears whole or not at all: it is created and migrated under a temporary name, then
+ * linked into place (no-clobber: when another process created it meanwhile, theirs is kept). A process
+ * killed half-way leaves only its temporary file (removed by the next creator), never a 0-byte
+ * replica, which the next open would rightly refuse.
+ */
+function createReplicaFile(file: string): void {
+  const prefix = `${basename(file)}.creating-`;
+  const dir = dirname(file);
+  if (existsSync(dir)) {
+    for (const name of readdirSync(dir)) {
+      const pid = name.startsWith(prefix) ? Number(name.slice(prefix.length).split('-')[0]) : NaN;
+      if (Number.isInteger(pid) && !isProcessAlive(pid)) rmSync(join(dir, name), { force: true });
+    }
+  }
+  const tmp = `${file}.creating-${process.pid}`;
+  for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) rmSync(f, { force: true });
+  createOwnerOnlyFile(tmp);
+  const db = new Database(tmp);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    migrate(db);
+  } finally {
+    db.close();
+  }
+  try {
+    linkSync(tmp, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) rmSync(f, { force: true });
+  }
 }
 
 function wrap(sqlite: Database.Database): ReplicaDb {
