@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConsoleCore, createFeedRepublisher, startRelayLink, type FeedRepublisher, type RelayConfig, type SecretKeeper } from './core/index.ts';
+import { ConsoleCore, acquireWriterLock, createFeedRepublisher, ensureOwnerOnlyDir, scheduleDailyBackups, startRelayLink, type FeedRepublisher, type RelayConfig, type SecretKeeper } from './core/index.ts';
 import { ContractError } from '../shared/contract/types.ts';
 import { startRelay, type RelayHandle } from '../relay/index.ts';
 import type { RelayStream, RelayStreamStatus } from '../relay/protocol/index.ts';
@@ -34,6 +34,8 @@ export interface ConsoleOptions {
    */
   relay?: RelayConfig;
   log?: (line: string) => void;
+  /** When the first daily-backup check runs (db/backup.ts; default two minutes after start). */
+  firstBackupCheckMs?: number;
 }
 
 /** How long connecting a relay from Settings waits for the relay to accept or refuse the device. */
@@ -125,7 +127,10 @@ function demoKey(dir: string): string {
 export async function startConsole(options: ConsoleOptions): Promise<RunningConsole> {
   const log = options.log ?? (() => {});
   const dir = dirname(resolve(options.dbFile));
-  mkdirSync(dir, { recursive: true });
+  // Owner-only (db/file-modes.ts); the console's own data folder is tightened if an older build made it 0755.
+  ensureOwnerOnlyDir(dir, dir === defaultDataDir());
+  // One long-lived owner per replica (db/writer-lock.ts): a second console or `serve` on it refuses.
+  const writerLock = acquireWriterLock(resolve(options.dbFile), options.transport === 'electron' ? 'Orkestr Console (desktop app)' : 'orkestr-console serve');
   let sandbox: Sandbox | null = null;
   let relay: RelayHandle | null = null;
   let demoRelayConfig: RelayConfig | null = null;
@@ -217,16 +222,23 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     return { url: sandbox.url, key };
   };
 
-  const core = new ConsoleCore({
-    dbFile: options.dbFile,
-    ...(options.api ? { api: options.api } : {}),
-    transport: options.transport,
-    appVersion,
-    demo: startDemo,
-    relayLink: switchRelay,
-    log,
-    ...(options.secretKeeper ? { secretKeeper: options.secretKeeper } : {}),
-  });
+  let core: ConsoleCore;
+  try {
+    core = new ConsoleCore({
+      dbFile: options.dbFile,
+      ...(options.api ? { api: options.api } : {}),
+      transport: options.transport,
+      appVersion,
+      demo: startDemo,
+      relayLink: switchRelay,
+      log,
+      ...(options.secretKeeper ? { secretKeeper: options.secretKeeper } : {}),
+    });
+  } catch (error) {
+    writerLock.release();
+    throw error;
+  }
+  const stopBackups = scheduleDailyBackups(core.replica.sqlite, resolve(options.dbFile), log, options.firstBackupCheckMs);
   // Opening stored secrets may ask the keychain (another process, in the Electron shell): before any sync.
   await core.unlockSecrets();
   if (options.api) {
@@ -262,8 +274,10 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       return relay;
     },
     async close() {
+      stopBackups();
       await stopLink();
       await core.close();
+      writerLock.release();
       await sandbox?.close();
       await relay?.close();
     },

@@ -45,7 +45,7 @@ function createWindow(): BrowserWindow {
   win.once('ready-to-show', () => win.show());
   win.on('close', () => {
     try {
-      writeFileSync(windowStateFile(), JSON.stringify(win.getNormalBounds()));
+      writeFileSync(windowStateFile(), JSON.stringify(win.getNormalBounds()), { mode: 0o600 });
     } catch {
       // Losing the window position is not worth failing the quit for.
     }

@@ -27,6 +27,8 @@ const shipped: Record<string, string> = {
   '0006-activity-message.ts': 'f58ef9214f68557e410f29150e5a762bc2d07dfaad33404a3cffde04184db23f',
   '0007-front-desk-search-and-slots.ts': '2e733334c284ac5efca84b2115e4446d58a57b6692869a01755bf95718028716',
   '0008-approval-rules.ts': '05211fa7545b1ec2d1ef22dc30256dcfb5b549bd3663340cffba037e83fe4276',
+  '0009-outbox-claims.ts': 'e79c2dd2ace5834138220599f05d43314367c5744b07f4ce9620f45b88c2dcd6',
+  '0010-inbox-received-index.ts': '90d3603425434171ce41378ef35bf85e2c4b5a081f18eb151852aaeb4f8d9866',
 };
 
 const migrationFiles = (): string[] => readdirSync(folder).filter((f) => /^\d{4}-[a-z0-9-]+\.ts$/.test(f)).sort();
@@ -180,5 +182,21 @@ describe('each migration on a replica at the version before', () => {
     expect(columns(d, 'rules')).toEqual(['id', 'position', 'name', 'definition', 'format_version', 'enabled', 'revision', 'created_at', 'updated_at']);
     expect(indexes(d, 'bookings')).toContain('bookings_customer_status');
     expect(d.prepare('SELECT id FROM bookings').all()).toEqual([{ id: 'bkg_kept' }]);
+  });
+
+  it('0009_outbox_claims adds the claim columns; queued intents stay queued and unclaimed', () => {
+    const d = replicaAt(indexOf('0009_outbox_claims'));
+    d.prepare(
+      `INSERT INTO outbox (id, idempotency_key, kind, target_id, method, path, body, payload, base_version, state, created_at, hold_until, attempts, schema_version)
+       VALUES ('int_1', 'int_1', 'booking.approve', 'bkg_1', 'POST', '/bookings/bkg_1/approve', '{}', '{}', 1, 'queued', '2026-01-01T00:00:00.000Z', NULL, 0, 1)`,
+    ).run();
+    migrate(d);
+    expect(d.prepare('SELECT state, claimed_by, claimed_until FROM outbox').get()).toEqual({ state: 'queued', claimed_by: null, claimed_until: null });
+  });
+
+  it('0010_inbox_received_index indexes the inbox by arrival for pruning', () => {
+    const d = replicaAt(indexOf('0010_inbox_received_index'));
+    migrate(d);
+    expect(indexes(d, 'inbox')).toContain('inbox_received');
   });
 });

@@ -117,11 +117,12 @@ describe('weekdays, times, dates', () => {
     expect(parseWeekday('8').ok).toBe(false);
   });
   it.each([
-    ['9:00', 540], ['09:00', 540], ['9am', 540], ['9 AM', 540], ['17:30', 1050], ['5:30 PM', 1050], ['12am', 0], ['12pm', 720], ['12:15 p.m.', 735], ['0930', 570], ['9h30', 570], ['23:59', 1439],
+    ['9:00', 540], ['09:00', 540], ['9am', 540], ['9 AM', 540], ['17:30', 1050], ['5:30 PM', 1050], ['12am', 0], ['12pm', 720], ['12:15 p.m.', 735], ['0930', 570], ['9h30', 570], ['23:59', 1439], ['24:00', 1440],
   ] as const)('time %s → %d min', (raw, minutes) => {
     expect(value(parseTime(raw))).toBe(minutes);
   });
-  it.each(['25:00', '9', '13pm', '9:60', 'noon', '24:00'])('refuses time %s', (raw) => {
+  // 24:00 is an end at midnight (issue #15); nothing later, and not as a 12-hour time.
+  it.each(['25:00', '9', '13pm', '9:60', 'noon', '24:01', '24:00:30', '24:00 pm'])('refuses time %s', (raw) => {
     expect(parseTime(raw).ok).toBe(false);
   });
   it('dates', () => {

@@ -7,7 +7,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { rendererCsp } from '../../shared/csp.ts';
 import { readBodyOrRefuse, sendJson } from '../../shared/node/http-body.ts';
-import { eventNames, type ContractEvents, type EventName } from '../../shared/contract/types.ts';
+import { eventNames, importUploadMaxBase64, type ContractEvents, type EventName } from '../../shared/contract/types.ts';
 import { callTarget, statusForError, type CallTarget, type ContractHost } from '../dispatch.ts';
 
 /**
@@ -59,10 +59,19 @@ const contentTypes: Record<string, string> = {
 
 const heartbeatMs = 25_000;
 
+/**
+ * The largest /api/call body: the contract's largest input, a CSV upload to `import.check`
+ * (`importUploadMaxBase64` characters of base64, ≈ 96 MiB of file), plus 4 MiB for the rest of its
+ * envelope (file name, the column mapping: at most a few thousand headers of ≤ 500 characters, JSON
+ * escapes). Every valid call fits; anything larger cannot be valid, so it is refused with 413 before
+ * it is read (declared length) or as soon as it passes the limit (streamed), never buffered whole.
+ */
+export const bridgeMaxBodyBytes = importUploadMaxBase64 + 4 * 1024 * 1024;
+
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const token = options.token ?? randomBytes(32).toString('base64url');
   const tokenBytes = Buffer.from(token);
-  const maxBody = options.maxBodyBytes ?? 96 * 1024 * 1024;
+  const maxBody = options.maxBodyBytes ?? bridgeMaxBodyBytes;
   const log = options.log ?? (() => {});
   const staticRoot = options.staticDir ? resolve(options.staticDir) : undefined;
   const target = callTarget(options.host);

@@ -314,3 +314,5 @@ export class ConsoleCore {
 export function createCore(options: ConsoleCoreOptions): ConsoleCore {
   return new ConsoleCore(options);
 }
+
+export * from './db/care.ts';

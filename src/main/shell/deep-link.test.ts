@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deepLinkFromArgv, deepLinkRoute } from './deep-link.ts';
+import fc from 'fast-check';
+import { deepLinkFromArgv, deepLinkRoute, deepLinkScheme } from './deep-link.ts';
 
 describe('deep links', () => {
   it('opens a booking', () => {
@@ -22,8 +23,49 @@ describe('deep links', () => {
     expect(deepLinkRoute('not a url')).toBeNull();
   });
 
+  it('ignores a malformed %-escape instead of throwing (any web page can offer such a link)', () => {
+    expect(deepLinkRoute('orkestr-console://booking/%E0%A4%A')).toBeNull();
+    expect(deepLinkRoute('orkestr-console://%E0%A4%A')).toBeNull();
+    expect(deepLinkRoute('orkestr-console://booking/%')).toBeNull();
+  });
+
   it('finds the link among a second instance\'s arguments', () => {
     expect(deepLinkFromArgv(['/opt/Orkestr Console/orkestr-console', '--no-sandbox', 'orkestr-console://booking/bkg_1'])).toBe('orkestr-console://booking/bkg_1');
     expect(deepLinkFromArgv(['/usr/bin/orkestr-console'])).toBeNull();
+  });
+});
+
+describe('deep links, property-based (fast-check)', () => {
+  const runs = { numRuns: 200 };
+
+  it('never throws, and answers null or one of the routes it knows, for any string after the scheme', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 80 }), (tail) => {
+        const route = deepLinkRoute(`${deepLinkScheme}://${tail}`);
+        expect(route === null || /^#\/(booking\/[A-Za-z0-9_-]{1,100}|[a-z]+)$/.test(route)).toBe(true);
+      }),
+      runs,
+    );
+  });
+
+  it('never throws on %-escapes, well formed or not', () => {
+    const escape = fc.oneof(fc.constantFrom('%', '%E0', '%A4%A', '%2F', '%00', '%FF%FE', '%C0%AF'), fc.string({ maxLength: 4 }));
+    fc.assert(
+      fc.property(fc.array(escape, { maxLength: 8 }), (pieces) => {
+        const route = deepLinkRoute(`${deepLinkScheme}://booking/${pieces.join('')}`);
+        expect(route === null || /^#\/booking\/[A-Za-z0-9_-]{1,100}$/.test(route)).toBe(true);
+      }),
+      runs,
+    );
+  });
+
+  it('opens any well-formed booking id, percent-encoded or not', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Za-z0-9_-]{1,100}$/), (id) => {
+        expect(deepLinkRoute(`${deepLinkScheme}://booking/${id}`)).toBe(`#/booking/${id}`);
+        expect(deepLinkRoute(`${deepLinkScheme}://booking/${encodeURIComponent(id)}`)).toBe(`#/booking/${id}`);
+      }),
+      runs,
+    );
   });
 });

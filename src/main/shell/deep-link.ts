@@ -17,7 +17,13 @@ export function deepLinkRoute(raw: string): string | null {
   }
   if (url.protocol !== `${deepLinkScheme}:`) return null;
   // `orkestr-console://booking/bkg_1` parses with host "booking" and path "/bkg_1".
-  const parts = [url.host, ...url.pathname.split('/')].filter(Boolean).map((p) => decodeURIComponent(p));
+  let parts: string[];
+  try {
+    parts = [url.host, ...url.pathname.split('/')].filter(Boolean).map((p) => decodeURIComponent(p));
+  } catch {
+    // A malformed %-escape (`%E0%A4%A`): any web page can offer such a link, so it is ignored, not thrown.
+    return null;
+  }
   const [head, id, ...rest] = parts;
   if (head === 'booking' && id && rest.length === 0 && /^[A-Za-z0-9_-]{1,100}$/.test(id)) return `#/booking/${id}`;
   if (head && !id && screens.has(head)) return `#/${head}`;

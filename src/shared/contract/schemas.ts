@@ -216,10 +216,10 @@ export const methods = {
   'import.check': z
     .object({
       fileName: z.string().min(1).max(500),
-      /** The file's bytes, base64 (the bridge accepts bodies up to 96 MiB). */
+      /** The file's bytes, base64 (the bridge's body limit is sized to this: bridge.ts `bridgeMaxBodyBytes`). */
       contentBase64: z.string().max(importUploadMaxBase64),
       delimiter: z.enum([',', ';', '\t']).optional(),
-      encoding: z.enum(['auto', 'utf-8', 'windows-1252']).optional(),
+      encoding: z.enum(['auto', 'utf-8', 'windows-1252', 'utf-16le', 'utf-16be']).optional(),
       /** Header text → field, or null to ignore the column. */
       mapping: z.record(z.string().max(500), z.enum(importFieldNames).nullable()).optional(),
       /** Echoed in `import.progress` events so the UI can tell its own check apart. */

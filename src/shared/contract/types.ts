@@ -446,7 +446,7 @@ export interface ImportUnpublishView {
 
 export interface ImportAnalysisView {
   ok: boolean;
-  decode: { encoding: 'utf-8' | 'windows-1252'; fellBack: boolean; bom: boolean; invalidAt: number | null };
+  decode: { encoding: 'utf-8' | 'windows-1252' | 'utf-16le' | 'utf-16be'; fellBack: boolean; bom: boolean; invalidAt: number | null };
   delimiter: ',' | ';' | '\t';
   delimiterDetected: boolean;
   bytes: number;
@@ -684,7 +684,7 @@ export interface MethodInputs {
     /** The file's bytes, base64 (see importUploadMaxBase64). */
     contentBase64: string;
     delimiter?: ',' | ';' | '\t';
-    encoding?: 'auto' | 'utf-8' | 'windows-1252';
+    encoding?: 'auto' | 'utf-8' | 'windows-1252' | 'utf-16le' | 'utf-16be';
     /** Header text → field, or null to ignore the column. */
     mapping?: Record<string, ImportFieldName | null>;
     /** Echoed in `import.progress` events so the UI can tell its own check apart. */

@@ -104,7 +104,10 @@ export async function runCommand(command: Command, argv: string[], text: { label
       console.error(`${text.label}: ${error.message}. ${text.usageHint}`);
       return exitCodes.usage;
     }
-    const message = error instanceof CliError ? error.message : ((error as Error)?.stack ?? String(error));
+    // Errors that already say what to do (CliError, or any marked `userFacing`, e.g. a damaged
+    // replica) print their message; anything else is a bug and prints its stack.
+    const userFacing = error instanceof CliError || (error as { userFacing?: unknown } | null)?.userFacing === true;
+    const message = userFacing ? (error as Error).message : ((error as Error)?.stack ?? String(error));
     console.error(`${text.label}: ${message}`);
     return exitCodes.failure;
   }

@@ -37,13 +37,13 @@ export const importCommand: Command = {
   usage:
     'import FILE --db FILE [--dry-run] [--allow-unpublish] [--delimiter C] [--encoding E] [--json] [--report OUT]\n' +
     '       import --template OUT [--help-columns OUT]\n\n' +
-    '  FILE              the CSV (UTF-8, or Windows-1252 as a reported fallback)\n' +
+    '  FILE              the CSV (UTF-8; UTF-16 by its BOM or NUL pattern, e.g. Excel "Unicode Text"; or Windows-1252 as a reported fallback)\n' +
     '  --db FILE         the replica (SQLite) to check against and write to\n' +
     '  --dry-run         check and preview only; write nothing\n' +
     '  --allow-unpublish confirm rows that take PUBLISHED offerings off sale (DRAFT/ARCHIVED); without it\n' +
     '                    such a file is refused (exit 1), naming the offerings\n' +
     '  --delimiter C     , ; or tab (default: detected from the header line)\n' +
-    '  --encoding E      utf-8, windows-1252 or auto (default auto)\n' +
+    '  --encoding E      utf-8, windows-1252, utf-16le, utf-16be or auto (default auto)\n' +
     '  --json            print a machine-readable report on stdout\n' +
     '  --report OUT      write the error report CSV (formula-escaped) to OUT\n' +
     '  --max-issues N    issues printed (default 200)\n' +
@@ -102,7 +102,8 @@ export const importCommand: Command = {
     const replica = core.replica;
     try {
       const sink = new ReplicaImportSink(replica);
-      const analysis = await analyzeImport({ kind: 'file', path: file }, { existing: sink.loadExisting(), ...(delimiter ? { delimiter } : {}), ...(encoding ? { encoding } : {}) });
+      const timezone = (JSON.parse(replica.getMeta('tenant') ?? 'null') as { timezone?: string } | null)?.timezone ?? null;
+      const analysis = await analyzeImport({ kind: 'file', path: file }, { existing: sink.loadExisting(), timezone, ...(delimiter ? { delimiter } : {}), ...(encoding ? { encoding } : {}) });
       const reportOut = stringOption(args, 'report');
       if (reportOut) await writeErrorReport(reportOut, analysis.view.issues, analysis.source, { delimiter: analysis.parse.delimiter, encoding: analysis.parse.decode.encoding });
       const session = core.session();

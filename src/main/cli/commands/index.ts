@@ -14,6 +14,7 @@ import { intentsCommand, outboxCommand } from './outbox.ts';
 import { conflictsCommand } from './conflicts.ts';
 
 import { rulesCommand } from './rules.ts';
+import { doctorCommand } from './doctor.ts';
 
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: Command[] = [serveCommand, sandboxCommand, syncCommand, bookingsCommand, queueCommand, approveCommand, cancelCommand, rescheduleCommand, notesCommand, outboxCommand, intentsCommand, conflictsCommand, statusCommand, relayCommand, importCommand, icsCommand, feedsCommand, rulesCommand];
+export const commands: Command[] = [serveCommand, sandboxCommand, syncCommand, bookingsCommand, queueCommand, approveCommand, cancelCommand, rescheduleCommand, notesCommand, outboxCommand, intentsCommand, conflictsCommand, statusCommand, relayCommand, importCommand, icsCommand, feedsCommand, rulesCommand, doctorCommand];

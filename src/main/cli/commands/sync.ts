@@ -72,23 +72,33 @@ export const syncCommand: Command = {
     } else if (stringOption(args, 'relay-token') !== undefined || secrets.length > 0) {
       throw new UsageError('--relay-token and --webhook-secret need --relay');
     }
-    const { ConsoleCore } = await import('../../core/index.ts');
+    const { ConsoleCore, acquireWriterLock, scheduleDailyBackups } = await import('../../core/index.ts');
+    const once = args.values['once'] === true;
+    // A continuous sync owns the replica (a second one refuses, naming this one); `--once` works
+    // alongside an owner: the outbox claims each intent before sending it.
+    const { resolve } = await import('node:path');
+    const writerLock = once ? null : acquireWriterLock(resolve(dbFile), `orkestr-console sync --api ${url}`);
     let core;
     try {
       core = new ConsoleCore({ dbFile, api: { url, key }, transport: 'bridge', appVersion: 'cli', holdMs: 0, pollIntervalMs: poll * 1000 });
     } catch (error) {
+      writerLock?.release();
       throw new CliError(`cannot open ${dbFile}: ${(error as Error).message}`);
     }
     if (retain !== undefined) await core.handlers['settings.set']({ retainPastDays: retain });
-    if (args.values['once']) return syncOnce(core, url, timeout);
+    if (once) return syncOnce(core, url, timeout);
     const line = (s: SyncStatus): void => {
       const progress = s.progress ? ` ${s.progress.phase} ${s.progress.done}${s.progress.total !== null ? `/${s.progress.total}` : ''}` : '';
       console.log(`${new Date().toISOString()} ${s.connection}${progress} outbox=${s.outboxLength} attention=${s.conflicts} last=${s.lastSyncAt ?? '-'}${s.reason ? ` (${s.reason})` : ''}`);
     };
+    // Listening for SIGINT/SIGTERM before the first status line: a signal sent as soon as that line
+    // appears would otherwise end the process the default way (no clean close, owner file left).
+    const stopped = untilSignal();
     core.on((event, payload) => {
       if (event === 'sync.status') line(payload as SyncStatus);
     });
     core.start();
+    const stopBackups = scheduleDailyBackups(core.replica.sqlite, resolve(dbFile), (text) => console.log(`${new Date().toISOString()} ${text}`));
     let link: { close(): Promise<void> } | null = null;
     if (relay && relayToken) {
       const { startRelayLink } = await import('../../core/index.ts');
@@ -100,10 +110,12 @@ export const syncCommand: Command = {
         onStatus: (status) => console.log(`${new Date().toISOString()} relay ${status.state}${'reason' in status && status.reason ? ` (${status.reason})` : ''}`),
       });
     }
-    const signal = await untilSignal();
+    const signal = await stopped;
     console.log(`${signal}: stopping`);
+    stopBackups();
     await link?.close();
     await core.close();
+    writerLock?.release();
     return 0;
   },
 };

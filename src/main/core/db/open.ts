@@ -2,7 +2,13 @@ import { createRequire } from 'node:module';
 import Database from 'better-sqlite3';
 import type { Compilable, Kysely } from 'kysely';
 import type * as KyselyModule from 'kysely';
+import { backupNowSync, migrationsPending } from './backup.ts';
+import { existsSync, linkSync, readdirSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { createOwnerOnlyFile, restrictReplicaFiles } from './file-modes.ts';
+import { assertSound, explainOpenError, preflightReplicaFile } from './integrity.ts';
 import { migrate } from './migrations.ts';
+import { isProcessAlive } from './writer-lock.ts';
 import type { ReplicaSchema } from './schema.ts';
 
 /**
@@ -22,14 +28,73 @@ export interface ReplicaDb {
   close(): void;
 }
 
+/**
+ * Opens (or creates) a replica. An existing file must be a sound SQLite database (db/integrity.ts:
+ * never silently re-created, `quick_check` before migrations); a new one is created owner-only
+ * (db/file-modes.ts); a backup is taken before migrations change an existing one (db/backup.ts).
+ * Throws ReplicaOpenError with a message saying what to do.
+ */
 export function openReplica(file: string): ReplicaDb {
-  const sqlite = new Database(file);
-  sqlite.pragma('journal_mode = WAL');
-  // The outbox lives here: an acknowledged intent must survive power loss.
-  sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('foreign_keys = ON');
-  migrate(sqlite);
+  const onDisk = file !== ':memory:' && !file.startsWith('file:');
+  if (onDisk && !preflightReplicaFile(file)) createReplicaFile(file);
+  let sqlite: Database.Database | null = null;
+  try {
+    sqlite = new Database(file);
+    // Waits this long for another process's write lock, then says who holds it (integrity.ts).
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('journal_mode = WAL');
+    // The outbox lives here: an acknowledged intent must survive power loss.
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('foreign_keys = ON');
+    if (onDisk) {
+      assertSound(sqlite, file);
+      if (migrationsPending(sqlite)) backupNowSync(sqlite, file, 'migration');
+    }
+    migrate(sqlite);
+    if (onDisk) restrictReplicaFiles(file);
+  } catch (error) {
+    if (sqlite?.open) sqlite.close();
+    throw explainOpenError(error, file);
+  }
+  return wrap(sqlite);
+}
+
+/**
+ * A new replica appears whole or not at all: it is created and migrated under a temporary name, then
+ * linked into place (no-clobber: when another process created it meanwhile, theirs is kept). A process
+ * killed half-way leaves only its temporary file (removed by the next creator), never a 0-byte
+ * replica, which the next open would rightly refuse.
+ */
+function createReplicaFile(file: string): void {
+  const prefix = `${basename(file)}.creating-`;
+  const dir = dirname(file);
+  if (existsSync(dir)) {
+    for (const name of readdirSync(dir)) {
+      const pid = name.startsWith(prefix) ? Number(name.slice(prefix.length).split('-')[0]) : NaN;
+      if (Number.isInteger(pid) && !isProcessAlive(pid)) rmSync(join(dir, name), { force: true });
+    }
+  }
+  const tmp = `${file}.creating-${process.pid}`;
+  for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) rmSync(f, { force: true });
+  createOwnerOnlyFile(tmp);
+  const db = new Database(tmp);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    migrate(db);
+  } finally {
+    db.close();
+  }
+  try {
+    linkSync(tmp, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) rmSync(f, { force: true });
+  }
+}
+
+function wrap(sqlite: Database.Database): ReplicaDb {
   // kysely is loaded on first use (it costs ~150 ms of startup, and the CLI's approve never needs it).
   let kysely: Kysely<ReplicaSchema> | null = null;
   let kyselyModule: typeof KyselyModule | null = null;

@@ -107,6 +107,10 @@ export interface OutboxTable {
   response_status: number | null;
   done_at: string | null;
   schema_version: number;
+  /** The process sending it right now (`<pid>:<start time>`, outbox.ts `claim`), else null. */
+  claimed_by: string | null;
+  /** Until when that claim holds even if its process looks alive (a frozen process). */
+  claimed_until: string | null;
 }
 
 export interface ConflictsTable {

@@ -1,7 +1,9 @@
 /**
- * Bytes → text. Strict UTF-8 first (a leading BOM is stripped and reported); if any byte sequence is
- * not valid UTF-8 the file is read again as Windows-1252 (the usual encoding of spreadsheet "CSV"
- * exports on Windows) and the fallback is reported so the UI can show it. `encoding` forces one.
+ * Bytes → text. UTF-16 first when the file says so: a UTF-16 BOM, or the NUL pattern of UTF-16 text
+ * without one (Excel's "Unicode Text" is UTF-16 LE, tab-separated; `sniffUtf16`). Otherwise strict
+ * UTF-8 (a leading BOM is stripped and reported); if any byte sequence is not valid UTF-8 the file is
+ * read again as Windows-1252 (the usual encoding of spreadsheet "CSV" exports on Windows) and the
+ * fallback is reported so the UI can show it. `encoding` forces one.
  */
 import { isUtf8 } from 'node:buffer';
 import { TextDecoder } from 'node:util';
@@ -21,7 +23,32 @@ export function normalizeEncoding(value: string): EncodingName | 'auto' {
   if (v === 'auto') return 'auto';
   if (v === 'utf8' || v === 'utf-8') return 'utf-8';
   if (['windows-1252', 'cp1252', 'win1252', 'latin1', 'latin-1', 'iso-8859-1', 'iso8859-1'].includes(v)) return 'windows-1252';
-  throw new Error(`unsupported encoding "${value}" (use utf-8, windows-1252 or auto)`);
+  if (v === 'utf-16le' || v === 'utf16le' || v === 'utf-16' || v === 'ucs-2') return 'utf-16le';
+  if (v === 'utf-16be' || v === 'utf16be') return 'utf-16be';
+  throw new Error(`unsupported encoding "${value}" (use utf-8, windows-1252, utf-16le, utf-16be or auto)`);
+}
+
+/**
+ * UTF-16 by its BOM (FF FE little-endian, FE FF big-endian), or by the NUL pattern of text without
+ * one: CSV text is mostly ASCII, which UTF-16 stores as the character and a 0 byte, so most odd bytes
+ * (LE) or most even bytes (BE) of the first KiB are 0 and the other half are not. UTF-8 and
+ * Windows-1252 text has no NUL at all.
+ */
+export function sniffUtf16(head: Uint8Array): 'utf-16le' | 'utf-16be' | null {
+  if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  const n = Math.min(head.length, 1024) & ~1;
+  if (n < 4) return null;
+  let evenZero = 0;
+  let oddZero = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (head[i] === 0) evenZero++;
+    if (head[i + 1] === 0) oddZero++;
+  }
+  const pairs = n / 2;
+  if (oddZero >= pairs * 0.6 && evenZero <= pairs * 0.05) return 'utf-16le';
+  if (evenZero >= pairs * 0.6 && oddZero <= pairs * 0.05) return 'utf-16be';
+  return null;
 }
 
 /** A streaming decoder. `strict` UTF-8 throws Utf8Invalid with the byte offset of the failing chunk. */
@@ -78,6 +105,12 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
 
 /** Decodes a whole buffer with the same rules (used by tests and small inputs). */
 export function decodeBuffer(bytes: Uint8Array, encoding: EncodingName | 'auto' = 'auto'): { text: string; info: DecodeInfo } {
+  const utf16 = encoding === 'utf-16le' || encoding === 'utf-16be' ? encoding : encoding === 'auto' ? sniffUtf16(bytes) : null;
+  if (utf16) {
+    const d = new ChunkDecoder(utf16);
+    const text = d.decode(bytes) + d.decode(null);
+    return { text, info: { encoding: utf16, fellBack: false, bom: d.bom, invalidAt: null } };
+  }
   if (encoding !== 'windows-1252') {
     const d = new ChunkDecoder('utf-8');
     try {

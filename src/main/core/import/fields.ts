@@ -271,7 +271,7 @@ export function parseWeekday(raw: string): Parsed<number> {
   return fail(`${show(v)} is not a weekday (e.g. Mon, Monday, lunes, 1–7 with 1 = Monday)`, coreMessage('import.value.notWeekday', { value: shown(v) }));
 }
 
-/** `9:00`, `09:00`, `9am`, `9 a.m.`, `5:30 PM`, `17:30`, `1730`, `9h30` → minutes after midnight. */
+/** `9:00`, `09:00`, `9am`, `9 a.m.`, `5:30 PM`, `17:30`, `1730`, `9h30` → minutes after midnight; `24:00` → 1440 (an end at midnight). */
 export function parseTime(raw: string): Parsed<number> {
   const v = raw.trim().toLowerCase().replace(/\s+/g, ' ');
   const m = /^(\d{1,2})(?:[:.h](\d{2}))?(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?$/.exec(v) ?? /^(\d{2})(\d{2})()()$/.exec(v);
@@ -286,6 +286,8 @@ export function parseTime(raw: string): Parsed<number> {
     if (h < 1 || h > 12) return fail(`${show(raw.trim())} is not a 12-hour time`, coreMessage('import.value.not12Hour', { value }));
     h = (h % 12) + (ampm === 'p' ? 12 : 0);
   }
+  // 24:00 is midnight at the end of the day: the only way to write a rule that runs to midnight.
+  if (h === 24 && min === 0 && sec === 0 && !ampm) return ok(1440);
   if (h > 23 || min > 59 || sec !== 0) return fail(`${show(raw.trim())} is not a time of day`, coreMessage('import.value.notTimeOfDay', { value }));
   return ok(h * 60 + min);
 }

@@ -12,7 +12,8 @@ import { basename } from 'node:path';
 import { commitPlan, type CommitResult, type ImportSink } from './commit.ts';
 import type { Delimiter } from './delimiter.ts';
 import { Utf8Invalid } from './decode.ts';
-import { parseCsv, type ByteSource, type ParseSummary } from './parse.ts';
+import { defaultMaxRecordSize, parseCsv, type ByteSource, type ParseSummary } from './parse.ts';
+import { RowGuards } from './text-guards.ts';
 import { previewView, type PreviewView } from './preview.ts';
 import { ImportValidator } from './validate.ts';
 import type { DecodeInfo, EncodingName, ExistingOffering, ImportField, ImportIssue, MappingResult, PlannedOffering, ProgressCallback } from './types.ts';
@@ -40,6 +41,8 @@ export interface AnalyzeOptions {
   signal?: AbortSignal;
   /** Issues kept in memory (all are counted); default 10,000. */
   maxIssues?: number;
+  /** The tenant's IANA time zone: availability rules in its daylight-saving gaps are warned about. */
+  timezone?: string | null;
 }
 
 /** What the wizard shows after the check (plain JSON). */
@@ -71,21 +74,31 @@ export interface ImportAnalysis {
 
 export async function analyzeImport(source: ByteSource, opts: AnalyzeOptions = {}): Promise<ImportAnalysis> {
   const validator = new ImportValidator({ ...(opts.mapping ? { mapping: opts.mapping } : {}), ...(opts.maxIssues ? { maxIssues: opts.maxIssues } : {}) });
+  // Control characters, oversize values, daylight-saving gaps (text-guards.ts): merged into the result below.
+  const guards = new RowGuards({ maxRecordSize: defaultMaxRecordSize, timezone: opts.timezone ?? null, ...(opts.mapping ? { mapping: opts.mapping } : {}) });
   let rows = 0;
   let summary: ParseSummary;
   try {
     summary = await parseCsv(
       source,
       {
-        header: (cells, line) => validator.header(cells, line),
+        header: (cells, line) => {
+          validator.header(cells, line);
+          guards.header(cells, line);
+        },
         row: (cells, line) => {
           rows++;
           validator.row(cells, line);
+          guards.row(cells, line);
         },
-        malformed: (line, message, code) => validator.malformed(line, message, code),
+        malformed: (line, message, code, column) => {
+          if (code === 'CSV_MAX_RECORD_SIZE') guards.oversize(line, column);
+          else validator.malformed(line, message, code);
+        },
         reset: () => {
           rows = 0;
           validator.reset();
+          guards.reset();
         },
       },
       {
@@ -118,6 +131,14 @@ export async function analyzeImport(source: ByteSource, opts: AnalyzeOptions = {
   }
   const existing = opts.existing ?? new Map<string, ExistingOffering>();
   const result = validator.finish(existing, summary.lines);
+  if (guards.issues.length > 0 || guards.errors + guards.warnings > 0) {
+    // Stable merge by line: file-level issues (no line) first, as the validator orders them.
+    result.issues = [...result.issues, ...guards.issues].sort((a, b) => (a.line ?? -1) - (b.line ?? -1));
+    result.errorCount += guards.errors;
+    result.warningCount += guards.warnings;
+    result.counts.errors += guards.errors;
+    result.counts.warnings += guards.warnings;
+  }
   const unpublishes = describeChanges(result.plan, existing);
   const ok = result.errorCount === 0;
   const view: ImportAnalysisView = {

@@ -16,7 +16,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import { parse, type CsvError } from 'csv-parse';
 import { TextDecoder } from 'node:util';
-import { ChunkDecoder, Utf8Invalid, Utf8Validator } from './decode.ts';
+import { ChunkDecoder, sniffUtf16, Utf8Invalid, Utf8Validator } from './decode.ts';
 import { detectDelimiter, firstLine, type Delimiter } from './delimiter.ts';
 import type { DecodeInfo, EncodingName } from './types.ts';
 
@@ -25,8 +25,8 @@ export interface CsvHandlers {
   header(cells: string[], line: number): void;
   /** Every later non-empty record; `line` is where it starts. */
   row(cells: string[], line: number): void;
-  /** A record csv-parse could not read (bad quoting); `line` is where the problem was seen. */
-  malformed(line: number, message: string, code: string): void;
+  /** A record csv-parse could not read (bad quoting, too large); `line` is where the problem was seen, `column` the 0-based cell it was reading. */
+  malformed(line: number, message: string, code: string, column: number | null): void;
   /** Called before a re-parse after the UTF-8 → Windows-1252 fallback: drop what you collected. */
   reset?(): void;
 }
@@ -54,6 +54,9 @@ export interface ParseSummary {
   records: number;
 }
 
+/** Largest record csv-parse reads, in characters (a longer one is reported with its line and column). */
+export const defaultMaxRecordSize = 1_048_576;
+
 export type ByteSource = { kind: 'file'; path: string } | { kind: 'bytes'; bytes: Uint8Array };
 
 async function* chunksOf(source: ByteSource): AsyncGenerator<Uint8Array> {
@@ -66,6 +69,20 @@ async function* chunksOf(source: ByteSource): AsyncGenerator<Uint8Array> {
     for await (const chunk of stream) yield chunk as Buffer;
   } finally {
     stream.destroy();
+  }
+}
+
+/** The first KiB of the source (for the UTF-16 sniff). */
+async function headOf(source: ByteSource): Promise<Uint8Array> {
+  if (source.kind === 'bytes') return source.bytes.subarray(0, 1024);
+  const { open } = await import('node:fs/promises');
+  const handle = await open(source.path, 'r');
+  try {
+    const buf = Buffer.alloc(1024);
+    const { bytesRead } = await handle.read(buf, 0, 1024, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
   }
 }
 
@@ -122,13 +139,14 @@ async function parseOnce(source: ByteSource, encoding: EncodingName, handlers: C
       relax_column_count: true,
       skip_empty_lines: true,
       skip_records_with_error: true,
-      max_record_size: opts.maxRecordSize ?? 1_048_576,
+      max_record_size: opts.maxRecordSize ?? defaultMaxRecordSize,
       on_skip: (err: CsvError | undefined) => {
         if (!err) return undefined;
         const reported = (err as { lines?: unknown }).lines;
         const line = typeof reported === 'number' ? reported - skew : lines;
         // csv-parse may report a follow-up error for the same broken record; report one per line.
-        if (line !== lastMalformed) handlers.malformed(line, err.message.replace(/\s+at line \d+.*$/s, ''), err.code);
+        const column = (err as { column?: unknown }).column;
+        if (line !== lastMalformed) handlers.malformed(line, err.message.replace(/\s+at line \d+.*$/s, ''), err.code, typeof column === 'number' ? column : null);
         lastMalformed = line;
         return undefined;
       },
@@ -255,6 +273,8 @@ async function parseOnce(source: ByteSource, encoding: EncodingName, handlers: C
 export async function parseCsv(source: ByteSource, handlers: CsvHandlers, opts: ParseOptions = {}): Promise<ParseSummary> {
   const forced = opts.encoding && opts.encoding !== 'auto' ? opts.encoding : null;
   if (forced) return parseOnce(source, forced, handlers, opts);
+  const utf16 = sniffUtf16(await headOf(source));
+  if (utf16) return parseOnce(source, utf16, handlers, opts);
   try {
     return await parseOnce(source, 'utf-8', handlers, opts);
   } catch (error) {

@@ -80,6 +80,7 @@ export class ImportService {
       ...(input.mapping ? { mapping: input.mapping } : {}),
       ...(onProgress ? { onProgress } : {}),
       ...(signal ? { signal } : {}),
+      timezone: tenantTimezone(this.replica),
     });
     const token = `chk_${randomUUID()}`;
     const fileName = input.fileName ?? (input.path ? input.path.split(/[\\/]/).pop() ?? 'upload.csv' : 'upload.csv');
@@ -144,5 +145,15 @@ export class ImportService {
   async verifyAvailability(batchId: string, fetchRules: (serverOfferingId: string) => Promise<RemoteAvailabilityRule[]>): Promise<{ checks: AvailabilityCheck[]; portalSummary: string }> {
     const checks = await verifyBatchAvailability(this.replica, batchId, fetchRules);
     return { checks, portalSummary: portalSummary(checks) };
+  }
+}
+
+/** The tenant's time zone as the last sync stored it (for the daylight-saving check), or null. */
+export function tenantTimezone(replica: Replica): string | null {
+  try {
+    const tenant = JSON.parse(replica.getMeta('tenant') ?? 'null') as { timezone?: unknown } | null;
+    return typeof tenant?.timezone === 'string' ? tenant.timezone : null;
+  } catch {
+    return null;
   }
 }

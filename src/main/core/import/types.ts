@@ -42,7 +42,7 @@ export interface ImportIssue {
   problem: CoreMessage;
 }
 
-export type EncodingName = 'utf-8' | 'windows-1252';
+export type EncodingName = 'utf-8' | 'windows-1252' | 'utf-16le' | 'utf-16be';
 
 export interface DecodeInfo {
   encoding: EncodingName;

@@ -3,6 +3,7 @@ import type { ActivityItem, ContractEvents } from '../../../shared/contract/type
 import { coreMessage, type CoreMessage } from '../../../shared/contract/messages.ts';
 import type { Replica } from '../replica/replica.ts';
 import type { RemoteBooking } from '../sync/remote-types.ts';
+import { schedulePruning } from './inbox-pruner.ts';
 import { bodyDigest, parseEnvelope, verifySignature, type WebhookEnvelope } from './verify.ts';
 
 type Table = ContractEvents['data.changed']['tables'][number];
@@ -261,7 +262,9 @@ export function startRelayLink(host: RelayLinkHost, options: RelayLinkOptions): 
   const report = (event: RelayedDelivery, outcome: RelayOutcome): void => {
     if (!outcome.applied && outcome.reason !== 'duplicate') options.log?.(`relay: rejected seq ${event.seq}: ${outcome.reason}`);
   };
-  return connectRelayStream({
+  // The dedupe memory keeps 30 days (inbox-pruner.ts).
+  const stopPruning = schedulePruning(host.replica, options.log);
+  const stream = connectRelayStream({
     url: options.url,
     channelId: options.channelId,
     deviceToken: options.deviceToken,
@@ -279,4 +282,11 @@ export function startRelayLink(host: RelayLinkHost, options: RelayLinkOptions): 
     },
     ...(options.onStatus ? { onStatus: options.onStatus } : {}),
   });
+  return {
+    cursor: () => stream.cursor(),
+    close: async () => {
+      stopPruning();
+      await stream.close();
+    },
+  };
 }

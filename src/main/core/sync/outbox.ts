@@ -2,9 +2,12 @@
  * The outbox: durable local intents. Each intent is written together with its optimistic effect in
  * one transaction, carries a UUID sent as `Idempotency-Key`, and records the server version it was
  * based on. State machine: queued (held while `hold_until` is in the future) → done | attention
- * (refused: a conflict) | discarded (undone, or resolved by the user). "sending" is not persisted: a
- * send increments `attempts` first, and a crash mid-send simply leaves the intent queued, so the next
- * process sends it again under the same key and the server answers the stored result.
+ * (refused: a conflict) | discarded (undone, or resolved by the user). "sending" is not persisted as
+ * a state: a sender first *claims* the intent (`claim`: one UPDATE … RETURNING that sets
+ * `claimed_by` to its process and increments `attempts`, and succeeds only when no live process holds
+ * it), so two processes on one replica (`sync --once` beside the app) never send one intent both. A
+ * crash mid-send leaves the intent queued with a claim whose process is gone; the next sender takes
+ * it over and sends again under the same key, and the server answers the stored result.
  */
 import { randomUUID } from 'node:crypto';
 import type { IntentKind } from '../../../shared/contract/types.ts';
@@ -12,6 +15,14 @@ import type { OutboxTable } from '../db/schema.ts';
 import type { IntentRow } from './overlay.ts';
 import type { Replica } from '../replica/replica.ts';
 import type { RemoteBooking, RemoteCoupon, RemoteOffering } from './remote-types.ts';
+import { isTokenDead, processToken } from '../db/writer-lock.ts';
+
+/**
+ * How long a claim holds against other processes even while its own process looks alive: longer than
+ * a request may take (api-client.ts aborts at 30 s). Only a frozen (SIGSTOPped) sender is overtaken
+ * after it; a dead one at once.
+ */
+export const claimLeaseMs = 120_000;
 
 const nowIso = (): string => new Date().toISOString();
 
@@ -114,10 +125,11 @@ export class Outbox {
       .stmt(
         `SELECT o.* FROM outbox o
          WHERE o.state = 'queued' AND (o.hold_until IS NULL OR o.hold_until <= @now) AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= @now)
+           AND (o.claimed_by IS NULL OR o.claimed_by = @me OR o.claimed_until <= @now)
            AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.target_id = o.target_id AND p.seq < o.seq AND p.state IN ('queued','sending','attention'))
          ORDER BY o.seq LIMIT @limit`,
       )
-      .all({ now: iso, limit: limit + excludeTargets.size }) as IntentRow[];
+      .all({ now: iso, me: processToken, limit: limit + excludeTargets.size }) as IntentRow[];
     return rows.filter((r) => !excludeTargets.has(r.target_id)).slice(0, limit);
   }
 
@@ -143,14 +155,41 @@ export class Outbox {
     return { queued: q.n, held: q.held ?? 0, conflicts: c.n };
   }
 
-  /** Recorded before each send: the intent may have reached the server from now on (no more undo). */
-  markAttempt(id: string): void {
-    this.replica.transaction(() => this.replica.stmt('UPDATE outbox SET attempts = attempts + 1 WHERE id = ?').run(id));
+  /**
+   * Takes the intent for this process before it is sent, atomically (one UPDATE … RETURNING under the
+   * write lock): only a queued intent no live process holds. From now on it may have reached the
+   * server (attempts > 0: no more undo). Returns the row as claimed, or null when another process has it.
+   */
+  claim(id: string): IntentRow | null {
+    const now = new Date();
+    return this.replica.transaction(
+      () =>
+        (this.replica
+          .stmt(
+            `UPDATE outbox SET claimed_by = @me, claimed_until = @until, attempts = attempts + 1
+             WHERE id = @id AND state = 'queued' AND (claimed_by IS NULL OR claimed_by = @me OR claimed_until <= @now)
+             RETURNING *`,
+          )
+          .get({ id, me: processToken, now: now.toISOString(), until: new Date(now.getTime() + claimLeaseMs).toISOString() }) as IntentRow | undefined) ?? null,
+    );
+  }
+
+  /** Frees claims whose process is gone (crashed, killed), so their intents go out now, not after the lease. */
+  releaseDeadClaims(): number {
+    const holders = this.replica.stmt("SELECT DISTINCT claimed_by FROM outbox WHERE claimed_by IS NOT NULL AND state = 'queued'").all() as Array<{ claimed_by: string }>;
+    let freed = 0;
+    for (const { claimed_by: holder } of holders) {
+      if (holder === processToken || !isTokenDead(holder)) continue;
+      freed += this.replica.transaction(() => this.replica.stmt("UPDATE outbox SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ? AND state = 'queued'").run(holder).changes);
+    }
+    return freed;
   }
 
   retryLater(id: string, error: string, delayMs: number): void {
     this.replica.transaction(() =>
-      this.replica.stmt('UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE id = ?').run(new Date(Date.now() + delayMs).toISOString(), error, id),
+      this.replica
+        .stmt('UPDATE outbox SET next_attempt_at = ?, last_error = ?, claimed_by = NULL, claimed_until = NULL WHERE id = ? AND (claimed_by IS NULL OR claimed_by = ?)')
+        .run(new Date(Date.now() + delayMs).toISOString(), error, id, processToken),
     );
   }
 
@@ -171,7 +210,7 @@ export class Outbox {
     this.replica.transaction(() => {
       const cur = this.get(intent.id);
       if (!cur || cur.state !== 'queued') return;
-      this.replica.stmt("UPDATE outbox SET state = 'done', done_at = ?, response_status = ?, last_error = NULL WHERE id = ?").run(nowIso(), status, intent.id);
+      this.replica.stmt("UPDATE outbox SET state = 'done', done_at = ?, response_status = ?, last_error = NULL, claimed_by = NULL, claimed_until = NULL WHERE id = ?").run(nowIso(), status, intent.id);
       const kind = recordKind(intent.kind);
       const record = body && typeof body === 'object' && typeof (body as { id?: unknown }).id === 'string' ? (body as { id: string }) : null;
       if (kind === 'booking') {
@@ -198,7 +237,7 @@ export class Outbox {
     this.replica.transaction(() => {
       const cur = this.get(intent.id);
       if (!cur || cur.state !== 'queued') return;
-      this.replica.stmt("UPDATE outbox SET state = 'attention', response_status = ?, last_error = ? WHERE id = ?").run(c.status, `${c.code}: ${c.message}`, intent.id);
+      this.replica.stmt("UPDATE outbox SET state = 'attention', response_status = ?, last_error = ?, claimed_by = NULL, claimed_until = NULL WHERE id = ?").run(c.status, `${c.code}: ${c.message}`, intent.id);
       this.replica
         .stmt('INSERT INTO conflicts (id, intent_id, http_status, code, message, server, local, created_at) VALUES (?,?,?,?,?,?,?,?)')
         .run(id, intent.id, c.status, c.code, c.message, c.server == null ? null : JSON.stringify(c.server), c.local == null ? null : JSON.stringify(c.local), nowIso());
@@ -228,7 +267,7 @@ export class Outbox {
       if (!intent) return null;
       if (choice === 'retry') {
         this.replica
-          .stmt("UPDATE outbox SET state = 'queued', idempotency_key = ?, next_attempt_at = NULL, hold_until = NULL, last_error = NULL WHERE id = ?")
+          .stmt("UPDATE outbox SET state = 'queued', idempotency_key = ?, next_attempt_at = NULL, hold_until = NULL, last_error = NULL, claimed_by = NULL, claimed_until = NULL WHERE id = ?")
           .run(randomUUID(), intent.id);
       } else {
         this.replica.stmt("UPDATE outbox SET state = 'discarded', done_at = ? WHERE id = ?").run(nowIso(), intent.id);

@@ -57,11 +57,15 @@ export class Pusher {
     if (!this.writable()) return result;
     let pause: AuthPause | null = null;
     const workers: Promise<void>[] = [];
+    this.outbox.releaseDeadClaims();
     const worker = async (): Promise<void> => {
       for (let guard = 0; guard < 100_000; guard++) {
         if (signal.aborted || pause) return;
-        const [intent] = this.outbox.eligible(Date.now(), 1, this.#inFlightTargets);
-        if (!intent) return;
+        const [candidate] = this.outbox.eligible(Date.now(), 1, this.#inFlightTargets);
+        if (!candidate) return;
+        // Another process on this replica may have taken it since: then look again (it is no longer eligible).
+        const intent = this.outbox.claim(candidate.id);
+        if (!intent) continue;
         this.inFlight.add(intent.id);
         this.#inFlightTargets.add(intent.target_id);
         try {
@@ -90,8 +94,8 @@ export class Pusher {
     return this.hooks.canWrite?.() ?? true;
   }
 
+  /** Sends one intent this process has claimed (`Outbox.claim`). */
   async sendOne(api: ApiClient, intent: IntentRow, signal: AbortSignal): Promise<'done' | 'conflict' | 'retry'> {
-    this.outbox.markAttempt(intent.id);
     this.hooks.onChange(['intents'], [intent.target_id]);
     try {
       const res = await api.request(intent.method, intent.path, { body: intent.body, idempotencyKey: intent.idempotency_key, priority: 'user', signal });
@@ -109,7 +113,7 @@ export class Pusher {
         throw new AuthPause(error.status, error.message);
       }
       if (error.kind === 'network' || error.kind === 'transient') {
-        const attempts = intent.attempts + 1;
+        const attempts = intent.attempts;
         const delay = Math.max(error.retryAfterMs ?? 0, backoffMs(attempts, 500, this.retryCapMs));
         this.outbox.retryLater(intent.id, `${error.code}: ${error.message}`, delay);
         this.hooks.onNetwork(error.kind !== 'network', error);

@@ -14,6 +14,9 @@ import { CheckProgress } from './UploadStep.tsx';
 import { formatBytes } from '../../lib/format.ts';
 import { delimiterLabel } from './text.ts';
 
+/** How each encoding the importer reads is named (the same in every language). */
+export const encodingLabels = { 'utf-8': 'UTF-8', 'windows-1252': 'Windows-1252', 'utf-16le': 'UTF-16 LE', 'utf-16be': 'UTF-16 BE' } as const;
+
 /** Steps 3 and 4 as one component: the commit button's state depends on everything the review shows. */
 export function ReviewStep(props: {
   result: ImportCheckResult;
@@ -90,7 +93,7 @@ export function ReviewStep(props: {
           <div>
             <dt>{t('import.encoding')}</dt>
             <dd>
-              {v.decode.encoding === 'utf-8' ? 'UTF-8' : 'Windows-1252'}
+              {encodingLabels[v.decode.encoding]}
               {v.decode.bom ? ` ${t('import.withBom')}` : ''}
               {v.decode.fellBack && <span className="chip chip-warn import-chip">{t('import.fellBack')}</span>}
             </dd>

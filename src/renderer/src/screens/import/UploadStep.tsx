@@ -5,7 +5,7 @@ import type { ImportProgressEvent } from '../../../../shared/contract/types.ts';
 import { useT } from '../../i18n/index.ts';
 import { formatBytes } from '../../lib/format.ts';
 
-export type Encoding = 'auto' | 'utf-8' | 'windows-1252';
+export type Encoding = 'auto' | 'utf-8' | 'windows-1252' | 'utf-16le' | 'utf-16be';
 export type DelimiterChoice = 'auto' | ',' | ';' | '\t';
 
 /** The chosen file, read once: re-checks with other options reuse its bytes. */
@@ -80,6 +80,8 @@ export function UploadStep(props: {
             <option value="auto">{t('import.auto')}</option>
             <option value="utf-8">UTF-8</option>
             <option value="windows-1252">Windows-1252</option>
+            <option value="utf-16le">UTF-16 LE</option>
+            <option value="utf-16be">UTF-16 BE</option>
           </select>
         </label>
         <label className="filter">
