@@ -20,13 +20,18 @@ export function requireReplica(dbFile: string): void {
   if (!existsSync(dbFile)) throw missingReplica(dbFile);
 }
 
-/** A contract caller over an already open core. */
-export async function contractCaller(core: ConsoleCore): Promise<Call> {
+/**
+ * A contract caller over an already open core. With `dbFile`, a replica another process kept locked
+ * past the busy timeout is reported by the process holding it (not as a raw SQLite message).
+ */
+export async function contractCaller(core: ConsoleCore, dbFile?: string): Promise<Call> {
   const { dispatchCall } = await import('../dispatch.ts');
+  const { explainReplicaError } = await import('../core/index.ts');
   return async (method, input) => {
     const out = await dispatchCall(core, method, input);
     if (out.ok) return out.result as MethodResults[typeof method];
     if (out.error.code === 'BAD_INPUT') throw new UsageError(out.error.message.replace(/\.$/, ''));
+    if (dbFile && out.error.code === 'INTERNAL') throw new CliError(explainReplicaError(new Error(out.error.message), dbFile).message);
     throw new CliError(out.error.message);
   };
 }
@@ -38,15 +43,15 @@ export async function contractCaller(core: ConsoleCore): Promise<Call> {
 export async function withContract<T>(args: ParsedArgs, fn: (call: Call, core: ConsoleCore) => Promise<T>): Promise<T> {
   const dbFile = requiredString(args, 'db');
   requireReplica(dbFile);
-  const { createCore } = await import('../core/index.ts');
+  const { createCore, explainReplicaError } = await import('../core/index.ts');
   let core: ConsoleCore;
   try {
     core = createCore({ dbFile, transport: 'bridge', appVersion: 'cli', holdMs: 0 });
   } catch (error) {
-    throw new CliError(`cannot open ${dbFile}: ${(error as Error).message}`);
+    throw new CliError(`cannot open ${dbFile}: ${explainReplicaError(error, dbFile).message}`);
   }
   try {
-    return await fn(await contractCaller(core), core);
+    return await fn(await contractCaller(core, dbFile), core);
   } finally {
     await core.close();
   }
