@@ -30,12 +30,15 @@ function useBookingSearch(text: string): { items: BookingView[]; searching: bool
     const q = text.trim();
     if (q.length < 2) return;
     let alive = true;
+    // No debounce: the core's full-text search answers in a few milliseconds, so every keystroke asks
+    // at once and an answer for text the user has since changed is dropped (`alive`). A timer of 0
+    // still folds keystrokes that arrive in one task (a paste) into one call.
     const timer = setTimeout(() => {
       api.call('bookings.search', { text: q, limit: 8 }).then(
         (r) => alive && setState({ text: q, items: r.items }),
         () => alive && setState({ text: q, items: [] }),
       );
-    }, 60);
+    }, 0);
     return () => {
       alive = false;
       clearTimeout(timer);
