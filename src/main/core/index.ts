@@ -111,13 +111,18 @@ export class ConsoleCore {
   readonly #closers: Array<() => Promise<void>> = [];
   /** Approval rules (#17): evaluated when bookings reach the replica and when a rule changes. */
   readonly rules: RuleRunner;
-  #scopeWatch: ScopeWatch | null = null;
+  /** Notices when a pull's /me changed the key's scopes (see #checkScopes). */
+  readonly #scopeWatch: ScopeWatch;
   readonly #session: Session;
   readonly #listeners = new Set<Listener>();
   #closed = false;
 
   constructor(options: ConsoleCoreOptions) {
     this.replica = new Replica(options.dbFile);
+    const replica = this.replica;
+    // Whether the key may write, as `/me` last said: asked by the push and by every write method.
+    const canWrite = (): boolean => scopesAllowWrite(keyScopes(replica));
+    this.#scopeWatch = new ScopeWatch(() => keyScopes(replica));
     this.outbox = new Outbox(this.replica);
     this.pruner = new Pruner({
       db: this.replica.sqlite,
@@ -126,14 +131,13 @@ export class ConsoleCore {
       ...(options.log ? { log: options.log } : {}),
     });
     const budget = new RateBudget(options.ratePerMinute ?? 1000);
-    const replica = this.replica;
     this.pusher = new Pusher(
       this.outbox,
       {
         localView: (intent) => localView(replica, intent),
         onChange: (tables, ids) => this.notifyChanged(tables, ids),
         onNetwork: (ok, error) => this.engine.noteNetwork(ok, error),
-        canWrite: () => scopesAllowWrite(keyScopes(replica)),
+        canWrite,
       },
       options.pushConcurrency ?? 4,
       options.retryCapMs ?? 60_000,
@@ -172,7 +176,6 @@ export class ConsoleCore {
       },
     };
     this.#session = new Session(base, budget);
-    this.#scopeWatch = new ScopeWatch(() => keyScopes(replica));
     const ctx: CoreContext = { ...base, session: this.#session };
     const rulesHost: RulesHost = {
       replica,
@@ -184,7 +187,7 @@ export class ConsoleCore {
       notifyActivity: (item, o) => this.notifyActivity(item, o),
     };
     this.rules = new RuleRunner(rulesHost, (line) => options.log?.(line));
-    this.handlers = guardWrites(contractHandlers(ctx, { host: rulesHost, runner: this.rules }), () => scopesAllowWrite(keyScopes(replica)));
+    this.handlers = guardWrites(contractHandlers(ctx, { host: rulesHost, runner: this.rules }), canWrite);
   }
 
   on(listener: Listener): () => void {
@@ -214,7 +217,7 @@ export class ConsoleCore {
 
   /** The key's scopes changed (a pull's /me): the UI hears it; with write back, what waited is sent. */
   #checkScopes(): void {
-    if (this.#closed || !this.#scopeWatch?.changed()) return;
+    if (this.#closed || !this.#scopeWatch.changed()) return;
     const info = this.session();
     this.#emit('session.changed', info);
     if (info.writable) this.engine.kickPush();
