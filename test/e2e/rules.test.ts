@@ -8,7 +8,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { translator, type Language } from '../../src/renderer/src/i18n/translate.ts';
-import { launchBrowser, orkestr, screenshot, seriousAxeViolations, startStack, type Stack } from './harness.ts';
+import { axeViolations, launchBrowser, orkestr, screenshot, seriousAxeViolations, startStack, type Stack } from './harness.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 let browser: Browser;
@@ -106,6 +106,43 @@ describe('the Rules screen', () => {
       await page.getByText(t('rules.insights.approved', { n: summary.approved })).waitFor();
       await screenshot(page, `insights-rules-${lang}-${theme}`);
       for (const v of await seriousAxeViolations(page)) problems.push(`insights-${lang}-${theme}: ${v.id} ${v.help} ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+      await page.close();
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('shows a flag rule\'s "needs a look" label on the queue rows it matched, and filters the queue to them, in both languages and themes', { timeout: 240_000 }, async () => {
+    const h = stack.console.core.handlers;
+    // Customers whose requests the approving rule above leaves alone (held or risky), so they stay queued.
+    const queue = await h['queue.list']({});
+    const stays = queue.filter((b) => b.riskReviewStatus === 'HELD' || (b.riskScore ?? 100) > 30);
+    expect(stays.length).toBeGreaterThan(0);
+    const vips = [...new Set(stays.map((b) => b.customer.email))].slice(0, 2);
+    await h['rules.add']({ rule: { name: 'VIP customers', conditions: { allowList: vips }, action: 'flag' } });
+    const flagged = await waitFor(async () => {
+      const w = await h['queue.window']({ sort: 'waiting', risk: 'all', flagged: true, limit: 100 });
+      return w.total > 0 ? w : null;
+    }, 'the flag rule to label the VIP requests');
+    const problems: string[] = [];
+    for (const [lang, theme] of [
+      ['en', 'light'],
+      ['es', 'dark'],
+      ['en', 'dark'],
+      ['es', 'light'],
+    ] as Array<[Language, 'light' | 'dark']>) {
+      const t = translator(lang);
+      const page = await open(lang, theme, '#/');
+      const label = t('queue.flag.rule', { rule: 'VIP customers' });
+      const first = flagged.items[0]!;
+      const row = page.locator('.queue-list tbody tr').filter({ has: page.locator(`a[href="#/booking/${encodeURIComponent(first.id)}"]`) });
+      await row.getByText(label).waitFor();
+      // The risk filter's "Flagged by a rule" choice.
+      await page.getByLabel(t('queue.filter.risk')).selectOption('flagged');
+      await waitFor(async () => (await page.locator('.queue-list tbody tr').count()) === flagged.total || null, 'the queue filtered to the flagged rows');
+      await page.getByText(t('queue.countFlagged', { n: flagged.total })).waitFor();
+      await screenshot(page, `queue-flagged-${lang}-${theme}`);
+      for (const v of await axeViolations(page)) problems.push(`queue-flagged-${lang}-${theme}: ${v.id} ${v.impact} ${v.help} ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+      await page.getByLabel(t('queue.filter.risk')).selectOption('all');
       await page.close();
     }
     expect(problems).toEqual([]);
