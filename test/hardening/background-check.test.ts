@@ -7,6 +7,7 @@
  * damage, the real worker thread.
  */
 import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,6 +88,16 @@ describe('damage checks that stay off the cold path', { timeout: 60_000 }, () =>
     const restored = background(file);
     expect(existsSync(`${file}.damaged`)).toBe(false);
     await restored.close();
+  });
+
+  it('a process that closed its core ends by itself once the check has reported', () => {
+    const file = join(dir, `replica-${n++}.db`);
+    copyFileSync(pristine, file);
+    // The bound only turns a hang into a failure (the worker's port kept the process alive before).
+    const child = spawnSync(process.execPath, [join(import.meta.dirname, 'background-check-child.ts'), file], { encoding: 'utf8', timeout: 30_000 });
+    expect(child.stdout).toContain('closed');
+    expect(child.signal).toBeNull();
+    expect(child.status).toBe(0);
   });
 
   it('a sound replica: the background check finds nothing and calls keep working', async () => {

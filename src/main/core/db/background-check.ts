@@ -17,23 +17,28 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 let stopped = false;
 parentPort.on('message', (m) => { if (m === 'stop') stopped = true; });
+// Ends the thread: the port's listener would keep it (and, at exit, its process) waiting otherwise.
+const end = () => parentPort.close();
+(() => {
 let db;
 try {
   db = new Database(workerData.file, { readonly: true, fileMustExist: true });
   db.pragma('busy_timeout = 5000');
 } catch (error) {
   parentPort.postMessage({ type: 'error', message: String((error && error.message) || error) });
-  process.exit(0);
+  parentPort.close();
+  return;
 }
 // Tables with their own b-tree (FTS5's shadow tables included; the virtual table itself has none).
 const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name").pluck().all()
   .filter((t) => !workerData.skip.includes(t));
 const problems = [];
 const step = (i) => {
-  if (stopped) { db.close(); return; }
+  if (stopped) { db.close(); end(); return; }
   if (i >= tables.length || problems.length >= 5) {
     db.close();
     parentPort.postMessage({ type: 'done', problems });
+    end();
     return;
   }
   try {
@@ -47,6 +52,7 @@ const step = (i) => {
   setImmediate(() => step(i + 1));
 };
 step(0);
+})();
 `;
 
 export interface BackgroundCheckHooks {
@@ -63,8 +69,6 @@ export class BackgroundCheck {
   constructor(file: string, hooks: BackgroundCheckHooks) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     this.#worker = new Worker(workerSource, { eval: true, workerData: { file, driver, skip: [...localStateTables] } });
-    // A check under way never keeps a process alive that is otherwise done.
-    this.#worker.unref();
     this.#worker.on('message', (m: { type: string; problems?: string[]; message?: string }) => {
       if (this.#stopped) return;
       if (m.type === 'done') {
@@ -75,6 +79,9 @@ export class BackgroundCheck {
     this.#worker.on('error', (error) => {
       if (!this.#stopped) hooks.onError?.(error.message);
     });
+    // A check under way never keeps a process alive that is otherwise done. After the listeners:
+    // adding a 'message' listener refs the worker again.
+    this.#worker.unref();
   }
 
   /** Asks the worker to stop after the table it is checking; does not wait for it. */
