@@ -6,6 +6,8 @@
  *    being created on the replica to its first queue.window (100 rows with slot checks and the
  *    queue's counts) answered through dispatch; the process's own start-up (Node, module loading)
  *    is printed apart. Floor: a process that opens the file and reads 100 PENDING rows + items.
+ *    The core opens as the engine does (damage check of the local state on open, the rest in the
+ *    background); the same with the whole check on open is printed beside it.
  *  - search "garcía" over 1M bookings (target ≤ 100 ms; the UI's paint is the renderer's part):
  *    bookings.search, first call and median/p99 of 20. Floor: the bare FTS5 query.
  *  - queue.window call p99 over 200 calls (both sorts, deep cursors, filters by offering, risk, date).
@@ -39,22 +41,25 @@ console.log(built.built ? `replica: built ${BOOKINGS} bookings over ${OFFERINGS}
 
 try {
   // ---- cold start, fresh processes ------------------------------------------------------------
-  const cold = (mode: 'core' | 'floor'): { ms: number; readyMs: number; cpuMs: number; startupMs: number; total?: number } => {
+  const cold = (mode: 'core' | 'core-full-check' | 'floor'): { ms: number; readyMs: number; cpuMs: number; startupMs: number; total?: number } => {
     const r = spawnSync(process.execPath, [join(import.meta.dirname, '_front-desk-cold.ts'), mode, file], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`${mode} cold start failed: ${r.stderr}`);
     return JSON.parse(r.stdout.trim().split('\n').pop()!) as { ms: number; readyMs: number; cpuMs: number; startupMs: number; total?: number };
   };
   const coreRuns: Array<ReturnType<typeof cold>> = [];
   const floorRuns: Array<ReturnType<typeof cold>> = [];
+  const fullCheckRuns: Array<ReturnType<typeof cold>> = [];
   for (let i = 0; i < 5; i++) {
     floorRuns.push(cold('floor'));
     coreRuns.push(cold('core'));
+    fullCheckRuns.push(cold('core-full-check'));
   }
   const coreReady = median(coreRuns.map((r) => r.readyMs));
   const floorReady = median(floorRuns.map((r) => r.readyMs));
   console.log(`cold start to an interactive queue (${coreRuns[0]!.total} PENDING), median of 5: ${ms(coreReady)} (target ≤ 600 ms); floor ${ms(floorReady)} (${(coreReady / floorReady).toFixed(1)}×)`);
   console.log(`  CPU time of that span, median: ${ms(median(coreRuns.map((r) => r.cpuMs)))}; floor's ${ms(median(floorRuns.map((r) => r.cpuMs)))}`);
   console.log(`  runs: ${coreRuns.map((r) => ms(r.readyMs)).join(', ')}; process start-up before it (Node + modules): median ${ms(median(coreRuns.map((r) => r.startupMs)))}, floor's ${ms(median(floorRuns.map((r) => r.startupMs)))}`);
+  console.log(`  with the whole file checked for damage on open (one-shot commands; every open before #16), median: ${ms(median(fullCheckRuns.map((r) => r.readyMs)))}, CPU ${ms(median(fullCheckRuns.map((r) => r.cpuMs)))}`);
   console.log(`  load ${load()}`);
 
   // ---- search and queue.window in one long-lived core ----------------------------------------------
@@ -69,7 +74,8 @@ try {
     };
     const raw = core.replica.sqlite;
 
-    const first = await call<{ items: unknown[]; total: number }>('bookings.search', { text: 'garcía', limit: 20 });
+    const first = await call<{ items: unknown[]; total: number; capped: boolean }>('bookings.search', { text: 'garcía', limit: 20 });
+    const matches = (r: { total: number; capped: boolean }): string => `${r.total}${r.capped ? '+' : ''} match`;
     const searchTimes: number[] = [];
     for (let i = 0; i < 20; i++) searchTimes.push((await call('bookings.search', { text: i % 2 ? 'garcía' : 'GARCIA', limit: 20 })).ms);
     const fts = raw.prepare('SELECT rowid FROM bookings_fts WHERE bookings_fts MATCH ? ORDER BY rowid DESC LIMIT 20');
@@ -79,9 +85,9 @@ try {
       fts.all('"garcía"*');
       floorSearch.push(performance.now() - t);
     }
-    console.log(`search "garcía" over ${BOOKINGS} bookings (${first.result.total} match): first ${ms(first.ms)}, median ${ms(median(searchTimes))}, p99 ${ms(p99(searchTimes))} (target ≤ 100 ms); floor (bare FTS5 query) median ${ms(median(floorSearch))}`);
-    const prefix = await call<{ total: number }>('bookings.search', { text: 'gar', limit: 20 });
-    console.log(`  a two-letter-longer prefix ("gar", ${prefix.result.total} match): ${ms(prefix.ms)}; load ${load()}`);
+    console.log(`search "garcía" over ${BOOKINGS} bookings (${matches(first.result)}): first ${ms(first.ms)}, median ${ms(median(searchTimes))}, p99 ${ms(p99(searchTimes))} (target ≤ 100 ms); floor (bare FTS5 query) median ${ms(median(floorSearch))}`);
+    const prefix = await call<{ total: number; capped: boolean }>('bookings.search', { text: 'gar', limit: 20 });
+    console.log(`  a three-letter prefix ("gar", ${matches(prefix.result)}): ${ms(prefix.ms)}; load ${load()}`);
 
     const offerings = (raw.prepare('SELECT id FROM offerings ORDER BY id LIMIT 3').all() as Array<{ id: string }>).map((r) => r.id);
     const weekAhead = new Date(Date.now() + 7 * 86_400_000).toISOString();

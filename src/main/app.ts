@@ -36,6 +36,13 @@ export interface ConsoleOptions {
   log?: (line: string) => void;
   /** When the first daily-backup check runs (db/backup.ts; default two minutes after start). */
   firstBackupCheckMs?: number;
+  /**
+   * The background damage check found the replica damaged (the core refuses every call from then on;
+   * the engine host ends so that its supervisor shows why, and the next open refuses the file).
+   */
+  onReplicaDamaged?: (error: Error) => void;
+  /** Wait after start before the background damage check (default 3 s). */
+  integrityCheckDelayMs?: number;
 }
 
 /** How long connecting a relay from Settings waits for the relay to accept or refuse the device. */
@@ -233,6 +240,11 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       relayLink: switchRelay,
       log,
       ...(options.secretKeeper ? { secretKeeper: options.secretKeeper } : {}),
+      // A long-lived console: the large tables are checked for damage after the first screen, off
+      // the engine's thread (issue #16: a whole quick_check at 1M bookings is seconds of cold start).
+      integrityCheck: 'background',
+      ...(options.integrityCheckDelayMs !== undefined ? { integrityCheckDelayMs: options.integrityCheckDelayMs } : {}),
+      onReplicaDamaged: (error) => (options.onReplicaDamaged ?? ((e: Error) => log(e.message)))(error),
     });
   } catch (error) {
     writerLock.release();

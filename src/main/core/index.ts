@@ -15,7 +15,7 @@
  * For the webhook relay link: `core.replica` (apply helpers, see replica/replica.ts), then
  * `core.notifyChanged(tables)` / `core.notifyActivity(item)` / `core.syncNow()`.
  */
-import type { ActivityItem, ConflictView, SecretKeeping, SessionInfo, Settings, SyncStatus, TenantInfo } from '../../shared/contract/types.ts';
+import { ContractError, type ActivityItem, type ConflictView, type SecretKeeping, type SessionInfo, type Settings, type SyncStatus, type TenantInfo } from '../../shared/contract/types.ts';
 import type { ContractHandlers } from '../../shared/contract/schemas.ts';
 import { activityHandlers } from './activity/handlers.ts';
 import { bookingsHandlers } from './bookings/handlers.ts';
@@ -29,6 +29,8 @@ import { conflictsHandlers } from './conflicts/handlers.ts';
 import type { CoreContext, Listener, Table } from './context.ts';
 import { importHandlers } from './import/handlers.ts';
 import { insightsHandlers } from './insights/insights.ts';
+import { BackgroundCheck } from './db/background-check.ts';
+import { damagedError, markDamaged } from './db/integrity.ts';
 import type { ConsoleCoreOptions } from './options.ts';
 import type { RelayConfig } from './relay-link/relay-link.ts';
 import { Replica } from './replica/replica.ts';
@@ -115,10 +117,15 @@ export class ConsoleCore {
   readonly #scopeWatch: ScopeWatch;
   readonly #session: Session;
   readonly #listeners = new Set<Listener>();
+  readonly #options: ConsoleCoreOptions;
+  /** Set when the background check found damage: every call refuses with it from then on. */
+  #damage: Error | null = null;
+  #check: { timer: NodeJS.Timeout | null; worker: BackgroundCheck | null } | null = null;
   #closed = false;
 
   constructor(options: ConsoleCoreOptions) {
-    this.replica = new Replica(options.dbFile);
+    this.#options = options;
+    this.replica = new Replica(options.dbFile, options.integrityCheck === 'background' ? 'local-state' : 'full');
     const replica = this.replica;
     // Whether the key may write, as `/me` last said: asked by the push and by every write method.
     const canWrite = (): boolean => scopesAllowWrite(keyScopes(replica));
@@ -187,7 +194,46 @@ export class ConsoleCore {
       notifyActivity: (item, o) => this.notifyActivity(item, o),
     };
     this.rules = new RuleRunner(rulesHost, (line) => options.log?.(line));
-    this.handlers = guardWrites(contractHandlers(ctx, { host: rulesHost, runner: this.rules }), canWrite);
+    this.handlers = refuseWhenDamaged(guardWrites(contractHandlers(ctx, { host: rulesHost, runner: this.rules }), canWrite), () => this.#damage);
+  }
+
+  /**
+   * The damage check of everything but the local state, in a worker (options.integrityCheck
+   * 'background'): started once, integrityCheckDelayMs after the first start().
+   */
+  #scheduleBackgroundCheck(): void {
+    const file = this.replica.file;
+    if (this.#check || this.#options.integrityCheck !== 'background' || file === ':memory:' || file.startsWith('file:')) return;
+    const check: { timer: NodeJS.Timeout | null; worker: BackgroundCheck | null } = { timer: null, worker: null };
+    this.#check = check;
+    check.timer = setTimeout(() => {
+      check.timer = null;
+      if (this.#closed) return;
+      check.worker = new BackgroundCheck(file, {
+        onDamaged: (problems) => this.#damaged(problems),
+        onSound: () => this.#options.log?.(`replica check: ${file} is sound`),
+        onError: (message) => this.#options.log?.(`replica check could not run: ${message}`),
+      });
+    }, this.#options.integrityCheckDelayMs ?? 3000);
+    check.timer.unref();
+  }
+
+  /**
+   * Damage found after open: nothing more is read from or written to the file (sync stops, every call
+   * refuses with what to do), and the marker makes every later open check the whole file and refuse.
+   */
+  #damaged(problems: string[]): void {
+    if (this.#closed || this.#damage) return;
+    const error = damagedError(this.replica.file, problems);
+    this.#damage = error;
+    try {
+      markDamaged(this.replica.file, problems);
+    } catch (e) {
+      this.#options.log?.(`could not leave the damage marker: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    this.#options.log?.(error.message);
+    void this.engine.stop();
+    this.#options.onReplicaDamaged?.(error);
   }
 
   on(listener: Listener): () => void {
@@ -262,6 +308,8 @@ export class ConsoleCore {
   start(): void {
     // Load the query builder in the background now, so the first list query does not block on it.
     void import('kysely').catch(() => undefined);
+    if (this.#damage) return;
+    this.#scheduleBackgroundCheck();
     this.replica.startBackgroundCheckpoints();
     this.engine.start();
   }
@@ -273,6 +321,8 @@ export class ConsoleCore {
 
   async close(): Promise<void> {
     if (this.#closed) return;
+    if (this.#check?.timer) clearTimeout(this.#check.timer);
+    this.#check?.worker?.stop();
     this.rules.close();
     await this.engine.stop();
     await this.pruner.close();
@@ -312,6 +362,19 @@ export class ConsoleCore {
   conflicts(): ConflictView[] {
     return conflicts(this.replica, this.outbox);
   }
+}
+
+/** Every method refuses (UNAVAILABLE, with the damage and what to do) once `damage()` says so. */
+function refuseWhenDamaged(handlers: ContractHandlers, damage: () => Error | null): ContractHandlers {
+  const guarded: Record<string, (input: unknown) => unknown> = {};
+  for (const [method, inner] of Object.entries(handlers) as Array<[string, (input: unknown) => unknown]>) {
+    guarded[method] = (input: unknown) => {
+      const error = damage();
+      if (error) throw new ContractError('UNAVAILABLE', error.message);
+      return inner(input);
+    };
+  }
+  return guarded as unknown as ContractHandlers;
 }
 
 export function createCore(options: ConsoleCoreOptions): ConsoleCore {

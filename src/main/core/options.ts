@@ -29,4 +29,15 @@ export interface ConsoleCoreOptions {
   pushConcurrency?: number;
   /** Back-off cap between two attempts of one intent (default 60 s). */
   retryCapMs?: number;
+  /**
+   * How the replica is checked for damage (db/integrity.ts). 'on-open' (default): the whole file
+   * before the core exists, as one-shot commands need. 'background': the tables of local state on
+   * open and the rest in a worker thread from `start()` on (plus integrityCheckDelayMs), so a large
+   * replica opens in milliseconds; damage found there makes every call refuse and onReplicaDamaged run.
+   */
+  integrityCheck?: 'on-open' | 'background';
+  /** Wait after `start()` before the background check begins (default 3 s: the first screen is served first). */
+  integrityCheckDelayMs?: number;
+  /** The background check found damage (the core already refuses every call; a host may restart or stop). */
+  onReplicaDamaged?: (error: Error) => void;
 }

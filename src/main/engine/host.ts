@@ -100,6 +100,12 @@ port.onMessage((message) => {
         ...(options.relay ? { relay: options.relay } : {}),
         secretKeeper: remoteSecretKeeper(options.secretsEncryptionAvailable),
         log,
+        // Damage found after start: end like a failed start, so the supervisor says why; the marker
+        // the core left makes the next start refuse the file the same way.
+        onReplicaDamaged: (error) => {
+          port.post({ type: 'fatal', message: error.message });
+          void stop(1);
+        },
       }).then(
         (started) => {
           running = started;

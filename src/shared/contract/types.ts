@@ -137,7 +137,8 @@ export interface MethodResults {
   'queue.list': BookingView[];
   'queue.window': QueueWindow;
   'bookings.slots': SlotCheck[];
-  'bookings.search': { items: BookingView[]; total: number };
+  /** `total` counts matches up to 1,000; `capped`: more match than that (show "1,000+"), and `items` are the newest. */
+  'bookings.search': { items: BookingView[]; total: number; capped: boolean };
   'bookings.cancelPreview': CancelPreview | null;
   'bookings.list': Page<BookingView>;
   'bookings.get': BookingDetail | null;

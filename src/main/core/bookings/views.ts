@@ -124,9 +124,21 @@ export function queue(replica: Replica): BookingView[] {
   return bookingViews(replica, rows);
 }
 
-/** How many bookings the queue shows (for badges), without building the views. */
+/**
+ * How many bookings the queue shows (the dock badge, asked by the engine host at start and after
+ * changes), without building the views: the index count of truth PENDING, minus the truth PENDING rows
+ * that have intents, plus the overlay's PENDING rows (the overlay holds only records with intents, so
+ * both corrections read a few rows). Counting over `pendingRows` read every PENDING row whole: 335 ms
+ * of CPU at 1M bookings (120k PENDING) on the engine's thread, as the UI asked for its first window.
+ */
 export function pendingCount(replica: Replica): number {
-  return (replica.stmt(`SELECT count(*) AS n FROM (${pendingRows})`).get() as { n: number }).n;
+  const n = (sql: string): number => (replica.stmt(sql).get() as { n: number }).n;
+  // CROSS JOIN: from the overlay's few rows to their bookings, never the other way round.
+  return (
+    n("SELECT count(*) AS n FROM bookings WHERE status = 'PENDING'") -
+    n("SELECT count(*) AS n FROM booking_overlay o CROSS JOIN bookings b ON b.id = o.booking_id WHERE b.status = 'PENDING'") +
+    n("SELECT count(*) AS n FROM booking_overlay o CROSS JOIN bookings b ON b.id = o.booking_id WHERE o.status = 'PENDING'")
+  );
 }
 
 /**

@@ -1,11 +1,15 @@
 /**
  * Damage is detected, never papered over. SQLite happily turns a 0-byte file into a new empty
  * database: for the replica that would silently drop every queued intent, so an existing file must
- * already be a SQLite database, and `PRAGMA quick_check` runs on every open (before any migration
- * touches it). Every refusal is a `ReplicaOpenError`: one message saying what is wrong with which
- * file and what to do, never a raw `SqliteError` stack.
+ * already be a SQLite database, and `PRAGMA quick_check` runs before any migration touches it: over
+ * the whole file on open for one-shot commands, and for long-lived hosts over the tables that hold
+ * local state on open and over the rest in the background (db/background-check.ts: at 1M bookings a
+ * whole check takes seconds, which the cold start cannot afford). Damage found in the background
+ * leaves a marker beside the replica (`<file>.damaged`), so every later open checks the whole file
+ * before anything else. Every refusal is a `ReplicaOpenError`: one message saying what is wrong with
+ * which file and what to do, never a raw `SqliteError` stack.
  */
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { describeWriter } from './writer-lock.ts';
 
@@ -65,11 +69,48 @@ export function quickCheck(sqlite: Database.Database, maxErrors = 5): string[] {
   return problems;
 }
 
-export function assertSound(sqlite: Database.Database, file: string): void {
-  const problems = quickCheck(sqlite);
-  if (problems.length > 0) {
-    throw new ReplicaOpenError('damaged', file, `The replica ${file} is damaged (SQLite quick_check: ${problems.slice(0, 3).join('; ')}). ${doctorHint(file)}`);
+/**
+ * The tables checked on open when the rest is checked in the background: the ones holding what exists
+ * nowhere else (actions not sent yet, their optimistic effects, settings and secrets, sync cursors).
+ * Each is small whatever the tenant's size, so checking them costs milliseconds.
+ */
+export const localStateTables = ['outbox', 'booking_overlay', 'meta', 'schema_migrations', 'sync_state'] as const;
+
+/** `PRAGMA quick_check(TABLE)` over each of `tables` that exists (that table and its indexes only). */
+export function quickCheckTables(sqlite: Database.Database, tables: readonly string[]): string[] {
+  const present = new Set((sqlite.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").pluck().all() as string[]));
+  const problems: string[] = [];
+  for (const table of tables) {
+    if (!present.has(table)) continue;
+    const rows = sqlite.pragma(`quick_check(${JSON.stringify(table)})`) as Array<{ quick_check: string }>;
+    for (const r of rows) if (r.quick_check !== 'ok') problems.push(r.quick_check);
   }
+  return problems;
+}
+
+export const damagedError = (file: string, problems: readonly string[]): ReplicaOpenError =>
+  new ReplicaOpenError('damaged', file, `The replica ${file} is damaged (SQLite quick_check: ${problems.slice(0, 3).join('; ')}). ${doctorHint(file)}`);
+
+/**
+ * How much is checked before the replica is used: `full` (the whole file, every open of a one-shot
+ * command) or `local-state` (localStateTables now, the caller checks the rest in the background),
+ * which becomes `full` while a damage marker says an earlier background check found damage.
+ */
+export type OpenCheck = 'full' | 'local-state';
+
+export function assertSound(sqlite: Database.Database, file: string, check: OpenCheck = 'full'): void {
+  const marked = existsSync(damageMarkerOf(file));
+  const problems = check === 'full' || marked ? quickCheck(sqlite) : quickCheckTables(sqlite, localStateTables);
+  if (problems.length > 0) throw damagedError(file, problems);
+  // Sound again (restored by doctor, or the damage was in a file since replaced): the marker goes.
+  if (marked) rmSync(damageMarkerOf(file), { force: true });
+}
+
+/** Left beside a replica in which a background check found damage: later opens check the whole file. */
+export const damageMarkerOf = (file: string): string => `${file}.damaged`;
+
+export function markDamaged(file: string, problems: readonly string[]): void {
+  writeFileSync(damageMarkerOf(file), `${new Date().toISOString()}\n${problems.join('\n')}\n`, { mode: 0o600 });
 }
 
 /** A SQLite error met while opening, as one clear message (what, which file, what to do). */

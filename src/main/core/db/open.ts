@@ -6,7 +6,7 @@ import { backupNowSync, migrationsPending } from './backup.ts';
 import { existsSync, linkSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createOwnerOnlyFile, restrictReplicaFiles } from './file-modes.ts';
-import { assertSound, explainOpenError, preflightReplicaFile } from './integrity.ts';
+import { assertSound, explainOpenError, preflightReplicaFile, type OpenCheck } from './integrity.ts';
 import { migrate } from './migrations.ts';
 import { isProcessAlive } from './writer-lock.ts';
 import type { ReplicaSchema } from './schema.ts';
@@ -30,11 +30,12 @@ export interface ReplicaDb {
 
 /**
  * Opens (or creates) a replica. An existing file must be a sound SQLite database (db/integrity.ts:
- * never silently re-created, `quick_check` before migrations); a new one is created owner-only
+ * never silently re-created, `quick_check` before migrations, over the whole file or, with `check`
+ * 'local-state', over the tables of local state only); a new one is created owner-only
  * (db/file-modes.ts); a backup is taken before migrations change an existing one (db/backup.ts).
  * Throws ReplicaOpenError with a message saying what to do.
  */
-export function openReplica(file: string): ReplicaDb {
+export function openReplica(file: string, check: OpenCheck = 'full'): ReplicaDb {
   const onDisk = file !== ':memory:' && !file.startsWith('file:');
   if (onDisk && !preflightReplicaFile(file)) createReplicaFile(file);
   let sqlite: Database.Database | null = null;
@@ -47,8 +48,10 @@ export function openReplica(file: string): ReplicaDb {
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
     if (onDisk) {
-      assertSound(sqlite, file);
-      if (migrationsPending(sqlite)) backupNowSync(sqlite, file, 'migration');
+      const pending = migrationsPending(sqlite);
+      // A migration rewrites tables and its backup copies them all: only from a file checked whole.
+      assertSound(sqlite, file, pending ? 'full' : check);
+      if (pending) backupNowSync(sqlite, file, 'migration');
     }
     migrate(sqlite);
     if (onDisk) restrictReplicaFiles(file);

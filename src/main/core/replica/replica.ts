@@ -27,6 +27,7 @@ import type { ActivityItem } from '../../../shared/contract/types.ts';
 import type { CoreMessage } from '../../../shared/contract/messages.ts';
 import { Checkpointer } from '../db/checkpointer.ts';
 import { buildDeferredIndexNow, buildScript, deferIndexesIfEmpty, deferredIndexes } from '../db/deferred-indexes.ts';
+import type { OpenCheck } from '../db/integrity.ts';
 import { openReplica, type ReplicaDb } from '../db/open.ts';
 import { overlayBooking } from '../sync/overlay.ts';
 import type {
@@ -60,9 +61,10 @@ export class Replica {
   readonly file: string;
   #checkpointer: Checkpointer | null = null;
 
-  constructor(file: string) {
+  /** `check`: how much of the file is checked for damage before it is used (db/integrity.ts). */
+  constructor(file: string, check: OpenCheck = 'full') {
     this.file = file;
-    this.db = openReplica(file);
+    this.db = openReplica(file, check);
     this.sqlite = this.db.sqlite;
   }
 

@@ -14,7 +14,9 @@ export function QueueFilterBar({ counts }: { counts: QueueWindow['counts'] | nul
   const { t } = useT();
   const filters = useFrontDesk((s) => s.filters);
   const set = useFrontDesk((s) => s.setFilters);
-  const offerings = useQuery('offerings.list', {}, ['offerings']);
+  // Asked once the first window is shown: with 20k offerings the list is ~6.6 MB that the core builds
+  // on the thread that answers the queue, and the cold start must not wait behind it (#16).
+  const offerings = useQuery('offerings.list', {}, ['offerings'], counts !== null);
   // Labels point at their selects (not wrapped around them): each select is named by its label alone.
   const id = useId();
   const live = (offerings.data ?? []).filter((o) => !o.deleted).sort((a, b) => a.title.localeCompare(b.title));
