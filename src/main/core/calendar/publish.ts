@@ -101,6 +101,7 @@ export interface FeedRepublisher {
  * rotated or revoked feeds. Transient failures retry with exponential back-off (bounded by
  * maxRetryMs); permanent ones (401, 403, 413) wait for the next change or flush.
  */
+// eslint-disable-next-line max-lines-per-function -- the flush, its back-off timer and close are closures over one republisher's state (running flush, retry delay, last ETags)
 export function createFeedRepublisher(options: RepublisherOptions): FeedRepublisher {
   const renderer = options.renderer ?? new FeedRenderer(options.db, options.cache ? { cache: options.cache } : {});
   const debounceMs = options.debounceMs ?? 2000;
