@@ -9,7 +9,8 @@ import { changeLines, columnHelpCsv, describeCounts, normalizeDelimiter, normali
 import { CliError, UsageError, stringOption, type Command } from '../command.ts';
 import { RefusedError, checkInput, printJson, withContract, type FlagNames } from '../contract.ts';
 
-const flags: FlagNames = { delimiter: '--delimiter', encoding: '--encoding' };
+/** `contentBase64` is the file: the contract's upload limit (≈ 96 MiB of file) holds for the CLI too. */
+const flags: FlagNames = { delimiter: '--delimiter', encoding: '--encoding', contentBase64: 'FILE' };
 
 /** A CLI spelling (`tab`, `latin1`) as the contract's value; anything else as typed, for the contract to refuse. */
 function spelled(value: string | undefined, normalize: (v: string) => string): string | undefined {
