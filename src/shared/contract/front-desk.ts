@@ -40,6 +40,16 @@ export interface QueueRow extends BookingView {
   slot: SlotCheck;
   /** Held for risk review (`riskReviewStatus` HELD): never approved by Enter or by a bulk action. */
   held: boolean;
+  /** "Needs a look" labels that flag rules put on this booking (issue #17), newest first; empty when none. */
+  ruleFlags: RuleFlag[];
+}
+
+/** A flag rule's label on a booking: which rule, and the conditions it met (as the activity says them). */
+export interface RuleFlag {
+  ruleId: string;
+  ruleName: string;
+  conditions: string;
+  at: string;
 }
 
 /** A window of the queue (keyset-paged) and the counts of the whole filtered queue. */
@@ -49,6 +59,8 @@ export interface QueueWindow {
   counts: {
     held: number;
     full: number;
+    /** Rows a flag rule labelled "needs a look". */
+    flagged: number;
     groups: Record<QueueGroup, number>;
     /**
      * What `full` counted (front-desk-core): `all` rows of the filtered queue, or, when it is long

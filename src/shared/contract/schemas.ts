@@ -131,6 +131,8 @@ export const methods = {
       sort: z.enum(['waiting', 'starting']).default('waiting'),
       offeringIds: z.array(id).max(10000).optional(),
       risk: z.enum(['all', 'held', 'clear']).default('all'),
+      /** Only the bookings a flag rule labelled "needs a look". */
+      flagged: z.boolean().optional(),
       from: isoTime.optional(),
       to: isoTime.optional(),
       cursor: z.string().max(500).optional(),

@@ -36,7 +36,7 @@ export interface MethodInputs {
   'session.info': Empty;
   'sync.status': Empty;
   'queue.list': Empty;
-  'queue.window': { sort?: QueueSort; offeringIds?: string[]; risk?: QueueRiskFilter; from?: string; to?: string; cursor?: string; limit?: number };
+  'queue.window': { sort?: QueueSort; offeringIds?: string[]; risk?: QueueRiskFilter; flagged?: boolean; from?: string; to?: string; cursor?: string; limit?: number };
   'bookings.slots': { ids: string[] };
   'bookings.search': { text: string; limit?: number };
   'bookings.cancelPreview': { id: string };

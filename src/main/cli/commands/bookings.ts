@@ -111,7 +111,7 @@ export const bookingsCommand: Command = {
 };
 
 function queueLine(r: QueueRow): string {
-  const flags = [r.held ? 'HELD for risk review' : '', r.slot.state === 'full' ? `slot full (${r.slot.taken}/${r.slot.capacity ?? '?'})` : ''].filter(Boolean).join(', ');
+  const flags = [r.held ? 'HELD for risk review' : '', r.slot.state === 'full' ? `slot full (${r.slot.taken}/${r.slot.capacity ?? '?'})` : '', ...r.ruleFlags.map((f) => `needs a look: rule "${f.ruleName}"`)].filter(Boolean).join(', ');
   const notes = r.notes.trim() ? `  customer notes: ${r.notes.replace(/\s+/g, ' ').slice(0, 80)}` : '';
   return `${r.id}  ${r.startsAt ?? '-'}  ${r.offeringTitle}  ${r.customer.name}  ${money(r.totalCents, r.currency)}${flags ? `  [${flags}]` : ''}${notes}`;
 }
@@ -120,20 +120,22 @@ export const queueCommand: Command = {
   name: 'queue',
   summary: 'List PENDING bookings in the approval queue\'s order (oldest request first), from the replica.',
   usage:
-    'queue --db FILE [--sort waiting|starting] [--limit N] [--json]\n\n' +
+    'queue --db FILE [--sort waiting|starting] [--flagged] [--limit N] [--json]\n\n' +
     '  --sort waiting   oldest request first (default, as the window\'s queue); starting: soonest start first\n' +
+    '  --flagged        only the bookings a flag rule labelled "needs a look"\n' +
     '  --limit N        at most N rows (default 100, up to 1000)\n' +
     'Approvals and cancellations queued on this machine are laid over: an approved booking leaves the queue at once.',
-  options: { db: { type: 'string' }, sort: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
+  options: { db: { type: 'string' }, sort: { type: 'string' }, flagged: { type: 'boolean' }, limit: { type: 'string' }, json: { type: 'boolean' } },
   async run(args) {
     const sort = stringOption(args, 'sort');
+    const flagged = args.values['flagged'] === true;
     const limit = numberArg(args, 'limit') ?? 100;
     return withContract(args, async (call) => {
-      const win = await call('queue.window', { ...(sort ? { sort: sort as 'waiting' } : {}), limit });
+      const win = await call('queue.window', { ...(sort ? { sort: sort as 'waiting' } : {}), ...(flagged ? { flagged } : {}), limit });
       if (args.values['json'] === true) printJson(win);
       else {
         for (const r of win.items) console.log(queueLine(r));
-        console.log(`${win.items.length} of ${win.total} pending${win.counts.held ? `; ${win.counts.held} held for risk review` : ''}${win.counts.full ? `; ${win.counts.full} in a full slot` : ''}`);
+        console.log(`${win.items.length} of ${win.total} pending${win.counts.held ? `; ${win.counts.held} held for risk review` : ''}${win.counts.full ? `; ${win.counts.full} in a full slot` : ''}${win.counts.flagged ? `; ${win.counts.flagged} flagged by a rule` : ''}`);
       }
       return 0;
     });

@@ -11,7 +11,7 @@
  * that is small (<= fullCountAllLimit rows); otherwise over the rows starting from now to the end of
  * the "week" group, and `counts.fullScope` says which.
  */
-import { ContractError, type BookingView, type MethodInput, type QueueGroup, type QueueRow, type QueueWindow } from '../../../shared/contract/types.ts';
+import { ContractError, type BookingView, type MethodInput, type QueueGroup, type QueueRow, type QueueWindow, type RuleFlag } from '../../../shared/contract/types.ts';
 import type { BookingsTable } from '../db/schema.ts';
 import type { Replica } from '../replica/replica.ts';
 import { groupBounds, groupOf, type GroupBounds } from './queue-groups.ts';
@@ -56,6 +56,7 @@ function filterSql(input: Input, start: string): { where: string[]; params: unkn
   }
   if (input.risk === 'held') where.push("b.risk_review_status = 'HELD'");
   if (input.risk === 'clear') where.push("(b.risk_review_status IS NULL OR b.risk_review_status <> 'HELD')");
+  if (input.flagged) where.push(flaggedSql);
   if (input.from) {
     where.push(`${start} >= ?`);
     params.push(new Date(input.from).toISOString());
@@ -65,6 +66,34 @@ function filterSql(input: Input, start: string): { where: string[]; params: unkn
     params.push(new Date(input.to).toISOString());
   }
   return { where, params };
+}
+
+/** Labelled "needs a look" by a flag rule (rule_runs is indexed by booking). */
+const flaggedSql = "EXISTS (SELECT 1 FROM rule_runs r WHERE r.booking_id = b.id AND r.outcome = 'flagged')";
+
+/** The flag rules' labels on the window's rows, newest first: one statement for the whole window. */
+function ruleFlagsOf(replica: Replica, ids: string[]): Map<string, RuleFlag[]> {
+  const out = new Map<string, RuleFlag[]>();
+  if (ids.length === 0) return out;
+  const rows = replica
+    .stmt("SELECT booking_id AS bookingId, rule_id AS ruleId, rule_name AS ruleName, reasons, at FROM rule_runs WHERE booking_id IN (SELECT value FROM json_each(?)) AND outcome = 'flagged' ORDER BY at DESC")
+    .all(JSON.stringify(ids)) as Array<{ bookingId: string; ruleId: string; ruleName: string; reasons: string; at: string }>;
+  for (const r of rows) {
+    const list = out.get(r.bookingId) ?? [];
+    // Reasons are stored as the checks' JSON (rules/runner.ts); the label says them as the activity does.
+    list.push({ ruleId: r.ruleId, ruleName: r.ruleName, conditions: conditionsText(r.reasons), at: r.at });
+    out.set(r.bookingId, list);
+  }
+  return out;
+}
+
+function conditionsText(reasons: string): string {
+  try {
+    const checks = JSON.parse(reasons) as Array<{ detail?: unknown }>;
+    return checks.map((c) => (typeof c.detail === 'string' ? c.detail : '')).filter(Boolean).join(' · ');
+  } catch {
+    return '';
+  }
 }
 
 const and = (where: string[]): string => (where.length ? ` AND ${where.join(' AND ')}` : '');
@@ -102,9 +131,10 @@ export function queueWindow(deps: QueueDeps, input: Input): QueueWindow {
   const views = deps.views(page.map((p) => p.row));
   const checker = new SlotChecker(replica, timeZone);
   const bounds = groupBounds(now, timeZone);
+  const flags = ruleFlagsOf(replica, views.map((v) => v.id));
   const items: QueueRow[] = views.map((view, i) => {
     const startsAt = firstStart(view) ?? page[i]!.start;
-    return { ...view, startsAt, group: groupOf(startsAt, bounds), slot: checker.check(view), held: view.riskReviewStatus === 'HELD' };
+    return { ...view, startsAt, group: groupOf(startsAt, bounds), slot: checker.check(view), held: view.riskReviewStatus === 'HELD', ruleFlags: flags.get(view.id) ?? [] };
   });
   const last = page[page.length - 1];
   const { counts, full } = cachedCounts(replica, input, now, () => {
@@ -114,7 +144,7 @@ export function queueWindow(deps: QueueDeps, input: Input): QueueWindow {
   return {
     items,
     total: counts.total,
-    counts: { held: counts.held, full: full.count, groups: counts.groups, fullScope: full.scope },
+    counts: { held: counts.held, full: full.count, flagged: counts.flagged, groups: counts.groups, fullScope: full.scope },
     nextCursor: merged.length > limit && last ? encodeCursor(sort, last.key) : null,
   };
 }
@@ -138,7 +168,7 @@ function cachedCounts(replica: Replica, input: Input, now: number, compute: () =
     entry = { version, at: now, byFilter: new Map() };
     countsCache.set(replica, entry);
   }
-  const key = JSON.stringify([input.offeringIds ?? [], input.risk ?? 'all', input.from ?? null, input.to ?? null]);
+  const key = JSON.stringify([input.offeringIds ?? [], input.risk ?? 'all', input.flagged ?? false, input.from ?? null, input.to ?? null]);
   let counts = entry.byFilter.get(key);
   if (!counts) {
     counts = compute();
@@ -181,7 +211,7 @@ function truthWindow(replica: Replica, input: Input, sort: string, after: Key | 
  * Total, held and groups: range counts over truth PENDING (index-only where the filters allow),
  * minus the truth PENDING rows that have intents, plus the overlay's PENDING rows.
  */
-function queueCounts(replica: Replica, input: Input, b: GroupBounds, overlayPending: OverlayRow[]): { total: number; held: number; groups: Record<QueueGroup, number> } {
+function queueCounts(replica: Replica, input: Input, b: GroupBounds, overlayPending: OverlayRow[]): { total: number; held: number; flagged: number; groups: Record<QueueGroup, number> } {
   const f = filterSql(input, 'b.starts_at');
   const count = (extra: string, params: unknown[]): number =>
     (replica.stmt(`SELECT count(*) AS n FROM bookings b WHERE b.status = 'PENDING'${and(f.where)}${extra}`).get(...f.params, ...params) as { n: number }).n;
@@ -195,6 +225,7 @@ function queueCounts(replica: Replica, input: Input, b: GroupBounds, overlayPend
     later: count(' AND b.starts_at >= ?', [iso(b.weekEnd)]) + count(' AND b.starts_at IS NULL', []),
   };
   let held = input.risk === 'clear' ? 0 : count(" AND b.risk_review_status = 'HELD'", []);
+  const flagged = flaggedCount(replica, input, overlayPending);
   // Truth PENDING rows the overlay shows otherwise (or PENDING again): taken out here, added back below.
   // CROSS JOIN: from the overlay's few rows to their bookings, never the other way round (the planner
   // would otherwise walk every PENDING booking and look each up in the overlay).
@@ -208,7 +239,24 @@ function queueCounts(replica: Replica, input: Input, b: GroupBounds, overlayPend
     if (r.risk_review_status === 'HELD') held += 1;
   }
   const total = groups.past + groups.today + groups.tomorrow + groups.week + groups.later;
-  return { total, held, groups };
+  return { total, held, flagged, groups };
+}
+
+/**
+ * Queue rows a flag rule labelled: counted from the flagged runs to their bookings (CROSS JOIN, so the
+ * planner starts from the runs, not from every PENDING booking), truth rows without intents plus the
+ * overlay's PENDING rows.
+ */
+function flaggedCount(replica: Replica, input: Input, overlayPending: OverlayRow[]): number {
+  const f = filterSql(input, 'b.starts_at');
+  const truth = replica
+    .stmt(`SELECT count(*) AS n FROM (SELECT DISTINCT booking_id FROM rule_runs WHERE outcome = 'flagged') r CROSS JOIN bookings b ON b.id = r.booking_id WHERE b.status = 'PENDING' AND ${notOverlaid}${and(f.where)}`)
+    .get(...f.params) as { n: number };
+  if (overlayPending.length === 0) return truth.n;
+  const overlaid = replica
+    .stmt("SELECT count(DISTINCT booking_id) AS n FROM rule_runs WHERE outcome = 'flagged' AND booking_id IN (SELECT value FROM json_each(?))")
+    .get(JSON.stringify(overlayPending.map((r) => r.id))) as { n: number };
+  return truth.n + overlaid.n;
 }
 
 /**

@@ -7,6 +7,7 @@ export const frontdeskEn = {
   'queue.emptyFiltered': 'No booking waiting matches these filters.',
   'queue.customerNotes': 'Customer notes:',
   'queue.flag.held': 'Held for risk review',
+  'queue.flag.rule': 'Needs a look · {rule}',
   'queue.flag.full': 'Slot full ({taken} of {capacity} taken)',
   'queue.flag.competing': { one: '{n} other request for this slot', other: '{n} other requests for this slot' },
   'queue.group.past': 'Started',
@@ -24,6 +25,7 @@ export const frontdeskEn = {
   'queue.filter.riskAll': 'Any',
   'queue.filter.riskHeld': 'Held for review',
   'queue.filter.riskClear': 'Not held',
+  'queue.filter.riskFlagged': 'Flagged by a rule',
   'queue.filter.date': 'Starts',
   'queue.date.any': 'Any day',
   'queue.date.today': 'Today',
@@ -31,6 +33,7 @@ export const frontdeskEn = {
   'queue.date.week': 'Within 7 days',
   'queue.date.later': 'In 7 days or more',
   'queue.countHeld': { one: '{n} held', other: '{n} held' },
+  'queue.countFlagged': { one: '{n} to look at', other: '{n} to look at' },
   'queue.countFull': { one: '{n} with a full slot', other: '{n} with a full slot' },
   'queue.bulkSafe': 'Held and full-slot bookings are left out unless you include them.',
 

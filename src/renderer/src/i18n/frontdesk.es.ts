@@ -8,6 +8,7 @@ export const frontdeskEs: Translation<typeof frontdeskEn, SpanishPlural> = {
   'queue.emptyFiltered': 'Ninguna reserva en espera coincide con estos filtros.',
   'queue.customerNotes': 'Notas del cliente:',
   'queue.flag.held': 'Retenida por riesgo',
+  'queue.flag.rule': 'Para revisar · {rule}',
   'queue.flag.full': 'Franja llena ({taken} de {capacity} ocupadas)',
   'queue.flag.competing': { one: '{n} solicitud más para esta franja', many: '{n} solicitudes más para esta franja', other: '{n} solicitudes más para esta franja' },
   'queue.group.past': 'Empezada',
@@ -25,6 +26,7 @@ export const frontdeskEs: Translation<typeof frontdeskEn, SpanishPlural> = {
   'queue.filter.riskAll': 'Cualquiera',
   'queue.filter.riskHeld': 'Retenidas',
   'queue.filter.riskClear': 'No retenidas',
+  'queue.filter.riskFlagged': 'Marcadas por regla',
   'queue.filter.date': 'Empieza',
   'queue.date.any': 'Cualquier día',
   'queue.date.today': 'Hoy',
@@ -32,6 +34,7 @@ export const frontdeskEs: Translation<typeof frontdeskEn, SpanishPlural> = {
   'queue.date.week': 'En 7 días',
   'queue.date.later': 'En 7 días o más',
   'queue.countHeld': { one: '{n} retenida', many: '{n} retenidas', other: '{n} retenidas' },
+  'queue.countFlagged': { one: '{n} para revisar', many: '{n} para revisar', other: '{n} para revisar' },
   'queue.countFull': { one: '{n} con la franja llena', many: '{n} con la franja llena', other: '{n} con la franja llena' },
   'queue.bulkSafe': 'Las retenidas y las de franja llena quedan fuera salvo que las incluya.',
 

@@ -88,7 +88,8 @@ function toQueueFilters(f: QueueFilterState, tz: string, now: number): QueueFilt
     week: { from: day(0), to: day(7) },
     later: { from: day(7) },
   };
-  return { sort: f.sort, risk: f.risk, ...(f.offeringId ? { offeringIds: [f.offeringId] } : {}), ...range[f.date] };
+  const review = f.risk === 'flagged' ? { risk: 'all' as const, flagged: true } : { risk: f.risk };
+  return { sort: f.sort, ...review, ...(f.offeringId ? { offeringIds: [f.offeringId] } : {}), ...range[f.date] };
 }
 
 // eslint-disable-next-line max-lines-per-function -- the screen wires the window, the selection, the highlight, the keys and the rows together
@@ -133,7 +134,7 @@ export function QueueScreen() {
   );
 
   // The nav badge follows what the queue shows (unfiltered), optimistic removals included.
-  const unfiltered = !input.offeringIds && !input.from && !input.to && input.risk === 'all';
+  const unfiltered = !input.offeringIds && !input.from && !input.to && input.risk === 'all' && !input.flagged;
   useEffect(() => {
     if (q.rows && unfiltered) useApp.setState({ queueCount: total });
   }, [q.rows, total, unfiltered]);

@@ -12,6 +12,7 @@ import { formatMoney, formatWeekday } from '../lib/format.ts';
 import { useQuery } from '../lib/useQuery.ts';
 import { useApp } from '../store/app.ts';
 import { RuleForm } from './RulesForm.tsx';
+import { RulesTransfer } from './RulesTransfer.tsx';
 import './rules.css';
 
 /** "risk score ≤ 30 · not held for review · …" in the user's language. */
@@ -144,6 +145,7 @@ export function RulesScreen() {
         <button type="button" className={paused ? 'btn btn-primary' : 'btn'} aria-pressed={paused} disabled={busy || !q.data} onClick={() => void setPaused(!paused)}>
           {paused ? t('rules.resume') : t('rules.pause')}
         </button>
+        <RulesTransfer count={q.data?.rules.length ?? 0} writable={q.data?.writable ?? false} onImported={q.reload} />
       </PageHeader>
       {q.data && !q.data.writable && (
         <p className="notice notice-warning" role="status">

@@ -17,7 +17,8 @@ export type DateFilter = 'any' | 'today' | 'tomorrow' | 'week' | 'later';
 
 export interface QueueFilterState {
   sort: QueueSort;
-  risk: QueueRiskFilter;
+  /** The contract's risk filter, or `flagged`: only the bookings a flag rule labelled "needs a look". */
+  risk: QueueRiskFilter | 'flagged';
   offeringId: string;
   date: DateFilter;
 }

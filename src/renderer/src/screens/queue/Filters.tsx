@@ -5,9 +5,10 @@ import { queueGroups } from '../../../../shared/contract/types.ts';
 import { useT } from '../../i18n/index.ts';
 import { useQuery } from '../../lib/useQuery.ts';
 import { useFrontDesk } from '../../store/frontdesk.ts';
-import type { DateFilter } from '../../store/frontdesk.ts';
+import type { DateFilter, QueueFilterState } from '../../store/frontdesk.ts';
 
 const dates: DateFilter[] = ['any', 'today', 'tomorrow', 'week', 'later'];
+const risks: Array<QueueFilterState['risk']> = ['all', 'held', 'clear', 'flagged'];
 
 export function QueueFilterBar({ counts }: { counts: QueueWindow['counts'] | null }) {
   const { t } = useT();
@@ -40,10 +41,11 @@ export function QueueFilterBar({ counts }: { counts: QueueWindow['counts'] | nul
         </div>
         <div className="inline-field">
           <label htmlFor={`${id}-risk`}>{t('queue.filter.risk')}</label>
-          <select id={`${id}-risk`} value={filters.risk} onChange={(e) => set({ risk: e.target.value === 'held' ? 'held' : e.target.value === 'clear' ? 'clear' : 'all' })}>
+          <select id={`${id}-risk`} value={filters.risk} onChange={(e) => set({ risk: risks.find((r) => r === e.target.value) ?? 'all' })}>
             <option value="all">{t('queue.filter.riskAll')}</option>
             <option value="held">{t('queue.filter.riskHeld')}</option>
             <option value="clear">{t('queue.filter.riskClear')}</option>
+            <option value="flagged">{t('queue.filter.riskFlagged')}</option>
           </select>
         </div>
         <div className="inline-field">
@@ -65,6 +67,7 @@ export function QueueFilterBar({ counts }: { counts: QueueWindow['counts'] | nul
             .join(' · ')}
           {counts.held > 0 && <span className="chip chip-held">{t('queue.countHeld', { n: counts.held })}</span>}
           {counts.full > 0 && <span className="chip chip-full">{t('queue.countFull', { n: counts.full })}</span>}
+          {counts.flagged > 0 && <span className="chip chip-flagged">{t('queue.countFlagged', { n: counts.flagged })}</span>}
         </p>
       )}
     </div>

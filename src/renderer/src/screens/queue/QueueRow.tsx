@@ -31,17 +31,23 @@ interface QueueRowProps {
   writeBlock: string | null;
 }
 
-/** The flags the front desk must see before pressing a key: held for review, a full slot, competitors. */
+/** The flags the front desk must see before pressing a key: held for review, a full slot, competitors, rule labels. */
 function Flags({ b }: { b: QueueRowData }) {
   const { t } = useT();
   const block = blockOf(b, b.slot);
   const competing = b.slot.competingIds.length;
-  if (!block && !competing) return null;
+  if (!block && !competing && b.ruleFlags.length === 0) return null;
   return (
     <div className="row-flags">
       {b.held && <span className="chip chip-held">{t('queue.flag.held')}</span>}
       {b.slot.state === 'full' && <span className="chip chip-full">{t('queue.flag.full', { taken: b.slot.taken, capacity: b.slot.capacity ?? 0 })}</span>}
       {competing > 0 && <span className="chip chip-competing">{t('queue.flag.competing', { n: competing })}</span>}
+      {b.ruleFlags.map((f) => (
+        // The conditions the rule met are the chip's description: read on hover and by screen readers.
+        <span key={f.ruleId} className="chip chip-flagged" title={f.conditions} aria-label={`${t('queue.flag.rule', { rule: f.ruleName })}: ${f.conditions}`}>
+          {t('queue.flag.rule', { rule: f.ruleName })}
+        </span>
+      ))}
     </div>
   );
 }

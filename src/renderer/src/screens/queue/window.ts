@@ -11,7 +11,8 @@ import { callPrimed } from '../../lib/useQuery.ts';
 export type QueueFilters = Omit<MethodInput<'queue.window'>, 'cursor' | 'limit'>;
 
 export const PAGE = 200;
-const tables = new Set(['bookings', 'intents', 'conflicts', 'offerings', 'availability']);
+// rules: a flag rule's "needs a look" label shows on the row.
+const tables = new Set(['bookings', 'intents', 'conflicts', 'offerings', 'availability', 'rules']);
 
 export interface QueueWindowState {
   rows: QueueRow[] | undefined;
