@@ -142,6 +142,7 @@ function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promis
 }
 
 /** Opens the store, migrating first. Long: the store's methods are closures over its pool, LISTEN link and per-channel queues. */
+// eslint-disable-next-line max-lines-per-function -- the store's methods are closures over its pool, LISTEN link and per-channel queues
 export async function openPostgresStore(url: string): Promise<RelayStore> {
   const pool = new pg.Pool({ ...clientConfig(url), max: 10 });
   pool.on('error', () => {

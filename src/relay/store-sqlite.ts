@@ -263,6 +263,7 @@ function threadWriter(path: string): { call: WriteCall; close(): Promise<void> }
   };
 }
 
+// eslint-disable-next-line max-lines-per-function -- the store's methods are closures over its writer worker and pending requests
 export function openSqliteStore(file: string, options: SqliteStoreOptions = {}): RelayStore {
   const path = resolve(file);
   const db = openDatabase(path); // migrations run here, before any writer thread opens the file

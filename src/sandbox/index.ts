@@ -46,6 +46,7 @@ export type { SeedOption };
 /** How `--key` values are written (`ork_<prefix>.<secret>[:scopes][@tenant]`), for hosts that start the sandbox from a command line. */
 export { parseKeySpec } from './auth.ts';
 
+// eslint-disable-next-line max-lines-per-function -- one start sequence whose steps share the handles close() undoes
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const log = options.log ?? ((): void => undefined);
   const clock = new Clock();

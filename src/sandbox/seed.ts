@@ -166,6 +166,7 @@ export function applySeed(db: DB, option: SeedOption, nowMs: number): { ms: numb
   return { ms: Math.round(performance.now() - started), ...counts };
 }
 
+// eslint-disable-next-line max-lines-per-function -- data: the demo tenant's offerings, coupons and bookings written out
 function seedTenant(
   db: DB,
   tenant: TenantSeed,

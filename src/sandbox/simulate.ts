@@ -53,6 +53,7 @@ function publishedOfferings(ctx: Context, tenantId: string): Offering[] {
 }
 
 /** A customer books: a new booking (PENDING unless `status` says CONFIRMED). */
+// eslint-disable-next-line max-lines-per-function -- one booking's checks in the order the server makes them, each a few lines
 export function simulateBooking(ctx: Context, input: { tenant?: unknown; offeringId?: unknown; startsAt?: unknown; endsAt?: unknown; status?: unknown; customerName?: unknown; riskScore?: unknown }): Booking {
   const tenant = tenantFor(ctx, input.tenant);
   const rnd = ctx.random;

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/main/cli/main.ts';
+import { runMain } from '../support/cli.ts';
 import { Replica } from '../../src/main/core/replica/replica.ts';
 import { hashToken } from '../../src/main/core/calendar/feeds.ts';
 import { parseBoth } from './helpers.ts';
@@ -11,19 +11,7 @@ import { parseBoth } from './helpers.ts';
 let dir: string;
 let db: string;
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  try {
-    const code = await main(argv);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+const run = runMain;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'cal-cli-'));

@@ -8,13 +8,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRelay, type RelayHandle } from '../../src/relay/index.ts';
 import { Replica } from '../../src/main/core/replica/replica.ts';
 import { addFeed, getFeed, revokeFeed, rotateFeed } from '../../src/main/core/calendar/feeds.ts';
 import { createFeedHandler } from '../../src/main/core/calendar/feed-server.ts';
 import { createFeedRepublisher, publicFeedUrl, publishFeed, PublishError, type RelayTarget } from '../../src/main/core/calendar/publish.ts';
-import { main } from '../../src/main/cli/main.ts';
+import { runMain } from '../support/cli.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { parseBoth } from './helpers.ts';
 
@@ -138,16 +138,9 @@ describe('publishing feeds to the relay', () => {
   it('`feeds publish` puts the snapshots on the relay and prints their public URLs', async () => {
     const { feed } = addFeed(replica, { name: 'From the CLI', publish: true });
     const file = join(dir, 'replica.db');
-    const out: string[] = [];
-    const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-    let code: number;
-    try {
-      code = await main(['feeds', 'publish', '--db', file, '--relay', relay.url, '--channel', target.channelId, '--device-token', target.deviceToken, '--json']);
-    } finally {
-      log.mockRestore();
-    }
-    expect(code).toBe(0);
-    const report = JSON.parse(out.join('\n')) as { published: number; failed: number; feeds: Array<{ id: string; url: string }> };
+    const { code, out, err } = await runMain('feeds', 'publish', '--db', file, '--relay', relay.url, '--channel', target.channelId, '--device-token', target.deviceToken, '--json');
+    expect(code, err).toBe(0);
+    const report = JSON.parse(out) as { published: number; failed: number; feeds: Array<{ id: string; url: string }> };
     expect(report.failed).toBe(0);
     expect(report.published).toBeGreaterThanOrEqual(1);
     const mine = report.feeds.find((f) => f.id === feed.id);

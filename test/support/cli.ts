@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { vi } from 'vitest';
 import { waitFor } from './wait-for.ts';
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
@@ -110,4 +111,24 @@ export async function runCli(args: readonly string[], options: CliOptions = {}):
     throw new Error(`orkestr-console ${args.join(' ')} did not finish within ${timeoutMs} ms\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`);
   }
   return result;
+}
+
+/**
+ * Runs the CLI's main() in this process (what bin/orkestr-console.mjs calls), with console.log and
+ * console.error collected: for many short invocations, where a process each would cost seconds.
+ */
+export async function runMain(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  try {
+    // Loaded on first use: most users of this file only spawn processes.
+    const { main } = await import('../../src/main/cli/main.ts');
+    const code = await main(argv);
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
 }

@@ -68,6 +68,7 @@ const heartbeatMs = 25_000;
  */
 export const bridgeMaxBodyBytes = importUploadMaxBase64 + 4 * 1024 * 1024;
 
+// eslint-disable-next-line max-lines-per-function -- the bridge's request handlers are closures over one server's token, sockets and event fan-out
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const token = options.token ?? randomBytes(32).toString('base64url');
   const tokenBytes = Buffer.from(token);

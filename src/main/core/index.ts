@@ -48,29 +48,13 @@ import { RateBudget } from './sync/rate-budget.ts';
 export type { ConsoleCoreOptions } from './options.ts';
 export type { CoreContext } from './context.ts';
 export { SecretStoreUnavailableError, isSecretStoreUnavailable, noKeychain, parseStoredSecret, type SecretKeeper, type StoredSecret } from './settings/secrets.ts';
-export { Replica } from './replica/replica.ts';
 export { parseRelayChannelUrl, startRelayLink, type RelayConfig } from './relay-link/relay-link.ts';
 export { CalendarWorker } from './calendar/render-worker.ts';
-export {
-  addFeed,
-  createFeedHandler,
-  createFeedRepublisher,
-  exportIcsBytes,
-  feedPath,
-  FeedNotFoundError,
-  listFeeds,
-  publicFeedUrl,
-  readCalendarBookings,
-  readTenant,
-  revokeFeed,
-  rotateFeed,
-  type Feed,
-  type FeedRepublisher,
-} from './calendar/index.ts';
-export { analyzeImport, changeLines, columnHelpCsv, commitImport, describeCounts, templateCsv, writeErrorReport, type ImportAnalysis, type ImportAnalysisView } from './import/index.ts';
+export { createFeedHandler, createFeedRepublisher, type FeedRepublisher } from './calendar/index.ts';
+// The CLI's `import`: the template files (no replica needed), the preview's wording, and its spellings of the options.
+export { changeLines, columnHelpCsv, describeCounts, templateCsv } from './import/index.ts';
 export { normalizeDelimiter } from './import/delimiter.ts';
 export { normalizeEncoding } from './import/decode.ts';
-export { ReplicaImportSink } from './import/replica-sink.ts';
 
 type KeysOf<T extends readonly object[]> = { [I in keyof T]: keyof T[I] }[number];
 /** Methods given by more than one slice. */

@@ -70,6 +70,7 @@ const ackEvery = 100;
 /** Largest batch handed to `onEvents`. */
 const maxBatch = 500;
 
+// eslint-disable-next-line max-lines-per-function -- the stream client's connect, back-off, ack and close are closures over one connection's state
 export function connectRelayStream(options: RelayStreamOptions): RelayStream {
   const minBackoff = options.minBackoffMs ?? 500;
   const maxBackoff = options.maxBackoffMs ?? 30_000;

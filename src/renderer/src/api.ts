@@ -134,6 +134,7 @@ function browserEnv(): BridgeEnv {
  * `/api/events?token=<token>` as `{event, payload}` frames; reconnects with back-off and, after a
  * reconnect, emits `data.changed` for every table so screens re-query what they missed.
  */
+// eslint-disable-next-line max-lines-per-function -- the bridge client's call, events and reconnect are closures over one socket and its listeners
 export function createBridgeApi(token: string, env: BridgeEnv = browserEnv()): ConsoleApi {
   const listeners = new Map<EventName, Set<Listener>>();
   let attempt = 0;

@@ -159,6 +159,8 @@ export interface ImportCommitResult {
   unchanged: number;
   rules: number;
   intents: number;
+  /** Slug → offering id (a new offering's local id until the push), for scripts that follow up. */
+  ids: Record<string, string>;
 }
 
 export interface ImportColumnHelp {
@@ -234,7 +236,20 @@ export interface CalendarFeedView {
   /** The relay's public snapshot URL, when the feed is published and a relay is configured. */
   publicUrl: string | null;
   revoked: boolean;
+  /** The key in the relay's public URL (`{relay}/feeds/<publishKey>.ics`): public once published, not a secret. */
+  publishKey: string;
   createdAt: string;
+  updatedAt: string;
+  revokedAt: string | null;
+}
+
+/** What `feeds.publish` did: snapshot counts, the public URL of each published feed, the relay's refusals. */
+export interface CalendarFeedPublishResult {
+  published: number;
+  deleted: number;
+  failed: number;
+  feeds: Array<{ id: string; name: string; url: string }>;
+  errors: string[];
 }
 
 export interface CalendarFeedSecret {

@@ -246,6 +246,13 @@ export const methods = {
     .strict(),
   'feeds.rotate': z.object({ id }).strict(),
   'feeds.revoke': z.object({ id }).strict(),
+  'feeds.publish': z
+    .object({
+      relayUrl: z.url({ protocol: /^https?$/ }),
+      channelId: id,
+      deviceToken: z.string().min(1).max(512),
+    })
+    .strict(),
   // the engine's supervisor (answered by the shell when the core runs in its own process)
   'engine.status': empty,
   'engine.restart': empty,
@@ -255,6 +262,8 @@ export const methods = {
       to: isoTime.optional(),
       offeringIds: z.array(id).max(10000).optional(),
       includePending: z.boolean().optional(),
+      statuses: z.array(z.enum(bookingStatuses)).min(1).max(bookingStatuses.length).optional(),
+      calendarName: z.string().trim().min(1).max(200).optional(),
     })
     .strict(),
   // approval rules (#17)

@@ -12,7 +12,7 @@
  * the renderer bundles them.
  */
 import type { CancelPreview, QueueRiskFilter, QueueSort, QueueWindow, ReviewsPage, SlotCheck } from './front-desk.ts';
-import type { CalendarFeedFiltersView, CalendarFeedSecret, CalendarFeedView, ImportAvailabilityCheckView, ImportBatchStatusView, ImportBatchSummary, ImportCheckResult, ImportColumnHelp, ImportCommitResult, ImportFieldName, ImportProgressEvent, Page } from './import-calendar.ts';
+import type { CalendarFeedFiltersView, CalendarFeedPublishResult, CalendarFeedSecret, CalendarFeedView, ImportAvailabilityCheckView, ImportBatchStatusView, ImportBatchSummary, ImportCheckResult, ImportColumnHelp, ImportCommitResult, ImportFieldName, ImportProgressEvent, Page } from './import-calendar.ts';
 import type { ActivityItem, AvailabilityExceptionView, AvailabilityRuleView, BookingDetail, BookingStatus, BookingView, ConflictView, CouponFieldsInput, CouponView, CoverageWindow, DisputeView, EngineStatus, InsightsView, IntentView, KeepSecret, OfferingFieldsInput, OfferingView, SessionInfo, Settings, SyncStatus } from './records.ts';
 import type { RuleInput, RulePreview, RuleView, RulesDocument, RulesState, RulesSummary } from './rules.ts';
 import { eventNameList, ipcChannels } from './channels.ts';
@@ -102,9 +102,12 @@ export interface MethodInputs {
   'feeds.add': { name: string; filters?: Partial<CalendarFeedFiltersView>; publish?: boolean };
   'feeds.rotate': { id: string };
   'feeds.revoke': { id: string };
+  /** Puts a snapshot of every `publish` feed on this relay channel now and deletes retired ones (the CLI's `feeds publish`). */
+  'feeds.publish': { relayUrl: string; channelId: string; deviceToken: string };
   'engine.status': Empty;
   'engine.restart': Empty;
-  'calendar.export': { from?: string; to?: string; offeringIds?: string[]; includePending?: boolean };
+  /** `statuses`: exactly these (overrides includePending); `calendarName`: default "<tenant> bookings". */
+  'calendar.export': { from?: string; to?: string; offeringIds?: string[]; includePending?: boolean; statuses?: BookingStatus[]; calendarName?: string };
   // approval rules (#17)
   'rules.list': Empty;
   'rules.add': { rule: RuleInput };
@@ -184,6 +187,7 @@ export interface MethodResults {
   'feeds.add': CalendarFeedSecret;
   'feeds.rotate': CalendarFeedSecret;
   'feeds.revoke': CalendarFeedView;
+  'feeds.publish': CalendarFeedPublishResult;
   'calendar.export': { ics: string; fileName: string; events: number; window: CoverageWindow };
   // approval rules (#17)
   'rules.list': RulesState;

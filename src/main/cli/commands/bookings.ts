@@ -1,8 +1,7 @@
 /** `bookings list|show` and `queue`: the replica's bookings as the window shows them (truth with queued intents laid over it). */
 import type { BookingDetail, BookingView, QueueRow } from '../../../shared/contract/types.ts';
 import { CliError, UsageError, stringOption, type Command } from '../command.ts';
-import { money, numberArg, oneId, printJson, withContract } from '../contract.ts';
-import { instantOption } from './ics.ts';
+import { instantArg, money, numberArg, oneId, printJson, withContract } from '../contract.ts';
 
 function firstStart(b: BookingView): string {
   return b.items.map((i) => i.startsAt).sort()[0] ?? '-';
@@ -88,8 +87,8 @@ export const bookingsCommand: Command = {
     if (sub !== 'list') throw new UsageError(sub === undefined ? 'say "list" or "show <id>"' : `unknown subcommand "${sub}" (list or show)`);
     if (args.positionals.length > 1) throw new UsageError(`unexpected argument "${args.positionals[1]}"`);
     const status = stringOption(args, 'status')?.toUpperCase();
-    const from = instantOption(stringOption(args, 'from'), 'from');
-    const to = instantOption(stringOption(args, 'to'), 'to');
+    const from = instantArg(stringOption(args, 'from'));
+    const to = instantArg(stringOption(args, 'to'));
     const input = {
       ...(status ? { status: status as BookingView['status'] } : {}),
       ...(stringOption(args, 'offering') ? { offeringId: stringOption(args, 'offering') } : {}),

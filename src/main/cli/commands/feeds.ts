@@ -1,20 +1,83 @@
-import { existsSync } from 'node:fs';
-import { CliError, UsageError, integerOption, requiredString, stringListOption, stringOption, type Command, type ParsedArgs } from '../command.ts';
-import type { Feed } from '../../core/index.ts';
-import { statusesOption } from './ics.ts';
+/** `feeds`: the contract's `feeds.*` methods (the window's calendar feeds screen) on the replica. */
+import type { CalendarFeedSecret, CalendarFeedView, MethodInput } from '../../../shared/contract/types.ts';
+import { CliError, UsageError, stringListOption, stringOption, type Command, type ParsedArgs } from '../command.ts';
+import { checkInput, numberArg, printJson, statusesArg, withContract, type Call, type FlagNames } from '../contract.ts';
 
 const actions = ['add', 'list', 'rotate', 'revoke', 'publish'] as const;
 type Action = (typeof actions)[number];
 
-interface FeedJson {
-  id: string;
-  name: string;
-  filters: unknown;
-  publish: boolean;
-  publicKey: string;
-  createdAt: string;
-  updatedAt: string;
-  revokedAt: string | null;
+/** The options each contract field comes from, named in a refusal. */
+const flags: FlagNames = {
+  name: '--name',
+  'filters.offeringIds': '--offering',
+  'filters.statuses': '--status',
+  'filters.pastDays': '--past-days',
+  'filters.futureDays': '--future-days',
+  relayUrl: '--relay',
+  channelId: '--channel',
+  deviceToken: '--device-token or ORKESTR_RELAY_DEVICE_TOKEN',
+};
+
+/** A feed as `feeds --json` has always printed it (the contract's view, `publishKey` as `publicKey`). */
+function show(f: CalendarFeedView): Record<string, unknown> {
+  return { id: f.id, name: f.name, filters: f.filters, publish: f.publish, publicKey: f.publishKey, createdAt: f.createdAt, updatedAt: f.updatedAt, revokedAt: f.revokedAt };
+}
+
+function listLine(f: CalendarFeedView): string {
+  const parts = [
+    f.filters.statuses ? f.filters.statuses.join('+') : f.filters.includePending ? 'with pending' : 'default statuses',
+    f.filters.offeringIds.length ? `offerings ${f.filters.offeringIds.join(',')}` : 'all offerings',
+    `-${f.filters.pastDays}d..${f.filters.futureDays === null ? '' : `+${f.filters.futureDays}d`}`,
+    f.publish ? 'published' : 'local',
+  ];
+  return `${f.id}  ${f.name}  (${parts.join(', ')})${f.revokedAt ? `  revoked ${f.revokedAt}` : ''}`;
+}
+
+function printSecret(action: 'add' | 'rotate', r: CalendarFeedSecret, json: boolean): void {
+  if (json) return printJson({ ...show(r.feed), token: r.token, path: r.localPath });
+  console.log(`${action === 'add' ? 'created' : 'rotated'} feed ${r.feed.id} "${r.feed.name}"`);
+  console.log(`token: ${r.token}`);
+  console.log(`path:  ${r.localPath}`);
+  console.error('The token is shown only now; keep the URL secret. Anyone with it can read the feed.');
+}
+
+/** The contract input of `feeds add` / `feeds publish`, checked before the replica is opened. */
+function inputOf(action: Action, args: ParsedArgs): MethodInput<'feeds.add'> | MethodInput<'feeds.publish'> | null {
+  if (action === 'add') {
+    const future = numberArg(args, 'future-days');
+    return checkInput(
+      'feeds.add',
+      {
+        name: stringOption(args, 'name'),
+        publish: args.values['publish'] === true,
+        filters: {
+          offeringIds: stringListOption(args, 'offering'),
+          statuses: statusesArg(stringListOption(args, 'status')) ?? null,
+          includePending: args.values['include-pending'] === true,
+          pastDays: numberArg(args, 'past-days') ?? 30,
+          futureDays: future ?? null,
+        },
+      },
+      flags,
+    );
+  }
+  if (action === 'publish') {
+    const deviceToken = stringOption(args, 'device-token') ?? process.env['ORKESTR_RELAY_DEVICE_TOKEN'];
+    return checkInput('feeds.publish', { relayUrl: stringOption(args, 'relay'), channelId: stringOption(args, 'channel'), deviceToken }, flags);
+  }
+  return null;
+}
+
+async function publish(call: Call, input: MethodInput<'feeds.publish'>, json: boolean): Promise<number> {
+  const r = await call('feeds.publish', input);
+  if (json) printJson(r);
+  else {
+    console.log(`published ${r.published}, deleted ${r.deleted}, failed ${r.failed}`);
+    for (const u of r.feeds) console.log(`${u.id}  ${u.name}  ${u.url}`);
+    for (const e of r.errors) console.error(e);
+  }
+  if (r.failed > 0) throw new CliError(`${r.failed} feed snapshot(s) could not be published`);
+  return 0;
 }
 
 function actionOf(args: ParsedArgs): { action: Action; id: string | undefined } {
@@ -64,111 +127,37 @@ export const feedsCommand: Command = {
   },
   async run(args) {
     const { action, id } = actionOf(args);
-    const dbFile = requiredString(args, 'db');
     const json = args.values['json'] === true;
-    // Validate every option before touching the database.
-    let addInput: { name: string; filters: Record<string, unknown>; publish: boolean } | null = null;
-    if (action === 'add') {
-      const name = requiredString(args, 'name').trim();
-      if (!name || name.length > 200) throw new UsageError('--name must be 1–200 characters');
-      const future = stringOption(args, 'future-days');
-      addInput = {
-        name,
-        publish: args.values['publish'] === true,
-        filters: {
-          offeringIds: stringListOption(args, 'offering'),
-          statuses: statusesOption(stringListOption(args, 'status')),
-          includePending: args.values['include-pending'] === true,
-          pastDays: integerOption(args, 'past-days', 30, 0, 36_600),
-          futureDays: future === undefined ? null : integerOption(args, 'future-days', 365, 0, 36_600),
-        },
-      };
-    }
-    let target: { relayUrl: string; channelId: string; deviceToken: string } | null = null;
-    if (action === 'publish') {
-      const relayUrl = requiredString(args, 'relay');
-      if (!/^https?:\/\//.test(relayUrl)) throw new UsageError(`--relay must be an http(s) URL, got "${relayUrl}"`);
-      const deviceToken = stringOption(args, 'device-token') ?? process.env['ORKESTR_RELAY_DEVICE_TOKEN'];
-      if (!deviceToken) throw new UsageError('--device-token (or ORKESTR_RELAY_DEVICE_TOKEN) is required');
-      target = { relayUrl, channelId: requiredString(args, 'channel'), deviceToken };
-    }
-    if (!existsSync(dbFile)) throw new CliError(`no replica at ${dbFile}`);
-
-    const feeds = await import('../../core/index.ts');
-    const { Replica } = feeds;
-    const replica = Replica.open(dbFile);
-    const show = (f: Feed): FeedJson => ({
-      id: f.id,
-      name: f.name,
-      filters: f.filters,
-      publish: f.publish,
-      publicKey: f.publishKey,
-      createdAt: f.createdAt,
-      updatedAt: f.updatedAt,
-      revokedAt: f.revokedAt,
-    });
-    try {
-      switch (action) {
-        case 'add':
-        case 'rotate': {
-          const { feed, token } = action === 'add' && addInput ? feeds.addFeed(replica, addInput) : feeds.rotateFeed(replica, id ?? '');
-          const path = feeds.feedPath(token);
-          if (json) console.log(JSON.stringify({ ...show(feed), token, path }, null, 2));
-          else {
-            console.log(`${action === 'add' ? 'created' : 'rotated'} feed ${feed.id} "${feed.name}"`);
-            console.log(`token: ${token}`);
-            console.log(`path:  ${path}`);
-            console.error('The token is shown only now; keep the URL secret. Anyone with it can read the feed.');
+    // Checked by the contract's schemas before the replica is opened.
+    const input = inputOf(action, args);
+    return withContract(
+      args,
+      async (call) => {
+        switch (action) {
+          case 'add':
+            printSecret(action, await call('feeds.add', input as MethodInput<'feeds.add'>), json);
+            return 0;
+          case 'rotate':
+            printSecret(action, await call('feeds.rotate', { id: id ?? '' }), json);
+            return 0;
+          case 'revoke': {
+            const feed = await call('feeds.revoke', { id: id ?? '' });
+            if (json) printJson(show(feed));
+            else console.log(`revoked feed ${feed.id} "${feed.name}"`);
+            return 0;
           }
-          return 0;
-        }
-        case 'revoke': {
-          const feed = feeds.revokeFeed(replica, id ?? '');
-          if (json) console.log(JSON.stringify(show(feed), null, 2));
-          else console.log(`revoked feed ${feed.id} "${feed.name}"`);
-          return 0;
-        }
-        case 'list': {
-          const list = feeds.listFeeds(replica, { includeRevoked: args.values['all'] === true });
-          if (json) console.log(JSON.stringify(list.map(show), null, 2));
-          else if (list.length === 0) console.log('no calendar feeds');
-          else
-            for (const f of list) {
-              const parts = [
-                f.filters.statuses ? f.filters.statuses.join('+') : f.filters.includePending ? 'with pending' : 'default statuses',
-                f.filters.offeringIds.length ? `offerings ${f.filters.offeringIds.join(',')}` : 'all offerings',
-                `-${f.filters.pastDays}d..${f.filters.futureDays === null ? '' : `+${f.filters.futureDays}d`}`,
-                f.publish ? 'published' : 'local',
-              ];
-              console.log(`${f.id}  ${f.name}  (${parts.join(', ')})${f.revokedAt ? `  revoked ${f.revokedAt}` : ''}`);
-            }
-          return 0;
-        }
-        case 'publish': {
-          const { createFeedRepublisher, publicFeedUrl } = feeds;
-          const errors: string[] = [];
-          const pub = createFeedRepublisher({ db: replica, target: () => target, log: (l) => errors.push(l) });
-          const counts = await pub.flush();
-          await pub.close();
-          const urls = feeds
-            .listFeeds(replica)
-            .filter((f) => f.publish && target)
-            .map((f) => ({ id: f.id, name: f.name, url: publicFeedUrl(target?.relayUrl ?? '', f.publishKey) }));
-          if (json) console.log(JSON.stringify({ ...counts, feeds: urls, errors }, null, 2));
-          else {
-            console.log(`published ${counts.published}, deleted ${counts.deleted}, failed ${counts.failed}`);
-            for (const u of urls) console.log(`${u.id}  ${u.name}  ${u.url}`);
-            for (const e of errors) console.error(e);
+          case 'list': {
+            const list = await call('feeds.list', { includeRevoked: args.values['all'] === true });
+            if (json) printJson(list.map(show));
+            else if (list.length === 0) console.log('no calendar feeds');
+            else for (const f of list) console.log(listLine(f));
+            return 0;
           }
-          if (counts.failed > 0) throw new CliError(`${counts.failed} feed snapshot(s) could not be published`);
-          return 0;
+          case 'publish':
+            return publish(call, input as MethodInput<'feeds.publish'>, json);
         }
-      }
-    } catch (error) {
-      if (error instanceof feeds.FeedNotFoundError) throw new CliError(error.message);
-      throw error;
-    } finally {
-      replica.close();
-    }
+      },
+      { flags },
+    );
   },
 };

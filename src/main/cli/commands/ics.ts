@@ -1,27 +1,16 @@
+/** `ics`: the contract's `calendar.export` (the window's export button), written to a file or stdout. */
 import { renameSync, writeFileSync } from 'node:fs';
-import type { BookingStatus } from '../../../shared/contract/types.ts';
-import { CliError, UsageError, requiredString, stringListOption, stringOption, type Command } from '../command.ts';
-import { requireReplica } from '../contract.ts';
+import { CliError, requiredString, stringListOption, stringOption, type Command } from '../command.ts';
+import { checkInput, instantArg, statusesArg, withContract, type FlagNames } from '../contract.ts';
 
-export const bookingStatusList: readonly BookingStatus[] = ['PENDING', 'CONFIRMED', 'COMPLETED', 'CANCELLED', 'REFUNDED'];
-
-/** An ISO date or date-time option as a normalised ISO instant (a bare date is midnight UTC). */
-export function instantOption(value: string | undefined, name: string): string | null {
-  if (value === undefined) return null;
-  const ok = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value);
-  const t = ok ? Date.parse(/T/.test(value) && !/(Z|[+-]\d{2}:?\d{2})$/.test(value) ? `${value}Z` : value) : NaN;
-  if (!Number.isFinite(t)) throw new UsageError(`--${name} must be an ISO date or date-time (e.g. 2026-05-01 or 2026-05-01T09:00:00Z), got "${value}"`);
-  return new Date(t).toISOString();
-}
-
-export function statusesOption(values: string[]): BookingStatus[] | null {
-  if (values.length === 0) return null;
-  return values.map((v) => {
-    const s = v.toUpperCase() as BookingStatus;
-    if (!bookingStatusList.includes(s)) throw new UsageError(`--status must be one of ${bookingStatusList.join(', ')}, got "${v}"`);
-    return s;
-  });
-}
+/** The options each `calendar.export` field comes from, named in a refusal. */
+const flags: FlagNames = {
+  from: '--from',
+  to: '--to',
+  offeringIds: '--offering',
+  statuses: '--status',
+  calendarName: '--name',
+};
 
 export const icsCommand: Command = {
   name: 'ics',
@@ -49,46 +38,39 @@ export const icsCommand: Command = {
     name: { type: 'string' },
   },
   async run(args) {
-    const dbFile = requiredString(args, 'db');
     const out = requiredString(args, 'out');
-    const from = instantOption(stringOption(args, 'from'), 'from');
-    const to = instantOption(stringOption(args, 'to'), 'to');
-    if (from && to && from >= to) throw new UsageError('--from must be before --to');
-    const statuses = statusesOption(stringListOption(args, 'status'));
-    const filter = {
-      from,
-      to,
-      offeringIds: stringListOption(args, 'offering'),
-      statuses,
-      includePending: args.values['include-pending'] === true,
-    };
-    requireReplica(dbFile);
-    const { Replica, exportIcsBytes, readCalendarBookings, readTenant } = await import('../../core/index.ts');
-    const replica = Replica.open(dbFile);
-    try {
-      const tenant = readTenant(replica);
-      const bookings = readCalendarBookings(replica, filter);
-      const bytes = exportIcsBytes(bookings, {
-        calendarName: stringOption(args, 'name') ?? (tenant.name ? `${tenant.name} bookings` : 'Orkestr bookings'),
-        subdomain: tenant.subdomain,
-        filter,
-      });
-      const events = bookings.reduce((n, b) => n + b.items.length, 0);
-      if (out === '-') {
-        process.stdout.write(bytes);
-      } else {
+    const offeringIds = stringListOption(args, 'offering');
+    const input = checkInput(
+      'calendar.export',
+      {
+        from: instantArg(stringOption(args, 'from')),
+        to: instantArg(stringOption(args, 'to')),
+        offeringIds: offeringIds.length ? offeringIds : undefined,
+        statuses: statusesArg(stringListOption(args, 'status')),
+        includePending: args.values['include-pending'] === true,
+        calendarName: stringOption(args, 'name'),
+      },
+      flags,
+    );
+    return withContract(
+      args,
+      async (call) => {
+        const { ics, events } = await call('calendar.export', input);
+        if (out === '-') {
+          process.stdout.write(ics);
+          return 0;
+        }
         const tmp = `${out}.${process.pid}.tmp`;
         try {
-          writeFileSync(tmp, bytes);
+          writeFileSync(tmp, ics);
           renameSync(tmp, out);
         } catch (error) {
           throw new CliError(`cannot write ${out}: ${(error as Error).message}`);
         }
         console.error(`wrote ${events} event${events === 1 ? '' : 's'} to ${out}`);
-      }
-      return 0;
-    } finally {
-      replica.close();
-    }
+        return 0;
+      },
+      { flags },
+    );
   },
 };

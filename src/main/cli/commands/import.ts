@@ -1,6 +1,26 @@
-import { existsSync, writeFileSync } from 'node:fs';
-import { ReplicaImportSink, analyzeImport, changeLines, columnHelpCsv, commitImport, createCore, describeCounts, normalizeDelimiter, normalizeEncoding, templateCsv, writeErrorReport, type ImportAnalysis, type ImportAnalysisView } from '../../core/index.ts';
+/**
+ * `import`: the contract's `import.check`, `import.errorReport` and `import.commit` (the window's import
+ * wizard) on the replica, which is made when absent. The file's bytes go to the core as the upload does.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { ImportAnalysisView, ImportCommitResult } from '../../../shared/contract/types.ts';
+import { changeLines, columnHelpCsv, describeCounts, normalizeDelimiter, normalizeEncoding, templateCsv } from '../../core/index.ts';
 import { CliError, UsageError, stringOption, type Command } from '../command.ts';
+import { RefusedError, checkInput, printJson, withContract, type FlagNames } from '../contract.ts';
+
+/** `contentBase64` is the file: the contract's upload limit (≈ 96 MiB of file) holds for the CLI too. */
+const flags: FlagNames = { delimiter: '--delimiter', encoding: '--encoding', contentBase64: 'FILE' };
+
+/** A CLI spelling (`tab`, `latin1`) as the contract's value; anything else as typed, for the contract to refuse. */
+function spelled(value: string | undefined, normalize: (v: string) => string): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return normalize(value);
+  } catch {
+    return value;
+  }
+}
 
 function printView(v: ImportAnalysisView, maxIssues: number): void {
   const enc = v.decode.fellBack ? `windows-1252 (not valid UTF-8 at byte ${v.decode.invalidAt ?? '?'})` : v.decode.encoding;
@@ -19,16 +39,20 @@ function printView(v: ImportAnalysisView, maxIssues: number): void {
   console.error(describeCounts(v.preview.counts));
 }
 
-/** Every existing offering the file changes, field by field (old -> new), and the rows that unpublish one. */
-function printChanges(a: ImportAnalysis, maxOfferings: number): void {
-  const updates = a.plan.filter((p) => p.action === 'update');
+/**
+ * Each existing offering the file changes, field by field (old -> new), from the check's samples (the
+ * first 50 of each action), and the rows that unpublish one.
+ */
+function printChanges(v: ImportAnalysisView, maxOfferings: number): void {
+  const updates = v.preview.samples.update;
   for (const p of updates.slice(0, maxOfferings)) {
     console.error(`update "${p.slug}" (line ${p.line}):`);
     for (const line of changeLines(p.changes ?? [])) console.error(line);
     if (p.rulesChanged) console.error(`  availability: replaced by the file's ${p.rules?.length ?? 0} weekly rule(s)`);
   }
-  if (updates.length > maxOfferings) console.error(`… and ${updates.length - maxOfferings} more offerings to update (use --json for all)`);
-  for (const u of a.view.unpublishes) console.error(`unpublish: "${u.slug}" (${u.title}) is PUBLISHED; line ${u.line} makes it ${u.to}`);
+  const listed = Math.min(updates.length, maxOfferings);
+  if (v.preview.counts.offerings.update > listed) console.error(`… and ${v.preview.counts.offerings.update - listed} more offerings to update`);
+  for (const u of v.unpublishes) console.error(`unpublish: "${u.slug}" (${u.title}) is PUBLISHED; line ${u.line} makes it ${u.to}`);
 }
 
 export const importCommand: Command = {
@@ -71,6 +95,7 @@ export const importCommand: Command = {
     const helpColumns = stringOption(args, 'help-columns');
     if (template !== undefined || helpColumns !== undefined) {
       if (args.positionals.length > 0) throw new UsageError('--template/--help-columns take no input file');
+      // Fixed text that needs no replica (import.template answers one language; this file has both).
       if (template) writeFileSync(template, templateCsv());
       if (helpColumns) writeFileSync(helpColumns, columnHelpCsv());
       console.error(`wrote ${[template, helpColumns].filter(Boolean).join(' and ')}`);
@@ -78,67 +103,69 @@ export const importCommand: Command = {
     }
     if (args.positionals.length !== 1) throw new UsageError('give exactly one CSV file (or --template OUT)');
     const file = args.positionals[0] as string;
-    const db = stringOption(args, 'db');
-    if (!db) throw new UsageError('--db is required');
-    let delimiter;
-    let encoding;
-    try {
-      const d = stringOption(args, 'delimiter');
-      delimiter = d === undefined ? undefined : normalizeDelimiter(d);
-      const e = stringOption(args, 'encoding');
-      encoding = e === undefined ? undefined : normalizeEncoding(e);
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    if (!stringOption(args, 'db')) throw new UsageError('--db is required');
+    const options = {
+      fileName: basename(file),
+      delimiter: spelled(stringOption(args, 'delimiter'), normalizeDelimiter),
+      encoding: spelled(stringOption(args, 'encoding'), normalizeEncoding),
+    };
+    // The options are checked by the contract before the file is read or the replica made.
+    checkInput('import.check', { ...options, contentBase64: '' }, flags);
     const maxRaw = stringOption(args, 'max-issues') ?? '200';
     if (!/^\d+$/.test(maxRaw)) throw new UsageError('--max-issues must be a whole number');
-    if (!existsSync(file)) throw new CliError(`${file}: no such file`);
+    let contentBase64: string;
+    try {
+      contentBase64 = readFileSync(file).toString('base64');
+    } catch {
+      throw new CliError(`${file}: no such file`);
+    }
     const json = args.values['json'] === true;
     const dryRun = args.values['dry-run'] === true;
     const allowUnpublish = args.values['allow-unpublish'] === true;
+    const reportOut = stringOption(args, 'report');
 
-    // A core over the replica (not started: nothing is sent), for the session's scopes.
-    const core = createCore({ dbFile: db, transport: 'bridge', appVersion: 'cli', holdMs: 0 });
-    const replica = core.replica;
-    try {
-      const sink = new ReplicaImportSink(replica);
-      const timezone = (JSON.parse(replica.getMeta('tenant') ?? 'null') as { timezone?: string } | null)?.timezone ?? null;
-      const analysis = await analyzeImport({ kind: 'file', path: file }, { existing: sink.loadExisting(), timezone, ...(delimiter ? { delimiter } : {}), ...(encoding ? { encoding } : {}) });
-      const reportOut = stringOption(args, 'report');
-      if (reportOut) await writeErrorReport(reportOut, analysis.view.issues, analysis.source, { delimiter: analysis.parse.delimiter, encoding: analysis.parse.decode.encoding });
-      const session = core.session();
-      const unconfirmed = analysis.ok && analysis.view.unpublishes.length > 0 && !allowUnpublish;
-      const readOnly = analysis.ok && !dryRun && !unconfirmed && !session.writable;
-      let commit = null;
-      if (analysis.ok && !dryRun && !unconfirmed && !readOnly) commit = commitImport(analysis, sink, { allowUnpublish });
-      if (json) {
-        const out = { ...analysis.view, dryRun, committed: commit !== null, commit: commit ? { ...commit, ids: Object.fromEntries(commit.ids) } : null };
-        process.stdout.write(JSON.stringify(out, null, 2) + '\n');
-      } else {
-        printView(analysis.view, Number(maxRaw));
-        printChanges(analysis, Number(maxRaw));
-      }
-      if (!analysis.ok) {
-        if (!json) console.error(`not imported: ${analysis.view.errorCount} error(s); nothing was written`);
-        return 1;
-      }
-      if (unconfirmed) {
-        const slugs = analysis.view.unpublishes.map((u) => `"${u.slug}"`).join(', ');
-        console.error(`not imported: the file would take PUBLISHED offering(s) ${slugs} off sale; check the rows, or confirm with --allow-unpublish. Nothing was written`);
-        return 1;
-      }
-      if (readOnly) {
-        console.error(`not imported: ${session.readOnlyReason ?? 'the API key is read-only.'} Nothing was written`);
-        return 1;
-      }
-      if (!json) {
-        if (commit) {
-          console.log(`imported batch ${commit.batchId}: ${commit.created} created, ${commit.updated} updated, ${commit.unchanged} unchanged, ${commit.rules} availability rules (local only: v1 has no availability write endpoint), ${commit.intents} intents queued`);
-        } else console.log('dry run: the file is accepted; nothing was written');
-      }
-      return 0;
-    } finally {
-      await core.close();
-    }
+    return withContract(
+      args,
+      async (call) => {
+        const { token, view } = await call('import.check', checkInput('import.check', { ...options, contentBase64 }, flags));
+        if (reportOut) writeFileSync(reportOut, (await call('import.errorReport', { token })).csv);
+        const unconfirmed = view.ok && view.unpublishes.length > 0 && !allowUnpublish;
+        let commit: ImportCommitResult | null = null;
+        let readOnly: string | null = null;
+        if (view.ok && !dryRun && !unconfirmed) {
+          try {
+            commit = await call('import.commit', { token, allowUnpublish });
+          } catch (error) {
+            if (!(error instanceof RefusedError && error.code === 'READ_ONLY')) throw error;
+            readOnly = error.message;
+          }
+        }
+        if (json) printJson({ ...view, dryRun, committed: commit !== null, commit });
+        else {
+          printView(view, Number(maxRaw));
+          printChanges(view, Number(maxRaw));
+        }
+        if (!view.ok) {
+          if (!json) console.error(`not imported: ${view.errorCount} error(s); nothing was written`);
+          return 1;
+        }
+        if (unconfirmed) {
+          const slugs = view.unpublishes.map((u) => `"${u.slug}"`).join(', ');
+          console.error(`not imported: the file would take PUBLISHED offering(s) ${slugs} off sale; check the rows, or confirm with --allow-unpublish. Nothing was written`);
+          return 1;
+        }
+        if (readOnly) {
+          console.error(`not imported: ${readOnly} Nothing was written`);
+          return 1;
+        }
+        if (!json) {
+          if (commit) {
+            console.log(`imported batch ${commit.batchId}: ${commit.created} created, ${commit.updated} updated, ${commit.unchanged} unchanged, ${commit.rules} availability rules (local only: v1 has no availability write endpoint), ${commit.intents} intents queued`);
+          } else console.log('dry run: the file is accepted; nothing was written');
+        }
+        return 0;
+      },
+      { create: true, flags },
+    );
   },
 };

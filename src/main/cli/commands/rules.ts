@@ -3,8 +3,9 @@
  * validates every call with the contract's schemas; a bad rule is exit 2 with the field named).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import type { MethodInput, MethodName, MethodResults, RulePreview, RuleView, RulesState } from '../../../shared/contract/types.ts';
-import { CliError, UsageError, integerOption, requiredString, stringOption, type Command, type ParsedArgs } from '../command.ts';
+import type { RuleInput, RulePreview, RuleView, RulesDocument, RulesState } from '../../../shared/contract/types.ts';
+import { CliError, UsageError, stringOption, type Command, type ParsedArgs } from '../command.ts';
+import { checkInput, numberArg, withContract, type Call } from '../contract.ts';
 
 const actions = ['list', 'add', 'remove', 'pause', 'resume', 'preview', 'export', 'import'] as const;
 type Action = (typeof actions)[number];
@@ -37,12 +38,6 @@ async function readJson(args: ParsedArgs, what: string): Promise<unknown> {
   } catch (error) {
     throw new UsageError(`the ${what} is not JSON (${file ?? 'stdin'}): ${(error as Error).message}`);
   }
-}
-
-/** A refusal by the contract's schema: exit 2, each field with what is wrong. */
-function badInput(action: Action, fields: Array<{ path: string; message: string }> | undefined, message: string): UsageError {
-  const list = fields?.map((f) => `${f.path.replace(/^(rule|document)\./, '')}: ${f.message}`).join('; ');
-  return new UsageError(list ? `invalid ${action === 'import' ? 'rules document' : 'rule'}: ${list}` : message);
 }
 
 function describeRule(r: RuleView): string {
@@ -85,92 +80,78 @@ export const rulesCommand: Command = {
     replace: { type: 'boolean' },
     json: { type: 'boolean' },
   },
-  // One switch over the actions, each a few lines around one contract call: longer than 80 lines, kept together.
   async run(args) {
     const { action, id } = actionOf(args);
-    const dbFile = requiredString(args, 'db');
-    const json = args.values['json'] === true;
-    const days = stringOption(args, 'days') === undefined ? undefined : integerOption(args, 'days', 30, 1, 3660);
+    const days = numberArg(args, 'days');
     if (days !== undefined && action !== 'preview') throw new UsageError('--days is for rules preview');
-    const input = action === 'add' || action === 'preview' ? await readJson(args, 'rule') : action === 'import' ? await readJson(args, 'rules document') : null;
-    if (input !== null) {
-      // The contract's own validation, before the replica is opened: a bad rule is reported even without one.
-      const { parseCall } = await import('../../../shared/contract/schemas.ts');
-      const { ContractError } = await import('../../../shared/contract/types.ts');
-      try {
-        if (action === 'import') parseCall('rules.import', { document: input });
-        else parseCall(action === 'add' ? 'rules.add' : 'rules.preview', { rule: input });
-      } catch (error) {
-        if (error instanceof ContractError) throw badInput(action, error.fields, error.message);
-        throw error;
-      }
-    }
-    if (!existsSync(dbFile)) throw new CliError(`no replica at ${dbFile} (run sync first)`);
-
-    const { createCore } = await import('../../core/index.ts');
-    const { dispatchCall } = await import('../../dispatch.ts');
-    let core: ReturnType<typeof createCore>;
-    try {
-      core = createCore({ dbFile, transport: 'bridge', appVersion: 'cli', holdMs: 0 });
-    } catch (error) {
-      throw new CliError(`cannot open ${dbFile}: ${(error as Error).message}`);
-    }
-    const call = async <M extends MethodName>(method: M, params: MethodInput<M> | Record<string, unknown>): Promise<MethodResults[M]> => {
-      const out = await dispatchCall(core, method, params);
-      if (out.ok) return out.result as MethodResults[M];
-      if (out.error.code === 'BAD_INPUT') throw badInput(action, out.error.fields, out.error.message);
-      throw new CliError(out.error.message);
-    };
-    const print = (value: unknown, text: () => void): void => {
-      if (json) console.log(JSON.stringify(value, null, 2));
-      else text();
-    };
-    const printState = (s: RulesState): void =>
-      print(s, () => {
-        console.log(`rules ${s.paused ? 'PAUSED' : 'running'}${s.writable ? '' : ' (read-only key: rules do not run)'}`);
-        if (s.rules.length === 0) console.log('no rules');
-        for (const r of s.rules) console.log(describeRule(r));
-      });
-    try {
-      switch (action) {
-        case 'list':
-          printState(await call('rules.list', {}));
-          return 0;
-        case 'add': {
-          const rule = await call('rules.add', { rule: input });
-          print(rule, () => console.log(`added ${describeRule(rule)}`));
-          return 0;
-        }
-        case 'remove': {
-          const out = await call('rules.remove', { id: id ?? '' });
-          if (!out.removed) throw new CliError(`no rule ${id} (see "rules list")`);
-          print(out, () => console.log(`removed ${id}`));
-          return 0;
-        }
-        case 'pause':
-        case 'resume': {
-          if (id) {
-            const rule = await call('rules.setEnabled', { id, enabled: action === 'resume' });
-            print(rule, () => console.log(describeRule(rule)));
-          } else printState(await call('rules.setPaused', { paused: action === 'pause' }));
-          return 0;
-        }
-        case 'preview': {
-          const preview = await call('rules.preview', { rule: input, ...(days !== undefined ? { days } : {}) });
-          print(preview, () => printPreview(preview));
-          return 0;
-        }
-        case 'export':
-          console.log(JSON.stringify(await call('rules.export', {}), null, 2));
-          return 0;
-        case 'import': {
-          const out = await call('rules.import', { document: input, ...(args.values['replace'] === true ? { replace: true } : {}) });
-          print(out, () => console.log(`imported ${out.added} rule(s)${out.removed ? `, removed ${out.removed}` : ''}`));
-          return 0;
-        }
-      }
-    } finally {
-      await core.close();
-    }
+    // The contract's own validation, before the replica is opened: a bad rule is reported even without one.
+    const given: Pick<ActionCall, 'rule' | 'document'> = {};
+    if (action === 'add') given.rule = checkInput('rules.add', { rule: await readJson(args, 'rule') }).rule;
+    if (action === 'preview') given.rule = checkInput('rules.preview', { rule: await readJson(args, 'rule'), days }, { days: '--days' }).rule;
+    if (action === 'import') given.document = checkInput('rules.import', { document: await readJson(args, 'rules document') }).document;
+    const json = args.values['json'] === true;
+    return withContract(args, (call) => runAction(call, { action, id, ...given, days, json, replace: args.values['replace'] === true }));
   },
 };
+
+interface ActionCall {
+  action: Action;
+  id: string | undefined;
+  /** The rule (add, preview) or rules document (import), already checked by the contract's schema. */
+  rule?: RuleInput;
+  document?: RulesDocument;
+  days: number | undefined;
+  json: boolean;
+  replace: boolean;
+}
+
+/** One action: a contract call and its answer printed (as JSON with --json). */
+async function runAction(call: Call, a: ActionCall): Promise<number> {
+  const print = (value: unknown, text: () => void): void => {
+    if (a.json) console.log(JSON.stringify(value, null, 2));
+    else text();
+  };
+  const printState = (s: RulesState): void =>
+    print(s, () => {
+      console.log(`rules ${s.paused ? 'PAUSED' : 'running'}${s.writable ? '' : ' (read-only key: rules do not run)'}`);
+      if (s.rules.length === 0) console.log('no rules');
+      for (const r of s.rules) console.log(describeRule(r));
+    });
+  switch (a.action) {
+    case 'list':
+      printState(await call('rules.list', {}));
+      return 0;
+    case 'add': {
+      const rule = await call('rules.add', { rule: a.rule as RuleInput });
+      print(rule, () => console.log(`added ${describeRule(rule)}`));
+      return 0;
+    }
+    case 'remove': {
+      const out = await call('rules.remove', { id: a.id ?? '' });
+      if (!out.removed) throw new CliError(`no rule ${a.id} (see "rules list")`);
+      print(out, () => console.log(`removed ${a.id}`));
+      return 0;
+    }
+    case 'pause':
+    case 'resume': {
+      if (a.id) {
+        const rule = await call('rules.setEnabled', { id: a.id, enabled: a.action === 'resume' });
+        print(rule, () => console.log(describeRule(rule)));
+      } else printState(await call('rules.setPaused', { paused: a.action === 'pause' }));
+      return 0;
+    }
+    case 'preview': {
+      const preview = await call('rules.preview', { rule: a.rule as RuleInput, ...(a.days !== undefined ? { days: a.days } : {}) });
+      print(preview, () => printPreview(preview));
+      return 0;
+    }
+    case 'export':
+      console.log(JSON.stringify(await call('rules.export', {}), null, 2));
+      return 0;
+    case 'import': {
+      const out = await call('rules.import', { document: a.document as RulesDocument, ...(a.replace ? { replace: true } : {}) });
+      print(out, () => console.log(`imported ${out.added} rule(s)${out.removed ? `, removed ${out.removed}` : ''}`));
+      return 0;
+    }
+  }
+}

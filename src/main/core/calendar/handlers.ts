@@ -3,16 +3,16 @@
  * (`calendar.export`). Feed changes are announced as `data.changed` with the table `feeds` (other
  * windows, the relay republisher).
  */
-import { ContractError, type CalendarFeedSecret, type CalendarFeedView } from '../../../shared/contract/types.ts';
+import { ContractError, type CalendarFeedPublishResult, type CalendarFeedSecret, type CalendarFeedView } from '../../../shared/contract/types.ts';
 import type { ContractHandlers } from '../../../shared/contract/schemas.ts';
 import type { CoreContext } from '../context.ts';
 import { coverage } from '../retention/index.ts';
 import { settingsRow } from '../settings/store.ts';
 import { CalendarWorker } from './render-worker.ts';
 import { addFeed, feedPath, FeedInputError, FeedNotFoundError, listFeeds, revokeFeed, rotateFeed, type Feed } from './feeds.ts';
-import { publicFeedUrl } from './publish.ts';
+import { createFeedRepublisher, publicFeedUrl, type RelayTarget } from './publish.ts';
 
-export type CalendarMethod = 'feeds.list' | 'feeds.add' | 'feeds.rotate' | 'feeds.revoke' | 'calendar.export';
+export type CalendarMethod = 'feeds.list' | 'feeds.add' | 'feeds.rotate' | 'feeds.revoke' | 'feeds.publish' | 'calendar.export';
 
 function notFound(error: unknown): never {
   if (error instanceof FeedNotFoundError) throw new ContractError('NOT_FOUND', error.message);
@@ -34,7 +34,10 @@ export function calendarHandlers(ctx: CoreContext): Pick<ContractHandlers, Calen
       localPath,
       publicUrl: feed.publish && relay && !feed.revokedAt ? publicFeedUrl(relay, feed.publishKey) : null,
       revoked: feed.revokedAt !== null,
+      publishKey: feed.publishKey,
       createdAt: feed.createdAt,
+      updatedAt: feed.updatedAt,
+      revokedAt: feed.revokedAt,
     };
   };
   const secret = (r: { feed: Feed; token: string }): CalendarFeedSecret => {
@@ -71,6 +74,7 @@ export function calendarHandlers(ctx: CoreContext): Pick<ContractHandlers, Calen
         return notFound(error);
       }
     },
+    'feeds.publish': (i) => publishNow(ctx, i),
     'calendar.export': async (i) => {
       if (i.from && i.to && Date.parse(i.to) <= Date.parse(i.from)) throw new ContractError('BAD_INPUT', '`to` must be after `from`.', [{ path: 'to', message: 'must be after from' }]);
       const filter = {
@@ -78,12 +82,32 @@ export function calendarHandlers(ctx: CoreContext): Pick<ContractHandlers, Calen
         to: i.to ?? null,
         offeringIds: i.offeringIds ?? null,
         includePending: i.includePending ?? false,
+        statuses: i.statuses ?? null,
       };
       // Read and rendered in the calendar's worker thread: the engine's loop keeps answering meanwhile.
-      const { ics, events } = await calendar.export(filter);
+      const { ics, events } = await calendar.export(filter, i.calendarName ?? null);
       const day = (s: string | undefined): string => (s ? s.slice(0, 10) : '');
       const range = i.from || i.to ? `-${day(i.from) || 'start'}_${day(i.to) || 'end'}` : '';
       return { ics, fileName: `bookings${range}.ics`, events, window: coverage(settingsRow(ctx.replica).retainPastDays) };
     },
   };
+}
+
+/**
+ * One publishing pass to `target`, now (the shell's republisher, app.ts, follows the connected relay on
+ * its own; this is the explicit "publish now" of the CLI). The relay's refusals come back as `errors`.
+ */
+async function publishNow(ctx: CoreContext, target: RelayTarget): Promise<CalendarFeedPublishResult> {
+  const errors: string[] = [];
+  const publisher = createFeedRepublisher({ db: ctx.replica, target: () => target, log: (line) => errors.push(line) });
+  let counts: { published: number; deleted: number; failed: number };
+  try {
+    counts = await publisher.flush();
+  } finally {
+    await publisher.close();
+  }
+  const feeds = listFeeds(ctx.replica)
+    .filter((f) => f.publish)
+    .map((f) => ({ id: f.id, name: f.name, url: publicFeedUrl(target.relayUrl, f.publishKey) }));
+  return { ...counts, feeds, errors };
 }

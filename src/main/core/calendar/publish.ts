@@ -7,7 +7,7 @@
  *   DELETE {relayUrl}/v1/channels/:channelId/feeds/:feedKey   (after rotate / revoke)
  */
 import type { EventCache } from './ics.ts';
-import { FeedRenderer, clearRetiredKey, listFeeds, setPublished, type Feed } from './feeds.ts';
+import { FeedRenderer, clearRetiredKey, listFeeds, setPublished } from './feeds.ts';
 import type { SqliteSource } from './source.ts';
 
 export interface RelayTarget {
@@ -95,6 +95,49 @@ export interface FeedRepublisher {
   close(): Promise<void>;
 }
 
+type PublishCounts = { published: number; deleted: number; failed: number };
+
+/**
+ * One pass over the feeds: deletes retired snapshots, puts every published feed whose body changed.
+ * A failure is counted and logged, and the pass goes on with the next feed; `transient` says whether
+ * one of them is worth retrying by itself.
+ */
+async function publishPass(
+  renderer: FeedRenderer,
+  target: RelayTarget,
+  fetchFn: typeof fetch | undefined,
+  log: (line: string) => void,
+): Promise<{ counts: PublishCounts; transient: boolean; lastError: string | null }> {
+  const counts = { published: 0, deleted: 0, failed: 0 };
+  let transient = false;
+  let lastError: string | null = null;
+  const via = fetchFn ? { fetch: fetchFn } : {};
+  for (const feed of listFeeds(renderer.db, { includeRevoked: true })) {
+    try {
+      if (feed.retiredPublishKey) {
+        await unpublishFeed({ ...target, feedKey: feed.retiredPublishKey, ...via });
+        clearRetiredKey(renderer.db, feed.id, feed.retiredPublishKey);
+        counts.deleted++;
+      }
+      if (!feed.publish || feed.revokedAt) continue;
+      const rendered = renderer.render(feed);
+      if (rendered.etag === feed.publishedEtag) continue;
+      await publishFeed({ ...target, feedKey: feed.publishKey, body: rendered.body, ...via });
+      setPublished(renderer.db, feed.id, rendered.etag);
+      counts.published++;
+    } catch (error) {
+      counts.failed++;
+      const status = error instanceof PublishError ? error.status : null;
+      // Network errors, timeouts, 429 and 5xx are worth retrying by themselves; 401/403/413 are
+      // not (a wrong device token, a snapshot over the relay's size limit) until something changes.
+      if (status === null || status === 408 || status === 429 || status >= 500) transient = true;
+      lastError = `feed "${feed.name}": ${(error as Error).message}`;
+      log(`calendar: publishing feed "${feed.name}" failed: ${(error as Error).message}`);
+    }
+  }
+  return { counts, transient, lastError };
+}
+
 /**
  * Keeps every feed with `publish` on the relay in step with the replica: debounced after changes,
  * only when the body's ETag differs from the last one the relay accepted, and deletes snapshots of
@@ -123,35 +166,13 @@ export function createFeedRepublisher(options: RepublisherOptions): FeedRepublis
     timer.unref?.();
   };
 
-  const once = async (): Promise<{ published: number; deleted: number; failed: number }> => {
+  const once = async (): Promise<PublishCounts> => {
     const target = options.target();
-    const counts = { published: 0, deleted: 0, failed: 0 };
-    if (!target) return counts;
-    const feeds: Feed[] = listFeeds(renderer.db, { includeRevoked: true });
-    for (const feed of feeds) {
-      try {
-        if (feed.retiredPublishKey) {
-          await unpublishFeed({ ...target, feedKey: feed.retiredPublishKey, ...(options.fetch ? { fetch: options.fetch } : {}) });
-          clearRetiredKey(renderer.db, feed.id, feed.retiredPublishKey);
-          counts.deleted++;
-        }
-        if (!feed.publish || feed.revokedAt) continue;
-        const rendered = renderer.render(feed);
-        if (rendered.etag === feed.publishedEtag) continue;
-        await publishFeed({ ...target, feedKey: feed.publishKey, body: rendered.body, ...(options.fetch ? { fetch: options.fetch } : {}) });
-        setPublished(renderer.db, feed.id, rendered.etag);
-        counts.published++;
-      } catch (error) {
-        counts.failed++;
-        const status = error instanceof PublishError ? error.status : null;
-        // Network errors, timeouts, 429 and 5xx are worth retrying by themselves; 401/403/413 are
-        // not (a wrong device token, a snapshot over the relay's size limit) until something changes.
-        if (status === null || status === 408 || status === 429 || status >= 500) transient = true;
-        state.lastError = `feed "${feed.name}": ${(error as Error).message}`;
-        log(`calendar: publishing feed "${feed.name}" failed: ${(error as Error).message}`);
-      }
-    }
-    return counts;
+    if (!target) return { published: 0, deleted: 0, failed: 0 };
+    const pass = await publishPass(renderer, target, options.fetch, log);
+    if (pass.transient) transient = true;
+    if (pass.lastError) state.lastError = pass.lastError;
+    return pass.counts;
   };
 
   const flush = async (): Promise<{ published: number; deleted: number; failed: number }> => {

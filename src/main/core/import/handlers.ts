@@ -60,6 +60,7 @@ function newUploadDir(): string {
 }
 
 /** Long on purpose: nine handlers sharing one service and the upload files it checks; each entry is short. */
+// eslint-disable-next-line max-lines-per-function -- nine short handlers sharing one import service and the upload files it checks
 export function importHandlers(ctx: CoreContext): Pick<ContractHandlers, ImportMethod> {
   const service = new ImportService(ctx.replica, {
     keep: keepUploads,

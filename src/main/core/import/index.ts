@@ -113,21 +113,7 @@ export async function analyzeImport(source: ByteSource, opts: AnalyzeOptions = {
     if (!(error instanceof Utf8Invalid)) throw error;
     // Only when UTF-8 was forced: the file cannot be read that way. One file-level error, nothing else.
     validator.reset();
-    const issue: ImportIssue = {
-      severity: 'error',
-      code: 'file.encoding',
-      line: null,
-      column: null,
-      columnLetter: null,
-      field: null,
-      value: null,
-      message: `file: not valid UTF-8 (byte ${error.offset}); choose Windows-1252 or automatic detection`,
-      problem: coreMessage('import.file.notUtf8', { offset: error.offset }),
-    };
-    const counts = { rows: 0, offerings: { create: 0, update: 0, unchanged: 0, error: 0 }, rules: 0, errors: 1, warnings: 0 };
-    summary = { decode: { encoding: 'utf-8', fellBack: false, bom: false, invalidAt: error.offset }, delimiter: opts.delimiter ?? ',', delimiterDetected: !opts.delimiter, delimiterCounts: null, bytes: 0, lines: 0, records: 0 };
-    const view: ImportAnalysisView = { ok: false, decode: summary.decode, delimiter: summary.delimiter, delimiterDetected: summary.delimiterDetected, bytes: 0, rows: 0, mapping: null, issues: [issue], issuesDropped: 0, errorCount: 1, warningCount: 0, unpublishes: [], preview: previewView([], counts) };
-    return { ok: false, view, plan: [], parse: summary, source };
+    return notUtf8(error, opts, source);
   }
   const existing = opts.existing ?? new Map<string, ExistingOffering>();
   const result = validator.finish(existing, summary.lines);
@@ -156,22 +142,32 @@ export async function analyzeImport(source: ByteSource, opts: AnalyzeOptions = {
     unpublishes,
     preview: previewView(result.plan, result.counts),
   };
-  if (summary.decode.fellBack) {
-    view.issues.unshift({
-      severity: 'warning',
-      code: 'file.encoding',
-      line: null,
-      column: null,
-      columnLetter: null,
-      field: null,
-      value: null,
-      message: `file: not valid UTF-8 (byte ${summary.decode.invalidAt ?? '?'}); read as Windows-1252 — check accented letters in the preview`,
-      problem: coreMessage('import.file.readAsWindows1252', { offset: summary.decode.invalidAt ?? '?' }),
-    });
-    view.warningCount++;
-    view.preview.counts.warnings++;
-  }
+  if (summary.decode.fellBack) warnReadAsWindows1252(view, summary);
   return { ok, view, plan: result.plan, parse: summary, source };
+}
+
+/** A file-level issue about the file's encoding (no line, column or value). */
+function fileEncodingIssue(severity: ImportIssue['severity'], message: string, problem: ImportIssue['problem']): ImportIssue {
+  return { severity, code: 'file.encoding', line: null, column: null, columnLetter: null, field: null, value: null, message, problem };
+}
+
+/** The file was not UTF-8 and was read as Windows-1252: one file-level warning, first. */
+function warnReadAsWindows1252(view: ImportAnalysisView, summary: ParseSummary): void {
+  const offset = summary.decode.invalidAt ?? '?';
+  view.issues.unshift(
+    fileEncodingIssue('warning', `file: not valid UTF-8 (byte ${offset}); read as Windows-1252 — check accented letters in the preview`, coreMessage('import.file.readAsWindows1252', { offset })),
+  );
+  view.warningCount++;
+  view.preview.counts.warnings++;
+}
+
+/** The analysis of a file that is not UTF-8 when UTF-8 was forced: one file-level error, nothing else. */
+function notUtf8(error: Utf8Invalid, opts: AnalyzeOptions, source: ByteSource): ImportAnalysis {
+  const issue = fileEncodingIssue('error', `file: not valid UTF-8 (byte ${error.offset}); choose Windows-1252 or automatic detection`, coreMessage('import.file.notUtf8', { offset: error.offset }));
+  const counts = { rows: 0, offerings: { create: 0, update: 0, unchanged: 0, error: 0 }, rules: 0, errors: 1, warnings: 0 };
+  const summary: ParseSummary = { decode: { encoding: 'utf-8', fellBack: false, bom: false, invalidAt: error.offset }, delimiter: opts.delimiter ?? ',', delimiterDetected: !opts.delimiter, delimiterCounts: null, bytes: 0, lines: 0, records: 0 };
+  const view: ImportAnalysisView = { ok: false, decode: summary.decode, delimiter: summary.delimiter, delimiterDetected: summary.delimiterDetected, bytes: 0, rows: 0, mapping: null, issues: [issue], issuesDropped: 0, errorCount: 1, warningCount: 0, unpublishes: [], preview: previewView([], counts) };
+  return { ok: false, view, plan: [], parse: summary, source };
 }
 
 export interface CommitImportOptions {

@@ -115,6 +115,7 @@ function breaksIn(cells: string[]): { breaks: number; crlf: number } {
   return { breaks, crlf };
 }
 
+// eslint-disable-next-line max-lines-per-function -- one streaming pass: the decoder, the delimiter detection and csv-parse's callbacks share its counters
 async function parseOnce(source: ByteSource, encoding: EncodingName, handlers: CsvHandlers, opts: ParseOptions): Promise<ParseSummary> {
   const total = sizeOf(source);
   const decoder = new ChunkDecoder(encoding);

@@ -52,6 +52,7 @@ export interface CommitOutcome {
   unchanged: number;
   rules: number;
   intents: number;
+  ids: Record<string, string>;
 }
 
 export class ImportService {
@@ -96,7 +97,7 @@ export class ImportService {
     const r = commitImport(entry.analysis, this.sink, { fileName: entry.fileName, allowUnpublish, ...(onProgress ? { onProgress } : {}) });
     this.#analyses.delete(token);
     this.onChanged();
-    return { batchId: r.batchId, created: r.created, updated: r.updated, unchanged: r.unchanged, rules: r.rules, intents: r.intents };
+    return { batchId: r.batchId, created: r.created, updated: r.updated, unchanged: r.unchanged, rules: r.rules, intents: r.intents, ids: Object.fromEntries(r.ids) };
   }
 
   /** The error report CSV (formula-escaped) of a check, written to `out`. */

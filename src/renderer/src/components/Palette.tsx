@@ -48,7 +48,7 @@ function useBookingSearch(text: string): { items: BookingView[]; searching: bool
   return { items: q.length >= 2 && state.text === q ? state.items : [], searching: q.length >= 2 && state.text !== q };
 }
 
-// Long: two lists (commands + bookings, then one booking's actions) behind one combobox and its keys.
+// eslint-disable-next-line max-lines-per-function -- two lists (commands + bookings, then one booking's actions) behind one combobox and its keys
 export function CommandPalette() {
   const { t, lang, locale } = useT();
   const tz = useTimezone();

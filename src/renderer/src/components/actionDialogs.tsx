@@ -185,7 +185,7 @@ export function CancelDialog({ mode, targets, onCancel, onConfirm }: { mode: 'de
  * Reschedule: the start moves the end with it (the duration is kept); with the focus off the
  * fields, ←/→ move a day, 1–9 pick a free slot, Enter submits.
  */
-// Long: one form with its item choice, the two times, the free-slot picker and its keys.
+// eslint-disable-next-line max-lines-per-function -- one form with its item choice, the two times, the free-slot picker and its keys
 export function RescheduleDialog({ target, onCancel, onConfirm }: { target: BookingView; onCancel: () => void; onConfirm: (itemId: string, startsAt: string, endsAt: string) => void }) {
   const { t, locale } = useT();
   const tz = useTimezone();

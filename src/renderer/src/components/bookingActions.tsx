@@ -71,7 +71,7 @@ function useSlotCache() {
   return ask;
 }
 
-// Long: the one place every booking action goes through (checks, optimistic rows, undo, dialogs).
+// eslint-disable-next-line max-lines-per-function -- the one place every booking action goes through (checks, optimistic rows, undo, dialogs)
 export function useBookingActions(opts: { onRemoved?: (ids: string[]) => void; onRestored?: (ids: string[]) => void } = {}) {
   const { t } = useT();
   const toast = useApp((s) => s.toast);

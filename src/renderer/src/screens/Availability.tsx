@@ -17,6 +17,7 @@ function dayName(dow: number, locale: string, style: 'long' | 'short'): string {
   return new Intl.DateTimeFormat(locale, { weekday: style, timeZone: 'UTC' }).format(new Date(Date.UTC(2023, 0, 1 + dow)));
 }
 
+// eslint-disable-next-line max-lines-per-function -- a React screen: its hooks stay in one body, and most of its length is the week grid's JSX
 export function AvailabilityTab() {
   const { t, locale } = useT();
   const offerings = useQuery('offerings.list', {}, ['offerings']);

@@ -105,7 +105,7 @@ function useQueueKeysHere(b: BookingDetail | undefined, actions: ReturnType<type
   return fromQueue;
 }
 
-// Long: the page lays out five cards (items, customer and risk, amounts, notes, history) and its actions.
+// eslint-disable-next-line max-lines-per-function -- the page lays out five cards (items, customer and risk, amounts, notes, history) and its actions
 export function BookingDetailScreen({ id }: { id: string }) {
   const { t, locale } = useT();
   const tz = useTimezone();

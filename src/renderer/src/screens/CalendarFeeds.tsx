@@ -18,6 +18,7 @@ function feedUrl(localPath: string): string | null {
   return transportKind === 'bridge' ? `${window.location.origin}${localPath}` : null;
 }
 
+// eslint-disable-next-line max-lines-per-function -- a React card: the list, the new secret and the rotate/revoke confirmation share its state
 export function CalendarFeedsCard() {
   const { t, locale } = useT();
   const tz = useApp((s) => s.session?.tenant?.timezone ?? 'UTC');
@@ -198,6 +199,7 @@ function SecretPanel({ secret, onDone }: { secret: CalendarFeedSecret; onDone: (
   );
 }
 
+// eslint-disable-next-line max-lines-per-function -- a React form: its hooks stay in one body, and most of its length is the labelled fields' JSX
 function AddFeedForm({ onAdded }: { onAdded: (s: CalendarFeedSecret) => void }) {
   const { t } = useT();
   const offerings = useQuery('offerings.list', {}, ['offerings']);

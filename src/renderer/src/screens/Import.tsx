@@ -24,6 +24,7 @@ import './import/import.css';
  * the check's answer and progress, the committed batch. (Long because the steps' handlers read and
  * set the same state; the steps themselves are in ./import/.)
  */
+// eslint-disable-next-line max-lines-per-function -- the steps' handlers read and set the same state (see the comment above); the steps are in ./import/
 export function ImportTab() {
   const [upload, setUpload] = useState<Upload | null>(null);
   const [encoding, setEncoding] = useState<Encoding>('auto');

@@ -92,7 +92,7 @@ function toQueueFilters(f: QueueFilterState, tz: string, now: number): QueueFilt
   return { sort: f.sort, ...review, ...(f.offeringId ? { offeringIds: [f.offeringId] } : {}), ...range[f.date] };
 }
 
-// Long: the screen wires the window, the selection, the highlight, the keys and the rows together.
+// eslint-disable-next-line max-lines-per-function -- the screen wires the window, the selection, the highlight, the keys and the rows together
 export function QueueScreen() {
   const { t } = useT();
   const session = useApp((s) => s.session);

@@ -16,6 +16,7 @@ interface Pending {
   document: RulesDocument;
 }
 
+// eslint-disable-next-line max-lines-per-function -- the export button, the file choice and the import confirmation dialog share the pending document and busy flag
 export function RulesTransfer({ count, writable, onImported }: { count: number; writable: boolean; onImported: () => void }) {
   const { t } = useT();
   const toast = useApp((s) => s.toast);

@@ -60,6 +60,7 @@ function browserLanguage(): Language {
   return typeof navigator !== 'undefined' && navigator.language?.toLowerCase().startsWith('es') ? 'es' : 'en';
 }
 
+// eslint-disable-next-line max-lines-per-function -- the zustand store: one object of actions sharing set and get
 export const useApp = create<AppState>()((set, get) => ({
   ready: false,
   session: null,

@@ -23,6 +23,7 @@ export function BatchStatusPanel({ batchId, onNew }: { batchId: string; onNew: (
  * A batch's status with its actions (verify availability, fix and resume, roll back, publish the
  * drafts). Long: the cards share the busy flag, the slug fixes and the rollback confirmation.
  */
+// eslint-disable-next-line max-lines-per-function -- the cards share the busy flag, the slug fixes and the rollback confirmation (see the comment above)
 function BatchStatusView({ status, onNew }: { status: ImportBatchStatusView; onNew: () => void }) {
   const { t } = useT();
   const toast = useApp((s) => s.toast);

@@ -18,6 +18,7 @@ import { delimiterLabel } from './text.ts';
 export const encodingLabels = { 'utf-8': 'UTF-8', 'windows-1252': 'Windows-1252', 'utf-16le': 'UTF-16 LE', 'utf-16be': 'UTF-16 BE' } as const;
 
 /** Steps 3 and 4 as one component: the commit button's state depends on everything the review shows. */
+// eslint-disable-next-line max-lines-per-function -- steps 3 and 4 as one component: the commit button's state depends on everything the review shows
 export function ReviewStep(props: {
   result: ImportCheckResult;
   upload: Upload;

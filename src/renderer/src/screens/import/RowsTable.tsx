@@ -14,6 +14,7 @@ interface RowEntry {
 }
 
 /** File-level problems, the "only rows with problems" filter and the table (at most 500 rows; the report has all). */
+// eslint-disable-next-line max-lines-per-function -- a React table: its hooks stay in one body, and most of its length is the rows' JSX
 export function RowsTable({ view }: { view: ImportAnalysisView }) {
   const { t, locale } = useT();
   const [onlyProblems, setOnlyProblems] = useState(view.errorCount > 0);

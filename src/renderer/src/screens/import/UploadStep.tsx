@@ -15,6 +15,7 @@ export interface Upload {
   base64: string;
 }
 
+// eslint-disable-next-line max-lines-per-function -- a React step: its hooks stay in one body, and most of its length is the drop zone and options' JSX
 export function UploadStep(props: {
   upload: Upload | null;
   busy: boolean;
