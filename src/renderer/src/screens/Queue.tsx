@@ -21,7 +21,7 @@ import { PlaceholderRow, QueueColumns, QueueRow } from './queue/QueueRow.tsx';
 import type { RowHandlers } from './queue/QueueRow.tsx';
 import { useActiveBooking, useQueueKeys, useQueueRows } from './queue/state.ts';
 import type { QueueKeyState } from './queue/state.ts';
-import { useQueueWindow } from './queue/window.ts';
+import { PAGE, useQueueWindow } from './queue/window.ts';
 import type { QueueFilters } from './queue/window.ts';
 import './queue.css';
 
@@ -203,6 +203,9 @@ export function QueueScreen() {
   );
 
   const getKey = useCallback((i: number) => rows[i]?.id ?? `placeholder-${i}`, [rows]);
+  // What is loaded and at most a page of placeholders beyond (reaching them loads that page), not
+  // the whole queue: each approval changes the count, and the table then lays out every row again.
+  const laidOut = Math.max(rows.length, Math.min(total, rows.length + PAGE));
   const estimateSize = useCallback(() => ROW_ESTIMATE, []);
   const { reach } = q;
   const onRange = useCallback((_start: number, end: number) => reach(end), [reach]);
@@ -231,7 +234,8 @@ export function QueueScreen() {
         ref={tableRef}
         className="queue-list"
         label={t(filters.sort === 'starting' ? 'queue.countStarting' : 'queue.count', { n: total })}
-        count={Math.max(rows.length, total)}
+        count={laidOut}
+        rowCount={Math.max(rows.length, total)}
         getKey={getKey}
         estimateSize={estimateSize}
         activeIndex={activePos}
