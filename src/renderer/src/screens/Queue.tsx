@@ -22,6 +22,7 @@ import type { RowHandlers } from './queue/QueueRow.tsx';
 import { useActiveBooking, useQueueKeys, useQueueRows } from './queue/state.ts';
 import type { QueueKeyState } from './queue/state.ts';
 import { PAGE, useQueueWindow } from './queue/window.ts';
+import { PreviewToggle, QueuePreview, usePreviewOpen } from './queue/Preview.tsx';
 import type { QueueFilters } from './queue/window.ts';
 import './queue.css';
 
@@ -108,6 +109,7 @@ export function QueueScreen() {
   const tableRef = useRef<VirtualTableHandle>(null);
   const actions = useBookingActions({ onRemoved, onRestored });
   const total = q.rows ? q.total - (q.rows.length - rows.length) : 0;
+  const [previewOpen, togglePreview] = usePreviewOpen();
 
   // Back from the booking page: the highlight returns to the booking the user left.
   const restored = useRef(false);
@@ -249,6 +251,7 @@ export function QueueScreen() {
     <div className="page page-fill page-queue">
       <PageHeader title={t('queue.title')} sub={session?.tenant ? <ConnectedLine /> : null}>
         {rows.length > 0 && <span className="muted">{t(filters.sort === 'starting' ? 'queue.countStarting' : 'queue.count', { n: total })}</span>}
+        {rows.length > 0 && <PreviewToggle open={previewOpen} onToggle={togglePreview} />}
       </PageHeader>
       {actions.writeBlock && (
         <p id="write-block-reason" className="notice notice-warning" role="status">
@@ -257,7 +260,10 @@ export function QueueScreen() {
       )}
       <QueueFilterBar counts={q.counts} />
       <BulkBar selected={selectedRows.length} busy={actions.busy} off={actions.writeBlock} onApprove={() => void actions.approve(selectedRows)} onDecline={() => actions.decline(selectedRows)} onClear={() => setSelected(new Set())} />
-      {body}
+      <div className={previewOpen ? 'queue-split queue-split-open' : 'queue-split'}>
+        {body}
+        {previewOpen && rows.length > 0 && <QueuePreview row={active} tz={tz} onLeave={() => tableRef.current?.focusRow(activePos)} />}
+      </div>
       {actions.dialogs}
     </div>
   );
