@@ -1,10 +1,10 @@
 /**
- * The preview pane beside the approval queue (#13), end to end (sandbox ← core ← bridge → Chromium),
+ * The preview pane beside the approval queue and the Today screen's keys (#13), end to end (sandbox ← core ← bridge → Chromium),
  * by role and accessible name: `p` shows it, it follows the highlighted booking (items, customer
  * notes, payments, risk and its review status, history), the queue's keys keep working with the
  * focus in it, Esc gives the focus back to the row, the choice is remembered, and at 1024×700 in
  * English and Spanish, light and dark, it never makes the queue scroll sideways and axe-core finds
- * no violation of any impact.
+ * no violation of any impact. On Today, the arrow keys walk the bookings on the timeline.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -136,5 +136,40 @@ describe('the preview pane beside the queue', () => {
     }
     expect(widths.filter(([, scroll, client]) => scroll > client)).toEqual([]);
     expect(problems).toEqual([]);
+  });
+});
+
+describe('Today', () => {
+  it('the arrow keys walk the bookings: ← → within an offering, ↑ ↓ to the offering above or below', { timeout: 120_000 }, async () => {
+    await stack.console.core.handlers['settings.set']({ language: 'en', theme: 'light' });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await open(page);
+    await page.evaluate(`location.hash = '#/today'`);
+    await page.locator('a[data-row]').first().waitFor();
+    // The bookings as the screen lays them out: offering row, start.
+    const links = (await page.locator('a[data-row]').evaluateAll((els) => els.map((el) => ({ id: el.getAttribute('href'), row: Number(el.getAttribute('data-row')), start: Number(el.getAttribute('data-start')) })))) as Array<{ id: string; row: number; start: number }>;
+    const ordered = [...links].sort((a, b) => a.row - b.row || a.start - b.start);
+    expect(new Set(ordered.map((l) => l.row)).size, 'offerings with bookings today').toBeGreaterThanOrEqual(2);
+    const focused = () => page.evaluate(`document.activeElement && document.activeElement.getAttribute('href')`);
+    await page.locator(`a[data-row][href="${ordered[0]!.id}"]`).focus();
+    await page.keyboard.press('ArrowRight');
+    await poll(focused).toBe(ordered[1]!.id);
+    await page.keyboard.press('ArrowLeft');
+    await poll(focused).toBe(ordered[0]!.id);
+    // Down: the booking of the next offering that starts nearest in time; up comes back to this row.
+    const nextRow = ordered.find((l) => l.row > ordered[0]!.row)!.row;
+    const nearest = ordered.filter((l) => l.row === nextRow).sort((a, b) => Math.abs(a.start - ordered[0]!.start) - Math.abs(b.start - ordered[0]!.start))[0]!;
+    await page.keyboard.press('ArrowDown');
+    await poll(focused).toBe(nearest.id);
+    await page.keyboard.press('ArrowUp');
+    await poll(async () => {
+      const now = await focused();
+      return ordered.find((l) => l.id === now)?.row;
+    }).toBe(ordered[0]!.row);
+    await page.getByText(t('today.keys')).waitFor();
+    await screenshot(page, 'front-desk-today-keys');
+    expect(await axeViolations(page)).toEqual([]);
+    await context.close();
   });
 });

@@ -7,7 +7,7 @@ export const frontdeskEn = {
   'queue.emptyFiltered': 'No booking waiting matches these filters.',
   'queue.customerNotes': 'Customer notes:',
   'queue.flag.held': 'Held for risk review',
-  'queue.flag.full': 'Slot full ({taken} of {capacity} taken)',
+  'queue.flag.full': { one: 'Slot full ({taken} of {n} taken)', other: 'Slot full ({taken} of {n} taken)' },
   'queue.flag.competing': { one: '{n} other request for this slot', other: '{n} other requests for this slot' },
   'queue.group.past': 'Started',
   'queue.group.today': 'Today',
@@ -37,7 +37,8 @@ export const frontdeskEn = {
   'safety.heldTitle': 'Held for risk review',
   'safety.fullTitle': 'This slot is full',
   'safety.heldBody': 'Orkestr holds this booking for a risk review. Approve it only after checking the customer and the payment.',
-  'safety.fullBody': '{taken} of {capacity} places are already confirmed; this booking needs {quantity} more.',
+  // Shown only for a full slot (taken ≥ n): the count of places decides singular or plural.
+  'safety.fullBody': { one: '{taken} of {n} place is already confirmed; this booking needs {quantity} more.', other: '{taken} of {n} places are already confirmed; this booking needs {quantity} more.' },
   'safety.confirmedList': 'Already confirmed in this slot',
   'safety.competingList': 'Also waiting for this slot',
   'safety.keepPending': 'Keep it pending',
@@ -115,5 +116,6 @@ export const frontdeskEn = {
   'shortcuts.submitDecline': 'Send a decline or cancel',
 
   'today.legendTitle': 'Legend',
+  'today.keys': '← → move between the bookings of an offering · ↑ ↓ go to the offering above or below',
   'today.hours': 'Hours',
 } as const satisfies EnglishEntries;

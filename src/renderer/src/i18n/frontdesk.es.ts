@@ -8,7 +8,8 @@ export const frontdeskEs: Translation<typeof frontdeskEn, SpanishPlural> = {
   'queue.emptyFiltered': 'Ninguna reserva en espera coincide con estos filtros.',
   'queue.customerNotes': 'Notas del cliente:',
   'queue.flag.held': 'Retenida por riesgo',
-  'queue.flag.full': 'Franja llena ({taken} de {capacity} ocupadas)',
+  // Counted by the slot's places (n): the noun and the participle agree with it (plaza ocupada / plazas ocupadas).
+  'queue.flag.full': { one: 'Franja llena ({taken} de {n} plaza ocupada)', many: 'Franja llena ({taken} de {n} de plazas ocupadas)', other: 'Franja llena ({taken} de {n} plazas ocupadas)' },
   'queue.flag.competing': { one: '{n} solicitud más para esta franja', many: '{n} solicitudes más para esta franja', other: '{n} solicitudes más para esta franja' },
   'queue.group.past': 'Empezada',
   'queue.group.today': 'Hoy',
@@ -38,7 +39,7 @@ export const frontdeskEs: Translation<typeof frontdeskEn, SpanishPlural> = {
   'safety.heldTitle': 'Retenida por revisión de riesgo',
   'safety.fullTitle': 'Esta franja está llena',
   'safety.heldBody': 'Orkestr retiene esta reserva para revisar el riesgo. Apruébela solo después de comprobar el cliente y el pago.',
-  'safety.fullBody': 'Ya hay {taken} de {capacity} plazas confirmadas; esta reserva necesita {quantity} más.',
+  'safety.fullBody': { one: 'Ya hay {taken} de {n} plaza confirmada; esta reserva necesita {quantity} más.', many: 'Ya hay {taken} de {n} de plazas confirmadas; esta reserva necesita {quantity} más.', other: 'Ya hay {taken} de {n} plazas confirmadas; esta reserva necesita {quantity} más.' },
   'safety.confirmedList': 'Ya confirmadas en esta franja',
   'safety.competingList': 'También esperan esta franja',
   'safety.keepPending': 'Dejarla pendiente',
@@ -116,5 +117,6 @@ export const frontdeskEs: Translation<typeof frontdeskEn, SpanishPlural> = {
   'shortcuts.submitDecline': 'Enviar un rechazo o una cancelación',
 
   'today.legendTitle': 'Leyenda',
+  'today.keys': '← → recorre las reservas de un servicio · ↑ ↓ pasa al servicio de arriba o de abajo',
   'today.hours': 'Horas',
 };

@@ -40,7 +40,7 @@ function Flags({ b }: { b: QueueRowData }) {
   return (
     <div className="row-flags">
       {b.held && <span className="chip chip-held">{t('queue.flag.held')}</span>}
-      {b.slot.state === 'full' && <span className="chip chip-full">{t('queue.flag.full', { taken: b.slot.taken, capacity: b.slot.capacity ?? 0 })}</span>}
+      {b.slot.state === 'full' && <span className="chip chip-full">{t('queue.flag.full', { taken: b.slot.taken, n: b.slot.capacity ?? 0 })}</span>}
       {competing > 0 && <span className="chip chip-competing">{t('queue.flag.competing', { n: competing })}</span>}
     </div>
   );
