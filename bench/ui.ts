@@ -3,7 +3,7 @@
  *  - cold start: navigation start → the queue's rows rendered with the highlighted row (the keyboard
  *    target) in the DOM and painted (target ≤ 1 s), in a fresh browser context each run (no HTTP cache);
  *  - key press → row gone: `performance.now()` in the page from the `a` keydown until the approved row
- *    has left the DOM, and until the next frame (painted), median of 20 (target ≤ 16 ms, #16); beside
+ *    has left the DOM, and until the next frame (painted), median of 20 (target ≤ 16 ms → ≤ 33 ms, #16); beside
  *    it the floor, a key the queue ignores → the next frame, in the same page;
  *  - palette keystroke → results painted: Ctrl+K, type "garci", then from the keydown of the last "a"
  *    until the first frame whose list holds bookings found for "garcia" (accents folded by the core),
@@ -228,7 +228,7 @@ try {
 
     console.log('');
     console.log(`cold start to an interactive queue (${queue.length} pending of ${count} bookings): median ${ms(median(cold))}, first ${ms(cold[0]!)}, worst ${ms(Math.max(...cold))} (target ≤ 1000 ms)`);
-    console.log(`key press → row gone from the DOM: median ${ms(median(domTimes))}, worst ${ms(Math.max(...domTimes))}; → next frame: median ${ms(median(paintTimes))} (n=${domTimes.length}${dialogs ? `, ${dialogs} presses opened the overlap warning and were skipped` : ''}; target ≤ 16 ms, #16)`);
+    console.log(`key press → row gone from the DOM: median ${ms(median(domTimes))}, worst ${ms(Math.max(...domTimes))}; → next frame: median ${ms(median(paintTimes))} (n=${domTimes.length}${dialogs ? `, ${dialogs} presses opened the overlap warning and were skipped` : ''}; target ≤ 16 ms → ≤ 33 ms, #16)`);
     console.log(`  floor, an ignored key → next frame in the same page: median ${ms(median(floor))} (the approval's frame costs ${ms(median(paintTimes) - median(floor))} above it)`);
     console.log(`palette keystroke → bookings found for "garcia" painted: median ${ms(median(palette))}, worst ${ms(Math.max(...palette))} (n=${palette.length}; target ≤ 50 ms)`);
   } finally {
