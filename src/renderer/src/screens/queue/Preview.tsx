@@ -47,7 +47,8 @@ export function usePreviewOpen(): [boolean, () => void] {
 export function PreviewToggle({ open, onToggle }: { open: boolean; onToggle: () => void }) {
   const { t } = useT();
   return (
-    <button type="button" className="btn btn-small" aria-pressed={open} aria-controls="queue-preview" onClick={onToggle}>
+    // aria-controls only while the pane exists: an id that names nothing is an invalid value.
+    <button type="button" className="btn btn-small" aria-pressed={open} aria-controls={open ? 'queue-preview' : undefined} onClick={onToggle}>
       {t('queue.preview.toggle')} <kbd className="kbd">p</kbd>
     </button>
   );
