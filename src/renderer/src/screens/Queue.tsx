@@ -3,7 +3,7 @@
  * start, filtered by offering, risk and date, grouped by the day they start), keyboard-first, as a
  * virtual list. Held and full-slot bookings are flagged on the row before any key is pressed.
  */
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import type { QueueRow as QueueRowData } from '../../../shared/contract/types.ts';
 import { approvedHere, useBookingActions, useTimezone } from '../components/bookingActions.tsx';
 import { VirtualTable } from '../components/VirtualTable.tsx';
@@ -107,9 +107,15 @@ export function QueueScreen() {
   const { rows, selected, setSelected, toggle, onRemoved, onRestored } = useQueueRows<QueueRowData>(q.rows);
   const { active, activePos, setActiveId } = useActiveBooking(rows);
   const tableRef = useRef<VirtualTableHandle>(null);
+  const activePosRef = useRef(activePos);
+  activePosRef.current = activePos;
   const actions = useBookingActions({ onRemoved, onRestored });
   const total = q.rows ? q.total - (q.rows.length - rows.length) : 0;
   const [previewOpen, togglePreview] = usePreviewOpen();
+  // The pane follows the highlight a beat later, at a lower priority: the key press's own update
+  // (the row leaving, the next one highlighted) commits without waiting for the pane.
+  const previewRow = useDeferredValue(active);
+  const leavePreview = useCallback(() => tableRef.current?.focusRow(activePosRef.current), []);
 
   // Back from the booking page: the highlight returns to the booking the user left.
   const restored = useRef(false);
@@ -262,7 +268,7 @@ export function QueueScreen() {
       <BulkBar selected={selectedRows.length} busy={actions.busy} off={actions.writeBlock} onApprove={() => void actions.approve(selectedRows)} onDecline={() => actions.decline(selectedRows)} onClear={() => setSelected(new Set())} />
       <div className={previewOpen ? 'queue-split queue-split-open' : 'queue-split'}>
         {body}
-        {previewOpen && rows.length > 0 && <QueuePreview row={active} tz={tz} onLeave={() => tableRef.current?.focusRow(activePos)} />}
+        {previewOpen && rows.length > 0 && <QueuePreview row={previewRow} tz={tz} onLeave={leavePreview} />}
       </div>
       {actions.dialogs}
     </div>

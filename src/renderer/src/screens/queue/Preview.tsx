@@ -4,7 +4,7 @@
  * keys keep working while it is open (they are the window's); Esc inside the pane gives the focus
  * back to the highlighted row. Shown or hidden with `p` or its button, and remembered.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { memo, useCallback, useEffect, useState } from 'react';
 import type { KeyboardEvent as ReactKeyboardEvent } from 'react';
 import type { QueueRow } from '../../../../shared/contract/types.ts';
 import { RiskBadge } from '../../components/ui.tsx';
@@ -55,7 +55,7 @@ export function PreviewToggle({ open, onToggle }: { open: boolean; onToggle: () 
 }
 
 /** The pane: what the row already carries at once, the booking's page details when the core answers. */
-export function QueuePreview({ row, tz, onLeave }: { row: QueueRow | null; tz: string; onLeave: () => void }) {
+export const QueuePreview = memo(function QueuePreview({ row, tz, onLeave }: { row: QueueRow | null; tz: string; onLeave: () => void }) {
   const { t, locale } = useT();
   const detail = useQuery('bookings.get', { id: row?.id ?? '' }, ['bookings', 'intents', 'conflicts'], row !== null);
   const b = detail.data && detail.data.id === row?.id ? detail.data : null;
@@ -156,4 +156,4 @@ export function QueuePreview({ row, tz, onLeave }: { row: QueueRow | null; tz: s
       )}
     </section>
   );
-}
+});
