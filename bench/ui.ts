@@ -3,13 +3,15 @@
  *  - cold start: navigation start → the queue's rows rendered with the highlighted row (the keyboard
  *    target) in the DOM and painted (target ≤ 1 s), in a fresh browser context each run (no HTTP cache);
  *  - key press → row gone: `performance.now()` in the page from the `a` keydown until the approved row
- *    has left the DOM, and until the next frame (painted), median of 20 (target ≤ 50 ms);
+ *    has left the DOM, and until the next frame (painted), median of 20 (target ≤ 16 ms → ≤ 33 ms, #16); beside
+ *    it the floor, a key the queue ignores → the next frame, in the same page;
  *  - palette keystroke → results painted: Ctrl+K, type "garci", then from the keydown of the last "a"
  *    until the first frame whose list holds bookings found for "garcia" (accents folded by the core),
  *    median of 10 (target ≤ 50 ms).
  * The sandbox is seeded in a child process (`bench/_sync-sandbox.ts`) and synced once by the core.
  * Env: BENCH_BOOKINGS (100000), BENCH_OFFERINGS (5000), BENCH_UI_DIR (reuse a folder from an earlier
- * run: its sandbox.db and replica.db are kept, which skips seeding and the initial sync).
+ * run: its sandbox.db and replica.db are kept, which skips seeding and the initial sync),
+ * BENCH_UI_PREVIEW=1 (the key presses with the queue's preview pane open).
  * BENCH_UI_REPLICA=FILE measures the same on a copy of an existing replica instead, with no sandbox
  * and no sync (issue #16: bench/front-desk.ts's 1M-booking replica, `replica-1000000.db` in its
  * BENCH_FRONT_DESK_DIR); the console opens it as the engine does (damage check in the background),
@@ -34,6 +36,8 @@ const COLD_RUNS = 5;
 const KEY_RUNS = 20;
 const keepDir = process.env['BENCH_UI_DIR'];
 const givenReplica = process.env['BENCH_UI_REPLICA'];
+/** BENCH_UI_PREVIEW=1: the key presses are measured with the queue's preview pane open. */
+const withPreview = process.env['BENCH_UI_PREVIEW'] === '1';
 const dir = keepDir ?? mkdtempSync(join(tmpdir(), 'bench-ui-'));
 mkdirSync(dir, { recursive: true });
 
@@ -146,10 +150,32 @@ try {
     })()`);
     await page.goto(bridge.openUrl);
     await page.locator('tbody tr.row-active').waitFor({ timeout: 120_000 });
+    if (withPreview) {
+      await page.keyboard.press('p');
+      await page.locator('#queue-preview').waitFor();
+    }
+    // The floor, in the same page and run: a key the queue ignores, from its keydown to the next frame
+    // (what the browser and this machine cost before the queue does anything).
+    const floor: number[] = [];
+    for (let i = 0; i < KEY_RUNS; i++) {
+      await page.evaluate(`(() => {
+        window.__floor = { start: 0, painted: 0 };
+        window.addEventListener('keydown', (e) => {
+          if (e.key !== 'q') return;
+          window.__floor.start = performance.now();
+          requestAnimationFrame(() => setTimeout(() => { window.__floor.painted = performance.now(); }, 0));
+        }, { capture: true, once: true });
+      })()`);
+      await page.keyboard.press('q');
+      await until(page, 'window.__floor.painted > 0', 'the frame after an ignored key', 10_000);
+      const f = (await page.evaluate('window.__floor')) as { start: number; painted: number };
+      floor.push(f.painted - f.start);
+    }
     const domTimes: number[] = [];
     const paintTimes: number[] = [];
     let dialogs = 0;
-    for (let i = 0; i < KEY_RUNS + 10 && domTimes.length < KEY_RUNS; i++) {
+    // Flagged rows gather at the top of a queue reused from earlier runs (each run approves the safe ones): room to walk past them.
+    for (let i = 0; i < KEY_RUNS * 4 && domTimes.length < KEY_RUNS; i++) {
       await page.locator('tbody tr.row-active').waitFor();
       await until(page, 'window.__calls.inflight === 0 && performance.now() - window.__calls.lastEnd > 300', 'a quiet page', 60_000);
       await page.evaluate(`(() => {
@@ -172,7 +198,8 @@ try {
       if (outcome === 'dialog') {
         // The overlap warning (a double booking): not a straight approval, so not a sample.
         dialogs++;
-        await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+        await page.keyboard.press('Escape');
+        await page.getByRole('dialog').waitFor({ state: 'detached' });
         await page.keyboard.press('j');
         continue;
       }
@@ -222,7 +249,8 @@ try {
 
     console.log('');
     console.log(`cold start to an interactive queue (${pending} pending of ${count} bookings): median ${ms(median(cold))}, first ${ms(cold[0]!)}, worst ${ms(Math.max(...cold))} (target ≤ 1000 ms)`);
-    console.log(`key press → row gone from the DOM: median ${ms(median(domTimes))}, worst ${ms(Math.max(...domTimes))}; → next frame: median ${ms(median(paintTimes))} (n=${domTimes.length}${dialogs ? `, ${dialogs} presses opened the overlap warning and were skipped` : ''}; target ≤ 50 ms)`);
+    console.log(`key press → row gone from the DOM${withPreview ? ' (preview pane open)' : ''}: median ${ms(median(domTimes))}, worst ${ms(Math.max(...domTimes))}; → next frame: median ${ms(median(paintTimes))} (n=${domTimes.length}${dialogs ? `, ${dialogs} presses opened the overlap warning and were skipped` : ''}; target ≤ 16 ms → ≤ 33 ms, #16)`);
+    console.log(`  floor, an ignored key → next frame in the same page: median ${ms(median(floor))} (the approval's frame costs ${ms(median(paintTimes) - median(floor))} above it)`);
     console.log(`palette keystroke → bookings found for "garcia" painted: median ${ms(median(palette))}, worst ${ms(Math.max(...palette))} (n=${palette.length}; target ≤ 50 ms)`);
   } finally {
     await browser.close();

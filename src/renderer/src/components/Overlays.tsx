@@ -23,6 +23,7 @@ export function ShortcutSheet() {
     [['x'], t('shortcuts.select')],
     [['Shift', 'A'], t('shortcuts.selectAll')],
     [['Enter'], t('shortcuts.open')],
+    [['p'], t('shortcuts.preview')],
     [['Shift', 'A'], t('shortcuts.approveAnyway')],
     [['Ctrl', 'Enter'], t('shortcuts.submitDecline')],
   ];

@@ -39,8 +39,15 @@ export function rowAttrs(index: number, start: number): { 'data-index': number; 
 interface Props {
   /** The table's accessible name. */
   label: string;
-  /** Rows in the whole list (not only those rendered). */
+  /** Rows the table lays out (rendered or placeholders): the scroll height covers these. */
   count: number;
+  /**
+   * Rows in the whole list, for screen readers (`aria-rowcount`), when the table lays out fewer
+   * than that (a list fetched in pages lays out what is loaded and a page of placeholders beyond:
+   * every change of `count` lays out every row again, which at 13k queued bookings was most of
+   * an approval key press's script time).
+   */
+  rowCount?: number;
   getKey: (index: number) => Key;
   estimateSize: (index: number) => number;
   /** The header row's cells (rendered inside a sticky `<thead>` row, aria-rowindex 1). */
@@ -55,7 +62,7 @@ interface Props {
   ref?: Ref<VirtualTableHandle>;
 }
 
-export function VirtualTable({ label, count, getKey, estimateSize, header, renderRow, activeIndex = null, onRangeChange, className, overscan = 6, ref }: Props) {
+export function VirtualTable({ label, count, rowCount = count, getKey, estimateSize, header, renderRow, activeIndex = null, onRangeChange, className, overscan = 6, ref }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const headRef = useRef<HTMLTableSectionElement>(null);
   const bodyRef = useRef<HTMLTableSectionElement>(null);
@@ -106,7 +113,7 @@ export function VirtualTable({ label, count, getKey, estimateSize, header, rende
 
   return (
     <div className={`vt-scroll ${className ?? ''}`} ref={scrollRef}>
-      <table className="vt" role="table" aria-label={label} aria-rowcount={count + 1}>
+      <table className="vt" role="table" aria-label={label} aria-rowcount={rowCount + 1}>
         <thead className="vt-head" role="rowgroup" ref={headRef}>
           <tr role="row" aria-rowindex={1} className="vt-row">
             {header}

@@ -79,7 +79,7 @@ export function SafetyDialog({ target, block, slot, onCancel, onConfirm }: { tar
           <strong>{target.customer.name}</strong> · {target.offeringTitle}
         </p>
         {block === 'held' && <p>{t('safety.heldBody')}</p>}
-        {slot && slot.state === 'full' && <p>{t('safety.fullBody', { taken: slot.taken, capacity: slot.capacity ?? 0, quantity: slot.quantity })}</p>}
+        {slot && slot.state === 'full' && <p>{t('safety.fullBody', { taken: slot.taken, n: slot.capacity ?? 0, quantity: slot.quantity })}</p>}
         {confirmed.length > 0 && (
           <section aria-label={t('safety.confirmedList')}>
             <h3 className="h3">{t('safety.confirmedList')}</h3>

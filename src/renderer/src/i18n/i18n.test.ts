@@ -91,6 +91,12 @@ describe('plural forms chosen by Intl.PluralRules', () => {
     expect(translate('es', 'queue.newArrived', { n: 1 }, 'es-ES')).toBe('1 reserva nueva esperando aprobación');
     expect(translate('es', 'queue.newArrived', { n: 3 }, 'es-ES')).toBe('3 reservas nuevas esperando aprobación');
     expect(translate('en', 'import.commit', { n: 1 }, 'en-GB')).toBe('Import 1 offering');
+    // A full slot's places: the noun and participle agree with the count (#13).
+    expect(translate('es', 'queue.flag.full', { n: 1, taken: 1 }, 'es-ES')).toBe('Franja llena (1 de 1 plaza ocupada)');
+    expect(translate('es', 'queue.flag.full', { n: 14, taken: 14 }, 'es-ES')).toBe('Franja llena (14 de 14 plazas ocupadas)');
+    expect(translate('es', 'safety.fullBody', { n: 1, taken: 1, quantity: 1 }, 'es-ES')).toBe('Ya hay 1 de 1 plaza confirmada; esta reserva necesita 1 más.');
+    expect(translate('en', 'safety.fullBody', { n: 1, taken: 1, quantity: 1 }, 'en-US')).toBe('1 of 1 place is already confirmed; this booking needs 1 more.');
+    expect(translate('en', 'safety.fullBody', { n: 14, taken: 14, quantity: 2 }, 'en-US')).toBe('14 of 14 places are already confirmed; this booking needs 2 more.');
     expect(translate('es', 'import.plain.partial', { n: 1, sent: 0, waiting: 1, refused: 0 }, 'es-ES')).toBe('El servidor tiene 0 de 1 oferta de esta importación · esperando envío: 1 · rechazadas: 0.');
   });
 });

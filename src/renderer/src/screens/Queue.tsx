@@ -3,7 +3,7 @@
  * start, filtered by offering, risk and date, grouped by the day they start), keyboard-first, as a
  * virtual list. Held and full-slot bookings are flagged on the row before any key is pressed.
  */
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import type { QueueRow as QueueRowData } from '../../../shared/contract/types.ts';
 import { approvedHere, useBookingActions, useTimezone } from '../components/bookingActions.tsx';
 import { VirtualTable } from '../components/VirtualTable.tsx';
@@ -21,7 +21,8 @@ import { PlaceholderRow, QueueColumns, QueueRow } from './queue/QueueRow.tsx';
 import type { RowHandlers } from './queue/QueueRow.tsx';
 import { useActiveBooking, useQueueKeys, useQueueRows } from './queue/state.ts';
 import type { QueueKeyState } from './queue/state.ts';
-import { useQueueWindow } from './queue/window.ts';
+import { PAGE, useQueueWindow } from './queue/window.ts';
+import { PreviewToggle, QueuePreview, usePreviewOpen } from './queue/Preview.tsx';
 import type { QueueFilters } from './queue/window.ts';
 import './queue.css';
 
@@ -107,8 +108,15 @@ export function QueueScreen() {
   const { rows, selected, setSelected, toggle, onRemoved, onRestored } = useQueueRows<QueueRowData>(q.rows);
   const { active, activePos, setActiveId } = useActiveBooking(rows);
   const tableRef = useRef<VirtualTableHandle>(null);
+  const activePosRef = useRef(activePos);
+  activePosRef.current = activePos;
   const actions = useBookingActions({ onRemoved, onRestored });
   const total = q.rows ? q.total - (q.rows.length - rows.length) : 0;
+  const [previewOpen, togglePreview] = usePreviewOpen();
+  // The pane follows the highlight a beat later, at a lower priority: the key press's own update
+  // (the row leaving, the next one highlighted) commits without waiting for the pane.
+  const previewRow = useDeferredValue(active);
+  const leavePreview = useCallback(() => tableRef.current?.focusRow(activePosRef.current), []);
 
   // Back from the booking page: the highlight returns to the booking the user left.
   const restored = useRef(false);
@@ -204,6 +212,9 @@ export function QueueScreen() {
   );
 
   const getKey = useCallback((i: number) => rows[i]?.id ?? `placeholder-${i}`, [rows]);
+  // What is loaded and at most a page of placeholders beyond (reaching them loads that page), not
+  // the whole queue: each approval changes the count, and the table then lays out every row again.
+  const laidOut = Math.max(rows.length, Math.min(total, rows.length + PAGE));
   const estimateSize = useCallback(() => ROW_ESTIMATE, []);
   const { reach } = q;
   const onRange = useCallback((_start: number, end: number) => reach(end), [reach]);
@@ -232,7 +243,8 @@ export function QueueScreen() {
         ref={tableRef}
         className="queue-list"
         label={t(filters.sort === 'starting' ? 'queue.countStarting' : 'queue.count', { n: total })}
-        count={Math.max(rows.length, total)}
+        count={laidOut}
+        rowCount={Math.max(rows.length, total)}
         getKey={getKey}
         estimateSize={estimateSize}
         activeIndex={activePos}
@@ -246,6 +258,7 @@ export function QueueScreen() {
     <div className="page page-fill page-queue">
       <PageHeader title={t('queue.title')} sub={session?.tenant ? <ConnectedLine /> : null}>
         {rows.length > 0 && <span className="muted">{t(filters.sort === 'starting' ? 'queue.countStarting' : 'queue.count', { n: total })}</span>}
+        {rows.length > 0 && <PreviewToggle open={previewOpen} onToggle={togglePreview} />}
       </PageHeader>
       {actions.writeBlock && (
         <p id="write-block-reason" className="notice notice-warning" role="status">
@@ -254,7 +267,10 @@ export function QueueScreen() {
       )}
       <QueueFilterBar counts={q.counts} />
       <BulkBar selected={selectedRows.length} busy={actions.busy} off={actions.writeBlock} onApprove={() => void actions.approve(selectedRows)} onDecline={() => actions.decline(selectedRows)} onClear={() => setSelected(new Set())} />
-      {body}
+      <div className={previewOpen ? 'queue-split queue-split-open' : 'queue-split'}>
+        {body}
+        {previewOpen && rows.length > 0 && <QueuePreview row={previewRow} tz={tz} onLeave={leavePreview} />}
+      </div>
       {actions.dialogs}
     </div>
   );

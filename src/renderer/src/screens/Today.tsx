@@ -1,5 +1,6 @@
 /** A day timeline: one row per offering, bookings as blocks positioned by time, and a now-line. */
 import { useState } from 'react';
+import type { KeyboardEvent as ReactKeyboardEvent } from 'react';
 import type { BookingView } from '../../../shared/contract/types.ts';
 import { useTimezone } from '../components/bookingActions.tsx';
 import { Empty, ErrorState, Loading, PageHeader } from '../components/ui.tsx';
@@ -31,6 +32,31 @@ function assignLanes(list: Block[]): number {
 
 /** One line of blocks, in px. */
 const LANE = 34;
+
+/**
+ * Arrow keys between the bookings on the timeline: ← / → the previous / next booking of the same
+ * offering (then on to the next offering's), ↑ / ↓ the booking of the offering above / below that
+ * starts nearest in time. Every booking stays a Tab stop too; the arrows only make the walk short.
+ */
+function onTimelineKey(e: ReactKeyboardEvent<HTMLElement>): void {
+  const current = e.target instanceof HTMLElement ? e.target.closest<HTMLElement>('a[data-row]') : null;
+  if (!current || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+  const links = [...e.currentTarget.querySelectorAll<HTMLElement>('a[data-row]')];
+  const row = (el: HTMLElement) => Number(el.dataset['row']);
+  const start = (el: HTMLElement) => Number(el.dataset['start']);
+  const ordered = links.sort((a, b) => row(a) - row(b) || start(a) - start(b));
+  const at = ordered.indexOf(current);
+  let next: HTMLElement | undefined;
+  if (e.key === 'ArrowRight') next = ordered[at + 1];
+  else if (e.key === 'ArrowLeft') next = ordered[at - 1];
+  else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+    const rows = [...new Set(ordered.map(row))];
+    const target = rows[rows.indexOf(row(current)) + (e.key === 'ArrowDown' ? 1 : -1)];
+    if (target !== undefined) next = ordered.filter((el) => row(el) === target).sort((a, b) => Math.abs(start(a) - start(current)) - Math.abs(start(b) - start(current)))[0];
+  } else return;
+  e.preventDefault();
+  next?.focus();
+}
 
 // eslint-disable-next-line max-lines-per-function -- a React screen: its hooks stay in one body, and most of its length is the day's lanes in JSX
 export function TodayScreen() {
@@ -80,7 +106,7 @@ export function TodayScreen() {
   else if (!rows.length) body = <Empty>{t('today.empty')}</Empty>;
   else
     body = (
-      <section className="card dayline" aria-label={t('today.timeline', { date: dateLabel })}>
+      <section className="card dayline" aria-label={t('today.timeline', { date: dateLabel })} aria-describedby="today-keys" onKeyDown={onTimelineKey}>
         <div className="dayline-row dayline-axis" aria-hidden="true">
           <div className="dayline-label" />
           <div className="dayline-track">
@@ -94,7 +120,7 @@ export function TodayScreen() {
           </div>
         </div>
         <ul className="plain">
-          {rows.map((oid) => {
+          {rows.map((oid, rowIndex) => {
             const title = titles.get(oid) ?? blocks.get(oid)?.[0]?.booking.offeringTitle ?? oid;
             return (
               <li key={oid} className="dayline-row">
@@ -108,7 +134,7 @@ export function TodayScreen() {
                   {(blocks.get(oid) ?? []).map((b) => (
                     <li key={b.itemId} className={`dayline-block status-${b.booking.status.toLowerCase()}`} style={{ left: pos(b.start), width: `calc(${((b.end - b.start) / span) * 100}% - 2px)`, top: `${4 + b.lane * LANE}px`, height: `${LANE - 4}px` }}>
                       {/* The name first: a short block still shows who it is; the whole line is the tooltip and the accessible name. */}
-                      <a href={`#/booking/${encodeURIComponent(b.booking.id)}`} title={`${b.booking.customer.name} · ${formatTime(new Date(b.start).toISOString(), tz, locale)}–${formatTime(new Date(b.end).toISOString(), tz, locale)} · ${t(`bookingStatus.${b.booking.status}`)}`}>
+                      <a href={`#/booking/${encodeURIComponent(b.booking.id)}`} data-row={rowIndex} data-start={b.start} title={`${b.booking.customer.name} · ${formatTime(new Date(b.start).toISOString(), tz, locale)}–${formatTime(new Date(b.end).toISOString(), tz, locale)} · ${t(`bookingStatus.${b.booking.status}`)}`}>
                         <span className="dayline-name">{b.booking.customer.name}</span>{' '}
                         <span className="dayline-time">
                           {formatTime(new Date(b.start).toISOString(), tz, locale)}–{formatTime(new Date(b.end).toISOString(), tz, locale)}
@@ -149,6 +175,11 @@ export function TodayScreen() {
         </button>
       </PageHeader>
       {rows.length > 0 && legend}
+      {rows.length > 0 && (
+        <p id="today-keys" className="muted small">
+          {t('today.keys')}
+        </p>
+      )}
       {body}
     </div>
   );

@@ -40,7 +40,7 @@ function Flags({ b }: { b: QueueRowData }) {
   return (
     <div className="row-flags">
       {b.held && <span className="chip chip-held">{t('queue.flag.held')}</span>}
-      {b.slot.state === 'full' && <span className="chip chip-full">{t('queue.flag.full', { taken: b.slot.taken, capacity: b.slot.capacity ?? 0 })}</span>}
+      {b.slot.state === 'full' && <span className="chip chip-full">{t('queue.flag.full', { taken: b.slot.taken, n: b.slot.capacity ?? 0 })}</span>}
       {competing > 0 && <span className="chip chip-competing">{t('queue.flag.competing', { n: competing })}</span>}
       {b.ruleFlags.map((f) => (
         // The conditions the rule met are the chip's description: read on hover and by screen readers.
@@ -52,14 +52,14 @@ function Flags({ b }: { b: QueueRowData }) {
   );
 }
 
+/**
+ * One row: its place in the list (index, offset, highlight) on the `<tr>`, its content in `RowCells`.
+ * An approval shifts every row below it up by one, which changes only the place: the content of
+ * the rows on screen is not rendered again for it.
+ */
 export const QueueRow = memo(function QueueRow({ b, index, start, measure, active, selected, tz, now, handlers, writeBlock }: QueueRowProps) {
-  const { t, locale } = useT();
-  const item = b.items[0];
-  const custTz = b.customer.timezone;
-  const showCust = item && isValidZone(custTz) && zonesDiffer(custTz, tz, new Date(item.startsAt));
   const high = riskLevel(b.riskScore) === 'high';
   const blocked = blockOf(b, b.slot) !== null;
-  const off = writeBlock ? { disabled: true, title: writeBlock, 'aria-describedby': 'write-block-reason' } : {};
   return (
     <tr
       {...rowAttrs(index, start)}
@@ -69,6 +69,19 @@ export const QueueRow = memo(function QueueRow({ b, index, start, measure, activ
       onClick={() => handlers.activate(b.id)}
       aria-current={active ? 'true' : undefined}
     >
+      <RowCells b={b} selected={selected} tz={tz} now={now} handlers={handlers} writeBlock={writeBlock} blocked={blocked} />
+    </tr>
+  );
+});
+
+const RowCells = memo(function RowCells({ b, selected, tz, now, handlers, writeBlock, blocked }: Pick<QueueRowProps, 'b' | 'selected' | 'tz' | 'now' | 'handlers' | 'writeBlock'> & { blocked: boolean }) {
+  const { t, locale } = useT();
+  const item = b.items[0];
+  const custTz = b.customer.timezone;
+  const showCust = item && isValidZone(custTz) && zonesDiffer(custTz, tz, new Date(item.startsAt));
+  const off = writeBlock ? { disabled: true, title: writeBlock, 'aria-describedby': 'write-block-reason' } : {};
+  return (
+    <>
       <td role="cell" className="col-check">
         <input type="checkbox" aria-label={t('common.select', { name: b.customer.name })} checked={selected} onChange={() => handlers.toggle(b.id)} />
       </td>
@@ -114,7 +127,7 @@ export const QueueRow = memo(function QueueRow({ b, index, start, measure, activ
           {t('queue.reschedule')}
         </button>
       </td>
-    </tr>
+    </>
   );
 });
 
