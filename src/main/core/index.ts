@@ -65,7 +65,7 @@ export {
   type Feed,
   type FeedRepublisher,
 } from './calendar/index.ts';
-export { analyzeImport, changeLines, columnHelpCsv, commitImport, describeCounts, templateCsv, writeErrorReport, type ImportAnalysis, type ImportAnalysisView } from './import/index.ts';
+export { analyzeImport, changeLines, columnHelpCsv, commitImport, commitImportStaged, describeCounts, templateCsv, writeErrorReport, type ImportAnalysis, type ImportAnalysisView, type ImportProgress } from './import/index.ts';
 export { normalizeDelimiter } from './import/delimiter.ts';
 export { normalizeEncoding } from './import/decode.ts';
 export { ReplicaImportSink } from './import/replica-sink.ts';

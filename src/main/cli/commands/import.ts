@@ -1,5 +1,5 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { ReplicaImportSink, analyzeImport, changeLines, columnHelpCsv, commitImport, createCore, describeCounts, normalizeDelimiter, normalizeEncoding, templateCsv, writeErrorReport, type ImportAnalysis, type ImportAnalysisView } from '../../core/index.ts';
+import { ReplicaImportSink, analyzeImport, changeLines, columnHelpCsv, commitImportStaged, createCore, describeCounts, normalizeDelimiter, normalizeEncoding, templateCsv, writeErrorReport, type ImportAnalysis, type ImportAnalysisView, type ImportProgress } from '../../core/index.ts';
 import { CliError, UsageError, stringOption, type Command } from '../command.ts';
 
 function printView(v: ImportAnalysisView, maxIssues: number): void {
@@ -29,6 +29,22 @@ function printChanges(a: ImportAnalysis, maxOfferings: number): void {
   }
   if (updates.length > maxOfferings) console.error(`… and ${updates.length - maxOfferings} more offerings to update (use --json for all)`);
   for (const u of a.view.unpublishes) console.error(`unpublish: "${u.slug}" (${u.title}) is PUBLISHED; line ${u.line} makes it ${u.to}`);
+}
+
+/**
+ * Progress on stderr (stdout stays the report): a line at every tenth of the check and of the
+ * commit, so a 100k-row import shows it is moving.
+ */
+function progressPrinter(): (p: ImportProgress) => void {
+  let last = '';
+  return (p) => {
+    const tenth = p.bytesTotal > 0 ? Math.floor((p.bytesProcessed / p.bytesTotal) * 10) : 0;
+    const key = `${p.phase}:${tenth}`;
+    if (key === last) return;
+    last = key;
+    const what = p.phase === 'commit' ? 'writing' : 'checking';
+    console.error(`import: ${what} ${tenth * 10}% (${p.rows.toLocaleString('en')} rows)`);
+  };
 }
 
 export const importCommand: Command = {
@@ -103,14 +119,14 @@ export const importCommand: Command = {
     try {
       const sink = new ReplicaImportSink(replica);
       const timezone = (JSON.parse(replica.getMeta('tenant') ?? 'null') as { timezone?: string } | null)?.timezone ?? null;
-      const analysis = await analyzeImport({ kind: 'file', path: file }, { existing: sink.loadExisting(), timezone, ...(delimiter ? { delimiter } : {}), ...(encoding ? { encoding } : {}) });
+      const analysis = await analyzeImport({ kind: 'file', path: file }, { existing: sink.loadExisting(), timezone, onProgress: progressPrinter(), ...(delimiter ? { delimiter } : {}), ...(encoding ? { encoding } : {}) });
       const reportOut = stringOption(args, 'report');
       if (reportOut) await writeErrorReport(reportOut, analysis.view.issues, analysis.source, { delimiter: analysis.parse.delimiter, encoding: analysis.parse.decode.encoding });
       const session = core.session();
       const unconfirmed = analysis.ok && analysis.view.unpublishes.length > 0 && !allowUnpublish;
       const readOnly = analysis.ok && !dryRun && !unconfirmed && !session.writable;
       let commit = null;
-      if (analysis.ok && !dryRun && !unconfirmed && !readOnly) commit = commitImport(analysis, sink, { allowUnpublish });
+      if (analysis.ok && !dryRun && !unconfirmed && !readOnly) commit = await commitImportStaged(analysis, sink, { allowUnpublish, onProgress: progressPrinter() });
       if (json) {
         const out = { ...analysis.view, dryRun, committed: commit !== null, commit: commit ? { ...commit, ids: Object.fromEntries(commit.ids) } : null };
         process.stdout.write(JSON.stringify(out, null, 2) + '\n');
