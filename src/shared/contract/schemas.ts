@@ -253,6 +253,7 @@ export const methods = {
       to: isoTime.optional(),
       offeringIds: z.array(id).max(10000).optional(),
       includePending: z.boolean().optional(),
+      toFile: z.boolean().optional(),
     })
     .strict(),
   // approval rules (#17)

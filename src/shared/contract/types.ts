@@ -104,7 +104,8 @@ export interface MethodInputs {
   'feeds.revoke': { id: string };
   'engine.status': Empty;
   'engine.restart': Empty;
-  'calendar.export': { from?: string; to?: string; offeringIds?: string[]; includePending?: boolean };
+  /** `toFile`: the core writes the .ics into the `exports` folder beside the replica and answers its path instead of the text. */
+  'calendar.export': { from?: string; to?: string; offeringIds?: string[]; includePending?: boolean; toFile?: boolean };
   // approval rules (#17)
   'rules.list': Empty;
   'rules.add': { rule: RuleInput };
@@ -183,7 +184,8 @@ export interface MethodResults {
   'feeds.add': CalendarFeedSecret;
   'feeds.rotate': CalendarFeedSecret;
   'feeds.revoke': CalendarFeedView;
-  'calendar.export': { ics: string; fileName: string; events: number; window: CoverageWindow };
+  /** `ics` is the text (null with `toFile`); `file` the written file's path (null without); `bytes` its UTF-8 size. */
+  'calendar.export': { ics: string | null; file: string | null; bytes: number; fileName: string; events: number; window: CoverageWindow };
   // approval rules (#17)
   'rules.list': RulesState;
   'rules.add': RuleView;
