@@ -165,12 +165,14 @@ export function importHandlers(ctx: CoreContext): Pick<ContractHandlers, ImportM
     },
     'import.resume': (i) => {
       if (!service.status(i.batchId)) throw new ContractError('NOT_FOUND', `No import batch ${i.batchId}`);
+      if (service.writing(i.batchId)) throw new ContractError('CONFLICT', `Import batch ${i.batchId} is still being written; try again when it is done.`);
       const r = service.resume(i.batchId, i.fixes);
       ctx.engine.syncNow();
       return r;
     },
     'import.rollback': (i) => {
       if (!service.status(i.batchId)) throw new ContractError('NOT_FOUND', `No import batch ${i.batchId}`);
+      if (service.writing(i.batchId)) throw new ContractError('CONFLICT', `Import batch ${i.batchId} is still being written; try again when it is done.`);
       const r = service.rollback(i.batchId, ctx.pusher.inFlight);
       ctx.engine.syncNow();
       return r;

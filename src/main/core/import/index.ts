@@ -24,7 +24,7 @@ import type { ImportUnpublishView } from '../../../shared/contract/types.ts';
 import { UnpublishRefused, describeChanges } from './changes.ts';
 
 export * from './types.ts';
-export { commitPlanStaged, recoverStaged, type StagedCommitOptions } from './staged.ts';
+export { commitPlanStaged, isStaging, recoverStaged, type StagedCommitOptions } from './staged.ts';
 export { commitPlan, ImportRejected, MemorySink, type CommitResult, type ImportSink, type ImportIntent, type ImportBatchRecord } from './commit.ts';
 export { templateCsv, columnHelpCsv, columnHelp } from './template.ts';
 export { writeErrorReport, escapeFormula } from './report.ts';

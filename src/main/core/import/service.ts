@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import type { Replica } from '../replica/replica.ts';
 import type { RemoteAvailabilityRule } from '../sync/remote-types.ts';
 import type { Delimiter } from './delimiter.ts';
-import { analyzeImport, commitImportStaged, recoverStaged, type ImportAnalysis, type ImportAnalysisView } from './index.ts';
+import { analyzeImport, commitImportStaged, isStaging, recoverStaged, type ImportAnalysis, type ImportAnalysisView } from './index.ts';
 import {
   ReplicaImportSink,
   batchStatus,
@@ -102,6 +102,11 @@ export class ImportService {
     this.#analyses.delete(token);
     this.onChanged();
     return { batchId: r.batchId, created: r.created, updated: r.updated, unchanged: r.unchanged, rules: r.rules, intents: r.intents };
+  }
+
+  /** Whether a decided batch is still moving into the live tables (rollback and resume wait for it). */
+  writing(batchId: string): boolean {
+    return isStaging(this.replica, batchId);
   }
 
   /** The error report CSV (formula-escaped) of a check, written to `out`. */

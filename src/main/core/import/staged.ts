@@ -107,19 +107,31 @@ function finishMove(replica: Replica, batchId: string): void {
   replica.transaction(() => replica.stmt('DELETE FROM import_staging WHERE batch_id = ?').run(batchId));
 }
 
+/** Whether process `pid` (on this machine: the replica is a local file) is still running. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
  * At open: a batch left `staging` by a crash is dropped, one left `moving` is moved in (it was
- * decided). Synchronous: it runs before anything else uses the replica.
+ * decided). A batch whose writer is still running (this process, or e.g. a CLI import beside the
+ * app) is left to it. Synchronous: it runs before anything else uses the replica.
  */
 export function recoverStaged(replica: Replica): { dropped: string[]; finished: string[] } {
   const out = { dropped: [] as string[], finished: [] as string[] };
-  let rows: Array<{ batch_id: string; state: string }>;
+  let rows: Array<{ batch_id: string; state: string; pid: number }>;
   try {
-    rows = replica.stmt('SELECT batch_id, state FROM import_staging').all() as typeof rows;
+    rows = replica.stmt('SELECT batch_id, state, pid FROM import_staging').all() as typeof rows;
   } catch {
     return out; // a read-only or older replica
   }
   for (const r of rows) {
+    if (alive(r.pid)) continue;
     if (r.state === 'moving') {
       normal(replica, () => {
         while (moveSome(replica, r.batch_id) > 0);
@@ -132,6 +144,11 @@ export function recoverStaged(replica: Replica): { dropped: string[]; finished: 
     }
   }
   return out;
+}
+
+/** Whether `batchId` is still being written (a rollback or resume must wait for it). */
+export function isStaging(replica: Replica, batchId: string): boolean {
+  return replica.stmt('SELECT 1 FROM import_staging WHERE batch_id = ?').get(batchId) !== undefined;
 }
 
 export interface StagedCommitOptions extends CommitOptions {
@@ -155,7 +172,7 @@ async function staged(plan: readonly PlannedOffering[], sink: ReplicaImportSink,
   const progress = (done: number, rows: number): void => opts.onProgress?.({ phase: 'commit', bytesProcessed: done, bytesTotal: total, rows });
   const result = emptyResult(batchId);
   const existing = sink.loadExisting();
-  replica.transaction(() => replica.stmt("INSERT INTO import_staging (batch_id, state, file_name, created_at) VALUES (?, 'staging', ?, ?)").run(batchId, opts.fileName, new Date().toISOString()));
+  replica.transaction(() => replica.stmt("INSERT INTO import_staging (batch_id, state, file_name, created_at, pid) VALUES (?, 'staging', ?, ?, ?)").run(batchId, opts.fileName, new Date().toISOString(), process.pid));
   let decided = false;
   try {
     sink.stageInto(batchId);

@@ -14,7 +14,8 @@ export const migration: Migration = {
         batch_id TEXT PRIMARY KEY,
         state TEXT NOT NULL,            -- staging | moving
         file_name TEXT NOT NULL,
-        created_at TEXT NOT NULL
+        created_at TEXT NOT NULL,
+        pid INTEGER NOT NULL            -- the process writing it: recovery leaves a live writer's batch alone
       );
       CREATE TABLE import_stage_intents (
         seq INTEGER PRIMARY KEY, batch_id TEXT NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, target_id TEXT NOT NULL,
