@@ -5,6 +5,7 @@
  * the per-event cache lives here, so repeated renders stay cheap. Started by render-worker.ts.
  */
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { createEventCache, exportIcsBytes, type IcsFilter } from './ics.ts';
@@ -20,6 +21,17 @@ export type CalendarAnswer =
   | { id: number; ok: true; kind: 'export'; ics: Uint8Array | null; bytes: number; events: number; tenantName: string | null }
   | { id: number; ok: true; kind: 'feed'; body: Uint8Array; etag: string; lastModifiedMs: number }
   | { id: number; ok: false; message: string };
+
+// Rendering is background work: on a busy machine the engine's thread (answering calls) should get
+// the CPU first. Linux keeps a nice value per thread, so this lowers only this thread's; elsewhere the
+// same call would lower the whole process, so it is left out there.
+if (process.platform === 'linux') {
+  try {
+    setPriority(0, Math.min(19, getPriority(0) + 5));
+  } catch {
+    // not allowed here: render at the normal priority
+  }
+}
 
 const port = parentPort;
 if (!port) throw new Error('calendar/worker.ts runs as a worker thread');
