@@ -11,9 +11,9 @@
  * 2. decide: one short transaction records the batch (`import_batches`) and sets `moving`. This is
  *    the commit point: before it, a crash leaves nothing (the next open drops the staged rows);
  *    after it, everything (the next open finishes the move).
- * 3. move: steps move rows to `import_rules` (earlier rules dropped first) and `outbox`, each row
- *    deleted from the stage in the transaction that moves it, so a resumed move starts where it
- *    stopped. The last step removes the `import_staging` row.
+ * 3. move: steps move rows to `import_rules` (earlier rules dropped first) and `outbox`, each
+ *    advancing the batch's cursor in the transaction that moves the rows, so a resumed move starts
+ *    where it stopped. The last step empties the stage and removes the `import_staging` row.
  *
  * Steps commit with synchronous=NORMAL (WAL order still holds; a power cut can only lose steps the
  * next open drops or redoes); the decision and the last step with FULL, so what the caller is told
@@ -61,50 +61,61 @@ function dropStaged(replica: Replica, batchId: string): void {
   });
 }
 
-/** Moves up to `moveChunk` rows of one stage table (or its drops); returns how many it moved. */
+const moves = [
+  {
+    table: 'import_stage_drops',
+    cursor: 'moved_drops',
+    sql: 'DELETE FROM import_rules WHERE offering_id IN (SELECT offering_id FROM import_stage_drops WHERE batch_id = ? AND seq BETWEEN ? AND ?)',
+  },
+  {
+    table: 'import_stage_rules',
+    cursor: 'moved_rules',
+    sql: `INSERT INTO import_rules (batch_id, offering_id, slug, day_of_week, start_time, end_time, slot_minutes, capacity, valid_from, valid_until)
+          SELECT batch_id, offering_id, slug, day_of_week, start_time, end_time, slot_minutes, capacity, valid_from, valid_until
+            FROM import_stage_rules WHERE batch_id = ? AND seq BETWEEN ? AND ? ORDER BY seq`,
+  },
+  {
+    table: 'import_stage_intents',
+    cursor: 'moved_intents',
+    sql: `INSERT INTO outbox (id, idempotency_key, kind, target_id, method, path, body, payload, base_version, state, created_at, hold_until, attempts)
+          SELECT id, id, kind, target_id, method, path, body, payload, base_version, 'queued', created_at, hold_until, 0
+            FROM import_stage_intents WHERE batch_id = ? AND seq BETWEEN ? AND ? ORDER BY seq`,
+  },
+] as const;
+
+/**
+ * Moves up to `moveChunk` rows past the batch's cursor of one stage table and advances the cursor in
+ * the same transaction; returns how many it moved (0: all moved). Earlier rules are dropped first
+ * (the batch's own rules for those offerings follow), then rules, then intents.
+ */
 function moveSome(replica: Replica, batchId: string): number {
-  const range = (table: string): { lo: number; hi: number; n: number } | null => {
-    const r = replica.stmt(`SELECT MIN(seq) AS lo, MAX(seq) AS hi, COUNT(*) AS n FROM (SELECT seq FROM ${table} WHERE batch_id = ? ORDER BY seq LIMIT ${moveChunk})`).get(batchId) as { lo: number | null; hi: number | null; n: number };
-    return r.lo === null || r.hi === null ? null : { lo: r.lo, hi: r.hi, n: r.n };
-  };
   return replica.transaction(() => {
-    // Earlier rules first (the batch's own rules for those offerings follow), then rules, then intents.
-    let r = range('import_stage_drops');
-    if (r) {
-      replica.stmt('DELETE FROM import_rules WHERE offering_id IN (SELECT offering_id FROM import_stage_drops WHERE batch_id = ? AND seq BETWEEN ? AND ?)').run(batchId, r.lo, r.hi);
-      replica.stmt('DELETE FROM import_stage_drops WHERE batch_id = ? AND seq BETWEEN ? AND ?').run(batchId, r.lo, r.hi);
-      return r.n;
-    }
-    r = range('import_stage_rules');
-    if (r) {
-      replica
-        .stmt(
-          `INSERT INTO import_rules (batch_id, offering_id, slug, day_of_week, start_time, end_time, slot_minutes, capacity, valid_from, valid_until)
-           SELECT batch_id, offering_id, slug, day_of_week, start_time, end_time, slot_minutes, capacity, valid_from, valid_until
-             FROM import_stage_rules WHERE batch_id = ? AND seq BETWEEN ? AND ? ORDER BY seq`,
-        )
-        .run(batchId, r.lo, r.hi);
-      replica.stmt('DELETE FROM import_stage_rules WHERE batch_id = ? AND seq BETWEEN ? AND ?').run(batchId, r.lo, r.hi);
-      return r.n;
-    }
-    r = range('import_stage_intents');
-    if (r) {
-      replica
-        .stmt(
-          `INSERT INTO outbox (id, idempotency_key, kind, target_id, method, path, body, payload, base_version, state, created_at, hold_until, attempts)
-           SELECT id, id, kind, target_id, method, path, body, payload, base_version, 'queued', created_at, hold_until, 0
-             FROM import_stage_intents WHERE batch_id = ? AND seq BETWEEN ? AND ? ORDER BY seq`,
-        )
-        .run(batchId, r.lo, r.hi);
-      replica.stmt('DELETE FROM import_stage_intents WHERE batch_id = ? AND seq BETWEEN ? AND ?').run(batchId, r.lo, r.hi);
+    const at = replica.stmt('SELECT moved_drops, moved_rules, moved_intents FROM import_staging WHERE batch_id = ?').get(batchId) as Record<string, number> | undefined;
+    if (!at) return 0;
+    for (const m of moves) {
+      const from = at[m.cursor] ?? 0;
+      const r = replica.stmt(`SELECT MAX(seq) AS hi, COUNT(*) AS n FROM (SELECT seq FROM ${m.table} WHERE seq > ? AND batch_id = ? ORDER BY seq LIMIT ${moveChunk})`).get(from, batchId) as { hi: number | null; n: number };
+      if (r.hi === null) continue;
+      replica.stmt(m.sql).run(batchId, from + 1, r.hi);
+      replica.stmt(`UPDATE import_staging SET ${m.cursor} = ? WHERE batch_id = ?`).run(r.hi, batchId);
       return r.n;
     }
     return 0;
   });
 }
 
+/** Removes a moved batch's staged rows and its row (one transaction). */
 function finishMove(replica: Replica, batchId: string): void {
-  replica.transaction(() => replica.stmt('DELETE FROM import_staging WHERE batch_id = ?').run(batchId));
+  replica.transaction(() => {
+    // Alone in the stage (the usual case), the tables are emptied without a WHERE: SQLite then frees
+    // their pages at once instead of deleting 100k rows one by one.
+    const alone = (replica.stmt('SELECT COUNT(*) AS n FROM import_staging WHERE batch_id <> ?').get(batchId) as { n: number }).n === 0;
+    for (const m of moves) {
+      if (alone) replica.stmt(`DELETE FROM ${m.table}`).run();
+      else replica.stmt(`DELETE FROM ${m.table} WHERE batch_id = ?`).run(batchId);
+    }
+    replica.stmt('DELETE FROM import_staging WHERE batch_id = ?').run(batchId);
+  });
 }
 
 /** Whether process `pid` (on this machine: the replica is a local file) is still running. */

@@ -15,7 +15,10 @@ export const migration: Migration = {
         state TEXT NOT NULL,            -- staging | moving
         file_name TEXT NOT NULL,
         created_at TEXT NOT NULL,
-        pid INTEGER NOT NULL            -- the process writing it: recovery leaves a live writer's batch alone
+        pid INTEGER NOT NULL,           -- the process writing it: recovery leaves a live writer's batch alone
+        moved_drops INTEGER NOT NULL DEFAULT 0,   -- the last seq of each stage table already moved in
+        moved_rules INTEGER NOT NULL DEFAULT 0,
+        moved_intents INTEGER NOT NULL DEFAULT 0
       );
       CREATE TABLE import_stage_intents (
         seq INTEGER PRIMARY KEY, batch_id TEXT NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, target_id TEXT NOT NULL,
@@ -27,7 +30,8 @@ export const migration: Migration = {
         day_of_week INTEGER NOT NULL, start_time TEXT NOT NULL, end_time TEXT NOT NULL,
         slot_minutes INTEGER NOT NULL, capacity INTEGER NOT NULL, valid_from TEXT, valid_until TEXT
       );
-      -- Rows leave these tables in the transaction that moves them, so a resumed move starts where it stopped.
+      -- A move step records how far it got in the transaction that moves the rows, so a resumed move
+      -- starts where it stopped; the rows are deleted at the end, all at once.
       -- Offerings whose earlier imported rules the batch replaces (deleted when it moves, before its rules).
       CREATE TABLE import_stage_drops (seq INTEGER PRIMARY KEY, batch_id TEXT NOT NULL, offering_id TEXT NOT NULL);
     `);
