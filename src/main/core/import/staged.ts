@@ -13,7 +13,8 @@
  *    after it, everything (the next open finishes the move).
  * 3. move: steps move rows to `import_rules` (earlier rules dropped first) and `outbox`, each
  *    advancing the batch's cursor in the transaction that moves the rows, so a resumed move starts
- *    where it stopped. The last step empties the stage and removes the `import_staging` row.
+ *    where it stopped. The last step removes the `import_staging` row; the moved rows are then
+ *    swept out of the stage, one table per step (and by the next open, if a crash cuts that).
  *
  * Steps commit with synchronous=NORMAL (WAL order still holds; a power cut can only lose steps the
  * next open drops or redoes); the decision and the last step with FULL, so what the caller is told
@@ -104,18 +105,24 @@ function moveSome(replica: Replica, batchId: string): number {
   });
 }
 
-/** Removes a moved batch's staged rows and its row (one transaction). */
+/** The moved batch leaves `import_staging` (FULL: what the caller is told is on disk). */
 function finishMove(replica: Replica, batchId: string): void {
-  replica.transaction(() => {
-    // Alone in the stage (the usual case), the tables are emptied without a WHERE: SQLite then frees
-    // their pages at once instead of deleting 100k rows one by one.
-    const alone = (replica.stmt('SELECT COUNT(*) AS n FROM import_staging WHERE batch_id <> ?').get(batchId) as { n: number }).n === 0;
-    for (const m of moves) {
-      if (alone) replica.stmt(`DELETE FROM ${m.table}`).run();
-      else replica.stmt(`DELETE FROM ${m.table} WHERE batch_id = ?`).run(batchId);
-    }
-    replica.stmt('DELETE FROM import_staging WHERE batch_id = ?').run(batchId);
-  });
+  replica.transaction(() => replica.stmt('DELETE FROM import_staging WHERE batch_id = ?').run(batchId));
+}
+
+/**
+ * Removes staged rows no batch in `import_staging` owns (a finished or dropped batch), one table per
+ * transaction. With no batch staging at all (the usual case) a table is emptied without a WHERE:
+ * SQLite then frees its pages at once instead of deleting 100k rows one by one.
+ */
+function sweepStage(replica: Replica, table: (typeof moves)[number]['table']): void {
+  normal(replica, () =>
+    replica.transaction(() => {
+      const staging = (replica.stmt('SELECT COUNT(*) AS n FROM import_staging').get() as { n: number }).n;
+      if (staging === 0) replica.stmt(`DELETE FROM ${table}`).run();
+      else replica.stmt(`DELETE FROM ${table} WHERE batch_id NOT IN (SELECT batch_id FROM import_staging)`).run();
+    }),
+  );
 }
 
 /** Whether process `pid` (on this machine: the replica is a local file) is still running. */
@@ -154,6 +161,8 @@ export function recoverStaged(replica: Replica): { dropped: string[]; finished: 
       out.dropped.push(r.batch_id);
     }
   }
+  // Rows of a batch that finished moving just before a crash cut its sweep.
+  for (const m of moves) sweepStage(replica, m.table);
   return out;
 }
 
@@ -246,6 +255,11 @@ async function staged(plan: readonly PlannedOffering[], sink: ReplicaImportSink,
     await turn();
   }
   finishMove(replica, batchId);
+  // The moved rows go one table per step (the intents' table alone is most of 100k rows' pages).
+  for (const m of moves) {
+    await turn();
+    sweepStage(replica, m.table);
+  }
   progress(total, plan.length);
   return result;
 }
