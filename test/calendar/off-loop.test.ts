@@ -1,11 +1,11 @@
 // Nothing long on the engine's loop: the calendar export and the feeds render in the calendar's
 // worker thread (its own read-only connection), so calls made meanwhile are answered first.
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFeedHandler, renderFeed, findFeedByToken } from '../../src/main/core/calendar/index.ts';
 import { CalendarWorker } from '../../src/main/core/calendar/render-worker.ts';
@@ -63,7 +63,32 @@ describe('calendar off the engine loop', () => {
     const [result] = await Promise.all([exporting, ...calls]);
     expect(order.indexOf('export')).toBe(order.length - 1);
     expect(result.events).toBeGreaterThan(6_000);
-    expect(parseBoth(result.ics).events.length).toBe(result.events);
+    expect(parseBoth(result.ics ?? '').events.length).toBe(result.events);
+  });
+
+  it('with toFile, the worker writes the export beside the replica and the answer carries no text, byte for byte the text export', async () => {
+    const inline = await c.call('calendar.export', { includePending: true });
+    const order: string[] = [];
+    const exporting = c.call('calendar.export', { includePending: true, toFile: true }).then((r) => {
+      order.push('export');
+      return r;
+    });
+    const status = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => c.call('sync.status', {}))
+      .then(() => {
+        order.push('status');
+      });
+    const [written] = await Promise.all([exporting, status]);
+    expect(order).toEqual(['status', 'export']);
+    expect(written.ics).toBeNull();
+    expect(written.file).toBe(join(dirname(c.dbFile), 'exports', 'bookings.ics'));
+    expect(written.events).toBe(inline.events);
+    const bytes = readFileSync(written.file!);
+    expect(bytes.length).toBe(written.bytes);
+    expect(bytes.equals(Buffer.from(inline.ics!, 'utf8'))).toBe(true);
+    expect(inline.bytes).toBe(written.bytes);
+    // Written through a temporary file renamed into place: nothing else is left in the folder.
+    expect(readdirSync(join(dirname(c.dbFile), 'exports'))).toEqual(['bookings.ics']);
   });
 
   it('serves a feed rendered by the worker, byte for byte what the engine would render', async () => {

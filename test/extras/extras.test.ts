@@ -242,7 +242,7 @@ describe('feeds.* and calendar.export', () => {
     await c.core.runOnce(60_000);
     const all = await c.call('calendar.export', { includePending: true });
     expect(all.fileName).toBe('bookings.ics');
-    const parsed = parseBoth(all.ics);
+    const parsed = parseBoth(all.ics ?? '');
     expect(parsed.events.length).toBe(all.events);
     expect(all.events).toBeGreaterThan(0);
     const starts = parsed.events.map((e) => e.start).sort((a, b) => a - b);
@@ -251,7 +251,7 @@ describe('feeds.* and calendar.export', () => {
     expect(late.fileName).toBe(`bookings-${mid.slice(0, 10)}_end.ics`);
     expect(late.events).toBeGreaterThan(0);
     expect(late.events).toBeLessThan(all.events);
-    expect(parseBoth(late.ics).events.every((e) => e.end > Date.parse(mid))).toBe(true);
+    expect(parseBoth(late.ics ?? '').events.every((e) => e.end > Date.parse(mid))).toBe(true);
     expect((await c.callError('calendar.export', { from: mid, to: mid })).code).toBe('BAD_INPUT');
   });
 });

@@ -32,6 +32,9 @@ describe('orkestr-console import', () => {
     const first = await cli(tpl, '--db', db);
     expect(first.code).toBe(0);
     expect(first.out).toMatch(/2 created, 0 updated, 0 unchanged, 3 availability rules/);
+    // Progress of the check and of the commit on stderr (stdout stays the report).
+    expect(first.err).toMatch(/^import: checking 100% \(\d+ rows\)$/m);
+    expect(first.err).toMatch(/^import: writing 100% \(2 rows\)$/m);
     const second = await cli(tpl, '--db', db, '--json');
     expect(second.code).toBe(0);
     expect(JSON.parse(second.out)).toMatchObject({ ok: true, committed: true, preview: { counts: { offerings: { create: 0, unchanged: 2 } } } });

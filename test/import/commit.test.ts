@@ -218,17 +218,17 @@ describe('ImportService (what the wizard calls)', () => {
     expect(checked.view.ok).toBe(true);
     expect(checked.view.preview.counts.offerings.create).toBe(2);
     expect(progress.at(-1)).toBe(bytes.byteLength);
-    const out = svc.commit(checked.token);
+    const out = await svc.commit(checked.token);
     expect(out).toMatchObject({ created: 2, rules: 1, intents: 2 });
     expect(changed).toBe(1);
-    expect(() => svc.commit(checked.token)).toThrow(/expired/);
+    await expect(svc.commit(checked.token)).rejects.toThrow(/expired/);
     expect(svc.batches().map((b) => [b.id, b.fileName, b.state])).toEqual([[out.batchId, 'cat.csv', 'committed']]);
     expect(svc.status(out.batchId)?.counts).toMatchObject({ queued: 2 });
     expect(svc.rollback(out.batchId)).toMatchObject({ discarded: 2, rulesRemoved: 1 });
     expect(svc.status(out.batchId)?.counts).toMatchObject({ discarded: 2, queued: 0 });
     const bad = await svc.check({ bytes: new TextEncoder().encode(`${HEAD}\nx,X,space,,oops,USD,,,,,\n`) });
     expect(bad.view.ok).toBe(false);
-    expect(() => svc.commit(bad.token)).toThrow(ImportRejected);
+    await expect(svc.commit(bad.token)).rejects.toThrow(ImportRejected);
   });
 });
 

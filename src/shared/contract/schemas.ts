@@ -264,6 +264,7 @@ export const methods = {
       includePending: z.boolean().optional(),
       statuses: z.array(z.enum(bookingStatuses)).min(1).max(bookingStatuses.length).optional(),
       calendarName: z.string().trim().min(1).max(200).optional(),
+      toFile: z.boolean().optional(),
     })
     .strict(),
   // approval rules (#17)

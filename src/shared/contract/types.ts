@@ -106,8 +106,11 @@ export interface MethodInputs {
   'feeds.publish': { relayUrl: string; channelId: string; deviceToken: string };
   'engine.status': Empty;
   'engine.restart': Empty;
-  /** `statuses`: exactly these (overrides includePending); `calendarName`: default "<tenant> bookings". */
-  'calendar.export': { from?: string; to?: string; offeringIds?: string[]; includePending?: boolean; statuses?: BookingStatus[]; calendarName?: string };
+  /**
+   * `statuses`: exactly these (overrides includePending); `calendarName`: default "<tenant> bookings";
+   * `toFile`: the core writes the .ics into the `exports` folder beside the replica and answers its path instead of the text.
+   */
+  'calendar.export': { from?: string; to?: string; offeringIds?: string[]; includePending?: boolean; statuses?: BookingStatus[]; calendarName?: string; toFile?: boolean };
   // approval rules (#17)
   'rules.list': Empty;
   'rules.add': { rule: RuleInput };
@@ -188,7 +191,8 @@ export interface MethodResults {
   'feeds.rotate': CalendarFeedSecret;
   'feeds.revoke': CalendarFeedView;
   'feeds.publish': CalendarFeedPublishResult;
-  'calendar.export': { ics: string; fileName: string; events: number; window: CoverageWindow };
+  /** `ics` is the text (null with `toFile`); `file` the written file's path (null without); `bytes` its UTF-8 size. */
+  'calendar.export': { ics: string | null; file: string | null; bytes: number; fileName: string; events: number; window: CoverageWindow };
   // approval rules (#17)
   'rules.list': RulesState;
   'rules.add': RuleView;

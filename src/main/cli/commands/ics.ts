@@ -1,5 +1,5 @@
 /** `ics`: the contract's `calendar.export` (the window's export button), written to a file or stdout. */
-import { renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, renameSync, rmSync } from 'node:fs';
 import { CliError, requiredString, stringListOption, stringOption, type Command } from '../command.ts';
 import { checkInput, instantArg, statusesArg, withContract, type FlagNames } from '../contract.ts';
 
@@ -55,17 +55,23 @@ export const icsCommand: Command = {
     return withContract(
       args,
       async (call) => {
-        const { ics, events } = await call('calendar.export', input);
         if (out === '-') {
-          process.stdout.write(ics);
+          const { ics } = await call('calendar.export', input);
+          process.stdout.write(ics ?? '');
           return 0;
         }
+        // Written by the core's calendar worker (toFile), then moved here: a 50 MB calendar never
+        // crosses threads or sits in this process as a string.
+        const { file, events } = await call('calendar.export', { ...input, toFile: true });
         const tmp = `${out}.${process.pid}.tmp`;
         try {
-          writeFileSync(tmp, ics);
+          copyFileSync(file!, tmp);
           renameSync(tmp, out);
         } catch (error) {
+          rmSync(tmp, { force: true });
           throw new CliError(`cannot write ${out}: ${(error as Error).message}`);
+        } finally {
+          rmSync(file!, { force: true });
         }
         console.error(`wrote ${events} event${events === 1 ? '' : 's'} to ${out}`);
         return 0;

@@ -4,7 +4,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { ImportAnalysisView, ImportCommitResult } from '../../../shared/contract/types.ts';
+import type { ImportAnalysisView, ImportCommitResult, ImportProgressEvent } from '../../../shared/contract/types.ts';
 import { changeLines, columnHelpCsv, describeCounts, normalizeDelimiter, normalizeEncoding, templateCsv } from '../../core/index.ts';
 import { CliError, UsageError, stringOption, type Command } from '../command.ts';
 import { RefusedError, checkInput, printJson, withContract, type FlagNames } from '../contract.ts';
@@ -53,6 +53,22 @@ function printChanges(v: ImportAnalysisView, maxOfferings: number): void {
   const listed = Math.min(updates.length, maxOfferings);
   if (v.preview.counts.offerings.update > listed) console.error(`… and ${v.preview.counts.offerings.update - listed} more offerings to update`);
   for (const u of v.unpublishes) console.error(`unpublish: "${u.slug}" (${u.title}) is PUBLISHED; line ${u.line} makes it ${u.to}`);
+}
+
+/**
+ * Progress on stderr (stdout stays the report): a line at every tenth of the check and of the
+ * commit, so a 100k-row import shows it is moving.
+ */
+function progressPrinter(): (p: ImportProgressEvent) => void {
+  let last = '';
+  return (p) => {
+    const tenth = p.bytesTotal > 0 ? Math.floor((p.bytesProcessed / p.bytesTotal) * 10) : 0;
+    const key = `${p.phase}:${tenth}`;
+    if (key === last) return;
+    last = key;
+    const what = p.phase === 'commit' ? 'writing' : 'checking';
+    console.error(`import: ${what} ${tenth * 10}% (${p.rows.toLocaleString('en')} rows)`);
+  };
 }
 
 export const importCommand: Command = {
@@ -126,7 +142,13 @@ export const importCommand: Command = {
 
     return withContract(
       args,
-      async (call) => {
+      async (call, core) => {
+        // The core's import.progress events (the window's progress bar) as lines on stderr.
+        const progress = progressPrinter();
+        // The core is closed after this command (withContract), and its listeners with it.
+        core.on((event, payload) => {
+          if (event === 'import.progress') progress(payload as ImportProgressEvent);
+        });
         const { token, view } = await call('import.check', checkInput('import.check', { ...options, contentBase64 }, flags));
         if (reportOut) writeFileSync(reportOut, (await call('import.errorReport', { token })).csv);
         const unconfirmed = view.ok && view.unpublishes.length > 0 && !allowUnpublish;

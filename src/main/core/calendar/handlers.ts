@@ -3,6 +3,8 @@
  * (`calendar.export`). Feed changes are announced as `data.changed` with the table `feeds` (other
  * windows, the relay republisher).
  */
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { ContractError, type CalendarFeedPublishResult, type CalendarFeedSecret, type CalendarFeedView } from '../../../shared/contract/types.ts';
 import type { ContractHandlers } from '../../../shared/contract/schemas.ts';
 import type { CoreContext } from '../context.ts';
@@ -84,11 +86,22 @@ export function calendarHandlers(ctx: CoreContext): Pick<ContractHandlers, Calen
         includePending: i.includePending ?? false,
         statuses: i.statuses ?? null,
       };
-      // Read and rendered in the calendar's worker thread: the engine's loop keeps answering meanwhile.
-      const { ics, events } = await calendar.export(filter, i.calendarName ?? null);
       const day = (s: string | undefined): string => (s ? s.slice(0, 10) : '');
       const range = i.from || i.to ? `-${day(i.from) || 'start'}_${day(i.to) || 'end'}` : '';
-      return { ics, fileName: `bookings${range}.ics`, events, window: coverage(settingsRow(ctx.replica).retainPastDays) };
+      const fileName = `bookings${range}.ics`;
+      const window = coverage(settingsRow(ctx.replica).retainPastDays);
+      // Read and rendered in the calendar's worker thread: the engine's loop keeps answering meanwhile.
+      if (i.toFile) {
+        // Written by the worker into the exports folder beside the replica (a name the core chooses,
+        // never a path from the caller): a 100k-event calendar (~50 MB) never crosses threads.
+        const folder = join(dirname(ctx.replica.sqlite.name), 'exports');
+        mkdirSync(folder, { recursive: true, mode: 0o700 });
+        const file = join(folder, fileName);
+        const r = await calendar.exportToFile(filter, file, i.calendarName ?? null);
+        return { ics: null, file, bytes: r.bytes, fileName, events: r.events, window };
+      }
+      const { ics, events } = await calendar.export(filter, i.calendarName ?? null);
+      return { ics: ics.toString('utf8'), file: null, bytes: ics.length, fileName, events, window };
     },
   };
 }

@@ -28,11 +28,21 @@ export class CalendarWorker {
     this.#file = replicaFile;
   }
 
-  /** The `.ics` of the bookings that pass `filter`, and how many events it holds. */
-  async export(filter: IcsFilter, calendarName: string | null = null): Promise<{ ics: string; events: number; tenantName: string | null }> {
-    const a = await this.#run({ kind: 'export', filter, calendarName });
+  /** The `.ics` of the bookings that pass `filter` (UTF-8 bytes, moved from the worker), and how many events it holds. */
+  async export(filter: IcsFilter, calendarName: string | null = null): Promise<{ ics: Buffer; events: number; tenantName: string | null }> {
+    const a = await this.#run({ kind: 'export', filter, calendarName, file: null });
+    if (!a.ok || a.kind !== 'export' || !a.ics) throw new Error('calendar worker: unexpected answer');
+    return { ics: Buffer.from(a.ics.buffer, a.ics.byteOffset, a.ics.byteLength), events: a.events, tenantName: a.tenantName };
+  }
+
+  /**
+   * The same `.ics` written by the worker to `file` (atomically: a temporary file renamed over it), so
+   * nothing large reaches this thread; answers its size in bytes and how many events it holds.
+   */
+  async exportToFile(filter: IcsFilter, file: string, calendarName: string | null = null): Promise<{ bytes: number; events: number; tenantName: string | null }> {
+    const a = await this.#run({ kind: 'export', filter, calendarName, file });
     if (!a.ok || a.kind !== 'export') throw new Error('calendar worker: unexpected answer');
-    return { ics: a.ics, events: a.events, tenantName: a.tenantName };
+    return { bytes: a.bytes, events: a.events, tenantName: a.tenantName };
   }
 
   /** One feed rendered at `now` (the worker keeps the last body of each feed until the data change). */

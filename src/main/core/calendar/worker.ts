@@ -4,20 +4,34 @@
  * main thread only finds the feed by token and sends the answer). One request at a time, in order;
  * the per-event cache lives here, so repeated renders stay cheap. Started by render-worker.ts.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
+import { parentPort, threadId, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { createEventCache, exportIcsBytes, type IcsFilter } from './ics.ts';
 import { FeedRenderer, type Feed } from './feeds.ts';
 import { readCalendarBookings, readTenant } from './source.ts';
 
 export type CalendarJob =
-  | { id: number; kind: 'export'; filter: IcsFilter; calendarName: string | null }
+  /** `file`: write the .ics there (atomically) and answer only its size; null: answer the bytes. */
+  | { id: number; kind: 'export'; filter: IcsFilter; calendarName: string | null; file: string | null }
   | { id: number; kind: 'feed'; feed: Feed; nowMs: number };
 
 export type CalendarAnswer =
-  | { id: number; ok: true; kind: 'export'; ics: string; events: number; tenantName: string | null }
+  | { id: number; ok: true; kind: 'export'; ics: Uint8Array | null; bytes: number; events: number; tenantName: string | null }
   | { id: number; ok: true; kind: 'feed'; body: Uint8Array; etag: string; lastModifiedMs: number }
   | { id: number; ok: false; message: string };
+
+// Rendering is background work: on a busy machine the engine's thread (answering calls) should get
+// the CPU first. Linux keeps a nice value per thread, so this lowers only this thread's; elsewhere the
+// same call would lower the whole process, so it is left out there.
+if (process.platform === 'linux') {
+  try {
+    setPriority(0, Math.min(19, getPriority(0) + 5));
+  } catch {
+    // not allowed here: render at the normal priority
+  }
+}
 
 const port = parentPort;
 if (!port) throw new Error('calendar/worker.ts runs as a worker thread');
@@ -36,8 +50,24 @@ port.on('message', (job: CalendarJob) => {
       const bytes = exportIcsBytes(bookings, { calendarName: job.calendarName ?? `${tenant.name ?? 'Orkestr'} bookings`, subdomain: tenant.subdomain, filter: job.filter, cache });
       let events = 0;
       for (let at = bytes.indexOf(veventStart); at !== -1; at = bytes.indexOf(veventStart, at + veventStart.length)) events++;
-      const answer: CalendarAnswer = { id: job.id, ok: true, kind: 'export', ics: bytes.toString('utf8'), events, tenantName: tenant.name };
-      port.postMessage(answer);
+      if (job.file) {
+        // Written here, so a 50 MB calendar never crosses to the engine's thread at all.
+        const tmp = `${job.file}.${process.pid}-${threadId}.tmp`;
+        try {
+          writeFileSync(tmp, bytes, { mode: 0o600 });
+          renameSync(tmp, job.file);
+        } catch (error) {
+          rmSync(tmp, { force: true });
+          throw error;
+        }
+        const answer: CalendarAnswer = { id: job.id, ok: true, kind: 'export', ics: null, bytes: bytes.length, events, tenantName: tenant.name };
+        port.postMessage(answer);
+        return;
+      }
+      // Moved, not copied (transfer list); a view into a shared pool (small exports) is copied first.
+      const own = bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length ? new Uint8Array(bytes.buffer) : new Uint8Array(bytes);
+      const answer: CalendarAnswer = { id: job.id, ok: true, kind: 'export', ics: own, bytes: own.length, events, tenantName: tenant.name };
+      port.postMessage(answer, [own.buffer as ArrayBuffer]);
     } else {
       nowMs = job.nowMs;
       const r = feeds.render(job.feed);

@@ -83,81 +83,86 @@ function pick(fields: OfferingFields, keys: readonly string[]): Record<string, u
   return out;
 }
 
+/** One planned offering written through `sink` (intent, batch record, rules), counted in `result`. */
+export function writePlanned(p: PlannedOffering, existing: ReadonlyMap<string, ExistingOffering>, sink: ImportSink, batchId: string, result: CommitResult): void {
+  const ex = existing.get(p.slug);
+  if (p.action === 'create' && ex) throw new Error(`"${p.slug}" was created since the file was checked; check the file again`);
+  if (p.action !== 'create' && !ex) throw new Error(`"${p.slug}" is no longer in the console; check the file again`);
+  let id: string;
+  let intentId: string | null = null;
+  if (p.action === 'create') {
+    id = sink.newOfferingId();
+    const body = JSON.stringify(p.fields);
+    intentId = sink.queueIntent({
+      kind: 'offering.create',
+      targetId: id,
+      method: 'POST',
+      path: '/api/offerings',
+      body,
+      payload: { fields: p.fields, importBatchId: batchId, slug: p.slug, line: p.line },
+      payloadJson: `{"fields":${body},"importBatchId":${JSON.stringify(batchId)},"slug":${JSON.stringify(p.slug)},"line":${p.line}}`,
+      baseVersion: null,
+    });
+    result.created++;
+    result.intents++;
+  } else {
+    id = (ex as ExistingOffering).id;
+    if (Object.keys(p.fields).length > 0) {
+      const previous = pick((ex as ExistingOffering).fields, Object.keys(p.fields));
+      intentId = sink.queueIntent({
+        kind: 'offering.patch',
+        targetId: id,
+        method: 'PATCH',
+        path: `/api/offerings/${encodeURIComponent(id)}`,
+        body: JSON.stringify(p.fields),
+        payload: { fields: p.fields, importBatchId: batchId, slug: p.slug, line: p.line, previous },
+        baseVersion: (ex as ExistingOffering).version,
+      });
+      result.intents++;
+    }
+    if (p.action === 'update') result.updated++;
+    else result.unchanged++;
+  }
+  sink.upsertOffering({ batchId, id, slug: p.slug, action: p.action === 'create' ? 'create' : p.action === 'update' ? 'update' : 'unchanged', fields: p.fields, intentId, line: p.line });
+  if (p.rules && (p.action === 'create' || p.rulesChanged)) {
+    sink.replaceAvailability({ batchId, offeringId: id, slug: p.slug, rules: p.rules, fresh: p.action === 'create' });
+    result.rules += p.rules.length;
+  }
+  result.ids.set(p.slug, id);
+}
+
+export function emptyResult(batchId: string): CommitResult {
+  return { batchId, created: 0, updated: 0, unchanged: 0, rules: 0, intents: 0, ids: new Map() };
+}
+
 /**
- * Writes a validated plan. `plan` must come from an analysis without errors (checked again here
- * against the sink's current offerings: a slug created since the analysis turns a create into a
+ * Writes a validated plan in one transaction (tests, the crash test's child; the console and the CLI
+ * use the staged commit, staged.ts). `plan` must come from an analysis without errors (checked again
+ * here against the sink's current offerings: a slug created since the analysis turns a create into a
  * refusal rather than a duplicate).
  */
 export function commitPlan(plan: readonly PlannedOffering[], errorCount: number, sink: ImportSink, opts: CommitOptions): CommitResult {
   if (errorCount > 0 || plan.some((p) => p.action === 'error')) throw new ImportRejected(Math.max(1, errorCount));
-  const result: CommitResult = { batchId: opts.batchId, created: 0, updated: 0, unchanged: 0, rules: 0, intents: 0, ids: new Map() };
+  const result = emptyResult(opts.batchId);
   sink.withTransaction(() => {
     const existing = sink.loadExisting();
-    const batchJson = JSON.stringify(opts.batchId);
     let done = 0;
     for (const p of plan) {
-      const ex = existing.get(p.slug);
-      if (p.action === 'create' && ex) throw new Error(`"${p.slug}" was created since the file was checked; check the file again`);
-      if (p.action !== 'create' && !ex) throw new Error(`"${p.slug}" is no longer in the console; check the file again`);
-      let id: string;
-      let intentId: string | null = null;
-      if (p.action === 'create') {
-        id = sink.newOfferingId();
-        const body = JSON.stringify(p.fields);
-        intentId = sink.queueIntent({
-          kind: 'offering.create',
-          targetId: id,
-          method: 'POST',
-          path: '/api/offerings',
-          body,
-          payload: { fields: p.fields, importBatchId: opts.batchId, slug: p.slug, line: p.line },
-          payloadJson: `{"fields":${body},"importBatchId":${batchJson},"slug":${JSON.stringify(p.slug)},"line":${p.line}}`,
-          baseVersion: null,
-        });
-        result.created++;
-        result.intents++;
-      } else {
-        id = (ex as ExistingOffering).id;
-        if (Object.keys(p.fields).length > 0) {
-          const previous = pick((ex as ExistingOffering).fields, Object.keys(p.fields));
-          intentId = sink.queueIntent({
-            kind: 'offering.patch',
-            targetId: id,
-            method: 'PATCH',
-            path: `/api/offerings/${encodeURIComponent(id)}`,
-            body: JSON.stringify(p.fields),
-            payload: { fields: p.fields, importBatchId: opts.batchId, slug: p.slug, line: p.line, previous },
-            baseVersion: (ex as ExistingOffering).version,
-          });
-          result.intents++;
-        }
-        if (p.action === 'update') result.updated++;
-        else result.unchanged++;
-      }
-      sink.upsertOffering({ batchId: opts.batchId, id, slug: p.slug, action: p.action === 'create' ? 'create' : p.action === 'update' ? 'update' : 'unchanged', fields: p.fields, intentId, line: p.line });
-      if (p.rules && (p.action === 'create' || p.rulesChanged)) {
-        sink.replaceAvailability({ batchId: opts.batchId, offeringId: id, slug: p.slug, rules: p.rules, fresh: p.action === 'create' });
-        result.rules += p.rules.length;
-      }
-      result.ids.set(p.slug, id);
+      writePlanned(p, existing, sink, opts.batchId, result);
       opts.afterEach?.(p.slug);
       done++;
       if (opts.onProgress && done % 1000 === 0) opts.onProgress({ phase: 'commit', bytesProcessed: done, bytesTotal: plan.length, rows: done });
     }
     // A file that changes nothing leaves no batch behind.
     if (result.intents === 0 && result.rules === 0) return;
-    sink.recordBatch({
-      id: opts.batchId,
-      fileName: opts.fileName,
-      createdAt: new Date().toISOString(),
-      created: result.created,
-      updated: result.updated,
-      unchanged: result.unchanged,
-      rules: result.rules,
-    });
+    sink.recordBatch(batchRecord(result, opts.fileName));
   });
   opts.onProgress?.({ phase: 'commit', bytesProcessed: plan.length, bytesTotal: plan.length, rows: plan.length });
   return result;
+}
+
+export function batchRecord(result: CommitResult, fileName: string): ImportBatchRecord {
+  return { id: result.batchId, fileName, createdAt: new Date().toISOString(), created: result.created, updated: result.updated, unchanged: result.unchanged, rules: result.rules };
 }
 
 /** An in-memory sink (tests, dry runs): a failure inside `withTransaction` restores the snapshot. */

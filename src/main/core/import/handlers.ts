@@ -2,7 +2,7 @@
  * The contract's catalogue importer methods (`import.*`).
  *
  * - Uploads arrive as base64 bytes; they are written to a private temporary file and checked from
- *   there, so the streamed check reads 64 KiB chunks through real I/O and other calls get their turn
+ *   there, so the streamed check reads 32 KiB chunks through real I/O and other calls get their turn
  *   between chunks. The file is kept until its check is dropped (only the last few are kept).
  * - `import.progress` events carry the caller's `requestId` (check) or the token (commit).
  * - After a commit or a batch change the UI is told (`data.changed`) and the push is kicked.
@@ -131,11 +131,10 @@ export function importHandlers(ctx: CoreContext): Pick<ContractHandlers, ImportM
       }
     },
     'import.commit': async (i) => {
-      // Let the UI paint the progress bar before the one (synchronous) transaction starts.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      // Written in short steps with the loop's turn between them; progress goes out as it advances.
       let r: ImportCommitResult;
       try {
-        r = service.commit(i.token, throttledProgress(ctx.emit, { requestId: null, token: i.token }), i.allowUnpublish ?? false);
+        r = await service.commit(i.token, throttledProgress(ctx.emit, { requestId: null, token: i.token }), i.allowUnpublish ?? false);
       } catch (error) {
         if (error instanceof UnpublishRefused) throw new ContractError('NEEDS_CONFIRMATION', error.message);
         return expired(error);
@@ -167,12 +166,14 @@ export function importHandlers(ctx: CoreContext): Pick<ContractHandlers, ImportM
     },
     'import.resume': (i) => {
       if (!service.status(i.batchId)) throw new ContractError('NOT_FOUND', `No import batch ${i.batchId}`);
+      if (service.writing(i.batchId)) throw new ContractError('CONFLICT', `Import batch ${i.batchId} is still being written; try again when it is done.`);
       const r = service.resume(i.batchId, i.fixes);
       ctx.engine.syncNow();
       return r;
     },
     'import.rollback': (i) => {
       if (!service.status(i.batchId)) throw new ContractError('NOT_FOUND', `No import batch ${i.batchId}`);
+      if (service.writing(i.batchId)) throw new ContractError('CONFLICT', `Import batch ${i.batchId} is still being written; try again when it is done.`);
       const r = service.rollback(i.batchId, ctx.pusher.inFlight);
       ctx.engine.syncNow();
       return r;

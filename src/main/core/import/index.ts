@@ -10,6 +10,8 @@
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import { commitPlan, type CommitResult, type ImportSink } from './commit.ts';
+import type { ReplicaImportSink } from './replica-sink.ts';
+import { commitPlanStaged, type StagedCommitOptions } from './staged.ts';
 import type { Delimiter } from './delimiter.ts';
 import { Utf8Invalid } from './decode.ts';
 import { defaultMaxRecordSize, parseCsv, type ByteSource, type ParseSummary } from './parse.ts';
@@ -22,6 +24,7 @@ import type { ImportUnpublishView } from '../../../shared/contract/types.ts';
 import { UnpublishRefused, describeChanges } from './changes.ts';
 
 export * from './types.ts';
+export { commitPlanStaged, isStaging, recoverStaged, type StagedCommitOptions } from './staged.ts';
 export { commitPlan, ImportRejected, MemorySink, type CommitResult, type ImportSink, type ImportIntent, type ImportBatchRecord } from './commit.ts';
 export { templateCsv, columnHelpCsv, columnHelp } from './template.ts';
 export { writeErrorReport, escapeFormula } from './report.ts';
@@ -36,7 +39,7 @@ export interface AnalyzeOptions {
   encoding?: EncodingName | 'auto';
   /** Header overrides from the wizard's mapping step: header text → field, or null to ignore. */
   mapping?: Readonly<Record<string, ImportField | null>>;
-  /** Bytes read / total, for a progress bar (called about every 64 KiB). */
+  /** Bytes read / total, for a progress bar (called about every 32 KiB of a file). */
   onProgress?: ProgressCallback;
   signal?: AbortSignal;
   /** Issues kept in memory (all are counted); default 10,000. */
@@ -116,7 +119,7 @@ export async function analyzeImport(source: ByteSource, opts: AnalyzeOptions = {
     return notUtf8(error, opts, source);
   }
   const existing = opts.existing ?? new Map<string, ExistingOffering>();
-  const result = validator.finish(existing, summary.lines);
+  const result = await validator.finishInSteps(existing, summary.lines);
   if (guards.issues.length > 0 || guards.errors + guards.warnings > 0) {
     // Stable merge by line: file-level issues (no line) first, as the validator orders them.
     result.issues = [...result.issues, ...guards.issues].sort((a, b) => (a.line ?? -1) - (b.line ?? -1));
@@ -189,6 +192,21 @@ export function commitImport(analysis: ImportAnalysis, sink: ImportSink, opts: C
     batchId: opts.batchId ?? `imp_${randomUUID()}`,
     fileName,
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+  });
+}
+
+/**
+ * commitImport in steps that let the loop run between them (staged.ts): what the console and the
+ * CLI use. Still all or nothing, also across a crash (the next open drops or finishes the batch).
+ */
+export function commitImportStaged(analysis: ImportAnalysis, sink: ReplicaImportSink, opts: CommitImportOptions & Pick<StagedCommitOptions, 'afterStep'> = {}): Promise<CommitResult> {
+  if (analysis.view.unpublishes.length > 0 && !opts.allowUnpublish && analysis.view.errorCount === 0) return Promise.reject(new UnpublishRefused(analysis.view.unpublishes));
+  const fileName = opts.fileName ?? (analysis.source.kind === 'file' ? basename(analysis.source.path) : 'upload.csv');
+  return commitPlanStaged(analysis.plan, analysis.view.errorCount, sink, {
+    batchId: opts.batchId ?? `imp_${randomUUID()}`,
+    fileName,
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    ...(opts.afterStep ? { afterStep: opts.afterStep } : {}),
   });
 }
 

@@ -212,19 +212,51 @@ export class ReplicaImportSink implements ImportSink {
   #intents: unknown[][] = [];
   static readonly chunk = 2000;
 
+  /** The batch a staged commit is writing (rows go to the stage tables, staged.ts), else null. */
+  #staging: string | null = null;
+
+  /** Sends the writes that follow to the stage tables of `batchId` (null: to the live tables again). */
+  stageInto(batchId: string | null): void {
+    this.#flush();
+    this.#staging = batchId;
+  }
+
+  /** Writes what is buffered now (a staged step flushes as it goes, so its time budget holds). */
+  flush(): void {
+    this.#flush();
+  }
+
+  /** One short transaction of a staged commit: `fn`'s writes are flushed before it commits. */
+  stepTransaction<T>(fn: () => T): T {
+    try {
+      return this.replica.transaction(() => {
+        const r = fn();
+        this.#flush();
+        return r;
+      });
+    } catch (error) {
+      this.#rules = [];
+      this.#intents = [];
+      throw error;
+    }
+  }
+
   #flush(): void {
     const s = this.replica;
+    const staged = this.#staging;
     if (this.#intents.length) {
-      const st = s.stmt(
-        `INSERT INTO outbox (id, idempotency_key, kind, target_id, method, path, body, payload, base_version, state, created_at, hold_until, attempts)
-         VALUES (?,?,?,?,?,?,?,?,?,'queued',?,?,0)`,
-      );
-      for (const r of this.#intents) st.run(r[0], ...r);
+      const st = staged
+        ? s.stmt('INSERT INTO import_stage_intents (batch_id, id, kind, target_id, method, path, body, payload, base_version, created_at, hold_until) VALUES (?,?,?,?,?,?,?,?,?,?,?)')
+        : s.stmt(
+            `INSERT INTO outbox (id, idempotency_key, kind, target_id, method, path, body, payload, base_version, state, created_at, hold_until, attempts)
+             VALUES (?,?,?,?,?,?,?,?,?,'queued',?,?,0)`,
+          );
+      for (const r of this.#intents) st.run(staged ?? r[0], ...r);
       this.#intents = [];
     }
     if (this.#rules.length) {
       const st = s.stmt(
-        'INSERT INTO import_rules (batch_id, offering_id, slug, day_of_week, start_time, end_time, slot_minutes, capacity, valid_from, valid_until) VALUES (?,?,?,?,?,?,?,?,?,?)',
+        `INSERT INTO ${staged ? 'import_stage_rules' : 'import_rules'} (batch_id, offering_id, slug, day_of_week, start_time, end_time, slot_minutes, capacity, valid_from, valid_until) VALUES (?,?,?,?,?,?,?,?,?,?)`,
       );
       for (const r of this.#rules) st.run(...r);
       this.#rules = [];
@@ -240,7 +272,9 @@ export class ReplicaImportSink implements ImportSink {
   replaceAvailability(o: { batchId: string; offeringId: string; slug: string; rules: RuleInput[]; fresh?: boolean }): void {
     if (!o.fresh) {
       this.#flush();
-      this.replica.stmt('DELETE FROM import_rules WHERE offering_id = ?').run(o.offeringId);
+      // Staged: the earlier rules go when the batch moves in (until then nothing may change).
+      if (this.#staging) this.replica.stmt('INSERT INTO import_stage_drops (batch_id, offering_id) VALUES (?, ?)').run(this.#staging, o.offeringId);
+      else this.replica.stmt('DELETE FROM import_rules WHERE offering_id = ?').run(o.offeringId);
     }
     for (const r of o.rules) this.#rules.push([o.batchId, o.offeringId, o.slug, r.dayOfWeek, r.startTime, r.endTime, r.slotMinutes, r.capacity, r.validFrom, r.validUntil]);
     if (this.#rules.length >= ReplicaImportSink.chunk) this.#flush();
@@ -261,6 +295,8 @@ export class ReplicaImportSink implements ImportSink {
 
   recordBatch(b: ImportBatchRecord): void {
     this.#flush();
+    // A staged batch is recorded when it is decided (staged.ts), not by its last step.
+    if (this.#staging) return;
     this.replica
       .stmt("INSERT INTO import_batches (id, file_name, created_at, state, created, updated, unchanged, rules) VALUES (?,?,?,'committed',?,?,?,?)")
       .run(b.id, b.fileName, b.createdAt, b.created, b.updated, b.unchanged, b.rules);

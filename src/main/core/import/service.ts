@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import type { Replica } from '../replica/replica.ts';
 import type { RemoteAvailabilityRule } from '../sync/remote-types.ts';
 import type { Delimiter } from './delimiter.ts';
-import { analyzeImport, commitImport, type ImportAnalysis, type ImportAnalysisView } from './index.ts';
+import { analyzeImport, commitImportStaged, isStaging, recoverStaged, type ImportAnalysis, type ImportAnalysisView } from './index.ts';
 import {
   ReplicaImportSink,
   batchStatus,
@@ -66,6 +66,8 @@ export class ImportService {
   constructor(replica: Replica, opts: { keep?: number; holdMs?: number; onChanged?: () => void } = {}) {
     this.replica = replica;
     this.sink = new ReplicaImportSink(replica, { holdMs: opts.holdMs ?? 0 });
+    // A commit cut by a crash: dropped if it was not decided yet, finished if it was (staged.ts).
+    recoverStaged(replica);
     this.#keep = opts.keep ?? 3;
     this.onChanged = opts.onChanged ?? (() => undefined);
   }
@@ -90,14 +92,22 @@ export class ImportService {
     return { token, fileName, view: analysis.view };
   }
 
-  /** Commit a checked file (all or nothing). Refused when the check found errors or the token expired. */
-  commit(token: string, onProgress?: (p: ImportProgress) => void, allowUnpublish = false): CommitOutcome {
+  /**
+   * Commit a checked file (all or nothing, in steps: the loop runs between them). Refused when the
+   * check found errors or the token expired.
+   */
+  async commit(token: string, onProgress?: (p: ImportProgress) => void, allowUnpublish = false): Promise<CommitOutcome> {
     const entry = this.#analyses.get(token);
     if (!entry) throw new Error('this check has expired; check the file again');
-    const r = commitImport(entry.analysis, this.sink, { fileName: entry.fileName, allowUnpublish, ...(onProgress ? { onProgress } : {}) });
+    const r = await commitImportStaged(entry.analysis, this.sink, { fileName: entry.fileName, allowUnpublish, ...(onProgress ? { onProgress } : {}) });
     this.#analyses.delete(token);
     this.onChanged();
     return { batchId: r.batchId, created: r.created, updated: r.updated, unchanged: r.unchanged, rules: r.rules, intents: r.intents, ids: Object.fromEntries(r.ids) };
+  }
+
+  /** Whether a decided batch is still moving into the live tables (rollback and resume wait for it). */
+  writing(batchId: string): boolean {
+    return isStaging(this.replica, batchId);
   }
 
   /** The error report CSV (formula-escaped) of a check, written to `out`. */

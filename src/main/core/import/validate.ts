@@ -457,13 +457,43 @@ export class ImportValidator {
   /** Ends validation: groups → plan against the offerings the console already has. */
   finish(existing: ReadonlyMap<string, ExistingOffering>, lastLine: number): ValidationResult {
     const plan: PlannedOffering[] = [];
+    const counts = this.#finishStart(lastLine);
+    for (const g of this.#groups.values()) planGroup(g, existing.get(g.slug), (...issue) => this.#add(...issue), () => this.#errors, plan, counts);
+    return this.#finishEnd(plan, counts);
+  }
+
+  /**
+   * `finish` in steps of about `budgetMs`, with a turn of the loop between them: planning 100k
+   * offerings at once held the engine's loop for a few hundred milliseconds.
+   */
+  async finishInSteps(existing: ReadonlyMap<string, ExistingOffering>, lastLine: number, budgetMs = 8): Promise<ValidationResult> {
+    const plan: PlannedOffering[] = [];
+    const counts = this.#finishStart(lastLine);
+    const add: Parameters<typeof planGroup>[2] = (...issue) => this.#add(...issue);
+    const errors = (): number => this.#errors;
+    let until = performance.now() + budgetMs;
+    let n = 0;
+    for (const g of this.#groups.values()) {
+      planGroup(g, existing.get(g.slug), add, errors, plan, counts);
+      if ((++n & 63) === 0 && performance.now() >= until) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        until = performance.now() + budgetMs;
+      }
+    }
+    return this.#finishEnd(plan, counts);
+  }
+
+  #finishStart(lastLine: number): PreviewCounts {
     const counts: PreviewCounts = { rows: this.#rows, offerings: { create: 0, update: 0, unchanged: 0, error: 0 }, rules: 0, errors: 0, warnings: 0 };
     if (this.#mapping === null) {
       this.#add('error', 'file.empty', null, null, null, 'the file has no header row and no data', coreMessage('import.file.empty', {}));
     } else if (this.#rows === 0 && !this.#fatal) {
       this.#add('error', 'file.no_rows', lastLine, null, null, 'the file has a header but no data rows', coreMessage('import.file.noRows', {}));
     }
-    for (const g of this.#groups.values()) planGroup(g, existing.get(g.slug), (...issue) => this.#add(...issue), () => this.#errors, plan, counts);
+    return counts;
+  }
+
+  #finishEnd(plan: PlannedOffering[], counts: PreviewCounts): ValidationResult {
     counts.errors = this.#errors;
     counts.warnings = this.#warnings;
     this.#issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
@@ -479,4 +509,5 @@ export class ImportValidator {
       header: this.#header,
     };
   }
+
 }

@@ -147,10 +147,11 @@ export class Outbox {
 
   counts(): { queued: number; held: number; conflicts: number } {
     const now = nowIso();
-    const q = this.replica.stmt("SELECT COUNT(*) AS n, SUM(CASE WHEN hold_until > ? THEN 1 ELSE 0 END) AS held FROM outbox WHERE state = 'queued'").get(now) as {
-      n: number;
-      held: number | null;
-    };
+    // Two index-only counts (outbox_state, and the partial outbox_held of migration 0012): one SUM
+    // over the rows read every queued intent, ~40 ms a call with an import's 100k queued.
+    const queued = (this.replica.stmt("SELECT COUNT(*) AS n FROM outbox WHERE state = 'queued'").get() as { n: number }).n;
+    const held = (this.replica.stmt("SELECT COUNT(*) AS n FROM outbox INDEXED BY outbox_held WHERE state = 'queued' AND hold_until IS NOT NULL AND hold_until > ?").get(now) as { n: number }).n;
+    const q = { n: queued, held };
     const c = this.replica.stmt('SELECT COUNT(*) AS n FROM conflicts WHERE resolved_at IS NULL').get() as { n: number };
     return { queued: q.n, held: q.held ?? 0, conflicts: c.n };
   }

@@ -319,7 +319,8 @@ function ExportForm() {
         includePending,
       });
       // Named after the dates the user chose (the core names it after the UTC instants).
-      downloadText(from || to ? `bookings-${from || 'start'}_${to || 'end'}.ics` : r.fileName, r.ics, 'text/calendar;charset=utf-8');
+      // Asked without `toFile`, so the text is in the answer.
+      if (r.ics !== null) downloadText(from || to ? `bookings-${from || 'start'}_${to || 'end'}.ics` : r.fileName, r.ics, 'text/calendar;charset=utf-8');
       toast({ kind: 'success', message: t('feeds.exported', { n: r.events }) });
     } catch (err) {
       setError(errorText(t, err));

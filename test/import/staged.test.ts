@@ -1,0 +1,104 @@
+/**
+ * Issue #16, the staged commit (src/main/core/import/staged.ts) in one process, on a real replica:
+ * a failure in a step leaves the replica as it was (stage included); a batch whose writer is alive
+ * is left alone by the recovery another ImportService runs at open, and cannot be rolled back
+ * while it is written; an update that replaces earlier imported rules drops them only when it lands.
+ * (SIGKILL at each point: test/hardening/import-staged-crash.test.ts.)
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { analyzeImport, commitImportStaged, commitPlanStaged } from '../../src/main/core/import/index.ts';
+import { ImportService } from '../../src/main/core/import/service.ts';
+import type { ReplicaImportSink } from '../../src/main/core/import/replica-sink.ts';
+import type { Replica } from '../../src/main/core/replica/replica.ts';
+import { fingerprint, openReplica, tempDir } from './helpers.ts';
+
+let t: ReturnType<typeof tempDir>;
+let replica: Replica;
+let sink: ReplicaImportSink;
+
+beforeEach(() => {
+  t = tempDir();
+  ({ replica, sink } = openReplica(t.dir));
+});
+afterEach(() => {
+  replica.close();
+  t.cleanup();
+});
+
+const HEAD = 'slug,title,product_type,status,base_price,currency,weekday,start_time,end_time,slot_minutes,capacity';
+
+function csv(name: string, rows: string[]): string {
+  const file = join(t.dir, name);
+  writeFileSync(file, [HEAD, ...rows].join('\n') + '\n');
+  return file;
+}
+
+const staged = (): number => (replica.sqlite.prepare('SELECT (SELECT COUNT(*) FROM import_staging) + (SELECT COUNT(*) FROM import_stage_intents) + (SELECT COUNT(*) FROM import_stage_rules) + (SELECT COUNT(*) FROM import_stage_drops) AS n').get() as { n: number }).n;
+const rows = (n: number, day = 'Mon'): string[] => Array.from({ length: n }, (_, i) => `o${i},Offering ${i},space,,${i + 1},USD,${day},9:00,10:00,60,1`);
+
+describe('staged commit', () => {
+  it('a failure inside a step leaves the replica exactly as it was, staging tables included', async () => {
+    const analysis = await analyzeImport({ kind: 'file', path: csv('f.csv', rows(500)) }, { existing: sink.loadExisting() });
+    const before = fingerprint(replica);
+    await expect(
+      commitPlanStaged(analysis.plan, 0, sink, {
+        batchId: 'imp_fail',
+        fileName: 'f.csv',
+        afterEach: (slug) => {
+          if (slug === 'o400') throw new Error('disk full');
+        },
+      }),
+    ).rejects.toThrow('disk full');
+    expect(fingerprint(replica)).toBe(before);
+    expect(staged()).toBe(0);
+  });
+
+  it("leaves a live writer's batch to it: another ImportService's recovery keeps it and reports it as still being written (rollback and resume refuse it)", async () => {
+    const analysis = await analyzeImport({ kind: 'file', path: csv('a.csv', rows(300)) }, { existing: sink.loadExisting() });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let reached!: () => void;
+    const atDecision = new Promise<void>((resolve) => (reached = resolve));
+    const committing = commitImportStaged(analysis, sink, {
+      batchId: 'imp_live',
+      afterStep: async (phase) => {
+        if (phase !== 'decided') return;
+        reached();
+        await held;
+      },
+    });
+    await atDecision;
+    // Decided, not yet moved: the batch is recorded, its rows still staged.
+    expect(staged()).toBeGreaterThan(0);
+    const other = new ImportService(replica);
+    expect(staged()).toBeGreaterThan(0);
+    expect(other.writing('imp_live')).toBe(true);
+    release();
+    const r = await committing;
+    expect(r).toMatchObject({ created: 300, rules: 300, intents: 300 });
+    expect(staged()).toBe(0);
+    expect(other.writing('imp_live')).toBe(false);
+    expect(other.status('imp_live')?.counts.queued).toBe(300);
+  });
+
+  it('an update that replaces imported rules drops the old ones only as it lands', async () => {
+    await commitImportStaged(await analyzeImport({ kind: 'file', path: csv('1.csv', rows(50, 'Mon')) }, { existing: sink.loadExisting() }), sink, {});
+    const days = (): number[] => (replica.sqlite.prepare('SELECT DISTINCT day_of_week AS d FROM import_rules ORDER BY d').all() as Array<{ d: number }>).map((r) => r.d);
+    const monday = days();
+    expect(monday).toHaveLength(1);
+    const second = await analyzeImport({ kind: 'file', path: csv('2.csv', rows(50, 'Tue')) }, { existing: sink.loadExisting() });
+    let during: number[] = [];
+    await commitImportStaged(second, sink, {
+      afterStep: (phase) => {
+        if (phase === 'stage') during = days();
+      },
+    });
+    expect(during).toEqual(monday);
+    const after = days();
+    expect(after).toHaveLength(1);
+    expect(after).not.toEqual(monday);
+    expect((replica.sqlite.prepare('SELECT COUNT(*) AS n FROM import_rules').get() as { n: number }).n).toBe(50);
+  });
+});
