@@ -131,15 +131,23 @@ async function measureFloor(): Promise<Split> {
   return split(byIndex);
 }
 
-async function measurePath(): Promise<Split & { applied: number }> {
+/** The next JSON line a child prints (its other lines are logs). */
+async function nextJson<T>(lines: AsyncIterator<string>): Promise<T | null> {
+  for (let n = 0; n < 1000; n++) {
+    const next = await lines.next();
+    if (next.done) return null;
+    if (next.value.startsWith('{')) return JSON.parse(next.value) as T;
+  }
+  return null;
+}
+
+async function measurePath(): Promise<Split & { applied: number; consoleCpuMs: number; relayCpuMs: number }> {
   // The relay runs in its own process, as deployed (SQLite writes in its writer thread, batched).
   const relayProc = spawn(process.execPath, [join(import.meta.dirname, '_relay-child.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
   type Started = { url: string; channel: { id: string; ingressUrl: string; deviceToken: string } };
-  const readStarted = async (): Promise<Started> => {
-    for await (const line of createInterface({ input: relayProc.stdout })) if (line.startsWith('{')) return JSON.parse(line) as Started;
-    throw new Error('relay child ended without a URL');
-  };
-  const started = await readStarted();
+  const relayLines = createInterface({ input: relayProc.stdout })[Symbol.asyncIterator]();
+  const started = await nextJson<Started>(relayLines);
+  if (!started) throw new Error('relay child ended without a URL');
   const channel = started.channel;
   const console_ = await child([started.url, channel.id, channel.deviceToken, secret]);
   const bridge = console_.first as { port: number; token: string; url: string };
@@ -169,17 +177,10 @@ async function measurePath(): Promise<Split & { applied: number }> {
   for (let n = 0; n < 400 && byIndex.size < total; n++) await new Promise((r) => setTimeout(r, 25));
   ws.close();
   console_.stop();
-  let applied = 0;
-  for (let n = 0; n < 1000; n++) {
-    const next = await console_.lines.next();
-    if (next.done) break;
-    if (next.value.startsWith('{')) {
-      applied = (JSON.parse(next.value) as { applied: number }).applied;
-      break;
-    }
-  }
+  const done = await nextJson<{ applied: number; cpuMs: number }>(console_.lines);
   relayProc.kill('SIGTERM');
-  return { ...split(byIndex), applied };
+  const relayDone = await nextJson<{ cpuMs: number }>(relayLines);
+  return { ...split(byIndex), applied: done?.applied ?? 0, consoleCpuMs: done?.cpuMs ?? NaN, relayCpuMs: relayDone?.cpuMs ?? NaN };
 }
 
 console.log(`start: ${load()}`);
@@ -195,6 +196,8 @@ console.log(`                                                    steady  ${line(
 console.log(`  relay → replica → UI event (console child)        warm-up ${line(path.warmup)}`);
 console.log(`                                                    steady  ${line(path.steady)} (${path.received}/${total} received, ${path.applied} bookings applied)`);
 console.log(`  connections reset and retried: ${resets} (floor: ${floorResets})`);
+// CPU per delivery does not depend on the machine's load the way latencies do: compare it across runs.
+console.log(`  CPU per delivery (all threads, from ready to stop): console ${(path.consoleCpuMs / total).toFixed(3)} ms, relay ${(path.relayCpuMs / total).toFixed(3)} ms`);
 const p99 = percentile(path.steady, 99);
 const ratio = p99 / percentile(floor.steady, 99);
 console.log(`  steady p99 target ≤ 20 ms: ${p99 <= 20 ? 'met' : 'NOT met'}; ratio to the floor's steady p99 ${ratio.toFixed(2)} (target ≤ 3: ${ratio <= 3 ? 'met' : 'NOT met'})`);
