@@ -144,6 +144,23 @@ export function connectRelayStream(options: RelayStreamOptions): RelayStream {
     })();
   };
 
+  /**
+   * Starts the drain after the frames read with this one were queued too (setImmediate runs right
+   * after this I/O callback): the relay sends what one group commit stored together, and handled as
+   * one batch it costs the caller one transaction instead of one for the first frame and another for
+   * the rest. Order is unchanged: the queue is FIFO and one drain runs at a time.
+   */
+  let drainScheduled = false;
+  const scheduleDrain = (): void => {
+    if (drainScheduled || draining) return;
+    drainScheduled = true;
+    setImmediate(() => {
+      drainScheduled = false;
+      // The socket of now: the queue holds only its frames (a reconnect empties it).
+      if (ws) drain(ws);
+    });
+  };
+
   const armWatchdog = (socket: WebSocket, heartbeatMs: number): void => {
     if (watchdog) clearTimeout(watchdog);
     watchdog = setTimeout(() => socket.terminate(), heartbeatMs * 3);
@@ -212,7 +229,7 @@ export function connectRelayStream(options: RelayStreamOptions): RelayStream {
       if (watchdog) watchdog.refresh();
       if (message.type === 'heartbeat') return;
       queue.push(message);
-      drain(socket);
+      scheduleDrain();
     });
     socket.on('ping', () => watchdog?.refresh());
     socket.on('error', () => {
