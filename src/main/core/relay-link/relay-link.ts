@@ -195,7 +195,7 @@ function applyOne(replica: Replica, secrets: readonly string[], event: RelayedDe
   try {
     // A savepoint per delivery: one that cannot be applied is logged and skipped, never half-written,
     // and never blocks the stream by failing the whole batch again and again.
-    return replica.sqlite.transaction(() => applyVerified(replica, envelope, deliveryId, event.body, effects))();
+    return replica.savepoint(() => applyVerified(replica, envelope, deliveryId, event.body, effects));
   } catch (error) {
     return reject(`could not apply: ${(error as Error).message}`, envelope.event);
   }
