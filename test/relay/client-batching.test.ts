@@ -59,4 +59,62 @@ describe('relay stream client batching', () => {
     expect(batches).toEqual([[1, 2, 3, 4, 5]]);
     expect(stream.cursor()).toBe(5);
   });
+
+  it('acks events handled one at a time at most once per ack interval, and what is pending on close', async () => {
+    wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await once(wss, 'listening');
+    const acks: number[] = [];
+    const connected = new Promise<WebSocket>((resolve) =>
+      wss!.on('connection', (ws) => {
+        ws.on('message', (data: Buffer) => acks.push((JSON.parse(data.toString('utf8')) as { seq: number }).seq));
+        resolve(ws);
+      }),
+    );
+    let handled: (seq: number) => void = () => {};
+    const connect = (ackDelayMs?: number): RelayStream =>
+      connectRelayStream({
+        url: `http://127.0.0.1:${(wss!.address() as AddressInfo).port}`,
+        channelId,
+        deviceToken: 'token',
+        ...(ackDelayMs !== undefined ? { ackDelayMs } : {}),
+        onEvent: () => {},
+        onEvents: (events: RelayEvent[]) => handled(events.at(-1)!.seq),
+      });
+    // An interval longer than the test: after the first ack, only close() can send the next.
+    stream = connect(3_600_000);
+    const ws = await connected;
+    ws.send(JSON.stringify({ type: 'hello', channelId, deviceId: 'dev_batching01', cursor: 0, lastSeq: 0, heartbeatMs: 60_000 } satisfies ServerFrame));
+    // Each event sent once the one before was handled: five drains, as webhooks arriving 2 ms apart.
+    for (let seq = 1; seq <= 5; seq++) {
+      const done = new Promise<number>((resolve) => (handled = resolve));
+      ws.send(JSON.stringify(event(seq)));
+      expect(await done).toBe(seq);
+    }
+    // The first at once (nothing acked lately); 2–5 wait for the interval, so close() sends them.
+    await waitFor(() => acks.length > 0, 'the first ack');
+    expect(acks).toEqual([1]);
+    const closed = once(ws, 'close');
+    await stream.close();
+    stream = null;
+    await closed;
+    expect(acks).toEqual([1, 5]);
+  });
+
+  it('acks a lone event by itself', async () => {
+    wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await once(wss, 'listening');
+    const acks: number[] = [];
+    const connected = new Promise<WebSocket>((resolve) =>
+      wss!.on('connection', (ws) => {
+        ws.on('message', (data: Buffer) => acks.push((JSON.parse(data.toString('utf8')) as { seq: number }).seq));
+        resolve(ws);
+      }),
+    );
+    stream = connectRelayStream({ url: `http://127.0.0.1:${(wss.address() as AddressInfo).port}`, channelId, deviceToken: 'token', onEvent: () => {} });
+    const ws = await connected;
+    ws.send(JSON.stringify({ type: 'hello', channelId, deviceId: 'dev_batching01', cursor: 0, lastSeq: 0, heartbeatMs: 60_000 } satisfies ServerFrame));
+    ws.send(JSON.stringify(event(1)));
+    await waitFor(() => acks.includes(1), 'the ack of seq 1');
+    expect(acks).toEqual([1]);
+  });
 });

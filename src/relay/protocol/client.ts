@@ -53,6 +53,15 @@ export interface RelayStreamOptions {
   maxBackoffMs?: number;
   /** Largest message accepted from the relay; default 32 MiB (a 1 MiB body is ~1.4 MiB in base64). */
   maxPayloadBytes?: number;
+  /**
+   * At most one ack per this many ms (fewer than 100 events apart); default 100 ms. The first ack
+   * after a quiet time goes at once, later ones wait for the end of the interval and cover everything
+   * handled by then. An ack per drained queue meant one at almost every webhook at 500/s: a socket
+   * write here and a cursor commit in the relay's writer (queued with the ingests) each time. Waiting
+   * loses nothing: the stored cursor is where this device resumes, close() sends what is pending, and
+   * the relay's flow-control window (1,000 unacked events) is seconds of traffic.
+   */
+  ackDelayMs?: number;
 }
 
 export interface RelayStream {
@@ -65,7 +74,7 @@ function eventFromFrame(frame: EventFrame): RelayEvent {
   return { seq: frame.seq, deliveryId: frame.deliveryId, headers: frame.headers, body: Buffer.from(frame.body, 'base64'), receivedAt: frame.receivedAt };
 }
 
-/** Ack at most every this many handled events while more are queued (always when the queue drains). */
+/** Ack at once every this many handled events; fewer wait for the ack delay (see `ackDelayMs`). */
 const ackEvery = 100;
 /** Largest batch handed to `onEvents`. */
 const maxBatch = 500;
@@ -83,6 +92,9 @@ export function connectRelayStream(options: RelayStreamOptions): RelayStream {
   let processing: Promise<void> = Promise.resolve();
   let draining = false;
   let unacked = 0;
+  let ackTimer: NodeJS.Timeout | null = null;
+  let lastAckAt = -Infinity;
+  const ackDelayMs = options.ackDelayMs ?? 100;
   const status = (s: RelayStreamStatus): void => {
     try {
       options.onStatus?.(s);
@@ -94,9 +106,25 @@ export function connectRelayStream(options: RelayStreamOptions): RelayStream {
   const base = options.url.replace(/\/+$/, '').replace(/^http/i, 'ws');
 
   const sendAck = (socket: WebSocket): void => {
+    if (ackTimer) clearTimeout(ackTimer);
+    ackTimer = null;
     if (cursor === undefined || unacked === 0) return;
     unacked = 0;
+    lastAckAt = performance.now();
     if (socket.readyState === WebSocket.OPEN) socket.send(ackFrame(cursor));
+  };
+
+  /** Acks what is handled now, or at the end of the current ack interval (see `ackDelayMs`). */
+  const ackSoon = (socket: WebSocket): void => {
+    if (ackTimer || unacked === 0) return;
+    const wait = lastAckAt + ackDelayMs - performance.now();
+    if (wait <= 0) return sendAck(socket);
+    ackTimer = setTimeout(() => {
+      ackTimer = null;
+      // The socket of now: a reconnect reset `unacked`, and its hello already confirmed the cursor.
+      if (ws) sendAck(ws);
+    }, wait);
+    ackTimer.unref();
   };
 
   /** Handles queued messages one at a time, in order; stops at the first failure. */
@@ -126,7 +154,8 @@ export function connectRelayStream(options: RelayStreamOptions): RelayStream {
             cursor = message.to;
             unacked++;
           }
-          if (unacked >= ackEvery || queue.length === 0) sendAck(socket);
+          if (unacked >= ackEvery) sendAck(socket);
+          else if (queue.length === 0) ackSoon(socket);
         }
       } catch (error) {
         // The callback failed: nothing more is acked; reconnect and get it again from the cursor.
@@ -259,6 +288,8 @@ export function connectRelayStream(options: RelayStreamOptions): RelayStream {
       stopped = true;
       if (retryTimer) clearTimeout(retryTimer);
       retryTimer = null;
+      if (ackTimer) clearTimeout(ackTimer);
+      ackTimer = null;
       const socket = ws;
       ws = null;
       await processing.catch(() => {});
