@@ -4,8 +4,8 @@
  * in order. Started by store-sqlite.ts with `writerThread: true`.
  *
  * With `role: 'checkpoint'` the same file runs the store's checkpoint thread instead: the writer's
- * automatic checkpoint is off (it ran inside the commit that crossed 1,000 WAL pages, about every
- * second at 500 webhooks/s: copy the pages back, fsync the database, and every ingest queued behind
+ * automatic checkpoint is off (it ran inside the commit that crossed 1,000 WAL pages, every few
+ * seconds at 500 webhooks/s: copy the pages back, fsync the database, and every ingest queued behind
  * it waited), and this thread runs PASSIVE checkpoints on its own connection, which never block the
  * writer nor wait for it.
  */
@@ -23,7 +23,7 @@ if (data.role === 'checkpoint') {
     } catch {
       // busy or closing: the next tick tries again
     }
-  }, data.checkpointEveryMs ?? 1000);
+  }, data.checkpointEveryMs ?? 2000);
   port.on('message', (m: WriterRequest) => {
     if (m.op !== 'close') return;
     clearInterval(timer);
