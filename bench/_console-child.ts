@@ -40,7 +40,7 @@ if (args[0] === 'floor') {
   const link = startRelayLink(core, { url: relayUrl, channelId, deviceToken, secrets: [secret] });
   const bridge = await startBridge({ host: core });
   // CPU from here on (every thread of the process: the link, the replica's checkpointer): the work per
-  // delivery, a figure that does not depend on how busy the machine is, unlike the latencies.
+  // delivery, which a busy machine distorts less than the latencies (see webhook-path.ts).
   const cpuAtReady = process.cpuUsage();
   console.log(JSON.stringify({ port: bridge.port, token: bridge.token, url: bridge.url }));
   process.on('SIGTERM', () => {

@@ -196,7 +196,9 @@ console.log(`                                                    steady  ${line(
 console.log(`  relay → replica → UI event (console child)        warm-up ${line(path.warmup)}`);
 console.log(`                                                    steady  ${line(path.steady)} (${path.received}/${total} received, ${path.applied} bookings applied)`);
 console.log(`  connections reset and retried: ${resets} (floor: ${floorResets})`);
-// CPU per delivery does not depend on the machine's load the way latencies do: compare it across runs.
+// CPU per delivery: the work each delivery cost, not how long it waited for a core. It still moves with
+// the run: a console that lags applies bigger batches (fewer commits per delivery), so it is lower in a
+// run that fell behind; compare runs that kept up (steady p50 of milliseconds) with each other.
 console.log(`  CPU per delivery (all threads, from ready to stop): console ${(path.consoleCpuMs / total).toFixed(3)} ms, relay ${(path.relayCpuMs / total).toFixed(3)} ms`);
 const p99 = percentile(path.steady, 99);
 const ratio = p99 / percentile(floor.steady, 99);
