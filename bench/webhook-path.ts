@@ -14,7 +14,7 @@
  * Floor, measured in the same run the same way: the same POSTs answered by a bare HTTP server in a
  * child process that echoes each delivery id to a bare WebSocket (what any relay→UI path costs at least).
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -27,6 +27,11 @@ const warmupSeconds = Number(process.env['WEBHOOK_WARMUP'] ?? 5);
 const total = ratePerSecond * seconds;
 const warmupCount = ratePerSecond * warmupSeconds;
 const secret = 'whsec_bench';
+/** Every child this bench started: killed when it exits, also when it fails half-way (e.g. an ingress 408). */
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
 let resets = 0;
 let floorResets = 0;
 
@@ -92,6 +97,7 @@ function split(byIndex: Map<number, number>): Split {
 
 async function child(args: string[]): Promise<{ first: Record<string, unknown>; lines: AsyncIterator<string>; stop(): void }> {
   const proc = spawn(process.execPath, [join(import.meta.dirname, '_console-child.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.add(proc);
   const lines = createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
   for (let n = 0; n < 1000; n++) {
     const next = await lines.next();
@@ -144,6 +150,7 @@ async function nextJson<T>(lines: AsyncIterator<string>): Promise<T | null> {
 async function measurePath(): Promise<Split & { applied: number; consoleCpuMs: number; relayCpuMs: number }> {
   // The relay runs in its own process, as deployed (SQLite writes in its writer thread, batched).
   const relayProc = spawn(process.execPath, [join(import.meta.dirname, '_relay-child.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.add(relayProc);
   type Started = { url: string; channel: { id: string; ingressUrl: string; deviceToken: string } };
   const relayLines = createInterface({ input: relayProc.stdout })[Symbol.asyncIterator]();
   const started = await nextJson<Started>(relayLines);
