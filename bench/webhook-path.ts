@@ -14,7 +14,7 @@
  * Floor, measured in the same run the same way: the same POSTs answered by a bare HTTP server in a
  * child process that echoes each delivery id to a bare WebSocket (what any relay→UI path costs at least).
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -27,6 +27,11 @@ const warmupSeconds = Number(process.env['WEBHOOK_WARMUP'] ?? 5);
 const total = ratePerSecond * seconds;
 const warmupCount = ratePerSecond * warmupSeconds;
 const secret = 'whsec_bench';
+/** Every child this bench started: killed when it exits, also when it fails half-way (e.g. an ingress 408). */
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
 let resets = 0;
 let floorResets = 0;
 
@@ -92,6 +97,7 @@ function split(byIndex: Map<number, number>): Split {
 
 async function child(args: string[]): Promise<{ first: Record<string, unknown>; lines: AsyncIterator<string>; stop(): void }> {
   const proc = spawn(process.execPath, [join(import.meta.dirname, '_console-child.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.add(proc);
   const lines = createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
   for (let n = 0; n < 1000; n++) {
     const next = await lines.next();
@@ -131,15 +137,24 @@ async function measureFloor(): Promise<Split> {
   return split(byIndex);
 }
 
-async function measurePath(): Promise<Split & { applied: number }> {
+/** The next JSON line a child prints (its other lines are logs). */
+async function nextJson<T>(lines: AsyncIterator<string>): Promise<T | null> {
+  for (let n = 0; n < 1000; n++) {
+    const next = await lines.next();
+    if (next.done) return null;
+    if (next.value.startsWith('{')) return JSON.parse(next.value) as T;
+  }
+  return null;
+}
+
+async function measurePath(): Promise<Split & { applied: number; consoleCpuMs: number; relayCpuMs: number }> {
   // The relay runs in its own process, as deployed (SQLite writes in its writer thread, batched).
   const relayProc = spawn(process.execPath, [join(import.meta.dirname, '_relay-child.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.add(relayProc);
   type Started = { url: string; channel: { id: string; ingressUrl: string; deviceToken: string } };
-  const readStarted = async (): Promise<Started> => {
-    for await (const line of createInterface({ input: relayProc.stdout })) if (line.startsWith('{')) return JSON.parse(line) as Started;
-    throw new Error('relay child ended without a URL');
-  };
-  const started = await readStarted();
+  const relayLines = createInterface({ input: relayProc.stdout })[Symbol.asyncIterator]();
+  const started = await nextJson<Started>(relayLines);
+  if (!started) throw new Error('relay child ended without a URL');
   const channel = started.channel;
   const console_ = await child([started.url, channel.id, channel.deviceToken, secret]);
   const bridge = console_.first as { port: number; token: string; url: string };
@@ -169,17 +184,10 @@ async function measurePath(): Promise<Split & { applied: number }> {
   for (let n = 0; n < 400 && byIndex.size < total; n++) await new Promise((r) => setTimeout(r, 25));
   ws.close();
   console_.stop();
-  let applied = 0;
-  for (let n = 0; n < 1000; n++) {
-    const next = await console_.lines.next();
-    if (next.done) break;
-    if (next.value.startsWith('{')) {
-      applied = (JSON.parse(next.value) as { applied: number }).applied;
-      break;
-    }
-  }
+  const done = await nextJson<{ applied: number; cpuMs: number }>(console_.lines);
   relayProc.kill('SIGTERM');
-  return { ...split(byIndex), applied };
+  const relayDone = await nextJson<{ cpuMs: number }>(relayLines);
+  return { ...split(byIndex), applied: done?.applied ?? 0, consoleCpuMs: done?.cpuMs ?? NaN, relayCpuMs: relayDone?.cpuMs ?? NaN };
 }
 
 console.log(`start: ${load()}`);
@@ -195,6 +203,10 @@ console.log(`                                                    steady  ${line(
 console.log(`  relay → replica → UI event (console child)        warm-up ${line(path.warmup)}`);
 console.log(`                                                    steady  ${line(path.steady)} (${path.received}/${total} received, ${path.applied} bookings applied)`);
 console.log(`  connections reset and retried: ${resets} (floor: ${floorResets})`);
+// CPU per delivery: the work each delivery cost, not how long it waited for a core. It still moves with
+// the run: a console that lags applies bigger batches (fewer commits per delivery), so it is lower in a
+// run that fell behind; compare runs that kept up (steady p50 of milliseconds) with each other.
+console.log(`  CPU per delivery (all threads, from ready to stop): console ${(path.consoleCpuMs / total).toFixed(3)} ms, relay ${(path.relayCpuMs / total).toFixed(3)} ms`);
 const p99 = percentile(path.steady, 99);
 const ratio = p99 / percentile(floor.steady, 99);
 console.log(`  steady p99 target ≤ 20 ms: ${p99 <= 20 ? 'met' : 'NOT met'}; ratio to the floor's steady p99 ${ratio.toFixed(2)} (target ≤ 3: ${ratio <= 3 ? 'met' : 'NOT met'})`);

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConsoleCore, acquireWriterLock, createFeedRepublisher, ensureOwnerOnlyDir, scheduleDailyBackups, startRelayLink, type FeedRepublisher, type RelayConfig, type SecretKeeper } from './core/index.ts';
+import { CalendarWorker, ConsoleCore, acquireWriterLock, createFeedRepublisher, ensureOwnerOnlyDir, scheduleDailyBackups, startRelayLink, type FeedRepublisher, type RelayConfig, type SecretKeeper } from './core/index.ts';
 import { ContractError } from '../shared/contract/types.ts';
 import { startRelay, type RelayHandle } from '../relay/index.ts';
 import type { RelayStream, RelayStreamStatus } from '../relay/protocol/index.ts';
@@ -144,16 +144,20 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
   let demoRelayConfig: RelayConfig | null = null;
   let link: RelayStream | null = null;
   let republisher: FeedRepublisher | null = null;
+  /** Renders the published feeds off the engine's loop (its own thread and read connection). */
+  let feedWorker: CalendarWorker | null = null;
   let linkConfig: RelayConfig | null = null;
   /** Links start only once the console is up (the demo may start its relay before). */
   let linksReady = false;
 
   const stopLink = async (): Promise<void> => {
-    const [oldRepublisher, oldLink] = [republisher, link];
+    const [oldRepublisher, oldLink, oldWorker] = [republisher, link, feedWorker];
     republisher = null;
     link = null;
+    feedWorker = null;
     linkConfig = null;
     await oldRepublisher?.close();
+    await oldWorker?.close();
     await oldLink?.close();
   };
 
@@ -169,8 +173,15 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       },
     });
     // Calendar feeds marked "publish" follow the replica to the relay, which serves them over HTTPS
-    // to Google or Outlook.com (debounced; only when a feed's bytes changed).
-    republisher = createFeedRepublisher({ db: core.replica.sqlite, target: () => ({ relayUrl: config.url, channelId: config.channelId, deviceToken: config.deviceToken }), log });
+    // to Google or Outlook.com (debounced, at most 30 s behind under a steady stream of webhooks; only
+    // when a feed's bytes changed), rendered in a worker thread so webhooks never wait for a render.
+    const worker = (feedWorker = new CalendarWorker(core.replica.sqlite.name));
+    republisher = createFeedRepublisher({
+      db: core.replica.sqlite,
+      target: () => ({ relayUrl: config.url, channelId: config.channelId, deviceToken: config.deviceToken }),
+      render: (feed) => worker.renderFeed(feed),
+      log,
+    });
     republisher.notifyChanged();
   };
 

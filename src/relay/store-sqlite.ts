@@ -208,6 +208,8 @@ export type WriterResponse = { id: number; ok: true; result: unknown } | { id: n
 export interface SqliteStoreOptions {
   /** Run writes (and their fsync) in a worker thread so they never block the event loop; default false. */
   writerThread?: boolean;
+  /** With the writer thread: how often its checkpoint thread runs a PASSIVE checkpoint; default 2 s (each one fsyncs the database: more often costs CPU for nothing). */
+  checkpointEveryMs?: number;
 }
 
 interface PendingIngest {
@@ -227,8 +229,11 @@ function inlineWriter(db: Database.Database): { call: WriteCall; close(): Promis
   };
 }
 
-function threadWriter(path: string): { call: WriteCall; close(): Promise<void> } {
-  const worker = new Worker(new URL('./sqlite-writer.ts', import.meta.url), { workerData: { path } });
+function threadWriter(path: string, checkpointEveryMs: number): { call: WriteCall; close(): Promise<void> } {
+  const worker = new Worker(new URL('./sqlite-writer.ts', import.meta.url), { workerData: { path, role: 'writer' } });
+  // Checkpoints in a thread of their own, never inside an ingest's commit (see sqlite-writer.ts).
+  const checkpointer = new Worker(new URL('./sqlite-writer.ts', import.meta.url), { workerData: { path, role: 'checkpoint', checkpointEveryMs } });
+  checkpointer.on('error', () => {});
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   let nextId = 1;
   let failure: Error | null = null;
@@ -259,6 +264,16 @@ function threadWriter(path: string): { call: WriteCall; close(): Promise<void> }
     async close() {
       if (!failure) await send('close', []).catch(() => {});
       await worker.terminate();
+      // Last: closing the final connection checkpoints what is left and removes the WAL.
+      checkpointer.postMessage({ id: 0, op: 'close', args: [] } satisfies WriterRequest);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 2000);
+        checkpointer.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      await checkpointer.terminate();
     },
   };
 }
@@ -267,7 +282,7 @@ function threadWriter(path: string): { call: WriteCall; close(): Promise<void> }
 export function openSqliteStore(file: string, options: SqliteStoreOptions = {}): RelayStore {
   const path = resolve(file);
   const db = openDatabase(path); // migrations run here, before any writer thread opens the file
-  const writer = options.writerThread ? threadWriter(path) : inlineWriter(db);
+  const writer = options.writerThread ? threadWriter(path, options.checkpointEveryMs ?? 2000) : inlineWriter(db);
 
   const q = {
     health: db.prepare('SELECT 1'),

@@ -13,6 +13,7 @@ import { startRelay, type RelayHandle } from '../../src/relay/index.ts';
 import { Replica } from '../../src/main/core/replica/replica.ts';
 import { addFeed, getFeed, revokeFeed, rotateFeed } from '../../src/main/core/calendar/feeds.ts';
 import { createFeedHandler } from '../../src/main/core/calendar/feed-server.ts';
+import { CalendarWorker } from '../../src/main/core/calendar/render-worker.ts';
 import { createFeedRepublisher, publicFeedUrl, publishFeed, PublishError, type RelayTarget } from '../../src/main/core/calendar/publish.ts';
 import { runMain } from '../support/cli.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -110,6 +111,64 @@ describe('publishing feeds to the relay', () => {
       expect(e2?.start).toBe(Date.parse('2030-02-03T09:00:00.000Z'));
     } finally {
       await pub.close();
+    }
+  });
+
+  it('follows a steady stream of changes: publishes within maxWaitMs though the quiet time never comes', async () => {
+    const { feed } = addFeed(replica, { name: 'Busy', publish: true });
+    // A quiet time the stream never leaves (webhooks at 500/s): before maxWaitMs it never published.
+    const pub = createFeedRepublisher({ db: replica, target: () => target, debounceMs: 60_000, maxWaitMs: 200 });
+    try {
+      await pub.flush();
+      const url = publicFeedUrl(relay.url, getFeed(replica, feed.id).publishKey);
+      const before = await fetchBytes(url);
+      expect(before.status).toBe(200);
+      putBooking(3, 1, '2030-02-05T09:00:00.000Z');
+      // Every poll is one more change, as a stream of webhooks would bring.
+      const changed = await waitFor(async () => {
+        pub.notifyChanged();
+        const r = await fetchBytes(url, { 'If-None-Match': before.etag ?? '' });
+        return r.status === 200 ? r : null;
+      }, 'the relay to serve the snapshot with the new booking while changes keep coming');
+      expect(parseBoth(changed.body.toString('utf8')).events.map((e) => e.uid)).toContain('bki_3@orkestr-console');
+    } finally {
+      await pub.close();
+    }
+  });
+
+  it('renders in the calendar worker thread when given one, byte-equal to the local feed, following changes', async () => {
+    const { feed, token } = addFeed(replica, { name: 'Off the loop', publish: true });
+    const worker = new CalendarWorker(replica.sqlite.name);
+    let rendered = 0;
+    const pub = createFeedRepublisher({
+      db: replica,
+      target: () => target,
+      debounceMs: 10_000,
+      render: (f) => {
+        rendered++;
+        return worker.renderFeed(f);
+      },
+    });
+    try {
+      // The earlier tests' feeds are published too (one replica for the file): at least this one.
+      const first = await pub.flush();
+      expect(first.failed).toBe(0);
+      expect(first.published).toBeGreaterThanOrEqual(1);
+      expect(rendered).toBeGreaterThanOrEqual(first.published);
+      const url = publicFeedUrl(relay.url, getFeed(replica, feed.id).publishKey);
+      const [remote, mine] = await Promise.all([fetchBytes(url), fetchBytes(`${localBase}/calendar/${token}.ics`)]);
+      expect(remote.body.equals(mine.body)).toBe(true);
+      // The worker reads with its own connection: it sees what this one committed since.
+      putBooking(4, 1, '2030-02-06T09:00:00.000Z');
+      const second = await pub.flush();
+      expect(second.failed).toBe(0);
+      expect(second.published).toBeGreaterThanOrEqual(1);
+      const after = await fetchBytes(url);
+      expect(parseBoth(after.body.toString('utf8')).events.map((e) => e.uid)).toContain('bki_4@orkestr-console');
+      expect(after.body.equals((await fetchBytes(`${localBase}/calendar/${token}.ics`)).body)).toBe(true);
+    } finally {
+      await pub.close();
+      await worker.close();
     }
   });
 

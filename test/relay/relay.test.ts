@@ -310,8 +310,12 @@ describe.each(stores)('relay on %s', (kind) => {
     } finally {
       await c.stream.close();
     }
-    const info = (await (await fetch(`${relay.url}/v1/channels/${ch.id}`, { headers: { authorization: `Bearer ${adminToken}` } })).json()) as { devices: Array<{ ackedSeq: number }> };
-    expect(info.devices[0]!.ackedSeq).toBe(7);
+    // close() sends the ack still pending (acks go at most every 100 ms); the relay stores it in its
+    // own time, so the test waits for it rather than reading once.
+    const ackedSeq = async (): Promise<number> =>
+      ((await (await fetch(`${relay.url}/v1/channels/${ch.id}`, { headers: { authorization: `Bearer ${adminToken}` } })).json()) as { devices: Array<{ ackedSeq: number }> }).devices[0]!.ackedSeq;
+    await waitFor(async () => (await ackedSeq()) === 7, 'the relay to store the ack of seq 7');
+    expect(await ackedSeq()).toBe(7);
   });
 
   it('sends a gap notice when the cursor is older than retention, then the retained events', async () => {

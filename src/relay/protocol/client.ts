@@ -53,6 +53,15 @@ export interface RelayStreamOptions {
   maxBackoffMs?: number;
   /** Largest message accepted from the relay; default 32 MiB (a 1 MiB body is ~1.4 MiB in base64). */
   maxPayloadBytes?: number;
+  /**
+   * At most one ack per this many ms (fewer than 100 events apart); default 100 ms. The first ack
+   * after a quiet time goes at once, later ones wait for the end of the interval and cover everything
+   * handled by then. An ack per drained queue meant one at almost every webhook at 500/s: a socket
+   * write here and a cursor commit in the relay's writer (queued with the ingests) each time. Waiting
+   * loses nothing: the stored cursor is where this device resumes, close() sends what is pending, and
+   * the relay's flow-control window (1,000 unacked events) is seconds of traffic.
+   */
+  ackDelayMs?: number;
 }
 
 export interface RelayStream {
@@ -65,7 +74,7 @@ function eventFromFrame(frame: EventFrame): RelayEvent {
   return { seq: frame.seq, deliveryId: frame.deliveryId, headers: frame.headers, body: Buffer.from(frame.body, 'base64'), receivedAt: frame.receivedAt };
 }
 
-/** Ack at most every this many handled events while more are queued (always when the queue drains). */
+/** Ack at once every this many handled events; fewer wait for the ack delay (see `ackDelayMs`). */
 const ackEvery = 100;
 /** Largest batch handed to `onEvents`. */
 const maxBatch = 500;
@@ -84,6 +93,9 @@ export function connectRelayStream(options: RelayStreamOptions): RelayStream {
   let processing: Promise<void> = Promise.resolve();
   let draining = false;
   let unacked = 0;
+  let ackTimer: NodeJS.Timeout | null = null;
+  let lastAckAt = -Infinity;
+  const ackDelayMs = options.ackDelayMs ?? 100;
   const status = (s: RelayStreamStatus): void => {
     try {
       options.onStatus?.(s);
@@ -95,9 +107,25 @@ export function connectRelayStream(options: RelayStreamOptions): RelayStream {
   const base = options.url.replace(/\/+$/, '').replace(/^http/i, 'ws');
 
   const sendAck = (socket: WebSocket): void => {
+    if (ackTimer) clearTimeout(ackTimer);
+    ackTimer = null;
     if (cursor === undefined || unacked === 0) return;
     unacked = 0;
+    lastAckAt = performance.now();
     if (socket.readyState === WebSocket.OPEN) socket.send(ackFrame(cursor));
+  };
+
+  /** Acks what is handled now, or at the end of the current ack interval (see `ackDelayMs`). */
+  const ackSoon = (socket: WebSocket): void => {
+    if (ackTimer || unacked === 0) return;
+    const wait = lastAckAt + ackDelayMs - performance.now();
+    if (wait <= 0) return sendAck(socket);
+    ackTimer = setTimeout(() => {
+      ackTimer = null;
+      // The socket of now: a reconnect reset `unacked`, and its hello already confirmed the cursor.
+      if (ws) sendAck(ws);
+    }, wait);
+    ackTimer.unref();
   };
 
   /** Handles queued messages one at a time, in order; stops at the first failure. */
@@ -127,7 +155,8 @@ export function connectRelayStream(options: RelayStreamOptions): RelayStream {
             cursor = message.to;
             unacked++;
           }
-          if (unacked >= ackEvery || queue.length === 0) sendAck(socket);
+          if (unacked >= ackEvery) sendAck(socket);
+          else if (queue.length === 0) ackSoon(socket);
         }
       } catch (error) {
         // The callback failed: nothing more is acked; reconnect and get it again from the cursor.
@@ -143,6 +172,23 @@ export function connectRelayStream(options: RelayStreamOptions): RelayStream {
         draining = false;
       }
     })();
+  };
+
+  /**
+   * Starts the drain after the frames read with this one were queued too (setImmediate runs right
+   * after this I/O callback): the relay sends what one group commit stored together, and handled as
+   * one batch it costs the caller one transaction instead of one for the first frame and another for
+   * the rest. Order is unchanged: the queue is FIFO and one drain runs at a time.
+   */
+  let drainScheduled = false;
+  const scheduleDrain = (): void => {
+    if (drainScheduled || draining) return;
+    drainScheduled = true;
+    setImmediate(() => {
+      drainScheduled = false;
+      // The socket of now: the queue holds only its frames (a reconnect empties it).
+      if (ws) drain(ws);
+    });
   };
 
   const armWatchdog = (socket: WebSocket, heartbeatMs: number): void => {
@@ -213,7 +259,7 @@ export function connectRelayStream(options: RelayStreamOptions): RelayStream {
       if (watchdog) watchdog.refresh();
       if (message.type === 'heartbeat') return;
       queue.push(message);
-      drain(socket);
+      scheduleDrain();
     });
     socket.on('ping', () => watchdog?.refresh());
     socket.on('error', () => {
@@ -243,6 +289,8 @@ export function connectRelayStream(options: RelayStreamOptions): RelayStream {
       stopped = true;
       if (retryTimer) clearTimeout(retryTimer);
       retryTimer = null;
+      if (ackTimer) clearTimeout(ackTimer);
+      ackTimer = null;
       const socket = ws;
       ws = null;
       await processing.catch(() => {});

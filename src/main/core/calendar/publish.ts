@@ -7,7 +7,7 @@
  *   DELETE {relayUrl}/v1/channels/:channelId/feeds/:feedKey   (after rotate / revoke)
  */
 import type { EventCache } from './ics.ts';
-import { FeedRenderer, clearRetiredKey, listFeeds, setPublished } from './feeds.ts';
+import { FeedRenderer, clearRetiredKey, listFeeds, setPublished, type Feed, type RenderedFeed } from './feeds.ts';
 import type { SqliteSource } from './source.ts';
 
 export interface RelayTarget {
@@ -69,6 +69,17 @@ export interface RepublisherOptions {
   target: () => RelayTarget | null;
   /** Quiet time after the last change before publishing (default 2 s). */
   debounceMs?: number;
+  /**
+   * Longest wait after the first change not yet published (default 30 s): under a steady stream of
+   * changes (webhooks at hundreds a second) the quiet time never comes, and feeds must still follow.
+   */
+  maxWaitMs?: number;
+  /**
+   * Renders a feed away from this thread, e.g. `(feed) => calendarWorker.renderFeed(feed)`: a large
+   * calendar takes hundreds of ms to render, which on the engine's loop would hold every webhook and
+   * contract call meanwhile. Without it, feeds render here (the CLI's one-off `feeds publish`).
+   */
+  render?: (feed: Feed) => Promise<RenderedFeed>;
   /** Longest wait after a failure before trying again (default 5 min). */
   maxRetryMs?: number;
   renderer?: FeedRenderer;
@@ -104,6 +115,7 @@ type PublishCounts = { published: number; deleted: number; failed: number };
  */
 async function publishPass(
   renderer: FeedRenderer,
+  render: (feed: Feed) => Promise<RenderedFeed>,
   target: RelayTarget,
   fetchFn: typeof fetch | undefined,
   log: (line: string) => void,
@@ -120,7 +132,7 @@ async function publishPass(
         counts.deleted++;
       }
       if (!feed.publish || feed.revokedAt) continue;
-      const rendered = renderer.render(feed);
+      const rendered = await render(feed);
       if (rendered.etag === feed.publishedEtag) continue;
       await publishFeed({ ...target, feedKey: feed.publishKey, body: rendered.body, ...via });
       setPublished(renderer.db, feed.id, rendered.etag);
@@ -146,7 +158,11 @@ async function publishPass(
  */
 export function createFeedRepublisher(options: RepublisherOptions): FeedRepublisher {
   const renderer = options.renderer ?? new FeedRenderer(options.db, options.cache ? { cache: options.cache } : {});
+  const render = options.render ?? ((feed: Feed): Promise<RenderedFeed> => Promise.resolve(renderer.render(feed)));
   const debounceMs = options.debounceMs ?? 2000;
+  const maxWaitMs = options.maxWaitMs ?? 30_000;
+  /** When the oldest change not yet published arrived (null: none waiting). */
+  let firstChangeAt: number | null = null;
   const maxRetryMs = options.maxRetryMs ?? 300_000;
   const log = options.log ?? (() => {});
   let timer: NodeJS.Timeout | null = null;
@@ -169,7 +185,7 @@ export function createFeedRepublisher(options: RepublisherOptions): FeedRepublis
   const once = async (): Promise<PublishCounts> => {
     const target = options.target();
     if (!target) return { published: 0, deleted: 0, failed: 0 };
-    const pass = await publishPass(renderer, target, options.fetch, log);
+    const pass = await publishPass(renderer, render, target, options.fetch, log);
     if (pass.transient) transient = true;
     if (pass.lastError) state.lastError = pass.lastError;
     return pass.counts;
@@ -177,6 +193,8 @@ export function createFeedRepublisher(options: RepublisherOptions): FeedRepublis
 
   const flush = async (): Promise<{ published: number; deleted: number; failed: number }> => {
     while (running) await running.catch(() => {});
+    // This flush renders every change so far; later ones start a new wait.
+    firstChangeAt = null;
     transient = false;
     state.lastAttemptAt = new Date().toISOString();
     running = once().catch((error: unknown) => {
@@ -200,8 +218,15 @@ export function createFeedRepublisher(options: RepublisherOptions): FeedRepublis
     return counts;
   };
 
+  /** Debounced, but never later than maxWaitMs after the first change waiting. */
+  const changed = (): void => {
+    const now = Date.now();
+    firstChangeAt ??= now;
+    schedule(Math.max(0, Math.min(debounceMs, firstChangeAt + maxWaitMs - now)));
+  };
+
   return {
-    notifyChanged: () => schedule(debounceMs),
+    notifyChanged: changed,
     status: () => ({ ...state }),
     flush,
     async close() {
