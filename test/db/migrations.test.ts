@@ -29,6 +29,7 @@ const shipped: Record<string, string> = {
   '0008-approval-rules.ts': '05211fa7545b1ec2d1ef22dc30256dcfb5b549bd3663340cffba037e83fe4276',
   '0009-outbox-claims.ts': 'e79c2dd2ace5834138220599f05d43314367c5744b07f4ce9620f45b88c2dcd6',
   '0010-inbox-received-index.ts': '90d3603425434171ce41378ef35bf85e2c4b5a081f18eb151852aaeb4f8d9866',
+  '0011-search-index-watermark.ts': '402044aad98a8bf12177bfef5411d4f4009f004387fb7fb0de72d8afda5e3ddb',
 };
 
 const migrationFiles = (): string[] => readdirSync(folder).filter((f) => /^\d{4}-[a-z0-9-]+\.ts$/.test(f)).sort();
@@ -198,5 +199,28 @@ describe('each migration on a replica at the version before', () => {
     const d = replicaAt(indexOf('0010_inbox_received_index'));
     migrate(d);
     expect(indexes(d, 'inbox')).toContain('inbox_received');
+  });
+
+  it('0011_search_index_watermark keeps the search index whole without a watermark, and only below one', () => {
+    const d = replicaAt(indexOf('0011_search_index_watermark'));
+    booking(d, 'bkg_before');
+    migrate(d);
+    const match = (q: string): unknown[] => d.prepare('SELECT b.id FROM bookings_fts f JOIN bookings b ON b.rowid = f.rowid WHERE bookings_fts MATCH ? ORDER BY b.id').all(q);
+    const rename = (id: string, name: string): void => void d.prepare('UPDATE bookings SET customer_name = ? WHERE id = ?').run(name, id);
+    // No watermark: every row is kept, as 0007's triggers did.
+    rename('bkg_before', 'Ana García');
+    expect(match('garcia')).toEqual([{ id: 'bkg_before' }]);
+    // A watermark at that row: rows above it are left to the builder (db/search-index.ts).
+    const first = (d.prepare("SELECT rowid AS r FROM bookings WHERE id = 'bkg_before'").get() as { r: number }).r;
+    d.prepare("INSERT INTO meta (key, value) VALUES ('searchIndex.through', ?)").run(String(first));
+    booking(d, 'bkg_above');
+    rename('bkg_above', 'Ana Núñez');
+    rename('bkg_before', 'Ana Núñez');
+    expect(match('nunez')).toEqual([{ id: 'bkg_before' }]);
+    expect(match('garcia')).toEqual([]);
+    // Deletes are counted (the list's total is kept incrementally: bookings/count.ts).
+    d.prepare("DELETE FROM bookings WHERE id IN ('bkg_before', 'bkg_above')").run();
+    expect(match('nunez')).toEqual([]);
+    expect(d.prepare("SELECT value FROM meta WHERE key = 'bookings.deleted'").get()).toEqual({ value: '2' });
   });
 });

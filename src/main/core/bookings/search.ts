@@ -3,9 +3,10 @@
  * and booking id (`bookings_fts`, kept by triggers in the same transaction as each booking row; see
  * migration 0007). Case and diacritics are folded by the tokenizer, and each word typed is a prefix,
  * so "garcia" finds "García" and "gar ana" finds "Ana García". Best matches first (bm25), or newest
- * first when more than rankedSearchLimit match (a very short or common word).
+ * first when more than rankedSearchLimit match (a very short or common word). Right after an initial
+ * sync the index may still be under construction: results then carry `indexing` (see searchIndexing).
  */
-import type { BookingView } from '../../../shared/contract/types.ts';
+import type { BookingView, SearchIndexing } from '../../../shared/contract/types.ts';
 import type { BookingsTable } from '../db/schema.ts';
 import type { Replica } from '../replica/replica.ts';
 
@@ -34,7 +35,16 @@ export function searchBookingRows(replica: Replica, text: string, limit: number,
   return { rows, total };
 }
 
-export function searchBookings(replica: Replica, views: (rows: BookingsTable[]) => BookingView[], text: string, limit: number): { items: BookingView[]; total: number } {
+/**
+ * While the index is still being built after an initial sync (db/search-index.ts), how far it got:
+ * a search then finds only the bookings indexed so far, and says so. Null when it is complete.
+ */
+export function searchIndexing(replica: Replica): SearchIndexing | null {
+  const s = replica.searchIndexState();
+  return s ? { done: s.through, total: s.last } : null;
+}
+
+export function searchBookings(replica: Replica, views: (rows: BookingsTable[]) => BookingView[], text: string, limit: number): { items: BookingView[]; total: number; indexing: SearchIndexing | null } {
   const { rows, total } = searchBookingRows(replica, text, limit);
-  return { items: views(rows), total };
+  return { items: views(rows), total, indexing: searchIndexing(replica) };
 }

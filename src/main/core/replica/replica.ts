@@ -22,12 +22,14 @@
  * so the UI re-queries. Webhooks are also hints: `core.syncNow()` pulls the change feed.
  */
 import { randomUUID } from 'node:crypto';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
 import type { ActivityItem } from '../../../shared/contract/types.ts';
 import type { CoreMessage } from '../../../shared/contract/messages.ts';
 import { Checkpointer } from '../db/checkpointer.ts';
 import { buildDeferredIndexNow, buildScript, deferIndexesIfEmpty, deferredIndexes } from '../db/deferred-indexes.ts';
 import { openReplica, type ReplicaDb } from '../db/open.ts';
+import { buildSearchIndexChunk, searchIndexState, type SearchIndexState } from '../db/search-index.ts';
 import { overlayBooking } from '../sync/overlay.ts';
 import type {
   RemoteAvailabilityException,
@@ -50,6 +52,9 @@ type Stmt = Database.Statement;
 
 /** Prepared statements kept by `Replica.stmt` (the fixed texts of the core are about 150). */
 export const STATEMENT_CACHE = 256;
+
+/** Target time of one chunk of the full-text index build (well under the 50 ms a call may wait). */
+export const SEARCH_CHUNK_MS = 12;
 
 export class Replica {
   readonly db: ReplicaDb;
@@ -113,7 +118,19 @@ export class Replica {
     // A write from outside the pull commits the pull's open group first (see `bulk`).
     if (this.#bulkOpen && this.#inBulk === 0) this.flushBulk();
     if (this.sqlite.inTransaction) return fn();
-    return this.sqlite.transaction(fn).immediate();
+    try {
+      return this.sqlite.transaction(fn).immediate();
+    } catch (error) {
+      this.#rollbacks++;
+      throw error;
+    }
+  }
+
+  #rollbacks = 0;
+
+  /** Transactions of this connection rolled back so far (what was read inside them may be gone: bookings/count.ts). */
+  get rollbacks(): number {
+    return this.#rollbacks;
   }
 
   // ---- indexes an initial sync builds after its bulk load (db/deferred-indexes.ts) --------------
@@ -150,6 +167,42 @@ export class Replica {
       buildDeferredIndexNow(this.sqlite, d);
     }
     return pending.length;
+  }
+
+  /** Null when the full-text index is complete, otherwise how far its build got (db/search-index.ts). */
+  searchIndexState(): SearchIndexState | null {
+    return searchIndexState(this.sqlite);
+  }
+
+  #searchBuild: Promise<void> | null = null;
+
+  /**
+   * Completes the full-text index an initial load left out, in chunks of about SEARCH_CHUNK_MS
+   * each (one group commit now and then, like pull pages), yielding between them so calls are
+   * answered meanwhile. Stops between chunks when `signal` is aborted (the watermark keeps the place).
+   * One build at a time: a second caller waits for the one under way.
+   */
+  buildSearchIndex(signal?: AbortSignal, onProgress?: (s: SearchIndexState) => void): Promise<void> {
+    this.#searchBuild ??= (async () => {
+      let rows = 1000;
+      try {
+        for (;;) {
+          signal?.throwIfAborted();
+          const t = performance.now();
+          const state = this.bulk(() => buildSearchIndexChunk(this.sqlite, rows));
+          if (!state || this.bulkAgeMs >= 250) this.flushBulk();
+          if (!state) return;
+          // Sized by the last chunk's time, within bounds (the first ones also warm the caches).
+          const ms = Math.max(0.5, performance.now() - t);
+          rows = Math.round(Math.min(20_000, Math.max(200, (rows * SEARCH_CHUNK_MS) / ms)));
+          onProgress?.(state);
+          await yieldToLoop();
+        }
+      } finally {
+        this.flushBulk();
+      }
+    })().finally(() => (this.#searchBuild = null));
+    return this.#searchBuild;
   }
 
   // ---- meta & sync state ------------------------------------------------------------------------
@@ -319,6 +372,7 @@ export class Replica {
   rollbackBulk(): void {
     if (!this.#bulkOpen) return;
     this.#bulkOpen = false;
+    this.#rollbacks++;
     this.#activeTargets = null;
     try {
       if (this.sqlite.inTransaction) this.sqlite.exec('ROLLBACK');
