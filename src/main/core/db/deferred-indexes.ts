@@ -17,17 +17,18 @@
  * the initial sync runs. Nor are the list's `bookings_starts_id` and `bookings_status_starts_id`
  * (issue #16): a booking is made shortly before it starts, so those keys too arrive near the end of
  * the index, and without them every bookings.list page during the load sorted the whole table
- * (seconds at 1M rows, with every other call waiting).
+ * (seconds at 1M rows, with every other call waiting). Nor `booking_items_booking` and
+ * `payments_booking`, though random: every booking view reads its items by booking id (a list page,
+ * the queue, a search, a detail), and without them each read scanned every item — at 200k, the
+ * bench's bookings.list during the load took as much CPU as the load itself.
  */
 import type Database from 'better-sqlite3';
 import { buildSearchIndexNow, deferSearchIndex } from './search-index.ts';
 
 export const DEFERRABLE_INDEXES = [
   'bookings_offering_starts',
-  'booking_items_booking',
   'booking_items_offering_starts',
   'booking_items_offering_span',
-  'payments_booking',
   // approval rules' "returning customer" lookup (0008_approval_rules)
   'bookings_customer_status',
   // the queue's offering filter (0007): (status, offering) arrives in random order

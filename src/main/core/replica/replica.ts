@@ -53,6 +53,9 @@ type Stmt = Database.Statement;
 /** Prepared statements kept by `Replica.stmt` (the fixed texts of the core are about 150). */
 export const STATEMENT_CACHE = 256;
 
+/** A new booking row (all 24 columns, in table order); an id already stored is left to the update path. */
+const INSERT_BOOKING = `INSERT INTO bookings VALUES (${Array.from({ length: 24 }, () => '?').join(',')}) ON CONFLICT(id) DO NOTHING`;
+
 /** Target time of one chunk of the full-text index build (well under the 50 ms a call may wait). */
 export const SEARCH_CHUNK_MS = 12;
 
@@ -248,16 +251,6 @@ export class Replica {
   /** Writes one booking as the server has it (skips it when the stored version is newer or equal). */
   applyRemoteBooking(b: RemoteBooking): ApplyResult {
     if (!b || typeof b.id !== 'string' || typeof b.status !== 'string') return { changed: false, newPending: false };
-    const existing = this.stmt('SELECT status, version, updated_at FROM bookings WHERE id = ?').get(b.id) as
-      | { status: string; version: number | null; updated_at: string }
-      | undefined;
-    if (existing) {
-      if (typeof b.version === 'number' && existing.version !== null) {
-        if (b.version <= existing.version) return { changed: false, newPending: false };
-      } else if (b.updatedAt && b.updatedAt < existing.updated_at) {
-        return { changed: false, newPending: false };
-      }
-    }
     const items = Array.isArray(b.items) ? b.items : [];
     let startsAt: string | null = null;
     for (const it of items) if (startsAt === null || it.startsAt < startsAt) startsAt = it.startsAt;
@@ -291,7 +284,17 @@ export class Replica {
       b.updatedAt ?? now(),
       typeof b.version === 'number' ? b.version : null,
     ];
-    if (existing) {
+    // Insert first, and look the stored record up only when the id is taken: an initial sync (every
+    // row new) then searches the random-key primary index once a row instead of twice.
+    let existing: { status: string; version: number | null; updated_at: string } | undefined;
+    if (this.stmt(INSERT_BOOKING).run(...params).changes === 0) {
+      existing = this.stmt('SELECT status, version, updated_at FROM bookings WHERE id = ?').get(b.id) as typeof existing;
+      if (!existing) return { changed: false, newPending: false };
+      if (typeof b.version === 'number' && existing.version !== null) {
+        if (b.version <= existing.version) return { changed: false, newPending: false };
+      } else if (b.updatedAt && b.updatedAt < existing.updated_at) {
+        return { changed: false, newPending: false };
+      }
       this.stmt(
         `UPDATE bookings SET status=?, offering_id=?, offering_title=?, customer_id=?, customer_name=?, customer_email=?,
            customer_timezone=?, subtotal_cents=?, discount_cents=?, tax_cents=?, total_cents=?, currency=?, coupon_code=?,
@@ -300,8 +303,6 @@ export class Replica {
       ).run(...params.slice(1), b.id);
       this.stmt('DELETE FROM booking_items WHERE booking_id = ?').run(b.id);
       this.stmt('DELETE FROM payments WHERE booking_id = ?').run(b.id);
-    } else {
-      this.stmt(`INSERT INTO bookings VALUES (${params.map(() => '?').join(',')})`).run(...params);
     }
     const insItem = this.stmt(
       'INSERT OR REPLACE INTO booking_items (id, booking_id, position, offering_id, starts_at, ends_at, quantity, price_cents) VALUES (?,?,?,?,?,?,?,?)',
