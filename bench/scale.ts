@@ -72,8 +72,16 @@ try {
     rssPeak = Math.max(rssPeak, rss);
   }, 50);
   const h = core.handlers;
-  // Where the time and the memory go: one line as each phase of the sync begins.
+  // Where the time and the memory go: one line as each phase of the sync begins, and one for each
+  // stall of the loop over STALL_MS (60 ms) with the phase it fell in (the probe gives only the longest).
   let phase = '';
+  const STALL_MS = Number(process.env['SCALE_STALL_MS'] ?? 60);
+  let lastBeat = performance.now();
+  const beat = setInterval(() => {
+    const now = performance.now();
+    if (now - lastBeat > STALL_MS) console.log(`  loop stalled ${(now - lastBeat).toFixed(0)} ms at ${fmt(now - t0)} (phase ${phase || '(none)'}); ${load()}`);
+    lastBeat = now;
+  }, 10);
   core.on((event, payload) => {
     const p = event === 'sync.status' ? ((payload as { progress?: { phase: string } | null }).progress?.phase ?? '') : phase;
     if (p === phase) return;
@@ -103,6 +111,7 @@ try {
   const report = probe.stop();
   clearInterval(sampler);
   clearInterval(interim);
+  clearInterval(beat);
   if (!r.pulled) throw new Error(`core sync failed: ${r.error}`);
   const count = (core.replica.sqlite.prepare('SELECT COUNT(*) AS n FROM bookings').get() as { n: number }).n;
   console.log(`core: initial sync of ${count} bookings + ${OFFERINGS} offerings: ${fmt(coreMs)} → ratio ${(coreMs / f.ms).toFixed(2)} to floor (target ≤ 1.5 ${coreMs / f.ms <= 1.5 ? 'OK' : 'OVER'}); ${load()}`);
