@@ -29,6 +29,9 @@ const shipped: Record<string, string> = {
   '0008-approval-rules.ts': '05211fa7545b1ec2d1ef22dc30256dcfb5b549bd3663340cffba037e83fe4276',
   '0009-outbox-claims.ts': 'e79c2dd2ace5834138220599f05d43314367c5744b07f4ce9620f45b88c2dcd6',
   '0010-inbox-received-index.ts': '90d3603425434171ce41378ef35bf85e2c4b5a081f18eb151852aaeb4f8d9866',
+  '0011-import-staging.ts': 'f6ee578b501e15caa102e03c449a991309919d87ef1097db2e75c28fd99347a6',
+  '0012-outbox-held-index.ts': 'd1312636de2b537821e18bd1d053b4434bc69c44c521a79295738bbc5cb42384',
+  '0013-search-index-watermark.ts': '9f862d3a971184604525b8011e14bf9fc85bb385efbed351962dca612a073435',
 };
 
 const migrationFiles = (): string[] => readdirSync(folder).filter((f) => /^\d{4}-[a-z0-9-]+\.ts$/.test(f)).sort();
@@ -198,5 +201,46 @@ describe('each migration on a replica at the version before', () => {
     const d = replicaAt(indexOf('0010_inbox_received_index'));
     migrate(d);
     expect(indexes(d, 'inbox')).toContain('inbox_received');
+  });
+
+  it('0011_import_staging adds the staging tables, empty; queued intents stay', () => {
+    const d = replicaAt(indexOf('0011_import_staging'));
+    d.prepare(
+      `INSERT INTO outbox (id, idempotency_key, kind, target_id, method, path, body, payload, base_version, state, created_at, hold_until, attempts, schema_version)
+       VALUES ('int_1', 'int_1', 'booking.approve', 'bkg_1', 'POST', '/bookings/bkg_1/approve', '{}', '{}', 1, 'queued', '2026-01-01T00:00:00.000Z', NULL, 0, 1)`,
+    ).run();
+    migrate(d);
+    expect(tables(d)).toEqual(expect.arrayContaining(['import_staging', 'import_stage_intents', 'import_stage_rules']));
+    expect(d.prepare('SELECT count(*) AS n FROM import_staging').get()).toEqual({ n: 0 });
+    expect(d.prepare('SELECT id, state FROM outbox').all()).toEqual([{ id: 'int_1', state: 'queued' }]);
+  });
+
+  it('0012_outbox_held_index indexes only the held queued intents', () => {
+    const d = replicaAt(indexOf('0012_outbox_held_index'));
+    migrate(d);
+    expect(indexes(d, 'outbox')).toContain('outbox_held');
+  });
+
+  it('0013_search_index_watermark keeps the search index whole without a watermark, and only below one', () => {
+    const d = replicaAt(indexOf('0013_search_index_watermark'));
+    booking(d, 'bkg_before');
+    migrate(d);
+    const match = (q: string): unknown[] => d.prepare('SELECT b.id FROM bookings_fts f JOIN bookings b ON b.rowid = f.rowid WHERE bookings_fts MATCH ? ORDER BY b.id').all(q);
+    const rename = (id: string, name: string): void => void d.prepare('UPDATE bookings SET customer_name = ? WHERE id = ?').run(name, id);
+    // No watermark: every row is kept, as 0007's triggers did.
+    rename('bkg_before', 'Ana García');
+    expect(match('garcia')).toEqual([{ id: 'bkg_before' }]);
+    // A watermark at that row: rows above it are left to the builder (db/search-index.ts).
+    const first = (d.prepare("SELECT rowid AS r FROM bookings WHERE id = 'bkg_before'").get() as { r: number }).r;
+    d.prepare("INSERT INTO meta (key, value) VALUES ('searchIndex.through', ?)").run(String(first));
+    booking(d, 'bkg_above');
+    rename('bkg_above', 'Ana Núñez');
+    rename('bkg_before', 'Ana Núñez');
+    expect(match('nunez')).toEqual([{ id: 'bkg_before' }]);
+    expect(match('garcia')).toEqual([]);
+    // Deletes are counted (the list's total is kept incrementally: bookings/count.ts).
+    d.prepare("DELETE FROM bookings WHERE id IN ('bkg_before', 'bkg_above')").run();
+    expect(match('nunez')).toEqual([]);
+    expect(d.prepare("SELECT value FROM meta WHERE key = 'bookings.deleted'").get()).toEqual({ value: '2' });
   });
 });

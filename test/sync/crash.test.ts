@@ -154,6 +154,9 @@ it(`acknowledged intents survive ${KILLS} SIGKILLs of the syncing CLI, each reac
     expect(replica.prepare("SELECT key FROM meta WHERE key LIKE 'deferredIndex:%'").all()).toEqual([]);
     const indexes = (replica.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'").all() as Array<{ name: string }>).map((r) => r.name);
     for (const name of DEFERRABLE_INDEXES) expect(indexes, name).toContain(name);
+    // So was the full-text index the load left out (db/search-index.ts): complete, one entry a booking.
+    expect(replica.prepare("SELECT value FROM meta WHERE key = 'searchIndex.through'").get()).toBeUndefined();
+    expect(replica.prepare('SELECT count(*) AS n FROM bookings_fts_docsize').get()).toEqual(replica.prepare('SELECT count(*) AS n FROM bookings').get());
   } finally {
     replica.close();
   }

@@ -13,8 +13,12 @@ import { startRecordingProxy, type RecordingProxy } from '../support/recording-p
 import type { SandboxFixture } from '../support/sandbox.ts';
 import { KEY, sandbox } from './helpers.ts';
 
-/** The eight secondary indexes on random keys (start times, offering, booking id, customer) the first load leaves out. */
-const DEFERRED = ['booking_items_booking', 'booking_items_offering_span', 'booking_items_offering_starts', 'bookings_customer_status', 'bookings_offering_starts', 'bookings_starts_id', 'bookings_status_starts_id', 'payments_booking'];
+/**
+ * The five secondary indexes on random keys (offering, customer) the first load leaves out. The
+ * list's start-time indexes stay (start times arrive nearly in order, and bookings.list answers from
+ * them while the load runs), and so do items and payments by booking (every booking view reads them).
+ */
+const DEFERRED = ['booking_items_offering_span', 'booking_items_offering_starts', 'bookings_customer_status', 'bookings_offering_starts', 'bookings_status_offering'];
 
 let s: SandboxFixture;
 const cores: TestCore[] = [];

@@ -103,3 +103,12 @@ export interface ReviewsPage {
   /** Offerings with reviews: the server's aggregate (it also counts reviews older than this replica). */
   offerings: Array<{ id: string; title: string; ratingAverage: number | null; reviewCount: number }>;
 }
+
+/**
+ * sync1m (#16): the full-text index is built after an initial sync, in the background; until it is
+ * complete a search finds only the bookings indexed so far. `done` of `total` (bookings row numbers).
+ */
+export interface SearchIndexing {
+  done: number;
+  total: number;
+}

@@ -11,7 +11,7 @@
  * import this file. It and they must stay free of zod, Node and Electron imports (lint-enforced):
  * the renderer bundles them.
  */
-import type { CancelPreview, QueueRiskFilter, QueueSort, QueueWindow, ReviewsPage, SlotCheck } from './front-desk.ts';
+import type { CancelPreview, QueueRiskFilter, QueueSort, QueueWindow, ReviewsPage, SearchIndexing, SlotCheck } from './front-desk.ts';
 import type { CalendarFeedFiltersView, CalendarFeedPublishResult, CalendarFeedSecret, CalendarFeedView, ImportAvailabilityCheckView, ImportBatchStatusView, ImportBatchSummary, ImportCheckResult, ImportColumnHelp, ImportCommitResult, ImportFieldName, ImportProgressEvent, Page } from './import-calendar.ts';
 import type { ActivityItem, AvailabilityExceptionView, AvailabilityRuleView, BookingDetail, BookingStatus, BookingView, ConflictView, CouponFieldsInput, CouponView, CoverageWindow, DisputeView, EngineStatus, InsightsView, IntentView, KeepSecret, OfferingFieldsInput, OfferingView, SessionInfo, Settings, SyncStatus } from './records.ts';
 import type { RuleInput, RulePreview, RuleView, RulesDocument, RulesState, RulesSummary } from './rules.ts';
@@ -143,10 +143,14 @@ export interface MethodResults {
   'queue.list': BookingView[];
   'queue.window': QueueWindow;
   'bookings.slots': SlotCheck[];
-  /** `total` counts matches up to 1,000; `capped`: more match than that (show "1,000+"), and `items` are the newest. */
-  'bookings.search': { items: BookingView[]; total: number; capped: boolean };
+  /**
+   * `total` counts matches up to 1,000; `capped`: more match than that (show "1,000+"), and `items` are the newest.
+   * `indexing`: the search index is still being built after an initial sync (results may be missing); null when complete.
+   */
+  'bookings.search': { items: BookingView[]; total: number; capped: boolean; indexing?: SearchIndexing | null };
   'bookings.cancelPreview': CancelPreview | null;
-  'bookings.list': Page<BookingView>;
+  /** `indexing` as for bookings.search, when a search was given. */
+  'bookings.list': Page<BookingView> & { indexing?: SearchIndexing | null };
   'bookings.get': BookingDetail | null;
   'offerings.list': OfferingView[];
   'coupons.list': CouponView[];

@@ -7,6 +7,7 @@ import { tenantTimeZone } from '../settings/store.ts';
 import { cancelPreview, queueWindow, searchBookings, slotChecks } from './front-desk.ts';
 import { cursorAfterOffsetPage, listBookingsAfter } from './list-keyset.ts';
 import { approve, cancel, reschedule, setNotes } from './intents.ts';
+import { searchIndexing } from './search.ts';
 import { bookingDetail, bookingRow, bookingViews, listBookings, queue } from './views.ts';
 
 export type BookingsMethod =
@@ -39,9 +40,10 @@ export function bookingsHandlers(ctx: CoreContext): Pick<ContractHandlers, Booki
       return view ? cancelPreview(replica, view) : null;
     },
     'bookings.list': (i) => {
-      if (i.cursor) return listBookingsAfter(replica, (rows) => bookingViews(replica, rows), { ...i, cursor: i.cursor, limit: i.limit ?? 200 });
+      const indexing = i.search?.trim() ? { indexing: searchIndexing(replica) } : {};
+      if (i.cursor) return { ...listBookingsAfter(replica, (rows) => bookingViews(replica, rows), { ...i, cursor: i.cursor, limit: i.limit ?? 200 }), ...indexing };
       const page = listBookings(replica, i);
-      return { ...page, nextCursor: cursorAfterOffsetPage(replica, page, i.offset ?? 0) };
+      return { ...page, nextCursor: cursorAfterOffsetPage(replica, page, i.offset ?? 0), ...indexing };
     },
     'bookings.get': (i) => bookingDetail(replica, i.id),
     'bookings.approve': (i) => ({ intentId: approve(ctx, i.id) }),

@@ -8,6 +8,7 @@
 import { ContractError, type BookingStatus, type BookingView } from '../../../shared/contract/types.ts';
 import type { BookingsTable } from '../db/schema.ts';
 import type { Replica } from '../replica/replica.ts';
+import { bookingsCount } from './count.ts';
 import { ftsQuery } from './search.ts';
 
 export interface ListFilter {
@@ -105,7 +106,7 @@ export function listBookingsAfter(replica: Replica, views: (rows: BookingsTable[
     total = count(truth) + count(overlay);
   } else {
     rows = arm(replica, `SELECT b.* FROM bookings b WHERE 1${cond}`, params, k, f.limit + 1);
-    total = (replica.stmt(`SELECT count(*) AS n FROM bookings b WHERE 1${cond}`).get(...params) as { n: number }).n;
+    total = where.length === 0 ? bookingsCount(replica) : (replica.stmt(`SELECT count(*) AS n FROM bookings b WHERE 1${cond}`).get(...params) as { n: number }).n;
   }
   const page = rows.slice(0, f.limit);
   const last = page[page.length - 1];

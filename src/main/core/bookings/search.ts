@@ -4,8 +4,10 @@
  * migration 0007). Case and diacritics are folded by the tokenizer, and each word typed is a prefix,
  * so "garcia" finds "García" and "gar ana" finds "Ana García". Best matches first (bm25), or newest
  * first when more than searchCountCap match (a very short or common word): then the count stops there.
+ * Right after an initial sync the index may still be under construction: results then carry
+ * `indexing` (see searchIndexing).
  */
-import type { BookingView } from '../../../shared/contract/types.ts';
+import type { BookingView, SearchIndexing } from '../../../shared/contract/types.ts';
 import type { BookingsTable } from '../db/schema.ts';
 import type { Replica } from '../replica/replica.ts';
 
@@ -54,7 +56,16 @@ export function searchBookingRows(replica: Replica, text: string, limit: number,
   return { rows, total, capped };
 }
 
-export function searchBookings(replica: Replica, views: (rows: BookingsTable[]) => BookingView[], text: string, limit: number): { items: BookingView[]; total: number; capped: boolean } {
+/**
+ * While the index is still being built after an initial sync (db/search-index.ts), how far it got:
+ * a search then finds only the bookings indexed so far, and says so. Null when it is complete.
+ */
+export function searchIndexing(replica: Replica): SearchIndexing | null {
+  const s = replica.searchIndexState();
+  return s ? { done: s.through, total: s.last } : null;
+}
+
+export function searchBookings(replica: Replica, views: (rows: BookingsTable[]) => BookingView[], text: string, limit: number): { items: BookingView[]; total: number; capped: boolean; indexing: SearchIndexing | null } {
   const { rows, total, capped } = searchBookingRows(replica, text, limit);
-  return { items: views(rows), total, capped };
+  return { items: views(rows), total, capped, indexing: searchIndexing(replica) };
 }

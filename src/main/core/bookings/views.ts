@@ -3,6 +3,7 @@
  * detail with its history). Functions of the replica, shared by the booking handlers, conflicts
  * (the local side of a refused intent) and the engine host's badge count.
  */
+import { bookingsCount } from './count.ts';
 import { ftsQuery } from './search.ts';
 import type { BookingDetail, BookingStatus, BookingView, HistoryEntry } from '../../../shared/contract/types.ts';
 import { coreMessage } from '../../../shared/contract/messages.ts';
@@ -177,7 +178,8 @@ export function listBookings(replica: Replica, f: { status?: BookingStatus; offe
     ) as BookingsTable[];
   } else {
     const q = filters(kysely.selectFrom('bookings as b'));
-    total = Number(replica.db.first(q.select((eb) => eb.fn.countAll<number>().as('n')))?.n ?? 0);
+    const unfiltered = !f.offeringId && !f.from && !f.to && !f.search?.trim();
+    total = unfiltered ? bookingsCount(replica) : Number(replica.db.first(q.select((eb) => eb.fn.countAll<number>().as('n')))?.n ?? 0);
     rows = replica.db.all(q.selectAll('b').orderBy('b.starts_at', 'desc').orderBy('b.id', 'desc').limit(f.limit).offset(f.offset)) as BookingsTable[];
   }
   return { items: bookingViews(replica, rows), total };

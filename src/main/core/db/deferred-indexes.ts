@@ -14,20 +14,25 @@
  *
  * `bookings_status_created_id` is never deferred: the feed arrives roughly in creation order, so it
  * is cheap to keep, and it keeps the queue (PENDING, oldest first) and its count index-backed while
- * the initial sync runs.
+ * the initial sync runs. Nor are the list's `bookings_starts_id` and `bookings_status_starts_id`
+ * (issue #16): a booking is made shortly before it starts, so those keys too arrive near the end of
+ * the index, and without them every bookings.list page during the load sorted the whole table
+ * (seconds at 1M rows, with every other call waiting). Nor `booking_items_booking` and
+ * `payments_booking`, though random: every booking view reads its items by booking id (a list page,
+ * the queue, a search, a detail), and without them each read scanned every item — at 200k, the
+ * bench's bookings.list during the load took as much CPU as the load itself.
  */
 import type Database from 'better-sqlite3';
+import { buildSearchIndexNow, deferSearchIndex } from './search-index.ts';
 
 export const DEFERRABLE_INDEXES = [
-  'bookings_status_starts_id',
-  'bookings_starts_id',
   'bookings_offering_starts',
-  'booking_items_booking',
   'booking_items_offering_starts',
   'booking_items_offering_span',
-  'payments_booking',
   // approval rules' "returning customer" lookup (0008_approval_rules)
   'bookings_customer_status',
+  // the queue's offering filter (0007): (status, offering) arrives in random order
+  'bookings_status_offering',
 ] as const;
 
 const PREFIX = 'deferredIndex:';
@@ -52,7 +57,8 @@ export function deferredIndexes(db: Database.Database): DeferredIndex[] {
 
 /**
  * Drops the deferrable indexes when bookings, booking_items and payments are all empty, recording
- * their DDL in the same transaction. Returns how many were dropped. Call it outside a transaction.
+ * their DDL in the same transaction, and stops the full-text index there too (db/search-index.ts).
+ * Returns how many indexes were dropped. Call it outside a transaction.
  */
 export function deferIndexesIfEmpty(db: Database.Database): number {
   return db
@@ -66,6 +72,7 @@ export function deferIndexesIfEmpty(db: Database.Database): number {
         db.exec(`DROP INDEX ${name}`);
         dropped++;
       }
+      deferSearchIndex(db);
       return dropped;
     })
     .immediate();
@@ -84,9 +91,10 @@ export function buildDeferredIndexNow(db: Database.Database, d: DeferredIndex): 
   }).immediate();
 }
 
-/** Builds every recorded index on this connection (blocking; migrations, small replicas). */
+/** Builds every recorded index, and completes the full-text index, on this connection (blocking; migrations, small replicas). */
 export function buildDeferredIndexesNow(db: Database.Database): number {
   const pending = deferredIndexes(db);
   for (const d of pending) buildDeferredIndexNow(db, d);
+  buildSearchIndexNow(db);
   return pending.length;
 }

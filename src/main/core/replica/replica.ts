@@ -22,6 +22,7 @@
  * so the UI re-queries. Webhooks are also hints: `core.syncNow()` pulls the change feed.
  */
 import { randomUUID } from 'node:crypto';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
 import type { ActivityItem } from '../../../shared/contract/types.ts';
 import type { CoreMessage } from '../../../shared/contract/messages.ts';
@@ -29,6 +30,7 @@ import { Checkpointer } from '../db/checkpointer.ts';
 import { buildDeferredIndexNow, buildScript, deferIndexesIfEmpty, deferredIndexes } from '../db/deferred-indexes.ts';
 import type { OpenCheck } from '../db/integrity.ts';
 import { openReplica, type ReplicaDb } from '../db/open.ts';
+import { buildSearchIndexChunk, searchIndexState, type SearchIndexState } from '../db/search-index.ts';
 import { overlayBooking } from '../sync/overlay.ts';
 import type {
   RemoteAvailabilityException,
@@ -51,6 +53,12 @@ type Stmt = Database.Statement;
 
 /** Prepared statements kept by `Replica.stmt` (the fixed texts of the core are about 150). */
 export const STATEMENT_CACHE = 256;
+
+/** A new booking row (all 24 columns, in table order); an id already stored is left to the update path. */
+const INSERT_BOOKING = `INSERT INTO bookings VALUES (${Array.from({ length: 24 }, () => '?').join(',')}) ON CONFLICT(id) DO NOTHING`;
+
+/** Target time of one chunk of the full-text index build (well under the 50 ms a call may wait). */
+export const SEARCH_CHUNK_MS = 12;
 
 export class Replica {
   readonly db: ReplicaDb;
@@ -123,7 +131,12 @@ export class Replica {
     // A write from outside the pull commits the pull's open group first (see `bulk`).
     if (this.#bulkOpen && this.#inBulk === 0) this.flushBulk();
     if (this.sqlite.inTransaction) return fn();
-    return this.#run.immediate(fn) as T;
+    try {
+      return this.#run.immediate(fn) as T;
+    } catch (error) {
+      this.#rollbacks++;
+      throw error;
+    }
   }
 
   /**
@@ -131,7 +144,19 @@ export class Replica {
    * open): a failure rolls back `fn`'s writes only, and the caller's transaction goes on.
    */
   savepoint<T>(fn: () => T): T {
-    return this.#run(fn) as T;
+    try {
+      return this.#run(fn) as T;
+    } catch (error) {
+      this.#rollbacks++;
+      throw error;
+    }
+  }
+
+  #rollbacks = 0;
+
+  /** Transactions (and savepoints) of this connection rolled back so far (what was read inside them may be gone: bookings/count.ts). */
+  get rollbacks(): number {
+    return this.#rollbacks;
   }
 
   // ---- indexes an initial sync builds after its bulk load (db/deferred-indexes.ts) --------------
@@ -168,6 +193,44 @@ export class Replica {
       buildDeferredIndexNow(this.sqlite, d);
     }
     return pending.length;
+  }
+
+  /** Null when the full-text index is complete, otherwise how far its build got (db/search-index.ts). */
+  searchIndexState(): SearchIndexState | null {
+    return searchIndexState(this.sqlite);
+  }
+
+  #searchBuild: Promise<void> | null = null;
+
+  /**
+   * Completes the full-text index an initial load left out, in chunks of about SEARCH_CHUNK_MS
+   * each, commit included, yielding between them so calls are answered meanwhile. Stops between chunks when `signal` is aborted (the watermark keeps the place).
+   * One build at a time: a second caller waits for the one under way.
+   */
+  buildSearchIndex(signal?: AbortSignal, onProgress?: (s: SearchIndexState) => void): Promise<void> {
+    this.#searchBuild ??= (async () => {
+      let rows = 1000;
+      try {
+        for (;;) {
+          signal?.throwIfAborted();
+          const t = performance.now();
+          const state = this.bulk(() => buildSearchIndexChunk(this.sqlite, rows));
+          // Committed chunk by chunk: FTS5 writes what a transaction added (and merges segments) at
+          // its commit, so grouping 250 ms of chunks as the pull does made each commit a 100–190 ms
+          // block at 1M rows. The chunk's size is then measured with its commit.
+          this.flushBulk();
+          if (!state) return;
+          // Sized by the last chunk's time, within bounds (the first ones also warm the caches).
+          const ms = Math.max(0.5, performance.now() - t);
+          rows = Math.round(Math.min(20_000, Math.max(200, (rows * SEARCH_CHUNK_MS) / ms)));
+          onProgress?.(state);
+          await yieldToLoop();
+        }
+      } finally {
+        this.flushBulk();
+      }
+    })().finally(() => (this.#searchBuild = null));
+    return this.#searchBuild;
   }
 
   // ---- meta & sync state ------------------------------------------------------------------------
@@ -213,16 +276,6 @@ export class Replica {
   /** Writes one booking as the server has it (skips it when the stored version is newer or equal). */
   applyRemoteBooking(b: RemoteBooking): ApplyResult {
     if (!b || typeof b.id !== 'string' || typeof b.status !== 'string') return { changed: false, newPending: false };
-    const existing = this.stmt('SELECT status, version, updated_at FROM bookings WHERE id = ?').get(b.id) as
-      | { status: string; version: number | null; updated_at: string }
-      | undefined;
-    if (existing) {
-      if (typeof b.version === 'number' && existing.version !== null) {
-        if (b.version <= existing.version) return { changed: false, newPending: false };
-      } else if (b.updatedAt && b.updatedAt < existing.updated_at) {
-        return { changed: false, newPending: false };
-      }
-    }
     const items = Array.isArray(b.items) ? b.items : [];
     let startsAt: string | null = null;
     for (const it of items) if (startsAt === null || it.startsAt < startsAt) startsAt = it.startsAt;
@@ -256,7 +309,17 @@ export class Replica {
       b.updatedAt ?? now(),
       typeof b.version === 'number' ? b.version : null,
     ];
-    if (existing) {
+    // Insert first, and look the stored record up only when the id is taken: an initial sync (every
+    // row new) then searches the random-key primary index once a row instead of twice.
+    let existing: { status: string; version: number | null; updated_at: string } | undefined;
+    if (this.stmt(INSERT_BOOKING).run(...params).changes === 0) {
+      existing = this.stmt('SELECT status, version, updated_at FROM bookings WHERE id = ?').get(b.id) as typeof existing;
+      if (!existing) return { changed: false, newPending: false };
+      if (typeof b.version === 'number' && existing.version !== null) {
+        if (b.version <= existing.version) return { changed: false, newPending: false };
+      } else if (b.updatedAt && b.updatedAt < existing.updated_at) {
+        return { changed: false, newPending: false };
+      }
       this.stmt(
         `UPDATE bookings SET status=?, offering_id=?, offering_title=?, customer_id=?, customer_name=?, customer_email=?,
            customer_timezone=?, subtotal_cents=?, discount_cents=?, tax_cents=?, total_cents=?, currency=?, coupon_code=?,
@@ -265,8 +328,6 @@ export class Replica {
       ).run(...params.slice(1), b.id);
       this.stmt('DELETE FROM booking_items WHERE booking_id = ?').run(b.id);
       this.stmt('DELETE FROM payments WHERE booking_id = ?').run(b.id);
-    } else {
-      this.stmt(`INSERT INTO bookings VALUES (${params.map(() => '?').join(',')})`).run(...params);
     }
     const insItem = this.stmt(
       'INSERT OR REPLACE INTO booking_items (id, booking_id, position, offering_id, starts_at, ends_at, quantity, price_cents) VALUES (?,?,?,?,?,?,?,?)',
@@ -337,6 +398,7 @@ export class Replica {
   rollbackBulk(): void {
     if (!this.#bulkOpen) return;
     this.#bulkOpen = false;
+    this.#rollbacks++;
     this.#activeTargets = null;
     try {
       if (this.sqlite.inTransaction) this.sqlite.exec('ROLLBACK');

@@ -249,6 +249,11 @@ export class SyncEngine {
         await this.replica.buildDeferredIndexes(signal);
         this.hooks.onChange(['bookings']);
       }
+      // The full-text index too, in short chunks on this thread (search says it is still indexing).
+      if (this.replica.getSyncState('bookings').complete && this.replica.searchIndexState()) {
+        await this.replica.buildSearchIndex(signal, (s) => onProgress({ phase: 'searchIndex', done: s.through, total: s.last }));
+        this.hooks.onChange(['bookings']);
+      }
       // The PENDING poll starts where the full feed ended (it would only re-read the same records).
       const pending = this.replica.getSyncState('bookings:PENDING');
       if (!pending.cursor) {

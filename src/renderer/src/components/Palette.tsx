@@ -5,7 +5,7 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import type { KeyboardEvent } from 'react';
-import type { BookingView } from '../../../shared/contract/types.ts';
+import type { BookingView, SearchIndexing } from '../../../shared/contract/types.ts';
 import { api } from '../api.ts';
 import { useT } from '../i18n/index.ts';
 import { formatSlot } from '../lib/format.ts';
@@ -24,8 +24,8 @@ interface Option {
   run: () => void;
 }
 
-function useBookingSearch(text: string): { items: BookingView[]; searching: boolean } {
-  const [state, setState] = useState<{ text: string; items: BookingView[] }>({ text: '', items: [] });
+function useBookingSearch(text: string): { items: BookingView[]; searching: boolean; indexing: SearchIndexing | null } {
+  const [state, setState] = useState<{ text: string; items: BookingView[]; indexing: SearchIndexing | null }>({ text: '', items: [], indexing: null });
   useEffect(() => {
     const q = text.trim();
     if (q.length < 2) return;
@@ -35,8 +35,8 @@ function useBookingSearch(text: string): { items: BookingView[]; searching: bool
     // still folds keystrokes that arrive in one task (a paste) into one call.
     const timer = setTimeout(() => {
       api.call('bookings.search', { text: q, limit: 8 }).then(
-        (r) => alive && setState({ text: q, items: r.items }),
-        () => alive && setState({ text: q, items: [] }),
+        (r) => alive && setState({ text: q, items: r.items, indexing: r.indexing ?? null }),
+        () => alive && setState({ text: q, items: [], indexing: null }),
       );
     }, 0);
     return () => {
@@ -45,7 +45,8 @@ function useBookingSearch(text: string): { items: BookingView[]; searching: bool
     };
   }, [text]);
   const q = text.trim();
-  return { items: q.length >= 2 && state.text === q ? state.items : [], searching: q.length >= 2 && state.text !== q };
+  const current = q.length >= 2 && state.text === q;
+  return { items: current ? state.items : [], searching: q.length >= 2 && state.text !== q, indexing: current ? state.indexing : null };
 }
 
 // eslint-disable-next-line max-lines-per-function -- two lists (commands + bookings, then one booking's actions) behind one combobox and its keys
@@ -171,6 +172,12 @@ export function CommandPalette() {
           }}
           onKeyDown={onKey}
         />
+        {found.indexing && (
+          // Right after a first sync the search index is still being built: say results may be missing.
+          <p className="palette-context small" role="status">
+            {t('palette.indexing', { percent: found.indexing.total > 0 ? Math.floor((100 * found.indexing.done) / found.indexing.total) : 0 })}
+          </p>
+        )}
         <ul id="palette-list" role="listbox" aria-label={t('palette.title')} className="palette-list">
           {options.length === 0 && (
             <li role="option" aria-selected="false" aria-disabled="true" className="palette-empty">

@@ -52,6 +52,7 @@ export const appEn = {
   'sync.phase.bookings_PENDING': 'Pending bookings',
   'sync.phase.offerings': 'Offerings',
   'sync.phase.coupons': 'Coupons',
+  'sync.phase.searchIndex': 'Search index',
   'banner.syncError': 'Sync failed: {reason}. Your changes stay in the outbox; it will retry.',
   'banner.coreLost': 'The console has stopped answering. Trying to reach it again…',
   'banner.coreLostDetail': 'What you see may be out of date and actions are paused until it answers. If this lasts, close the console and open it again, or ask whoever looks after this computer.',

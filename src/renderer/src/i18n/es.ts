@@ -50,6 +50,7 @@ export const appEs: Translation<typeof appEn, SpanishPlural> = {
   'sync.phase.bookings_PENDING': 'Reservas pendientes',
   'sync.phase.offerings': 'Servicios',
   'sync.phase.coupons': 'Cupones',
+  'sync.phase.searchIndex': 'Índice de búsqueda',
   'banner.syncError': 'La sincronización falló: {reason}. Sus cambios siguen en la bandeja de salida; se reintentará.',
   'banner.coreLost': 'La consola ha dejado de responder. Intentando conectar de nuevo…',
   'banner.coreLostDetail': 'Lo que ve puede estar desactualizado y las acciones esperan hasta que responda. Si sigue así, cierre la consola y vuelva a abrirla, o avise a quien se ocupa de este equipo.',

@@ -102,6 +102,7 @@ export const frontdeskEn = {
   'palette.open': 'Open booking',
   'palette.actionsFor': 'Actions for {name}…',
   'palette.searching': 'Searching bookings…',
+  'palette.indexing': 'The search index is still being built after the first sync ({percent} %): some bookings may be missing.',
   'palette.outbox': 'Show the outbox',
   'booking.backQueue': 'Back to the queue',
   'queue.preview.toggle': 'Preview',

@@ -103,6 +103,7 @@ export const frontdeskEs: Translation<typeof frontdeskEn, SpanishPlural> = {
   'palette.open': 'Abrir la reserva',
   'palette.actionsFor': 'Acciones para {name}…',
   'palette.searching': 'Buscando reservas…',
+  'palette.indexing': 'El índice de búsqueda aún se está creando tras la primera sincronización ({percent} %): pueden faltar reservas.',
   'palette.outbox': 'Ver la bandeja de salida',
   'booking.backQueue': 'Volver a la cola',
   'queue.preview.toggle': 'Vista previa',
