@@ -51,7 +51,7 @@ describe('search over many matches', () => {
   });
 
   it('nothing found, and text with no word in it', async () => {
-    expect(await c.call('bookings.search', { text: 'nobody', limit: 20 })).toEqual({ items: [], total: 0, capped: false });
-    expect(await c.call('bookings.search', { text: '"*-', limit: 20 })).toEqual({ items: [], total: 0, capped: false });
+    expect(await c.call('bookings.search', { text: 'nobody', limit: 20 })).toEqual({ items: [], total: 0, capped: false, indexing: null });
+    expect(await c.call('bookings.search', { text: '"*-', limit: 20 })).toEqual({ items: [], total: 0, capped: false, indexing: null });
   });
 });
