@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { analyzeImport } from '../../src/main/core/import/index.ts';
+import { importShape, type ImportShape } from './import-shape.ts';
 import { openCore } from '../support/core.ts';
 import { spawnCli } from '../support/cli.ts';
 import { generateCatalogue, type Generated } from '../import/generate.ts';
@@ -26,26 +27,10 @@ let planFile: string;
 let gen: Generated;
 const base = join(dir, 'base.db');
 
-interface Shape {
-  offerings: number;
-  rules: number;
-  batches: number;
-  importIntents: number;
-  /** The intents queued before the import, as stored. */
-  before: string;
-}
-
-function shape(file: string): Shape {
+function shape(file: string): ImportShape {
   const db = new Database(file, { readonly: true });
   try {
-    const n = (sql: string): number => (db.prepare(sql).get() as { n: number }).n;
-    return {
-      offerings: n('SELECT COUNT(*) AS n FROM offerings'),
-      rules: n('SELECT COUNT(*) AS n FROM availability_rules') + n('SELECT COUNT(*) AS n FROM import_rules'),
-      batches: n('SELECT COUNT(*) AS n FROM import_batches'),
-      importIntents: n("SELECT COUNT(*) AS n FROM outbox WHERE kind NOT LIKE 'booking.%'"),
-      before: JSON.stringify(db.prepare("SELECT id, idempotency_key, kind, target_id, state, payload, attempts FROM outbox WHERE kind LIKE 'booking.%' ORDER BY seq").all()),
-    };
+    return importShape(db);
   } finally {
     db.close();
   }

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeImport } from '../../src/main/core/import/index.ts';
 import { ImportService } from '../../src/main/core/import/service.ts';
 import { Replica } from '../../src/main/core/replica/replica.ts';
+import { importShape, type ImportShape } from './import-shape.ts';
 import { openCore } from '../support/core.ts';
 import { spawnCli } from '../support/cli.ts';
 import { generateCatalogue } from '../import/generate.ts';
@@ -24,13 +25,7 @@ const { dir, cleanup } = tempDir();
 const base = join(dir, 'base.db');
 let planFile: string;
 
-interface Shape {
-  offerings: number;
-  rules: number;
-  batches: number;
-  importIntents: number;
-  /** Intents queued before the import, as stored. */
-  before: string;
+interface Shape extends ImportShape {
   /** Import contents: every intent's target, kind and body, every rule (ids differ between lives). */
   content: string;
   staged: number;
@@ -41,11 +36,7 @@ function shape(file: string): Shape {
   try {
     const n = (sql: string): number => (db.prepare(sql).get() as { n: number }).n;
     return {
-      offerings: n('SELECT COUNT(*) AS n FROM offerings'),
-      rules: n('SELECT COUNT(*) AS n FROM availability_rules') + n('SELECT COUNT(*) AS n FROM import_rules'),
-      batches: n('SELECT COUNT(*) AS n FROM import_batches'),
-      importIntents: n("SELECT COUNT(*) AS n FROM outbox WHERE kind NOT LIKE 'booking.%'"),
-      before: JSON.stringify(db.prepare("SELECT id, idempotency_key, kind, target_id, state, payload, attempts FROM outbox WHERE kind LIKE 'booking.%' ORDER BY seq").all()),
+      ...importShape(db),
       content: JSON.stringify([
         db.prepare("SELECT kind, method, path, body, state FROM outbox WHERE kind NOT LIKE 'booking.%' ORDER BY seq").all(),
         db.prepare('SELECT slug, day_of_week, start_time, end_time, slot_minutes, capacity FROM import_rules ORDER BY id').all(),

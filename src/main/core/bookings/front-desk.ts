@@ -8,7 +8,6 @@ import type { Replica } from '../replica/replica.ts';
 import { groupBounds, groupOf } from './queue-groups.ts';
 import { localDayAndTime } from './slots.ts';
 
-export { queueWindow } from './queue-window.ts';
 export { localDayAndTime, slotChecks } from './slots.ts';
 export { searchBookings, searchBookingRows } from './search.ts';
 

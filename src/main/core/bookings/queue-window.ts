@@ -14,6 +14,8 @@
 import { ContractError, type BookingView, type MethodInput, type QueueGroup, type QueueRow, type QueueWindow, type RuleFlag } from '../../../shared/contract/types.ts';
 import type { BookingsTable } from '../db/schema.ts';
 import type { Replica } from '../replica/replica.ts';
+import { describeChecks, type RuleCheck } from '../rules/evaluate.ts';
+import { firstStartOf } from './front-desk.ts';
 import { groupBounds, groupOf, type GroupBounds } from './queue-groups.ts';
 import { SlotChecker } from './slots.ts';
 
@@ -81,19 +83,10 @@ function ruleFlagsOf(replica: Replica, ids: string[]): Map<string, RuleFlag[]> {
   for (const r of rows) {
     const list = out.get(r.bookingId) ?? [];
     // Reasons are stored as the checks' JSON (rules/runner.ts); the label says them as the activity does.
-    list.push({ ruleId: r.ruleId, ruleName: r.ruleName, conditions: conditionsText(r.reasons), at: r.at });
+    list.push({ ruleId: r.ruleId, ruleName: r.ruleName, conditions: describeChecks(JSON.parse(r.reasons) as RuleCheck[]), at: r.at });
     out.set(r.bookingId, list);
   }
   return out;
-}
-
-function conditionsText(reasons: string): string {
-  try {
-    const checks = JSON.parse(reasons) as Array<{ detail?: unknown }>;
-    return checks.map((c) => (typeof c.detail === 'string' ? c.detail : '')).filter(Boolean).join(' · ');
-  } catch {
-    return '';
-  }
 }
 
 const and = (where: string[]): string => (where.length ? ` AND ${where.join(' AND ')}` : '');
@@ -133,7 +126,7 @@ export function queueWindow(deps: QueueDeps, input: Input): QueueWindow {
   const bounds = groupBounds(now, timeZone);
   const flags = ruleFlagsOf(replica, views.map((v) => v.id));
   const items: QueueRow[] = views.map((view, i) => {
-    const startsAt = firstStart(view) ?? page[i]!.start;
+    const startsAt = firstStartOf(view) ?? page[i]!.start;
     return { ...view, startsAt, group: groupOf(startsAt, bounds), slot: checker.check(view), held: view.riskReviewStatus === 'HELD', ruleFlags: flags.get(view.id) ?? [] };
   });
   const last = page[page.length - 1];
@@ -175,12 +168,6 @@ function cachedCounts(replica: Replica, input: Input, now: number, compute: () =
     entry.byFilter.set(key, counts);
   }
   return counts;
-}
-
-function firstStart(view: BookingView): string | null {
-  let first: string | null = null;
-  for (const item of view.items) if (first === null || item.startsAt < first) first = item.startsAt;
-  return first;
 }
 
 const notOverlaid = 'NOT EXISTS (SELECT 1 FROM booking_overlay o WHERE o.booking_id = b.id)';
