@@ -89,4 +89,62 @@ describe('the engine in its own process, seen from the browser', () => {
     await page.getByRole('row').nth(1).waitFor();
     await page.close();
   });
+
+  it('shows a crash loop that ended before the page heard of it, and an answer older than the news does not hide it', { timeout: 180_000 }, async () => {
+    const crashing = join(dir, 'crashing-engine.mjs');
+    await writeFile(crashing, 'process.exit(7);\n');
+    await supervisor.call('settings.set', { language: 'en' });
+    const page = await browser.newPage({ viewport: { width: 1366, height: 860 } });
+    page.setDefaultTimeout(60_000);
+    // The page's event socket reaches the bridge only when we say: as on a loaded machine where the
+    // socket connects after the first answers. Events sent before then never reach this page.
+    let connectSocket!: () => void;
+    const socketHeld = new Promise<void>((resolve) => (connectSocket = resolve));
+    await page.routeWebSocket(/\/api\/events/, async (ws) => {
+      await socketHeld;
+      ws.connectToServer();
+    });
+    // The page's first `session.info` is held too, so its first read of the engine's state (answered
+    // at once: "running") settles after the crash loop has ended.
+    let releaseSessionInfo!: () => void;
+    const sessionInfoHeld = new Promise<void>((resolve) => (releaseSessionInfo = resolve));
+    let heldOnce = false;
+    await page.route('**/api/call', async (route) => {
+      const body = route.request().postDataJSON() as { method?: string };
+      if (body.method === 'session.info' && !heldOnce) {
+        heldOnce = true;
+        await sessionInfoHeld;
+      }
+      if (body.method === 'engine.restart') {
+        // The answer ("restarting") reaches the page only after the engine is running again.
+        const response = await route.fetch();
+        await waitFor(() => supervisor.status().state === 'running', 'the engine started from the banner');
+        await route.fulfill({ response });
+        return;
+      }
+      await route.continue();
+    });
+    const firstEngineRead = page.waitForResponse((r) => r.url().endsWith('/api/call') && (r.request().postDataJSON() as { method?: string }).method === 'engine.status');
+    await page.goto(bridge.openUrl);
+    expect(await (await firstEngineRead).json()).toMatchObject({ ok: true, result: { state: 'running' } });
+    crashingEntry = crashing;
+    process.kill(supervisor.pid!, 'SIGKILL');
+    await waitFor(() => supervisor.status().state === 'failed', 'the supervisor to give up');
+    connectSocket();
+    releaseSessionInfo();
+    const alert = page.getByRole('alert').filter({ hasText: en['banner.engineFailed'] });
+    await alert.waitFor({ timeout: 20_000 });
+    expect(await alert.textContent()).toContain('exit code 7');
+    crashingEntry = null;
+    await alert.getByRole('button', { name: en['banner.engineRestart'] }).click();
+    await waitFor(() => supervisor.status().state === 'running', 'the engine started from the banner');
+    // The "restarting" answer to that click is older than the "running" news: it must not bring the
+    // banner back once the answer has arrived.
+    await page.waitForResponse((r) => r.url().endsWith('/api/call') && (r.request().postDataJSON() as { method?: string }).method === 'engine.restart');
+    await page.getByRole('row').nth(1).waitFor();
+    // Two frames: the answer has been applied and drawn.
+    await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
+    expect(await page.getByRole('status').filter({ hasText: en['banner.engineRestarting'] }).count()).toBe(0);
+    await page.close();
+  });
 });

@@ -230,6 +230,12 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       ws.on('pong', () => alive.set(ws, true));
       ws.on('close', () => sockets.delete(ws));
       ws.on('error', () => sockets.delete(ws));
+      // A page hears only events sent after its socket connects; the engine's state may have changed
+      // between its first answers and now (a crash loop can end in half a second), so a newly
+      // connected page is told the current state first. Later events follow in order.
+      void target.call('engine.status', {}).then((outcome) => {
+        if (outcome.ok && ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event: 'engine.status', payload: outcome.result }));
+      });
     });
   });
 

@@ -55,6 +55,12 @@ interface AppState {
 }
 
 let toastSeq = 0;
+/**
+ * How many `engine.status` events this page has heard. An answer to `engine.status` or
+ * `engine.restart` may reach the page after newer news of the same state (HTTP answers and socket
+ * events travel apart), so an answer counts only if no event arrived while it was asked.
+ */
+let engineEventsHeard = 0;
 
 function browserLanguage(): Language {
   return typeof navigator !== 'undefined' && navigator.language?.toLowerCase().startsWith('es') ? 'es' : 'en';
@@ -89,7 +95,12 @@ export const useApp = create<AppState>()((set, get) => ({
       countsTimer = setTimeout(() => void get().refreshCounts(), 150);
     };
     offs.push(api.on('sync.status', (sync) => set({ sync })));
-    offs.push(api.on('engine.status', (engine) => set({ engine })));
+    offs.push(
+      api.on('engine.status', (engine) => {
+        engineEventsHeard++;
+        set({ engine });
+      }),
+    );
     offs.push(api.on('session.changed', (session) => {
       set({ session });
       scheduleCounts();
@@ -139,7 +150,9 @@ export const useApp = create<AppState>()((set, get) => ({
   },
 
   async restartEngine() {
-    set({ engine: await api.call('engine.restart', {}) });
+    const heard = engineEventsHeard;
+    const engine = await api.call('engine.restart', {});
+    if (heard === engineEventsHeard) set({ engine });
   },
 
   navigate(route) {
@@ -187,9 +200,10 @@ export const useApp = create<AppState>()((set, get) => ({
   },
 
   async refreshSession() {
+    const heard = engineEventsHeard;
     const [session, settings, sync, engine] = await Promise.allSettled([api.call('session.info', {}), api.call('settings.get', {}), api.call('sync.status', {}), api.call('engine.status', {})]);
     set({
-      ...(engine.status === 'fulfilled' ? { engine: engine.value } : {}),
+      ...(engine.status === 'fulfilled' && heard === engineEventsHeard ? { engine: engine.value } : {}),
       ...(session.status === 'fulfilled' ? { session: session.value } : {}),
       ...(settings.status === 'fulfilled' ? { settings: settings.value } : {}),
       ...(sync.status === 'fulfilled' ? { sync: sync.value } : {}),
