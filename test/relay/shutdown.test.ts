@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startRelay } from '../../src/relay/server.ts';
+import { startBelowEphemeralPorts } from '../support/ports.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { adminToken, collect, createChannel, postWebhook } from './helpers.ts';
 
@@ -12,7 +13,8 @@ describe('graceful shutdown', () => {
 
   it('the device client rides out a relay restart: backs off, reconnects, resumes without repeats', { timeout: 60_000 }, async () => {
     const file = join(dir, 'restart.db');
-    const first = await startRelay({ store: file, adminToken, heartbeatMs: 1000 });
+    // Below the ephemeral ports: the relay comes back on this port after others took free ones.
+    const first = await startBelowEphemeralPorts((port) => startRelay({ store: file, adminToken, heartbeatMs: 1000, port }));
     const ch = await createChannel(first.url);
     const c = collect(first.url, ch.id, ch.deviceToken);
     try {

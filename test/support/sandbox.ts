@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.ts';
+import { startBelowEphemeralPorts } from './ports.ts';
 
 /** A read/write key for tenant atlas, given to every fixture unless `keys` says otherwise. */
 export const TEST_KEY = 'ork_testkey1.test-key-secret-0123456789';
@@ -72,6 +73,11 @@ export type FixtureOptions = Partial<SandboxOptions> & {
   dir?: string;
 };
 
+/** Restartable on its port: `restart()` must find that port free (test/support/ports.ts). */
+function startOutsideEphemeralPorts(options: SandboxOptions): Promise<Sandbox> {
+  return options.port ? startSandbox(options) : startBelowEphemeralPorts((port) => startSandbox({ ...options, port }));
+}
+
 export async function startTestSandbox(options: FixtureOptions = {}): Promise<SandboxFixture> {
   const { dir: givenDir, ...rest } = options;
   const dir = givenDir ?? (await mkdtemp(join(tmpdir(), 'orkestr-sbx-')));
@@ -90,7 +96,7 @@ export async function startTestSandbox(options: FixtureOptions = {}): Promise<Sa
     dataFile,
   };
   const defaultKey = (sandboxOptions.keys ?? [])[0]?.split(/[:@]/)[0] ?? null;
-  let sandbox = await startSandbox(sandboxOptions);
+  let sandbox = await startOutsideEphemeralPorts(sandboxOptions);
   let closed = false;
   const url = (): string => sandbox.url.replace(/\/+$/, '');
 
