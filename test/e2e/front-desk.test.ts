@@ -78,6 +78,30 @@ const flagged = (r: QueueRow) => r.held || r.slot.state === 'full';
 const rowOf = (page: Page, id: string): Locator => page.locator('.queue-list tbody tr').filter({ has: page.locator(`a[href="#/booking/${encodeURIComponent(id)}"]`) });
 
 describe('the approval queue at full speed', () => {
+  it('a on a row whose own slot answer is fresh asks the core for the approval only, not for the slot again', { timeout: 120_000 }, async () => {
+    const h = stack.console.core.handlers;
+    await h['settings.set']({ undoSeconds: 30, language: 'en', theme: 'light' });
+    const rows = (await h['queue.window']({ limit: 1000, sort: 'waiting', risk: 'all' })).items;
+    const target = rows.find((r) => !flagged(r) && r.slot.competingIds.length === 0)!;
+    const page = await open();
+    const calls: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/api/call')) calls.push((JSON.parse(r.postData() ?? '{}') as { method: string }).method);
+    });
+    const row = rowOf(page, target.id);
+    await row.click({ position: { x: 5, y: 5 } });
+    await poll(() => row.getAttribute('aria-current')).toBe('true');
+    calls.length = 0;
+    await page.keyboard.press('a');
+    await row.waitFor({ state: 'detached' });
+    await waitFor(async () => (await approvals()).has(target.id) || null, 'the approval queued', 30_000);
+    expect(calls.filter((m) => m === 'bookings.approve' || m === 'bookings.slots')).toEqual(['bookings.approve']);
+    // Taken back, so the queue is fresh for the next test.
+    await page.keyboard.press('z');
+    await waitFor(async () => (await approvals()).get(target.id) === 'discarded' || null, 'the approval withdrawn', 30_000);
+    await rowOf(page, target.id).waitFor();
+  });
+
   it('approves 20 bookings in at most 21 key presses from a fresh queue, skipping the held and full ones, and z takes the last one back before it leaves', { timeout: 240_000 }, async () => {
     const h = stack.console.core.handlers;
     await h['settings.set']({ undoSeconds: 30, language: 'en', theme: 'light' });

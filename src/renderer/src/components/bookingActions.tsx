@@ -160,13 +160,17 @@ export function useBookingActions(opts: { onRemoved?: (ids: string[]) => void; o
       if (targets.length > 1) return bulkApprove(targets);
       const b = targets[0]!;
       if (opts.force) return doApprove([b]);
-      const entry = ask(b);
-      const known = b.slot && !isStale(b.slot, approvedHere) ? b.slot : entry.result;
+      // The core is asked only when the row's own answer cannot decide: a call per key press would
+      // make the core work (and, on a 2-core machine, the page wait for a CPU) in the very frame the row leaves.
+      const own = b.slot && !isStale(b.slot, approvedHere) ? b.slot : undefined;
+      const entry = own === undefined ? ask(b) : null;
+      const known = own ?? entry?.result;
       if (isHeld(b)) return setDialog({ kind: 'safety', target: b, block: 'held', slot: known ?? null });
       if (known !== undefined) {
         const block = blockOf(b, known);
         return block ? setDialog({ kind: 'safety', target: b, block, slot: known }) : doApprove([b]);
       }
+      if (!entry) return;
       onRemoved?.([b.id]);
       let slot: SlotCheck | null;
       try {
