@@ -11,6 +11,7 @@ import type { ReactNode } from 'react';
 import type { BookingView, SlotCheck } from '../../../shared/contract/types.ts';
 import { api } from '../api.ts';
 import { useT } from '../i18n/index.ts';
+import { afterPaint } from '../lib/frame.ts';
 import { blockOf, isHeld, isStale, partition } from '../lib/safety.ts';
 import type { Block, Checked } from '../lib/safety.ts';
 import { useApp } from '../store/app.ts';
@@ -107,6 +108,8 @@ export function useBookingActions(opts: { onRemoved?: (ids: string[]) => void; o
         : null;
       const results: BulkResult[] = [];
       const intentIds: string[] = [];
+      // The rows leave and that frame is drawn before the first call goes out (lib/frame.ts says why).
+      await afterPaint();
       for (const b of targets) {
         try {
           const r = await run(b);
