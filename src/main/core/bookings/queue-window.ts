@@ -16,7 +16,7 @@ import type { BookingsTable } from '../db/schema.ts';
 import type { Replica } from '../replica/replica.ts';
 import { describeChecks, type RuleCheck } from '../rules/evaluate.ts';
 import { firstStartOf } from './front-desk.ts';
-import { truthVersion } from '../replica/truth-version.ts';
+import { truthVersion, writeVersion } from '../replica/truth-version.ts';
 import { groupBounds, groupOf, type GroupBounds } from './queue-groups.ts';
 import { SlotChecker } from './slots.ts';
 
@@ -132,9 +132,16 @@ export function queueWindow(deps: QueueDeps, input: Input): QueueWindow {
   });
   const last = page[page.length - 1];
   const pendingOverlay = overlayRows.map((r) => r.row);
-  const { truth, bounds: countBounds } = cachedTruthCounts(replica, input, bounds);
+  const { truth, bounds: countBounds, entry } = cachedTruthCounts(replica, input, bounds);
   const counts = overlaidCounts(replica, input, countBounds, truth, pendingOverlay);
-  const full = fullCount(replica, input, checker, bounds, counts.total, pendingOverlay);
+  // The full count reads the overlay (an approval fills its competitors' places): reused only while
+  // nothing at all was written, as when the window is walked page by page.
+  const version = writeVersion(replica);
+  let full = entry.full.get(filterKey(input));
+  if (!full || full.version !== version) {
+    full = { version, ...fullCount(replica, input, checker, bounds, counts.total, pendingOverlay) };
+    entry.full.set(filterKey(input), full);
+  }
   return {
     items,
     total: counts.total,
@@ -147,7 +154,14 @@ type Counts = { total: number; held: number; flagged: number; groups: Record<Que
 
 /** How long truth counts are reused while the truth is unchanged (the date groups move with the clock). */
 export const countsCacheMs = 10_000;
-const countsCache = new WeakMap<Replica, { version: string; bounds: GroupBounds; byFilter: Map<string, Counts> }>();
+interface CountsEntry {
+  version: string;
+  bounds: GroupBounds;
+  byFilter: Map<string, Counts>;
+  full: Map<string, { version: string; count: number; scope: 'all' | 'week' }>;
+}
+const countsCache = new WeakMap<Replica, CountsEntry>();
+const filterKey = (input: Input): string => JSON.stringify([input.offeringIds ?? [], input.risk ?? 'all', input.flagged ?? false, input.from ?? null, input.to ?? null]);
 
 /**
  * The truth's range counts for a filter, reused while the truth is unchanged (replica/truth-version.ts):
@@ -155,20 +169,20 @@ const countsCache = new WeakMap<Replica, { version: string; bounds: GroupBounds;
  * recount ~108k PENDING rows (~60 ms at 1M bookings) each time; the intents' own rows are laid over
  * them on every call (overlaidCounts), with the same bounds. Reused within countsCacheMs.
  */
-function cachedTruthCounts(replica: Replica, input: Input, b: GroupBounds): { truth: Counts; bounds: GroupBounds } {
+function cachedTruthCounts(replica: Replica, input: Input, b: GroupBounds): { truth: Counts; bounds: GroupBounds; entry: CountsEntry } {
   const version = truthVersion(replica);
   let entry = countsCache.get(replica);
   if (!entry || entry.version !== version || b.now - entry.bounds.now > countsCacheMs || b.now < entry.bounds.now) {
-    entry = { version, bounds: b, byFilter: new Map() };
+    entry = { version, bounds: b, byFilter: new Map(), full: new Map() };
     countsCache.set(replica, entry);
   }
-  const key = JSON.stringify([input.offeringIds ?? [], input.risk ?? 'all', input.flagged ?? false, input.from ?? null, input.to ?? null]);
+  const key = filterKey(input);
   let truth = entry.byFilter.get(key);
   if (!truth) {
     truth = truthCounts(replica, input, entry.bounds);
     entry.byFilter.set(key, truth);
   }
-  return { truth, bounds: entry.bounds };
+  return { truth, bounds: entry.bounds, entry };
 }
 
 const notOverlaid = 'NOT EXISTS (SELECT 1 FROM booking_overlay o WHERE o.booking_id = b.id)';

@@ -14,7 +14,8 @@ import type { Replica } from './replica.ts';
 /** Per replica: the write version after the last overlay-only write, and the truth version it kept. */
 const kept = new WeakMap<Replica, { after: string; truth: string }>();
 
-function writeVersion(replica: Replica): string {
+/** Moves with every write: another connection's commit, a row written by this one, a rollback. */
+export function writeVersion(replica: Replica): string {
   const changes = (replica.stmt('SELECT total_changes() AS n').get() as { n: number }).n;
   return `${String(replica.sqlite.pragma('data_version', { simple: true }))}:${String(changes)}:${String(replica.rollbacks)}`;
 }
