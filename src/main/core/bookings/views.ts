@@ -113,24 +113,12 @@ export function bookingDetail(replica: Replica, id: string): BookingDetail | nul
 }
 
 /**
- * PENDING bookings as the UI sees them: truth without intents, plus overlaid ones that are PENDING.
- * Raw on purpose: the queue is re-read on every data.changed and the badge count on every change the
- * engine host sees; one prepared text each, no compile (see bookingRow for the figures).
- */
-const pendingRows = `SELECT b.* FROM bookings b WHERE b.status = 'PENDING' AND b.id NOT IN (SELECT booking_id FROM booking_overlay)
-       UNION ALL SELECT b.* FROM booking_overlay o JOIN bookings b ON b.id = o.booking_id WHERE o.status = 'PENDING'`;
-
-export function queue(replica: Replica): BookingView[] {
-  const rows = replica.stmt(`${pendingRows} ORDER BY created_at, id`).all() as BookingsTable[];
-  return bookingViews(replica, rows);
-}
-
-/**
  * How many bookings the queue shows (the dock badge, asked by the engine host at start and after
  * changes), without building the views: the index count of truth PENDING, minus the truth PENDING rows
  * that have intents, plus the overlay's PENDING rows (the overlay holds only records with intents, so
- * both corrections read a few rows). Counting over `pendingRows` read every PENDING row whole: 335 ms
- * of CPU at 1M bookings (120k PENDING) on the engine's thread, as the UI asked for its first window.
+ * both corrections read a few rows). Counting the PENDING rows themselves (truth without intents
+ * UNION ALL the overlay's PENDING) read every one whole: 335 ms of CPU at 1M bookings (120k PENDING)
+ * on the engine's thread, as the UI asked for its first window.
  */
 export function pendingCount(replica: Replica): number {
   const n = (sql: string): number => (replica.stmt(sql).get() as { n: number }).n;
