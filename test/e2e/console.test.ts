@@ -98,7 +98,7 @@ describe('the demo tenant (sandbox + embedded relay: webhooks reach the UI for r
     await sandboxAdmin(sandbox, 'POST', '/_sandbox/simulate/review', { offeringId: offering.id, rating: 4 });
     // One Needs attention entry: an approval held on this machine while the customer cancels.
     await h['settings.set']({ undoSeconds: 3 });
-    const [held] = await h['queue.list']({});
+    const [held] = (await h['queue.window']({ sort: 'waiting', risk: 'all', limit: 1000 })).items;
     await h['bookings.approve']({ id: held!.id });
     await sandboxAdmin(sandbox, 'POST', '/_sandbox/simulate/customer-cancel', { bookingId: held!.id });
     await waitFor(async () => (await h['disputes.list']({})).length > 0, 'the dispute webhook in the replica', 60_000);
@@ -243,7 +243,7 @@ describe('approval queue against the sandbox', () => {
 
   it('approves by keyboard and the server has it CONFIRMED', async () => {
     const page = await openConsole(stack.openUrl);
-    const queue = await stack.console.core.handlers['queue.list']({});
+    const queue = (await stack.console.core.handlers['queue.window']({ sort: 'waiting', risk: 'all', limit: 1000 })).items;
     const first = queue[0]!;
     await page.getByRole('row', { name: new RegExp(first.customer.name) }).first().waitFor({ timeout: 60_000 });
     await page.keyboard.press('a');
@@ -253,7 +253,7 @@ describe('approval queue against the sandbox', () => {
 
   it('keeps approving and declining while the server is away, shows it, and lands both when it is back', async () => {
     const page = await openConsole(stack.openUrl);
-    const [a, b] = await stack.console.core.handlers['queue.list']({});
+    const [a, b] = (await stack.console.core.handlers['queue.window']({ sort: 'waiting', risk: 'all', limit: 1000 })).items;
     await stack.sandbox.close();
 
     await page.getByRole('row', { name: new RegExp(a!.customer.name) }).first().waitFor();
@@ -285,7 +285,7 @@ describe('approval queue against the sandbox', () => {
   it('turns an approval of a booking cancelled on the server meanwhile into one Needs attention entry, resolved by taking the server version', async () => {
     await stack.console.core.handlers['settings.set']({ undoSeconds: 5 });
     const page = await openConsole(stack.openUrl);
-    const [target] = await stack.console.core.handlers['queue.list']({});
+    const [target] = (await stack.console.core.handlers['queue.window']({ sort: 'waiting', risk: 'all', limit: 1000 })).items;
     await page.getByRole('row', { name: new RegExp(target!.customer.name) }).first().waitFor();
     await page.keyboard.press('a');
     await confirmApproval(page, stack, target!.id);
@@ -366,8 +366,8 @@ describe('approval queue against the sandbox', () => {
     const h = stack.console.core.handlers;
     for (let i = 0; i < 50; i++) await sandboxAdmin(stack.sandbox, 'POST', '/_sandbox/simulate/booking', {});
     await h['sync.now']({});
-    await waitFor(async () => (await h['queue.list']({})).length > 60, 'the new bookings in the queue', 30_000);
-    const total = (await h['queue.list']({})).length;
+    await waitFor(async () => (await h['queue.window']({ sort: 'waiting', risk: 'all', limit: 1000 })).items.length > 60, 'the new bookings in the queue', 30_000);
+    const total = (await h['queue.window']({ sort: 'waiting', risk: 'all', limit: 1000 })).items.length;
     const page = await openConsole(stack.openUrl);
     await page.getByRole('row').nth(1).waitFor();
     await page.getByText(`${total} waiting, oldest first`).first().waitFor();

@@ -78,6 +78,49 @@ const flagged = (r: QueueRow) => r.held || r.slot.state === 'full';
 const rowOf = (page: Page, id: string): Locator => page.locator('.queue-list tbody tr').filter({ has: page.locator(`a[href="#/booking/${encodeURIComponent(id)}"]`) });
 
 describe('the approval queue at full speed', () => {
+  it('a on a row whose own slot answer is fresh: the row leaves and that frame is drawn before the approval goes out, and the slot is not asked again', { timeout: 120_000 }, async () => {
+    const h = stack.console.core.handlers;
+    await h['settings.set']({ undoSeconds: 30, language: 'en', theme: 'light' });
+    const rows = (await h['queue.window']({ limit: 1000, sort: 'waiting', risk: 'all' })).items;
+    const target = rows.find((r) => !flagged(r) && r.slot.competingIds.length === 0)!;
+    const page = await open();
+    const calls: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/api/call')) calls.push((JSON.parse(r.postData() ?? '{}') as { method: string }).method);
+    });
+    const row = rowOf(page, target.id);
+    await row.click({ position: { x: 5, y: 5 } });
+    await poll(() => row.getAttribute('aria-current')).toBe('true');
+    calls.length = 0;
+    // When the row leaves the DOM, the frame after it, and when the approval's call starts (page clock).
+    await page.evaluate(`(() => {
+      window.__press = { frame: 0, approve: 0 };
+      const real = window.fetch.bind(window);
+      window.fetch = (url, init) => {
+        if (!window.__press.approve && String(init && init.body).includes('"bookings.approve"')) window.__press.approve = performance.now();
+        return real(url, init);
+      };
+      const active = document.querySelector('.queue-list tbody tr[aria-current="true"]');
+      new MutationObserver((_, obs) => {
+        if (active.isConnected) return;
+        obs.disconnect();
+        requestAnimationFrame(() => { window.__press.frame = performance.now(); });
+      }).observe(active.parentNode, { childList: true });
+    })()`);
+    await page.keyboard.press('a');
+    await row.waitFor({ state: 'detached' });
+    await poll(() => page.evaluate('window.__press.approve')).toBeGreaterThan(0);
+    const press = (await page.evaluate('window.__press')) as { frame: number; approve: number };
+    expect(press.frame, 'the frame after the row left').toBeGreaterThan(0);
+    expect(press.approve, 'the approval sent after that frame').toBeGreaterThan(press.frame);
+    await waitFor(async () => (await approvals()).has(target.id) || null, 'the approval queued', 30_000);
+    expect(calls.filter((m) => m === 'bookings.approve' || m === 'bookings.slots')).toEqual(['bookings.approve']);
+    // Taken back, so the queue is fresh for the next test.
+    await page.keyboard.press('z');
+    await waitFor(async () => (await approvals()).get(target.id) === 'discarded' || null, 'the approval withdrawn', 30_000);
+    await rowOf(page, target.id).waitFor();
+  });
+
   it('approves 20 bookings in at most 21 key presses from a fresh queue, skipping the held and full ones, and z takes the last one back before it leaves', { timeout: 240_000 }, async () => {
     const h = stack.console.core.handlers;
     await h['settings.set']({ undoSeconds: 30, language: 'en', theme: 'light' });

@@ -96,8 +96,8 @@ describe.skipIf('missing' in binary)('the Electron window (demo tenant)', () => 
     }
     expect(page.url()).toBe(before);
     const id = await page.evaluate(async () => {
-      const api = (globalThis as unknown as { orkestr: { call(m: string, i: unknown): Promise<Array<{ id: string }>> } }).orkestr;
-      return (await api.call('queue.list', {}))[0]!.id;
+      const api = (globalThis as unknown as { orkestr: { call(m: string, i: unknown): Promise<{ items: Array<{ id: string }> }> } }).orkestr;
+      return (await api.call('queue.window', { limit: 1 })).items[0]!.id;
     });
     await app.evaluate(({ app: electronApp }, url) => electronApp.emit('open-url', { preventDefault: () => {} }, url), `orkestr-console://booking/${id}`);
     await page.waitForURL(new RegExp(`#/booking/${id}$`));

@@ -63,4 +63,26 @@ describe('the badge count follows the queue', () => {
     expect(c.core.pendingCount()).toBe(PENDING - 2);
     expect(await queueTotal()).toBe(PENDING - 2);
   });
+
+  it('an approve and its undo count the overlay only, not every PENDING booking again; a change of truth does', async () => {
+    const replica = c.core.replica;
+    const real = replica.stmt.bind(replica);
+    const seen: string[] = [];
+    replica.stmt = (text: string) => (seen.push(text), real(text));
+    const fullCounts = (): number => seen.filter((t) => t === "SELECT count(*) AS n FROM bookings WHERE status = 'PENDING'").length;
+    try {
+      const before = c.core.pendingCount();
+      seen.length = 0;
+      const { intentId } = await c.call('bookings.approve', { id: id(20) });
+      expect(c.core.pendingCount()).toBe(before - 1);
+      await c.call('intents.undo', { id: intentId! });
+      expect(c.core.pendingCount()).toBe(before);
+      expect(fullCounts()).toBe(0);
+      c.core.replica.sqlite.prepare("UPDATE bookings SET status = 'CONFIRMED' WHERE id = ?").run(id(21));
+      expect(c.core.pendingCount()).toBe(before - 1);
+      expect(fullCounts()).toBe(1);
+    } finally {
+      replica.stmt = real;
+    }
+  });
 });

@@ -52,7 +52,7 @@ const approveOnServer = async (id: string): Promise<void> => {
 
 it('pulls after a gap notice: a record changed on the server while the console was away appears', { timeout: 90_000 }, async () => {
   await connectRelay();
-  const [first, second] = await callCore(running.core, 'queue.list');
+  const [first, second] = (await callCore(running.core, 'queue.window', { limit: 1000 })).items;
   // One webhook through the link, so the console holds a cursor on this channel.
   await approveOnServer(first!.id);
   await waitFor(async () => (await callCore(running.core, 'activity.list', { limit: 50 })).some((a) => a.event === 'booking.confirmed' && a.bookingId === first!.id), 'the first webhook applied');

@@ -83,7 +83,7 @@ afterAll(async () => {
 
 describe('relay link', () => {
   it('applies booking.confirmed from an approval made elsewhere, with an activity entry', async () => {
-    const pending = (await callCore(running.core, 'queue.list'))[0]!;
+    const pending = (await callCore(running.core, 'queue.window', { limit: 1000 })).items[0]!;
     const approved = await api('POST', `/bookings/${pending.id}/approve`);
     expect(approved.status).toBe(200);
     await waitFor(async () => (await bookingStatus(pending.id)) === 'CONFIRMED', 'CONFIRMED from the webhook');
@@ -91,7 +91,7 @@ describe('relay link', () => {
   });
 
   it('applies all the other webhook events the sandbox raises', async () => {
-    const booking = (await callCore(running.core, 'queue.list'))[0]!;
+    const booking = (await callCore(running.core, 'queue.window', { limit: 1000 })).items[0]!;
     await sandboxAdmin('/_sandbox/simulate/dispute', { bookingId: booking.id, reason: 'Room was not clean' });
     const offering = (await callCore(running.core, 'offerings.list', {}))[0]!;
     await sandboxAdmin('/_sandbox/simulate/review', { offeringId: offering.id, rating: 5 });

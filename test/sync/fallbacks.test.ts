@@ -74,7 +74,7 @@ it('reads bare arrays as the whole list, re-reads them on reconciliation and mar
   try {
     expect((await c.core.runOnce(10_000)).pulled).toBe(true);
     expect(requests.filter((r) => r.startsWith('GET /v1/api/bookings'))[0]).toContain('limit=500');
-    expect((await c.call('queue.list')).map((b) => b.id)).toEqual(['bkg_1', 'bkg_2']);
+    expect((await c.call('queue.window', { limit: 1000 })).items.map((b) => b.id)).toEqual(['bkg_1', 'bkg_2']);
     // No version: a changed record is still taken.
     bookings[0]!['status'] = 'CONFIRMED';
     offerings.pop();

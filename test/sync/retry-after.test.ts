@@ -51,7 +51,7 @@ function afterInjected(since: number, status: number): { refused: RecordedReques
 /** Pushes one approval through a refusal; resolves with the intent's id once it is done. */
 async function approveThrough(c: TestCore, status: number, retryAfter: string): Promise<{ since: number; intentId: string; id: string }> {
   expect(await c.core.runOnce(30_000)).toMatchObject({ pulled: true });
-  const target = (await c.call('queue.list'))[0]!;
+  const target = (await c.call('queue.window', { limit: 1000 })).items[0]!;
   proxy.inject({ method: 'POST', path: new RegExp(`/bookings/${target.id}/approve$`) }, refusal(status, retryAfter));
   const since = proxy.requests.length;
   const { intentId } = await c.call('bookings.approve', { id: target.id });

@@ -40,7 +40,7 @@ describe('a read-only key', () => {
     expect(await c.core.runOnce(30_000)).toMatchObject({ pulled: true, pushed: true });
     const session = await c.call('session.info');
     expect(session).toMatchObject({ scopes: ['read'], writable: false, readOnlyReason: 'This API key is read-only (it lacks the write scope).' });
-    const pending = (await c.call('queue.list'))[0];
+    const pending = (await c.call('queue.window', { limit: 1000 })).items[0];
     const confirmed = (await c.call('bookings.list', { status: 'CONFIRMED', offset: 0, limit: 1 })).items[0];
     const offering = (await c.call('offerings.list', {}))[0];
     const coupon = (await c.call('coupons.list', {}))[0];
@@ -77,7 +77,7 @@ describe('a key whose scopes shrink after intents were queued', () => {
   it('keeps them queued and blocked by the key, sends nothing, and sends them once a key with write is connected', async () => {
     const c = open(SHRINKS);
     expect(await c.core.runOnce(30_000)).toMatchObject({ pulled: true, pushed: true });
-    const target = (await c.call('queue.list')).find((b) => b.riskReviewStatus !== 'HELD')!;
+    const target = (await c.call('queue.window', { limit: 1000 })).items.find((b) => b.riskReviewStatus !== 'HELD')!;
     const { intentId } = await c.call('bookings.approve', { id: target.id });
     expect((await c.call('intents.list')).find((i) => i.id === intentId)?.blockedBy).toBeNull();
 

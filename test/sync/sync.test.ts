@@ -98,7 +98,7 @@ describe('pull', () => {
     const created = await s.adminJson<{ id?: string; booking?: { id: string } }>('POST', '/simulate/booking', {});
     const newId = created.id ?? created.booking!.id;
     await waitFor(() => c.eventsOf('queue.new').some((e) => e.bookingIds.includes(newId)), 'queue.new');
-    expect((await c.call('queue.list')).some((b) => b.id === newId)).toBe(true);
+    expect((await c.call('queue.window', { limit: 1000 })).items.some((b) => b.id === newId)).toBe(true);
   });
 
   it('an initial sync cut off after its first page resumes from the stored cursor', async () => {
@@ -136,7 +136,7 @@ describe('push', () => {
     await closeAll();
     // Offline: the server is unreachable (a closed port).
     const offline = open({ api: { url: 'http://127.0.0.1:9', key: KEY } });
-    const target = (await offline.call('queue.list'))[0]!;
+    const target = (await offline.call('queue.window', { limit: 1000 })).items[0]!;
     const { intentId } = await offline.call('bookings.approve', { id: target.id });
     expect(await offline.call('bookings.get', { id: target.id })).toMatchObject({ status: 'CONFIRMED', serverStatus: 'PENDING', syncState: 'pending' });
     const r = await offline.core.runOnce(1500);
@@ -158,7 +158,7 @@ describe('push', () => {
     proxies.push(proxy);
     const c = open({ api: { url: proxy.url, key: KEY } });
     await c.core.runOnce(30_000);
-    const target = (await c.call('queue.list'))[0]!;
+    const target = (await c.call('queue.window', { limit: 1000 })).items[0]!;
     proxy.inject({ method: 'POST', path: new RegExp(`/bookings/${target.id}/approve$`) }, LOSE_ANSWER);
     const { intentId } = await c.call('bookings.approve', { id: target.id });
     const r = await c.core.runOnce(30_000);
@@ -174,7 +174,7 @@ describe('push', () => {
   it('approve of an already-confirmed booking converges', async () => {
     const c = open();
     await c.core.runOnce(30_000);
-    const target = (await c.call('queue.list'))[0]!;
+    const target = (await c.call('queue.window', { limit: 1000 })).items[0]!;
     const { intentId } = await c.call('bookings.approve', { id: target.id });
     // Someone else approves it on the server first.
     expect((await s.api('POST', `/v1/api/bookings/${target.id}/approve`)).status).toBe(200);
@@ -186,7 +186,7 @@ describe('push', () => {
   it('a booking cancelled on the server while approved offline → one needs-attention entry; each choice works', async () => {
     const c = open();
     await c.core.runOnce(30_000);
-    const [a, b, t] = await c.call('queue.list');
+    const [a, b, t] = (await c.call('queue.window', { limit: 1000 })).items;
     const ids = {
       discard: (await c.call('bookings.approve', { id: a!.id })).intentId!,
       retry: (await c.call('bookings.approve', { id: b!.id })).intentId!,
@@ -194,7 +194,7 @@ describe('push', () => {
     };
     for (const x of [a, b, t]) await s.adminJson('POST', '/simulate/customer-cancel', { bookingId: x!.id });
     // Another intent on an unrelated booking is not blocked by the conflicts.
-    const other = (await c.call('queue.list')).find((x) => ![a, b, t].some((y) => y!.id === x.id))!;
+    const other = (await c.call('queue.window', { limit: 1000 })).items.find((x) => ![a, b, t].some((y) => y!.id === x.id))!;
     const otherIntent = (await c.call('bookings.approve', { id: other.id })).intentId!;
     const r = await c.core.runOnce(30_000);
     expect(r.conflicts).toBe(3);
@@ -234,7 +234,7 @@ describe('push', () => {
   it('reschedule to a slot the server refuses lands in needs attention with the server truth', async () => {
     const c = open();
     await c.core.runOnce(30_000);
-    const target = (await c.call('queue.list'))[0]!;
+    const target = (await c.call('queue.window', { limit: 1000 })).items[0]!;
     const item = target.items[0]!;
     // 25 hours long: it spans two local days in any time zone, which the server always refuses.
     const startsAt = new Date(Date.parse(item.startsAt) + 7 * 86_400_000).toISOString();
@@ -274,19 +274,19 @@ describe('push', () => {
   it('an undone intent never reaches the server', async () => {
     const c = open({ holdMs: 60_000 });
     await c.core.runOnce(30_000);
-    const target = (await c.call('queue.list'))[0]!;
+    const target = (await c.call('queue.window', { limit: 1000 })).items[0]!;
     const { intentId } = await c.call('bookings.approve', { id: target.id });
     expect((await intent(c, intentId!)).state).toBe('held');
     expect(await c.call('intents.undo', { id: intentId! })).toEqual({ undone: true });
     await c.core.runOnce(5_000);
     expect((await serverBooking(target.id)).status).toBe('PENDING');
-    expect((await c.call('queue.list')).some((b) => b.id === target.id)).toBe(true);
+    expect((await c.call('queue.window', { limit: 1000 })).items.some((b) => b.id === target.id)).toBe(true);
   });
 });
 
 describe('faults', { timeout: 120_000 }, () => {
   async function approveMany(c: TestCore, n: number): Promise<string[]> {
-    const queue = (await c.call('queue.list')).slice(0, n);
+    const queue = (await c.call('queue.window', { limit: 1000 })).items.slice(0, n);
     expect(queue).toHaveLength(n);
     const ids: string[] = [];
     for (const b of queue) ids.push((await c.call('bookings.approve', { id: b.id })).intentId!);
@@ -354,7 +354,7 @@ describe('faults', { timeout: 120_000 }, () => {
     const me = await s.getJson<{ keyId: string }>('/api/me');
     await s.adminJson('POST', `/keys/${me.keyId}/revoke`);
     c.core.start();
-    const target = (await c.call('queue.list'))[0]!;
+    const target = (await c.call('queue.window', { limit: 1000 })).items[0]!;
     const { intentId } = await c.call('bookings.approve', { id: target.id });
     await waitFor(async () => (await c.call('sync.status')).connection === 'paused', 'paused');
     const status = await c.call('sync.status');

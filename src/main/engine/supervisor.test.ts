@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { BookingView, ContractEvents, EngineStatus, IntentView, SessionInfo } from '../../shared/contract/types.ts';
+import type { BookingView, ContractEvents, EngineStatus, IntentView, QueueWindow, SessionInfo } from '../../shared/contract/types.ts';
 import { packageRoot } from '../app.ts';
 import { SecretStore } from '../shell/secret-store.ts';
 import { fakeKeychain } from '../../../test/support/keychain.ts';
@@ -68,7 +68,7 @@ function statuses(s: EngineSupervisor): EngineStatus[] {
 
 async function pendingQueue(s: EngineSupervisor): Promise<BookingView[]> {
   return waitFor(async () => {
-    const queue = await result<BookingView[]>(s.call('queue.list', {}));
+    const queue = (await result<QueueWindow>(s.call('queue.window', { limit: 1000 }))).items;
     return queue.length > 0 ? queue : null;
   }, 'PENDING bookings in the replica');
 }
@@ -160,12 +160,12 @@ describe('engine supervisor', () => {
     await waitFor(() => s.status().state === 'failed', 'the supervisor to give up');
     expect(s.status()).toMatchObject({ state: 'failed', lastCrash: { kind: 'exit', detail: '3', reason: 'exit code 3' } });
     expect(seen.at(-1)?.state).toBe('failed');
-    expect(await s.call('queue.list', {})).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
+    expect(await s.call('queue.window', {})).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
     broken = false;
     const after = await result<EngineStatus>(s.call('engine.restart', {}));
     expect(after.state).toBe('restarting');
     await waitFor(() => s.status().state === 'running', 'the engine started by the user');
-    expect((await s.call('queue.list', {})).ok).toBe(true);
+    expect((await s.call('queue.window', {})).ok).toBe(true);
   });
 
   it('restarts a running engine when the user asks, and names that as the cause', async () => {

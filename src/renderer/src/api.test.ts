@@ -47,9 +47,9 @@ describe('bridge transport', () => {
     expect((err as ContractError).fields).toEqual([{ path: 'id', message: 'required' }]);
     const states: string[] = [];
     const off = onTransportState((s) => states.push(s));
-    await expect(h.api.call('queue.list', {})).rejects.toBeInstanceOf(TransportError);
+    await expect(h.api.call('intents.list', {})).rejects.toBeInstanceOf(TransportError);
     expect(getTransportState()).toBe('lost');
-    await h.api.call('queue.list', {});
+    await h.api.call('intents.list', {});
     expect(states).toEqual(['lost', 'ok']);
     off();
   });

@@ -125,7 +125,6 @@ export const methods = {
   // queries
   'session.info': empty,
   'sync.status': empty,
-  'queue.list': empty,
   'queue.window': z
     .object({
       sort: z.enum(['waiting', 'starting']).default('waiting'),

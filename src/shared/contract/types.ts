@@ -35,7 +35,6 @@ type Empty = Record<string, never>;
 export interface MethodInputs {
   'session.info': Empty;
   'sync.status': Empty;
-  'queue.list': Empty;
   'queue.window': { sort?: QueueSort; offeringIds?: string[]; risk?: QueueRiskFilter; flagged?: boolean; from?: string; to?: string; cursor?: string; limit?: number };
   'bookings.slots': { ids: string[] };
   'bookings.search': { text: string; limit?: number };
@@ -140,7 +139,6 @@ export interface CommandResult {
 export interface MethodResults {
   'session.info': SessionInfo;
   'sync.status': SyncStatus;
-  'queue.list': BookingView[];
   'queue.window': QueueWindow;
   'bookings.slots': SlotCheck[];
   /**

@@ -9,10 +9,9 @@ import { queueWindow } from './queue-window.ts';
 import { cursorAfterOffsetPage, listBookingsAfter } from './list-keyset.ts';
 import { approve, cancel, reschedule, setNotes } from './intents.ts';
 import { searchIndexing } from './search.ts';
-import { bookingDetail, bookingRow, bookingViews, listBookings, queue } from './views.ts';
+import { bookingDetail, bookingRow, bookingViews, listBookings } from './views.ts';
 
 export type BookingsMethod =
-  | 'queue.list'
   | 'queue.window'
   | 'bookings.slots'
   | 'bookings.search'
@@ -28,7 +27,6 @@ export type BookingsMethod =
 export function bookingsHandlers(ctx: CoreContext): Pick<ContractHandlers, BookingsMethod> {
   const { replica } = ctx;
   return {
-    'queue.list': () => queue(replica),
     'queue.window': (i) => queueWindow({ replica, timeZone: tenantTimeZone(replica), views: (rows) => bookingViews(replica, rows) }, i),
     'bookings.slots': (i) => {
       const rows = i.ids.map((id) => bookingRow(replica, id)).filter((r): r is BookingsTable => !!r);

@@ -16,6 +16,7 @@ import type { BookingsTable } from '../db/schema.ts';
 import type { Replica } from '../replica/replica.ts';
 import { describeChecks, type RuleCheck } from '../rules/evaluate.ts';
 import { firstStartOf } from './front-desk.ts';
+import { truthVersion, writeVersion } from '../replica/truth-version.ts';
 import { groupBounds, groupOf, type GroupBounds } from './queue-groups.ts';
 import { SlotChecker } from './slots.ts';
 
@@ -130,10 +131,17 @@ export function queueWindow(deps: QueueDeps, input: Input): QueueWindow {
     return { ...view, startsAt, group: groupOf(startsAt, bounds), slot: checker.check(view), held: view.riskReviewStatus === 'HELD', ruleFlags: flags.get(view.id) ?? [] };
   });
   const last = page[page.length - 1];
-  const { counts, full } = cachedCounts(replica, input, now, () => {
-    const counts = queueCounts(replica, input, bounds, overlayRows.map((r) => r.row));
-    return { counts, full: fullCount(replica, input, checker, bounds, counts.total, overlayRows.map((r) => r.row)) };
-  });
+  const pendingOverlay = overlayRows.map((r) => r.row);
+  const { truth, bounds: countBounds, entry } = cachedTruthCounts(replica, input, bounds);
+  const counts = overlaidCounts(replica, input, countBounds, truth, pendingOverlay);
+  // The full count reads the overlay (an approval fills its competitors' places): reused only while
+  // nothing at all was written, as when the window is walked page by page.
+  const version = writeVersion(replica);
+  let full = entry.full.get(filterKey(input));
+  if (!full || full.version !== version) {
+    full = { version, ...fullCount(replica, input, checker, bounds, counts.total, pendingOverlay) };
+    entry.full.set(filterKey(input), full);
+  }
   return {
     items,
     total: counts.total,
@@ -142,32 +150,39 @@ export function queueWindow(deps: QueueDeps, input: Input): QueueWindow {
   };
 }
 
-type Counts = { counts: ReturnType<typeof queueCounts>; full: ReturnType<typeof fullCount> };
+type Counts = { total: number; held: number; flagged: number; groups: Record<QueueGroup, number> };
 
-/** How long counts are reused while nothing changed (the date groups move with the clock). */
+/** How long truth counts are reused while the truth is unchanged (the date groups move with the clock). */
 export const countsCacheMs = 10_000;
-const countsCache = new WeakMap<Replica, { version: string; at: number; byFilter: Map<string, Counts> }>();
+interface CountsEntry {
+  version: string;
+  bounds: GroupBounds;
+  byFilter: Map<string, Counts>;
+  full: Map<string, { version: string; count: number; scope: 'all' | 'week' }>;
+}
+const countsCache = new WeakMap<Replica, CountsEntry>();
+const filterKey = (input: Input): string => JSON.stringify([input.offeringIds ?? [], input.risk ?? 'all', input.flagged ?? false, input.from ?? null, input.to ?? null]);
 
 /**
- * The queue's counts for a filter, reused while the replica is unchanged: walking the queue window by
- * window (or re-asking after a change elsewhere) does not recount 100k rows each time. Unchanged means
- * no commit by another connection (`PRAGMA data_version`) and no row written by this one
- * (`total_changes()`), within countsCacheMs.
+ * The truth's range counts for a filter, reused while the truth is unchanged (replica/truth-version.ts):
+ * walking the queue window by window, or re-reading it after a key press queued an intent, does not
+ * recount ~108k PENDING rows (~60 ms at 1M bookings) each time; the intents' own rows are laid over
+ * them on every call (overlaidCounts), with the same bounds. Reused within countsCacheMs.
  */
-function cachedCounts(replica: Replica, input: Input, now: number, compute: () => Counts): Counts {
-  const version = `${String(replica.sqlite.pragma('data_version', { simple: true }))}:${String((replica.stmt('SELECT total_changes() AS n').get() as { n: number }).n)}`;
+function cachedTruthCounts(replica: Replica, input: Input, b: GroupBounds): { truth: Counts; bounds: GroupBounds; entry: CountsEntry } {
+  const version = truthVersion(replica);
   let entry = countsCache.get(replica);
-  if (!entry || entry.version !== version || now - entry.at > countsCacheMs || now < entry.at) {
-    entry = { version, at: now, byFilter: new Map() };
+  if (!entry || entry.version !== version || b.now - entry.bounds.now > countsCacheMs || b.now < entry.bounds.now) {
+    entry = { version, bounds: b, byFilter: new Map(), full: new Map() };
     countsCache.set(replica, entry);
   }
-  const key = JSON.stringify([input.offeringIds ?? [], input.risk ?? 'all', input.flagged ?? false, input.from ?? null, input.to ?? null]);
-  let counts = entry.byFilter.get(key);
-  if (!counts) {
-    counts = compute();
-    entry.byFilter.set(key, counts);
+  const key = filterKey(input);
+  let truth = entry.byFilter.get(key);
+  if (!truth) {
+    truth = truthCounts(replica, input, entry.bounds);
+    entry.byFilter.set(key, truth);
   }
-  return counts;
+  return { truth, bounds: entry.bounds, entry };
 }
 
 const notOverlaid = 'NOT EXISTS (SELECT 1 FROM booking_overlay o WHERE o.booking_id = b.id)';
@@ -195,10 +210,11 @@ function truthWindow(replica: Replica, input: Input, sort: string, after: Key | 
 }
 
 /**
- * Total, held and groups: range counts over truth PENDING (index-only where the filters allow),
- * minus the truth PENDING rows that have intents, plus the overlay's PENDING rows.
+ * Total, held, flagged and groups over truth PENDING alone, intents or not: range counts (index-only
+ * where the filters allow). Flagged is counted from the flagged runs to their bookings (CROSS JOIN, so
+ * the planner starts from the runs, not from every PENDING booking).
  */
-function queueCounts(replica: Replica, input: Input, b: GroupBounds, overlayPending: OverlayRow[]): { total: number; held: number; flagged: number; groups: Record<QueueGroup, number> } {
+function truthCounts(replica: Replica, input: Input, b: GroupBounds): Counts {
   const f = filterSql(input, 'b.starts_at');
   const count = (extra: string, params: unknown[]): number =>
     (replica.stmt(`SELECT count(*) AS n FROM bookings b WHERE b.status = 'PENDING'${and(f.where)}${extra}`).get(...f.params, ...params) as { n: number }).n;
@@ -211,39 +227,45 @@ function queueCounts(replica: Replica, input: Input, b: GroupBounds, overlayPend
     // Two range counts: an OR would collect 100k row ids in a set first.
     later: count(' AND b.starts_at >= ?', [iso(b.weekEnd)]) + count(' AND b.starts_at IS NULL', []),
   };
-  let held = input.risk === 'clear' ? 0 : count(" AND b.risk_review_status = 'HELD'", []);
-  const flagged = flaggedCount(replica, input, overlayPending);
-  // Truth PENDING rows the overlay shows otherwise (or PENDING again): taken out here, added back below.
-  // CROSS JOIN: from the overlay's few rows to their bookings, never the other way round (the planner
-  // would otherwise walk every PENDING booking and look each up in the overlay).
-  const overlaid = replica.stmt(`SELECT b.starts_at AS startsAt, b.risk_review_status AS risk FROM booking_overlay o CROSS JOIN bookings b ON b.id = o.booking_id WHERE b.status = 'PENDING'${and(f.where)}`).all(...f.params) as Array<{ startsAt: string | null; risk: string | null }>;
-  for (const r of overlaid) {
-    groups[groupOf(r.startsAt, b)] -= 1;
-    if (r.risk === 'HELD' && input.risk !== 'clear') held -= 1;
-  }
-  for (const r of overlayPending) {
-    groups[groupOf(r.effective_start, b)] += 1;
-    if (r.risk_review_status === 'HELD') held += 1;
-  }
+  const held = input.risk === 'clear' ? 0 : count(" AND b.risk_review_status = 'HELD'", []);
+  const flagged = (
+    replica.stmt(`SELECT count(*) AS n FROM (SELECT DISTINCT booking_id FROM rule_runs WHERE outcome = 'flagged') r CROSS JOIN bookings b ON b.id = r.booking_id WHERE b.status = 'PENDING'${and(f.where)}`).get(...f.params) as { n: number }
+  ).n;
   const total = groups.past + groups.today + groups.tomorrow + groups.week + groups.later;
   return { total, held, flagged, groups };
 }
 
 /**
- * Queue rows a flag rule labelled: counted from the flagged runs to their bookings (CROSS JOIN, so the
- * planner starts from the runs, not from every PENDING booking), truth rows without intents plus the
- * overlay's PENDING rows.
+ * The queue's counts from the truth's: minus the truth PENDING rows that have intents (the overlay
+ * shows them otherwise, or PENDING again), plus the overlay's PENDING rows. Both read only the
+ * overlay's few rows, on every call.
  */
-function flaggedCount(replica: Replica, input: Input, overlayPending: OverlayRow[]): number {
+function overlaidCounts(replica: Replica, input: Input, b: GroupBounds, truth: Counts, overlayPending: OverlayRow[]): Counts {
   const f = filterSql(input, 'b.starts_at');
-  const truth = replica
-    .stmt(`SELECT count(*) AS n FROM (SELECT DISTINCT booking_id FROM rule_runs WHERE outcome = 'flagged') r CROSS JOIN bookings b ON b.id = r.booking_id WHERE b.status = 'PENDING' AND ${notOverlaid}${and(f.where)}`)
-    .get(...f.params) as { n: number };
-  if (overlayPending.length === 0) return truth.n;
+  const groups = { ...truth.groups };
+  let held = truth.held;
+  let flagged = truth.flagged;
+  // CROSS JOIN: from the overlay's few rows to their bookings, never the other way round (the planner
+  // would otherwise walk every PENDING booking and look each up in the overlay).
   const overlaid = replica
-    .stmt("SELECT count(DISTINCT booking_id) AS n FROM rule_runs WHERE outcome = 'flagged' AND booking_id IN (SELECT value FROM json_each(?))")
-    .get(JSON.stringify(overlayPending.map((r) => r.id))) as { n: number };
-  return truth.n + overlaid.n;
+    .stmt(`SELECT b.starts_at AS startsAt, b.risk_review_status AS risk, ${flaggedSql} AS flagged FROM booking_overlay o CROSS JOIN bookings b ON b.id = o.booking_id WHERE b.status = 'PENDING'${and(f.where)}`)
+    .all(...f.params) as Array<{ startsAt: string | null; risk: string | null; flagged: number }>;
+  for (const r of overlaid) {
+    groups[groupOf(r.startsAt, b)] -= 1;
+    if (r.risk === 'HELD' && input.risk !== 'clear') held -= 1;
+    if (r.flagged) flagged -= 1;
+  }
+  for (const r of overlayPending) {
+    groups[groupOf(r.effective_start, b)] += 1;
+    if (r.risk_review_status === 'HELD') held += 1;
+  }
+  if (overlayPending.length > 0) {
+    flagged += (
+      replica.stmt("SELECT count(DISTINCT booking_id) AS n FROM rule_runs WHERE outcome = 'flagged' AND booking_id IN (SELECT value FROM json_each(?))").get(JSON.stringify(overlayPending.map((r) => r.id))) as { n: number }
+    ).n;
+  }
+  const total = groups.past + groups.today + groups.tomorrow + groups.week + groups.later;
+  return { total, held, flagged, groups };
 }
 
 /**

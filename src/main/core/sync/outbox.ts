@@ -14,6 +14,7 @@ import type { IntentKind } from '../../../shared/contract/types.ts';
 import type { OutboxTable } from '../db/schema.ts';
 import type { IntentRow } from './overlay.ts';
 import type { Replica } from '../replica/replica.ts';
+import { overlayOnly } from '../replica/truth-version.ts';
 import type { RemoteBooking, RemoteCoupon, RemoteOffering } from './remote-types.ts';
 import { isTokenDead, processToken } from '../db/writer-lock.ts';
 
@@ -88,12 +89,15 @@ export class Outbox {
     return rows.length;
   }
 
-  /** Writes the intent and its optimistic effect in one transaction. */
+  /**
+   * Writes the intent and its optimistic effect in one transaction: outbox and overlay rows only, so
+   * reads cached over the truth (the queue's counts) stay valid (replica/truth-version.ts).
+   */
   enqueue(i: NewIntent): IntentRow {
     const id = randomUUID();
     const now = new Date();
     const holdUntil = i.holdMs > 0 ? new Date(now.getTime() + i.holdMs).toISOString() : null;
-    return this.replica.transaction(() => {
+    return overlayOnly(this.replica, () => this.replica.transaction(() => {
       const target = this.resolveId(i.targetId);
       const path = target === i.targetId ? i.path : i.path.split(encodeURIComponent(i.targetId)).join(encodeURIComponent(target));
       this.replica
@@ -104,7 +108,7 @@ export class Outbox {
         .run(id, i.idempotencyKey ?? id, i.kind, target, i.method, path, i.body, JSON.stringify(i.payload), i.baseVersion, now.toISOString(), holdUntil, INTENT_SCHEMA_VERSION);
       if (recordKind(i.kind) === 'booking') this.replica.refreshBookingOverlay(target);
       return this.get(id)!;
-    });
+    }));
   }
 
   /** The server id for a temporary id once its create landed (or the id itself). */
@@ -286,13 +290,14 @@ export class Outbox {
 
   /** Removes an intent that never left the machine, with its optimistic effect. */
   undo(id: string, inFlight: ReadonlySet<string>): boolean {
-    return this.replica.transaction(() => {
+    // Outbox and overlay rows only, as enqueue.
+    return overlayOnly(this.replica, () => this.replica.transaction(() => {
       const intent = this.get(id);
       if (!intent || intent.state !== 'queued' || intent.attempts > 0 || inFlight.has(id)) return false;
       this.replica.stmt("UPDATE outbox SET state = 'discarded', done_at = ?, last_error = 'undone' WHERE id = ?").run(nowIso(), id);
       if (intent.kind.endsWith('.create')) this.discardDependents(intent.target_id);
       if (recordKind(intent.kind) === 'booking') this.replica.refreshBookingOverlay(intent.target_id);
       return true;
-    });
+    }));
   }
 }

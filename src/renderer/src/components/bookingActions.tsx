@@ -11,6 +11,7 @@ import type { ReactNode } from 'react';
 import type { BookingView, SlotCheck } from '../../../shared/contract/types.ts';
 import { api } from '../api.ts';
 import { useT } from '../i18n/index.ts';
+import { afterPaint } from '../lib/frame.ts';
 import { blockOf, isHeld, isStale, partition } from '../lib/safety.ts';
 import type { Block, Checked } from '../lib/safety.ts';
 import { useApp } from '../store/app.ts';
@@ -107,6 +108,8 @@ export function useBookingActions(opts: { onRemoved?: (ids: string[]) => void; o
         : null;
       const results: BulkResult[] = [];
       const intentIds: string[] = [];
+      // The rows leave and that frame is drawn before the first call goes out (lib/frame.ts says why).
+      await afterPaint();
       for (const b of targets) {
         try {
           const r = await run(b);
@@ -160,13 +163,17 @@ export function useBookingActions(opts: { onRemoved?: (ids: string[]) => void; o
       if (targets.length > 1) return bulkApprove(targets);
       const b = targets[0]!;
       if (opts.force) return doApprove([b]);
-      const entry = ask(b);
-      const known = b.slot && !isStale(b.slot, approvedHere) ? b.slot : entry.result;
+      // The core is asked only when the row's own answer cannot decide: a call per key press would
+      // make the core work (and, on a 2-core machine, the page wait for a CPU) in the very frame the row leaves.
+      const own = b.slot && !isStale(b.slot, approvedHere) ? b.slot : undefined;
+      const entry = own === undefined ? ask(b) : null;
+      const known = own ?? entry?.result;
       if (isHeld(b)) return setDialog({ kind: 'safety', target: b, block: 'held', slot: known ?? null });
       if (known !== undefined) {
         const block = blockOf(b, known);
         return block ? setDialog({ kind: 'safety', target: b, block, slot: known }) : doApprove([b]);
       }
+      if (!entry) return;
       onRemoved?.([b.id]);
       let slot: SlotCheck | null;
       try {
