@@ -8,11 +8,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { analyzeImport, commitImportStaged, commitPlanStaged } from '../../src/main/core/import/index.ts';
+import { analyzeImport, commitImport, commitImportStaged, commitPlanStaged } from '../../src/main/core/import/index.ts';
 import { ImportService } from '../../src/main/core/import/service.ts';
 import type { ReplicaImportSink } from '../../src/main/core/import/replica-sink.ts';
 import type { Replica } from '../../src/main/core/replica/replica.ts';
-import { fingerprint, openReplica, tempDir } from './helpers.ts';
+import { fingerprint, openReplica, seedOffering, tempDir } from './helpers.ts';
 
 let t: ReturnType<typeof tempDir>;
 let replica: Replica;
@@ -100,5 +100,44 @@ describe('staged commit', () => {
     expect(after).toHaveLength(1);
     expect(after).not.toEqual(monday);
     expect((replica.sqlite.prepare('SELECT COUNT(*) AS n FROM import_rules').get() as { n: number }).n).toBe(50);
+  });
+
+  it("stages each intent's fields once (in its body) and moves in the payload a one-transaction commit writes", async () => {
+    // Creates, and patches of offerings the console has (their payload also carries `previous`).
+    const one = openReplica(t.dir, 'one.db');
+    try {
+      for (const r of [replica, one.replica]) for (let i = 0; i < 5; i++) seedOffering(r, { id: `off_${i}`, slug: `o${i}`, title: `Old ${i}`, version: 3 });
+      const file = csv('mixed.csv', rows(40));
+      const stagedPayloads: string[] = [];
+      await commitImportStaged(await analyzeImport({ kind: 'file', path: file }, { existing: sink.loadExisting() }), sink, {
+        batchId: 'imp_same',
+        afterStep: (phase) => {
+          if (phase === 'decided') for (const r of replica.sqlite.prepare('SELECT payload FROM import_stage_intents ORDER BY seq').all() as Array<{ payload: string }>) stagedPayloads.push(r.payload);
+        },
+      });
+      commitImport(await analyzeImport({ kind: 'file', path: file }, { existing: one.sink.loadExisting() }), one.sink, { batchId: 'imp_same' });
+      expect(stagedPayloads).toHaveLength(40);
+      for (const p of stagedPayloads) expect(p).not.toContain('"fields"');
+      const live = (r: Replica): unknown[] => r.sqlite.prepare("SELECT kind, method, body, payload, base_version FROM outbox WHERE kind LIKE 'offering.%' ORDER BY seq").all();
+      const moved = live(replica);
+      expect(moved.filter((r) => (r as { kind: string }).kind === 'offering.patch')).toHaveLength(5);
+      expect(moved).toEqual(live(one.replica));
+    } finally {
+      one.replica.close();
+    }
+  });
+
+  it('still moves in a batch staged whole by an earlier version (payload with its fields), as it was staged', () => {
+    const payload = JSON.stringify({ fields: { slug: 'old-one', title: 'Old one' }, importBatchId: 'imp_old', slug: 'old-one', line: 2 });
+    replica.transaction(() => {
+      // No process has that pid: the recovery takes the batch over.
+      replica.sqlite.prepare("INSERT INTO import_staging (batch_id, state, file_name, created_at, pid) VALUES ('imp_old', 'moving', 'old.csv', '2026-12-01T00:00:00Z', 2147483647)").run();
+      replica.sqlite
+        .prepare("INSERT INTO import_stage_intents (batch_id, id, kind, target_id, method, path, body, payload, base_version, created_at) VALUES ('imp_old', 'int_old', 'offering.create', 'tmp_off_old', 'POST', '/api/offerings', ?, ?, NULL, '2026-12-01T00:00:00Z')")
+        .run(JSON.stringify({ slug: 'old-one', title: 'Old one' }), payload);
+    });
+    new ImportService(replica);
+    expect(replica.sqlite.prepare("SELECT payload FROM outbox WHERE id = 'int_old'").get()).toEqual({ payload });
+    expect(staged()).toBe(0);
   });
 });

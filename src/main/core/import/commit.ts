@@ -18,8 +18,12 @@ export interface ImportIntent {
   body: string | null;
   /** `{ fields, importBatchId, slug, line, previous? (patches) }` — `fields` is what the overlay lays over the truth. */
   payload: Record<string, unknown>;
-  /** `payload` already serialised (the commit builds it around `body` to serialise the fields once). */
-  payloadJson?: string;
+  /**
+   * `payload` already serialised but for its fields: the members after `fields`, so its JSON is
+   * `{"fields":<body>,<payloadRest>}` (the fields are serialised once, as `body`; a staged commit
+   * stages them once too, see staged.ts).
+   */
+  payloadRest?: string;
   baseVersion: number | null;
 }
 
@@ -83,6 +87,9 @@ function pick(fields: OfferingFields, keys: readonly string[]): Record<string, u
   return out;
 }
 
+/** The payload's members after `fields` (the same text JSON.stringify gives for the payload object). */
+const payloadRest = (batchId: string, p: PlannedOffering): string => `"importBatchId":${JSON.stringify(batchId)},"slug":${JSON.stringify(p.slug)},"line":${p.line}`;
+
 /** One planned offering written through `sink` (intent, batch record, rules), counted in `result`. */
 export function writePlanned(p: PlannedOffering, existing: ReadonlyMap<string, ExistingOffering>, sink: ImportSink, batchId: string, result: CommitResult): void {
   const ex = existing.get(p.slug);
@@ -92,15 +99,14 @@ export function writePlanned(p: PlannedOffering, existing: ReadonlyMap<string, E
   let intentId: string | null = null;
   if (p.action === 'create') {
     id = sink.newOfferingId();
-    const body = JSON.stringify(p.fields);
     intentId = sink.queueIntent({
       kind: 'offering.create',
       targetId: id,
       method: 'POST',
       path: '/api/offerings',
-      body,
+      body: JSON.stringify(p.fields),
       payload: { fields: p.fields, importBatchId: batchId, slug: p.slug, line: p.line },
-      payloadJson: `{"fields":${body},"importBatchId":${JSON.stringify(batchId)},"slug":${JSON.stringify(p.slug)},"line":${p.line}}`,
+      payloadRest: payloadRest(batchId, p),
       baseVersion: null,
     });
     result.created++;
@@ -116,6 +122,7 @@ export function writePlanned(p: PlannedOffering, existing: ReadonlyMap<string, E
         path: `/api/offerings/${encodeURIComponent(id)}`,
         body: JSON.stringify(p.fields),
         payload: { fields: p.fields, importBatchId: batchId, slug: p.slug, line: p.line, previous },
+        payloadRest: `${payloadRest(batchId, p)},"previous":${JSON.stringify(previous)}`,
         baseVersion: (ex as ExistingOffering).version,
       });
       result.intents++;

@@ -78,8 +78,12 @@ const moves = [
   {
     table: 'import_stage_intents',
     cursor: 'moved_intents',
+    // A staged payload without its fields (`{"importBatchId":…}`, ReplicaImportSink.queueIntent) gets
+    // them back from the body; one staged whole (`{"fields":…}`, as before) moves as it is.
     sql: `INSERT INTO outbox (id, idempotency_key, kind, target_id, method, path, body, payload, base_version, state, created_at, hold_until, attempts)
-          SELECT id, id, kind, target_id, method, path, body, payload, base_version, 'queued', created_at, hold_until, 0
+          SELECT id, id, kind, target_id, method, path, body,
+                 CASE WHEN body IS NULL OR substr(payload, 1, 10) = '{"fields":' THEN payload ELSE '{"fields":' || body || ',' || substr(payload, 2) END,
+                 base_version, 'queued', created_at, hold_until, 0
             FROM import_stage_intents WHERE batch_id = ? AND seq BETWEEN ? AND ? ORDER BY seq`,
   },
 ] as const;
