@@ -63,7 +63,9 @@ function uids(ics: Buffer): string[] {
 
 describe('an export to a file split between two workers', () => {
   it('is byte for byte the export in one piece, whether the replica stayed unchanged or the parts compare fingerprints', async () => {
-    for (const options of [{ renderers: 2, changeStamp: () => 'same' }, { renderers: 2 }, { renderers: 1 }]) {
+    const lines: string[] = [];
+    const log = (line: string): void => void lines.push(line);
+    for (const options of [{ renderers: 2, changeStamp: () => 'same', log }, { renderers: 2, log }, { renderers: 1, log }]) {
       const worker = new CalendarWorker(file, options);
       try {
         // Everything, the default set, one event, none (fewer events than workers: one part is empty).
@@ -83,6 +85,12 @@ describe('an export to a file split between two workers', () => {
         await worker.close();
       }
     }
+    // One line per export: unchanged stamp, no stamp (fingerprints compared), one worker.
+    expect(lines.map((l) => l.replace(/^calendar export: \d+ events? to a file in /, '').replace(/; worker CPU .*$/, ''))).toEqual([
+      ...Array(4).fill('2 parts (replica unchanged)'),
+      ...Array(4).fill('2 parts (same fingerprints)'),
+      ...Array(4).fill('1 part (one worker)'),
+    ]);
   });
 
   it('joins parts only from one read: with the replica written all along, no event is doubled or lost', async () => {

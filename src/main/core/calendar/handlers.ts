@@ -33,7 +33,7 @@ function changeStamp(ctx: CoreContext): () => string {
 }
 
 export function calendarHandlers(ctx: CoreContext): Pick<ContractHandlers, CalendarMethod> {
-  const calendar = new CalendarWorker(ctx.replica.sqlite.name, { changeStamp: changeStamp(ctx) });
+  const calendar = new CalendarWorker(ctx.replica.sqlite.name, { changeStamp: changeStamp(ctx), log: (line) => ctx.log(line) });
   ctx.onClose(() => calendar.close());
   // Started with the engine, so the first export a user asks for finds its workers loaded and
   // compiled (bench/calendar.ts: about 0.1 s of worker start and 0.1–0.3 s of compiling otherwise).

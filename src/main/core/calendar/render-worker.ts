@@ -88,11 +88,14 @@ export interface CalendarWorkerOptions {
    * otherwise (or without it) they compare fingerprints of what they read.
    */
   changeStamp?: () => string;
+  /** One line per export to a file: how it was split, each worker's CPU, whether the replica changed meanwhile. */
+  log?: (line: string) => void;
 }
 
 export class CalendarWorker {
   readonly #threads: RenderThread[];
   readonly #changeStamp: (() => string) | null;
+  readonly #log: (line: string) => void;
   #closed = false;
   #temporaries = 0;
 
@@ -100,6 +103,7 @@ export class CalendarWorker {
     const n = Math.max(1, Math.floor(options.renderers ?? Math.min(2, availableParallelism())));
     this.#threads = Array.from({ length: n }, () => new RenderThread(replicaFile));
     this.#changeStamp = options.changeStamp ?? null;
+    this.#log = options.log ?? (() => undefined);
   }
 
   /**
@@ -125,7 +129,9 @@ export class CalendarWorker {
     const tmp = `${file}.${process.pid}-${++this.#temporaries}.tmp`;
     try {
       let parts = await this.#renderParts(this.#threads, filter, calendarName);
-      if (!(await this.#consistent(parts))) {
+      const consistent = await this.#consistent(parts);
+      const how = parts.length === 1 ? 'one worker' : parts.unchanged ? 'replica unchanged' : consistent ? 'same fingerprints' : 'replica changed between the reads: done again by one worker';
+      if (!consistent) {
         // A write landed between the workers' reads: the first worker does it all from one read.
         await this.#drop(parts);
         parts = await this.#renderParts([this.#first], filter, calendarName);
@@ -137,9 +143,11 @@ export class CalendarWorker {
         position += p.answer.bytes;
         return this.#on(p.thread).run('write', { kind: 'write', partId: p.id, file: tmp, position: at, size });
       });
-      await settleAll(writes);
+      const written = await settleAll(writes);
       renameSync(tmp, file);
       const first = parts[0]?.answer;
+      const cpu = parts.map((p, i) => `${Math.round(p.answer.cpuMs + ((written[i] as Answer<'write'> | undefined)?.cpuMs ?? 0))} ms`).join(' + ');
+      this.#log(`calendar export: ${first?.events ?? 0} events to a file in ${parts.length} part${parts.length === 1 ? '' : 's'} (${how}); worker CPU ${cpu}`);
       return { bytes: size, events: first?.events ?? 0, tenantName: first?.tenantName ?? null };
     } catch (error) {
       rmSync(tmp, { force: true });
@@ -207,8 +215,10 @@ export class CalendarWorker {
   }
 }
 
-/** Waits for every promise (none is left running) and throws the first failure. */
-async function settleAll(runs: Array<Promise<unknown>>): Promise<void> {
-  const failed = (await Promise.allSettled(runs)).find((s) => s.status === 'rejected');
+/** Waits for every promise (none is left running), throws the first failure, else answers the values. */
+async function settleAll(runs: Array<Promise<unknown>>): Promise<unknown[]> {
+  const settled = await Promise.allSettled(runs);
+  const failed = settled.find((s) => s.status === 'rejected');
   if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value);
 }

@@ -77,10 +77,11 @@ const historic = new Set<string>(['COMPLETED', 'CANCELLED', 'REFUNDED']);
  * Raw on purpose (hot path of a 100k-event export): rows come as arrays (`raw()`), only the
  * columns the export uses, without a join to `offerings` (one lookup per offering, not per row).
  * When the statuses include a historic one, most bookings match: walking the table in order
- * (`CROSS JOIN` keeps bookings outermost, `+b.status` keeps the status index out) costs ~50 ms of
- * SQLite for 100k rows where the status index cost ~450 ms (a random table lookup per booking,
- * measured with bench/calendar.ts), and it hands a booking's items over one after the other. A
- * narrow status set (PENDING, CONFIRMED) or an offering filter is left to the planner's indexes.
+ * (`CROSS JOIN` keeps bookings outermost, `+b.status` keeps the status index out) costs 52 ms of
+ * SQLite CPU for the 100k rows of bench/calendar.ts where the status index cost 430–530 ms (a random
+ * table lookup per booking; count(*) over the same join, load 15), and it hands a booking's items
+ * over one after the other. A narrow status set (PENDING, CONFIRMED) or an offering filter is left
+ * to the planner's indexes.
  */
 export function readCalendarBookings(source: SqliteSource, filter?: IcsFilter): CalendarBooking[] {
   const db = sqliteOf(source);

@@ -31,9 +31,10 @@ export type CalendarJob =
 
 export type CalendarAnswer =
   | { id: number; ok: true; kind: 'export'; ics: Uint8Array; events: number; tenantName: string | null }
-  | { id: number; ok: true; kind: 'part'; bytes: number; events: number; tenantName: string | null }
+  /** `cpuMs`: this thread's CPU time for the job (read, order, render its part). */
+  | { id: number; ok: true; kind: 'part'; bytes: number; events: number; tenantName: string | null; cpuMs: number }
   | { id: number; ok: true; kind: 'fingerprint'; fingerprint: string }
-  | { id: number; ok: true; kind: 'write' }
+  | { id: number; ok: true; kind: 'write'; cpuMs: number }
   | { id: number; ok: true; kind: 'warm'; cpuMs: number }
   | { id: number; ok: true; kind: 'feed'; body: Uint8Array; etag: string; lastModifiedMs: number }
   | { id: number; ok: false; message: string };
@@ -60,6 +61,11 @@ const feeds = new FeedRenderer(db, { cache, now: () => new Date(nowMs) });
 /** Parts rendered and not yet written (and what they were rendered from), by the id of their `part` job. */
 const held = new Map<number, { parts: Buffer[]; plan: IcsPlan }>();
 
+function cpuSince(c0: NodeJS.CpuUsage): number {
+  const c = process.threadCpuUsage(c0);
+  return (c.user + c.system) / 1000;
+}
+
 function exportName(job: { calendarName: string | null }, tenant: TenantRef): string {
   return job.calendarName ?? `${tenant.name ?? 'Orkestr'} bookings`;
 }
@@ -80,12 +86,13 @@ function answer(job: CalendarJob): { answer: CalendarAnswer; transfer?: ArrayBuf
       return { answer: { id: job.id, ok: true, kind: 'export', ics, events: plan.entries.length, tenantName: tenant.name }, transfer: [ics.buffer] };
     }
     case 'part': {
+      const c0 = process.threadCpuUsage();
       const tenant = readTenant(db);
       const plan = planIcs(readCalendarBookings(db, job.filter), { calendarName: exportName(job, tenant), subdomain: tenant.subdomain, filter: job.filter });
       const n = plan.entries.length;
       const { parts, length } = renderIcsParts(plan, cache, job.part, job.of);
       held.set(job.id, { parts, plan });
-      return { answer: { id: job.id, ok: true, kind: 'part', bytes: length, events: n, tenantName: tenant.name } };
+      return { answer: { id: job.id, ok: true, kind: 'part', bytes: length, events: n, tenantName: tenant.name, cpuMs: cpuSince(c0) } };
     }
     case 'fingerprint': {
       const h = held.get(job.partId);
@@ -93,13 +100,14 @@ function answer(job: CalendarJob): { answer: CalendarAnswer; transfer?: ArrayBuf
       return { answer: { id: job.id, ok: true, kind: 'fingerprint', fingerprint: fingerprintIcs(h.plan) } };
     }
     case 'write': {
+      const c0 = process.threadCpuUsage();
       const h = held.get(job.partId);
       held.delete(job.partId);
       if (job.file !== null) {
         if (!h) throw new Error('calendar worker: no such part');
         writeParts(job.file, h.parts, job.position, job.size);
       }
-      return { answer: { id: job.id, ok: true, kind: 'write' } };
+      return { answer: { id: job.id, ok: true, kind: 'write', cpuMs: cpuSince(c0) } };
     }
     case 'warm':
       return { answer: { id: job.id, ok: true, kind: 'warm', cpuMs: warmUp() } };
@@ -180,6 +188,5 @@ function warmUp(): number {
   const plan = planIcs(bookings, { calendarName: 'warm-up', subdomain: 'warm', filter: { includePending: true } });
   renderIcsParts(plan, createEventCache());
   fingerprintIcs(plan);
-  const c = process.threadCpuUsage(c0);
-  return (c.user + c.system) / 1000;
+  return cpuSince(c0);
 }
