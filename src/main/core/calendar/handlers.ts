@@ -36,7 +36,8 @@ export function calendarHandlers(ctx: CoreContext): Pick<ContractHandlers, Calen
   const calendar = new CalendarWorker(ctx.replica.sqlite.name, { changeStamp: changeStamp(ctx), log: (line) => ctx.log(line) });
   ctx.onClose(() => calendar.close());
   // Started with the engine, so the first export a user asks for finds its workers loaded and
-  // compiled (bench/calendar.ts: about 0.1 s of worker start and 0.1–0.3 s of compiling otherwise).
+  // compiled (bench/calendar.ts, "console start": 0.9–1.2 s of CPU for the two, at load 13–27, run
+  // from the sources; niced, off the engine's thread).
   ctx.onStart(() => calendar.warm());
   const relayUrl = (): string | null => ctx.session.settings().relayUrl;
   const feedView = (feed: Feed, localPath: string | null): CalendarFeedView => {
