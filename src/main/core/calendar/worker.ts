@@ -61,9 +61,17 @@ const feeds = new FeedRenderer(db, { cache, now: () => new Date(nowMs) });
 /** Parts rendered and not yet written (and what they were rendered from), by the id of their `part` job. */
 const held = new Map<number, { parts: Buffer[]; plan: IcsPlan }>();
 
+/**
+ * This thread's CPU time (process.threadCpuUsage, Node ≥ 23.9); where the runtime lacks it (an older
+ * Node in an Electron build), the process's, which only the log line and the warm-up figure use.
+ */
+function cpuNow(): NodeJS.CpuUsage {
+  return typeof process.threadCpuUsage === 'function' ? process.threadCpuUsage() : process.cpuUsage();
+}
+
 function cpuSince(c0: NodeJS.CpuUsage): number {
-  const c = process.threadCpuUsage(c0);
-  return (c.user + c.system) / 1000;
+  const c = cpuNow();
+  return (c.user - c0.user + c.system - c0.system) / 1000;
 }
 
 function exportName(job: { calendarName: string | null }, tenant: TenantRef): string {
@@ -86,7 +94,7 @@ function answer(job: CalendarJob): { answer: CalendarAnswer; transfer?: ArrayBuf
       return { answer: { id: job.id, ok: true, kind: 'export', ics, events: plan.entries.length, tenantName: tenant.name }, transfer: [ics.buffer] };
     }
     case 'part': {
-      const c0 = process.threadCpuUsage();
+      const c0 = cpuNow();
       const tenant = readTenant(db);
       const plan = planIcs(readCalendarBookings(db, job.filter), { calendarName: exportName(job, tenant), subdomain: tenant.subdomain, filter: job.filter });
       const n = plan.entries.length;
@@ -100,7 +108,7 @@ function answer(job: CalendarJob): { answer: CalendarAnswer; transfer?: ArrayBuf
       return { answer: { id: job.id, ok: true, kind: 'fingerprint', fingerprint: fingerprintIcs(h.plan) } };
     }
     case 'write': {
-      const c0 = process.threadCpuUsage();
+      const c0 = cpuNow();
       const h = held.get(job.partId);
       held.delete(job.partId);
       if (job.file !== null) {
@@ -167,7 +175,7 @@ const warmStatuses = ['CONFIRMED', 'PENDING', 'CANCELLED', 'COMPLETED'] as const
  * of their own, so the worker's real cache starts empty. Returns this thread's CPU time for it.
  */
 function warmUp(): number {
-  const c0 = process.threadCpuUsage();
+  const c0 = cpuNow();
   const base = Date.UTC(2000, 0, 1);
   const bookings: CalendarBooking[] = [];
   for (let i = 0; i < 2000; i++) {
