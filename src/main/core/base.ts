@@ -34,4 +34,6 @@ export interface CoreBase {
   closed(): boolean;
   /** Runs `fn` when the core closes, before the replica does (a feature's worker, say). */
   onClose(fn: () => Promise<void>): void;
+  /** Runs `fn` when the core starts (start()): work done ahead of need, such as warming a worker. */
+  onStart(fn: () => Promise<unknown>): void;
 }

@@ -95,6 +95,8 @@ export class ConsoleCore {
   readonly pruner: Pruner;
   readonly handlers: ContractHandlers;
   readonly #closers: Array<() => Promise<void>> = [];
+  readonly #starters: Array<() => Promise<unknown>> = [];
+  #started: Promise<void> | null = null;
   /** Approval rules (#17): evaluated when bookings reach the replica and when a rule changes. */
   readonly rules: RuleRunner;
   /** Notices when a pull's /me changed the key's scopes (see #checkScopes). */
@@ -164,6 +166,9 @@ export class ConsoleCore {
       pruner: this.pruner,
       onClose: (fn: () => Promise<void>) => {
         this.#closers.push(fn);
+      },
+      onStart: (fn: () => Promise<unknown>) => {
+        this.#starters.push(fn);
       },
     };
     this.#session = new Session(base, budget);
@@ -296,6 +301,19 @@ export class ConsoleCore {
     this.#scheduleBackgroundCheck();
     this.replica.startBackgroundCheckpoints();
     this.engine.start();
+    // What features do ahead of need (the calendar's workers); a failure there is only logged.
+    this.#started ??= Promise.all(
+      this.#starters.map((fn) =>
+        fn().catch((error: unknown) => {
+          if (!this.#closed) this.#options.log?.(`start: ${error instanceof Error ? error.message : String(error)}`);
+        }),
+      ),
+    ).then(() => undefined);
+  }
+
+  /** Resolves when what start() began ahead of need has finished (at once before start()). */
+  whenStarted(): Promise<void> {
+    return this.#started ?? Promise.resolve();
   }
 
   async stop(): Promise<void> {

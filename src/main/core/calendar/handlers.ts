@@ -22,9 +22,23 @@ function notFound(error: unknown): never {
   throw error;
 }
 
+/**
+ * A stamp every commit to the replica moves (another connection's: data_version; the engine's own:
+ * total_changes()), so two calendar workers whose reads it spans unchanged read the same data.
+ */
+function changeStamp(ctx: CoreContext): () => string {
+  const dataVersion = ctx.replica.sqlite.prepare('PRAGMA data_version').pluck();
+  const totalChanges = ctx.replica.sqlite.prepare('SELECT total_changes()').pluck();
+  return () => `${String(dataVersion.get())}:${String(totalChanges.get())}`;
+}
+
 export function calendarHandlers(ctx: CoreContext): Pick<ContractHandlers, CalendarMethod> {
-  const calendar = new CalendarWorker(ctx.replica.sqlite.name);
+  const calendar = new CalendarWorker(ctx.replica.sqlite.name, { changeStamp: changeStamp(ctx), log: (line) => ctx.log(line) });
   ctx.onClose(() => calendar.close());
+  // Started with the engine, so the first export a user asks for finds its workers loaded and
+  // compiled (bench/calendar.ts, "console start": 0.9–1.2 s of CPU for the two, at load 13–27, run
+  // from the sources; niced, off the engine's thread).
+  ctx.onStart(() => calendar.warm());
   const relayUrl = (): string | null => ctx.session.settings().relayUrl;
   const feedView = (feed: Feed, localPath: string | null): CalendarFeedView => {
     const relay = relayUrl();

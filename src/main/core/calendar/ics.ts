@@ -163,7 +163,7 @@ export function escapeText(value: string): string {
     .replace(/\r\n|\r|\n/g, '\\n');
 }
 
-interface EventEntry {
+export interface EventEntry {
   startMs: number;
   endMs: number;
   booking: CalendarBooking;
@@ -494,48 +494,79 @@ function renderEvent(e: EventEntry, subdomain: string): string {
 
 const defaultCache = createEventCache();
 
-/**
- * The whole `.ics` as UTF-8 bytes (CRLF line endings, final CRLF included): what the feed serves.
- * Pure: the output depends only on `bookings` and `options`.
- */
-export function exportIcsBytes(bookings: readonly CalendarBooking[], options: IcsOptions): Buffer {
-  const cache = (options.cache ?? defaultCache) as ItemEventCache;
-  const subdomain = options.subdomain ?? '';
-  const entries = selectEntries(bookings, options.filter);
+/** One export before rendering: its events in output order, and the calendar's head as bytes. */
+export interface IcsPlan {
+  readonly entries: readonly EventEntry[];
+  readonly head: Buffer;
+  readonly subdomain: string;
+}
+
+const calendarEnd = 'END:VCALENDAR';
+const tail = Buffer.from(`${calendarEnd}\r\n`, 'utf8');
+
+/** Selects and orders the events of `bookings` and renders the calendar's head (see exportIcsBytes). */
+export function planIcs(bookings: readonly CalendarBooking[], options: IcsOptions): IcsPlan {
   const header = ical({
     prodId: productId,
     method: ICalCalendarMethod.PUBLISH,
     name: escapeText(options.calendarName),
     ttl: options.refreshSeconds ?? 900,
   }).toString();
-  // `header` ends with "END:VCALENDAR" (no CRLF): put the events in front of it.
-  const end = 'END:VCALENDAR';
-  if (!header.endsWith(end)) throw new Error('unexpected ical-generator output');
-  const head = Buffer.from(header.slice(0, header.length - end.length), 'utf8');
-  const parts: Buffer[] = [head];
-  let length = head.length;
+  // `header` ends with "END:VCALENDAR" (no CRLF): the events go in front of it.
+  if (!header.endsWith(calendarEnd)) throw new Error('unexpected ical-generator output');
+  const head = Buffer.from(header.slice(0, header.length - calendarEnd.length), 'utf8');
+  return { entries: selectEntries(bookings, options.filter), head, subdomain: options.subdomain ?? '' };
+}
+
+/**
+ * Part `part` of `of` of the `.ics` of `plan` as byte pieces (slices of the cache's chunks, nothing
+ * copied): the events split evenly in output order, the head in front of the first part and
+ * END:VCALENDAR after the last, so the parts one after the other are the whole `.ics` (one part: all
+ * of it). The calendar's worker writes them to the file as they are (no 50 MB concatenation), and two
+ * workers can each render a part. A part may hold no event (fewer events than parts).
+ */
+export function renderIcsParts(plan: IcsPlan, cacheOption: EventCache | undefined, part = 0, of = 1): { parts: Buffer[]; length: number } {
+  const cache = (cacheOption ?? defaultCache) as ItemEventCache;
+  const { entries, subdomain } = plan;
+  const from = Math.floor((entries.length * part) / of);
+  const to = Math.floor((entries.length * (part + 1)) / of);
+  const parts: Buffer[] = part === 0 ? [plan.head] : [];
+  let length = part === 0 ? plan.head.length : 0;
   // Events written one after the other into the same chunk are copied as one piece.
   let chunk: Buffer | null = null;
-  let from = 0;
-  let to = 0;
-  for (const e of entries) {
+  let start = 0;
+  let end = 0;
+  for (let k = from; k < to; k++) {
+    const e = entries[k];
+    if (!e) break;
     let hit = cache.map.get(e.item.id);
     if (!hit || !hit.matches(e, subdomain)) hit = cache.add(e.item.id, hit, e, subdomain, renderEvent(e, subdomain));
-    if (hit.chunk === chunk && hit.start === to) {
-      to = hit.end;
+    if (hit.chunk === chunk && hit.start === end) {
+      end = hit.end;
       continue;
     }
-    if (chunk) parts.push(chunk.subarray(from, to));
-    length += to - from;
+    if (chunk) parts.push(chunk.subarray(start, end));
+    length += end - start;
     chunk = hit.chunk;
-    from = hit.start;
-    to = hit.end;
+    start = hit.start;
+    end = hit.end;
   }
-  if (chunk) parts.push(chunk.subarray(from, to));
-  length += to - from;
-  const tail = Buffer.from(`${end}\r\n`, 'utf8');
-  parts.push(tail);
-  return Buffer.concat(parts, length + tail.length);
+  if (chunk) parts.push(chunk.subarray(start, end));
+  length += end - start;
+  if (part === of - 1) {
+    parts.push(tail);
+    length += tail.length;
+  }
+  return { parts, length };
+}
+
+/**
+ * The whole `.ics` as UTF-8 bytes (CRLF line endings, final CRLF included): what the feed serves.
+ * Pure: the output depends only on `bookings` and `options`.
+ */
+export function exportIcsBytes(bookings: readonly CalendarBooking[], options: IcsOptions): Buffer {
+  const { parts, length } = renderIcsParts(planIcs(bookings, options), options.cache);
+  return Buffer.concat(parts, length);
 }
 
 /** The whole `.ics` text (CRLF line endings, final CRLF included); see exportIcsBytes. */

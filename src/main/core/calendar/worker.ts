@@ -4,21 +4,38 @@
  * main thread only finds the feed by token and sends the answer). One request at a time, in order;
  * the per-event cache lives here, so repeated renders stay cheap. Started by render-worker.ts.
  */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, ftruncateSync, openSync, writeSync, writevSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
-import { parentPort, threadId, workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { createEventCache, exportIcsBytes, type IcsFilter } from './ics.ts';
+import { fingerprintIcs } from './fingerprint.ts';
+import { createEventCache, planIcs, renderIcsParts, type CalendarBooking, type IcsFilter, type IcsPlan } from './ics.ts';
 import { FeedRenderer, type Feed } from './feeds.ts';
-import { readCalendarBookings, readTenant } from './source.ts';
+import { readCalendarBookings, readTenant, type TenantRef } from './source.ts';
 
 export type CalendarJob =
-  /** `file`: write the .ics there (atomically) and answer only its size; null: answer the bytes. */
-  | { id: number; kind: 'export'; filter: IcsFilter; calendarName: string | null; file: string | null }
+  /** The whole .ics, answered as bytes. */
+  | { id: number; kind: 'export'; filter: IcsFilter; calendarName: string | null }
+  /**
+   * Part `part` of `of` of an export (the events split evenly in output order), rendered and held here
+   * until a `write` job for it; answers its size.
+   */
+  | { id: number; kind: 'part'; filter: IcsFilter; calendarName: string | null; part: number; of: number }
+  /** The fingerprint of what the held part of job `partId` was rendered from (see fingerprintIcs). */
+  | { id: number; kind: 'fingerprint'; partId: number }
+  /** Writes the held part of job `partId` into `file` at `position` (a file of `size` octets); file null: drops it. */
+  | { id: number; kind: 'write'; partId: number; file: string | null; position: number; size: number }
+  /** Loads and runs the render code once on made-up bookings (a throwaway cache), ahead of need. */
+  | { id: number; kind: 'warm' }
   | { id: number; kind: 'feed'; feed: Feed; nowMs: number };
 
 export type CalendarAnswer =
-  | { id: number; ok: true; kind: 'export'; ics: Uint8Array | null; bytes: number; events: number; tenantName: string | null }
+  | { id: number; ok: true; kind: 'export'; ics: Uint8Array; events: number; tenantName: string | null }
+  /** `cpuMs`: this thread's CPU time for the job (read, order, render its part). */
+  | { id: number; ok: true; kind: 'part'; bytes: number; events: number; tenantName: string | null; cpuMs: number }
+  | { id: number; ok: true; kind: 'fingerprint'; fingerprint: string }
+  | { id: number; ok: true; kind: 'write'; cpuMs: number }
+  | { id: number; ok: true; kind: 'warm'; cpuMs: number }
   | { id: number; ok: true; kind: 'feed'; body: Uint8Array; etag: string; lastModifiedMs: number }
   | { id: number; ok: false; message: string };
 
@@ -40,44 +57,144 @@ db.pragma('busy_timeout = 5000');
 const cache = createEventCache();
 let nowMs = Date.now();
 const feeds = new FeedRenderer(db, { cache, now: () => new Date(nowMs) });
-const veventStart = Buffer.from('BEGIN:VEVENT\r\n');
 
-port.on('message', (job: CalendarJob) => {
-  try {
-    if (job.kind === 'export') {
+/** Parts rendered and not yet written (and what they were rendered from), by the id of their `part` job. */
+const held = new Map<number, { parts: Buffer[]; plan: IcsPlan }>();
+
+/**
+ * This thread's CPU time (process.threadCpuUsage, Node ≥ 23.9); where the runtime lacks it (an older
+ * Node in an Electron build), the process's, which only the log line and the warm-up figure use.
+ */
+function cpuNow(): NodeJS.CpuUsage {
+  return typeof process.threadCpuUsage === 'function' ? process.threadCpuUsage() : process.cpuUsage();
+}
+
+function cpuSince(c0: NodeJS.CpuUsage): number {
+  const c = cpuNow();
+  return (c.user - c0.user + c.system - c0.system) / 1000;
+}
+
+function exportName(job: { calendarName: string | null }, tenant: TenantRef): string {
+  return job.calendarName ?? `${tenant.name ?? 'Orkestr'} bookings`;
+}
+
+function answer(job: CalendarJob): { answer: CalendarAnswer; transfer?: ArrayBuffer[] } {
+  switch (job.kind) {
+    case 'export': {
       const tenant = readTenant(db);
-      const bookings = readCalendarBookings(db, job.filter);
-      const bytes = exportIcsBytes(bookings, { calendarName: job.calendarName ?? `${tenant.name ?? 'Orkestr'} bookings`, subdomain: tenant.subdomain, filter: job.filter, cache });
-      let events = 0;
-      for (let at = bytes.indexOf(veventStart); at !== -1; at = bytes.indexOf(veventStart, at + veventStart.length)) events++;
-      if (job.file) {
-        // Written here, so a 50 MB calendar never crosses to the engine's thread at all.
-        const tmp = `${job.file}.${process.pid}-${threadId}.tmp`;
-        try {
-          writeFileSync(tmp, bytes, { mode: 0o600 });
-          renameSync(tmp, job.file);
-        } catch (error) {
-          rmSync(tmp, { force: true });
-          throw error;
-        }
-        const answer: CalendarAnswer = { id: job.id, ok: true, kind: 'export', ics: null, bytes: bytes.length, events, tenantName: tenant.name };
-        port.postMessage(answer);
-        return;
+      const plan = planIcs(readCalendarBookings(db, job.filter), { calendarName: exportName(job, tenant), subdomain: tenant.subdomain, filter: job.filter });
+      const { parts, length } = renderIcsParts(plan, cache);
+      // Moved, not copied (transfer list): one buffer of its own.
+      const ics = new Uint8Array(length);
+      let at = 0;
+      for (const p of parts) {
+        ics.set(p, at);
+        at += p.length;
       }
-      // Moved, not copied (transfer list); a view into a shared pool (small exports) is copied first.
-      const own = bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length ? new Uint8Array(bytes.buffer) : new Uint8Array(bytes);
-      const answer: CalendarAnswer = { id: job.id, ok: true, kind: 'export', ics: own, bytes: own.length, events, tenantName: tenant.name };
-      port.postMessage(answer, [own.buffer as ArrayBuffer]);
-    } else {
+      return { answer: { id: job.id, ok: true, kind: 'export', ics, events: plan.entries.length, tenantName: tenant.name }, transfer: [ics.buffer] };
+    }
+    case 'part': {
+      const c0 = cpuNow();
+      const tenant = readTenant(db);
+      const plan = planIcs(readCalendarBookings(db, job.filter), { calendarName: exportName(job, tenant), subdomain: tenant.subdomain, filter: job.filter });
+      const n = plan.entries.length;
+      const { parts, length } = renderIcsParts(plan, cache, job.part, job.of);
+      held.set(job.id, { parts, plan });
+      return { answer: { id: job.id, ok: true, kind: 'part', bytes: length, events: n, tenantName: tenant.name, cpuMs: cpuSince(c0) } };
+    }
+    case 'fingerprint': {
+      const h = held.get(job.partId);
+      if (!h) throw new Error('calendar worker: no such part');
+      return { answer: { id: job.id, ok: true, kind: 'fingerprint', fingerprint: fingerprintIcs(h.plan) } };
+    }
+    case 'write': {
+      const c0 = cpuNow();
+      const h = held.get(job.partId);
+      held.delete(job.partId);
+      if (job.file !== null) {
+        if (!h) throw new Error('calendar worker: no such part');
+        writeParts(job.file, h.parts, job.position, job.size);
+      }
+      return { answer: { id: job.id, ok: true, kind: 'write', cpuMs: cpuSince(c0) } };
+    }
+    case 'warm':
+      return { answer: { id: job.id, ok: true, kind: 'warm', cpuMs: warmUp() } };
+    case 'feed': {
       nowMs = job.nowMs;
       const r = feeds.render(job.feed);
       // A copy the main thread owns (the rendered body stays cached here for the next request).
       const body = new Uint8Array(r.body);
-      const answer: CalendarAnswer = { id: job.id, ok: true, kind: 'feed', body, etag: r.etag, lastModifiedMs: r.lastModified.getTime() };
-      port.postMessage(answer, [body.buffer]);
+      return { answer: { id: job.id, ok: true, kind: 'feed', body, etag: r.etag, lastModifiedMs: r.lastModified.getTime() }, transfer: [body.buffer] };
     }
+  }
+}
+
+port.on('message', (job: CalendarJob) => {
+  try {
+    const r = answer(job);
+    port.postMessage(r.answer, r.transfer ?? []);
   } catch (error) {
-    const answer: CalendarAnswer = { id: job.id, ok: false, message: error instanceof Error ? error.message : String(error) };
-    port.postMessage(answer);
+    if (job.kind === 'part') held.delete(job.id);
+    const failed: CalendarAnswer = { id: job.id, ok: false, message: error instanceof Error ? error.message : String(error) };
+    port.postMessage(failed);
   }
 });
+
+/**
+ * `parts` written into `file` (created 0600 if need be, made `size` octets long) from `position`:
+ * the workers of one export each write their part into the same temporary file, side by side.
+ */
+function writeParts(file: string, parts: Buffer[], position: number, size: number): void {
+  const fd = openSync(file, constants.O_WRONLY | constants.O_CREAT, 0o600);
+  try {
+    ftruncateSync(fd, size);
+    let at = position;
+    // A few hundred pieces a call (a cold export's are 256 KB chunks); a short write is finished piece by piece.
+    for (let i = 0; i < parts.length; i += 256) {
+      const batch = parts.slice(i, i + 256);
+      const written = writevSync(fd, batch, at);
+      let offset = 0;
+      for (const b of batch) {
+        let done = Math.min(b.length, Math.max(0, written - offset));
+        while (done < b.length) done += writeSync(fd, b, done, b.length - done, at + offset + done);
+        offset += b.length;
+      }
+      at += offset;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const warmNames = ['Ana García', 'José Müller-Łukasiewicz 東京', 'Wei Zhang', 'Chloé Dubois'];
+const warmStatuses = ['CONFIRMED', 'PENDING', 'CANCELLED', 'COMPLETED'] as const;
+
+/**
+ * The first export after start should not also pay for compiling the render path: 2,000 made-up
+ * events (ASCII and non-ASCII text, every status mapping, folded lines) through it once, with a cache
+ * of their own, so the worker's real cache starts empty. Returns this thread's CPU time for it.
+ */
+function warmUp(): number {
+  const c0 = cpuNow();
+  const base = Date.UTC(2000, 0, 1);
+  const bookings: CalendarBooking[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const at = new Date(base + i * 3_600_000).toISOString();
+    bookings.push({
+      id: `warm_${i}`,
+      status: warmStatuses[i % warmStatuses.length] ?? 'CONFIRMED',
+      version: i % 3 === 0 ? null : 1 + (i % 5),
+      updatedAt: at,
+      offeringId: `off_${i % 7}`,
+      offeringTitle: `Studio ${i % 7}`,
+      customerName: warmNames[i % warmNames.length] ?? 'Ana',
+      notes: i % 2 === 0 ? 'Needs a projector, please; and two chairs, by the window; thank you very much.' : '',
+      items: [{ id: `warm_item_${i}`, startsAt: at, endsAt: new Date(base + i * 3_600_000 + 1_800_000).toISOString() }],
+      location: i % 2 === 0 ? '12 Canal Street, New York' : null,
+    });
+  }
+  const plan = planIcs(bookings, { calendarName: 'warm-up', subdomain: 'warm', filter: { includePending: true } });
+  renderIcsParts(plan, createEventCache());
+  fingerprintIcs(plan);
+  return cpuSince(c0);
+}
