@@ -12,8 +12,9 @@
  *
  *    "Cold" (target ≤ 1,000 ms off the loop) is the first export a user would ask for after the
  *    console started: a fresh core (new worker threads, empty event caches, nothing of this replica
- *    read yet) whose start has completed as a user would see it. The core's start() starts the
- *    calendar's workers and runs their render code once on made-up events (`core.whenStarted()`);
+ *    read yet) whose start has completed as a user would see it. Once settled (the bookings feed
+ *    loaded, then 3 s, which this bench sets to 0), the core starts the calendar's workers and runs
+ *    their render code once on made-up events (`core.whenStarted()`);
  *    that start is timed and its CPU (all threads) printed beside the export, and so is the worst
  *    case: an export asked at the very moment start() is called, which waits for that start.
  *    CPU figures are the whole process's (engine thread, with the probe's calls, + workers); the
@@ -191,7 +192,9 @@ await new Promise<void>((resolve) => server.close(() => resolve()));
   const freshCore = (): ConsoleCore => {
     rmSync(exports, { recursive: true, force: true });
     const log = (line: string): void => void (line.startsWith('calendar export:') && exportLines.push(line));
-    return new ConsoleCore({ dbFile: join(dir, 'replica.db'), transport: 'bridge', appVersion: 'bench', log });
+    // The console begins its warm-up 3 s after start (once the bookings feed is loaded); the bench
+    // begins it at once, so the start timed below is the warm-up's own cost, not that wait.
+    return new ConsoleCore({ dbFile: join(dir, 'replica.db'), transport: 'bridge', appVersion: 'bench', log, aheadOfNeedDelayMs: 0 });
   };
   // The console starting, as a user sees it: a new core, start() called, its start completed.
   const core = freshCore();

@@ -302,13 +302,48 @@ export class ConsoleCore {
     this.replica.startBackgroundCheckpoints();
     this.engine.start();
     // What features do ahead of need (the calendar's workers); a failure there is only logged.
-    this.#started ??= Promise.all(
-      this.#starters.map((fn) =>
-        fn().catch((error: unknown) => {
-          if (!this.#closed) this.#options.log?.(`start: ${error instanceof Error ? error.message : String(error)}`);
+    this.#started ??= this.#settled().then(() =>
+      Promise.all(
+        this.#starters.map((fn) =>
+          this.#closed
+            ? undefined
+            : fn().catch((error: unknown) => {
+                if (!this.#closed) this.#options.log?.(`start: ${error instanceof Error ? error.message : String(error)}`);
+              }),
+        ),
+      ).then(() => undefined),
+    );
+  }
+
+  /**
+   * Work ahead of need waits until the console has settled: the bookings feed fully loaded (or no
+   * server to load it from), then aheadOfNeedDelayMs. An initial sync of a large tenant holds both
+   * cores and the memory budget for minutes, and warm calendar workers cost ~90 MB; the first screen
+   * after start is served before either begins.
+   */
+  #settled(): Promise<void> {
+    const loaded = (): boolean => this.#closed || this.#session.session().mode === 'none' || this.replica.getSyncState('bookings').complete;
+    const waitLoaded = new Promise<void>((resolve) => {
+      if (loaded()) return resolve();
+      const off = this.on((event) => {
+        if (event !== 'sync.status' || !loaded()) return;
+        off();
+        resolve();
+      });
+      this.#closers.push(async () => {
+        off();
+        resolve();
+      });
+    });
+    return waitLoaded.then(
+      () =>
+        new Promise<void>((resolve) => {
+          if (this.#closed) return resolve();
+          const delayMs = this.#options.aheadOfNeedDelayMs ?? 3000;
+          this.#options.log?.(`start: the bookings feed is loaded; work ahead of need begins in ${delayMs} ms`);
+          setTimeout(resolve, delayMs).unref();
         }),
-      ),
-    ).then(() => undefined);
+    );
   }
 
   /** Resolves when what start() began ahead of need has finished (at once before start()). */

@@ -38,6 +38,11 @@ export interface ConsoleCoreOptions {
   integrityCheck?: 'on-open' | 'background';
   /** Wait after `start()` before the background check begins (default 3 s: the first screen is served first). */
   integrityCheckDelayMs?: number;
+  /**
+   * Wait, once the bookings feed is fully loaded, before work ahead of need begins (the calendar's
+   * render workers; default 3 s). `whenStarted()` resolves when that work is done.
+   */
+  aheadOfNeedDelayMs?: number;
   /** The background check found damage (the core already refuses every call; a host may restart or stop). */
   onReplicaDamaged?: (error: Error) => void;
 }
