@@ -21,7 +21,8 @@ import { createInterface } from 'node:readline';
 import { WebSocket } from 'ws';
 import { load } from './_probe.ts';
 
-const ratePerSecond = 500;
+/** 500/s is the target's load; WEBHOOK_RATE compares before/after where a loaded machine cannot keep up with 500/s (not the target's figure). */
+const ratePerSecond = Number(process.env['WEBHOOK_RATE'] ?? 500);
 const seconds = Number(process.env['WEBHOOK_SECONDS'] ?? 35);
 const warmupSeconds = Number(process.env['WEBHOOK_WARMUP'] ?? 5);
 const total = ratePerSecond * seconds;
@@ -216,6 +217,6 @@ console.log(`  connections reset and retried: ${resets} (floor: ${floorResets});
 console.log(`  CPU per delivery (all threads, from ready to stop): console ${(path.consoleCpuMs / total).toFixed(3)} ms, relay ${(path.relayCpuMs / total).toFixed(3)} ms`);
 const p99 = percentile(path.steady, 99);
 const ratio = p99 / percentile(floor.steady, 99);
-console.log(`  steady p99 target ≤ 20 ms: ${p99 <= 20 ? 'met' : 'NOT met'}; ratio to the floor's steady p99 ${ratio.toFixed(2)} (target ≤ 3: ${ratio <= 3 ? 'met' : 'NOT met'})`);
+console.log(`  steady p99 target ≤ 20 ms${ratePerSecond === 500 ? '' : ` (the target is at 500/s; this run: ${ratePerSecond}/s)`}: ${p99 <= 20 ? 'met' : 'NOT met'}; ratio to the floor's steady p99 ${ratio.toFixed(2)} (target ≤ 3: ${ratio <= 3 ? 'met' : 'NOT met'})`);
 console.log(`end: ${load()}`);
 if (path.received < total || path.applied < total) process.exitCode = 1;
