@@ -21,7 +21,8 @@ import { createInterface } from 'node:readline';
 import { WebSocket } from 'ws';
 import { load } from './_probe.ts';
 
-const ratePerSecond = 500;
+/** 500/s is the target's load; WEBHOOK_RATE compares before/after where a loaded machine cannot keep up with 500/s (not the target's figure). */
+const ratePerSecond = Number(process.env['WEBHOOK_RATE'] ?? 500);
 const seconds = Number(process.env['WEBHOOK_SECONDS'] ?? 35);
 const warmupSeconds = Number(process.env['WEBHOOK_WARMUP'] ?? 5);
 const total = ratePerSecond * seconds;
@@ -33,6 +34,8 @@ process.on('exit', () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 });
 let resets = 0;
+/** Ingests the relay answered 408: a starved relay read the request's headers too late (headersTimeout). */
+let timeouts = 0;
 let floorResets = 0;
 
 function percentile(sorted: number[], p: number): number {
@@ -175,10 +178,15 @@ async function measurePath(): Promise<Split & { applied: number; consoleCpuMs: n
     sent.set(id, { i, t0: performance.now() });
     const send = (): Promise<Response> => fetch(channel.ingressUrl, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Orkestr-Signature': signature, 'X-Orkestr-Delivery-Id': id, 'X-Orkestr-Event': 'booking.confirmed' }, body });
     // Like Orkestr's own sender, retry a delivery whose connection broke (same delivery id: the relay dedupes).
-    const res = await send().catch(() => {
+    let res = await send().catch(() => {
       resets++;
       return send();
     });
+    // Orkestr's sender retries a 408 too (same delivery id: stored once); on a loaded machine it happens.
+    for (let n = 0; n < 3 && res.status === 408; n++) {
+      timeouts++;
+      res = await send();
+    }
     if (res.status >= 300) throw new Error(`ingress answered ${res.status}`);
   });
   for (let n = 0; n < 400 && byIndex.size < total; n++) await new Promise((r) => setTimeout(r, 25));
@@ -202,13 +210,13 @@ console.log(`  floor (bare HTTP → bare WebSocket, child process)  warm-up ${li
 console.log(`                                                    steady  ${line(floor.steady)} (${floor.received}/${total} received)`);
 console.log(`  relay → replica → UI event (console child)        warm-up ${line(path.warmup)}`);
 console.log(`                                                    steady  ${line(path.steady)} (${path.received}/${total} received, ${path.applied} bookings applied)`);
-console.log(`  connections reset and retried: ${resets} (floor: ${floorResets})`);
+console.log(`  connections reset and retried: ${resets} (floor: ${floorResets}); ingests answered 408 and retried: ${timeouts}`);
 // CPU per delivery: the work each delivery cost, not how long it waited for a core. It still moves with
 // the run: a console that lags applies bigger batches (fewer commits per delivery), so it is lower in a
 // run that fell behind; compare runs that kept up (steady p50 of milliseconds) with each other.
 console.log(`  CPU per delivery (all threads, from ready to stop): console ${(path.consoleCpuMs / total).toFixed(3)} ms, relay ${(path.relayCpuMs / total).toFixed(3)} ms`);
 const p99 = percentile(path.steady, 99);
 const ratio = p99 / percentile(floor.steady, 99);
-console.log(`  steady p99 target ≤ 20 ms: ${p99 <= 20 ? 'met' : 'NOT met'}; ratio to the floor's steady p99 ${ratio.toFixed(2)} (target ≤ 3: ${ratio <= 3 ? 'met' : 'NOT met'})`);
+console.log(`  steady p99 target ≤ 20 ms${ratePerSecond === 500 ? '' : ` (the target is at 500/s; this run: ${ratePerSecond}/s)`}: ${p99 <= 20 ? 'met' : 'NOT met'}; ratio to the floor's steady p99 ${ratio.toFixed(2)} (target ≤ 3: ${ratio <= 3 ? 'met' : 'NOT met'})`);
 console.log(`end: ${load()}`);
 if (path.received < total || path.applied < total) process.exitCode = 1;

@@ -129,6 +129,9 @@ describe('relay link', () => {
   });
 
   it('never applies forged, altered or truncated deliveries, and logs why', async () => {
+    // Read from the file, the inbox shows what is committed: the link commits applied deliveries in
+    // groups (up to RELAY_COMMIT_MS later), so the earlier tests' are in only after a fence.
+    await fence('dlv_before_forgeries');
     const before = inboxIds();
     const body = JSON.stringify({ event: 'webhook.test', data: { message: 'forged', sentAt: new Date().toISOString() } });
     const forged = sign(body, 'not-the-secret');
@@ -163,6 +166,7 @@ describe('relay link', () => {
   it('accepts the previous secret during a rotation, and applies a replay under a new delivery id only once', async () => {
     const body = Buffer.from('{ "data" : {"message":"rotación ✓", "sentAt":"2026-11-22T10:00:00.000Z"},\n  "event":"webhook.test" }');
     const signature = sign(body, previousSecret);
+    await fence('dlv_before_rotation'); // what came before is committed (see the forgeries' test)
     const before = inboxIds();
     const rejectedBefore = rejections().length;
     expect(await ingress(body.toString('utf8'), { 'X-Orkestr-Signature': signature, 'X-Orkestr-Delivery-Id': 'dlv_rotation_1' })).toBeLessThan(300);

@@ -62,12 +62,25 @@ export interface RelayStreamOptions {
    * the relay's flow-control window (1,000 unacked events) is seconds of traffic.
    */
   ackDelayMs?: number;
+  /**
+   * The highest seq whose handling is durable, for a caller that commits after `onEvents` returned
+   * (several batches grouped into one commit): acks never go past it (an ack says "stored"), and the
+   * caller calls `committed()` after each commit. Without it, what is handled counts as stored.
+   */
+  durable?: () => number | undefined;
 }
 
 export interface RelayStream {
   close(): Promise<void>;
   /** Highest seq handled (onEvent resolved or gap handled); undefined before the first. */
   cursor(): number | undefined;
+  /** With `durable`: more is durable now (the caller committed); acks it within the ack interval. */
+  committed(): void;
+  /**
+   * The caller lost what it handled after `cursor` (a commit that failed or was rolled back): forget
+   * it, drop what is queued, and reconnect from `cursor` (undefined: the relay's stored cursor).
+   */
+  rewind(cursor: number | undefined): void;
 }
 
 function eventFromFrame(frame: EventFrame): RelayEvent {
@@ -93,6 +106,10 @@ export function connectRelayStream(options: RelayStreamOptions): RelayStream {
   let processing: Promise<void> = Promise.resolve();
   let draining = false;
   let unacked = 0;
+  /** Highest seq acked on this connection (its hello's confirmation included). */
+  let acked: number | undefined;
+  /** Bumped by rewind(): a drain under way then neither moves the cursor nor goes on. */
+  let generation = 0;
   let ackTimer: NodeJS.Timeout | null = null;
   let lastAckAt = -Infinity;
   const ackDelayMs = options.ackDelayMs ?? 100;
@@ -106,18 +123,31 @@ export function connectRelayStream(options: RelayStreamOptions): RelayStream {
 
   const base = options.url.replace(/\/+$/, '').replace(/^http/i, 'ws');
 
+  /** What an ack may say now: the cursor, or less when the caller has not made all of it durable. */
+  const ackable = (): number | undefined => {
+    if (cursor === undefined || !options.durable) return cursor;
+    const durable = options.durable();
+    return durable === undefined ? undefined : Math.min(cursor, durable);
+  };
+  const ackDue = (): boolean => {
+    const upTo = ackable();
+    return upTo !== undefined && (acked === undefined || upTo > acked);
+  };
+
   const sendAck = (socket: WebSocket): void => {
     if (ackTimer) clearTimeout(ackTimer);
     ackTimer = null;
-    if (cursor === undefined || unacked === 0) return;
+    const upTo = ackable();
+    if (upTo === undefined || !ackDue()) return;
+    acked = upTo;
     unacked = 0;
     lastAckAt = performance.now();
-    if (socket.readyState === WebSocket.OPEN) socket.send(ackFrame(cursor));
+    if (socket.readyState === WebSocket.OPEN) socket.send(ackFrame(upTo));
   };
 
   /** Acks what is handled now, or at the end of the current ack interval (see `ackDelayMs`). */
   const ackSoon = (socket: WebSocket): void => {
-    if (ackTimer || unacked === 0) return;
+    if (ackTimer || !ackDue()) return;
     const wait = lastAckAt + ackDelayMs - performance.now();
     if (wait <= 0) return sendAck(socket);
     ackTimer = setTimeout(() => {
@@ -132,9 +162,10 @@ export function connectRelayStream(options: RelayStreamOptions): RelayStream {
   const drain = (socket: WebSocket): void => {
     if (draining) return;
     draining = true;
+    const gen = generation;
     processing = (async () => {
       try {
-        while (queue.length > 0 && socket === ws && !stopped) {
+        while (queue.length > 0 && socket === ws && !stopped && gen === generation) {
           const message = queue.shift()!;
           if (message.type === 'event' && options.onEvents) {
             const batch: EventFrame[] = [message];
@@ -142,16 +173,19 @@ export function connectRelayStream(options: RelayStreamOptions): RelayStream {
             const fresh = batch.filter((m) => cursor === undefined || m.seq > cursor);
             if (fresh.length === 0) continue; // already handled
             await options.onEvents(fresh.map(eventFromFrame));
+            if (gen !== generation) break; // rewound meanwhile: these are to come again
             cursor = fresh[fresh.length - 1]!.seq;
             unacked += fresh.length;
           } else if (message.type === 'event') {
             if (cursor !== undefined && message.seq <= cursor) continue; // already handled
             await options.onEvent(eventFromFrame(message));
+            if (gen !== generation) break;
             cursor = message.seq;
             unacked++;
           } else if (message.type === 'gap') {
             if (cursor !== undefined && message.to <= cursor) continue;
             await options.onGap?.({ from: message.from, to: message.to });
+            if (gen !== generation) break;
             cursor = message.to;
             unacked++;
           }
@@ -224,6 +258,7 @@ export function connectRelayStream(options: RelayStreamOptions): RelayStream {
     ws = socket;
     queue = [];
     unacked = 0;
+    acked = undefined;
     let refused = false;
 
     socket.on('unexpected-response', (_req, res) => {
@@ -252,8 +287,12 @@ export function connectRelayStream(options: RelayStreamOptions): RelayStream {
         attempt = 0;
         armWatchdog(socket, message.heartbeatMs);
         status({ state: 'open', cursor: message.cursor, lastSeq: message.lastSeq });
-        // Confirm what this device already holds, so the relay's stored cursor catches up.
-        if (cursor !== undefined && cursor > 0) socket.send(ackFrame(cursor));
+        // Confirm what this device already holds (and has made durable), so the relay's stored cursor catches up.
+        const holds = ackable();
+        if (holds !== undefined && holds > 0) {
+          acked = holds;
+          socket.send(ackFrame(holds));
+        }
         return;
       }
       if (watchdog) watchdog.refresh();
@@ -285,6 +324,21 @@ export function connectRelayStream(options: RelayStreamOptions): RelayStream {
 
   return {
     cursor: () => cursor,
+    committed() {
+      if (ws && ws.readyState === WebSocket.OPEN) ackSoon(ws);
+    },
+    rewind(to) {
+      generation++;
+      cursor = to;
+      queue = [];
+      unacked = 0;
+      if (ackTimer) clearTimeout(ackTimer);
+      ackTimer = null;
+      const socket = ws;
+      ws = null;
+      // Its 'close' schedules the reconnect, from `cursor` (after the handler under way, if any).
+      if (socket) socket.close(closeCodes.handlerFailed, 'device rewound its cursor');
+    },
     async close() {
       stopped = true;
       if (retryTimer) clearTimeout(retryTimer);
@@ -295,9 +349,8 @@ export function connectRelayStream(options: RelayStreamOptions): RelayStream {
       ws = null;
       await processing.catch(() => {});
       if (socket) {
-        if (socket.readyState === WebSocket.OPEN && cursor !== undefined && unacked > 0) {
-          socket.send(ackFrame(cursor));
-        }
+        const upTo = ackable();
+        if (socket.readyState === WebSocket.OPEN && upTo !== undefined && ackDue()) socket.send(ackFrame(upTo));
         await new Promise<void>((resolve) => {
           if (socket.readyState === WebSocket.CLOSED) return resolve();
           const t = setTimeout(() => {

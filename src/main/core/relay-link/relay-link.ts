@@ -3,6 +3,7 @@ import type { ActivityItem, ContractEvents } from '../../../shared/contract/type
 import { coreMessage, type CoreMessage } from '../../../shared/contract/messages.ts';
 import type { Replica } from '../replica/replica.ts';
 import type { RemoteBooking } from '../sync/remote-types.ts';
+import { RelayGroupCommit } from './group-commit.ts';
 import { schedulePruning } from './inbox-pruner.ts';
 import { bodyDigest, parseEnvelope, verifySignature, type WebhookEnvelope } from './verify.ts';
 
@@ -142,28 +143,38 @@ interface Effects {
   needsPull: boolean;
 }
 
+const noEffects = (): Effects => ({ tables: new Set<Table>(), ids: new Set<string>(), activities: [], needsPull: false });
+
+/** Inside the caller's transaction: the batch and its cursor (the UI is told apart, with `tell`). */
+export function applyWithCursor(replica: Replica, secrets: readonly string[], events: readonly RelayedDelivery[], effects: Effects): RelayOutcome[] {
+  const applied = events.map((event) => applyOne(replica, secrets, event, effects));
+  // The cursor once per batch, in its transaction: the batch commits wholly or not at all, so the
+  // last seq says exactly what is applied (one meta write instead of one per delivery).
+  const last = events.at(-1);
+  if (last) replica.setMeta(cursorKey, String(last.seq));
+  return applied;
+}
+
 /**
  * Applies relayed deliveries to the replica, in ONE transaction with the cursor: a crash applies a
  * batch wholly or not at all. Verification happens on the exact bytes; dedupe by delivery id and by
  * body hash. Rejections are logged with their reason and acknowledged: a forged delivery must not
- * block the stream.
+ * block the stream. (The link itself groups batches into fewer commits: RelayGroupCommit.)
  */
 export function applyRelayedBatch(host: RelayLinkHost, secrets: readonly string[], events: readonly RelayedDelivery[]): RelayOutcome[] {
-  const effects: Effects = { tables: new Set<Table>(), ids: new Set<string>(), activities: [], needsPull: false };
-  const outcomes = withoutFsync(host.replica, () => {
-    const applied = events.map((event) => applyOne(host.replica, secrets, event, effects));
-    // The cursor once per batch, in its transaction: the batch commits wholly or not at all, so the
-    // last seq says exactly what is applied (one meta write instead of one per delivery).
-    const last = events.at(-1);
-    if (last) host.replica.setMeta(cursorKey, String(last.seq));
-    return applied;
-  });
+  const effects = noEffects();
+  const outcomes = withoutFsync(host.replica, () => applyWithCursor(host.replica, secrets, events, effects));
+  tell(host, effects);
+  return outcomes;
+}
+
+/** Tells the UI what a batch changed. */
+function tell(host: RelayLinkHost, effects: Effects): void {
   // One data.changed per batch (it lists 'activity' whenever an activity was added), not one per line.
   for (const item of effects.activities) host.notifyActivity(item, { changed: false });
   // A delivery without its record (needsPull) changed rows nobody knows yet: no ids then.
   if (effects.tables.size > 0) host.notifyChanged([...effects.tables], effects.needsPull ? undefined : [...effects.ids]);
   if (effects.needsPull) host.syncNow();
-  return outcomes;
 }
 
 /** One delivery; see applyRelayedBatch. */
@@ -271,18 +282,28 @@ export function startRelayLink(host: RelayLinkHost, options: RelayLinkOptions): 
   };
   // The dedupe memory keeps 30 days (inbox-pruner.ts).
   const stopPruning = schedulePruning(host.replica, options.log);
+  // Batches share commits (group-commit.ts); the stream acks only what is committed.
+  const group = new RelayGroupCommit(host.replica, cursorKey, {
+    committed: () => stream.committed(),
+    rewind: (cursor) => stream.rewind(cursor),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  const handle = (events: readonly RelayedDelivery[]): void => {
+    const effects = noEffects();
+    const outcomes = group.run(events.at(-1)!.seq, () => applyWithCursor(host.replica, options.secrets, events, effects));
+    if (outcomes === null) return; // an earlier group was lost: the stream rewound, these come again
+    tell(host, effects);
+    outcomes.forEach((outcome, i) => report(events[i]!, outcome));
+  };
   const stream = connectRelayStream({
     url: options.url,
     channelId: options.channelId,
     deviceToken: options.deviceToken,
     ...(stored !== null ? { cursor: Number(stored) } : {}),
-    onEvent: (event) => {
-      report(event, applyRelayedDelivery(host, options.secrets, event));
-    },
-    // Everything already waiting goes into one transaction: one commit per burst, not per webhook.
-    onEvents: (events) => {
-      applyRelayedBatch(host, options.secrets, events).forEach((outcome, i) => report(events[i]!, outcome));
-    },
+    durable: () => group.durable(),
+    onEvent: (event) => handle([event]),
+    // Everything already waiting is applied at once, in one savepoint of the open group.
+    onEvents: (events) => handle(events),
     // Events purged before we got them: the change feed has the truth, pull it.
     onGap: () => {
       host.syncNow();
@@ -291,8 +312,13 @@ export function startRelayLink(host: RelayLinkHost, options: RelayLinkOptions): 
   });
   return {
     cursor: () => stream.cursor(),
+    committed: () => stream.committed(),
+    rewind: (cursor) => stream.rewind(cursor),
     close: async () => {
       stopPruning();
+      // What is applied commits first, so the stream's last ack covers it.
+      group.commit();
+      group.close();
       await stream.close();
     },
   };
