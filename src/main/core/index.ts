@@ -183,7 +183,7 @@ export class ConsoleCore {
       notifyActivity: (item, o) => this.notifyActivity(item, o),
     };
     this.rules = new RuleRunner(rulesHost, (line) => options.log?.(line));
-    this.handlers = refuseWhenDamaged(guardWrites(contractHandlers(ctx, { host: rulesHost, runner: this.rules }), canWrite), () => this.#damage);
+    this.handlers = commitWritesOnAnswer(refuseWhenDamaged(guardWrites(contractHandlers(ctx, { host: rulesHost, runner: this.rules }), canWrite), () => this.#damage), replica);
   }
 
   /**
@@ -412,6 +412,40 @@ function refuseWhenDamaged(handlers: ContractHandlers, damage: () => Error | nul
     };
   }
   return guarded as unknown as ContractHandlers;
+}
+
+/**
+ * A call that wrote is committed before it is answered. Server truth (pull pages, relayed webhooks)
+ * is applied in a group transaction left open for up to a second (Replica.bulk); a statement run
+ * outside `replica.transaction()` while it is open (a feed added, a setting, a rule) joins that group,
+ * and answering before the group commits would acknowledge what another connection (the feed server,
+ * the calendar worker, a CLI) cannot see yet and a kill could still lose. Calls that wrote nothing
+ * leave the group open, so a UI polling during a sync does not break the group commit.
+ */
+function commitWritesOnAnswer(handlers: ContractHandlers, replica: Replica): ContractHandlers {
+  const totalChanges = replica.sqlite.prepare('SELECT total_changes()').pluck();
+  const settle = (before: unknown): void => {
+    if (totalChanges.get() !== before) replica.flushBulk(); // a no-op when no group is open
+  };
+  const wrapped: Record<string, (input: unknown) => unknown> = {};
+  for (const [method, inner] of Object.entries(handlers) as Array<[string, (input: unknown) => unknown]>) {
+    wrapped[method] = (input: unknown) => {
+      const before = totalChanges.get();
+      let result: unknown;
+      try {
+        result = inner(input);
+      } catch (error) {
+        settle(before);
+        throw error;
+      }
+      if (!(result instanceof Promise)) {
+        settle(before);
+        return result;
+      }
+      return result.finally(() => settle(before));
+    };
+  }
+  return wrapped as unknown as ContractHandlers;
 }
 
 export function createCore(options: ConsoleCoreOptions): ConsoleCore {
