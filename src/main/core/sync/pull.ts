@@ -33,6 +33,13 @@ export const PAGE_LIMIT = 500;
 export const APPLY_SLICE = 100;
 /** A pull's group of page writes is committed at least this often. */
 export const BULK_COMMIT_MS = 250;
+/**
+ * The WAL is let start over between pages once it is this big (Replica.restartWalIfOver). A pull
+ * commits every 250 ms, so the checkpoint worker never finds the WAL whole and it only grew: 2.5 GB
+ * after 200k bookings, and every page read that missed the cache searched its index (one hash table
+ * per 4096 frames). Bounded, the same 200k took 7% less CPU (24.6 s vs 26.3 s, waits not counted).
+ */
+export const WAL_RESTART_BYTES = 256 * 1024 * 1024;
 /** Availability rows per slice of the bulk replace. */
 export const AVAILABILITY_SLICE = 1000;
 
@@ -149,6 +156,8 @@ export class Puller {
         }
         // Commit the group now and then (other processes — the CLI's approve — wait for the write lock).
         if (finished || this.replica.bulkAgeMs >= BULK_COMMIT_MS) this.replica.flushBulk();
+        // Waits (the loop free) for a checkpoint only when the WAL outgrew its bound: a big pull.
+        await this.replica.restartWalIfOver(WAL_RESTART_BYTES);
         startCursor = list.nextCursor ?? requestCursor;
         applied += list.data.length;
         if (list.data.length > 0) opts.onPageApplied?.(resource, list.data.length, list.cursorSupported ? list.data.map((d) => String(d['id'])) : undefined);
