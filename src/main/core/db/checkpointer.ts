@@ -108,7 +108,7 @@ export class Checkpointer {
   /**
    * One PASSIVE checkpoint now, on the worker, awaited; false when the worker could not run it. Run
    * between write transactions, it copies the whole WAL back (the timer's checkpoints rarely can
-   * while a pull commits every 250 ms), and the next write transaction then starts the WAL over.
+   * while a pull commits every second), and the next write transaction then starts the WAL over.
    */
   checkpoint(): Promise<boolean> {
     return this.exec('PRAGMA wal_checkpoint(PASSIVE)').then(
