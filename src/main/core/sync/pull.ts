@@ -35,7 +35,7 @@ export const APPLY_SLICE = 100;
  * A pull's group of page writes is committed at least this often. Once the random-key indexes
  * outgrow the page cache, each commit writes the whole cache's dirty pages (up to 16 MB) again; a
  * page spilled twice within one group is written over in place. Every 1 s rather than every 250 ms:
- * 100k bookings applied as the puller does took 11% less CPU (10.2 s vs 11.5 s). Another process's
+ * bookings applied as the puller does took less CPU (100k: 10.2 s vs 11.5 s; 150k: 17.9 s vs 18.9 s). Another process's
  * write (the CLI's approve) waits for the lock that much longer at most (it waits up to 5 s).
  */
 export const BULK_COMMIT_MS = 1000;
@@ -44,7 +44,7 @@ export const BULK_COMMIT_MS = 1000;
  * commits every second, so the checkpoint worker never finds the WAL whole and it only grew: 2.5 GB
  * after 200k bookings, and every page read that missed the cache searched its index (one hash table
  * per 4096 frames). Bounded at 128 MB, 300k applied as the puller does took 9% less CPU (43.4 s vs
- * 47.5 s; 44 waits, each a few hundred ms at load 17); 256 MB halves the waits. Its index (the -shm
+ * 47.5 s; 44 waits, each a few hundred ms at load 17); 256 MB for fewer waits (not measured apart). Its index (the -shm
  * file, mapped) also stays small: it counts in RSS, and grew with the WAL.
  */
 export const WAL_RESTART_BYTES = 256 * 1024 * 1024;
