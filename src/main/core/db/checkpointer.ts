@@ -7,6 +7,7 @@
  * and keeps the WAL flushed to disk. The same worker runs long one-off statements for the main thread
  * (`exec`: building the indexes an initial sync deferred, see Replica.buildDeferredIndexes).
  */
+import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
@@ -104,6 +105,18 @@ export class Checkpointer {
     });
   }
 
+  /**
+   * One PASSIVE checkpoint now, on the worker, awaited; false when the worker could not run it. Run
+   * between write transactions, it copies the whole WAL back (the timer's checkpoints rarely can
+   * while a pull commits every second), and the next write transaction then starts the WAL over.
+   */
+  checkpoint(): Promise<boolean> {
+    return this.exec('PRAGMA wal_checkpoint(PASSIVE)').then(
+      () => true,
+      () => false,
+    );
+  }
+
   #restoreAuto(): void {
     if (this.#sqlite.open) this.#sqlite.pragma('wal_autocheckpoint = 1000');
   }
@@ -127,5 +140,14 @@ export class Checkpointer {
       this.#worker.postMessage('stop');
     });
     return this.#stopped;
+  }
+}
+
+/** Size of a database's WAL file in bytes (0 when there is none). */
+export function walBytes(file: string): number {
+  try {
+    return statSync(`${file}-wal`).size;
+  } catch {
+    return 0;
   }
 }

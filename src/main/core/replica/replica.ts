@@ -26,7 +26,8 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
 import type { ActivityItem } from '../../../shared/contract/types.ts';
 import type { CoreMessage } from '../../../shared/contract/messages.ts';
-import { Checkpointer } from '../db/checkpointer.ts';
+import { beginBulk, endBulk } from '../db/bulk-settings.ts';
+import { Checkpointer, walBytes } from '../db/checkpointer.ts';
 import { buildDeferredIndexNow, buildScript, deferIndexesIfEmpty, deferredIndexes } from '../db/deferred-indexes.ts';
 import type { OpenCheck } from '../db/integrity.ts';
 import { openReplica, type ReplicaDb } from '../db/open.ts';
@@ -91,6 +92,15 @@ export class Replica {
   /** Moves WAL checkpoints to a worker thread (for long-lived syncing processes; see db/checkpointer.ts). */
   startBackgroundCheckpoints(): void {
     if (!this.#checkpointer && this.file !== ':memory:') this.#checkpointer = new Checkpointer(this.sqlite, this.file);
+  }
+
+  /** Once the WAL outgrew `maxBytes`: commits the pull's group and awaits a whole checkpoint, so the WAL starts over (Checkpointer.checkpoint). */
+  async restartWalIfOver(maxBytes: number): Promise<boolean> {
+    if (!this.#checkpointer || walBytes(this.file) <= maxBytes) return false;
+    this.flushBulk();
+    // The file is cut back to this size when the WAL starts over (else it keeps its largest size).
+    this.sqlite.pragma(`journal_size_limit = ${Math.floor(maxBytes)}`);
+    return this.#checkpointer.checkpoint();
   }
 
   async stopBackgroundCheckpoints(): Promise<void> {
@@ -361,8 +371,7 @@ export class Replica {
   bulk<T>(fn: () => T): T {
     if (!this.#bulkOpen) {
       if (this.sqlite.inTransaction) return this.batch(fn);
-      this.sqlite.pragma('synchronous = NORMAL');
-      this.sqlite.exec('BEGIN IMMEDIATE');
+      beginBulk(this.sqlite);
       this.#bulkOpen = true;
       this.#bulkSince = Date.now();
       this.#activeTargets = this.#loadActiveTargets();
@@ -388,11 +397,7 @@ export class Replica {
     if (!this.#bulkOpen) return;
     this.#bulkOpen = false;
     this.#activeTargets = null;
-    try {
-      if (this.sqlite.inTransaction) this.sqlite.exec('COMMIT');
-    } finally {
-      this.sqlite.pragma('synchronous = FULL');
-    }
+    endBulk(this.sqlite, 'COMMIT');
   }
 
   rollbackBulk(): void {
@@ -400,11 +405,7 @@ export class Replica {
     this.#bulkOpen = false;
     this.#rollbacks++;
     this.#activeTargets = null;
-    try {
-      if (this.sqlite.inTransaction) this.sqlite.exec('ROLLBACK');
-    } finally {
-      this.sqlite.pragma('synchronous = FULL');
-    }
+    endBulk(this.sqlite, 'ROLLBACK');
   }
 
   #bulkOpen = false;
