@@ -180,7 +180,7 @@ describe('the approval queue at full speed', () => {
     const h = stack.console.core.handlers;
     await h['settings.set']({ undoSeconds: 0 });
     const page = await open();
-    await page.getByLabel(t('queue.filter.offering')).selectOption({ label: 'Soho Loft' });
+    await page.getByLabel(t('queue.filter.offering'), { exact: true }).selectOption({ label: 'Soho Loft' });
     const row = rowOf(page, made.overlap);
     await row.getByText('Slot full', { exact: false }).waitFor();
     await row.click({ position: { x: 5, y: 5 } });
@@ -197,7 +197,7 @@ describe('the approval queue at full speed', () => {
     await h['sync.now']({});
     expect((await approvals()).has(made.overlap)).toBe(false);
     expect(await serverStatus(made.overlap)).toBe('PENDING');
-    await page.getByLabel(t('queue.filter.offering')).selectOption({ label: t('queue.filter.allOfferings') });
+    await page.getByLabel(t('queue.filter.offering'), { exact: true }).selectOption({ label: t('queue.filter.allOfferings') });
   });
 });
 
@@ -226,7 +226,7 @@ describe('every screen and dialog of the front desk in English and Spanish, ligh
       widths.push([`${lang}-${theme}`, ...((await page.locator('.queue-list').evaluate((el) => [el.scrollWidth, el.clientWidth])) as [number, number])]);
       await check('queue');
       // The safety warning, opened by keyboard on the full-slot booking.
-      await page.getByLabel(tr('queue.filter.offering')).selectOption({ label: 'Soho Loft' });
+      await page.getByLabel(tr('queue.filter.offering'), { exact: true }).selectOption({ label: 'Soho Loft' });
       await rowOf(page, made.overlap).click({ position: { x: 5, y: 5 } });
       await page.keyboard.press('a');
       await page.getByRole('dialog', { name: tr('safety.fullTitle') }).getByText('Carmen Confirmed').waitFor();
@@ -240,7 +240,7 @@ describe('every screen and dialog of the front desk in English and Spanish, ligh
       await page.getByRole('dialog').getByRole('group', { name: new RegExp(tr('reschedule.slots')) }).waitFor({ timeout: 30_000 });
       await check('reschedule-dialog');
       await closeDialog();
-      await page.getByLabel(tr('queue.filter.offering')).selectOption({ label: tr('queue.filter.allOfferings') });
+      await page.getByLabel(tr('queue.filter.offering'), { exact: true }).selectOption({ label: tr('queue.filter.allOfferings') });
       await page.keyboard.press('Control+k');
       await page.getByRole('dialog').getByRole('combobox').fill('garcia');
       await page.getByRole('option', { name: /Lucía García/ }).waitFor();
