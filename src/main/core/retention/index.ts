@@ -31,7 +31,7 @@ export function coverage(retainPastDays: number | null, now = Date.now()): Cover
 
 /**
  * One batch: removes up to `limit` bookings past `cutoff` (with their items and payments) in one
- * transaction; returns how many. Starts come from an index (`bookings_starts`), so a batch reads
+ * transaction; returns how many. Starts come from an index (`bookings_starts_id`; 0003 replaced `bookings_starts`), so a batch reads
  * about `limit` rows, not the table.
  */
 export function pruneBatch(db: Database.Database, cutoff: string, limit = PRUNE_BATCH): number {
