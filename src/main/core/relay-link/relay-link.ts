@@ -288,12 +288,21 @@ export function startRelayLink(host: RelayLinkHost, options: RelayLinkOptions): 
     rewind: (cursor) => stream.rewind(cursor),
     ...(options.log ? { log: options.log } : {}),
   });
+  // One delivery at a time, each told as soon as it is applied (hot path, #16): a batch is everything
+  // that waited, a dozen or more after any hiccup (a group commit, a GC, a slow fsync in the relay),
+  // and told at its end the oldest delivery's UI event waited for the apply of all the others (~0.5 ms
+  // each) on top of the hiccup: that wait was the tail of the webhook path's p99. The commits stay
+  // grouped (group-commit.ts), so a savepoint and a cursor write per delivery cost little. A delivery
+  // that throws leaves the ones before it applied in the group (their cursor with them); the stream
+  // reconnects from its own cursor (before the batch) and those come again as duplicates (the inbox).
   const handle = (events: readonly RelayedDelivery[]): void => {
-    const effects = noEffects();
-    const outcomes = group.run(events.at(-1)!.seq, () => applyWithCursor(host.replica, options.secrets, events, effects));
-    if (outcomes === null) return; // an earlier group was lost: the stream rewound, these come again
-    tell(host, effects);
-    outcomes.forEach((outcome, i) => report(events[i]!, outcome));
+    for (const event of events) {
+      const effects = noEffects();
+      const [outcome] = group.run(event.seq, () => applyWithCursor(host.replica, options.secrets, [event], effects)) ?? [];
+      if (outcome === undefined) return; // an earlier group was lost: the stream rewound, these come again
+      tell(host, effects);
+      report(event, outcome);
+    }
   };
   const stream = connectRelayStream({
     url: options.url,
@@ -302,7 +311,7 @@ export function startRelayLink(host: RelayLinkHost, options: RelayLinkOptions): 
     ...(stored !== null ? { cursor: Number(stored) } : {}),
     durable: () => group.durable(),
     onEvent: (event) => handle([event]),
-    // Everything already waiting is applied at once, in one savepoint of the open group.
+    // Everything already waiting, in the open group (one delivery, one savepoint at a time: see handle).
     onEvents: (events) => handle(events),
     // Events purged before we got them: the change feed has the truth, pull it.
     onGap: () => {
