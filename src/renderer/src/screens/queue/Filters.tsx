@@ -19,14 +19,14 @@ export const QueueFilterBar = memo(function QueueFilterBar({ counts }: { counts:
   const { t } = useT();
   const filters = useFrontDesk((s) => s.filters);
   const set = useFrontDesk((s) => s.setFilters);
-  // Asked once the first window is shown: with 20k offerings the list is ~6.6 MB that the core builds
-  // on the thread that answers the queue, and the cold start must not wait behind it (#16).
-  const offerings = useQuery('offerings.list', {}, ['offerings'], counts !== null);
+  // Asked once the first window is shown, and only ids and titles: with 20k offerings whole views were
+  // ~6.6 MB (~0.8 s of the core's thread at load) and the next calls waited behind them (#16).
+  const offerings = useQuery('offerings.options', {}, ['offerings'], counts !== null);
   // Labels point at their selects (not wrapped around them): each select is named by its label alone.
   const id = useId();
   const live = useMemo(() => {
     const collator = new Intl.Collator();
-    return (offerings.data ?? []).filter((o) => !o.deleted).sort((a, b) => collator.compare(a.title, b.title));
+    return [...(offerings.data ?? [])].sort((a, b) => collator.compare(a.title, b.title));
   }, [offerings.data]);
   return (
     <div className="queue-tools">
