@@ -1,5 +1,5 @@
 /** The queue's sort and filters (offering, risk, date), and the counts of the filtered queue by group. */
-import { memo, useDeferredValue, useId, useLayoutEffect, useMemo, useRef } from 'react';
+import { memo, useCallback, useDeferredValue, useId, useLayoutEffect, useMemo, useRef } from 'react';
 import type { QueueWindow } from '../../../../shared/contract/types.ts';
 import { queueGroups } from '../../../../shared/contract/types.ts';
 import { useT } from '../../i18n/index.ts';
@@ -16,8 +16,10 @@ const risks: Array<QueueFilterState['risk']> = ['all', 'held', 'clear', 'flagged
  * placed for its place, which for 20k offerings blocked the page for 1.3 s (of 1.8 s) right after
  * the 1M cold start (#16); a select mounted with its options gets them built off the page and
  * inserted at once. The keyboard focus, if it was on the select, is given back to the new one.
+ * Memoised: the bar re-renders with the counts of every queue re-read (after each key press, and
+ * each push of an approval), and the 20k options need not be compared again each time.
  */
-function OfferingSelect({ id, options, value, allLabel, onChange }: { id: string; options: ReadonlyArray<{ id: string; title: string }>; value: string; allLabel: string; onChange: (offeringId: string) => void }) {
+const OfferingSelect = memo(function OfferingSelect({ id, options, value, allLabel, onChange }: { id: string; options: ReadonlyArray<{ id: string; title: string }>; value: string; allLabel: string; onChange: (offeringId: string) => void }) {
   const ref = useRef<HTMLSelectElement>(null);
   useLayoutEffect(() => {
     if (document.activeElement === document.body && focusedOfferingSelect === id) ref.current?.focus();
@@ -42,7 +44,7 @@ function OfferingSelect({ id, options, value, allLabel, onChange }: { id: string
       ))}
     </select>
   );
-}
+});
 let focusedOfferingSelect: string | null = null;
 
 /**
@@ -65,6 +67,7 @@ export const QueueFilterBar = memo(function QueueFilterBar({ counts }: { counts:
   }, [offerings.data]);
   // Built at a low priority, in slices that yield to key presses (20k options took ~0.5 s to build).
   const options = useDeferredValue(live);
+  const setOffering = useCallback((offeringId: string) => set({ offeringId }), [set]);
   return (
     <div className="queue-tools">
       <div className="queue-filters" role="group" aria-label={t('queue.filters')}>
@@ -77,7 +80,7 @@ export const QueueFilterBar = memo(function QueueFilterBar({ counts }: { counts:
         </div>
         <div className="inline-field">
           <label htmlFor={`${id}-offering`}>{t('queue.filter.offering')}</label>
-          <OfferingSelect key={options.length > 0 ? 'loaded' : 'empty'} id={`${id}-offering`} options={options} value={filters.offeringId} allLabel={t('queue.filter.allOfferings')} onChange={(offeringId) => set({ offeringId })} />
+          <OfferingSelect key={options.length > 0 ? 'loaded' : 'empty'} id={`${id}-offering`} options={options} value={filters.offeringId} allLabel={t('queue.filter.allOfferings')} onChange={setOffering} />
         </div>
         <div className="inline-field">
           <label htmlFor={`${id}-risk`}>{t('queue.filter.risk')}</label>
