@@ -12,6 +12,7 @@ import type { ConsoleCoreOptions } from '../../src/main/core/index.ts';
 import { buildSearchIndexChunk } from '../../src/main/core/db/search-index.ts';
 import { countRows, openCore, readReplica, type TestCore } from '../support/core.ts';
 import { startRecordingProxy, type RecordingProxy } from '../support/recording-proxy.ts';
+import { waitFor } from '../support/wait-for.ts';
 import type { SandboxFixture } from '../support/sandbox.ts';
 import { KEY, sandbox } from './helpers.ts';
 
@@ -133,6 +134,26 @@ describe('the search index and the initial sync', () => {
     });
     integrity(file);
     expect((await c.call('bookings.search', { text: 'zebedee', limit: 5 })).items.map((b) => b.customer.name).sort()).toEqual(['Zebedee Above', 'Zebedee Below']);
+  });
+
+  it('a replica whose index was never built, opened where no server answers, gets it built, and search finds an accented name typed without accents', async () => {
+    // A copied replica (the UI bench's) or a console started offline: no pull completes, and the pull
+    // was once the only thing that built the index.
+    await cutAfterFirstPage('offline.db');
+    const file = join(s.dir, 'offline.db');
+    const db = new Database(file);
+    db.prepare("UPDATE bookings SET customer_name = 'Zoë García-Núñez' WHERE rowid = 420").run();
+    db.close();
+    const c = open('offline.db', { api: { url: 'http://127.0.0.1:9', key: KEY } });
+    // Nothing was built while opening (the engine builds it, in chunks, once started).
+    readReplica(file, (r) => expect(watermark(r)).toBe('0'));
+    c.core.start();
+    await waitFor(() => readReplica(file, (r) => watermark(r) === null), 'the search index built offline');
+    readReplica(file, (r) => expect(indexed(r)).toBe(countRows(file, 'bookings')));
+    integrity(file);
+    const found = await c.call('bookings.search', { text: 'garcia nunez', limit: 5 });
+    expect(found.indexing).toBeNull();
+    expect(found.items.map((b) => b.customer.name)).toEqual(['Zoë García-Núñez']);
   });
 
   it('opening a replica with a pending migration completes the index first', async () => {

@@ -156,6 +156,7 @@ export const methods = {
     .strict(),
   'bookings.get': z.object({ id }).strict(),
   'offerings.list': z.object({ includeDeleted: z.boolean().optional() }).strict(),
+  'offerings.options': empty,
   'coupons.list': z.object({ includeDeleted: z.boolean().optional() }).strict(),
   'availability.get': z.object({ offeringId: id }).strict(),
   'disputes.list': empty,

@@ -5,10 +5,11 @@ import type { CoreContext } from '../context.ts';
 import { availabilityExceptionView, availabilityRuleView } from '../replica/rows.ts';
 import { tenantTimeZone } from '../settings/store.ts';
 import { createRecord, patchRecord } from './intents.ts';
-import { coupons, offerings } from './views.ts';
+import { coupons, offeringOptions, offerings } from './views.ts';
 
 export type CatalogueMethod =
   | 'offerings.list'
+  | 'offerings.options'
   | 'offerings.create'
   | 'offerings.patch'
   | 'offerings.delete'
@@ -23,6 +24,7 @@ export function catalogueHandlers(ctx: CoreContext): Pick<ContractHandlers, Cata
   const { replica } = ctx;
   return {
     'offerings.list': (i) => offerings(replica, i.includeDeleted ?? false),
+    'offerings.options': () => offeringOptions(replica),
     'reviews.list': (i) => listReviews(replica, i),
     'offerings.create': (i) => createRecord(ctx, 'offering', i.fields),
     'offerings.patch': (i) => ({ intentId: patchRecord(ctx, 'offering', i.id, i.fields) }),

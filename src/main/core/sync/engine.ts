@@ -76,6 +76,11 @@ export class SyncEngine {
   #pausedBy: 'auth' | 'none' | null = null;
   /** The last request failed to reach the server: cleared (and the outbox's back-off ended) by the first answer. */
   #unreachable = false;
+  /** Pulls under way (fullSync, pollPending): the background search-index build stands aside meanwhile. */
+  #pulls = 0;
+  #indexWake = new Wakeup();
+  /** The background search-index build under way, and what stops it (see #indexLoop). */
+  #indexBuild: { done: Promise<void>; stop: AbortController } | null = null;
 
   constructor(opts: { replica: Replica; outbox: Outbox; pusher: Pusher; pollIntervalMs?: number; reconcileIntervalMs?: number; hooks: EngineHooks }) {
     this.replica = opts.replica;
@@ -136,7 +141,7 @@ export class SyncEngine {
     this.#running = true;
     this.#abort = new AbortController();
     if (!this.#api) this.#setPaused('none', 'Not connected to an Orkestr account.', 'notConnected');
-    this.#loops = [this.#pullLoop(), this.#pushLoop()];
+    this.#loops = [this.#pullLoop(), this.#pushLoop(), this.#indexLoop()];
   }
 
   async stop(): Promise<void> {
@@ -145,6 +150,7 @@ export class SyncEngine {
     this.#abort.abort(new Error('sync stopped'));
     this.#pullWake.wake();
     this.#pushWake.wake();
+    this.#indexWake.wake();
     await Promise.allSettled(this.#loops);
     this.#loops = [];
     this.#progress = null;
@@ -222,8 +228,61 @@ export class SyncEngine {
     else this.#setPaused('auth', 'The API key was rejected (revoked or wrong). Sync is paused and your changes are kept; connect with a new key to resume.', 'keyRejected');
   }
 
+  /**
+   * Runs a pull with the background search-index build stopped (between two of its chunks) and
+   * settled: a chunk would otherwise join the pull's open group commit and commit it early, or
+   * contend for the write lock with pages applied on another connection. Woken again after it.
+   */
+  async #asPull(pull: () => Promise<void>): Promise<void> {
+    this.#pulls++;
+    try {
+      const build = this.#indexBuild;
+      if (build) {
+        build.stop.abort(new Error('a pull began'));
+        await build.done.catch(() => undefined);
+      }
+      await pull();
+    } finally {
+      if (--this.#pulls === 0) this.#indexWake.wake();
+    }
+  }
+
+  /**
+   * The full-text index left incomplete is built in the background whenever no pull is under way:
+   * an initial load defers it and a full pull completes it, but a console that cannot reach its
+   * server (or a copied replica) completes no pull, and its search would find nothing (#16). The
+   * replica builds it in chunks of a few milliseconds, each committed alone, yielding in between,
+   * so calls are answered meanwhile; search says how far it got (bookings/search.ts).
+   */
+  async #indexLoop(): Promise<void> {
+    const signal = this.#abort.signal;
+    while (this.#running) {
+      if (this.#pulls > 0 || !this.replica.searchIndexState()) {
+        await this.#indexWake.wait(Infinity);
+        continue;
+      }
+      const stop = new AbortController();
+      const done = this.replica.buildSearchIndex(AbortSignal.any([signal, stop.signal]));
+      this.#indexBuild = { done, stop };
+      try {
+        await done;
+        this.hooks.onChange(['bookings']);
+      } catch {
+        // Stopped by a pull or stop() (it continues from its watermark), or failed (another process
+        // holding the write lock): tried again after the next pull, or in a minute.
+        if (!stop.signal.aborted && !signal.aborted) await this.#indexWake.wait(60_000);
+      } finally {
+        this.#indexBuild = null;
+      }
+    }
+  }
+
   /** One full reconciliation: tenant, every change feed from its cursor, availability. */
-  async fullSync(api: ApiClient, signal: AbortSignal): Promise<void> {
+  fullSync(api: ApiClient, signal: AbortSignal): Promise<void> {
+    return this.#asPull(() => this.#fullSync(api, signal));
+  }
+
+  async #fullSync(api: ApiClient, signal: AbortSignal): Promise<void> {
     this.#connection = 'syncing';
     this.#reason = null;
     this.#progress = { phase: 'connecting', done: 0, total: null };
@@ -270,7 +329,11 @@ export class SyncEngine {
   }
 
   /** The cheap poll: new and changed PENDING bookings since the last poll. */
-  async pollPending(api: ApiClient, signal: AbortSignal): Promise<void> {
+  pollPending(api: ApiClient, signal: AbortSignal): Promise<void> {
+    return this.#asPull(() => this.#pollPending(api, signal));
+  }
+
+  async #pollPending(api: ApiClient, signal: AbortSignal): Promise<void> {
     await this.puller.pullResource(api, 'bookings:PENDING', {
       signal,
       onPageApplied: (_r, _rows, ids) => this.hooks.onChange(['bookings'], ids),

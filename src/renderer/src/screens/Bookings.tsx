@@ -122,7 +122,7 @@ function useBookingPages(query: BookingsQuery) {
 /** The list's filters: search, status, offering and a date range in the tenant's zone. */
 function BookingFilters({ filters, onChange }: { filters: Filters; onChange: (f: Filters) => void }) {
   const { t } = useT();
-  const offerings = useQuery('offerings.list', {}, ['offerings']);
+  const offerings = useQuery('offerings.options', {}, ['offerings']);
   const set = (patch: Partial<Filters>) => onChange({ ...filters, ...patch });
   const hasFilters = JSON.stringify(filters) !== JSON.stringify(noFilters);
   return (

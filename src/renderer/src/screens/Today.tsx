@@ -69,7 +69,7 @@ export function TodayScreen() {
   const from = startOfZonedDay(day, tz);
   const to = startOfZonedDay(addDays(day, 1), tz);
   const q = useQuery('bookings.list', { from, to, limit: 1000 }, ['bookings', 'intents']);
-  const offerings = useQuery('offerings.list', {}, ['offerings']);
+  const offerings = useQuery('offerings.options', {}, ['offerings']);
 
   const dayStart = Date.parse(from);
   const dayEnd = Date.parse(to);

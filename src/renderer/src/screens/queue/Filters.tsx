@@ -1,5 +1,5 @@
 /** The queue's sort and filters (offering, risk, date), and the counts of the filtered queue by group. */
-import { memo, useId, useMemo } from 'react';
+import { memo, useCallback, useDeferredValue, useId, useLayoutEffect, useMemo, useRef } from 'react';
 import type { QueueWindow } from '../../../../shared/contract/types.ts';
 import { queueGroups } from '../../../../shared/contract/types.ts';
 import { useT } from '../../i18n/index.ts';
@@ -11,6 +11,43 @@ const dates: DateFilter[] = ['any', 'today', 'tomorrow', 'week', 'later'];
 const risks: Array<QueueFilterState['risk']> = ['all', 'held', 'clear', 'flagged'];
 
 /**
+ * The offering filter's select. Mounted anew (its key) when the offerings first arrive: React places
+ * options added to a select already in the page one by one, each looking past all the others being
+ * placed for its place, which for 20k offerings blocked the page for 1.3 s (of 1.8 s) right after
+ * the 1M cold start (#16); a select mounted with its options gets them built off the page and
+ * inserted at once. The keyboard focus, if it was on the select, is given back to the new one.
+ * Memoised: the bar re-renders with the counts of every queue re-read (after each key press, and
+ * each push of an approval), and the 20k options need not be compared again each time.
+ */
+const OfferingSelect = memo(function OfferingSelect({ id, options, value, allLabel, onChange }: { id: string; options: ReadonlyArray<{ id: string; title: string }>; value: string; allLabel: string; onChange: (offeringId: string) => void }) {
+  const ref = useRef<HTMLSelectElement>(null);
+  useLayoutEffect(() => {
+    if (document.activeElement === document.body && focusedOfferingSelect === id) ref.current?.focus();
+  }, [id]);
+  return (
+    <select
+      ref={ref}
+      id={id}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      onFocus={() => (focusedOfferingSelect = id)}
+      onBlur={(e) => {
+        // Blurred by its own removal (no element gets the focus) the mark stays for the new select.
+        if (e.relatedTarget !== null || ref.current?.isConnected) focusedOfferingSelect = null;
+      }}
+    >
+      <option value="">{allLabel}</option>
+      {options.map((o) => (
+        <option key={o.id} value={o.id}>
+          {o.title}
+        </option>
+      ))}
+    </select>
+  );
+});
+let focusedOfferingSelect: string | null = null;
+
+/**
  * Memoised, and the offerings sorted once per list: a tenant may have thousands, and the queue
  * re-renders on every key press (sorting and reconciling 5,000 options each time cost a press
  * several milliseconds).
@@ -19,15 +56,18 @@ export const QueueFilterBar = memo(function QueueFilterBar({ counts }: { counts:
   const { t } = useT();
   const filters = useFrontDesk((s) => s.filters);
   const set = useFrontDesk((s) => s.setFilters);
-  // Asked once the first window is shown: with 20k offerings the list is ~6.6 MB that the core builds
-  // on the thread that answers the queue, and the cold start must not wait behind it (#16).
-  const offerings = useQuery('offerings.list', {}, ['offerings'], counts !== null);
+  // Asked once the first window is shown, and only ids and titles: with 20k offerings whole views were
+  // ~6.6 MB (~0.8 s of the core's thread at load) and the next calls waited behind them (#16).
+  const offerings = useQuery('offerings.options', {}, ['offerings'], counts !== null);
   // Labels point at their selects (not wrapped around them): each select is named by its label alone.
   const id = useId();
   const live = useMemo(() => {
     const collator = new Intl.Collator();
-    return (offerings.data ?? []).filter((o) => !o.deleted).sort((a, b) => collator.compare(a.title, b.title));
+    return [...(offerings.data ?? [])].sort((a, b) => collator.compare(a.title, b.title));
   }, [offerings.data]);
+  // Built at a low priority, in slices that yield to key presses (20k options took ~0.5 s to build).
+  const options = useDeferredValue(live);
+  const setOffering = useCallback((offeringId: string) => set({ offeringId }), [set]);
   return (
     <div className="queue-tools">
       <div className="queue-filters" role="group" aria-label={t('queue.filters')}>
@@ -40,14 +80,7 @@ export const QueueFilterBar = memo(function QueueFilterBar({ counts }: { counts:
         </div>
         <div className="inline-field">
           <label htmlFor={`${id}-offering`}>{t('queue.filter.offering')}</label>
-          <select id={`${id}-offering`} value={filters.offeringId} onChange={(e) => set({ offeringId: e.target.value })}>
-            <option value="">{t('queue.filter.allOfferings')}</option>
-            {live.map((o) => (
-              <option key={o.id} value={o.id}>
-                {o.title}
-              </option>
-            ))}
-          </select>
+          <OfferingSelect key={options.length > 0 ? 'loaded' : 'empty'} id={`${id}-offering`} options={options} value={filters.offeringId} allLabel={t('queue.filter.allOfferings')} onChange={setOffering} />
         </div>
         <div className="inline-field">
           <label htmlFor={`${id}-risk`}>{t('queue.filter.risk')}</label>
