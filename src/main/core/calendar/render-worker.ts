@@ -1,9 +1,10 @@
 /**
  * The engine's side of the calendar's worker threads (worker.ts), one set per replica file, never
  * keeping the process alive. Feeds and exports answered as text use the first worker; an export to a
- * file is split between all of them (two on a machine with two cores or more): each reads the
- * replica, renders its share of the events in output order and writes it into the same temporary
- * file at its offset. Workers start on first use, or ahead of need with `warm()` (the core calls it
+ * file is split between all of them (two on a machine with two cores or more): with the replica's
+ * change stamp, each reads only its share of the bookings (share.ts), renders their events and
+ * writes them into the same temporary file at their places among the others'; without one, each
+ * reads everything, renders its part of the events in output order and writes it at its offset. Workers start on first use, or ahead of need with `warm()` (the core calls it
  * when it starts). A worker that dies fails the requests it held and is started again by the next
  * one. `close()` ends them (the core closes them with the replica).
  */
