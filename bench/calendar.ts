@@ -18,8 +18,8 @@
  *    that start is timed and its CPU (all threads) printed beside the export, and so is the worst
  *    case: an export asked at the very moment start() is called, which waits for that start.
  *    CPU figures are the whole process's (engine thread, with the probe's calls, + workers); the
- *    calendar's own line under each export gives each worker's CPU for it (read, order, render its
- *    half, write): on an idle machine with a core each, the export takes about the larger of the two.
+ *    calendar's own line under each export gives each worker's CPU for it (read its share of the
+ *    bookings, order, render, write): on an idle machine with a core each, the export takes about the larger of the two.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';

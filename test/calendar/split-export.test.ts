@@ -51,6 +51,13 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** The replica's change stamp as the core takes it (handlers.ts): data_version and total_changes(). */
+function stampOf(db: ReplicaDb['sqlite']): () => string {
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  const totalChanges = db.prepare('SELECT total_changes()').pluck();
+  return () => `${String(dataVersion.get())}:${String(totalChanges.get())}`;
+}
+
 /** The export as the engine thread would render it in one piece from the replica as it is now. */
 function inThread(filter: IcsFilter): Buffer {
   const tenant = readTenant(replica.sqlite);
@@ -85,9 +92,9 @@ describe('an export to a file split between two workers', () => {
         await worker.close();
       }
     }
-    // One line per export: unchanged stamp, no stamp (fingerprints compared), one worker.
-    expect(lines.map((l) => l.replace(/^calendar export: \d+ events? to a file in /, '').replace(/; worker CPU .*$/, ''))).toEqual([
-      ...Array(4).fill('2 parts (replica unchanged)'),
+    // One line per export: unchanged stamp (each worker read its share), no stamp (fingerprints compared), one worker.
+    expect(lines.map((l) => l.replace(/^calendar export: \d+ events? to a file in /, '').replace(/; worker CPU .*$/, '').replace(/\d+ \+ \d+/, 'n + n'))).toEqual([
+      ...Array(4).fill('2 parts (each worker read its share of the bookings, n + n events; replica unchanged)'),
       ...Array(4).fill('2 parts (same fingerprints)'),
       ...Array(4).fill('1 part (one worker)'),
     ]);
@@ -115,6 +122,54 @@ describe('an export to a file split between two workers', () => {
         expect(got.length).toBe(r.events);
         for (const uid of before) expect(got.includes(uid)).toBe(true);
       }
+    } finally {
+      writing = false;
+      await writer;
+      await worker.close();
+    }
+  });
+
+  it('has each worker read only its share of the bookings when the replica stays unchanged (events interleaved in time)', async () => {
+    const lines: string[] = [];
+    const worker = new CalendarWorker(file, { renderers: 2, changeStamp: stampOf(replica.sqlite), log: (line) => void lines.push(line) });
+    try {
+      const out = join(dir, 'shares.ics');
+      const r = await worker.exportToFile({ includePending: true }, out);
+      expect(readFileSync(out).equals(inThread({ includePending: true }))).toBe(true);
+      const m = /each worker read its share of the bookings, (\d+) \+ (\d+) events/.exec(lines.at(-1) ?? '');
+      expect(m, lines.at(-1)).not.toBeNull();
+      const [a, b] = [Number(m?.[1]), Number(m?.[2])];
+      expect(a + b).toBe(r.events);
+      // Split by rowid: about half each (bookings with two items make it uneven by a little).
+      for (const n of [a, b]) expect(n).toBeGreaterThan(r.events * 0.4);
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('with the replica written during the reads (a stamp that moves), falls back to one worker: no event doubled or lost', async () => {
+    const before = new Set(uids(inThread({ includePending: true })));
+    const lines: string[] = [];
+    const worker = new CalendarWorker(file, { renderers: 2, changeStamp: stampOf(replica.sqlite), log: (line) => void lines.push(line) });
+    let next = 200_000;
+    let writing = true;
+    const writer = (async () => {
+      while (writing) {
+        insert(replica.sqlite, next, 5);
+        next += 5;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    })();
+    try {
+      for (let round = 0; round < 3; round++) {
+        const out = join(dir, `busy-stamped-${round}.ics`);
+        const r = await worker.exportToFile({ includePending: true }, out);
+        const got = uids(readFileSync(out));
+        expect(new Set(got).size).toBe(got.length);
+        expect(got.length).toBe(r.events);
+        for (const uid of before) expect(got.includes(uid)).toBe(true);
+      }
+      expect(lines.some((l) => l.includes('done again by one worker'))).toBe(true);
     } finally {
       writing = false;
       await writer;

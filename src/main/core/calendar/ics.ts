@@ -503,6 +503,8 @@ export interface IcsPlan {
 
 const calendarEnd = 'END:VCALENDAR';
 const tail = Buffer.from(`${calendarEnd}\r\n`, 'utf8');
+/** The `.ics`'s last line (after the events). */
+export const icsTail: Buffer = tail;
 
 /** Selects and orders the events of `bookings` and renders the calendar's head (see exportIcsBytes). */
 export function planIcs(bookings: readonly CalendarBooking[], options: IcsOptions): IcsPlan {
@@ -516,6 +518,13 @@ export function planIcs(bookings: readonly CalendarBooking[], options: IcsOption
   if (!header.endsWith(calendarEnd)) throw new Error('unexpected ical-generator output');
   const head = Buffer.from(header.slice(0, header.length - calendarEnd.length), 'utf8');
   return { entries: selectEntries(bookings, options.filter), head, subdomain: options.subdomain ?? '' };
+}
+
+/** Where the finished bytes of event `e` are: in `cache` (rendered and added there first if need be). */
+export function cachedEvent(cacheOption: EventCache | undefined, e: EventEntry, subdomain: string): { readonly chunk: Buffer; readonly start: number; readonly end: number } {
+  const cache = (cacheOption ?? defaultCache) as ItemEventCache;
+  const hit = cache.map.get(e.item.id);
+  return hit?.matches(e, subdomain) ? hit : cache.add(e.item.id, hit, e, subdomain, renderEvent(e, subdomain));
 }
 
 /**
@@ -539,8 +548,7 @@ export function renderIcsParts(plan: IcsPlan, cacheOption: EventCache | undefine
   for (let k = from; k < to; k++) {
     const e = entries[k];
     if (!e) break;
-    let hit = cache.map.get(e.item.id);
-    if (!hit || !hit.matches(e, subdomain)) hit = cache.add(e.item.id, hit, e, subdomain, renderEvent(e, subdomain));
+    const hit = cachedEvent(cache, e, subdomain);
     if (hit.chunk === chunk && hit.start === end) {
       end = hit.end;
       continue;

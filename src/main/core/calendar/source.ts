@@ -70,6 +70,12 @@ function isoOrNull(value: string | null | undefined): string | null {
 /** Statuses that make up most of any tenant's history (see readCalendarBookings). */
 const historic = new Set<string>(['COMPLETED', 'CANCELLED', 'REFUNDED']);
 
+/** Part `part` (0-based) of `of` even shares of the bookings table's rowid span. */
+export interface BookingShare {
+  part: number;
+  of: number;
+}
+
 /**
  * Bookings (with the items that pass the filter) from the replica. The SQL narrows by status,
  * offering and time; `exportIcs` applies the same filter again, so the two cannot disagree.
@@ -80,10 +86,11 @@ const historic = new Set<string>(['COMPLETED', 'CANCELLED', 'REFUNDED']);
  * (`CROSS JOIN` keeps bookings outermost, `+b.status` keeps the status index out) costs 52 ms of
  * SQLite CPU for the 100k rows of bench/calendar.ts where the status index cost 430–530 ms (a random
  * table lookup per booking; count(*) over the same join, load 15), and it hands a booking's items
- * over one after the other. A narrow status set (PENDING, CONFIRMED) or an offering filter is left
+ * over one after the other. With `share`, only the bookings in that part of the table's rowid span
+ * (and all their items). A narrow status set (PENDING, CONFIRMED) or an offering filter is left
  * to the planner's indexes.
  */
-export function readCalendarBookings(source: SqliteSource, filter?: IcsFilter): CalendarBooking[] {
+export function readCalendarBookings(source: SqliteSource, filter?: IcsFilter, share?: BookingShare): CalendarBooking[] {
   const db = sqliteOf(source);
   const statuses = [...statusesFor(filter)];
   const offerings = filter?.offeringIds ?? [];
@@ -104,6 +111,19 @@ export function readCalendarBookings(source: SqliteSource, filter?: IcsFilter): 
   if (to) {
     where.push('i.starts_at < ?');
     params.push(to);
+  }
+  if (share && share.of > 1) {
+    // Share `part` of `of` of the bookings' rowid span, computed in the same statement (so from the
+    // same snapshot); two calendar workers that each read one render half an export (render-worker.ts).
+    const bound = '(SELECT min(rowid) - 1 + (max(rowid) - min(rowid) + 1) * ? / ? FROM bookings)';
+    if (share.part > 0) {
+      where.push(`b.rowid > ${bound}`);
+      params.push(share.part, share.of);
+    }
+    if (share.part < share.of - 1) {
+      where.push(`b.rowid <= ${bound}`);
+      params.push(share.part + 1, share.of);
+    }
   }
   // No ORDER BY (a temp B-tree sort of every row): the export orders events itself.
   const rows = db

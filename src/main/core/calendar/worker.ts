@@ -9,8 +9,9 @@ import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { fingerprintIcs } from './fingerprint.ts';
-import { createEventCache, planIcs, renderIcsParts, type CalendarBooking, type IcsFilter, type IcsPlan } from './ics.ts';
+import { createEventCache, icsTail, planIcs, renderIcsParts, type CalendarBooking, type IcsFilter, type IcsPlan } from './ics.ts';
 import { FeedRenderer, type Feed } from './feeds.ts';
+import { piecesOf, placeShare, renderShare, type RenderedShare, type ShareKeys } from './share.ts';
 import { readCalendarBookings, readTenant, type TenantRef } from './source.ts';
 
 export type CalendarJob =
@@ -18,13 +19,17 @@ export type CalendarJob =
   | { id: number; kind: 'export'; filter: IcsFilter; calendarName: string | null }
   /**
    * Part `part` of `of` of an export (the events split evenly in output order), rendered and held here
-   * until a `write` job for it; answers its size.
+   * until a `write` job for it; answers its size. With `share`, the part is the events of share `part`
+   * of the bookings (only those read: share.ts), and the answer carries their keys.
    */
-  | { id: number; kind: 'part'; filter: IcsFilter; calendarName: string | null; part: number; of: number }
+  | { id: number; kind: 'part'; filter: IcsFilter; calendarName: string | null; part: number; of: number; share?: boolean }
   /** The fingerprint of what the held part of job `partId` was rendered from (see fingerprintIcs). */
   | { id: number; kind: 'fingerprint'; partId: number }
-  /** Writes the held part of job `partId` into `file` at `position` (a file of `size` octets); file null: drops it. */
-  | { id: number; kind: 'write'; partId: number; file: string | null; position: number; size: number }
+  /**
+   * Writes the held part of job `partId` into `file` at `position` (a file of `size` octets); file null:
+   * drops it. A share's part is placed among the others' events by `shares`: every part's keys, in order.
+   */
+  | { id: number; kind: 'write'; partId: number; file: string | null; position: number; size: number; shares?: ShareKeys[] }
   /** Loads and runs the render code once on made-up bookings (a throwaway cache), ahead of need. */
   | { id: number; kind: 'warm' }
   | { id: number; kind: 'feed'; feed: Feed; nowMs: number };
@@ -32,7 +37,7 @@ export type CalendarJob =
 export type CalendarAnswer =
   | { id: number; ok: true; kind: 'export'; ics: Uint8Array; events: number; tenantName: string | null }
   /** `cpuMs`: this thread's CPU time for the job (read, order, render its part). */
-  | { id: number; ok: true; kind: 'part'; bytes: number; events: number; tenantName: string | null; cpuMs: number }
+  | { id: number; ok: true; kind: 'part'; bytes: number; events: number; tenantName: string | null; cpuMs: number; keys?: ShareKeys }
   | { id: number; ok: true; kind: 'fingerprint'; fingerprint: string }
   | { id: number; ok: true; kind: 'write'; cpuMs: number }
   | { id: number; ok: true; kind: 'warm'; cpuMs: number }
@@ -59,7 +64,7 @@ let nowMs = Date.now();
 const feeds = new FeedRenderer(db, { cache, now: () => new Date(nowMs) });
 
 /** Parts rendered and not yet written (and what they were rendered from), by the id of their `part` job. */
-const held = new Map<number, { parts: Buffer[]; plan: IcsPlan }>();
+const held = new Map<number, { parts: Buffer[]; plan: IcsPlan } | { share: RenderedShare; plan: IcsPlan; part: number; of: number }>();
 
 /**
  * This thread's CPU time (process.threadCpuUsage, Node ≥ 23.9); where the runtime lacks it (an older
@@ -94,6 +99,7 @@ function answer(job: CalendarJob): { answer: CalendarAnswer; transfer?: ArrayBuf
       return { answer: { id: job.id, ok: true, kind: 'export', ics, events: plan.entries.length, tenantName: tenant.name }, transfer: [ics.buffer] };
     }
     case 'part': {
+      if (job.share) return renderSharePart(job);
       const c0 = cpuNow();
       const tenant = readTenant(db);
       const plan = planIcs(readCalendarBookings(db, job.filter), { calendarName: exportName(job, tenant), subdomain: tenant.subdomain, filter: job.filter });
@@ -104,7 +110,7 @@ function answer(job: CalendarJob): { answer: CalendarAnswer; transfer?: ArrayBuf
     }
     case 'fingerprint': {
       const h = held.get(job.partId);
-      if (!h) throw new Error('calendar worker: no such part');
+      if (!h || 'share' in h) throw new Error('calendar worker: no such part');
       return { answer: { id: job.id, ok: true, kind: 'fingerprint', fingerprint: fingerprintIcs(h.plan) } };
     }
     case 'write': {
@@ -113,7 +119,8 @@ function answer(job: CalendarJob): { answer: CalendarAnswer; transfer?: ArrayBuf
       held.delete(job.partId);
       if (job.file !== null) {
         if (!h) throw new Error('calendar worker: no such part');
-        writeParts(job.file, h.parts, job.position, job.size);
+        if ('share' in h) writeShare(job.file, h, job.shares ?? [], job.size);
+        else writeParts(job.file, h.parts, job.position, job.size);
       }
       return { answer: { id: job.id, ok: true, kind: 'write', cpuMs: cpuSince(c0) } };
     }
@@ -140,29 +147,62 @@ port.on('message', (job: CalendarJob) => {
   }
 });
 
+/** Share `part` of `of` of the bookings read, its events rendered and held (see share.ts). */
+function renderSharePart(job: Extract<CalendarJob, { kind: 'part' }>): { answer: CalendarAnswer } {
+  const c0 = cpuNow();
+  const tenant = readTenant(db);
+  const plan = planIcs(readCalendarBookings(db, job.filter, { part: job.part, of: job.of }), { calendarName: exportName(job, tenant), subdomain: tenant.subdomain, filter: job.filter });
+  const share = renderShare(plan, cache);
+  held.set(job.id, { share, plan, part: job.part, of: job.of });
+  // The head goes in front of share 0's events, END:VCALENDAR after the last share's.
+  const bytes = share.bytes + (job.part === 0 ? plan.head.length : 0) + (job.part === job.of - 1 ? icsTail.length : 0);
+  const answer: CalendarAnswer = { id: job.id, ok: true, kind: 'part', bytes, events: plan.entries.length, tenantName: tenant.name, cpuMs: cpuSince(c0), keys: share.keys };
+  return { answer };
+}
+
+/** A held share written into `file` (a file of `size` octets): each run of its events at its place among every share's. */
+function writeShare(file: string, h: { share: RenderedShare; plan: IcsPlan; part: number; of: number }, all: ShareKeys[], size: number): void {
+  if (all.length !== h.of) throw new Error('calendar worker: the keys of every share are needed');
+  // Our own keys as we have them (the copy sent back is the same).
+  const keys = all.map((k, i) => (i === h.part ? h.share.keys : k));
+  withFile(file, size, (fd) => {
+    if (h.part === 0) writeAt(fd, [h.plan.head], 0);
+    for (const run of placeShare(keys, h.part, h.plan.head.length)) writeAt(fd, piecesOf(h.share, run.from, run.to), run.position);
+    if (h.part === h.of - 1) writeAt(fd, [icsTail], size - icsTail.length);
+  });
+}
+
 /**
  * `parts` written into `file` (created 0600 if need be, made `size` octets long) from `position`:
  * the workers of one export each write their part into the same temporary file, side by side.
  */
 function writeParts(file: string, parts: Buffer[], position: number, size: number): void {
+  withFile(file, size, (fd) => writeAt(fd, parts, position));
+}
+
+function withFile(file: string, size: number, write: (fd: number) => void): void {
   const fd = openSync(file, constants.O_WRONLY | constants.O_CREAT, 0o600);
   try {
     ftruncateSync(fd, size);
-    let at = position;
-    // A few hundred pieces a call (a cold export's are 256 KB chunks); a short write is finished piece by piece.
-    for (let i = 0; i < parts.length; i += 256) {
-      const batch = parts.slice(i, i + 256);
-      const written = writevSync(fd, batch, at);
-      let offset = 0;
-      for (const b of batch) {
-        let done = Math.min(b.length, Math.max(0, written - offset));
-        while (done < b.length) done += writeSync(fd, b, done, b.length - done, at + offset + done);
-        offset += b.length;
-      }
-      at += offset;
-    }
+    write(fd);
   } finally {
     closeSync(fd);
+  }
+}
+
+function writeAt(fd: number, parts: Buffer[], position: number): void {
+  let at = position;
+  // A few hundred pieces a call (a cold export's are 256 KB chunks); a short write is finished piece by piece.
+  for (let i = 0; i < parts.length; i += 256) {
+    const batch = parts.slice(i, i + 256);
+    const written = writevSync(fd, batch, at);
+    let offset = 0;
+    for (const b of batch) {
+      let done = Math.min(b.length, Math.max(0, written - offset));
+      while (done < b.length) done += writeSync(fd, b, done, b.length - done, at + offset + done);
+      offset += b.length;
+    }
+    at += offset;
   }
 }
 
