@@ -63,6 +63,7 @@ afterEach(async () => {
 describe('the pull applied on a worker thread', () => {
   it('answers calls while the worker holds an open group; the records are announced with their ids once it commits', async () => {
     const { c, worker } = open(1);
+    await worker!.warm();
     c.core.start();
     // The first page (offerings) is applied in a group the worker keeps open.
     await waitFor(() => writeLocked(c.dbFile), 'the worker holding its group open');
@@ -93,6 +94,7 @@ describe('the pull applied on a worker thread', () => {
     const newId = created.id ?? created.booking!.id;
 
     const { c, worker } = open(1);
+    await worker!.warm();
     c.core.start();
     await waitFor(() => writeLocked(c.dbFile), 'the worker holding its group open');
     const target = (await c.call('queue.window', { limit: 10 })).items.find((b) => b.id !== newId)!;

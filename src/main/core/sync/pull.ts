@@ -71,6 +71,13 @@ export function keyScopesOf(value: unknown): string[] | null {
   return Array.isArray(value) && value.every((s) => typeof s === 'string') ? (value as string[]) : null;
 }
 
+/** Where a pull's pages are written: on this thread, or by the apply worker. */
+interface PageWriter {
+  apply(page: PageToApply): Promise<void>;
+  /** Commits what was applied (the end of the pull, whatever ended it). */
+  end(): Promise<void>;
+}
+
 export class Puller {
   readonly replica: Replica;
   constructor(replica: Replica) {
@@ -112,7 +119,9 @@ export class Puller {
     // The very first bookings sync into empty tables loads without the random-key indexes; the
     // engine builds them once the feed is complete (db/deferred-indexes.ts).
     if (resource === 'bookings' && startCursor === null && !state.complete) this.replica.deferIndexesForInitialLoad();
-    const writer = this.applyWorker ? this.#onWorker(this.applyWorker, opts) : this.#onThisThread(opts);
+    const here = this.#onThisThread(opts);
+    // Pages go to the apply worker once it is ready (until then, and without one, they are written here).
+    let onWorker: PageWriter | null = null;
     let next: Promise<ListPage<Record<string, unknown>>> | null = fetchPage(startCursor);
     try {
       for (let page = 0; page < 100_000 && next; page++) {
@@ -121,8 +130,12 @@ export class Puller {
         next = null;
         const finished = !list.cursorSupported || !list.hasMore || list.data.length === 0;
         if (!finished) next = fetchPage(list.nextCursor);
+        // A feed of more than one page: the worker pays for its start (seconds of CPU on a loaded
+        // machine); a small tenant's pulls, and lives as short as the crash test's, never start it.
+        if (!finished) void this.applyWorker?.warm();
         const { data, cursorSupported, nextCursor } = list;
-        await writer.apply({ resource, data, cursorSupported, nextCursor, requestCursor: startCursor, finished });
+        if (!onWorker && this.applyWorker?.ready) onWorker = this.#onWorker(this.applyWorker, opts);
+        await (onWorker ?? here).apply({ resource, data, cursorSupported, nextCursor, requestCursor: startCursor, finished });
         startCursor = list.nextCursor ?? startCursor;
         applied += list.data.length;
         await yieldToLoop();
@@ -131,7 +144,8 @@ export class Puller {
       // A prefetched page nobody will read (abort or failure): swallow its outcome.
       if (next) (next as Promise<unknown>).catch(() => undefined);
       // Whatever happened, what was applied (with its cursor) is committed.
-      await writer.end();
+      await here.end();
+      await onWorker?.end();
     }
     return applied;
   }
@@ -148,7 +162,7 @@ export class Puller {
    * serves the UI is never held for long, in the group commit (Replica.bulk) committed every
    * BULK_COMMIT_MS. A page is reported as soon as it is in the group (this connection reads it).
    */
-  #onThisThread(opts: PullOptions): { apply(page: PageToApply): Promise<void>; end(): Promise<void> } {
+  #onThisThread(opts: PullOptions): PageWriter {
     return {
       apply: async (page) => {
         const newPending: string[] = [];
@@ -165,8 +179,8 @@ export class Puller {
   }
 
   /** Pages written by the apply worker; reported once their group is committed there. */
-  #onWorker(worker: ApplyWorker, opts: PullOptions): { apply(page: PageToApply): Promise<void>; end(): Promise<void> } {
-    // Applied here meanwhile (a search chunk, availability) is committed before the worker writes.
+  #onWorker(worker: ApplyWorker, opts: PullOptions): PageWriter {
+    // What was written here (earlier pages, a search chunk) is committed before the worker writes.
     this.replica.flushBulk();
     const pull = worker.begin((pages) => {
       for (const p of pages) this.#report(opts, p);
