@@ -36,6 +36,8 @@ export default defineConfig({
           'engine-host': resolve(import.meta.dirname, 'src/main/engine/host.ts'),
           // The calendar's worker thread (src/main/core/calendar/render-worker.ts starts it by this name).
           'calendar-worker': resolve(import.meta.dirname, 'src/main/core/calendar/worker.ts'),
+          // The pull's apply worker (src/main/core/sync/apply-host.ts starts it by this name).
+          'sync-apply-worker': resolve(import.meta.dirname, 'src/main/core/sync/apply-worker.ts'),
         },
         external: ['better-sqlite3', 'electron'],
       },

@@ -40,6 +40,7 @@ import { keyScopes, settingsRow, tenantInfo } from './settings/store.ts';
 import { ScopeWatch, guardWrites, scopesAllowWrite } from './settings/scopes.ts';
 import { Pruner } from './retention/index.ts';
 import { SyncEngine } from './sync/engine.ts';
+import { ApplyWorker } from './sync/apply-host.ts';
 import { syncHandlers } from './sync/handlers.ts';
 import { Outbox } from './sync/outbox.ts';
 import { Pusher } from './sync/push.ts';
@@ -299,7 +300,7 @@ export class ConsoleCore {
     void import('kysely').catch(() => undefined);
     if (this.#damage) return;
     this.#scheduleBackgroundCheck();
-    this.replica.startBackgroundCheckpoints();
+    this.#startBackground();
     this.engine.start();
     // What features do ahead of need (the calendar's workers); a failure there is only logged.
     this.#started ??= this.#settled().then(() =>
@@ -353,6 +354,19 @@ export class ConsoleCore {
 
   async stop(): Promise<void> {
     await this.engine.stop();
+    await this.#stopBackground();
+  }
+
+  /** Checkpoints and the pull's writes on worker threads of their own (db/checkpointer.ts, sync/apply-host.ts). */
+  #startBackground(): void {
+    this.replica.startBackgroundCheckpoints();
+    if (this.replica.file !== ':memory:') this.engine.puller.applyWorker ??= new ApplyWorker(this.replica);
+  }
+
+  async #stopBackground(): Promise<void> {
+    const w = this.engine.puller.applyWorker;
+    this.engine.puller.applyWorker = null;
+    await w?.stop();
     await this.replica.stopBackgroundCheckpoints();
   }
 
@@ -364,7 +378,7 @@ export class ConsoleCore {
     await this.engine.stop();
     await this.pruner.close();
     for (const fn of this.#closers.splice(0)) await fn();
-    await this.replica.stopBackgroundCheckpoints();
+    await this.#stopBackground();
     this.#closed = true;
     this.replica.close();
   }
@@ -375,11 +389,11 @@ export class ConsoleCore {
 
   /** One pull + push pass (the CLI's `sync --once`). */
   async runOnce(timeoutMs?: number): ReturnType<SyncEngine['runOnce']> {
-    this.replica.startBackgroundCheckpoints();
+    this.#startBackground();
     try {
       return await this.engine.runOnce(timeoutMs);
     } finally {
-      if (!this.engine.running) await this.replica.stopBackgroundCheckpoints();
+      if (!this.engine.running) await this.#stopBackground();
     }
   }
 

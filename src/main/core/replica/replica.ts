@@ -141,13 +141,20 @@ export class Replica {
     // A write from outside the pull commits the pull's open group first (see `bulk`).
     if (this.#bulkOpen && this.#inBulk === 0) this.flushBulk();
     if (this.sqlite.inTransaction) return fn();
+    const gate = this.writeGate;
+    gate?.enter();
     try {
       return this.#run.immediate(fn) as T;
     } catch (error) {
       this.#rollbacks++;
       throw error;
+    } finally {
+      gate?.leave();
     }
   }
+
+  /** Set while the pull's apply worker writes this file (sync/apply-host.ts): it commits its group for our write. */
+  writeGate: { enter(): void; leave(): void } | null = null;
 
   /**
    * Runs `fn` in a savepoint of the open transaction (or in a transaction of its own when none is
@@ -539,14 +546,6 @@ export class Replica {
       'INSERT OR REPLACE INTO availability_exceptions (id, offering_id, kind, date, start_time, end_time, reason) VALUES (?,?,?,?,?,?,?)',
     );
     for (const x of exceptions) e.run(x.id, x.offeringId, x.kind, x.date, x.startTime ?? null, x.endTime ?? null, x.reason ?? null);
-  }
-
-  /** Marks every live offering/coupon not in `keep` as deleted (fallback for servers without a change feed). */
-  markMissingDeleted(table: 'offerings' | 'coupons', keep: Set<string>): void {
-    const ids = this.stmt(`SELECT id FROM ${table} WHERE deleted_at IS NULL`).all() as Array<{ id: string }>;
-    const upd = this.stmt(`UPDATE ${table} SET deleted_at = ? WHERE id = ?`);
-    const now = nowIso();
-    for (const { id } of ids) if (!keep.has(id)) upd.run(now, id);
   }
 
   // ---- webhook-only facts -----------------------------------------------------------------------

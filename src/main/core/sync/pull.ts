@@ -10,16 +10,12 @@ import { ApiError, parseListPage, type ApiClient, type ApiResponse, type ListPag
 import { backoffMs } from '../../../shared/backoff.ts';
 import { sleep, type Priority } from './rate-budget.ts';
 import type { Replica } from '../replica/replica.ts';
-import type {
-  RemoteAvailabilityException,
-  RemoteAvailabilityRule,
-  RemoteBooking,
-  RemoteCoupon,
-  RemoteOffering,
-  RemoteTenant,
-} from './remote-types.ts';
+import { APPLY_SLICE, applyPageSlice, applyRow, pageIds, type PageToApply, type Resource } from './apply-page.ts';
+import type { ApplyWorker } from './apply-host.ts';
+import { BULK_COMMIT_MS, WAL_RESTART_BYTES, type AppliedPage } from './apply-protocol.ts';
+import type { RemoteAvailabilityException, RemoteAvailabilityRule, RemoteTenant } from './remote-types.ts';
 
-export type Resource = 'offerings' | 'coupons' | 'bookings' | 'bookings:PENDING';
+export type { Resource };
 
 const paths: Record<Resource, string> = {
   offerings: '/api/offerings?status=ALL&includeDeleted=true',
@@ -29,25 +25,8 @@ const paths: Record<Resource, string> = {
 };
 
 export const PAGE_LIMIT = 500;
-/** Rows written per transaction while applying a page (keeps each event-loop turn short). */
-export const APPLY_SLICE = 100;
-/**
- * A pull's group of page writes is committed at least this often. Once the random-key indexes
- * outgrow the page cache, each commit writes the whole cache's dirty pages (up to 16 MB) again; a
- * page spilled twice within one group is written over in place. Every 1 s rather than every 250 ms:
- * bookings applied as the puller does took less CPU (100k: 10.2 s vs 11.5 s; 150k: 17.9 s vs 18.9 s). Another process's
- * write (the CLI's approve) waits for the lock that much longer at most (it waits up to 5 s).
- */
-export const BULK_COMMIT_MS = 1000;
-/**
- * The WAL is let start over between pages once it is this big (Replica.restartWalIfOver). A pull
- * commits every second, so the checkpoint worker never finds the WAL whole and it only grew: 2.5 GB
- * after 200k bookings, and every page read that missed the cache searched its index (one hash table
- * per 4096 frames). Bounded at 128 MB, 300k applied as the puller does took 9% less CPU (43.4 s vs
- * 47.5 s; 44 waits, each a few hundred ms at load 17); 256 MB for fewer waits (not measured apart). Its index (the -shm
- * file, mapped) also stays small: it counts in RSS, and grew with the WAL.
- */
-export const WAL_RESTART_BYTES = 256 * 1024 * 1024;
+export { APPLY_SLICE } from './apply-page.ts';
+export { BULK_COMMIT_MS, WAL_RESTART_BYTES } from './apply-protocol.ts';
 /** Availability rows per slice of the bulk replace. */
 export const AVAILABILITY_SLICE = 1000;
 
@@ -92,6 +71,13 @@ export function keyScopesOf(value: unknown): string[] | null {
   return Array.isArray(value) && value.every((s) => typeof s === 'string') ? (value as string[]) : null;
 }
 
+/** Where a pull's pages are written: on this thread, or by the apply worker. */
+interface PageWriter {
+  apply(page: PageToApply): Promise<void>;
+  /** Commits what was applied (the end of the pull, whatever ended it). */
+  end(): Promise<void>;
+}
+
 export class Puller {
   readonly replica: Replica;
   constructor(replica: Replica) {
@@ -111,6 +97,12 @@ export class Puller {
   }
 
   /**
+   * Where pages are written: null on this thread (scripts, tests), or the apply worker
+   * (sync/apply-host.ts), which the core starts for its syncs so the writes never hold its loop.
+   */
+  applyWorker: ApplyWorker | null = null;
+
+  /**
    * Reads a feed from its stored cursor until the server has nothing more. Returns rows applied.
    * The next page is requested before the current one is written (its cursor is already known), so
    * the server's time and the local writes overlap; only an applied page's cursor is ever stored.
@@ -127,6 +119,9 @@ export class Puller {
     // The very first bookings sync into empty tables loads without the random-key indexes; the
     // engine builds them once the feed is complete (db/deferred-indexes.ts).
     if (resource === 'bookings' && startCursor === null && !state.complete) this.replica.deferIndexesForInitialLoad();
+    const here = this.#onThisThread(opts);
+    // Pages go to the apply worker once it is ready (until then, and without one, they are written here).
+    let onWorker: PageWriter | null = null;
     let next: Promise<ListPage<Record<string, unknown>>> | null = fetchPage(startCursor);
     try {
       for (let page = 0; page < 100_000 && next; page++) {
@@ -135,62 +130,66 @@ export class Puller {
         next = null;
         const finished = !list.cursorSupported || !list.hasMore || list.data.length === 0;
         if (!finished) next = fetchPage(list.nextCursor);
-        const newPending: string[] = [];
-        const requestCursor = startCursor;
-        // Rows go in slices of APPLY_SLICE, one transaction each, yielding in between, so the thread that
-        // serves the UI is never held for long. Only the last slice stores the cursor: a crash mid-page
-        // re-reads the page, and re-applying its first slices is a no-op (same version).
-        for (let from = 0; from < list.data.length || from === 0; from += APPLY_SLICE) {
-          const slice = list.data.slice(from, from + APPLY_SLICE);
-          const last = from + APPLY_SLICE >= list.data.length;
-          this.replica.bulk(() => {
-            for (const row of slice) {
-              const r = this.applyRow(resource, row);
-              if (r.newPending) newPending.push(String(row['id']));
-            }
-            if (!last) return;
-            if (!list.cursorSupported) {
-              if (resource === 'offerings' || resource === 'coupons') this.replica.markMissingDeleted(resource, new Set(list.data.map((d) => String(d['id']))));
-              this.replica.setSyncState(resource, { cursor: null, complete: true, addRows: list.data.length, lastSyncAt: new Date().toISOString() });
-              return;
-            }
-            this.replica.setSyncState(resource, {
-              cursor: list.nextCursor ?? requestCursor,
-              addRows: list.data.length,
-              ...(finished ? { complete: true, lastSyncAt: new Date().toISOString() } : {}),
-            });
-          });
-          if (!last) await yieldToLoop();
-        }
-        // Commit the group now and then (other processes — the CLI's approve — wait for the write lock).
-        if (finished || this.replica.bulkAgeMs >= BULK_COMMIT_MS) this.replica.flushBulk();
-        // Waits (the loop free) for a checkpoint only when the WAL outgrew its bound: a big pull.
-        await this.replica.restartWalIfOver(WAL_RESTART_BYTES);
-        startCursor = list.nextCursor ?? requestCursor;
+        // A feed of more than one page: the worker pays for its start (seconds of CPU on a loaded
+        // machine); a small tenant's pulls, and lives as short as the crash test's, never start it.
+        if (!finished) void this.applyWorker?.warm();
+        const { data, cursorSupported, nextCursor } = list;
+        if (!onWorker && this.applyWorker?.ready) onWorker = this.#onWorker(this.applyWorker, opts);
+        await (onWorker ?? here).apply({ resource, data, cursorSupported, nextCursor, requestCursor: startCursor, finished });
+        startCursor = list.nextCursor ?? startCursor;
         applied += list.data.length;
-        if (list.data.length > 0) opts.onPageApplied?.(resource, list.data.length, list.cursorSupported ? list.data.map((d) => String(d['id'])) : undefined);
-        if (newPending.length > 0) opts.onNewPending?.(newPending);
-        opts.onProgress?.({ phase: resource, done: this.replica.getSyncState(resource).rowsSeen, total: null });
         await yieldToLoop();
       }
     } finally {
-      // Whatever happened, what was applied (with its cursor) is committed.
-      this.replica.flushBulk();
       // A prefetched page nobody will read (abort or failure): swallow its outcome.
       if (next) (next as Promise<unknown>).catch(() => undefined);
+      // Whatever happened, what was applied (with its cursor) is committed.
+      await here.end();
+      await onWorker?.end();
     }
     return applied;
   }
 
+  /** What a page's commit tells the caller: changed records, new PENDING bookings, progress. */
+  #report(opts: PullOptions, p: AppliedPage): void {
+    if (p.rows > 0) opts.onPageApplied?.(p.resource, p.rows, p.ids);
+    if (p.newPending.length > 0) opts.onNewPending?.(p.newPending);
+    opts.onProgress?.({ phase: p.resource, done: p.rowsSeen, total: null });
+  }
+
+  /**
+   * Pages written here, in slices of APPLY_SLICE rows with a yield between them so the thread that
+   * serves the UI is never held for long, in the group commit (Replica.bulk) committed every
+   * BULK_COMMIT_MS. A page is reported as soon as it is in the group (this connection reads it).
+   */
+  #onThisThread(opts: PullOptions): PageWriter {
+    return {
+      apply: async (page) => {
+        const newPending: string[] = [];
+        for (let from = 0; !applyPageSlice(this.replica, page, from, newPending); from += APPLY_SLICE) await yieldToLoop();
+        // Commit the group now and then (other processes — the CLI's approve — wait for the write lock).
+        if (page.finished || this.replica.bulkAgeMs >= BULK_COMMIT_MS) this.replica.flushBulk();
+        // Waits (the loop free) for a checkpoint only when the WAL outgrew its bound: a big pull.
+        await this.replica.restartWalIfOver(WAL_RESTART_BYTES);
+        const { resource, data } = page;
+        this.#report(opts, { resource, rows: data.length, ids: pageIds(page), newPending, rowsSeen: this.replica.getSyncState(resource).rowsSeen });
+      },
+      end: async () => this.replica.flushBulk(),
+    };
+  }
+
+  /** Pages written by the apply worker; reported once their group is committed there. */
+  #onWorker(worker: ApplyWorker, opts: PullOptions): PageWriter {
+    // What was written here (earlier pages, a search chunk) is committed before the worker writes.
+    this.replica.flushBulk();
+    const pull = worker.begin((pages) => {
+      for (const p of pages) this.#report(opts, p);
+    });
+    return { apply: (page) => worker.apply(pull, page), end: () => worker.end(pull) };
+  }
+
   applyRow(resource: Resource, row: Record<string, unknown>): { changed: boolean; newPending: boolean } {
-    switch (resource) {
-      case 'offerings':
-        return this.replica.applyRemoteOffering(row as unknown as RemoteOffering);
-      case 'coupons':
-        return this.replica.applyRemoteCoupon(row as unknown as RemoteCoupon);
-      default:
-        return this.replica.applyRemoteBooking(row as unknown as RemoteBooking);
-    }
+    return applyRow(this.replica, resource, row);
   }
 
   /** Every availability rule and exception (GET /availability without offeringId). */
