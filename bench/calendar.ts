@@ -21,6 +21,7 @@
  *    calendar's own line under each export gives each worker's CPU for it (read its share of the
  *    bookings, order, render, write): on an idle machine with a core each, the export takes about the larger of the two.
  */
+import './_engine-flags.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -13,6 +13,7 @@
  *  - queue.window call p99 over 200 calls (both sorts, deep cursors, filters by offering, risk, date).
  *    Floor: the bare keyset SELECT of 100 rows.
  */
+import './_engine-flags.ts';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';

@@ -8,6 +8,7 @@
  * two errors at its very end) checked streamed; peak heapUsed, target < 300 MB. In between, the same
  * 100k file through a core's contract with a call probe (longest loop block, call p99: ≤ 50 ms).
  */
+import './_engine-flags.ts';
 import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

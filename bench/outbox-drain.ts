@@ -5,6 +5,7 @@
  * allowed in that time (the tokens left in its bucket at the start + 1,000/min × elapsed). Target ≥ 95 %.
  * Takes about 9–10 minutes by construction. Env: BENCH_INTENTS (10000), BENCH_RATE (1000).
  */
+import './_engine-flags.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -7,6 +7,7 @@
  * then sync.now → all 10 applied. Floor: the same 10 approvals sent straight to the live server by
  * HTTP (4 at a time, as the push does). Env: BENCH_OUTAGE_S (8), BENCH_RUNS (3).
  */
+import './_engine-flags.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';

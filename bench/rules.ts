@@ -6,6 +6,7 @@
  * Floor, measured in the same run: building the same PENDING bookings' views (what the queue does).
  * Targets: longest pass ≤ 250 ms; preview of 30 days ≤ 2 s. Env: BENCH_BOOKINGS (20000).
  */
+import './_engine-flags.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -9,6 +9,7 @@
  *     (≤ 50 ms), RSS peak (≤ 300 MB).
  *  4. Queries on the full replica and the RSS after them (≤ 300 MB).
  */
+import './_engine-flags.ts';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -6,6 +6,7 @@
  * the core's RSS with 100k bookings (target ≤ 250 MB) and a few query timings.
  * Env: BENCH_BOOKINGS (100000), BENCH_OFFERINGS (5000).
  */
+import './_engine-flags.ts';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -18,6 +18,7 @@
  * its API is a closed port, and approvals stay queued in the copy's outbox.
  * Needs the built renderer (`npx electron-vite build`) and Debian's chromium.
  */
+import './_engine-flags.ts';
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';

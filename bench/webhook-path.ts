@@ -14,6 +14,8 @@
  * Floor, measured in the same run the same way: the same POSTs answered by a bare HTTP server in a
  * child process that echoes each delivery id to a bare WebSocket (what any relay→UI path costs at least).
  */
+import './_engine-flags.ts';
+import { engineV8Flags } from '../src/shared/node/v8-heap.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -99,7 +101,7 @@ function split(byIndex: Map<number, number>): Split {
 }
 
 async function child(args: string[]): Promise<{ first: Record<string, unknown>; lines: AsyncIterator<string>; stop(): void }> {
-  const proc = spawn(process.execPath, [join(import.meta.dirname, '_console-child.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [...engineV8Flags, join(import.meta.dirname, '_console-child.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.add(proc);
   const lines = createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
   for (let n = 0; n < 1000; n++) {

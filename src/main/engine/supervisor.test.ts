@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { startTestSandbox, type SandboxFixture } from '../../../test/support/san
 import { waitFor } from '../../../test/support/wait-for.ts';
 import type { CallOutcome } from '../dispatch.ts';
 import type { ToEngine } from './protocol.ts';
+import { engineV8Flags } from '../../shared/node/v8-heap.ts';
 import { EngineSupervisor, forkNodeEngine, type EngineProcess, type SupervisorOptions } from './supervisor.ts';
 
 // Real engine processes (src/main/engine/host.ts under Node 24) on a real replica file, syncing with a
@@ -146,6 +147,19 @@ describe('engine supervisor', () => {
     process.kill(pid, 'SIGSTOP');
     await waitFor(() => s.status().state === 'running' && s.pid !== undefined && s.pid !== pid, 'a fresh engine');
     expect(s.status().lastCrash).toMatchObject({ kind: 'unresponsive', reason: expect.stringMatching(/stopped responding/) });
+  });
+
+  it('starts the engine process with the young generation bounded (src/shared/node/v8-heap.ts)', async () => {
+    const idle = join(dir, 'idle-engine.mjs');
+    await writeFile(idle, 'setTimeout(() => process.exit(0), 30_000);\n');
+    const child = forkNodeEngine(idle);
+    try {
+      await waitFor(() => existsSync(`/proc/${child.pid}/cmdline`), 'the engine process');
+      const argv = (await readFile(`/proc/${child.pid}/cmdline`, 'utf8')).split('\0');
+      expect(argv).toEqual(expect.arrayContaining([...engineV8Flags]));
+    } finally {
+      child.kill();
+    }
   });
 
   it('gives up after repeated crashes, refuses calls, and starts again when the user asks', async () => {

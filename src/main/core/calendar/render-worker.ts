@@ -15,6 +15,7 @@ import { Worker } from 'node:worker_threads';
 import type { Feed, RenderedFeed } from './feeds.ts';
 import type { IcsFilter } from './ics.ts';
 import type { CalendarAnswer, CalendarJob } from './worker.ts';
+import { WORKER_YOUNG_GENERATION_MB } from '../../../shared/node/v8-heap.ts';
 
 /** Run from the sources (CLI, tests) the worker is worker.ts; in the Electron bundle it is its own entry. */
 function workerEntry(): URL {
@@ -28,7 +29,6 @@ type Answer<K extends Kind> = Extract<CalendarAnswer, { ok: true; kind: K }>;
 type Part = { thread: RenderThread; id: number; answer: Answer<'part'> };
 
 let nextId = 1;
-const youngGenerationMb = 8;
 
 /** One worker thread and the requests it holds. */
 class RenderThread {
@@ -64,7 +64,7 @@ class RenderThread {
     // A young generation of 8 MB (V8 would grow it to several times that): a cold export keeps most of
     // what it allocates (rows, events, the event cache), and copying it through large semi-spaces cost
     // ~20% more CPU in all (process CPU of a cold 100k export: median 3.6 s -> 2.8 s, load 13-15).
-    const worker = new Worker(fileURLToPath(workerEntry()), { workerData: { file: this.#file }, resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb } });
+    const worker = new Worker(fileURLToPath(workerEntry()), { workerData: { file: this.#file }, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
     worker.unref();
     worker.on('message', (a: CalendarAnswer) => {
       const p = this.#pending.get(a.id);

@@ -17,6 +17,7 @@ import { Worker } from 'node:worker_threads';
 import type { Replica } from '../replica/replica.ts';
 import type { PageToApply } from './apply-page.ts';
 import { GATE_HOLD, GATE_WANT, type AppliedPage, type ToHost, type ToWorker } from './apply-protocol.ts';
+import { WORKER_YOUNG_GENERATION_MB } from '../../../shared/node/v8-heap.ts';
 
 /** Pages posted and not yet applied: the fetch runs this far ahead of the writes (memory stays bounded). */
 export const PAGES_IN_FLIGHT = 2;
@@ -161,6 +162,7 @@ export class ApplyWorker {
     this.#ready = false;
     const worker = new Worker(fileURLToPath(workerEntry()), {
       workerData: { file: this.replica.file, gate: this.#gate.buffer, holdAfterPages: this.#options.holdAfterPages },
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
     });
     worker.unref();
     worker.on('message', (m: ToHost) => this.#onMessage(m));
