@@ -249,15 +249,10 @@ async function staged(plan: readonly PlannedOffering[], sink: ReplicaImportSink,
   for (;;) {
     const until = performance.now() + stepBudgetMs;
     let n = 0;
-    // The step's chunks share one transaction: each commit rewrites the last, partly filled pages
-    // of outbox, its three indexes and import_rules, so a commit per 500-row chunk wrote those pages
-    // (and checkpointed them) once per chunk. The cursor still moves with its rows (moveSome).
-    normal(replica, () =>
-      replica.transaction(() => {
-        do n = moveSome(replica, batchId);
-        while (n > 0 && ((moved += n), performance.now() < until));
-      }),
-    );
+    normal(replica, () => {
+      do n = moveSome(replica, batchId);
+      while (n > 0 && ((moved += n), performance.now() < until));
+    });
     if (n === 0) break;
     progress(plan.length + Math.min(plan.length - 1, Math.floor((moved / toMove) * plan.length)), plan.length);
     await opts.afterStep?.('move');
