@@ -31,7 +31,7 @@ import { Checkpointer, walBytes } from '../db/checkpointer.ts';
 import { buildDeferredIndexNow, buildScript, deferIndexesIfEmpty, deferredIndexes } from '../db/deferred-indexes.ts';
 import type { OpenCheck } from '../db/integrity.ts';
 import { openReplica, type ReplicaDb } from '../db/open.ts';
-import { buildSearchIndexChunk, searchIndexState, type SearchIndexState } from '../db/search-index.ts';
+import { buildSearchIndexChunk, buildSearchIndexChunkOn, searchIndexState, type SearchIndexState } from '../db/search-index.ts';
 import { overlayBooking } from '../sync/overlay.ts';
 import type {
   RemoteAvailabilityException,
@@ -220,9 +220,10 @@ export class Replica {
   #searchBuild: Promise<void> | null = null;
 
   /**
-   * Completes the full-text index an initial load left out, in chunks of about SEARCH_CHUNK_MS
-   * each, commit included, yielding between them so calls are answered meanwhile. Stops between chunks when `signal` is aborted (the watermark keeps the place).
-   * One build at a time: a second caller waits for the one under way.
+   * Completes the full-text index an initial load left out, in chunks of about SEARCH_CHUNK_MS each,
+   * commit included, written by the checkpoint worker's connection where one runs (db/search-index.ts),
+   * yielding between them; stops between chunks when `signal` is aborted (the watermark keeps the
+   * place). One build at a time: a second caller waits for the one under way.
    */
   buildSearchIndex(signal?: AbortSignal, onProgress?: (s: SearchIndexState) => void): Promise<void> {
     this.#searchBuild ??= (async () => {
@@ -231,14 +232,15 @@ export class Replica {
         for (;;) {
           signal?.throwIfAborted();
           const t = performance.now();
-          const state = this.bulk(() => buildSearchIndexChunk(this.sqlite, rows));
-          // Committed chunk by chunk: FTS5 writes what a transaction added (and merges segments) at
-          // its commit, so grouping 250 ms of chunks as the pull does made each commit a 100–190 ms
-          // block at 1M rows. The chunk's size is then measured with its commit.
+          const worker = this.#checkpointer;
+          const here = (): SearchIndexState | null => this.bulk(() => buildSearchIndexChunk(this.sqlite, rows));
+          if (worker) this.flushBulk(); // the worker waits for no group of ours
+          const state = worker ? await buildSearchIndexChunkOn(this.sqlite, (sql) => worker.exec(sql), rows).catch(here) : here();
+          // Committed chunk by chunk: FTS5 writes what a transaction added (and merges segments) at its
+          // commit; grouped like a pull's pages, each commit was a 100–190 ms block at 1M rows.
           this.flushBulk();
           if (!state) return;
-          // Sized by the last chunk's time, within bounds (the first ones also warm the caches).
-          const ms = Math.max(0.5, performance.now() - t);
+          const ms = Math.max(0.5, performance.now() - t); // the next is sized by it (commit included)
           rows = Math.round(Math.min(20_000, Math.max(200, (rows * SEARCH_CHUNK_MS) / ms)));
           onProgress?.(state);
           await yieldToLoop();
