@@ -22,6 +22,8 @@ export interface ReplicaDb {
   kysely: Kysely<ReplicaSchema>;
   /** The kysely module itself (for `sql` templates), loaded on first use like the builder. */
   kyselyModule: typeof KyselyModule;
+  /** Loads kysely in the background (async import: the loop is free between its files) for the first query to find. */
+  preloadKysely(): Promise<void>;
   all<R>(query: Compilable<R>): R[];
   first<R>(query: Compilable<R>): R | undefined;
   exec(query: Compilable<unknown>): Database.RunResult;
@@ -101,6 +103,8 @@ function wrap(sqlite: Database.Database): ReplicaDb {
   // kysely is loaded on first use (it costs ~150 ms of startup, and the CLI's approve never needs it).
   let kysely: Kysely<ReplicaSchema> | null = null;
   let kyselyModule: typeof KyselyModule | null = null;
+  // A synchronous require() of it held the engine's loop 180-280 ms (the scale bench's first list call
+  // during the sync); preloadKysely() loads the same module asynchronously at start instead.
   const loadModule = (): typeof KyselyModule => (kyselyModule ??= createRequire(import.meta.url)('kysely') as typeof KyselyModule);
   const builder = (): Kysely<ReplicaSchema> => {
     if (!kysely) {
@@ -130,6 +134,10 @@ function wrap(sqlite: Database.Database): ReplicaDb {
     sqlite,
     get kysely() {
       return builder();
+    },
+    preloadKysely: async () => {
+      const m = (await import('kysely')) as typeof KyselyModule;
+      kyselyModule ??= m;
     },
     get kyselyModule() {
       return loadModule();
