@@ -5,7 +5,6 @@
 // as the relay link does (RelayGroupCommit), alternating. Prints CPU per delivery (all threads) and
 // wall per delivery: above 2 ms a variant did not keep up with 500/s.
 // `node bench/_relay-apply-probe.ts [rounds=2] [deliveries=6000]`
-import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { ConsoleCore } from '../src/main/core/index.ts';
 import { RelayGroupCommit } from '../src/main/core/relay-link/group-commit.ts';
 import { applyRelayedBatch, applyWithCursor } from '../src/main/core/relay-link/relay-link.ts';
 import { load } from './_probe.ts';
+import { relayedDelivery, type RelayedDelivery } from './_relayed-delivery.ts';
 
 const secret = 'whsec_bench';
 const rounds = Number(process.argv[2] ?? 2);
@@ -20,16 +20,7 @@ const n = Number(process.argv[3] ?? 6000);
 const perBatch = 2;
 const warm = 600;
 
-function delivery(i: number): { seq: number; deliveryId: string; headers: Record<string, string>; body: Buffer } {
-  const id = `bkg_bench${String(i).padStart(8, '0')}`;
-  const at = new Date(Date.UTC(2026, 11, 1, 9) + i * 3_600_000).toISOString();
-  const customer = { id: `cus_${i}`, name: `Customer ${i}`, email: `c${i}@example.com`, timezone: 'Europe/Madrid' };
-  const items = [{ id: `bki_${i}`, offeringId: 'off_bench', startsAt: at, endsAt: at, quantity: 1, priceCents: 1000 }];
-  const booking = { id, status: 'CONFIRMED', offeringId: 'off_bench', offeringTitle: 'Bench Room', customer, items, payments: [], totalCents: 1000, currency: 'USD', createdAt: at, updatedAt: at, version: 2 };
-  const body = Buffer.from(JSON.stringify({ event: 'booking.confirmed', data: { bookingId: id, status: 'CONFIRMED', version: 2, updatedAt: at, booking } }));
-  const deliveryId = `dlv_${randomUUID()}`;
-  return { seq: i + 1, deliveryId, headers: { 'x-orkestr-signature': createHmac('sha256', secret).update(body).digest('hex'), 'x-orkestr-delivery-id': deliveryId }, body };
-}
+const delivery = (i: number): RelayedDelivery => relayedDelivery(i, secret);
 
 async function run(variant: 'per batch' | 'grouped'): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'relay-apply-probe-'));

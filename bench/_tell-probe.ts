@@ -5,7 +5,6 @@
 // since its batch started: the wait inside a batch, which the webhook path's UI event pays on top of
 // whatever hiccup made the batch.
 // `node bench/_tell-probe.ts [burst=10] [deliveries=5000] [rounds=2]`
-import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,22 +13,14 @@ import { RelayGroupCommit } from '../src/main/core/relay-link/group-commit.ts';
 import { applyWithCursor } from '../src/main/core/relay-link/relay-link.ts';
 import type { ActivityItem } from '../src/shared/contract/types.ts';
 import { load } from './_probe.ts';
+import { relayedDelivery, type RelayedDelivery } from './_relayed-delivery.ts';
 
 const secret = 'whsec_bench';
 const burst = Number(process.argv[2] ?? 10);
 const n = Number(process.argv[3] ?? 5000);
 const rounds = Number(process.argv[4] ?? 2);
 const warm = 500;
-function delivery(i: number) {
-  const id = `bkg_bench${String(i).padStart(8, '0')}`;
-  const at = new Date(Date.UTC(2026, 11, 1, 9) + i * 3_600_000).toISOString();
-  const customer = { id: `cus_${i}`, name: `Customer ${i}`, email: `c${i}@example.com`, timezone: 'Europe/Madrid' };
-  const items = [{ id: `bki_${i}`, offeringId: 'off_bench', startsAt: at, endsAt: at, quantity: 1, priceCents: 1000 }];
-  const booking = { id, status: 'CONFIRMED', offeringId: 'off_bench', offeringTitle: 'Bench Room', customer, items, payments: [], totalCents: 1000, currency: 'USD', createdAt: at, updatedAt: at, version: 2 };
-  const body = Buffer.from(JSON.stringify({ event: 'booking.confirmed', data: { bookingId: id, status: 'CONFIRMED', version: 2, updatedAt: at, booking } }));
-  const deliveryId = `dlv_${randomUUID()}`;
-  return { seq: i + 1, deliveryId, headers: { 'x-orkestr-signature': createHmac('sha256', secret).update(body).digest('hex'), 'x-orkestr-delivery-id': deliveryId }, body };
-}
+const delivery = (i: number): RelayedDelivery => relayedDelivery(i, secret);
 const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
 type Effects = { tables: Set<'bookings' | 'activity'>; ids: Set<string>; activities: ActivityItem[]; needsPull: boolean };
 async function run(variant: 'batch' | 'each'): Promise<string> {

@@ -12,6 +12,7 @@ import { startBridge } from '../src/main/bridge/bridge.ts';
 import { packageRoot } from '../src/main/app.ts';
 import { ConsoleCore } from '../src/main/core/index.ts';
 import { chromiumArgs, chromiumPath } from '../test/e2e/harness.ts';
+import { watchActiveRowLeaving } from './_key-press.ts';
 
 const given = process.env['BENCH_UI_REPLICA'];
 if (!given) throw new Error('BENCH_UI_REPLICA=FILE');
@@ -59,18 +60,7 @@ try {
   for (let i = 0; i < presses; i++) {
     await new Promise((r) => setTimeout(r, 1500));
     t0 = performance.now();
-    await page.evaluate(`(() => {
-      const row = document.querySelector('tbody tr.row-active');
-      window.__press = { start: 0, dom: 0, painted: 0 };
-      window.addEventListener('keydown', (e) => { if (e.key === 'a') window.__press.start = performance.now(); }, { capture: true, once: true });
-      const obs = new MutationObserver(() => {
-        if (row.isConnected) return;
-        obs.disconnect();
-        window.__press.dom = performance.now();
-        requestAnimationFrame(() => setTimeout(() => { window.__press.painted = performance.now(); }, 0));
-      });
-      obs.observe(row.parentNode, { childList: true });
-    })()`);
+    await page.evaluate(watchActiveRowLeaving);
     await page.keyboard.press('a');
     await new Promise((r) => setTimeout(r, 1200));
     const p = (await page.evaluate('window.__press')) as { start: number; dom: number; painted: number };

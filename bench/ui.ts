@@ -29,6 +29,7 @@ import { startBridge } from '../src/main/bridge/bridge.ts';
 import { packageRoot } from '../src/main/app.ts';
 import { ConsoleCore } from '../src/main/core/index.ts';
 import { chromiumArgs, chromiumPath } from '../test/e2e/harness.ts';
+import { watchActiveRowLeaving } from './_key-press.ts';
 
 const BOOKINGS = Number(process.env['BENCH_BOOKINGS'] ?? 100_000);
 const OFFERINGS = Number(process.env['BENCH_OFFERINGS'] ?? 5_000);
@@ -179,18 +180,7 @@ try {
     for (let i = 0; i < KEY_RUNS * 4 && domTimes.length < KEY_RUNS; i++) {
       await page.locator('tbody tr.row-active').waitFor();
       await until(page, 'window.__calls.inflight === 0 && performance.now() - window.__calls.lastEnd > 300', 'a quiet page', 60_000);
-      await page.evaluate(`(() => {
-        const row = document.querySelector('tbody tr.row-active');
-        window.__press = { row, start: 0, dom: 0, painted: 0 };
-        window.addEventListener('keydown', (e) => { if (e.key === 'a') window.__press.start = performance.now(); }, { capture: true, once: true });
-        const obs = new MutationObserver(() => {
-          if (row.isConnected) return;
-          obs.disconnect();
-          window.__press.dom = performance.now();
-          requestAnimationFrame(() => setTimeout(() => { window.__press.painted = performance.now(); }, 0));
-        });
-        obs.observe(row.parentNode, { childList: true });
-      })()`);
+      await page.evaluate(watchActiveRowLeaving);
       await page.keyboard.press('a');
       const outcome = await Promise.race([
         until(page, 'window.__press.painted > 0', 'the row to leave', 30_000).then(() => 'gone' as const),
