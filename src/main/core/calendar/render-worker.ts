@@ -166,7 +166,7 @@ export class CalendarWorker {
       renameSync(tmp, file);
       const first = parts[0]?.answer;
       const events = shared ? parts.reduce((n, p) => n + p.answer.events, 0) : (first?.events ?? 0);
-      const cpu = parts.map((p, i) => `${Math.round(p.answer.cpuMs + ((written[i] as Answer<'write'> | undefined)?.cpuMs ?? 0))} ms`).join(' + ');
+      const cpu = parts.map((p, i) => workerCpu(p.answer, (written[i] as Answer<'write'> | undefined)?.cpuMs ?? 0)).join(' + ');
       this.#log(`calendar export: ${events} events to a file in ${parts.length} part${parts.length === 1 ? '' : 's'} (${how}); worker CPU ${cpu}`);
       return { bytes: size, events, tenantName: first?.tenantName ?? null };
     } catch (error) {
@@ -233,6 +233,13 @@ export class CalendarWorker {
   async #drop(parts: Part[]): Promise<void> {
     await settleAll(parts.map((p) => this.#on(p.thread).run('write', { kind: 'write', partId: p.id, file: null, position: 0, size: 0 })));
   }
+}
+
+/** One worker's CPU for an export: in all, and by phase where it read a share (read, order, render, write). */
+function workerCpu(part: Answer<'part'>, writeMs: number): string {
+  const all = `${Math.round(part.cpuMs + writeMs)} ms`;
+  const p = part.phases;
+  return p ? `${all} (read ${Math.round(p.read)}, order ${Math.round(p.order)}, render ${Math.round(p.render)}, write ${Math.round(writeMs)})` : all;
 }
 
 /** Waits for every promise (none is left running), throws the first failure, else answers the values. */

@@ -34,10 +34,20 @@ export type CalendarJob =
   | { id: number; kind: 'warm' }
   | { id: number; kind: 'feed'; feed: Feed; nowMs: number };
 
+/** A share's CPU time by phase (ms): reading its rows, ordering its events, rendering them. */
+export interface SharePhases {
+  read: number;
+  order: number;
+  render: number;
+}
+
 export type CalendarAnswer =
   | { id: number; ok: true; kind: 'export'; ics: Uint8Array; events: number; tenantName: string | null }
-  /** `cpuMs`: this thread's CPU time for the job (read, order, render its part). */
-  | { id: number; ok: true; kind: 'part'; bytes: number; events: number; tenantName: string | null; cpuMs: number; keys?: ShareKeys }
+  /**
+   * `cpuMs`: this thread's CPU time for the job (read, order, render its part); `phases`, for a share,
+   * that time by phase (read the rows, order the events, render them), for the export's log line.
+   */
+  | { id: number; ok: true; kind: 'part'; bytes: number; events: number; tenantName: string | null; cpuMs: number; keys?: ShareKeys; phases?: SharePhases }
   | { id: number; ok: true; kind: 'fingerprint'; fingerprint: string }
   | { id: number; ok: true; kind: 'write'; cpuMs: number }
   | { id: number; ok: true; kind: 'warm'; cpuMs: number }
@@ -151,12 +161,17 @@ port.on('message', (job: CalendarJob) => {
 function renderSharePart(job: Extract<CalendarJob, { kind: 'part' }>): { answer: CalendarAnswer } {
   const c0 = cpuNow();
   const tenant = readTenant(db);
-  const plan = planIcs(readCalendarBookings(db, job.filter, { part: job.part, of: job.of }), { calendarName: exportName(job, tenant), subdomain: tenant.subdomain, filter: job.filter });
+  const bookings = readCalendarBookings(db, job.filter, { part: job.part, of: job.of });
+  const read = cpuSince(c0);
+  const plan = planIcs(bookings, { calendarName: exportName(job, tenant), subdomain: tenant.subdomain, filter: job.filter });
+  const order = cpuSince(c0) - read;
   const share = renderShare(plan, cache);
   held.set(job.id, { share, plan, part: job.part, of: job.of });
   // The head goes in front of share 0's events, END:VCALENDAR after the last share's.
   const bytes = share.bytes + (job.part === 0 ? plan.head.length : 0) + (job.part === job.of - 1 ? icsTail.length : 0);
-  const answer: CalendarAnswer = { id: job.id, ok: true, kind: 'part', bytes, events: plan.entries.length, tenantName: tenant.name, cpuMs: cpuSince(c0), keys: share.keys };
+  const cpuMs = cpuSince(c0);
+  const phases = { read, order, render: cpuMs - read - order };
+  const answer: CalendarAnswer = { id: job.id, ok: true, kind: 'part', bytes, events: plan.entries.length, tenantName: tenant.name, cpuMs, keys: share.keys, phases };
   return { answer };
 }
 
