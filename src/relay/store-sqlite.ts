@@ -334,7 +334,10 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
           batch.forEach((p, i) => p.resolve(results[i]!));
           batch.forEach((p, i) => {
             const r = results[i]!;
-            if (r.status === 'stored') listeners.emit({ kind: 'event', channelId: p.input.channelId, seq: r.seq });
+            if (r.status !== 'stored') return;
+            const { channelId, deliveryId, headers, body, receivedAt } = p.input;
+            // The event as readEvents would return it, for the streams to send without a read (stream.ts).
+            listeners.emit({ kind: 'event', channelId, seq: r.seq, event: { channelId, seq: r.seq, deliveryId, headers, body: asBuffer(body), receivedAt } });
           });
         }
       } finally {

@@ -77,7 +77,11 @@ export interface ChannelStats {
 
 /** Signals between relay nodes (PostgreSQL NOTIFY) or within one process (SQLite). */
 export type StoreNotice =
-  | { kind: 'event'; channelId: string; seq: number }
+  /**
+   * `event`: the stored event itself, when the notice comes from the commit that stored it in this
+   * process (SQLite), so that a caught-up stream sends it without reading it back (stream.ts).
+   */
+  | { kind: 'event'; channelId: string; seq: number; event?: StoredEvent }
   | { kind: 'revoke'; channelId: string; deviceId: string }
   /** The notification link was lost and restored: notices may have been missed, re-read everything. */
   | { kind: 'resync' };

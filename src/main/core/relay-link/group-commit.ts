@@ -29,6 +29,17 @@ export interface GroupCommitHooks {
  * nothing the relay does not stream again. Whether the group still holds this link's work is checked
  * on the cursor itself (the value this link last wrote must still be there): when another writer's
  * failure rolled the group back, or the commit failed, the stream rewinds to the committed cursor.
+ *
+ * Why the group may commit with synchronous=NORMAL (no fsync; `Replica.bulk`) while the relay commits
+ * each ingest with FULL (an fsync before it answers the platform 2xx): the relay's copy is the only
+ * one of a delivery it has answered for, so it must be on disk first. The replica is a cache of
+ * server state. A NORMAL commit survives a crash of this process (WAL); an OS crash or a power cut
+ * can drop only its tail, and the cursor goes with the rows it was committed with. The link then
+ * resumes from the older cursor, and the relay streams those deliveries again: it keeps events for
+ * its retention whether or not they were acked. Past retention the gap notice makes a pull re-fetch
+ * the records. So "acked only what is committed" holds in the replica's own commit order, and an
+ * fsync here would only add ~3 ms a group on this disk (and contend with the relay's fsync on the
+ * same disk). Outbox intents, which exist nowhere else, keep FULL (`Replica.transaction`).
  */
 export class RelayGroupCommit {
   readonly #replica: Replica;
