@@ -92,6 +92,25 @@ describe('staged commit', () => {
     expect((replica.sqlite.prepare('SELECT COUNT(*) AS n FROM outbox').get() as { n: number }).n).toBe(2000);
   });
 
+  it("checkpoints the WAL in steps of their own, never inside a step's commit, and leaves a checkpoint worker's setting alone", { timeout: 60_000 }, async () => {
+    const autocheckpoint = (): number => replica.sqlite.pragma('wal_autocheckpoint', { simple: true }) as number;
+    const during: number[] = [];
+    const onStep = (): void => void during.push(autocheckpoint());
+    // ~10k intents and rules: three times the WAL an automatic checkpoint lets grow (1,000 pages).
+    await commitImportStaged(await analyzeImport({ kind: 'file', path: csv('c1.csv', rows(10_000)) }, { existing: sink.loadExisting() }), sink, { afterStep: onStep });
+    expect(during.length).toBeGreaterThan(1);
+    // 0: the committing connection never checkpoints inline (a step would carry the copy and its fsyncs).
+    expect(new Set(during)).toEqual(new Set([0]));
+    expect(autocheckpoint()).toBe(1000);
+    // … and the WAL was still checkpointed as it grew: it started over instead of holding the whole import.
+    expect(statSync(`${replica.file}-wal`).size).toBeLessThan(6 * 1024 * 1024);
+    replica.startBackgroundCheckpoints();
+    await commitImportStaged(await analyzeImport({ kind: 'file', path: csv('c2.csv', rows(300, 'Tue')) }, { existing: sink.loadExisting() }), sink, {});
+    expect(autocheckpoint()).toBe(0);
+    await replica.stopBackgroundCheckpoints();
+    expect(autocheckpoint()).toBe(1000);
+  });
+
   it("leaves a live writer's batch to it: another ImportService's recovery keeps it and reports it as still being written (rollback and resume refuse it)", async () => {
     const analysis = await analyzeImport({ kind: 'file', path: csv('a.csv', rows(300)) }, { existing: sink.loadExisting() });
     let release!: () => void;
