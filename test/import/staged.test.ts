@@ -5,8 +5,9 @@
  * while it is written; an update that replaces earlier imported rules drops them only when it lands.
  * (SIGKILL at each point: test/hardening/import-staged-crash.test.ts.)
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { analyzeImport, commitImport, commitImportStaged, commitPlanStaged } from '../../src/main/core/import/index.ts';
 import { ImportService } from '../../src/main/core/import/service.ts';
@@ -35,7 +36,21 @@ function csv(name: string, rows: string[]): string {
   return file;
 }
 
-const staged = (): number => (replica.sqlite.prepare('SELECT (SELECT COUNT(*) FROM import_staging) + (SELECT COUNT(*) FROM import_stage_intents) + (SELECT COUNT(*) FROM import_stage_rules) + (SELECT COUNT(*) FROM import_stage_drops) AS n').get() as { n: number }).n;
+const STAGED = 'SELECT (SELECT COUNT(*) FROM import_stage_intents) + (SELECT COUNT(*) FROM import_stage_rules) + (SELECT COUNT(*) FROM import_stage_drops) AS n';
+/** Stage files beside the replica (`<replica>-stage-<batch>`, staged.ts). */
+const stageFiles = (): string[] => readdirSync(dirname(replica.file)).filter((f) => f.startsWith(`${basename(replica.file)}-stage-`));
+/** Rows staged in one stage file, read by a connection of its own. */
+function stagedIn(name: string): number {
+  const db = new Database(join(dirname(replica.file), name), { readonly: true });
+  try {
+    return (db.prepare(STAGED).get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+/** Staged rows anywhere: the replica's own stage tables (earlier versions), `import_staging`, the stage files. */
+const staged = (): number =>
+  (replica.sqlite.prepare(`SELECT (SELECT COUNT(*) FROM import_staging) + (${STAGED}) AS n`).get() as { n: number }).n + stageFiles().reduce((n, f) => n + stagedIn(f), 0);
 const rows = (n: number, day = 'Mon'): string[] => Array.from({ length: n }, (_, i) => `o${i},Offering ${i},space,,${i + 1},USD,${day},9:00,10:00,60,1`);
 
 describe('staged commit', () => {
@@ -53,6 +68,47 @@ describe('staged commit', () => {
     ).rejects.toThrow('disk full');
     expect(fingerprint(replica)).toBe(before);
     expect(staged()).toBe(0);
+    expect(stageFiles()).toEqual([]);
+  });
+
+  it("stages in a scratch file beside the replica, not in the replica's tables nor its WAL; the file is gone once the batch has moved in", async () => {
+    const analysis = await analyzeImport({ kind: 'file', path: csv('w.csv', rows(2000)) }, { existing: sink.loadExisting() });
+    replica.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    const wal = (): number => statSync(`${replica.file}-wal`).size;
+    let atDecision: { files: string[]; inFile: number; inReplica: number; wal: number } | null = null;
+    await commitImportStaged(analysis, sink, {
+      batchId: 'imp_file',
+      afterStep: (phase) => {
+        if (phase !== 'decided') return;
+        const files = stageFiles();
+        atDecision = { files, inFile: files.reduce((n, f) => n + stagedIn(f), 0), inReplica: (replica.sqlite.prepare(STAGED).get() as { n: number }).n, wal: wal() };
+      },
+    });
+    expect(atDecision).toMatchObject({ files: [`${basename(replica.file)}-stage-imp_file`], inFile: 4000, inReplica: 0 });
+    // The batch's staging row and its decision: a few pages, against ~300 for 2,000 staged intents.
+    expect(atDecision!.wal).toBeLessThan(64 * 1024);
+    expect(stageFiles()).toEqual([]);
+    expect(existsSync(`${replica.file}-stage-imp_file`)).toBe(false);
+    expect((replica.sqlite.prepare('SELECT COUNT(*) AS n FROM outbox').get() as { n: number }).n).toBe(2000);
+  });
+
+  it("checkpoints the WAL in steps of their own, never inside a step's commit, and leaves a checkpoint worker's setting alone", { timeout: 60_000 }, async () => {
+    const autocheckpoint = (): number => replica.sqlite.pragma('wal_autocheckpoint', { simple: true }) as number;
+    const during: number[] = [];
+    const onStep = (): void => void during.push(autocheckpoint());
+    // ~10k intents and rules: three times the WAL an automatic checkpoint lets grow (1,000 pages).
+    await commitImportStaged(await analyzeImport({ kind: 'file', path: csv('c1.csv', rows(10_000)) }, { existing: sink.loadExisting() }), sink, { afterStep: onStep });
+    expect(during.length).toBeGreaterThan(1);
+    // 0: the committing connection never checkpoints inline (a step would carry the copy and its fsyncs).
+    expect(new Set(during)).toEqual(new Set([0]));
+    expect(autocheckpoint()).toBe(1000);
+    // … and the WAL was still checkpointed as it grew: it started over instead of holding the whole import.
+    expect(statSync(`${replica.file}-wal`).size).toBeLessThan(6 * 1024 * 1024);
+    replica.startBackgroundCheckpoints();
+    await commitImportStaged(await analyzeImport({ kind: 'file', path: csv('c2.csv', rows(300, 'Tue')) }, { existing: sink.loadExisting() }), sink, {});
+    expect(autocheckpoint()).toBe(0);
+    await replica.stopBackgroundCheckpoints();
+    expect(autocheckpoint()).toBe(1000);
   });
 
   it("leaves a live writer's batch to it: another ImportService's recovery keeps it and reports it as still being written (rollback and resume refuse it)", async () => {
@@ -112,7 +168,7 @@ describe('staged commit', () => {
       await commitImportStaged(await analyzeImport({ kind: 'file', path: file }, { existing: sink.loadExisting() }), sink, {
         batchId: 'imp_same',
         afterStep: (phase) => {
-          if (phase === 'decided') for (const r of replica.sqlite.prepare('SELECT payload FROM import_stage_intents ORDER BY seq').all() as Array<{ payload: string }>) stagedPayloads.push(r.payload);
+          if (phase === 'decided') for (const r of replica.sqlite.prepare('SELECT payload FROM import_stage.import_stage_intents ORDER BY seq').all() as Array<{ payload: string }>) stagedPayloads.push(r.payload);
         },
       });
       commitImport(await analyzeImport({ kind: 'file', path: file }, { existing: one.sink.loadExisting() }), one.sink, { batchId: 'imp_same' });

@@ -232,11 +232,14 @@ export class ReplicaImportSink implements ImportSink {
 
   /** The batch a staged commit is writing (rows go to the stage tables, staged.ts), else null. */
   #staging: string | null = null;
+  /** The schema of those stage tables (the batch's attached stage file, stage-file.ts). */
+  #stage = 'main';
 
-  /** Sends the writes that follow to the stage tables of `batchId` (null: to the live tables again). */
-  stageInto(batchId: string | null): void {
+  /** Sends the writes that follow to the stage tables of `batchId` in `schema` (null: to the live tables again). */
+  stageInto(batchId: string | null, schema = 'main'): void {
     this.#flush();
     this.#staging = batchId;
+    this.#stage = schema;
   }
 
   /** Writes what is buffered now (a staged step flushes as it goes, so its time budget holds). */
@@ -264,7 +267,7 @@ export class ReplicaImportSink implements ImportSink {
     const staged = this.#staging;
     if (this.#intents.length) {
       const st = staged
-        ? s.stmt('INSERT INTO import_stage_intents (batch_id, id, kind, target_id, method, path, body, payload, base_version, created_at, hold_until) VALUES (?,?,?,?,?,?,?,?,?,?,?)')
+        ? s.stmt(`INSERT INTO ${this.#stage}.import_stage_intents (batch_id, id, kind, target_id, method, path, body, payload, base_version, created_at, hold_until) VALUES (?,?,?,?,?,?,?,?,?,?,?)`)
         : s.stmt(
             `INSERT INTO outbox (id, idempotency_key, kind, target_id, method, path, body, payload, base_version, state, created_at, hold_until, attempts)
              VALUES (?,?,?,?,?,?,?,?,?,'queued',?,?,0)`,
@@ -274,7 +277,7 @@ export class ReplicaImportSink implements ImportSink {
     }
     if (this.#rules.length) {
       const st = s.stmt(
-        `INSERT INTO ${staged ? 'import_stage_rules' : 'import_rules'} (batch_id, offering_id, slug, day_of_week, start_time, end_time, slot_minutes, capacity, valid_from, valid_until) VALUES (?,?,?,?,?,?,?,?,?,?)`,
+        `INSERT INTO ${staged ? `${this.#stage}.import_stage_rules` : 'import_rules'} (batch_id, offering_id, slug, day_of_week, start_time, end_time, slot_minutes, capacity, valid_from, valid_until) VALUES (?,?,?,?,?,?,?,?,?,?)`,
       );
       for (const r of this.#rules) st.run(...r);
       this.#rules = [];
@@ -291,7 +294,7 @@ export class ReplicaImportSink implements ImportSink {
     if (!o.fresh) {
       this.#flush();
       // Staged: the earlier rules go when the batch moves in (until then nothing may change).
-      if (this.#staging) this.replica.stmt('INSERT INTO import_stage_drops (batch_id, offering_id) VALUES (?, ?)').run(this.#staging, o.offeringId);
+      if (this.#staging) this.replica.stmt(`INSERT INTO ${this.#stage}.import_stage_drops (batch_id, offering_id) VALUES (?, ?)`).run(this.#staging, o.offeringId);
       else this.replica.stmt('DELETE FROM import_rules WHERE offering_id = ?').run(o.offeringId);
     }
     for (const r of o.rules) this.#rules.push([o.batchId, o.offeringId, o.slug, r.dayOfWeek, r.startTime, r.endTime, r.slotMinutes, r.capacity, r.validFrom, r.validUntil]);
