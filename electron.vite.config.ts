@@ -23,6 +23,24 @@ function cspMetaTag(): Plugin {
   };
 }
 
+/**
+ * Fetches the app's chunk (src/renderer/src/boot.tsx) with the page: the small entry sends the queue's
+ * first call and only then imports the app (main.tsx says why), so without this the app's 580 kB
+ * would be asked for after the call, and where a server answers both (the loopback bridge) they
+ * would wait behind the core's answer instead of being parsed while the core works.
+ */
+function preloadAppChunk(): Plugin {
+  return {
+    name: 'orkestr-preload-app-chunk',
+    apply: 'build',
+    transformIndexHtml(html, ctx) {
+      const boot = Object.values(ctx.bundle ?? {}).find((c) => c.type === 'chunk' && c.name === 'boot');
+      if (!boot) throw new Error('preload-app-chunk: no chunk named boot (src/renderer/src/boot.tsx, imported by main.tsx)');
+      return { html, tags: [{ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `./${boot.fileName}` }, injectTo: 'head' }] };
+    },
+  };
+}
+
 // The Electron shell is thin: main and preload bundles for the window; the core, sandbox and relay
 // are bundled into main too so the packaged app needs no TypeScript at run time.
 export default defineConfig({
@@ -54,9 +72,12 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(import.meta.dirname, 'src/renderer'),
-    plugins: [react(), cspMetaTag()],
+    plugins: [react(), cspMetaTag(), preloadAppChunk()],
     build: {
       minify: true,
+      // One stylesheet in the page's head, as before the app became a chunk of its own: a chunk's
+      // own CSS would be fetched when it is imported, and the import waits for it.
+      cssCodeSplit: false,
       outDir: resolve(import.meta.dirname, 'out/renderer'),
       rollupOptions: { input: { index: resolve(import.meta.dirname, 'src/renderer/index.html') } },
     },

@@ -57,4 +57,18 @@ describe('renderer bundle', () => {
     const source = readFileSync(join(packageRoot(), 'src', 'renderer', 'index.html'), 'utf8');
     expect(source).not.toMatch(/<meta[^>]*Content-Security-Policy/i);
   });
+
+  it('the page’s entry, which sends the queue’s first call, is small, and the app is a chunk the page fetches with it (#16: the call left only after 590 kB were evaluated)', () => {
+    const built = readFileSync(join(packageRoot(), 'out', 'renderer', 'index.html'), 'utf8');
+    const entries = [...built.matchAll(/<script type="module"[^>]* src="\.\/([^"]+)"/g)].map((m) => m[1]!);
+    expect(entries).toHaveLength(1);
+    const entry = readFileSync(join(packageRoot(), 'out', 'renderer', entries[0]!), 'utf8');
+    expect(entry).toContain('queue.window');
+    expect(entry.length).toBeLessThan(50_000);
+    // The app's chunk is asked for by the page itself, not only when the entry imports it.
+    const preloaded = [...built.matchAll(/<link rel="modulepreload"[^>]* href="\.\/([^"]+)"/g)].map((m) => m[1]!);
+    const app = preloaded.filter((f) => readFileSync(join(packageRoot(), 'out', 'renderer', f), 'utf8').length > 200_000);
+    expect(app).toHaveLength(1);
+    expect(entry).toContain(app[0]!.split('/').pop());
+  });
 });

@@ -139,6 +139,39 @@ describe('the preview pane beside the queue', () => {
   });
 });
 
+describe('the queue at a cold start', () => {
+  it('asks for the offering filter’s options only after its rows are painted, and then fills the filter (#16: 1 MB at 20k offerings, asked before the rows were painted)', { timeout: 120_000 }, async () => {
+    await stack.console.core.handlers['settings.set']({ language: 'en', theme: 'light' });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    // When each call leaves (page clock), and the frame after the highlighted row is first in the DOM.
+    await page.addInitScript(`(() => {
+      window.__calls = [];
+      const real = window.fetch.bind(window);
+      window.fetch = (url, init) => {
+        window.__calls.push([(String(init && init.body).match(/"method":"([^"]+)"/) || [])[1], performance.now()]);
+        return real(url, init);
+      };
+      const mark = () => {
+        if (window.__painted !== undefined || !document.querySelector('tbody tr.row-active')) return false;
+        window.__painted = 0;
+        requestAnimationFrame(() => setTimeout(() => { window.__painted = performance.now(); }, 0));
+        return true;
+      };
+      new MutationObserver((_, obs) => { if (mark()) obs.disconnect(); }).observe(document, { childList: true, subtree: true });
+    })()`);
+    await open(page);
+    const offering = page.getByLabel(t('queue.filter.offering'), { exact: true });
+    await waitFor(async () => (await offering.locator('option').count()) > 1, 'the offerings in the filter', 30_000);
+    const { calls, painted } = (await page.evaluate('({ calls: window.__calls, painted: window.__painted })')) as { calls: Array<[string, number]>; painted: number };
+    const asked = calls.filter(([m]) => m === 'offerings.options').map(([, at]) => at);
+    expect(asked).toHaveLength(1);
+    expect(painted).toBeGreaterThan(0);
+    expect(asked[0]!).toBeGreaterThan(painted);
+    await context.close();
+  });
+});
+
 describe('Today', () => {
   it('the arrow keys walk the bookings: ← → within an offering, ↑ ↓ to the offering above or below', { timeout: 120_000 }, async () => {
     await stack.console.core.handlers['settings.set']({ language: 'en', theme: 'light' });

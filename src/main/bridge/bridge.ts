@@ -9,6 +9,7 @@ import { rendererCsp } from '../../shared/csp.ts';
 import { readBodyOrRefuse, sendJson } from '../../shared/node/http-body.ts';
 import { eventNames, importUploadMaxBase64, type ContractEvents, type EventName } from '../../shared/contract/types.ts';
 import { callTarget, statusForError, type CallTarget, type ContractHost } from '../dispatch.ts';
+import { AssetCache } from './asset-cache.ts';
 
 /**
  * The loopback bridge: serves the one contract (POST /api/call, WebSocket /api/events) and the built
@@ -75,6 +76,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const maxBody = options.maxBodyBytes ?? bridgeMaxBodyBytes;
   const log = options.log ?? (() => {});
   const staticRoot = options.staticDir ? resolve(options.staticDir) : undefined;
+  const assets = staticRoot ? new AssetCache(staticRoot) : null;
   const target = callTarget(options.host);
   let port = 0;
 
@@ -146,6 +148,13 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       res.writeHead(403).end();
       return;
     }
+    // A held asset is written at once, with no stat (asset-cache.ts says why).
+    const held = assets?.get(file);
+    if (held) {
+      res.writeHead(200, { 'Content-Type': contentTypes[extname(file)] ?? 'application/octet-stream', 'Content-Length': held.length, 'Cache-Control': 'public, max-age=31536000, immutable' });
+      res.end(req.method === 'HEAD' ? undefined : held);
+      return;
+    }
     let info = await stat(file).catch(() => null);
     if (!info || info.isDirectory()) {
       // Single-page app: unknown paths without an extension get index.html.
@@ -173,7 +182,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       res.end();
       return;
     }
-    createReadStream(file).pipe(res);
+    if (assets?.holds(file)) res.end(await assets.read(file));
+    else createReadStream(file).pipe(res);
   }
 
   const server = createServer((req, res) => {

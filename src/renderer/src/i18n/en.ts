@@ -277,6 +277,7 @@ export const appEn = {
   'bookings.col.when': 'When',
   'bookings.clear': 'Clear filters',
   'bookings.rowLoading': 'Loading row…',
+  'bookings.rowActions': 'Actions for {name}',
 
   'booking.title': 'Booking {id}',
   'booking.notFound': 'This booking does not exist (any more).',

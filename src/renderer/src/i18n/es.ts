@@ -275,6 +275,7 @@ export const appEs: Translation<typeof appEn, SpanishPlural> = {
   'bookings.col.when': 'Cuándo',
   'bookings.clear': 'Quitar filtros',
   'bookings.rowLoading': 'Cargando fila…',
+  'bookings.rowActions': 'Acciones de {name}',
 
   'booking.title': 'Reserva {id}',
   'booking.notFound': 'Esta reserva no existe (o ya no existe).',

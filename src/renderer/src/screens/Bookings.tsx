@@ -4,6 +4,7 @@ import type { BookingStatus, BookingView } from '../../../shared/contract/types.
 import { bookingStatuses } from '../../../shared/contract/types.ts';
 import { api } from '../api.ts';
 import { useBookingActions, useTimezone } from '../components/bookingActions.tsx';
+import { RowMenu, type RowMenuItem } from '../components/RowMenu.tsx';
 import { VirtualTable, rowAttrs } from '../components/VirtualTable.tsx';
 import type { VirtualRowSlot } from '../components/VirtualTable.tsx';
 import { BookingStatusBadge, Empty, ErrorState, Loading, PageHeader, SyncChip } from '../components/ui.tsx';
@@ -171,6 +172,11 @@ function BookingFilters({ filters, onChange }: { filters: Filters; onChange: (f:
 function BookingRow({ b, index, start, measure, onCancel, off }: VirtualRowSlot & { b: BookingView | undefined; onCancel: (b: BookingView) => void; off: string | null }) {
   const { t, locale } = useT();
   const tz = useTimezone();
+  // The ellipsis says the item asks first: a decline or a cancel opens its confirmation with the refund.
+  const rowItems = (b: BookingView): RowMenuItem[] => [
+    { label: t('palette.open'), onSelect: () => (location.hash = `#/booking/${encodeURIComponent(b.id)}`) },
+    ...(b.status === 'PENDING' || b.status === 'CONFIRMED' ? [{ label: `${b.status === 'PENDING' ? t('queue.decline') : t('cancel.action')}…`, onSelect: () => onCancel(b), unavailable: off }] : []),
+  ];
   return (
     <tr {...rowAttrs(index, start)} ref={measure} className="vt-row">
       {b ? (
@@ -194,11 +200,7 @@ function BookingRow({ b, index, start, measure, onCancel, off }: VirtualRowSlot 
             <SyncChip state={b.syncState} />
           </td>
           <td role="cell" className="row-actions">
-            {(b.status === 'PENDING' || b.status === 'CONFIRMED') && (
-              <button type="button" className="btn btn-small" onClick={() => onCancel(b)} disabled={!!off} title={off ?? undefined} aria-label={`${b.status === 'PENDING' ? t('queue.decline') : t('cancel.action')}: ${b.customer.name}`}>
-                {b.status === 'PENDING' ? t('queue.decline') : t('cancel.action')}
-              </button>
-            )}
+            <RowMenu label={t('bookings.rowActions', { name: b.customer.name })} items={rowItems(b)} />
           </td>
         </>
       ) : (

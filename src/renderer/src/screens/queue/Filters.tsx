@@ -1,5 +1,5 @@
 /** The queue's sort and filters (offering, risk, date), and the counts of the filtered queue by group. */
-import { memo, useCallback, useDeferredValue, useId, useLayoutEffect, useMemo, useRef } from 'react';
+import { memo, useCallback, useDeferredValue, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { QueueWindow } from '../../../../shared/contract/types.ts';
 import { queueGroups } from '../../../../shared/contract/types.ts';
 import { useT } from '../../i18n/index.ts';
@@ -56,9 +56,11 @@ export const QueueFilterBar = memo(function QueueFilterBar({ counts }: { counts:
   const { t } = useT();
   const filters = useFrontDesk((s) => s.filters);
   const set = useFrontDesk((s) => s.setFilters);
-  // Asked once the first window is shown, and only ids and titles: with 20k offerings whole views were
-  // ~6.6 MB (~0.8 s of the core's thread at load) and the next calls waited behind them (#16).
-  const offerings = useQuery('offerings.options', {}, ['offerings'], counts !== null);
+  // Only ids and titles: with 20k offerings whole views were ~6.6 MB (~0.8 s of the core's thread at
+  // load) and the next calls waited behind them (#16). Asked once the first window is painted and the
+  // page is idle: asked with the window's answer, its ~1 MB (~150 ms of the core, a JSON parse and 20k
+  // options here) raced the queue's first frame at a cold start.
+  const offerings = useQuery('offerings.options', {}, ['offerings'], useIdleAfter(counts !== null));
   // Labels point at their selects (not wrapped around them): each select is named by its label alone.
   const id = useId();
   const live = useMemo(() => {
@@ -116,3 +118,15 @@ export const QueueFilterBar = memo(function QueueFilterBar({ counts }: { counts:
     </div>
   );
 });
+
+/** False until `ready` has been true through a painted frame and an idle period (or a second at most). */
+function useIdleAfter(ready: boolean): boolean {
+  const [idle, setIdle] = useState(false);
+  useEffect(() => {
+    if (!ready || idle) return;
+    // Idle callbacks run after a frame is drawn, when the page has nothing more urgent to do.
+    const handle = requestIdleCallback(() => setIdle(true), { timeout: 1000 });
+    return () => cancelIdleCallback(handle);
+  }, [ready, idle]);
+  return idle;
+}
