@@ -38,6 +38,8 @@ export interface RequestOptions {
   priority?: Priority;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** A successful answer's body as its bytes (an ArrayBuffer), neither decoded nor parsed here. */
+  raw?: boolean;
 }
 
 export function kindForStatus(status: number): FailureKind {
@@ -82,9 +84,11 @@ export class ApiClient {
     const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
     let res: Response;
     let text: string;
+    let bytes: ArrayBuffer | null = null;
     try {
       res = await fetch(`${this.base}${path}`, { method, headers, body: opts.body ?? undefined, signal });
-      text = await res.text();
+      if (opts.raw) bytes = await res.arrayBuffer();
+      text = bytes ? (res.ok ? '' : new TextDecoder().decode(bytes)) : await res.text();
     } catch (error) {
       if (opts.signal?.aborted) throw error;
       throw new ApiError({ status: 0, code: 'NETWORK', message: `Network error: ${(error as Error)?.message ?? String(error)}`, kind: 'network' });
@@ -98,6 +102,7 @@ export class ApiClient {
         body = text;
       }
     }
+    if (res.ok && bytes) return { status: res.status, body: bytes, headers: res.headers, replayed: false };
     if (res.ok) return { status: res.status, body, headers: res.headers, replayed: res.headers.get('idempotent-replayed') === 'true' };
     const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
     if (res.status === 429) this.budget.block(retryAfterMs ?? 1000);

@@ -34,6 +34,7 @@ interface PullState {
   error: Error | null;
   wake: (() => void) | null;
   flushed: (() => void) | null;
+  replaced: ((ok: boolean) => void) | null;
   onCommitted(pages: AppliedPage[]): void;
 }
 
@@ -78,7 +79,7 @@ export class ApplyWorker {
   begin(onCommitted: (pages: AppliedPage[]) => void): number {
     this.#start();
     const id = this.#nextPull++;
-    this.#pulls.set(id, { inFlight: 0, error: null, wake: null, flushed: null, onCommitted });
+    this.#pulls.set(id, { inFlight: 0, error: null, wake: null, flushed: null, replaced: null, onCommitted });
     // Held while a pull is under way (a CLI awaiting its sync must not exit), let go when idle.
     this.#worker?.ref();
     return id;
@@ -108,6 +109,27 @@ export class ApplyWorker {
       this.#pulls.delete(pull);
       if (this.#pulls.size === 0) this.#worker?.unref();
     }
+  }
+
+  /**
+   * Replaces the availability with the answer's bytes (transferred: this thread keeps nothing of
+   * them), read and written by the worker in one group. Resolves once committed: true, or false when
+   * the body was not in its shape (nothing written). Throws what failed in the worker.
+   */
+  async replaceAvailability(body: ArrayBuffer): Promise<boolean> {
+    const pull = this.begin(() => undefined);
+    const s = this.#state(pull);
+    let ok = false;
+    try {
+      ok = await new Promise<boolean>((resolve) => {
+        s.replaced = resolve;
+        this.#worker?.postMessage({ type: 'availability', pull, body } satisfies ToWorker, [body]);
+        if (!this.#worker) resolve(false);
+      });
+    } finally {
+      await this.end(pull);
+    }
+    return ok;
   }
 
   /** Test seam: lets a worker started with `holdAfterPages` go on. */
@@ -185,6 +207,7 @@ export class ApplyWorker {
     s.error ??= error;
     s.wake?.();
     s.flushed?.();
+    s.replaced?.(false);
   }
 
   #setReady(ready: boolean): void {
@@ -208,6 +231,9 @@ export class ApplyWorker {
         return;
       case 'flushed':
         s.flushed?.();
+        return;
+      case 'replaced':
+        s.replaced?.(m.ok);
         return;
       case 'error':
         this.#fail(s, new Error(m.message));
