@@ -38,7 +38,7 @@ export interface RequestOptions {
   priority?: Priority;
   signal?: AbortSignal;
   timeoutMs?: number;
-  /** A successful answer's body as its bytes (an ArrayBuffer), neither decoded nor parsed here. */
+  /** A successful answer's body left unread: `body` is its stream of bytes (a ReadableStream, or null when empty). */
   raw?: boolean;
 }
 
@@ -84,11 +84,13 @@ export class ApiClient {
     const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
     let res: Response;
     let text: string;
-    let bytes: ArrayBuffer | null = null;
     try {
       res = await fetch(`${this.base}${path}`, { method, headers, body: opts.body ?? undefined, signal });
-      if (opts.raw) bytes = await res.arrayBuffer();
-      text = bytes ? (res.ok ? '' : new TextDecoder().decode(bytes)) : await res.text();
+      if (opts.raw && res.ok) {
+        this.budget.observe(res.headers);
+        return { status: res.status, body: res.body, headers: res.headers, replayed: false };
+      }
+      text = await res.text();
     } catch (error) {
       if (opts.signal?.aborted) throw error;
       throw new ApiError({ status: 0, code: 'NETWORK', message: `Network error: ${(error as Error)?.message ?? String(error)}`, kind: 'network' });
@@ -102,7 +104,6 @@ export class ApiClient {
         body = text;
       }
     }
-    if (res.ok && bytes) return { status: res.status, body: bytes, headers: res.headers, replayed: false };
     if (res.ok) return { status: res.status, body, headers: res.headers, replayed: res.headers.get('idempotent-replayed') === 'true' };
     const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
     if (res.status === 429) this.budget.block(retryAfterMs ?? 1000);

@@ -21,6 +21,8 @@ import { WORKER_YOUNG_GENERATION_MB } from '../../../shared/node/v8-heap.ts';
 
 /** Pages posted and not yet applied: the fetch runs this far ahead of the writes (memory stays bounded). */
 export const PAGES_IN_FLIGHT = 2;
+/** The availability answer goes to the worker in pieces of this size (the read holds no more than one). */
+const AVAILABILITY_BYTES = 1024 * 1024;
 /** The longest this thread waits for the worker's commit before writing anyway (then busy_timeout applies). */
 const GATE_WAIT_MS = 5000;
 
@@ -112,24 +114,44 @@ export class ApplyWorker {
   }
 
   /**
-   * Replaces the availability with the answer's bytes (transferred: this thread keeps nothing of
-   * them), read and written by the worker in one group. Resolves once committed: true, or false when
-   * the body was not in its shape (nothing written). Throws what failed in the worker.
+   * Replaces the availability with the answer's, its body passed on unread as it arrives (in
+   * AVAILABILITY_BYTES pieces, transferred: this thread never holds the whole body, nor decodes or
+   * parses it), then read and written by the worker in one group. Resolves once committed: true, or
+   * false when the body was not in its shape (nothing written). Throws what failed in the worker, or
+   * the body's read (then nothing is written).
    */
-  async replaceAvailability(body: ArrayBuffer): Promise<boolean> {
+  async replaceAvailability(body: AsyncIterable<Uint8Array>): Promise<boolean> {
     const pull = this.begin(() => undefined);
     const s = this.#state(pull);
-    let ok = false;
+    const replaced = new Promise<boolean>((resolve) => (s.replaced = resolve));
+    let piece = new Uint8Array(AVAILABILITY_BYTES);
+    let used = 0;
+    const send = (bytes: ArrayBuffer): void => this.#worker?.postMessage({ type: 'availabilityBytes', pull, bytes } satisfies ToWorker, [bytes]);
+    let complete = false;
     try {
-      ok = await new Promise<boolean>((resolve) => {
-        s.replaced = resolve;
-        this.#worker?.postMessage({ type: 'availability', pull, body } satisfies ToWorker, [body]);
-        if (!this.#worker) resolve(false);
-      });
+      try {
+        for await (const chunk of body) {
+          // Copied into pieces of our own: a chunk's buffer may be the socket's, not ours to transfer.
+          for (let at = 0; at < chunk.length; ) {
+            const n = Math.min(chunk.length - at, piece.length - used);
+            piece.set(chunk.subarray(at, at + n), used);
+            used += n;
+            at += n;
+            if (used < piece.length) continue;
+            send(piece.buffer);
+            piece = new Uint8Array(AVAILABILITY_BYTES);
+            used = 0;
+          }
+        }
+        if (used > 0) send(piece.slice(0, used).buffer);
+        complete = true;
+      } finally {
+        this.#post({ type: 'availability', pull, complete });
+      }
+      return await replaced;
     } finally {
       await this.end(pull);
     }
-    return ok;
   }
 
   /** Test seam: lets a worker started with `holdAfterPages` go on. */

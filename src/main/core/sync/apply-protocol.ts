@@ -41,11 +41,14 @@ export type ToWorker =
   | { type: 'page'; pull: number; page: PageToApply }
   /** Commit what is applied, then answer 'flushed' (the end of a pull, whatever ended it). */
   | { type: 'flush'; pull: number }
+  /** The next bytes of the availability answer (transferred), kept until its 'availability'. */
+  | { type: 'availabilityBytes'; pull: number; bytes: ArrayBuffer }
   /**
-   * Replace every availability rule and exception with the answer's (its bytes, transferred): read
-   * and written here in one group, committed before 'replaced' (sync/availability-body.ts).
+   * The availability answer's bytes are all sent (`complete`; false: its read failed, drop them):
+   * replace every rule and exception with its, read and written here in one group, committed before
+   * 'replaced' (sync/availability-body.ts).
    */
-  | { type: 'availability'; pull: number; body: ArrayBuffer }
+  | { type: 'availability'; pull: number; complete: boolean }
   /** The engine's thread raised WANT: commit the open group now (sent when the worker may be idle). */
   | { type: 'yield' }
   /** Test seam (holdAfterPages): go on after holding the group open. */

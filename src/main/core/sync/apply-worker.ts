@@ -37,6 +37,8 @@ let uncommitted: Array<AppliedPage & { pull: number }> = [];
 /** Pulls whose page failed: their later pages are dropped (the group was rolled back). */
 const failed = new Set<number>();
 let commitTimer: NodeJS.Timeout | null = null;
+/** The availability answer's bytes received so far, by pull. */
+const availabilityBodies = new Map<number, Uint8Array[]>();
 /** Test seam: after this many pages the group stays open until a 'release' message. */
 let holdAfter = data.holdAfterPages ?? Infinity;
 let held: Array<ToWorker> | null = null;
@@ -118,8 +120,9 @@ function applyPage(pull: number, page: PageToApply): void {
  * group as it is (a partial schedule, as on the engine's thread before: server truth, rewritten
  * whole by the next reconciliation). Answers whether it was written.
  */
-function replaceAvailability(body: ArrayBuffer): boolean {
-  const text = new TextDecoder().decode(body);
+function replaceAvailability(body: Uint8Array[]): boolean {
+  const text = Buffer.concat(body).toString('utf8');
+  body.length = 0;
   try {
     const check = availabilityItems(text);
     while (!check.next().done);
@@ -196,11 +199,16 @@ function handle(m: ToWorker): void {
       }
       post({ type: 'applied', pull: m.pull });
       return;
+    case 'availabilityBytes':
+      availabilityBodies.set(m.pull, [...(availabilityBodies.get(m.pull) ?? []), new Uint8Array(m.bytes)]);
+      return;
     case 'availability': {
+      const body = availabilityBodies.get(m.pull) ?? [];
+      availabilityBodies.delete(m.pull);
       if (failed.has(m.pull)) return;
-      let ok: boolean;
+      let ok = false;
       try {
-        ok = replaceAvailability(m.body);
+        if (m.complete) ok = replaceAvailability(body);
       } catch (error) {
         failPull(m.pull, error);
         return;

@@ -32,10 +32,10 @@ export const AVAILABILITY_SLICE = 100;
 /** An availability answer this big starts the apply worker to be read and written there (20k offerings: 18.6 MB). */
 export const AVAILABILITY_WORKER_BYTES = 1024 * 1024;
 
-/** A body asked for raw (bytes) but read here after all: decoded and parsed as the client would have. */
-function parseBody(body: unknown): unknown {
-  if (!(body instanceof ArrayBuffer)) return body;
-  const text = new TextDecoder().decode(body);
+/** A body asked for raw (unread) but read here after all: decoded and parsed as the client would have. */
+async function parseBody(body: unknown): Promise<unknown> {
+  if (!(body instanceof ReadableStream)) return body;
+  const text = await new Response(body).text();
   try {
     return text ? (JSON.parse(text) as unknown) : null;
   } catch {
@@ -215,16 +215,16 @@ export class Puller {
     try {
       const worker = this.applyWorker;
       const res = await getWithRetry(api, '/api/availability', { signal, raw: worker !== null });
-      if (res.body instanceof ArrayBuffer && worker) {
+      if (res.body instanceof ReadableStream && worker) {
         // A body worth the worker's start (seconds of CPU on a loaded machine) starts it; a small one
         // goes to it only when it runs anyway (a feed of more pages started it).
-        if (res.body.byteLength >= AVAILABILITY_WORKER_BYTES) await worker.warm();
+        if (!(Number(res.headers.get('content-length') ?? NaN) < AVAILABILITY_WORKER_BYTES)) await worker.warm();
         if (worker.ready) {
           this.replica.flushBulk(); // what this thread wrote is committed before the worker writes
-          return await worker.replaceAvailability(res.body);
+          return await worker.replaceAvailability(res.body as ReadableStream<Uint8Array>);
         }
       }
-      const body = parseBody(res.body) as { rules?: RemoteAvailabilityRule[]; exceptions?: RemoteAvailabilityException[] } | null;
+      const body = (await parseBody(res.body)) as { rules?: RemoteAvailabilityRule[]; exceptions?: RemoteAvailabilityException[] } | null;
       if (!body || !Array.isArray(body.rules)) return false;
       // Written here (no worker: tests, scripts) in slices with a yield between them (one group
       // commit, like pull pages) so the thread serving the UI is never held for long. A crash
