@@ -12,6 +12,7 @@
  * once, lowers HOLD and waits until WANT is down before it opens the next group.
  */
 import { statSync } from 'node:fs';
+import { TextDecoder } from 'node:util';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { Replica } from '../replica/replica.ts';
 import { APPLY_SLICE, applyPageSlice, pageIds, type PageToApply } from './apply-page.ts';
@@ -37,8 +38,11 @@ let uncommitted: Array<AppliedPage & { pull: number }> = [];
 /** Pulls whose page failed: their later pages are dropped (the group was rolled back). */
 const failed = new Set<number>();
 let commitTimer: NodeJS.Timeout | null = null;
-/** The availability answer's bytes received so far, by pull. */
-const availabilityBodies = new Map<number, Uint8Array[]>();
+/**
+ * The availability answer received so far, by pull: decoded as its pieces come (the bytes are let go
+ * at once; the text is all that is held, 18.6 MB at 20k offerings).
+ */
+const availabilityBodies = new Map<number, { decoder: TextDecoder; parts: string[] }>();
 /** Test seam: after this many pages the group stays open until a 'release' message. */
 let holdAfter = data.holdAfterPages ?? Infinity;
 let held: Array<ToWorker> | null = null;
@@ -120,9 +124,7 @@ function applyPage(pull: number, page: PageToApply): void {
  * group as it is (a partial schedule, as on the engine's thread before: server truth, rewritten
  * whole by the next reconciliation). Answers whether it was written.
  */
-function replaceAvailability(body: Uint8Array[]): boolean {
-  const text = Buffer.concat(body).toString('utf8');
-  body.length = 0;
+function replaceAvailability(text: string): boolean {
   try {
     const check = availabilityItems(text);
     while (!check.next().done);
@@ -199,16 +201,19 @@ function handle(m: ToWorker): void {
       }
       post({ type: 'applied', pull: m.pull });
       return;
-    case 'availabilityBytes':
-      availabilityBodies.set(m.pull, [...(availabilityBodies.get(m.pull) ?? []), new Uint8Array(m.bytes)]);
+    case 'availabilityBytes': {
+      let body = availabilityBodies.get(m.pull);
+      if (!body) availabilityBodies.set(m.pull, (body = { decoder: new TextDecoder(), parts: [] }));
+      body.parts.push(body.decoder.decode(m.bytes, { stream: true }));
       return;
+    }
     case 'availability': {
-      const body = availabilityBodies.get(m.pull) ?? [];
+      const body = availabilityBodies.get(m.pull);
       availabilityBodies.delete(m.pull);
       if (failed.has(m.pull)) return;
       let ok = false;
       try {
-        if (m.complete) ok = replaceAvailability(body);
+        if (m.complete) ok = replaceAvailability(body ? body.parts.join('') + body.decoder.decode() : '');
       } catch (error) {
         failPull(m.pull, error);
         return;
