@@ -296,8 +296,6 @@ export class ConsoleCore {
   }
 
   start(): void {
-    // Load the query builder in the background now, so the first list query does not block on it.
-    void this.replica.db.preloadKysely().catch(() => undefined);
     if (this.#damage) return;
     this.#scheduleBackgroundCheck();
     this.#startBackground();
@@ -389,7 +387,6 @@ export class ConsoleCore {
 
   /** One pull + push pass (the CLI's `sync --once`). */
   async runOnce(timeoutMs?: number): ReturnType<SyncEngine['runOnce']> {
-    void this.replica.db.preloadKysely().catch(() => undefined); // as start() does: a call may come meanwhile
     this.#startBackground();
     try {
       return await this.engine.runOnce(timeoutMs);

@@ -38,6 +38,8 @@ export interface RequestOptions {
   priority?: Priority;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** A successful answer's body left unread: `body` is its stream of bytes (a ReadableStream, or null when empty). */
+  raw?: boolean;
 }
 
 export function kindForStatus(status: number): FailureKind {
@@ -84,6 +86,10 @@ export class ApiClient {
     let text: string;
     try {
       res = await fetch(`${this.base}${path}`, { method, headers, body: opts.body ?? undefined, signal });
+      if (opts.raw && res.ok) {
+        this.budget.observe(res.headers);
+        return { status: res.status, body: res.body, headers: res.headers, replayed: false };
+      }
       text = await res.text();
     } catch (error) {
       if (opts.signal?.aborted) throw error;

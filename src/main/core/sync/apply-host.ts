@@ -21,6 +21,8 @@ import { WORKER_YOUNG_GENERATION_MB } from '../../../shared/node/v8-heap.ts';
 
 /** Pages posted and not yet applied: the fetch runs this far ahead of the writes (memory stays bounded). */
 export const PAGES_IN_FLIGHT = 2;
+/** The availability answer goes to the worker in pieces of this size (the read holds no more than one). */
+const AVAILABILITY_BYTES = 1024 * 1024;
 /** The longest this thread waits for the worker's commit before writing anyway (then busy_timeout applies). */
 const GATE_WAIT_MS = 5000;
 
@@ -34,6 +36,7 @@ interface PullState {
   error: Error | null;
   wake: (() => void) | null;
   flushed: (() => void) | null;
+  replaced: ((ok: boolean) => void) | null;
   onCommitted(pages: AppliedPage[]): void;
 }
 
@@ -78,7 +81,7 @@ export class ApplyWorker {
   begin(onCommitted: (pages: AppliedPage[]) => void): number {
     this.#start();
     const id = this.#nextPull++;
-    this.#pulls.set(id, { inFlight: 0, error: null, wake: null, flushed: null, onCommitted });
+    this.#pulls.set(id, { inFlight: 0, error: null, wake: null, flushed: null, replaced: null, onCommitted });
     // Held while a pull is under way (a CLI awaiting its sync must not exit), let go when idle.
     this.#worker?.ref();
     return id;
@@ -107,6 +110,47 @@ export class ApplyWorker {
     } finally {
       this.#pulls.delete(pull);
       if (this.#pulls.size === 0) this.#worker?.unref();
+    }
+  }
+
+  /**
+   * Replaces the availability with the answer's, its body passed on unread as it arrives (in
+   * AVAILABILITY_BYTES pieces, transferred: this thread never holds the whole body, nor decodes or
+   * parses it), then read and written by the worker in one group. Resolves once committed: true, or
+   * false when the body was not in its shape (nothing written). Throws what failed in the worker, or
+   * the body's read (then nothing is written).
+   */
+  async replaceAvailability(body: AsyncIterable<Uint8Array>): Promise<boolean> {
+    const pull = this.begin(() => undefined);
+    const s = this.#state(pull);
+    const replaced = new Promise<boolean>((resolve) => (s.replaced = resolve));
+    let piece = new Uint8Array(AVAILABILITY_BYTES);
+    let used = 0;
+    const send = (bytes: ArrayBuffer): void => this.#worker?.postMessage({ type: 'availabilityBytes', pull, bytes } satisfies ToWorker, [bytes]);
+    let complete = false;
+    try {
+      try {
+        for await (const chunk of body) {
+          // Copied into pieces of our own: a chunk's buffer may be the socket's, not ours to transfer.
+          for (let at = 0; at < chunk.length; ) {
+            const n = Math.min(chunk.length - at, piece.length - used);
+            piece.set(chunk.subarray(at, at + n), used);
+            used += n;
+            at += n;
+            if (used < piece.length) continue;
+            send(piece.buffer);
+            piece = new Uint8Array(AVAILABILITY_BYTES);
+            used = 0;
+          }
+        }
+        if (used > 0) send(piece.slice(0, used).buffer);
+        complete = true;
+      } finally {
+        this.#post({ type: 'availability', pull, complete });
+      }
+      return await replaced;
+    } finally {
+      await this.end(pull);
     }
   }
 
@@ -185,6 +229,7 @@ export class ApplyWorker {
     s.error ??= error;
     s.wake?.();
     s.flushed?.();
+    s.replaced?.(false);
   }
 
   #setReady(ready: boolean): void {
@@ -208,6 +253,9 @@ export class ApplyWorker {
         return;
       case 'flushed':
         s.flushed?.();
+        return;
+      case 'replaced':
+        s.replaced?.(m.ok);
         return;
       case 'error':
         this.#fail(s, new Error(m.message));

@@ -41,6 +41,14 @@ export type ToWorker =
   | { type: 'page'; pull: number; page: PageToApply }
   /** Commit what is applied, then answer 'flushed' (the end of a pull, whatever ended it). */
   | { type: 'flush'; pull: number }
+  /** The next bytes of the availability answer (transferred), kept until its 'availability'. */
+  | { type: 'availabilityBytes'; pull: number; bytes: ArrayBuffer }
+  /**
+   * The availability answer's bytes are all sent (`complete`; false: its read failed, drop them):
+   * replace every rule and exception with its, read and written here in one group, committed before
+   * 'replaced' (sync/availability-body.ts).
+   */
+  | { type: 'availability'; pull: number; complete: boolean }
   /** The engine's thread raised WANT: commit the open group now (sent when the worker may be idle). */
   | { type: 'yield' }
   /** Test seam (holdAfterPages): go on after holding the group open. */
@@ -54,6 +62,8 @@ export type ToHost =
   /** A group committed: its pages, in order. */
   | { type: 'committed'; pull: number; pages: AppliedPage[] }
   | { type: 'flushed'; pull: number }
+  /** The availability is replaced and committed (true), or the body was not in its shape and nothing was written (false). */
+  | { type: 'replaced'; pull: number; ok: boolean }
   /** A page failed: the group was rolled back, and the pull's later pages are dropped. */
   | { type: 'error'; pull: number; message: string }
   | { type: 'stopped' };

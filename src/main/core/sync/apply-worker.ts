@@ -12,9 +12,12 @@
  * once, lowers HOLD and waits until WANT is down before it opens the next group.
  */
 import { statSync } from 'node:fs';
+import { TextDecoder } from 'node:util';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { Replica } from '../replica/replica.ts';
 import { APPLY_SLICE, applyPageSlice, pageIds, type PageToApply } from './apply-page.ts';
+import { AvailabilityShapeError, availabilityItems } from './availability-body.ts';
+import type { RemoteAvailabilityException, RemoteAvailabilityRule } from './remote-types.ts';
 import { BULK_COMMIT_MS, GATE_HOLD, GATE_WANT, WAL_RESTART_BYTES, type AppliedPage, type ToHost, type ToWorker } from './apply-protocol.ts';
 
 const port = ((): MessagePort => {
@@ -35,6 +38,11 @@ let uncommitted: Array<AppliedPage & { pull: number }> = [];
 /** Pulls whose page failed: their later pages are dropped (the group was rolled back). */
 const failed = new Set<number>();
 let commitTimer: NodeJS.Timeout | null = null;
+/**
+ * The availability answer received so far, by pull: decoded as its pieces come (the bytes are let go
+ * at once; the text is all that is held, 18.6 MB at 20k offerings).
+ */
+const availabilityBodies = new Map<number, { decoder: TextDecoder; parts: string[] }>();
 /** Test seam: after this many pages the group stays open until a 'release' message. */
 let holdAfter = data.holdAfterPages ?? Infinity;
 let held: Array<ToWorker> | null = null;
@@ -109,6 +117,44 @@ function applyPage(pull: number, page: PageToApply): void {
 }
 
 /**
+ * Replaces the availability with the answer's (decoded and read here, off the engine's loop: one
+ * body, ~250 ms of that loop at 20k offerings). The body is read through once before anything is
+ * written, so a body not in its shape writes nothing; then cleared and written in one group, in
+ * slices with the gate looked at between them. The engine's own write in the middle commits the
+ * group as it is (a partial schedule, as on the engine's thread before: server truth, rewritten
+ * whole by the next reconciliation). Answers whether it was written.
+ */
+function replaceAvailability(text: string): boolean {
+  try {
+    const check = availabilityItems(text);
+    while (!check.next().done);
+  } catch (error) {
+    if (error instanceof AvailabilityShapeError) return false;
+    throw error;
+  }
+  commit(); // the pages before it stay apart from the replace
+  let rules: RemoteAvailabilityRule[] = [];
+  let exceptions: RemoteAvailabilityException[] = [];
+  const write = (): void => {
+    yieldIfWanted();
+    openGroup();
+    replica.bulk(() => replica.insertAvailability(rules, exceptions));
+    rules = [];
+    exceptions = [];
+  };
+  openGroup();
+  replica.bulk(() => replica.clearAvailability());
+  for (const { list, item } of availabilityItems(text)) {
+    if (list === 'rules') rules.push(item as unknown as RemoteAvailabilityRule);
+    else exceptions.push(item as unknown as RemoteAvailabilityException);
+    if (rules.length + exceptions.length >= APPLY_SLICE) write();
+  }
+  write();
+  commit();
+  return true;
+}
+
+/**
  * The WAL is let start over once it outgrew its bound (see WAL_RESTART_BYTES): the group committed,
  * one PASSIVE checkpoint here, on this thread, and the next group's first write starts the WAL over.
  */
@@ -125,6 +171,19 @@ function restartWalIfOver(): void {
   replica.sqlite.pragma('wal_checkpoint(PASSIVE)');
 }
 
+/**
+ * A write of the pull failed: bulk() rolled the group back, so its pages are lost (they were never
+ * reported) and re-read from the stored cursor by the next pull; its later messages are dropped.
+ */
+function failPull(pull: number, error: unknown): void {
+  groupOpen = false;
+  uncommitted = uncommitted.filter((p) => p.pull !== pull);
+  Atomics.store(gate, GATE_HOLD, 0);
+  Atomics.notify(gate, GATE_HOLD);
+  failed.add(pull);
+  post({ type: 'error', pull, message: error instanceof Error ? error.message : String(error) });
+}
+
 function handle(m: ToWorker): void {
   if (held && m.type === 'stop') handle({ type: 'release' });
   if (held && m.type !== 'release' && m.type !== 'yield') {
@@ -137,18 +196,31 @@ function handle(m: ToWorker): void {
       try {
         applyPage(m.pull, m.page);
       } catch (error) {
-        // bulk() rolled the group back: its pages are lost (they were never reported) and re-read
-        // from the stored cursor by the next pull.
-        groupOpen = false;
-        uncommitted = uncommitted.filter((p) => p.pull !== m.pull);
-        Atomics.store(gate, GATE_HOLD, 0);
-        Atomics.notify(gate, GATE_HOLD);
-        failed.add(m.pull);
-        post({ type: 'error', pull: m.pull, message: error instanceof Error ? error.message : String(error) });
+        failPull(m.pull, error);
         return;
       }
       post({ type: 'applied', pull: m.pull });
       return;
+    case 'availabilityBytes': {
+      let body = availabilityBodies.get(m.pull);
+      if (!body) availabilityBodies.set(m.pull, (body = { decoder: new TextDecoder(), parts: [] }));
+      body.parts.push(body.decoder.decode(m.bytes, { stream: true }));
+      return;
+    }
+    case 'availability': {
+      const body = availabilityBodies.get(m.pull);
+      availabilityBodies.delete(m.pull);
+      if (failed.has(m.pull)) return;
+      let ok = false;
+      try {
+        if (m.complete) ok = replaceAvailability(body ? body.parts.join('') + body.decoder.decode() : '');
+      } catch (error) {
+        failPull(m.pull, error);
+        return;
+      }
+      post({ type: 'replaced', pull: m.pull, ok });
+      return;
+    }
     case 'flush':
       if (!failed.delete(m.pull)) commit();
       post({ type: 'flushed', pull: m.pull });

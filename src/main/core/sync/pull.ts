@@ -29,6 +29,19 @@ export { APPLY_SLICE } from './apply-page.ts';
 export { BULK_COMMIT_MS, WAL_RESTART_BYTES } from './apply-protocol.ts';
 /** Availability rows per slice of the bulk replace: 1000 held the loop 100-175 ms a slice (20k offerings' rules). */
 export const AVAILABILITY_SLICE = 100;
+/** An availability answer this big starts the apply worker to be read and written there (20k offerings: 18.6 MB). */
+export const AVAILABILITY_WORKER_BYTES = 1024 * 1024;
+
+/** A body asked for raw (unread) but read here after all: decoded and parsed as the client would have. */
+async function parseBody(body: unknown): Promise<unknown> {
+  if (!(body instanceof ReadableStream)) return body;
+  const text = await new Response(body).text();
+  try {
+    return text ? (JSON.parse(text) as unknown) : null;
+  } catch {
+    return text;
+  }
+}
 
 export interface PullProgress {
   phase: string;
@@ -47,11 +60,11 @@ export interface PullOptions {
 }
 
 /** Reads are safe to repeat: a transient failure (network, 5xx, 429) is retried a few times, obeying Retry-After. */
-export async function getWithRetry(api: ApiClient, path: string, opts: { signal: AbortSignal; priority?: Priority; attempts?: number }): Promise<ApiResponse> {
+export async function getWithRetry(api: ApiClient, path: string, opts: { signal: AbortSignal; priority?: Priority; attempts?: number; raw?: boolean }): Promise<ApiResponse> {
   const attempts = opts.attempts ?? 6;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await api.get(path, { signal: opts.signal, priority: opts.priority ?? 'background' });
+      return await api.get(path, { signal: opts.signal, priority: opts.priority ?? 'background', raw: opts.raw ?? false });
     } catch (error) {
       const transient = error instanceof ApiError && (error.kind === 'network' || error.kind === 'transient');
       // An unreachable server is reported quickly (the engine shows "offline" and retries on its own
@@ -192,16 +205,31 @@ export class Puller {
     return applyRow(this.replica, resource, row);
   }
 
-  /** Every availability rule and exception (GET /availability without offeringId). */
+  /**
+   * Every availability rule and exception (GET /availability without offeringId). One body for the
+   * whole tenant (18.6 MB, 101k rules at 20k offerings; the API has no pages for it): where the apply
+   * worker runs, its bytes go there unread, and the worker decodes, reads and writes them (~250 ms of
+   * this loop before). Events follow its commit, as a page's do.
+   */
   async pullAvailability(api: ApiClient, signal: AbortSignal): Promise<boolean> {
     try {
-      const res = await getWithRetry(api, '/api/availability', { signal });
-      const body = res.body as { rules?: RemoteAvailabilityRule[]; exceptions?: RemoteAvailabilityException[] } | null;
+      const worker = this.applyWorker;
+      const res = await getWithRetry(api, '/api/availability', { signal, raw: worker !== null });
+      if (res.body instanceof ReadableStream && worker) {
+        // A body worth the worker's start (seconds of CPU on a loaded machine) starts it; a small one
+        // goes to it only when it runs anyway (a feed of more pages started it).
+        if (!(Number(res.headers.get('content-length') ?? NaN) < AVAILABILITY_WORKER_BYTES)) await worker.warm();
+        if (worker.ready) {
+          this.replica.flushBulk(); // what this thread wrote is committed before the worker writes
+          return await worker.replaceAvailability(res.body as ReadableStream<Uint8Array>);
+        }
+      }
+      const body = (await parseBody(res.body)) as { rules?: RemoteAvailabilityRule[]; exceptions?: RemoteAvailabilityException[] } | null;
       if (!body || !Array.isArray(body.rules)) return false;
-      // Tens of thousands of rows for a big catalogue: written in slices with a yield between them
-      // (one group commit, like pull pages) so the thread serving the UI is never held for long.
-      // A crash half-way leaves part of the schedule until the next reconciliation rewrites it all;
-      // it is server truth, nothing of the user's is at stake.
+      // Written here (no worker: tests, scripts) in slices with a yield between them (one group
+      // commit, like pull pages) so the thread serving the UI is never held for long. A crash
+      // half-way leaves part of the schedule until the next reconciliation rewrites it all; it is
+      // server truth, nothing of the user's is at stake.
       const rules = body.rules ?? [];
       const exceptions = body.exceptions ?? [];
       this.replica.bulk(() => this.replica.clearAvailability());
