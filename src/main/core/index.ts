@@ -296,6 +296,8 @@ export class ConsoleCore {
   }
 
   start(): void {
+    // Load the query builder in the background now, so the first list query does not block on it.
+    void this.replica.db.preloadKysely().catch(() => undefined);
     if (this.#damage) return;
     this.#scheduleBackgroundCheck();
     this.#startBackground();
@@ -387,6 +389,7 @@ export class ConsoleCore {
 
   /** One pull + push pass (the CLI's `sync --once`). */
   async runOnce(timeoutMs?: number): ReturnType<SyncEngine['runOnce']> {
+    void this.replica.db.preloadKysely().catch(() => undefined); // as start() does: a call may come meanwhile
     this.#startBackground();
     try {
       return await this.engine.runOnce(timeoutMs);

@@ -1,7 +1,7 @@
 /** The contract's booking methods: the queue, the list and detail, the front desk's checks, the intents, disputes. */
 import type { ContractHandlers } from '../../../shared/contract/schemas.ts';
 import type { CoreContext } from '../context.ts';
-import type { BookingsTable, DisputesTable } from '../db/schema.ts';
+import type { BookingsTable } from '../db/schema.ts';
 import { disputeView } from '../replica/rows.ts';
 import { tenantTimeZone } from '../settings/store.ts';
 import { cancelPreview, searchBookings, slotChecks } from './front-desk.ts';
@@ -50,7 +50,8 @@ export function bookingsHandlers(ctx: CoreContext): Pick<ContractHandlers, Booki
     'bookings.reschedule': (i) => ({ intentId: reschedule(ctx, i.id, i.itemId, i.startsAt, i.endsAt) }),
     'bookings.setNotes': (i) => ({ intentId: setNotes(ctx, i.id, i.notes) }),
     'disputes.list': () => {
-      const rows = replica.stmt('SELECT * FROM disputes ORDER BY opened_at DESC').all() as DisputesTable[];
+      const { db } = replica;
+      const rows = db.all(db.kysely.selectFrom('disputes').selectAll().orderBy('opened_at', 'desc'));
       const bookings = new Map(bookingViews(replica, rows.map((d) => bookingRow(replica, d.booking_id)).filter((b): b is BookingsTable => !!b)).map((b) => [b.id, b]));
       return rows.map((d) => disputeView(d, bookings.get(d.booking_id) ?? null));
     },

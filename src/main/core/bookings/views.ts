@@ -144,40 +144,42 @@ export function pendingCount(replica: Replica): number {
 /**
  * Bookings by first start, newest first. With a status filter the query is a UNION ALL of "truth
  * has this status and no overlay" and "the overlay has this status": each arm walks an index in
- * order, so even deep offsets over 100k rows never sort the table. Raw on purpose (as every query of
- * the core): loading the query builder (kysely, ~250 ES modules) is one synchronous block of the
- * engine's loop, 160-280 ms in the 1M sync (test/sync/query-builder.test.ts).
+ * order, so even deep offsets over 100k rows never sort the table.
  */
 export function listBookings(replica: Replica, f: { status?: BookingStatus; offeringId?: string; from?: string; to?: string; search?: string; offset: number; limit: number }): { items: BookingView[]; total: number } {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const filter = (term: string, ...args: unknown[]): void => {
-    where.push(term);
-    params.push(...args);
+  const { kysely } = replica.db;
+  type Q = ReturnType<typeof kysely.selectFrom<'bookings as b'>>;
+  const filters = (q: Q): Q => {
+    if (f.offeringId) q = q.where('b.offering_id', '=', f.offeringId);
+    if (f.from) q = q.where('b.starts_at', '>=', new Date(f.from).toISOString());
+    if (f.to) q = q.where('b.starts_at', '<', new Date(f.to).toISOString());
+    if (f.search && f.search.trim()) {
+      // Full-text (bookings/search.ts): folded case and accents, every word a prefix.
+      const { sql } = replica.db.kyselyModule;
+      const query = ftsQuery(f.search);
+      q = q.where(query === null ? sql<boolean>`0` : sql<boolean>`b.rowid IN (SELECT rowid FROM bookings_fts WHERE bookings_fts MATCH ${query})`);
+    }
+    return q;
   };
-  if (f.offeringId) filter('b.offering_id = ?', f.offeringId);
-  if (f.from) filter('b.starts_at >= ?', new Date(f.from).toISOString());
-  if (f.to) filter('b.starts_at < ?', new Date(f.to).toISOString());
-  if (f.search && f.search.trim()) {
-    // Full-text (bookings/search.ts): folded case and accents, every word a prefix.
-    const query = ftsQuery(f.search);
-    if (query === null) filter('0');
-    else filter('b.rowid IN (SELECT rowid FROM bookings_fts WHERE bookings_fts MATCH ?)', query);
-  }
-  const count = (arm: string, args: unknown[]): number => Number((replica.stmt(`SELECT count(*) AS n FROM bookings AS b${arm}`).get(...args) as { n: number }).n);
   let rows: BookingsTable[];
   let total: number;
   if (f.status) {
-    const truthArm = ` WHERE ${[...where, 'b.status = ?', 'NOT EXISTS (SELECT o.booking_id FROM booking_overlay AS o WHERE o.booking_id = b.id)'].join(' AND ')}`;
-    const overlayArm = ` WHERE ${[...where, 'b.id IN (SELECT o2.booking_id FROM booking_overlay AS o2 WHERE o2.status = ?)'].join(' AND ')}`;
-    const args = [...params, f.status];
-    total = count(truthArm, args) + count(overlayArm, args);
-    const text = `SELECT b.* FROM bookings AS b${truthArm} UNION ALL SELECT b.* FROM bookings AS b${overlayArm} ORDER BY starts_at DESC, id DESC LIMIT ? OFFSET ?`;
-    rows = replica.stmt(text).all(...args, ...args, f.limit, f.offset) as BookingsTable[];
+    const status = f.status;
+    const truthArm = filters(kysely.selectFrom('bookings as b'))
+      .where('b.status', '=', status)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('booking_overlay as o').select('o.booking_id').whereRef('o.booking_id', '=', 'b.id'))));
+    const overlayArm = filters(kysely.selectFrom('bookings as b')).where('b.id', 'in', (eb) => eb.selectFrom('booking_overlay as o2').select('o2.booking_id').where('o2.status', '=', status));
+    const n1 = replica.db.first(truthArm.select((eb) => eb.fn.countAll<number>().as('n')))?.n ?? 0;
+    const n2 = replica.db.first(overlayArm.select((eb) => eb.fn.countAll<number>().as('n')))?.n ?? 0;
+    total = Number(n1) + Number(n2);
+    rows = replica.db.all(
+      truthArm.selectAll('b').unionAll(overlayArm.selectAll('b')).orderBy('starts_at', 'desc').orderBy('id', 'desc').limit(f.limit).offset(f.offset),
+    ) as BookingsTable[];
   } else {
-    const filtered = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '';
-    total = filtered ? count(filtered, params) : bookingsCount(replica);
-    rows = replica.stmt(`SELECT b.* FROM bookings AS b${filtered} ORDER BY b.starts_at DESC, b.id DESC LIMIT ? OFFSET ?`).all(...params, f.limit, f.offset) as BookingsTable[];
+    const q = filters(kysely.selectFrom('bookings as b'));
+    const unfiltered = !f.offeringId && !f.from && !f.to && !f.search?.trim();
+    total = unfiltered ? bookingsCount(replica) : Number(replica.db.first(q.select((eb) => eb.fn.countAll<number>().as('n')))?.n ?? 0);
+    rows = replica.db.all(q.selectAll('b').orderBy('b.starts_at', 'desc').orderBy('b.id', 'desc').limit(f.limit).offset(f.offset)) as BookingsTable[];
   }
   return { items: bookingViews(replica, rows), total };
 }

@@ -2,7 +2,6 @@
 import { listReviews } from './reviews.ts';
 import type { ContractHandlers } from '../../../shared/contract/schemas.ts';
 import type { CoreContext } from '../context.ts';
-import type { AvailabilityExceptionsTable, AvailabilityRulesTable } from '../db/schema.ts';
 import { availabilityExceptionView, availabilityRuleView } from '../replica/rows.ts';
 import { tenantTimeZone } from '../settings/store.ts';
 import { createRecord, patchRecord } from './intents.ts';
@@ -36,8 +35,9 @@ export function catalogueHandlers(ctx: CoreContext): Pick<ContractHandlers, Cata
     'coupons.delete': (i) => ({ intentId: patchRecord(ctx, 'coupon', i.id, null) }),
     'availability.get': (i) => {
       const id = ctx.outbox.resolveId(i.offeringId);
-      const rules = (replica.stmt('SELECT * FROM availability_rules WHERE offering_id = ? ORDER BY day_of_week, start_time').all(id) as AvailabilityRulesTable[]).map(availabilityRuleView);
-      const exceptions = (replica.stmt('SELECT * FROM availability_exceptions WHERE offering_id = ? ORDER BY date, start_time').all(id) as AvailabilityExceptionsTable[]).map(availabilityExceptionView);
+      const { db } = replica;
+      const rules = db.all(db.kysely.selectFrom('availability_rules').selectAll().where('offering_id', '=', id).orderBy('day_of_week').orderBy('start_time')).map(availabilityRuleView);
+      const exceptions = db.all(db.kysely.selectFrom('availability_exceptions').selectAll().where('offering_id', '=', id).orderBy('date').orderBy('start_time')).map(availabilityExceptionView);
       return { timezone: tenantTimeZone(replica), rules, exceptions };
     },
   };

@@ -27,7 +27,7 @@ export function patchRecord(ctx: CoreContext, kind: CatalogueKind, id: string, f
   const { replica } = ctx;
   const target = ctx.outbox.resolveId(id);
   const table = kind === 'offering' ? 'offerings' : 'coupons';
-  const known = replica.stmt(`SELECT id FROM ${table} WHERE id = ?`).get(target) !== undefined || (isTempId(target) && replica.hasActiveIntents(target));
+  const known = replica.db.first(replica.db.kysely.selectFrom(table).select('id').where('id', '=', target)) || (isTempId(target) && replica.hasActiveIntents(target));
   if (!known) throw new ContractError('NOT_FOUND', `No ${kind} ${id}.`);
   const k: IntentKind = fields ? `${kind}.patch` : `${kind}.delete`;
   const body = fields ? withCodeUpper(kind, fields) : null;

@@ -3,7 +3,6 @@
  * plus records that exist only as local intents (created offline).
  */
 import type { CouponView, OfferingView } from '../../../shared/contract/types.ts';
-import type { CouponsTable, OfferingsTable } from '../db/schema.ts';
 import type { Replica } from '../replica/replica.ts';
 import { couponTruth, couponView, offeringTruth, offeringView } from '../replica/rows.ts';
 import { activeIntentsByTarget } from '../sync/intents.ts';
@@ -40,7 +39,7 @@ function overlaid<Row extends { id: string; deleted_at: string | null }, View>(
 }
 
 export function offerings(replica: Replica, includeDeleted = false): OfferingView[] {
-  const rows = replica.stmt('SELECT * FROM offerings ORDER BY title, id').all() as OfferingsTable[];
+  const rows = replica.db.all(replica.db.kysely.selectFrom('offerings').selectAll().orderBy('title').orderBy('id'));
   return overlaid(replica, 'offering', rows, offeringTruth, includeDeleted, offeringView);
 }
 
@@ -55,6 +54,6 @@ export function offeringOptions(replica: Replica): Array<{ id: string; title: st
 }
 
 export function coupons(replica: Replica, includeDeleted = false): CouponView[] {
-  const rows = replica.stmt('SELECT * FROM coupons ORDER BY code, id').all() as CouponsTable[];
+  const rows = replica.db.all(replica.db.kysely.selectFrom('coupons').selectAll().orderBy('code').orderBy('id'));
   return overlaid(replica, 'coupon', rows, couponTruth, includeDeleted, couponView);
 }

@@ -1,4 +1,7 @@
+import { createRequire } from 'node:module';
 import Database from 'better-sqlite3';
+import type { Compilable, Kysely } from 'kysely';
+import type * as KyselyModule from 'kysely';
 import { backupNowSync, migrationsPending } from './backup.ts';
 import { existsSync, linkSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -6,17 +9,24 @@ import { createOwnerOnlyFile, restrictReplicaFiles } from './file-modes.ts';
 import { assertSound, explainOpenError, preflightReplicaFile, type OpenCheck } from './integrity.ts';
 import { migrate } from './migrations.ts';
 import { isProcessAlive } from './writer-lock.ts';
+import type { ReplicaSchema } from './schema.ts';
 
 /**
  * The replica database. better-sqlite3 is synchronous: every statement runs to completion on the
  * calling thread, which is what makes "intent + optimistic effect in one transaction" trivially
- * atomic. Queries are SQL text run through cached prepared statements (`Replica.stmt`), typed with
- * the row types of db/schema.ts. No query builder: kysely is ~250 ES modules, and Node 24 loads them
- * in one synchronous block however they are imported (import() included), which held the engine's
- * loop 160-280 ms in the 1M sync (test/sync/query-builder.test.ts).
+ * atomic. kysely is used as a typed query *builder* only (compiled, then run synchronously here).
  */
 export interface ReplicaDb {
   sqlite: Database.Database;
+  /** Typed builder; run its queries with `all`/`first`/`exec`. */
+  kysely: Kysely<ReplicaSchema>;
+  /** The kysely module itself (for `sql` templates), loaded on first use like the builder. */
+  kyselyModule: typeof KyselyModule;
+  /** Loads kysely in the background (async import: the loop is free between its files) for the first query to find. */
+  preloadKysely(): Promise<void>;
+  all<R>(query: Compilable<R>): R[];
+  first<R>(query: Compilable<R>): R | undefined;
+  exec(query: Compilable<unknown>): Database.RunResult;
   close(): void;
 }
 
@@ -90,9 +100,62 @@ function createReplicaFile(file: string): void {
 }
 
 function wrap(sqlite: Database.Database): ReplicaDb {
+  // kysely is loaded on first use (it costs ~150 ms of startup, and the CLI's approve never needs it).
+  let kysely: Kysely<ReplicaSchema> | null = null;
+  let kyselyModule: typeof KyselyModule | null = null;
+  // A synchronous require() of it held the engine's loop 180-280 ms (the scale bench's first list call
+  // during the sync); preloadKysely() loads the same module asynchronously at start instead.
+  const loadModule = (): typeof KyselyModule => (kyselyModule ??= createRequire(import.meta.url)('kysely') as typeof KyselyModule);
+  const builder = (): Kysely<ReplicaSchema> => {
+    if (!kysely) {
+      const k = loadModule();
+      kysely = new k.Kysely<ReplicaSchema>({
+        dialect: {
+          createAdapter: () => new k.SqliteAdapter(),
+          createDriver: () => new k.DummyDriver(),
+          createIntrospector: (db) => new k.SqliteIntrospector(db),
+          createQueryCompiler: () => new k.SqliteQueryCompiler(),
+        },
+      });
+    }
+    return kysely;
+  };
+  const cache = new Map<string, Database.Statement>();
+  const prepare = (text: string): Database.Statement => {
+    let stmt = cache.get(text);
+    if (!stmt) {
+      stmt = sqlite.prepare(text);
+      if (cache.size > 500) cache.clear();
+      cache.set(text, stmt);
+    }
+    return stmt;
+  };
   return {
     sqlite,
+    get kysely() {
+      return builder();
+    },
+    preloadKysely: async () => {
+      const m = (await import('kysely')) as typeof KyselyModule;
+      kyselyModule ??= m;
+    },
+    get kyselyModule() {
+      return loadModule();
+    },
+    all<R>(query: Compilable<R>): R[] {
+      const c = query.compile();
+      return prepare(c.sql).all(...(c.parameters as unknown[])) as R[];
+    },
+    first<R>(query: Compilable<R>): R | undefined {
+      const c = query.compile();
+      return prepare(c.sql).get(...(c.parameters as unknown[])) as R | undefined;
+    },
+    exec(query: Compilable<unknown>): Database.RunResult {
+      const c = query.compile();
+      return prepare(c.sql).run(...(c.parameters as unknown[]));
+    },
     close(): void {
+      cache.clear();
       if (sqlite.open) sqlite.close();
     },
   };

@@ -1,4 +1,4 @@
-/** Row types of the replica (snake_case, as stored): what the core's SQL reads are typed with. */
+/** Row types of the replica, for kysely's query builder (snake_case, as stored). */
 
 export interface BookingsTable {
   id: string;

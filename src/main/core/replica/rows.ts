@@ -1,6 +1,6 @@
 /**
  * The one place replica rows (db/schema.ts, snake_case) become the contract's views (camelCase): the
- * features read typed rows with prepared statements (Replica.stmt), and map them here.
+ * features read typed rows, with kysely or a prepared statement, and map them here.
  */
 import type { ActivityItem, AvailabilityExceptionView, AvailabilityRuleView, BookingView, ConflictView, CouponView, DisputeView, OfferingView, Payment } from '../../../shared/contract/types.ts';
 import { asCoreMessage, type CoreMessage } from '../../../shared/contract/messages.ts';

@@ -53,8 +53,8 @@ export function recordVersion(replica: Replica, table: 'bookings' | 'offerings' 
 /** Active intents on offerings or coupons, by target, in order. */
 export function activeIntentsByTarget(replica: Replica, prefix: 'offering' | 'coupon'): Map<string, IntentRow[]> {
   const map = new Map<string, IntentRow[]>();
-  const rows = replica.stmt(`SELECT * FROM outbox WHERE kind LIKE ? AND state IN ${ACTIVE} ORDER BY seq`).all(`${prefix}.%`) as IntentRow[];
-  for (const row of rows) {
+  const { db } = replica;
+  for (const row of db.all(db.kysely.selectFrom('outbox').selectAll().where('kind', 'like', `${prefix}.%`).where('state', 'in', activeStates).orderBy('seq'))) {
     let list = map.get(row.target_id);
     if (!list) map.set(row.target_id, (list = []));
     list.push(row);
