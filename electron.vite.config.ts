@@ -45,6 +45,11 @@ function preloadAppChunk(): Plugin {
 // are bundled into main too so the packaged app needs no TypeScript at run time.
 export default defineConfig({
   main: {
+    resolve: {
+      // The built engine bundles kysely into its own chunk instead of looking for the one-file copy
+      // that `npm install` makes for the TypeScript sources (src/main/core/db/query-builder.ts).
+      alias: [{ find: /^\.\/query-builder\.ts$/, replacement: resolve(import.meta.dirname, 'src/main/core/db/query-builder.bundled.ts') }],
+    },
     build: {
       outDir: 'out/main',
       rollupOptions: {

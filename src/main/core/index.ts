@@ -114,6 +114,8 @@ export class ConsoleCore {
     this.#options = options;
     this.replica = new Replica(options.dbFile, options.integrityCheck === 'background' ? 'local-state' : 'full');
     const replica = this.replica;
+    // The query builder now, as the core opens, so that no call waits on it later (db/query-builder.ts).
+    replica.db.loadKysely();
     // Whether the key may write, as `/me` last said: asked by the push and by every write method.
     const canWrite = (): boolean => scopesAllowWrite(keyScopes(replica));
     this.#scopeWatch = new ScopeWatch(() => keyScopes(replica));
@@ -296,8 +298,6 @@ export class ConsoleCore {
   }
 
   start(): void {
-    // Load the query builder in the background now, so the first list query does not block on it.
-    void this.replica.db.preloadKysely().catch(() => undefined);
     if (this.#damage) return;
     this.#scheduleBackgroundCheck();
     this.#startBackground();
@@ -389,7 +389,6 @@ export class ConsoleCore {
 
   /** One pull + push pass (the CLI's `sync --once`). */
   async runOnce(timeoutMs?: number): ReturnType<SyncEngine['runOnce']> {
-    void this.replica.db.preloadKysely().catch(() => undefined); // as start() does: a call may come meanwhile
     this.#startBackground();
     try {
       return await this.engine.runOnce(timeoutMs);

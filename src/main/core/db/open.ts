@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import Database from 'better-sqlite3';
 import type { Compilable, Kysely } from 'kysely';
 import type * as KyselyModule from 'kysely';
@@ -10,6 +9,7 @@ import { assertSound, explainOpenError, preflightReplicaFile, type OpenCheck } f
 import { migrate } from './migrations.ts';
 import { isProcessAlive } from './writer-lock.ts';
 import type { ReplicaSchema } from './schema.ts';
+import { loadQueryBuilder } from './query-builder.ts';
 
 /**
  * The replica database. better-sqlite3 is synchronous: every statement runs to completion on the
@@ -22,8 +22,11 @@ export interface ReplicaDb {
   kysely: Kysely<ReplicaSchema>;
   /** The kysely module itself (for `sql` templates), loaded on first use like the builder. */
   kyselyModule: typeof KyselyModule;
-  /** Loads kysely in the background (async import: the loop is free between its files) for the first query to find. */
-  preloadKysely(): Promise<void>;
+  /**
+   * Loads kysely now, synchronously (~30 ms from the pre-bundled file): the core does it as it opens,
+   * before any call can wait on it, so no query loads it in the middle of a sync.
+   */
+  loadKysely(): void;
   all<R>(query: Compilable<R>): R[];
   first<R>(query: Compilable<R>): R | undefined;
   exec(query: Compilable<unknown>): Database.RunResult;
@@ -100,12 +103,13 @@ function createReplicaFile(file: string): void {
 }
 
 function wrap(sqlite: Database.Database): ReplicaDb {
-  // kysely is loaded on first use (it costs ~150 ms of startup, and the CLI's approve never needs it).
+  // kysely is loaded on first use here (a worker's connection never needs it); the core loads it as it
+  // opens (loadKysely). An import() of it in the background was no help: Node evaluates its ~250
+  // modules in one block (the scale bench's 160-280 ms stall), and a call that required it meanwhile
+  // failed ("Cannot require() ES Module ... not yet fully loaded").
   let kysely: Kysely<ReplicaSchema> | null = null;
   let kyselyModule: typeof KyselyModule | null = null;
-  // A synchronous require() of it held the engine's loop 180-280 ms (the scale bench's first list call
-  // during the sync); preloadKysely() loads the same module asynchronously at start instead.
-  const loadModule = (): typeof KyselyModule => (kyselyModule ??= createRequire(import.meta.url)('kysely') as typeof KyselyModule);
+  const loadModule = (): typeof KyselyModule => (kyselyModule ??= loadQueryBuilder());
   const builder = (): Kysely<ReplicaSchema> => {
     if (!kysely) {
       const k = loadModule();
@@ -135,10 +139,7 @@ function wrap(sqlite: Database.Database): ReplicaDb {
     get kysely() {
       return builder();
     },
-    preloadKysely: async () => {
-      const m = (await import('kysely')) as typeof KyselyModule;
-      kyselyModule ??= m;
-    },
+    loadKysely: () => void loadModule(),
     get kyselyModule() {
       return loadModule();
     },
