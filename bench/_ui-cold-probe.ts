@@ -13,6 +13,8 @@ import { startBridge } from '../src/main/bridge/bridge.ts';
 import { packageRoot } from '../src/main/app.ts';
 import { ConsoleCore } from '../src/main/core/index.ts';
 import { chromiumArgs, chromiumPath } from '../test/e2e/harness.ts';
+import { timeHandlers } from './_handler-timing.ts';
+import { markQueueReady } from './_page-marks.ts';
 
 const given = process.env['BENCH_UI_REPLICA'];
 if (!given) throw new Error('BENCH_UI_REPLICA=FILE');
@@ -22,18 +24,7 @@ for (const suffix of ['', '-wal']) if (existsSync(given + suffix)) copyFileSync(
 const core = new ConsoleCore({ dbFile: join(dir, 'replica.db'), api: { url: 'http://127.0.0.1:9', key: 'ork_benchkey.abcdefghijklmnopqrstuvwx' }, transport: 'bridge', appVersion: 'bench', ratePerMinute: 10_000_000, integrityCheck: 'background' });
 core.replica.setMeta('mode', 'connected');
 const log: Array<{ name: string; ms: number; cpu: number }> = [];
-const handlers = core.handlers as unknown as Record<string, (input: unknown) => unknown>;
-for (const name of Object.keys(handlers)) {
-  const real = handlers[name]!;
-  handlers[name] = async (input: unknown) => {
-    const start = performance.now();
-    const cpu = process.cpuUsage();
-    const out = await real(input);
-    const c = process.cpuUsage(cpu);
-    log.push({ name, ms: performance.now() - start, cpu: (c.user + c.system) / 1000 });
-    return out;
-  };
-}
+timeHandlers(core, (c) => log.push({ name: c.name, ms: c.ms, cpu: c.cpuMs }));
 core.start();
 const bridge = await startBridge({ host: core, staticDir: join(packageRoot(), 'out', 'renderer') });
 const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs, headless: true });
@@ -54,15 +45,8 @@ try {
         return real(url, init).then((r) => { rec.end = performance.now(); return r; });
       };
       new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long.push([e.startTime, e.duration]); }).observe({ type: 'longtask', buffered: true });
-      const mark = () => {
-        if (window.__queueReady) return true;
-        if (!document.querySelector('tbody tr.row-active')) return false;
-        window.__queueReady = { dom: performance.now() };
-        requestAnimationFrame(() => setTimeout(() => { window.__queueReady.painted = performance.now(); }, 0));
-        return true;
-      };
-      new MutationObserver((_, obs) => { if (mark()) obs.disconnect(); }).observe(document, { childList: true, subtree: true });
     })()`);
+    await page.addInitScript(markQueueReady);
     await page.goto(bridge.openUrl);
     await page.locator('tbody tr.row-active').waitFor({ timeout: 120_000 });
     await new Promise((r) => setTimeout(r, 3000));

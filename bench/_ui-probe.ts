@@ -12,7 +12,8 @@ import { startBridge } from '../src/main/bridge/bridge.ts';
 import { packageRoot } from '../src/main/app.ts';
 import { ConsoleCore } from '../src/main/core/index.ts';
 import { chromiumArgs, chromiumPath } from '../test/e2e/harness.ts';
-import { watchActiveRowLeaving } from './_key-press.ts';
+import { timeHandlers } from './_handler-timing.ts';
+import { watchActiveRowLeaving } from './_page-marks.ts';
 
 const given = process.env['BENCH_UI_REPLICA'];
 if (!given) throw new Error('BENCH_UI_REPLICA=FILE');
@@ -24,19 +25,10 @@ const core = new ConsoleCore({ dbFile: join(dir, 'replica.db'), api: { url: 'htt
 core.replica.setMeta('mode', 'connected');
 let t0 = performance.now();
 const log: string[] = [];
-const handlers = core.handlers as unknown as Record<string, (input: unknown) => unknown>;
-for (const name of Object.keys(handlers)) {
-  const real = handlers[name]!;
-  handlers[name] = async (input: unknown) => {
-    const start = performance.now();
-    const cpu = process.cpuUsage();
-    const out = await real(input);
-    const c = process.cpuUsage(cpu);
-    const size = JSON.stringify(out ?? null).length;
-    log.push(`${(start - t0).toFixed(0).padStart(6)} ms  ${name.padEnd(22)} ${(performance.now() - start).toFixed(1).padStart(7)} ms (cpu ${((c.user + c.system) / 1000).toFixed(1)})  ${(size / 1000).toFixed(1).padStart(8)} kB  ${JSON.stringify(input).slice(0, 120)}`);
-    return out;
-  };
-}
+timeHandlers(core, (c) => {
+  const size = JSON.stringify(c.out ?? null).length;
+  log.push(`${(c.start - t0).toFixed(0).padStart(6)} ms  ${c.name.padEnd(22)} ${c.ms.toFixed(1).padStart(7)} ms (cpu ${c.cpuMs.toFixed(1)})  ${(size / 1000).toFixed(1).padStart(8)} kB  ${JSON.stringify(c.input).slice(0, 120)}`);
+});
 core.start();
 const bridge = await startBridge({ host: core, staticDir: join(packageRoot(), 'out', 'renderer') });
 const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs, headless: true });

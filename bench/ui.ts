@@ -29,7 +29,7 @@ import { startBridge } from '../src/main/bridge/bridge.ts';
 import { packageRoot } from '../src/main/app.ts';
 import { ConsoleCore } from '../src/main/core/index.ts';
 import { chromiumArgs, chromiumPath } from '../test/e2e/harness.ts';
-import { watchActiveRowLeaving } from './_key-press.ts';
+import { markQueueReady, watchActiveRowLeaving } from './_page-marks.ts';
 
 const BOOKINGS = Number(process.env['BENCH_BOOKINGS'] ?? 100_000);
 const OFFERINGS = Number(process.env['BENCH_OFFERINGS'] ?? 5_000);
@@ -107,16 +107,7 @@ try {
       const page = await context.newPage();
       // Records, relative to navigation start, when the highlighted queue row is first in the DOM
       // and the frame after it (painted).
-      await page.addInitScript(`(() => {
-        const mark = () => {
-          if (window.__queueReady) return true;
-          if (!document.querySelector('tbody tr.row-active')) return false;
-          window.__queueReady = { dom: performance.now() };
-          requestAnimationFrame(() => setTimeout(() => { window.__queueReady.painted = performance.now(); }, 0));
-          return true;
-        };
-        new MutationObserver((_, obs) => { if (mark()) obs.disconnect(); }).observe(document, { childList: true, subtree: true });
-      })()`);
+      await page.addInitScript(markQueueReady);
       await page.goto(bridge.openUrl);
       await until(page, 'Boolean(window.__queueReady && window.__queueReady.painted)', 'the queue');
       const r = (await page.evaluate('window.__queueReady')) as { dom: number; painted: number };
