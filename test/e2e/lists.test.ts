@@ -167,7 +167,8 @@ describe('the approval queue of a tenant with several windows of pending booking
       await page.keyboard.press('j');
       if (i % 100 === 0) {
         await expect.poll(() => activeRow(page)).toMatchObject({ rowIndex: i + 2, focused: true, count: 1 });
-        expect(await activeInView(page), `row ${i + 2} in view`).toBe(true);
+        // Polled like the test above: the row is scrolled to in the frame after it is highlighted.
+        await expect.poll(() => activeInView(page), { message: `row ${i + 2} in view` }).toBe(true);
       }
     }
     const last = queue[queue.length - 1]!;
