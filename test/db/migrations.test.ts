@@ -32,6 +32,7 @@ const shipped: Record<string, string> = {
   '0011-import-staging.ts': 'f6ee578b501e15caa102e03c449a991309919d87ef1097db2e75c28fd99347a6',
   '0012-outbox-held-index.ts': 'd1312636de2b537821e18bd1d053b4434bc69c44c521a79295738bbc5cb42384',
   '0013-search-index-watermark.ts': '9f862d3a971184604525b8011e14bf9fc85bb385efbed351962dca612a073435',
+  '0014-outbox-mutation-counter.ts': 'ceaee16f26b6f4e600c170c18f2d345263b096fd4b95c29590bee1815d684220',
 };
 
 const migrationFiles = (): string[] => readdirSync(folder).filter((f) => /^\d{4}-[a-z0-9-]+\.ts$/.test(f)).sort();
@@ -242,5 +243,26 @@ describe('each migration on a replica at the version before', () => {
     d.prepare("DELETE FROM bookings WHERE id IN ('bkg_before', 'bkg_above')").run();
     expect(match('nunez')).toEqual([]);
     expect(d.prepare("SELECT value FROM meta WHERE key = 'bookings.deleted'").get()).toEqual({ value: '2' });
+  });
+
+  it('0014_outbox_mutation_counter counts changes of state and removals of intents, not appends or other edits', () => {
+    const d = replicaAt(indexOf('0014_outbox_mutation_counter'));
+    migrate(d);
+    const intent = (id: string): void =>
+      void d
+        .prepare(
+          `INSERT INTO outbox (id, idempotency_key, kind, target_id, method, path, body, payload, base_version, state, created_at, hold_until, attempts, schema_version)
+           VALUES (?, ?, 'booking.approve', ?, 'POST', '/x', '{}', '{}', 1, 'queued', '2026-01-01T00:00:00.000Z', NULL, 0, 1)`,
+        )
+        .run(id, id, `bkg_${id}`);
+    const mutations = (): unknown => (d.prepare("SELECT value FROM meta WHERE key = 'outbox.mutations'").get() as { value: string } | undefined)?.value ?? null;
+    intent('int_1');
+    intent('int_2');
+    d.prepare("UPDATE outbox SET hold_until = '2030-01-01T00:00:00.000Z', attempts = 1 WHERE id = 'int_1'").run();
+    d.prepare("UPDATE outbox SET state = 'queued' WHERE id = 'int_1'").run();
+    expect(mutations()).toBe(null);
+    d.prepare("UPDATE outbox SET state = 'done' WHERE id = 'int_1'").run();
+    d.prepare("DELETE FROM outbox WHERE id = 'int_2'").run();
+    expect(mutations()).toBe('2');
   });
 });
