@@ -33,6 +33,7 @@ const shipped: Record<string, string> = {
   '0012-outbox-held-index.ts': 'd1312636de2b537821e18bd1d053b4434bc69c44c521a79295738bbc5cb42384',
   '0013-search-index-watermark.ts': '9f862d3a971184604525b8011e14bf9fc85bb385efbed351962dca612a073435',
   '0014-outbox-mutation-counter.ts': 'ceaee16f26b6f4e600c170c18f2d345263b096fd4b95c29590bee1815d684220',
+  '0015-offerings-title-index.ts': '76b5678fb2b54507fa09e988e3f079f5b90318cd9deefaa50ddb28cde688e30b',
 };
 
 const migrationFiles = (): string[] => readdirSync(folder).filter((f) => /^\d{4}-[a-z0-9-]+\.ts$/.test(f)).sort();
@@ -264,5 +265,14 @@ describe('each migration on a replica at the version before', () => {
     d.prepare("UPDATE outbox SET state = 'done' WHERE id = 'int_1'").run();
     d.prepare("DELETE FROM outbox WHERE id = 'int_2'").run();
     expect(mutations()).toBe('2');
+  });
+
+  it('0015_offerings_title_index lets a page of offerings by title be read without sorting them all', () => {
+    const d = replicaAt(indexOf('0015_offerings_title_index'));
+    migrate(d);
+    expect(indexes(d, 'offerings')).toContain('offerings_title');
+    const plan = (d.prepare('EXPLAIN QUERY PLAN SELECT * FROM offerings WHERE deleted_at IS NULL ORDER BY title, id LIMIT 50 OFFSET 100').all() as Array<{ detail: string }>).map((r) => r.detail).join('; ');
+    expect(plan).toContain('offerings_title');
+    expect(plan).not.toContain('TEMP B-TREE');
   });
 });

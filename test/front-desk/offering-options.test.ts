@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCore, type TestCore } from '../support/core.ts';
+import { offeringInserter } from './offerings-fixture.ts';
 
 let dir: string;
 let c: TestCore;
@@ -16,16 +17,13 @@ let c: TestCore;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'offering-options-'));
   c = openCore({ dbFile: join(dir, 'replica.db'), transport: 'bridge', appVersion: 'test', holdMs: 0 });
-  const insert = c.core.replica.sqlite.prepare(
-    `INSERT INTO offerings (id, slug, title, status, product_type_key, base_price_cents, currency, pricing_model, cancellation_policy, created_at, updated_at, deleted_at)
-     VALUES (?, ?, ?, 'PUBLISHED', 'room', 1000, 'USD', 'ONE_TIME', 'FLEXIBLE', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', ?)`,
-  );
+  const insert = offeringInserter(c.core.replica);
   c.core.replica.transaction(() => {
-    insert.run('off_1', 'zeta', 'Zeta Room', null);
-    insert.run('off_2', 'alpha', 'alpha studio', null);
-    insert.run('off_3', 'beta', 'Béta Hall', null);
-    insert.run('off_4', 'gone', 'Gone Loft', '2026-02-01T00:00:00.000Z');
-    insert.run('off_5', 'doomed', 'Doomed Loft', null);
+    insert('off_1', 'zeta', 'Zeta Room', null);
+    insert('off_2', 'alpha', 'alpha studio', null);
+    insert('off_3', 'beta', 'Béta Hall', null);
+    insert('off_4', 'gone', 'Gone Loft', '2026-02-01T00:00:00.000Z');
+    insert('off_5', 'doomed', 'Doomed Loft', null);
   });
 });
 

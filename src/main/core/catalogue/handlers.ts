@@ -6,10 +6,12 @@ import { availabilityExceptionView, availabilityRuleView } from '../replica/rows
 import { tenantTimeZone } from '../settings/store.ts';
 import { createRecord, patchRecord } from './intents.ts';
 import { coupons, offeringOptions, offerings } from './views.ts';
+import { offeringsPage } from './offerings-page.ts';
 
 export type CatalogueMethod =
   | 'offerings.list'
   | 'offerings.options'
+  | 'offerings.page'
   | 'offerings.create'
   | 'offerings.patch'
   | 'offerings.delete'
@@ -25,6 +27,7 @@ export function catalogueHandlers(ctx: CoreContext): Pick<ContractHandlers, Cata
   return {
     'offerings.list': (i) => offerings(replica, i.includeDeleted ?? false),
     'offerings.options': () => offeringOptions(replica),
+    'offerings.page': (i) => offeringsPage(replica, i),
     'reviews.list': (i) => listReviews(replica, i),
     'offerings.create': (i) => createRecord(ctx, 'offering', i.fields),
     'offerings.patch': (i) => ({ intentId: patchRecord(ctx, 'offering', i.id, i.fields) }),

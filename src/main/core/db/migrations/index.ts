@@ -18,7 +18,8 @@ import { migration as m0011 } from './0011-import-staging.ts';
 import { migration as m0012 } from './0012-outbox-held-index.ts';
 import { migration as m0013 } from './0013-search-index-watermark.ts';
 import { migration as m0014 } from './0014-outbox-mutation-counter.ts';
+import { migration as m0015 } from './0015-offerings-title-index.ts';
 
 export type { Migration } from './migration.ts';
 
-export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0012, m0013, m0014];
+export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0012, m0013, m0014, m0015];
