@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BookingView, CancelPreview, IntentView, QueueWindow } from '../../src/shared/contract/types.ts';
+import type { BookingView, CancelPreview, IntentView, OfferingView, QueueWindow } from '../../src/shared/contract/types.ts';
 import { runCli as run } from '../support/cli.ts';
 import { countRows, openCore } from '../support/core.ts';
 import { startTestSandbox, type SandboxFixture } from '../support/sandbox.ts';
@@ -76,6 +76,23 @@ describe('orkestr-console: the CLI twin', { timeout: 240_000 }, () => {
     expect((await run(['bookings', 'list', '--db', db, '--limit', '0'])).code).toBe(2);
     expect((await run(['conflicts', 'resolve', 'cfl_x', '--db', db])).code).toBe(2);
     expect((await run(['outbox', 'withdraw', '--db', db])).code).toBe(2);
+  });
+
+  it('offerings list pages the Catalogue and searches title and slug without case or accents', async () => {
+    const db = await syncedReplica();
+    const onServer = await s.listAll<{ id: string; title: string; slug: string }>('/api/offerings?status=ALL');
+    const first = json<{ items: OfferingView[]; total: number }>(await run(['offerings', 'list', '--db', db, '--limit', '2', '--json']));
+    expect(first.total).toBe(onServer.length);
+    expect(first.items).toHaveLength(2);
+    const rest = json<{ items: OfferingView[] }>(await run(['offerings', 'list', '--db', db, '--offset', '2', '--limit', '500', '--json']));
+    expect([...first.items, ...rest.items].map((o) => o.id).sort()).toEqual(onServer.map((o) => o.id).sort());
+    const one = onServer[0]!;
+    const found = await run(['offerings', 'list', '--db', db, '--search', one.title.toUpperCase()]);
+    expect(found.code, found.stderr).toBe(0);
+    expect(found.stdout).toContain(`${one.id}  `);
+    expect(found.stdout).toMatch(/\d+ of \d+ offerings?\n$/);
+    expect((await run(['offerings', 'list', '--db', db, '--limit', '501'])).code).toBe(2);
+    expect((await run(['offerings', 'show', '--db', db])).code).toBe(2);
   });
 
   it('bookings list filters and pages; show prints the customer notes as theirs; queue lists PENDING oldest first', async () => {

@@ -9,6 +9,7 @@ import { importCommand } from './import.ts';
 import { icsCommand } from './ics.ts';
 import { feedsCommand } from './feeds.ts';
 import { bookingsCommand, queueCommand } from './bookings.ts';
+import { offeringsCommand } from './offerings.ts';
 import { notesCommand } from './notes.ts';
 import { intentsCommand, outboxCommand } from './outbox.ts';
 import { conflictsCommand } from './conflicts.ts';
@@ -17,4 +18,4 @@ import { rulesCommand } from './rules.ts';
 import { doctorCommand } from './doctor.ts';
 
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: Command[] = [serveCommand, sandboxCommand, syncCommand, bookingsCommand, queueCommand, approveCommand, cancelCommand, rescheduleCommand, notesCommand, outboxCommand, intentsCommand, conflictsCommand, statusCommand, relayCommand, importCommand, icsCommand, feedsCommand, rulesCommand, doctorCommand];
+export const commands: Command[] = [serveCommand, sandboxCommand, syncCommand, bookingsCommand, queueCommand, offeringsCommand, approveCommand, cancelCommand, rescheduleCommand, notesCommand, outboxCommand, intentsCommand, conflictsCommand, statusCommand, relayCommand, importCommand, icsCommand, feedsCommand, rulesCommand, doctorCommand];
