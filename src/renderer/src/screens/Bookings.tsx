@@ -12,6 +12,7 @@ import { useT } from '../i18n/index.ts';
 import { addDays, formatMoney, formatSlot, startOfZonedDay } from '../lib/format.ts';
 import { useQuery } from '../lib/useQuery.ts';
 import { pagesFor } from '../lib/pages.ts';
+import { useDebounced } from '../lib/useDebounced.ts';
 import './bookings.css';
 
 /** Rows are one line high (52 px in bookings.css); measured anyway, this seeds the scroll height. */
@@ -29,15 +30,6 @@ const noFilters: Filters = { status: '', offeringId: '', from: '', to: '', searc
 
 const rowKey = (index: number) => index;
 const rowSize = () => ROW;
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const id = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(id);
-  }, [value, ms]);
-  return v;
-}
 
 type BookingsQuery = { status?: BookingStatus; offeringId?: string; from?: string; to?: string; search?: string };
 interface Pages {

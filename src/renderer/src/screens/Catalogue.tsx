@@ -1,5 +1,5 @@
 /** Catalogue: offerings (create/edit/publish/archive), weekly availability, coupons. */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { CouponView, OfferingStatus, OfferingView } from '../../../shared/contract/types.ts';
 import { ContractError } from '../../../shared/contract/types.ts';
@@ -10,6 +10,7 @@ import { useT } from '../i18n/index.ts';
 import type { MessageKey, T } from '../i18n/index.ts';
 import { formatDate, formatMoney, fromZonedInput, parseMoneyInput, toZonedInput } from '../lib/format.ts';
 import type { CatalogueTab } from '../lib/routes.ts';
+import { useDebounced } from '../lib/useDebounced.ts';
 import { useQuery } from '../lib/useQuery.ts';
 import { useApp } from '../store/app.ts';
 import { AvailabilityTab } from './Availability.tsx';
@@ -51,15 +52,33 @@ function serverFieldErrors(err: unknown): Record<string, string> {
 
 // ------------------------------------------------------------------------------------------ offerings
 
+/** Offerings a page at a time: at 20k offerings the whole table took the window 30 s to lay out (#16). */
+const OFFERINGS_PAGE = 50;
+
+/**
+ * One page of `offerings.page` for the search, kept on screen while the next page or a re-fetch
+ * loads (no flash of "Loading" between pages).
+ */
+function useOfferingsPage(search: string, page: number) {
+  const q = useQuery('offerings.page', { search, offset: page * OFFERINGS_PAGE, limit: OFFERINGS_PAGE }, ['offerings', 'intents', 'conflicts']);
+  const last = useRef(q.data);
+  if (q.data) last.current = q.data;
+  return { ...q, data: q.data ?? (q.loading ? last.current : undefined) };
+}
+
 // eslint-disable-next-line max-lines-per-function -- a React tab: its hooks stay in one body, and most of its length is the table's JSX
 function OfferingsTab() {
   const { t, locale } = useT();
   const toast = useApp((s) => s.toast);
   const pending = useApp((s) => s.pendingCommand);
   const setPending = useApp((s) => s.setPendingCommand);
-  const q = useQuery('offerings.list', {}, ['offerings', 'intents', 'conflicts']);
+  const [text, setText] = useState('');
+  const search = useDebounced(text.trim(), 250);
+  const [page, setPage] = useState(0);
+  const q = useOfferingsPage(search, page);
   const [editing, setEditing] = useState<OfferingView | 'new' | null>(null);
-  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  // The offerings ticked, on any page: their views, so a draft ticked two pages back is still published.
+  const [selected, setSelected] = useState<ReadonlyMap<string, OfferingView>>(new Map());
 
   useEffect(() => {
     if (pending === 'newOffering') {
@@ -67,6 +86,13 @@ function OfferingsTab() {
       setPending(null);
     }
   }, [pending, setPending]);
+  // A new search starts at its first page.
+  useEffect(() => setPage(0), [search]);
+  // Fewer offerings than the page needs (deleted, searched): back to the last page there is.
+  const total = q.data?.total ?? 0;
+  useEffect(() => {
+    if (q.data && page > 0 && page * OFFERINGS_PAGE >= total) setPage(Math.max(0, Math.ceil(total / OFFERINGS_PAGE) - 1));
+  }, [q.data, page, total]);
 
   const setStatus = async (list: OfferingView[], status: OfferingStatus) => {
     for (const o of list) {
@@ -77,19 +103,27 @@ function OfferingsTab() {
         toast({ kind: 'error', message: `${o.title}: ${errorText(t, err)}` });
       }
     }
-    setSelected(new Set());
+    setSelected(new Map());
   };
 
-  const rows = (q.data ?? []).filter((o) => !o.deleted);
-  const drafts = rows.filter((o) => selected.has(o.id) && o.status === 'DRAFT');
+  const rows = q.data?.items ?? [];
+  const drafts = [...selected.values()].filter((o) => o.status === 'DRAFT');
+  const toggle = (o: OfferingView) =>
+    setSelected((prev) => {
+      const next = new Map(prev);
+      if (next.has(o.id)) next.delete(o.id);
+      else next.set(o.id, o);
+      return next;
+    });
+  const number = new Intl.NumberFormat(locale);
   let body;
   if (q.loading && !q.data) body = <Loading />;
   else if (q.error && !q.data) body = <ErrorState error={q.error} onRetry={q.reload} />;
-  else if (!rows.length) body = <Empty>{t('offerings.empty')}</Empty>;
+  else if (!rows.length) body = <Empty>{search ? t('offerings.noMatch', { q: search }) : t('offerings.empty')}</Empty>;
   else
     body = (
       <div className="table-wrap">
-        <table className="table">
+        <table className="table" aria-busy={q.loading || undefined}>
           <thead>
             <tr>
               <th scope="col" className="col-check">
@@ -111,19 +145,7 @@ function OfferingsTab() {
             {rows.map((o) => (
               <tr key={o.id}>
                 <td className="col-check">
-                  <input
-                    type="checkbox"
-                    aria-label={t('common.select', { name: o.title })}
-                    checked={selected.has(o.id)}
-                    onChange={() =>
-                      setSelected((prev) => {
-                        const next = new Set(prev);
-                        if (next.has(o.id)) next.delete(o.id);
-                        else next.add(o.id);
-                        return next;
-                      })
-                    }
-                  />
+                  <input type="checkbox" aria-label={t('common.select', { name: o.title })} checked={selected.has(o.id)} onChange={() => toggle(o)} />
                 </td>
                 <td>
                   <strong>{o.title}</strong>
@@ -160,6 +182,7 @@ function OfferingsTab() {
         </table>
       </div>
     );
+  const first = page * OFFERINGS_PAGE;
   return (
     <section aria-label={t('catalogue.offerings')}>
       <div className="toolbar">
@@ -169,8 +192,25 @@ function OfferingsTab() {
         <button type="button" className="btn" disabled={!drafts.length} onClick={() => void setStatus(drafts, 'PUBLISHED')}>
           {drafts.length ? t('offerings.publishSelected', { n: drafts.length }) : t('offerings.publishNone')}
         </button>
+        <label className="filter offerings-search">
+          <span>{t('offerings.search')}</span>
+          <input type="search" value={text} placeholder={t('offerings.searchPlaceholder')} onChange={(e) => setText(e.target.value)} />
+        </label>
       </div>
       {body}
+      {total > OFFERINGS_PAGE && (
+        <nav className="pager" aria-label={t('offerings.pages')}>
+          <span className="muted small" aria-live="polite">
+            {t('offerings.range', { from: number.format(first + 1), to: number.format(Math.min(first + OFFERINGS_PAGE, total)), total: number.format(total) })}
+          </span>
+          <button type="button" className="btn btn-small" disabled={page === 0} onClick={() => setPage((p) => Math.max(0, p - 1))}>
+            {t('common.previous')}
+          </button>
+          <button type="button" className="btn btn-small" disabled={first + OFFERINGS_PAGE >= total} onClick={() => setPage((p) => p + 1)}>
+            {t('common.next')}
+          </button>
+        </nav>
+      )}
       {editing && <OfferingForm offering={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
     </section>
   );
