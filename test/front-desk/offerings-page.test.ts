@@ -70,6 +70,13 @@ describe('offerings.page', () => {
     expect([last.total, last.items.map((o) => o.title)]).toEqual([119, ['Room 118', 'Room 119']]);
   });
 
+  it('keeps only the ids asked for (the offerings a form has picked), changed or not, with a search or without', async () => {
+    const ids = ['off_119', 'off_007', 'off_008', 'off_nope', created];
+    const picked = await c.call('offerings.page', { ids });
+    expect([picked.total, picked.items.map((o) => o.title)]).toEqual([3, ['Made Here', 'Zebra Loft', 'Room 119']]);
+    expect((await c.call('offerings.page', { ids, search: 'room 1' })).items.map((o) => o.id)).toEqual(['off_119']);
+  });
+
   it('refuses a page larger than 500 with the field named', async () => {
     await expect(c.call('offerings.page', { limit: 5000 })).rejects.toMatchObject({ code: 'BAD_INPUT', message: expect.stringContaining('limit') });
   });

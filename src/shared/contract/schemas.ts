@@ -157,7 +157,7 @@ export const methods = {
   'bookings.get': z.object({ id }).strict(),
   'offerings.list': z.object({ includeDeleted: z.boolean().optional() }).strict(),
   'offerings.options': empty,
-  'offerings.page': z.object({ search: z.string().max(200).optional(), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(50) }).strict(),
+  'offerings.page': z.object({ search: z.string().max(200).optional(), ids: z.array(id).max(500).optional(), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(50) }).strict(),
   'coupons.list': z.object({ includeDeleted: z.boolean().optional() }).strict(),
   'availability.get': z.object({ offeringId: id }).strict(),
   'disputes.list': empty,

@@ -44,7 +44,7 @@ export interface MethodInputs {
   'bookings.get': { id: string };
   'offerings.list': { includeDeleted?: boolean };
   'offerings.options': Empty;
-  'offerings.page': { search?: string; offset?: number; limit?: number };
+  'offerings.page': { search?: string; ids?: string[]; offset?: number; limit?: number };
   'coupons.list': { includeDeleted?: boolean };
   'availability.get': { offeringId: string };
   'disputes.list': Empty;
@@ -155,7 +155,7 @@ export interface MethodResults {
   'offerings.list': OfferingView[];
   /** Id and title of the offerings `offerings.list` gives, in its order: what a filter shows (#16: 20k whole views were 6.6 MB). */
   'offerings.options': Array<{ id: string; title: string }>;
-  /** The Catalogue's page: offerings with changes not yet on the server first, then the rest by title; `search` matches title or slug, without case or accents. */
+  /** The Catalogue's page: offerings with changes not yet on the server first, then the rest by title; `search` matches title or slug, without case or accents; `ids` keeps only those (a form's picked offerings). */
   'offerings.page': Page<OfferingView>;
   'coupons.list': CouponView[];
   'availability.get': { timezone: string; rules: AvailabilityRuleView[]; exceptions: AvailabilityExceptionView[] };

@@ -14,6 +14,8 @@ import { overlayRecord } from '../sync/overlay.ts';
 
 export interface OfferingsPageQuery {
   search?: string;
+  /** Only these offerings (the ones a form has picked, to show their titles). */
+  ids?: string[];
   offset?: number;
   limit?: number;
 }
@@ -38,7 +40,8 @@ export function offeringsPage(replica: Replica, q: OfferingsPageQuery): Page<Off
   const offset = q.offset ?? 0;
   const limit = q.limit ?? 50;
   const needle = foldText(q.search?.trim() ?? '');
-  const matches = (o: OfferingView): boolean => needle === '' || foldText(o.title).includes(needle) || foldText(o.slug).includes(needle);
+  const only = q.ids ? new Set(q.ids) : null;
+  const matches = (o: OfferingView): boolean => (only === null || only.has(o.id)) && (needle === '' || foldText(o.title).includes(needle) || foldText(o.slug).includes(needle));
 
   // Offerings with active intents: few, except while an import's creates wait to be sent.
   const intents = activeIntentsByTarget(replica, 'offering');
@@ -59,8 +62,8 @@ export function offeringsPage(replica: Replica, q: OfferingsPageQuery): Page<Off
     // One call of the fold a row (title and slug joined by a line break, which a search box never
     // holds): it is most of a search's cost, ~2 µs a row.
     needle === '' ? '' : " AND orkestr_fold(title || char(10) || slug) LIKE @like ESCAPE '\\'"
-  }`;
-  const params = needle === '' ? {} : { like: `%${escapeLike(needle)}%` };
+  }${only === null ? '' : ' AND id IN (SELECT value FROM json_each(@ids))'}`;
+  const params = { ...(needle === '' ? {} : { like: `%${escapeLike(needle)}%` }), ...(only === null ? {} : { ids: JSON.stringify([...only]) }) };
   const rest = (replica.stmt(`SELECT COUNT(*) AS n FROM offerings WHERE ${where}`).get(params) as { n: number }).n;
   const items = changed.slice(offset, offset + limit);
   const fromRest = Math.max(0, offset - changed.length);
