@@ -112,4 +112,29 @@ describe('the Catalogue’s offerings', () => {
     await waitFor(async () => (await h['offerings.page']({ offset: 0, limit: 500 })).items.filter((o) => o.status === 'DRAFT').length === drafts.length - 2, 'both published', 60_000);
     for (const o of drafts.slice(0, 2)) expect((await h['offerings.page']({ search: o.slug, offset: 0, limit: 50 })).items.find((x) => x.id === o.id)?.status).toBe('PUBLISHED');
   });
+
+  it('a rule’s “only these offerings” shows the first matches and how many more, finds one by search, and saves the one ticked', { timeout: 120_000 }, async () => {
+    const h = stack.console.core.handlers;
+    const t = translator('es', 'es-ES');
+    const page = await openOfferings('es', 'dark');
+    await page.evaluate(`location.hash = '#/rules'`);
+    await page.getByLabel(t('rules.name')).fill('Solo uno');
+    await page.getByRole('radio', { name: t('rules.chooseOfferings') }).check();
+    const boxes = page.getByRole('group', { name: t('rules.chooseOfferings') }).getByRole('checkbox');
+    await waitFor(async () => (await boxes.count()) === 30, 'the first 30 offerings', 30_000);
+    const all = (await h['offerings.page']({ offset: 0, limit: 500 })).items;
+    await page.getByText(t('offerings.moreFound', { shown: '30', total: new Intl.NumberFormat('es-ES').format(all.length) })).waitFor();
+    const wanted = all.at(-1)!;
+    await page.getByRole('searchbox', { name: t('offerings.search') }).fill(wanted.slug.toUpperCase());
+    await page.getByRole('checkbox', { name: wanted.title, exact: true }).check();
+    // The ticked one stays in the list, first, when the search moves on.
+    await page.getByRole('searchbox', { name: t('offerings.search') }).fill('');
+    await waitFor(async () => (await boxes.count()) === 31, 'the ticked one and the first 30', 30_000);
+    expect(await boxes.first().isChecked()).toBe(true);
+    await screenshot(page, 'rules-only-these-offerings-es-dark');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: t('rules.save') }).click();
+    await waitFor(async () => (await h['rules.list']({})).rules.find((r) => r.name === 'Solo uno') ?? null, 'the rule saved', 30_000);
+    expect((await h['rules.list']({})).rules.find((r) => r.name === 'Solo uno')?.offeringIds).toEqual([wanted.id]);
+  });
 });

@@ -323,6 +323,7 @@ export const appEn = {
   'offerings.searchPlaceholder': 'Title or slug',
   'offerings.pages': 'Offering pages',
   'offerings.range': '{from}–{to} of {total}',
+  'offerings.moreFound': 'The first {shown} of {total}: type to narrow them.',
   'offerings.col.title': 'Title',
   'offerings.col.status': 'Status',
   'offerings.col.price': 'Price',

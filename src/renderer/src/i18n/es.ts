@@ -321,6 +321,7 @@ export const appEs: Translation<typeof appEn, SpanishPlural> = {
   'offerings.searchPlaceholder': 'Título o slug',
   'offerings.pages': 'Páginas de servicios',
   'offerings.range': '{from}–{to} de {total}',
+  'offerings.moreFound': 'Los primeros {shown} de {total}: escribe para acotarlos.',
   'offerings.col.title': 'Título',
   'offerings.col.status': 'Estado',
   'offerings.col.price': 'Precio',

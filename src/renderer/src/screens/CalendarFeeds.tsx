@@ -6,6 +6,7 @@ import { useId, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { CalendarFeedSecret, CalendarFeedView } from '../../../shared/contract/types.ts';
 import { api, transportKind } from '../api.ts';
+import { OfferingChecklist, useAnyOffering } from '../components/OfferingChecklist.tsx';
 import { Dialog, ErrorState, Field, Loading, errorText } from '../components/ui.tsx';
 import { useT } from '../i18n/index.ts';
 import { addDays, formatDateTime, startOfZonedDay, zonedToday } from '../lib/format.ts';
@@ -199,10 +200,9 @@ function SecretPanel({ secret, onDone }: { secret: CalendarFeedSecret; onDone: (
   );
 }
 
-// eslint-disable-next-line max-lines-per-function -- a React form: its hooks stay in one body, and most of its length is the labelled fields' JSX
 function AddFeedForm({ onAdded }: { onAdded: (s: CalendarFeedSecret) => void }) {
   const { t } = useT();
-  const offerings = useQuery('offerings.list', {}, ['offerings']);
+  const anyOffering = useAnyOffering();
   const [name, setName] = useState('');
   const [includePending, setIncludePending] = useState(false);
   const [all, setAll] = useState(true);
@@ -230,7 +230,6 @@ function AddFeedForm({ onAdded }: { onAdded: (s: CalendarFeedSecret) => void }) 
       setBusy(false);
     }
   };
-  const list = (offerings.data ?? []).filter((o) => !o.deleted && !o.id.startsWith('tmp_'));
   return (
     <form className="form feeds-add" onSubmit={(e) => void submit(e)} noValidate>
       <h3 className="h3">{t('feeds.add')}</h3>
@@ -250,30 +249,10 @@ function AddFeedForm({ onAdded }: { onAdded: (s: CalendarFeedSecret) => void }) 
           {t('feeds.allOfferings')}
         </label>
         <label className="radio">
-          <input type="radio" name="feed-offerings" checked={!all} onChange={() => setAll(false)} disabled={list.length === 0} />
+          <input type="radio" name="feed-offerings" checked={!all} onChange={() => setAll(false)} disabled={!anyOffering} />
           {t('feeds.chooseOfferings')}
         </label>
-        {!all && (
-          <div className="feeds-offerings">
-            {list.map((o) => (
-              <label key={o.id} className="check">
-                <input
-                  type="checkbox"
-                  checked={picked.has(o.id)}
-                  onChange={() =>
-                    setPicked((prev) => {
-                      const next = new Set(prev);
-                      if (next.has(o.id)) next.delete(o.id);
-                      else next.add(o.id);
-                      return next;
-                    })
-                  }
-                />
-                {o.title}
-              </label>
-            ))}
-          </div>
-        )}
+        {!all && <OfferingChecklist picked={picked} onChange={setPicked} label={t('feeds.chooseOfferings')} />}
       </fieldset>
       <div className="form-actions form-actions-start">
         <button type="submit" className="btn btn-primary" disabled={busy || (!all && picked.size === 0)}>

@@ -7,10 +7,10 @@ import { useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { RuleConditions, RuleInput, RulePreview } from '../../../shared/contract/types.ts';
 import { api, toContractError } from '../api.ts';
+import { OfferingChecklist, useAnyOffering } from '../components/OfferingChecklist.tsx';
 import { BookingStatusBadge, Field, errorText } from '../components/ui.tsx';
 import { useT } from '../i18n/index.ts';
 import { formatDateTime, formatWeekday, parseMoneyInput } from '../lib/format.ts';
-import { useQuery } from '../lib/useQuery.ts';
 import { useApp } from '../store/app.ts';
 
 interface Draft {
@@ -200,14 +200,7 @@ export function RuleForm({ currency, onSaved }: { currency: string; onSaved: () 
 
 function OfferingsPicker({ d, update, error }: { d: Draft; update: (p: Partial<Draft>) => void; error: string | null }) {
   const { t } = useT();
-  const offerings = useQuery('offerings.list', {}, ['offerings']);
-  const list = (offerings.data ?? []).filter((o) => !o.deleted && !o.id.startsWith('tmp_'));
-  const toggle = (id: string) => {
-    const next = new Set(d.picked);
-    if (next.has(id)) next.delete(id);
-    else next.add(id);
-    update({ picked: next });
-  };
+  const any = useAnyOffering();
   return (
     <fieldset className="radio-group">
       <legend>{t('rules.offerings')}</legend>
@@ -216,19 +209,10 @@ function OfferingsPicker({ d, update, error }: { d: Draft; update: (p: Partial<D
         {t('rules.allOfferings')}
       </label>
       <label className="radio">
-        <input type="radio" name="rule-offerings" checked={!d.all} onChange={() => update({ all: false })} disabled={list.length === 0} />
+        <input type="radio" name="rule-offerings" checked={!d.all} onChange={() => update({ all: false })} disabled={!any && d.picked.size === 0} />
         {t('rules.chooseOfferings')}
       </label>
-      {!d.all && (
-        <div className="rules-offerings">
-          {list.map((o) => (
-            <label key={o.id} className="check">
-              <input type="checkbox" checked={d.picked.has(o.id)} onChange={() => toggle(o.id)} />
-              {o.title}
-            </label>
-          ))}
-        </div>
-      )}
+      {!d.all && <OfferingChecklist picked={d.picked} onChange={(picked) => update({ picked })} label={t('rules.chooseOfferings')} />}
       {error && <p className="field-error">{error}</p>}
     </fieldset>
   );
