@@ -30,11 +30,12 @@
  *   subscribed calendars learn of the cancellation instead of silently losing the event).
  *
  * Speed: ical-generator costs ~10 µs per event; `createEventCache()` keeps each event's finished,
- * folded UTF-8 bytes per booking item together with every input it was made from, so a feed
+ * folded UTF-8 bytes per booking item together with a hash of every input it was made from, so a feed
  * re-rendered after a few changes only regenerates the changed events (see bench/calendar.ts).
  */
 import ical, { ICalCalendarMethod, ICalEvent, ICalEventBusyStatus, ICalEventStatus, ICalEventTransparency } from 'ical-generator';
 import type { BookingStatus } from '../../../shared/contract/types.ts';
+import { hashEventInputs } from './hash.ts';
 
 export interface CalendarBookingItem {
   id: string;
@@ -170,32 +171,55 @@ export interface EventEntry {
   item: CalendarBookingItem;
 }
 
+/** A filter as selectEntries applies it, worked out once per export. */
+export interface Selection {
+  readonly statuses: ReadonlySet<BookingStatus>;
+  readonly offerings: ReadonlySet<string> | null;
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+export function selectionOf(filter: IcsFilter | undefined): Selection {
+  return {
+    statuses: statusesFor(filter),
+    offerings: filter?.offeringIds && filter.offeringIds.length > 0 ? new Set(filter.offeringIds) : null,
+    fromMs: filter?.from ? Date.parse(filter.from) : -Infinity,
+    toMs: filter?.to ? Date.parse(filter.to) : Infinity,
+  };
+}
+
+/** Each event of `booking` that passes `sel`, handed to `visit` in the booking's item order. */
+export function eachEntry(booking: CalendarBooking, sel: Selection, visit: (e: EventEntry) => void): void {
+  if (!sel.statuses.has(booking.status)) return;
+  if (sel.offerings && !sel.offerings.has(booking.offeringId)) return;
+  for (const item of booking.items) {
+    const startMs = parseIsoMs(item.startsAt);
+    const endMs = parseIsoMs(item.endsAt);
+    if (!Number.isFinite(startMs) || !Number.isFinite(endMs)) continue;
+    // Overlap with [from, to): an item that ends exactly at `from` or starts at `to` is out.
+    if (endMs <= sel.fromMs || startMs >= sel.toMs) continue;
+    visit({ startMs, endMs, booking, item });
+  }
+}
+
+/** The export's order of two events: start, then item id (ids are unique, so it is total). */
+export function compareEvents(aStartMs: number, aId: string, bStartMs: number, bId: string): number {
+  return aStartMs - bStartMs || (aId < bId ? -1 : aId > bId ? 1 : 0);
+}
+
 /** Events of `bookings` that pass `filter`, in output order (start, then item id). */
 function selectEntries(bookings: readonly CalendarBooking[], filter: IcsFilter | undefined): EventEntry[] {
-  const statuses = statusesFor(filter);
-  const offerings = filter?.offeringIds && filter.offeringIds.length > 0 ? new Set(filter.offeringIds) : null;
-  const fromMs = filter?.from ? Date.parse(filter.from) : -Infinity;
-  const toMs = filter?.to ? Date.parse(filter.to) : Infinity;
+  const sel = selectionOf(filter);
   const out: EventEntry[] = [];
-  for (const booking of bookings) {
-    if (!statuses.has(booking.status)) continue;
-    if (offerings && !offerings.has(booking.offeringId)) continue;
-    for (const item of booking.items) {
-      const startMs = parseIsoMs(item.startsAt);
-      const endMs = parseIsoMs(item.endsAt);
-      if (!Number.isFinite(startMs) || !Number.isFinite(endMs)) continue;
-      // Overlap with [from, to): an item that ends exactly at `from` or starts at `to` is out.
-      if (endMs <= fromMs || startMs >= toMs) continue;
-      out.push({ startMs, endMs, booking, item });
-    }
-  }
-  out.sort((a, b) => a.startMs - b.startMs || (a.item.id < b.item.id ? -1 : a.item.id > b.item.id ? 1 : 0));
+  const push = (e: EventEntry): void => void out.push(e);
+  for (const booking of bookings) eachEntry(booking, sel, push);
+  out.sort((a, b) => compareEvents(a.startMs, a.item.id, b.startMs, b.item.id));
   return out;
 }
 
 /**
- * Finished events as UTF-8 bytes, per booking item, with the inputs they were made from; an entry is
- * used only when every input is unchanged. Bounded: the oldest entry goes first. Bytes, not strings:
+ * Finished events as UTF-8 bytes, per booking item, with a hash of the inputs they were made from; an
+ * entry is used only when the hash of every input is unchanged. Bounded: the oldest entry goes first. Bytes, not strings:
  * 100k cached events as JS strings (two-byte strings as soon as a name is non-ASCII) kept the
  * garbage collector busy. The bytes are written one event after the other into shared chunks
  * (outside the JS heap; no Buffer object per event), so the events of one render sit side by side
@@ -205,54 +229,25 @@ export interface EventCache {
   readonly size: number;
 }
 
-/** One cached event: every input it was made from, and where its folded UTF-8 bytes are. */
+/**
+ * One cached event: a 64-bit hash of every input it was made from, and where its folded UTF-8 bytes
+ * are. A hash, not the inputs: eleven string references per event kept every string of a cold
+ * export's read alive (promoted, then copied and marked by the garbage collector, which did about a
+ * third of a cold export's work), where five numbers and a reference let the rows die young. Two
+ * different inputs of one item would have to collide in both 32-bit lanes to serve a stale event.
+ */
 class CachedEvent {
-  startsAt: string;
-  endsAt: string;
-  bookingId: string;
-  status: string;
-  version: number | null;
-  updatedAt: string;
-  offeringTitle: string;
-  customerName: string;
-  notes: string;
-  location: string | null;
-  subdomain: string;
+  a: number;
+  b: number;
   chunk: Buffer;
   start: number;
   end: number;
-  constructor(e: EventEntry, subdomain: string, chunk: Buffer, start: number, end: number) {
-    const b = e.booking;
-    this.startsAt = e.item.startsAt;
-    this.endsAt = e.item.endsAt;
-    this.bookingId = b.id;
-    this.status = b.status;
-    this.version = b.version;
-    this.updatedAt = b.updatedAt;
-    this.offeringTitle = b.offeringTitle;
-    this.customerName = b.customerName;
-    this.notes = b.notes;
-    this.location = b.location ?? null;
-    this.subdomain = subdomain;
+  constructor(a: number, b: number, chunk: Buffer, start: number, end: number) {
+    this.a = a;
+    this.b = b;
     this.chunk = chunk;
     this.start = start;
     this.end = end;
-  }
-  matches(e: EventEntry, subdomain: string): boolean {
-    const b = e.booking;
-    return (
-      this.startsAt === e.item.startsAt &&
-      this.endsAt === e.item.endsAt &&
-      this.bookingId === b.id &&
-      this.status === b.status &&
-      this.version === b.version &&
-      this.updatedAt === b.updatedAt &&
-      this.offeringTitle === b.offeringTitle &&
-      this.customerName === b.customerName &&
-      this.notes === b.notes &&
-      this.location === (b.location ?? null) &&
-      this.subdomain === subdomain
-    );
   }
 }
 
@@ -274,14 +269,14 @@ class ItemEventCache implements EventCache {
   get size(): number {
     return this.map.size;
   }
-  /** Writes `text` (one event as ical-generator wrote it) folded into a chunk and caches it for `e`. */
-  add(itemId: string, previous: CachedEvent | undefined, e: EventEntry, subdomain: string, text: string): CachedEvent {
+  /** Writes `text` (one event as ical-generator wrote it) folded into a chunk and caches it under its inputs' hash (a, b). */
+  add(itemId: string, previous: CachedEvent | undefined, a: number, b: number, text: string): CachedEvent {
     // ≤ 3 octets per code unit, plus 3 per fold (one per ≥ 71 octets).
     const room = text.length * 3 + (text.length >> 2) + 16;
     if (this.chunk.length - this.used < room) this.newChunk(room);
     const start = this.used;
     this.used = foldWritten(this.chunk, start, start + this.chunk.write(text, start, 'utf8'), text);
-    const entry = new CachedEvent(e, subdomain, this.chunk, start, this.used);
+    const entry = new CachedEvent(a, b, this.chunk, start, this.used);
     if (previous) this.liveBytes -= previous.end - previous.start;
     else if (this.map.size >= this.maxEntries) {
       const first = this.map.entries().next();
@@ -506,8 +501,8 @@ const tail = Buffer.from(`${calendarEnd}\r\n`, 'utf8');
 /** The `.ics`'s last line (after the events). */
 export const icsTail: Buffer = tail;
 
-/** Selects and orders the events of `bookings` and renders the calendar's head (see exportIcsBytes). */
-export function planIcs(bookings: readonly CalendarBooking[], options: IcsOptions): IcsPlan {
+/** The calendar's lines before its events, as UTF-8 bytes. */
+export function icsHead(options: Pick<IcsOptions, 'calendarName' | 'refreshSeconds'>): Buffer {
   const header = ical({
     prodId: productId,
     method: ICalCalendarMethod.PUBLISH,
@@ -516,15 +511,20 @@ export function planIcs(bookings: readonly CalendarBooking[], options: IcsOption
   }).toString();
   // `header` ends with "END:VCALENDAR" (no CRLF): the events go in front of it.
   if (!header.endsWith(calendarEnd)) throw new Error('unexpected ical-generator output');
-  const head = Buffer.from(header.slice(0, header.length - calendarEnd.length), 'utf8');
-  return { entries: selectEntries(bookings, options.filter), head, subdomain: options.subdomain ?? '' };
+  return Buffer.from(header.slice(0, header.length - calendarEnd.length), 'utf8');
+}
+
+/** Selects and orders the events of `bookings` and renders the calendar's head (see exportIcsBytes). */
+export function planIcs(bookings: readonly CalendarBooking[], options: IcsOptions): IcsPlan {
+  return { entries: selectEntries(bookings, options.filter), head: icsHead(options), subdomain: options.subdomain ?? '' };
 }
 
 /** Where the finished bytes of event `e` are: in `cache` (rendered and added there first if need be). */
 export function cachedEvent(cacheOption: EventCache | undefined, e: EventEntry, subdomain: string): { readonly chunk: Buffer; readonly start: number; readonly end: number } {
   const cache = (cacheOption ?? defaultCache) as ItemEventCache;
+  const h = hashEventInputs(e, subdomain);
   const hit = cache.map.get(e.item.id);
-  return hit?.matches(e, subdomain) ? hit : cache.add(e.item.id, hit, e, subdomain, renderEvent(e, subdomain));
+  return hit && hit.a === h.a && hit.b === h.b ? hit : cache.add(e.item.id, hit, h.a, h.b, renderEvent(e, subdomain));
 }
 
 /**
