@@ -35,7 +35,10 @@
  */
 import ical, { ICalCalendarMethod, ICalEvent, ICalEventBusyStatus, ICalEventStatus, ICalEventTransparency } from 'ical-generator';
 import type { BookingStatus } from '../../../shared/contract/types.ts';
+import { foldWritten } from './fold.ts';
 import { hashEventInputs } from './hash.ts';
+
+export { foldBytes, foldLine } from './fold.ts';
 
 export interface CalendarBookingItem {
   id: string;
@@ -270,12 +273,13 @@ class ItemEventCache implements EventCache {
     return this.map.size;
   }
   /** Writes `text` (one event as ical-generator wrote it) folded into a chunk and caches it under its inputs' hash (a, b). */
-  add(itemId: string, previous: CachedEvent | undefined, a: number, b: number, text: string): CachedEvent {
+  add(itemId: string, previous: CachedEvent | undefined, a: number, b: number, text: string, dashDeferred: boolean): CachedEvent {
     // ≤ 3 octets per code unit, plus 3 per fold (one per ≥ 71 octets).
     const room = text.length * 3 + (text.length >> 2) + 16;
     if (this.chunk.length - this.used < room) this.newChunk(room);
     const start = this.used;
-    this.used = foldWritten(this.chunk, start, start + this.chunk.write(text, start, 'utf8'), text);
+    const written = start + this.chunk.write(text, start, 'utf8');
+    this.used = foldWritten(this.chunk, start, dashDeferred ? expandDash(this.chunk, start, written) : written, text);
     const entry = new CachedEvent(a, b, this.chunk, start, this.used);
     if (previous) this.liveBytes -= previous.end - previous.start;
     else if (this.map.size >= this.maxEntries) {
@@ -330,125 +334,6 @@ function describe(b: CalendarBooking, link: string | null, clean: boolean): stri
   return clean ? text : cleanText(text);
 }
 
-/**
- * Folds one content line so that no physical line exceeds 75 octets (RFC 5545 §3.1): the first
- * carries ≤ 75 octets, each continuation a space + ≤ 74. Never splits a UTF-8 sequence (it walks
- * code points). Short lines, the vast majority, are checked with one native byte count.
- */
-export function foldLine(line: string): string {
-  if (line.length <= 25 || Buffer.byteLength(line, 'utf8') <= 75) return line;
-  let out = '';
-  let start = 0;
-  let bytes = 0;
-  let limit = 75;
-  for (let i = 0; i < line.length; ) {
-    const code = line.charCodeAt(i);
-    let width: number;
-    let units = 1;
-    if (code < 0x80) width = 1;
-    else if (code < 0x800) width = 2;
-    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < line.length) {
-      const next = line.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        width = 4;
-        units = 2;
-      } else width = 3; // a lone surrogate is encoded as U+FFFD (3 octets)
-    } else width = 3;
-    if (bytes + width > limit) {
-      out += (out === '' ? '' : '\r\n ') + line.slice(start, i);
-      start = i;
-      bytes = 0;
-      limit = 74;
-    }
-    bytes += width;
-    i += units;
-  }
-  return out + (out === '' ? '' : '\r\n ') + line.slice(start);
-}
-
-/**
- * Folds, in place, the event `text` just written as UTF-8 to buf[start, end); returns the new end
- * (buf needs room for the folds). Same rule as foldBytes. Lines are found in the string (a native
- * search); a line is ASCII exactly when its CRLF sits as many octets on as it has code units, so
- * only the bytes of non-ASCII lines are scanned for their end.
- */
-function foldWritten(buf: Buffer, start: number, end: number, text: string): number {
-  const n = text.length;
-  let b = start; // first octet of the current line
-  let u = 0; // first code unit of the current line
-  while (u < n) {
-    let ue = text.indexOf('\r\n', u);
-    if (ue < 0) ue = n;
-    let be = b + (ue - u);
-    if (ue === n) be = end;
-    else if (buf[be] !== 0x0d || buf[be + 1] !== 0x0a) {
-      // Not ASCII: its CRLF is further on (there is none inside the line: the string has none).
-      be++;
-      while (buf[be] !== 0x0d || buf[be + 1] !== 0x0a) be++;
-    }
-    if (be - b > 75) {
-      let pos = b;
-      let limit = 75;
-      while (be - pos > limit) {
-        let cut = pos + limit;
-        while (cut > pos + 1 && ((buf[cut] ?? 0) & 0xc0) === 0x80) cut--;
-        buf.copyWithin(cut + 3, cut, end);
-        buf[cut] = 0x0d;
-        buf[cut + 1] = 0x0a;
-        buf[cut + 2] = 0x20;
-        end += 3;
-        be += 3;
-        pos = cut + 3;
-        limit = 74;
-      }
-    }
-    b = be + 2;
-    u = ue + 2;
-  }
-  return end;
-}
-
-/**
- * foldLine on UTF-8 bytes: every physical line ≤ 75 octets (continuations " " + ≤ 74), folds only
- * before a byte that starts a character (never before a 10xxxxxx continuation byte). A buffer
- * without long lines is returned as it is.
- */
-export function foldBytes(src: Buffer): Buffer {
-  const n = src.length;
-  // Allocated at the first long line. Every piece between folds is ≥ 71 octets (74 minus at most 3
-  // for a character that would straddle), so n / 64 folds of 3 octets each is always enough.
-  let dst: Buffer | null = null;
-  let w = 0; // bytes written to dst
-  let copied = 0; // src[0, copied) is in dst
-  let start = 0;
-  while (start < n) {
-    // A tight byte loop beats one native indexOf call per (mostly short) line.
-    let end = start;
-    while (end < n && !(src[end] === 0x0d && src[end + 1] === 0x0a)) end++;
-    if (end - start > 75) {
-      dst ??= Buffer.allocUnsafe(n + Math.ceil(n / 64) * 3 + 3);
-      for (let i = copied; i < start; i++) dst[w++] = src[i] ?? 0;
-      let pos = start;
-      let limit = 75;
-      while (end - pos > limit) {
-        let cut = pos + limit;
-        while (cut > pos + 1 && ((src[cut] ?? 0) & 0xc0) === 0x80) cut--;
-        for (let i = pos; i < cut; i++) dst[w++] = src[i] ?? 0;
-        dst[w++] = 0x0d;
-        dst[w++] = 0x0a;
-        dst[w++] = 0x20;
-        pos = cut;
-        limit = 74;
-      }
-      copied = pos;
-    }
-    start = end + 2;
-  }
-  if (!dst) return src;
-  for (let i = copied; i < n; i++) dst[w++] = src[i] ?? 0;
-  return dst.subarray(0, w);
-}
-
 // One scratch calendar and one scratch event per kind of status, re-filled for every event we render
 // (every other field is set each time, so nothing carries over): building a fresh ICalEvent per
 // booking allocated a data object with a dozen arrays each time, and the enum setters validate
@@ -463,6 +348,28 @@ const pendingEvent = scratchEvent(ICalEventStatus.TENTATIVE, ICalEventTransparen
 const cancelledEvent = scratchEvent(ICalEventStatus.CANCELLED, ICalEventTransparency.TRANSPARENT, ICalEventBusyStatus.FREE);
 
 /** One event as ical-generator writes it (not folded yet: see foldWritten). */
+/**
+ * Stands for SUMMARY's "—" in the text ical-generator writes, when nothing else in the event can hold
+ * it (cleanText removes it from every text, and the item id, the one input written raw, is checked):
+ * with the dash, every event was a two-byte string (each of its ~500 characters twice the memory,
+ * and the UTF-8 write of a two-byte string was ~a sixth of a cold render); without it, most events
+ * are one-byte strings. The bytes of the dash are put in its place right after the UTF-8 write.
+ */
+const dashStandIn = '\u0001';
+const dashBytes = Buffer.from('—', 'utf8');
+
+/** Whether the last renderEvent wrote dashStandIn for the dash (read at once by its caller). */
+let dashDeferred = false;
+
+/** buf[start, end) with its first dashStandIn byte replaced by the UTF-8 bytes of "—"; answers the new end. */
+function expandDash(buf: Buffer, start: number, end: number): number {
+  const at = buf.indexOf(1, start);
+  if (at < 0 || at >= end) throw new Error('calendar: the dash of an event is missing');
+  buf.copyWithin(at + dashBytes.length, at + 1, end);
+  dashBytes.copy(buf, at);
+  return end + dashBytes.length - 1;
+}
+
 function renderEvent(e: EventEntry, subdomain: string): string {
   const b = e.booking;
   const pending = b.status === 'PENDING';
@@ -471,7 +378,8 @@ function renderEvent(e: EventEntry, subdomain: string): string {
   // The summary and description need cleanText only if one of their parts has a character it would
   // change (the fixed words and the encoded link never have one): one scan of each part, once.
   const clean = !suspicious.test(b.offeringTitle) && !suspicious.test(b.customerName) && !suspicious.test(b.notes) && !suspicious.test(b.id) && !suspicious.test(b.status) && !suspicious.test(subdomain);
-  const summary = `${pending ? 'Pending: ' : ''}${b.offeringTitle} — ${b.customerName}`;
+  dashDeferred = clean && !e.item.id.includes(dashStandIn);
+  const summary = `${pending ? 'Pending: ' : ''}${b.offeringTitle} ${dashDeferred ? dashStandIn : '—'} ${b.customerName}`;
   const stamp = new Date(parseIsoMs(b.updatedAt));
   const event = (pending ? pendingEvent : cancelled ? cancelledEvent : confirmedEvent)
     .id(uidFor(e.item.id))
@@ -524,7 +432,9 @@ export function cachedEvent(cacheOption: EventCache | undefined, e: EventEntry, 
   const cache = (cacheOption ?? defaultCache) as ItemEventCache;
   const h = hashEventInputs(e, subdomain);
   const hit = cache.map.get(e.item.id);
-  return hit && hit.a === h.a && hit.b === h.b ? hit : cache.add(e.item.id, hit, h.a, h.b, renderEvent(e, subdomain));
+  if (hit && hit.a === h.a && hit.b === h.b) return hit;
+  const text = renderEvent(e, subdomain);
+  return cache.add(e.item.id, hit, h.a, h.b, text, dashDeferred);
 }
 
 /**
