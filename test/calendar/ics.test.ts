@@ -186,6 +186,17 @@ describe('exportIcs', () => {
     expect(cal.events[0]?.description).toContain('Notes: a\\b;c,d');
   });
 
+  it('writes the summary’s dash as UTF-8 "—" whatever else the event holds (a control character in an item id is written raw)', () => {
+    const events = [
+      booking({ id: 'bkg_8' }),
+      booking({ id: 'bkg_9', items: [{ id: 'bki_9\u0001x', startsAt: '2026-05-12T17:00:00.000Z', endsAt: '2026-05-12T18:00:00.000Z' }] }),
+      booking({ id: 'bkg_10', customerName: 'Bad\u0001Name', items: [{ id: 'bki_10', startsAt: '2026-05-12T19:00:00.000Z', endsAt: '2026-05-12T20:00:00.000Z' }] }),
+    ];
+    const lines = contentLines(exportIcs(events, { ...base, cache: createEventCache() }));
+    expect(lines.filter((l) => l.startsWith('SUMMARY:'))).toEqual(['SUMMARY:Soho Loft — Ana García', 'SUMMARY:Soho Loft — Ana García', 'SUMMARY:Soho Loft — BadName']);
+    expect(lines).toContain('UID:bki_9\u0001x@orkestr-console');
+  });
+
   it('never lets SEQUENCE go down and has a fallback without versions', () => {
     expect(sequenceFor({ version: 7, updatedAt: '2026-01-01T00:00:00.000Z' })).toBe(7);
     const a = sequenceFor({ version: null, updatedAt: '2026-01-01T00:00:00.000Z' });

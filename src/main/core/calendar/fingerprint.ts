@@ -3,6 +3,7 @@
  * read the replica on their own connections, and compare these when the replica may have changed
  * between their reads (render-worker.ts).
  */
+import { Hash64 } from './hash.ts';
 import type { IcsPlan } from './ics.ts';
 
 /**
@@ -12,7 +13,7 @@ import type { IcsPlan } from './ics.ts';
  * Hand-written FNV-1a-style loop on purpose: ~15 M code units for 100k events, no allocation.
  */
 export function fingerprintIcs(plan: IcsPlan): string {
-  const h = new Fingerprint();
+  const h = new Hash64();
   for (const byte of plan.head) h.unit(byte);
   h.text(plan.subdomain);
   for (const e of plan.entries) {
@@ -30,20 +31,4 @@ export function fingerprintIcs(plan: IcsPlan): string {
     h.text(b.location ?? '-');
   }
   return h.hex();
-}
-
-class Fingerprint {
-  a = 0x811c9dc5;
-  b = 0x9747b28c;
-  unit(c: number): void {
-    this.a = Math.imul(this.a ^ c, 0x01000193);
-    this.b = Math.imul(this.b ^ c, 0x5bd1e995);
-  }
-  text(s: string): void {
-    for (let i = 0; i < s.length; i++) this.unit(s.charCodeAt(i));
-    this.unit(0x10000); // a separator no code unit equals
-  }
-  hex(): string {
-    return (this.a >>> 0).toString(16).padStart(8, '0') + (this.b >>> 0).toString(16).padStart(8, '0');
-  }
 }

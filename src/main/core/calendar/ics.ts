@@ -30,11 +30,15 @@
  *   subscribed calendars learn of the cancellation instead of silently losing the event).
  *
  * Speed: ical-generator costs ~10 µs per event; `createEventCache()` keeps each event's finished,
- * folded UTF-8 bytes per booking item together with every input it was made from, so a feed
+ * folded UTF-8 bytes per booking item together with a hash of every input it was made from, so a feed
  * re-rendered after a few changes only regenerates the changed events (see bench/calendar.ts).
  */
 import ical, { ICalCalendarMethod, ICalEvent, ICalEventBusyStatus, ICalEventStatus, ICalEventTransparency } from 'ical-generator';
 import type { BookingStatus } from '../../../shared/contract/types.ts';
+import { foldWritten } from './fold.ts';
+import { hashEventInputs } from './hash.ts';
+
+export { foldBytes, foldLine } from './fold.ts';
 
 export interface CalendarBookingItem {
   id: string;
@@ -170,32 +174,55 @@ export interface EventEntry {
   item: CalendarBookingItem;
 }
 
+/** A filter as selectEntries applies it, worked out once per export. */
+export interface Selection {
+  readonly statuses: ReadonlySet<BookingStatus>;
+  readonly offerings: ReadonlySet<string> | null;
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+export function selectionOf(filter: IcsFilter | undefined): Selection {
+  return {
+    statuses: statusesFor(filter),
+    offerings: filter?.offeringIds && filter.offeringIds.length > 0 ? new Set(filter.offeringIds) : null,
+    fromMs: filter?.from ? Date.parse(filter.from) : -Infinity,
+    toMs: filter?.to ? Date.parse(filter.to) : Infinity,
+  };
+}
+
+/** Each event of `booking` that passes `sel`, handed to `visit` in the booking's item order. */
+export function eachEntry(booking: CalendarBooking, sel: Selection, visit: (e: EventEntry) => void): void {
+  if (!sel.statuses.has(booking.status)) return;
+  if (sel.offerings && !sel.offerings.has(booking.offeringId)) return;
+  for (const item of booking.items) {
+    const startMs = parseIsoMs(item.startsAt);
+    const endMs = parseIsoMs(item.endsAt);
+    if (!Number.isFinite(startMs) || !Number.isFinite(endMs)) continue;
+    // Overlap with [from, to): an item that ends exactly at `from` or starts at `to` is out.
+    if (endMs <= sel.fromMs || startMs >= sel.toMs) continue;
+    visit({ startMs, endMs, booking, item });
+  }
+}
+
+/** The export's order of two events: start, then item id (ids are unique, so it is total). */
+export function compareEvents(aStartMs: number, aId: string, bStartMs: number, bId: string): number {
+  return aStartMs - bStartMs || (aId < bId ? -1 : aId > bId ? 1 : 0);
+}
+
 /** Events of `bookings` that pass `filter`, in output order (start, then item id). */
 function selectEntries(bookings: readonly CalendarBooking[], filter: IcsFilter | undefined): EventEntry[] {
-  const statuses = statusesFor(filter);
-  const offerings = filter?.offeringIds && filter.offeringIds.length > 0 ? new Set(filter.offeringIds) : null;
-  const fromMs = filter?.from ? Date.parse(filter.from) : -Infinity;
-  const toMs = filter?.to ? Date.parse(filter.to) : Infinity;
+  const sel = selectionOf(filter);
   const out: EventEntry[] = [];
-  for (const booking of bookings) {
-    if (!statuses.has(booking.status)) continue;
-    if (offerings && !offerings.has(booking.offeringId)) continue;
-    for (const item of booking.items) {
-      const startMs = parseIsoMs(item.startsAt);
-      const endMs = parseIsoMs(item.endsAt);
-      if (!Number.isFinite(startMs) || !Number.isFinite(endMs)) continue;
-      // Overlap with [from, to): an item that ends exactly at `from` or starts at `to` is out.
-      if (endMs <= fromMs || startMs >= toMs) continue;
-      out.push({ startMs, endMs, booking, item });
-    }
-  }
-  out.sort((a, b) => a.startMs - b.startMs || (a.item.id < b.item.id ? -1 : a.item.id > b.item.id ? 1 : 0));
+  const push = (e: EventEntry): void => void out.push(e);
+  for (const booking of bookings) eachEntry(booking, sel, push);
+  out.sort((a, b) => compareEvents(a.startMs, a.item.id, b.startMs, b.item.id));
   return out;
 }
 
 /**
- * Finished events as UTF-8 bytes, per booking item, with the inputs they were made from; an entry is
- * used only when every input is unchanged. Bounded: the oldest entry goes first. Bytes, not strings:
+ * Finished events as UTF-8 bytes, per booking item, with a hash of the inputs they were made from; an
+ * entry is used only when the hash of every input is unchanged. Bounded: the oldest entry goes first. Bytes, not strings:
  * 100k cached events as JS strings (two-byte strings as soon as a name is non-ASCII) kept the
  * garbage collector busy. The bytes are written one event after the other into shared chunks
  * (outside the JS heap; no Buffer object per event), so the events of one render sit side by side
@@ -205,54 +232,25 @@ export interface EventCache {
   readonly size: number;
 }
 
-/** One cached event: every input it was made from, and where its folded UTF-8 bytes are. */
+/**
+ * One cached event: a 64-bit hash of every input it was made from, and where its folded UTF-8 bytes
+ * are. A hash, not the inputs: eleven string references per event kept every string of a cold
+ * export's read alive (promoted, then copied and marked by the garbage collector, which did about a
+ * third of a cold export's work), where five numbers and a reference let the rows die young. Two
+ * different inputs of one item would have to collide in both 32-bit lanes to serve a stale event.
+ */
 class CachedEvent {
-  startsAt: string;
-  endsAt: string;
-  bookingId: string;
-  status: string;
-  version: number | null;
-  updatedAt: string;
-  offeringTitle: string;
-  customerName: string;
-  notes: string;
-  location: string | null;
-  subdomain: string;
+  a: number;
+  b: number;
   chunk: Buffer;
   start: number;
   end: number;
-  constructor(e: EventEntry, subdomain: string, chunk: Buffer, start: number, end: number) {
-    const b = e.booking;
-    this.startsAt = e.item.startsAt;
-    this.endsAt = e.item.endsAt;
-    this.bookingId = b.id;
-    this.status = b.status;
-    this.version = b.version;
-    this.updatedAt = b.updatedAt;
-    this.offeringTitle = b.offeringTitle;
-    this.customerName = b.customerName;
-    this.notes = b.notes;
-    this.location = b.location ?? null;
-    this.subdomain = subdomain;
+  constructor(a: number, b: number, chunk: Buffer, start: number, end: number) {
+    this.a = a;
+    this.b = b;
     this.chunk = chunk;
     this.start = start;
     this.end = end;
-  }
-  matches(e: EventEntry, subdomain: string): boolean {
-    const b = e.booking;
-    return (
-      this.startsAt === e.item.startsAt &&
-      this.endsAt === e.item.endsAt &&
-      this.bookingId === b.id &&
-      this.status === b.status &&
-      this.version === b.version &&
-      this.updatedAt === b.updatedAt &&
-      this.offeringTitle === b.offeringTitle &&
-      this.customerName === b.customerName &&
-      this.notes === b.notes &&
-      this.location === (b.location ?? null) &&
-      this.subdomain === subdomain
-    );
   }
 }
 
@@ -274,14 +272,15 @@ class ItemEventCache implements EventCache {
   get size(): number {
     return this.map.size;
   }
-  /** Writes `text` (one event as ical-generator wrote it) folded into a chunk and caches it for `e`. */
-  add(itemId: string, previous: CachedEvent | undefined, e: EventEntry, subdomain: string, text: string): CachedEvent {
+  /** Writes `text` (one event as ical-generator wrote it) folded into a chunk and caches it under its inputs' hash (a, b). */
+  add(itemId: string, previous: CachedEvent | undefined, a: number, b: number, text: string, dashDeferred: boolean): CachedEvent {
     // ≤ 3 octets per code unit, plus 3 per fold (one per ≥ 71 octets).
     const room = text.length * 3 + (text.length >> 2) + 16;
     if (this.chunk.length - this.used < room) this.newChunk(room);
     const start = this.used;
-    this.used = foldWritten(this.chunk, start, start + this.chunk.write(text, start, 'utf8'), text);
-    const entry = new CachedEvent(e, subdomain, this.chunk, start, this.used);
+    const written = start + this.chunk.write(text, start, 'utf8');
+    this.used = foldWritten(this.chunk, start, dashDeferred ? expandDash(this.chunk, start, written) : written, text);
+    const entry = new CachedEvent(a, b, this.chunk, start, this.used);
     if (previous) this.liveBytes -= previous.end - previous.start;
     else if (this.map.size >= this.maxEntries) {
       const first = this.map.entries().next();
@@ -335,125 +334,6 @@ function describe(b: CalendarBooking, link: string | null, clean: boolean): stri
   return clean ? text : cleanText(text);
 }
 
-/**
- * Folds one content line so that no physical line exceeds 75 octets (RFC 5545 §3.1): the first
- * carries ≤ 75 octets, each continuation a space + ≤ 74. Never splits a UTF-8 sequence (it walks
- * code points). Short lines, the vast majority, are checked with one native byte count.
- */
-export function foldLine(line: string): string {
-  if (line.length <= 25 || Buffer.byteLength(line, 'utf8') <= 75) return line;
-  let out = '';
-  let start = 0;
-  let bytes = 0;
-  let limit = 75;
-  for (let i = 0; i < line.length; ) {
-    const code = line.charCodeAt(i);
-    let width: number;
-    let units = 1;
-    if (code < 0x80) width = 1;
-    else if (code < 0x800) width = 2;
-    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < line.length) {
-      const next = line.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        width = 4;
-        units = 2;
-      } else width = 3; // a lone surrogate is encoded as U+FFFD (3 octets)
-    } else width = 3;
-    if (bytes + width > limit) {
-      out += (out === '' ? '' : '\r\n ') + line.slice(start, i);
-      start = i;
-      bytes = 0;
-      limit = 74;
-    }
-    bytes += width;
-    i += units;
-  }
-  return out + (out === '' ? '' : '\r\n ') + line.slice(start);
-}
-
-/**
- * Folds, in place, the event `text` just written as UTF-8 to buf[start, end); returns the new end
- * (buf needs room for the folds). Same rule as foldBytes. Lines are found in the string (a native
- * search); a line is ASCII exactly when its CRLF sits as many octets on as it has code units, so
- * only the bytes of non-ASCII lines are scanned for their end.
- */
-function foldWritten(buf: Buffer, start: number, end: number, text: string): number {
-  const n = text.length;
-  let b = start; // first octet of the current line
-  let u = 0; // first code unit of the current line
-  while (u < n) {
-    let ue = text.indexOf('\r\n', u);
-    if (ue < 0) ue = n;
-    let be = b + (ue - u);
-    if (ue === n) be = end;
-    else if (buf[be] !== 0x0d || buf[be + 1] !== 0x0a) {
-      // Not ASCII: its CRLF is further on (there is none inside the line: the string has none).
-      be++;
-      while (buf[be] !== 0x0d || buf[be + 1] !== 0x0a) be++;
-    }
-    if (be - b > 75) {
-      let pos = b;
-      let limit = 75;
-      while (be - pos > limit) {
-        let cut = pos + limit;
-        while (cut > pos + 1 && ((buf[cut] ?? 0) & 0xc0) === 0x80) cut--;
-        buf.copyWithin(cut + 3, cut, end);
-        buf[cut] = 0x0d;
-        buf[cut + 1] = 0x0a;
-        buf[cut + 2] = 0x20;
-        end += 3;
-        be += 3;
-        pos = cut + 3;
-        limit = 74;
-      }
-    }
-    b = be + 2;
-    u = ue + 2;
-  }
-  return end;
-}
-
-/**
- * foldLine on UTF-8 bytes: every physical line ≤ 75 octets (continuations " " + ≤ 74), folds only
- * before a byte that starts a character (never before a 10xxxxxx continuation byte). A buffer
- * without long lines is returned as it is.
- */
-export function foldBytes(src: Buffer): Buffer {
-  const n = src.length;
-  // Allocated at the first long line. Every piece between folds is ≥ 71 octets (74 minus at most 3
-  // for a character that would straddle), so n / 64 folds of 3 octets each is always enough.
-  let dst: Buffer | null = null;
-  let w = 0; // bytes written to dst
-  let copied = 0; // src[0, copied) is in dst
-  let start = 0;
-  while (start < n) {
-    // A tight byte loop beats one native indexOf call per (mostly short) line.
-    let end = start;
-    while (end < n && !(src[end] === 0x0d && src[end + 1] === 0x0a)) end++;
-    if (end - start > 75) {
-      dst ??= Buffer.allocUnsafe(n + Math.ceil(n / 64) * 3 + 3);
-      for (let i = copied; i < start; i++) dst[w++] = src[i] ?? 0;
-      let pos = start;
-      let limit = 75;
-      while (end - pos > limit) {
-        let cut = pos + limit;
-        while (cut > pos + 1 && ((src[cut] ?? 0) & 0xc0) === 0x80) cut--;
-        for (let i = pos; i < cut; i++) dst[w++] = src[i] ?? 0;
-        dst[w++] = 0x0d;
-        dst[w++] = 0x0a;
-        dst[w++] = 0x20;
-        pos = cut;
-        limit = 74;
-      }
-      copied = pos;
-    }
-    start = end + 2;
-  }
-  if (!dst) return src;
-  for (let i = copied; i < n; i++) dst[w++] = src[i] ?? 0;
-  return dst.subarray(0, w);
-}
-
 // One scratch calendar and one scratch event per kind of status, re-filled for every event we render
 // (every other field is set each time, so nothing carries over): building a fresh ICalEvent per
 // booking allocated a data object with a dozen arrays each time, and the enum setters validate
@@ -468,6 +348,28 @@ const pendingEvent = scratchEvent(ICalEventStatus.TENTATIVE, ICalEventTransparen
 const cancelledEvent = scratchEvent(ICalEventStatus.CANCELLED, ICalEventTransparency.TRANSPARENT, ICalEventBusyStatus.FREE);
 
 /** One event as ical-generator writes it (not folded yet: see foldWritten). */
+/**
+ * Stands for SUMMARY's "—" in the text ical-generator writes, when nothing else in the event can hold
+ * it (cleanText removes it from every text, and the item id, the one input written raw, is checked):
+ * with the dash, every event was a two-byte string (each of its ~500 characters twice the memory,
+ * and the UTF-8 write of a two-byte string was ~a sixth of a cold render); without it, most events
+ * are one-byte strings. The bytes of the dash are put in its place right after the UTF-8 write.
+ */
+const dashStandIn = '\u0001';
+const dashBytes = Buffer.from('—', 'utf8');
+
+/** Whether the last renderEvent wrote dashStandIn for the dash (read at once by its caller). */
+let dashDeferred = false;
+
+/** buf[start, end) with its first dashStandIn byte replaced by the UTF-8 bytes of "—"; answers the new end. */
+function expandDash(buf: Buffer, start: number, end: number): number {
+  const at = buf.indexOf(1, start);
+  if (at < 0 || at >= end) throw new Error('calendar: the dash of an event is missing');
+  buf.copyWithin(at + dashBytes.length, at + 1, end);
+  dashBytes.copy(buf, at);
+  return end + dashBytes.length - 1;
+}
+
 function renderEvent(e: EventEntry, subdomain: string): string {
   const b = e.booking;
   const pending = b.status === 'PENDING';
@@ -476,7 +378,8 @@ function renderEvent(e: EventEntry, subdomain: string): string {
   // The summary and description need cleanText only if one of their parts has a character it would
   // change (the fixed words and the encoded link never have one): one scan of each part, once.
   const clean = !suspicious.test(b.offeringTitle) && !suspicious.test(b.customerName) && !suspicious.test(b.notes) && !suspicious.test(b.id) && !suspicious.test(b.status) && !suspicious.test(subdomain);
-  const summary = `${pending ? 'Pending: ' : ''}${b.offeringTitle} — ${b.customerName}`;
+  dashDeferred = clean && !e.item.id.includes(dashStandIn);
+  const summary = `${pending ? 'Pending: ' : ''}${b.offeringTitle} ${dashDeferred ? dashStandIn : '—'} ${b.customerName}`;
   const stamp = new Date(parseIsoMs(b.updatedAt));
   const event = (pending ? pendingEvent : cancelled ? cancelledEvent : confirmedEvent)
     .id(uidFor(e.item.id))
@@ -506,8 +409,8 @@ const tail = Buffer.from(`${calendarEnd}\r\n`, 'utf8');
 /** The `.ics`'s last line (after the events). */
 export const icsTail: Buffer = tail;
 
-/** Selects and orders the events of `bookings` and renders the calendar's head (see exportIcsBytes). */
-export function planIcs(bookings: readonly CalendarBooking[], options: IcsOptions): IcsPlan {
+/** The calendar's lines before its events, as UTF-8 bytes. */
+export function icsHead(options: Pick<IcsOptions, 'calendarName' | 'refreshSeconds'>): Buffer {
   const header = ical({
     prodId: productId,
     method: ICalCalendarMethod.PUBLISH,
@@ -516,15 +419,22 @@ export function planIcs(bookings: readonly CalendarBooking[], options: IcsOption
   }).toString();
   // `header` ends with "END:VCALENDAR" (no CRLF): the events go in front of it.
   if (!header.endsWith(calendarEnd)) throw new Error('unexpected ical-generator output');
-  const head = Buffer.from(header.slice(0, header.length - calendarEnd.length), 'utf8');
-  return { entries: selectEntries(bookings, options.filter), head, subdomain: options.subdomain ?? '' };
+  return Buffer.from(header.slice(0, header.length - calendarEnd.length), 'utf8');
+}
+
+/** Selects and orders the events of `bookings` and renders the calendar's head (see exportIcsBytes). */
+export function planIcs(bookings: readonly CalendarBooking[], options: IcsOptions): IcsPlan {
+  return { entries: selectEntries(bookings, options.filter), head: icsHead(options), subdomain: options.subdomain ?? '' };
 }
 
 /** Where the finished bytes of event `e` are: in `cache` (rendered and added there first if need be). */
 export function cachedEvent(cacheOption: EventCache | undefined, e: EventEntry, subdomain: string): { readonly chunk: Buffer; readonly start: number; readonly end: number } {
   const cache = (cacheOption ?? defaultCache) as ItemEventCache;
+  const h = hashEventInputs(e, subdomain);
   const hit = cache.map.get(e.item.id);
-  return hit?.matches(e, subdomain) ? hit : cache.add(e.item.id, hit, e, subdomain, renderEvent(e, subdomain));
+  if (hit && hit.a === h.a && hit.b === h.b) return hit;
+  const text = renderEvent(e, subdomain);
+  return cache.add(e.item.id, hit, h.a, h.b, text, dashDeferred);
 }
 
 /**

@@ -235,11 +235,11 @@ export class CalendarWorker {
   }
 }
 
-/** One worker's CPU for an export: in all, and by phase where it read a share (read, order, render, write). */
+/** One worker's CPU for an export: in all, and by phase where it read a share (read and render, order, write). */
 function workerCpu(part: Answer<'part'>, writeMs: number): string {
   const all = `${Math.round(part.cpuMs + writeMs)} ms`;
   const p = part.phases;
-  return p ? `${all} (read ${Math.round(p.read)}, order ${Math.round(p.order)}, render ${Math.round(p.render)}, write ${Math.round(writeMs)})` : all;
+  return p ? `${all} (read+render ${Math.round(p.readRender)}, order ${Math.round(p.order)}, write ${Math.round(writeMs)})` : all;
 }
 
 /** Waits for every promise (none is left running), throws the first failure, else answers the values. */

@@ -6,7 +6,7 @@
  * (`placeShare`) and writes its own events at their offsets. Reading a share instead of every row
  * halves a cold export's read (most of its garbage-collection work too): bench/calendar.ts.
  */
-import { cachedEvent, type EventCache, type IcsPlan } from './ics.ts';
+import { cachedEvent, compareEvents, eachEntry, selectionOf, type CalendarBooking, type EventCache, type EventEntry, type IcsFilter, type IcsPlan } from './ics.ts';
 
 /** The order keys and sizes of one worker's events (output order among themselves); sent between threads. */
 export interface ShareKeys {
@@ -52,6 +52,58 @@ export function renderShare(plan: IcsPlan, cache: EventCache): RenderedShare {
     ids[k] = e.item.id;
     idLength += e.item.id.length;
     idEnds[k] = idLength;
+  }
+  return { keys: { startMs, ids: ids.join(''), idEnds, sizes }, chunks, starts, bytes };
+}
+
+/**
+ * Renders the events of the bookings `each` hands over (through `cache`) as they come, and answers
+ * them in output order (start, then item id): what renderShare answers for a plan of the same
+ * bookings and filter. A booking is rendered as soon as it is read, so a cold export's rows, their
+ * booking objects and events die young instead of all 50k of a share surviving (promoted, then
+ * copied and marked by the garbage collector) until every one is read and ordered; only each event's
+ * key and place stay. Ordered afterwards by index, as selectEntries orders its entries.
+ */
+export function renderShareStream(each: (visit: (b: CalendarBooking) => void) => void, filter: IcsFilter | undefined, subdomain: string, cache: EventCache): RenderedShare {
+  const sel = selectionOf(filter);
+  const startList: number[] = [];
+  const idList: string[] = [];
+  const chunkList: Buffer[] = [];
+  const startOf: number[] = [];
+  const sizeOf: number[] = [];
+  const visitEntry = (e: EventEntry): void => {
+    const hit = cachedEvent(cache, e, subdomain);
+    startList.push(e.startMs);
+    idList.push(e.item.id);
+    // The cache may move an event later (compaction): keep the chunk it is in now (never rewritten).
+    chunkList.push(hit.chunk);
+    startOf.push(hit.start);
+    sizeOf.push(hit.end - hit.start);
+  };
+  each((b) => eachEntry(b, sel, visitEntry));
+  const n = idList.length;
+  const order = new Uint32Array(n);
+  for (let k = 0; k < n; k++) order[k] = k;
+  order.sort((x, y) => compareEvents(startList[x] ?? 0, idList[x] ?? '', startList[y] ?? 0, idList[y] ?? ''));
+  const startMs = new Float64Array(n);
+  const idEnds = new Uint32Array(n);
+  const sizes = new Uint32Array(n);
+  const starts = new Uint32Array(n);
+  const chunks: Buffer[] = new Array<Buffer>(n);
+  const ids: string[] = new Array<string>(n);
+  let idLength = 0;
+  let bytes = 0;
+  for (let k = 0; k < n; k++) {
+    const i = order[k] ?? 0;
+    const id = idList[i] ?? '';
+    startMs[k] = startList[i] ?? 0;
+    ids[k] = id;
+    idLength += id.length;
+    idEnds[k] = idLength;
+    chunks[k] = chunkList[i] ?? Buffer.alloc(0);
+    starts[k] = startOf[i] ?? 0;
+    sizes[k] = sizeOf[i] ?? 0;
+    bytes += sizes[k] ?? 0;
   }
   return { keys: { startMs, ids: ids.join(''), idEnds, sizes }, chunks, starts, bytes };
 }

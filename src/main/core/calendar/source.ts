@@ -91,6 +91,17 @@ export interface BookingShare {
  * to the planner's indexes.
  */
 export function readCalendarBookings(source: SqliteSource, filter?: IcsFilter, share?: BookingShare): CalendarBooking[] {
+  const out: CalendarBooking[] = [];
+  eachCalendarBooking(source, filter, share, (b) => void out.push(b));
+  return out;
+}
+
+/**
+ * readCalendarBookings, one booking at a time: each is handed to `visit` once all its items are read
+ * (walking the table, as soon as the next booking's row comes, so the caller can render it while the
+ * rows are read and let it go; through an index, at the end).
+ */
+export function eachCalendarBooking(source: SqliteSource, filter: IcsFilter | undefined, share: BookingShare | undefined, visit: (b: CalendarBooking) => void): void {
   const db = sqliteOf(source);
   const statuses = [...statusesFor(filter)];
   const offerings = filter?.offeringIds ?? [];
@@ -141,7 +152,7 @@ export function readCalendarBookings(source: SqliteSource, filter?: IcsFilter, s
   const locations = new Map<string, string | null>();
   // A booking's rows are adjacent when the table is walked; through an index they may not be.
   const byId = scan ? null : new Map<string, CalendarBooking>();
-  const out: CalendarBooking[] = [];
+  const held: CalendarBooking[] = [];
   // What the export keeps of the rows, a worker's garbage collector copies and marks (in a cold
   // export, GC work on the workers' heaps was a third of the process's CPU): values many rows repeat
   // (status, offering, its title) are kept once, and a booking's items array is made at its size
@@ -155,7 +166,11 @@ export function readCalendarBookings(source: SqliteSource, filter?: IcsFilter, s
   };
   let current: CalendarBooking | undefined;
   for (const [id, status, version, updatedAt, offeringId, offeringTitle, customerName, notes, itemId, startsAt, endsAt] of rows) {
-    if (current?.id !== id) current = byId?.get(id);
+    if (current?.id !== id) {
+      // Walking the table, a booking's rows are adjacent: the one before is complete.
+      if (current && !byId) visit(current);
+      current = byId?.get(id);
+    }
     const item = { id: itemId, startsAt, endsAt };
     if (current) {
       current.items.push(item);
@@ -167,8 +182,12 @@ export function readCalendarBookings(source: SqliteSource, filter?: IcsFilter, s
       locations.set(offeringId, location);
     }
     current = { id, status: once(status) as BookingStatus, version, updatedAt, offeringId: once(offeringId), offeringTitle: once(offeringTitle), customerName, notes, items: [item], location };
-    byId?.set(id, current);
-    out.push(current);
+    if (byId) {
+      byId.set(id, current);
+      held.push(current);
+    }
   }
-  return out;
+  if (!byId) {
+    if (current) visit(current);
+  } else for (const b of held) visit(b);
 }

@@ -9,10 +9,10 @@ import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { fingerprintIcs } from './fingerprint.ts';
-import { createEventCache, icsTail, planIcs, renderIcsParts, type CalendarBooking, type IcsFilter, type IcsPlan } from './ics.ts';
+import { createEventCache, icsHead, icsTail, planIcs, renderIcsParts, type CalendarBooking, type IcsFilter, type IcsPlan } from './ics.ts';
 import { FeedRenderer, type Feed } from './feeds.ts';
-import { piecesOf, placeShare, renderShare, type RenderedShare, type ShareKeys } from './share.ts';
-import { readCalendarBookings, readTenant, type TenantRef } from './source.ts';
+import { piecesOf, placeShare, renderShareStream, type RenderedShare, type ShareKeys } from './share.ts';
+import { eachCalendarBooking, readCalendarBookings, readTenant, type TenantRef } from './source.ts';
 
 export type CalendarJob =
   /** The whole .ics, answered as bytes. */
@@ -34,18 +34,20 @@ export type CalendarJob =
   | { id: number; kind: 'warm' }
   | { id: number; kind: 'feed'; feed: Feed; nowMs: number };
 
-/** A share's CPU time by phase (ms): reading its rows, ordering its events, rendering them. */
+/**
+ * A share's CPU time by phase (ms): reading its rows and rendering their events (one booking after
+ * the other, so not apart), then ordering the events.
+ */
 export interface SharePhases {
-  read: number;
+  readRender: number;
   order: number;
-  render: number;
 }
 
 export type CalendarAnswer =
   | { id: number; ok: true; kind: 'export'; ics: Uint8Array; events: number; tenantName: string | null }
   /**
    * `cpuMs`: this thread's CPU time for the job (read, order, render its part); `phases`, for a share,
-   * that time by phase (read the rows, order the events, render them), for the export's log line.
+   * that time by phase (read the rows and render them, order the events), for the export's log line.
    */
   | { id: number; ok: true; kind: 'part'; bytes: number; events: number; tenantName: string | null; cpuMs: number; keys?: ShareKeys; phases?: SharePhases }
   | { id: number; ok: true; kind: 'fingerprint'; fingerprint: string }
@@ -157,21 +159,32 @@ port.on('message', (job: CalendarJob) => {
   }
 });
 
-/** Share `part` of `of` of the bookings read, its events rendered and held (see share.ts). */
+/**
+ * Share `part` of `of` of the bookings read, its events rendered as their rows come and held (see
+ * share.ts, renderShareStream).
+ */
 function renderSharePart(job: Extract<CalendarJob, { kind: 'part' }>): { answer: CalendarAnswer } {
   const c0 = cpuNow();
   const tenant = readTenant(db);
-  const bookings = readCalendarBookings(db, job.filter, { part: job.part, of: job.of });
-  const read = cpuSince(c0);
-  const plan = planIcs(bookings, { calendarName: exportName(job, tenant), subdomain: tenant.subdomain, filter: job.filter });
-  const order = cpuSince(c0) - read;
-  const share = renderShare(plan, cache);
+  const subdomain = tenant.subdomain ?? '';
+  const head = icsHead({ calendarName: exportName(job, tenant) });
+  let readRender = 0;
+  const share = renderShareStream(
+    (visit) => {
+      eachCalendarBooking(db, job.filter, { part: job.part, of: job.of }, visit);
+      readRender = cpuSince(c0);
+    },
+    job.filter,
+    subdomain,
+    cache,
+  );
+  const plan: IcsPlan = { entries: [], head, subdomain };
   held.set(job.id, { share, plan, part: job.part, of: job.of });
   // The head goes in front of share 0's events, END:VCALENDAR after the last share's.
-  const bytes = share.bytes + (job.part === 0 ? plan.head.length : 0) + (job.part === job.of - 1 ? icsTail.length : 0);
+  const bytes = share.bytes + (job.part === 0 ? head.length : 0) + (job.part === job.of - 1 ? icsTail.length : 0);
   const cpuMs = cpuSince(c0);
-  const phases = { read, order, render: cpuMs - read - order };
-  const answer: CalendarAnswer = { id: job.id, ok: true, kind: 'part', bytes, events: plan.entries.length, tenantName: tenant.name, cpuMs, keys: share.keys, phases };
+  const phases = { readRender, order: cpuMs - readRender };
+  const answer: CalendarAnswer = { id: job.id, ok: true, kind: 'part', bytes, events: share.keys.sizes.length, tenantName: tenant.name, cpuMs, keys: share.keys, phases };
   return { answer };
 }
 
@@ -248,8 +261,13 @@ function warmUp(): number {
       location: i % 2 === 0 ? '12 Canal Street, New York' : null,
     });
   }
-  const plan = planIcs(bookings, { calendarName: 'warm-up', subdomain: 'warm', filter: { includePending: true } });
-  renderIcsParts(plan, createEventCache());
+  const filter = { includePending: true };
+  const plan = planIcs(bookings, { calendarName: 'warm-up', subdomain: 'warm', filter });
+  const throwaway = createEventCache();
+  // An export to a file renders as it reads (renderShareStream); feeds and the rest from a plan,
+  // here all from the cache the first pass filled (the path a warm export takes).
+  renderShareStream((visit) => bookings.forEach(visit), filter, 'warm', throwaway);
+  renderIcsParts(plan, throwaway);
   fingerprintIcs(plan);
   return cpuSince(c0);
 }
