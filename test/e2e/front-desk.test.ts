@@ -180,7 +180,7 @@ describe('the approval queue at full speed', () => {
     const h = stack.console.core.handlers;
     await h['settings.set']({ undoSeconds: 0 });
     const page = await open();
-    await page.getByLabel(t('queue.filter.offering'), { exact: true }).selectOption({ label: 'Soho Loft' });
+    await pickOffering(page, t, 'Soho Loft');
     const row = rowOf(page, made.overlap);
     await row.getByText('Slot full', { exact: false }).waitFor();
     await row.click({ position: { x: 5, y: 5 } });
@@ -197,9 +197,18 @@ describe('the approval queue at full speed', () => {
     await h['sync.now']({});
     expect((await approvals()).has(made.overlap)).toBe(false);
     expect(await serverStatus(made.overlap)).toBe('PENDING');
-    await page.getByLabel(t('queue.filter.offering'), { exact: true }).selectOption({ label: t('queue.filter.allOfferings') });
+    await pickOffering(page, t, null);
   });
 });
+
+/** The offering filter as a user works it: types part of the name and picks it; `null` picks "all" from the empty field. */
+async function pickOffering(page: Page, tr: (key: 'queue.filter.offering' | 'queue.filter.allOfferings') => string, title: string | null): Promise<void> {
+  const filter = page.getByRole('combobox', { name: tr('queue.filter.offering'), exact: true });
+  await filter.fill(title ?? '');
+  await filter.click();
+  await page.getByRole('option', { name: title ?? tr('queue.filter.allOfferings'), exact: true }).click();
+  await page.getByRole('listbox').waitFor({ state: 'detached' });
+}
 
 type Combo = [Language, 'light' | 'dark'];
 const combos: Combo[] = [['en', 'light'], ['en', 'dark'], ['es', 'light'], ['es', 'dark']];
@@ -226,7 +235,7 @@ describe('every screen and dialog of the front desk in English and Spanish, ligh
       widths.push([`${lang}-${theme}`, ...((await page.locator('.queue-list').evaluate((el) => [el.scrollWidth, el.clientWidth])) as [number, number])]);
       await check('queue');
       // The safety warning, opened by keyboard on the full-slot booking.
-      await page.getByLabel(tr('queue.filter.offering'), { exact: true }).selectOption({ label: 'Soho Loft' });
+      await pickOffering(page, tr, 'Soho Loft');
       await rowOf(page, made.overlap).click({ position: { x: 5, y: 5 } });
       await page.keyboard.press('a');
       await page.getByRole('dialog', { name: tr('safety.fullTitle') }).getByText('Carmen Confirmed').waitFor();
@@ -240,7 +249,7 @@ describe('every screen and dialog of the front desk in English and Spanish, ligh
       await page.getByRole('dialog').getByRole('group', { name: new RegExp(tr('reschedule.slots')) }).waitFor({ timeout: 30_000 });
       await check('reschedule-dialog');
       await closeDialog();
-      await page.getByLabel(tr('queue.filter.offering'), { exact: true }).selectOption({ label: tr('queue.filter.allOfferings') });
+      await pickOffering(page, tr, null);
       await page.keyboard.press('Control+k');
       await page.getByRole('dialog').getByRole('combobox').fill('garcia');
       await page.getByRole('option', { name: /Lucía García/ }).waitFor();

@@ -1,6 +1,7 @@
 /** Weekly hours of one offering as a grid (days × time), plus BLOCK/OPEN exceptions. Read-only. */
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { AvailabilityRuleView } from '../../../shared/contract/types.ts';
+import { OfferingCombobox } from '../components/OfferingCombobox.tsx';
 import { Empty, ErrorState, Loading } from '../components/ui.tsx';
 import { useT } from '../i18n/index.ts';
 import { useQuery } from '../lib/useQuery.ts';
@@ -20,9 +21,10 @@ function dayName(dow: number, locale: string, style: 'long' | 'short'): string {
 // eslint-disable-next-line max-lines-per-function -- a React screen: its hooks stay in one body, and most of its length is the week grid's JSX
 export function AvailabilityTab() {
   const { t, locale } = useT();
-  // Id and title are all the picker shows: the whole views were 6.6 MB at 20k offerings (#16).
-  const offerings = useQuery('offerings.options', {}, ['offerings']);
-  const list = offerings.data ?? [];
+  // The first offering to show; the picker finds the others by search (20k options at 20k offerings, #16).
+  const offerings = useQuery('offerings.page', { limit: 1 }, ['offerings']);
+  const list = offerings.data?.items ?? [];
+  const fieldId = useId();
   const [offeringId, setOfferingId] = useState('');
   useEffect(() => {
     if (!offeringId && list[0]) setOfferingId(list[0].id);
@@ -116,16 +118,10 @@ export function AvailabilityTab() {
   return (
     <section aria-label={t('catalogue.availability')}>
       <div className="toolbar">
-        <label className="filter">
-          <span>{t('availability.offering')}</span>
-          <select value={offeringId} onChange={(e) => setOfferingId(e.target.value)}>
-            {list.map((o) => (
-              <option key={o.id} value={o.id}>
-                {o.title}
-              </option>
-            ))}
-          </select>
-        </label>
+        <div className="filter">
+          <label htmlFor={fieldId}>{t('availability.offering')}</label>
+          <OfferingCombobox id={fieldId} value={offeringId} onChange={setOfferingId} />
+        </div>
       </div>
       {grid}
     </section>

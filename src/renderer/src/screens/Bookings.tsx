@@ -1,16 +1,16 @@
 /** All bookings: filters plus a virtual list (only the rows in view are in the DOM; pages of 200 fetched as the view needs them). */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { BookingStatus, BookingView } from '../../../shared/contract/types.ts';
 import { bookingStatuses } from '../../../shared/contract/types.ts';
 import { api } from '../api.ts';
 import { useBookingActions, useTimezone } from '../components/bookingActions.tsx';
+import { OfferingCombobox } from '../components/OfferingCombobox.tsx';
 import { RowMenu, type RowMenuItem } from '../components/RowMenu.tsx';
 import { VirtualTable, rowAttrs } from '../components/VirtualTable.tsx';
 import type { VirtualRowSlot } from '../components/VirtualTable.tsx';
 import { BookingStatusBadge, Empty, ErrorState, Loading, PageHeader, SyncChip } from '../components/ui.tsx';
 import { useT } from '../i18n/index.ts';
 import { addDays, formatMoney, formatSlot, startOfZonedDay } from '../lib/format.ts';
-import { useQuery } from '../lib/useQuery.ts';
 import { pagesFor } from '../lib/pages.ts';
 import { useDebounced } from '../lib/useDebounced.ts';
 import './bookings.css';
@@ -115,7 +115,7 @@ function useBookingPages(query: BookingsQuery) {
 /** The list's filters: search, status, offering and a date range in the tenant's zone. */
 function BookingFilters({ filters, onChange }: { filters: Filters; onChange: (f: Filters) => void }) {
   const { t } = useT();
-  const offerings = useQuery('offerings.options', {}, ['offerings']);
+  const id = useId();
   const set = (patch: Partial<Filters>) => onChange({ ...filters, ...patch });
   const hasFilters = JSON.stringify(filters) !== JSON.stringify(noFilters);
   return (
@@ -135,17 +135,10 @@ function BookingFilters({ filters, onChange }: { filters: Filters; onChange: (f:
           ))}
         </select>
       </label>
-      <label className="filter">
-        <span>{t('bookings.offering')}</span>
-        <select value={filters.offeringId} onChange={(e) => set({ offeringId: e.target.value })}>
-          <option value="">{t('common.all')}</option>
-          {(offerings.data ?? []).map((o) => (
-            <option key={o.id} value={o.id}>
-              {o.title}
-            </option>
-          ))}
-        </select>
-      </label>
+      <div className="filter">
+        <label htmlFor={`${id}-offering`}>{t('bookings.offering')}</label>
+        <OfferingCombobox id={`${id}-offering`} value={filters.offeringId} allLabel={t('common.all')} onChange={(offeringId) => set({ offeringId })} />
+      </div>
       <label className="filter">
         <span>{t('bookings.from')}</span>
         <input type="date" value={filters.from} onChange={(e) => set({ from: e.target.value })} />
