@@ -62,3 +62,19 @@ describe('import.commit off the engine loop', () => {
     expect(status?.counts.queued).toBe(4_000);
   });
 });
+
+describe('import.check’s upload', () => {
+  // The base64 is decoded a piece at a time (handlers.ts writeUpload): pieces must stay whole quads,
+  // also when the encoder broke its lines (MIME style, every 76 characters) or padded with spaces.
+  it('decodes a file of several pieces the same with and without line breaks in its base64', { timeout: 120_000 }, async () => {
+    const file = join(dir, 'big.csv');
+    await generateCatalogue(file, { offerings: 20_000, rulesPerOffering: 1 });
+    const plain = readFileSync(file).toString('base64');
+    expect(plain.length).toBeGreaterThan(2 * (1 << 20));
+    const wrapped = ` ${plain.replace(/.{76}/g, '$&\r\n')} `;
+    const a = await c.call('import.check', { fileName: 'big.csv', contentBase64: plain });
+    const b = await c.call('import.check', { fileName: 'big.csv', contentBase64: wrapped });
+    expect(a.view.ok).toBe(true);
+    expect({ ...b.view }).toEqual({ ...a.view });
+  });
+});
