@@ -29,7 +29,7 @@ import type { Replica } from '../replica/replica.ts';
 import { batchRecord, emptyResult, ImportRejected, writePlanned, type CommitOptions, type CommitResult } from './commit.ts';
 import type { ReplicaImportSink } from './replica-sink.ts';
 import type { PlannedOffering } from './types.ts';
-import { createStage, flushStageToDisk, openStage, orphanStageFiles, RECOVERED_STAGE, removeStage, STAGE } from './stage-file.ts';
+import { createStage, flushStageToDisk, openStage, orphanStageFiles, RECOVERED_STAGE, removeMovedStage, removeStage, STAGE } from './stage-file.ts';
 import { rmSync } from 'node:fs';
 
 /** Work per step before the loop gets its turn (the target is no block over 50 ms). */
@@ -298,7 +298,7 @@ async function staged(plan: readonly PlannedOffering[], sink: ReplicaImportSink,
   // Decided: from here on the import lands whatever happens (the next open finishes a cut move).
   await moveAll(replica, batchId, { toMove: result.intents + result.rules + 1, planRows: plan.length, checkpoints }, opts, progress);
   finishMove(replica, batchId);
-  removeStage(replica, batchId);
+  await removeMovedStage(replica, batchId);
   progress(total, plan.length);
   return result;
 }
