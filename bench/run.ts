@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { engineV8Flags } from '../src/shared/node/v8-heap.ts';
+import { engineMallocEnv, engineV8Flags } from '../src/shared/node/v8-heap.ts';
 
 const here = import.meta.dirname;
 const wanted = process.argv.slice(2);
@@ -21,7 +21,7 @@ let failed = 0;
 for (const name of benches) {
   console.log(`\n=== ${name} ===`);
   const started = Date.now();
-  const result = spawnSync(process.execPath, ['--expose-gc', ...engineV8Flags, join(here, `${name}.ts`)], { stdio: 'inherit' });
+  const result = spawnSync(process.execPath, ['--expose-gc', ...engineV8Flags, join(here, `${name}.ts`)], { stdio: 'inherit', env: { ...process.env, ...engineMallocEnv } });
   console.log(`=== ${name}: ${result.status === 0 ? 'done' : `FAILED (exit ${result.status ?? result.signal})`} in ${((Date.now() - started) / 1000).toFixed(1)} s ===`);
   if (result.status !== 0) failed++;
 }

@@ -21,7 +21,7 @@
  *   stays visible, but it is not what the target's ratio is taken against.
  */
 import './_engine-flags.ts';
-import { engineV8Flags } from '../src/shared/node/v8-heap.ts';
+import { engineMallocEnv, engineV8Flags } from '../src/shared/node/v8-heap.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -107,7 +107,7 @@ function split(byIndex: Map<number, number>): Split {
 }
 
 async function child(args: string[], script = '_console-child.ts'): Promise<{ first: Record<string, unknown>; lines: AsyncIterator<string>; stop(): void }> {
-  const proc = spawn(process.execPath, [...engineV8Flags, join(import.meta.dirname, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [...engineV8Flags, join(import.meta.dirname, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...engineMallocEnv } });
   children.add(proc);
   const lines = createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
   for (let n = 0; n < 1000; n++) {

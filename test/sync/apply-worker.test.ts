@@ -109,6 +109,28 @@ describe('the pull applied on a worker thread', () => {
     expect((await c.call('bookings.get', { id: newId }))?.status).toBe('PENDING');
   });
 
+  it('stops once idle for its idleStopMs (its heap and connection let go) and starts again for the next pull', async () => {
+    const { c } = open();
+    const worker = new ApplyWorker(c.core.replica, { idleStopMs: 20 });
+    workers.push(worker);
+    await worker.warm();
+    await waitFor(() => !worker.running, 'the idle worker to stop');
+    expect(worker.ready).toBe(false);
+    // The next pull starts it again: a page handed to it is written and reported once committed.
+    await worker.warm();
+    expect(worker.ready).toBe(true);
+    const offerings = await s.listAll<Record<string, unknown>>('/api/offerings?status=ALL&includeDeleted=true');
+    const reported: number[] = [];
+    const pull = worker.begin((pages) => reported.push(...pages.map((p) => p.rows)));
+    await worker.apply(pull, { resource: 'offerings', data: offerings, cursorSupported: false, nextCursor: null, requestCursor: null, finished: true });
+    await worker.end(pull);
+    expect(reported).toEqual([offerings.length]);
+    expect(countRows(c.dbFile, 'offerings')).toBe(offerings.length);
+    // Idle again after the pull: it stops again.
+    await waitFor(() => !worker.running, 'the worker to stop again once idle');
+    await worker.stop();
+  });
+
   it('the availability answer is read and written by the worker, not the engine\'s connection, and announced once committed', async () => {
     // One body for the whole tenant (18.6 MB at 20k offerings), parsed on the engine's loop before: ~250 ms.
     const { c, worker } = open(Infinity);

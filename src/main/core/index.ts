@@ -40,7 +40,7 @@ import { keyScopes, settingsRow, tenantInfo } from './settings/store.ts';
 import { ScopeWatch, guardWrites, scopesAllowWrite } from './settings/scopes.ts';
 import { Pruner } from './retention/index.ts';
 import { SyncEngine } from './sync/engine.ts';
-import { ApplyWorker } from './sync/apply-host.ts';
+import { APPLY_WORKER_IDLE_STOP_MS, ApplyWorker } from './sync/apply-host.ts';
 import { syncHandlers } from './sync/handlers.ts';
 import { Outbox } from './sync/outbox.ts';
 import { Pusher } from './sync/push.ts';
@@ -360,7 +360,7 @@ export class ConsoleCore {
   /** Checkpoints and the pull's writes on worker threads of their own (db/checkpointer.ts, sync/apply-host.ts). */
   #startBackground(): void {
     this.replica.startBackgroundCheckpoints();
-    if (this.replica.file !== ':memory:') this.engine.puller.applyWorker ??= new ApplyWorker(this.replica);
+    if (this.replica.file !== ':memory:') this.engine.puller.applyWorker ??= new ApplyWorker(this.replica, { idleStopMs: APPLY_WORKER_IDLE_STOP_MS });
   }
 
   async #stopBackground(): Promise<void> {

@@ -11,7 +11,7 @@ import { startTestSandbox, type SandboxFixture } from '../../../test/support/san
 import { waitFor } from '../../../test/support/wait-for.ts';
 import type { CallOutcome } from '../dispatch.ts';
 import type { ToEngine } from './protocol.ts';
-import { engineV8Flags } from '../../shared/node/v8-heap.ts';
+import { engineMallocEnv, engineV8Flags } from '../../shared/node/v8-heap.ts';
 import { EngineSupervisor, forkNodeEngine, type EngineProcess, type SupervisorOptions } from './supervisor.ts';
 
 // Real engine processes (src/main/engine/host.ts under Node 24) on a real replica file, syncing with a
@@ -157,6 +157,19 @@ describe('engine supervisor', () => {
       await waitFor(() => existsSync(`/proc/${child.pid}/cmdline`), 'the engine process');
       const argv = (await readFile(`/proc/${child.pid}/cmdline`, 'utf8')).split('\0');
       expect(argv).toEqual(expect.arrayContaining([...engineV8Flags]));
+    } finally {
+      child.kill();
+    }
+  });
+
+  it('starts the engine process with glibc malloc bounded to few arenas (src/shared/node/v8-heap.ts)', async () => {
+    const idle = join(dir, 'idle-engine-env.mjs');
+    await writeFile(idle, 'setTimeout(() => process.exit(0), 30_000);\n');
+    const child = forkNodeEngine(idle);
+    try {
+      await waitFor(() => existsSync(`/proc/${child.pid}/environ`), 'the engine process');
+      const env = (await readFile(`/proc/${child.pid}/environ`, 'utf8')).split('\0');
+      expect(env).toEqual(expect.arrayContaining(Object.entries(engineMallocEnv).map(([k, v]) => `${k}=${v}`)));
     } finally {
       child.kill();
     }

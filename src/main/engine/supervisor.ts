@@ -15,7 +15,7 @@ import type { CallOutcome, CallTarget } from '../dispatch.ts';
 import { backoffMs } from '../../shared/backoff.ts';
 import { noKeychain, type SecretKeeper } from '../shell/secret-store.ts';
 import type { EngineStartOptions, FromEngine, SecretRequest, ToEngine } from './protocol.ts';
-import { missingEngineFlags } from '../../shared/node/v8-heap.ts';
+import { engineMallocEnv, missingEngineFlags } from '../../shared/node/v8-heap.ts';
 
 /** One engine process, whatever launched it. */
 export interface EngineProcess {
@@ -413,7 +413,7 @@ export function processEndTracker(): { readonly exited: boolean; ended(end: Proc
 
 /** An engine as a Node child process (browser fallback, CLI `serve`, tests). */
 export function forkNodeEngine(entry: string = engineHostSource): EngineProcess {
-  const child = fork(entry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced', execArgv: [...process.execArgv, ...missingEngineFlags()] });
+  const child = fork(entry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced', execArgv: [...process.execArgv, ...missingEngineFlags()], env: { ...process.env, ...engineMallocEnv } });
   const exit = processEndTracker();
   child.on('exit', (code, signal) => exit.ended(signal ? { kind: 'signal', detail: signal } : { kind: 'exit', detail: String(code ?? 0) }));
   child.on('error', () => {

@@ -5,10 +5,10 @@
 import { utilityProcess } from 'electron';
 import { processEndTracker, type EngineProcess } from '../engine/supervisor.ts';
 import type { FromEngine } from '../engine/protocol.ts';
-import { engineV8Flags } from '../../shared/node/v8-heap.ts';
+import { engineMallocEnv, engineV8Flags } from '../../shared/node/v8-heap.ts';
 
 export function forkUtilityEngine(entry: string): EngineProcess {
-  const child = utilityProcess.fork(entry, [], { serviceName: 'Orkestr Console engine', stdio: 'inherit', execArgv: [...engineV8Flags] });
+  const child = utilityProcess.fork(entry, [], { serviceName: 'Orkestr Console engine', stdio: 'inherit', execArgv: [...engineV8Flags], env: { ...process.env, ...engineMallocEnv } });
   const exit = processEndTracker();
   // Electron reports only a code; a crash of the process shows as a non-zero one.
   child.on('exit', (code) => exit.ended({ kind: 'exit', detail: String(code) }));

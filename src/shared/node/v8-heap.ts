@@ -20,3 +20,26 @@ export const WORKER_YOUNG_GENERATION_MB = 8;
 export function missingEngineFlags(execArgv: readonly string[] = process.execArgv): string[] {
   return engineV8Flags.filter((flag) => !execArgv.includes(flag));
 }
+
+/**
+ * glibc malloc settings for a process that runs the core, read by glibc once as the process starts
+ * (so given in the launcher's env, as the V8 flags are in its argv; ignored where malloc is not
+ * glibc's). Measured with the scale bench at 1M bookings + 20k offerings (bench/scale.ts):
+ *
+ * - MALLOC_MMAP_THRESHOLD_: glibc raises its mmap threshold (up to 32 MB) each time a block it had
+ *   mmap'd is freed, and its trim threshold with it (twice that). From then on blocks up to that size
+ *   (the availability body's 1 MB pieces, SQLite's sorter and statement buffers) come from the arena
+ *   and stay there once freed: an arena gives memory back only from its top, and only past the trim
+ *   threshold. A fixed threshold keeps both at their defaults: big blocks are mmap'd and unmapped on
+ *   free, and an arena's free top is trimmed past 128 KB.
+ * - MALLOC_ARENA_MAX: each thread that allocates gets an arena of its own (up to 8 per core: the
+ *   pull's apply worker, the checkpoint worker that builds the search index, libuv's and V8's
+ *   helpers), each keeping what its thread freed for that thread alone, also after the thread ended
+ *   (the two workers end with the sync). Two arenas share it.
+ */
+export const engineMallocEnv: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' };
+
+/** The entries of `engineMallocEnv` this process's env lacks (empty when it already has them). */
+export function missingEngineEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return Object.fromEntries(Object.entries(engineMallocEnv).filter(([k, v]) => env[k] !== v));
+}

@@ -11,6 +11,8 @@
  *
  * One worker per replica file, started by the core (`ConsoleCore.start` / `runOnce`) and stopped
  * with the sync; a worker that dies fails the pull under way, and the next pull starts another.
+ * With `idleStopMs` it also stops once no pull has used it for that long, and the next pull that
+ * wants it starts it again (`warm`/`begin`).
  */
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -23,6 +25,13 @@ import { WORKER_YOUNG_GENERATION_MB } from '../../../shared/node/v8-heap.ts';
 export const PAGES_IN_FLIGHT = 2;
 /** The availability answer goes to the worker in pieces of this size (the read holds no more than one). */
 const AVAILABILITY_BYTES = 1024 * 1024;
+/**
+ * How long the core keeps an idle worker (ApplyWorkerOptions.idleStopMs). After the initial sync it
+ * would otherwise hold its heap and connection for the core's life; most later pulls (the 10 s poll,
+ * one-page feeds) never use it, and the 5-minute reconciliation's availability at 20k offerings pays
+ * a new start (1.6–2 s, off the engine's loop) for it.
+ */
+export const APPLY_WORKER_IDLE_STOP_MS = 60_000;
 /** The longest this thread waits for the worker's commit before writing anyway (then busy_timeout applies). */
 const GATE_WAIT_MS = 5000;
 
@@ -43,6 +52,11 @@ interface PullState {
 export interface ApplyWorkerOptions {
   /** Test seam: the worker holds its group open after this many pages until `release()`. */
   holdAfterPages?: number;
+  /**
+   * Stops the worker once no pull has used it for this long (none: it stays until `stop`). An idle
+   * worker still holds its V8 heap, its connection's page cache and what its last pull allocated.
+   */
+  idleStopMs?: number;
 }
 
 export class ApplyWorker {
@@ -55,6 +69,7 @@ export class ApplyWorker {
   #stopping: Promise<void> | null = null;
   #ready = false;
   #readyWaiters: Array<() => void> = [];
+  #idleTimer: NodeJS.Timeout | null = null;
 
   constructor(replica: Replica, options: ApplyWorkerOptions = {}) {
     this.replica = replica;
@@ -70,6 +85,11 @@ export class ApplyWorker {
     return this.#ready && this.#worker !== null;
   }
 
+  /** Whether a worker thread is started (ready or not); false once stopped, idle or not. */
+  get running(): boolean {
+    return this.#worker !== null;
+  }
+
   /** Starts the worker now; resolves once it is ready (or failed: then `ready` stays false). */
   warm(): Promise<void> {
     this.#start();
@@ -80,6 +100,7 @@ export class ApplyWorker {
   /** Starts a pull's apply; `onCommitted` gets its pages once their group is committed, in order. */
   begin(onCommitted: (pages: AppliedPage[]) => void): number {
     this.#start();
+    this.#clearIdle();
     const id = this.#nextPull++;
     this.#pulls.set(id, { inFlight: 0, error: null, wake: null, flushed: null, replaced: null, onCommitted });
     // Held while a pull is under way (a CLI awaiting its sync must not exit), let go when idle.
@@ -109,7 +130,10 @@ export class ApplyWorker {
       if (s.error) throw s.error;
     } finally {
       this.#pulls.delete(pull);
-      if (this.#pulls.size === 0) this.#worker?.unref();
+      if (this.#pulls.size === 0) {
+        this.#worker?.unref();
+        this.#armIdle();
+      }
     }
   }
 
@@ -161,6 +185,7 @@ export class ApplyWorker {
 
   /** Ends the worker (after committing what it applied). */
   stop(): Promise<void> {
+    this.#clearIdle();
     const w = this.#worker;
     if (!w) return Promise.resolve();
     this.#stopping ??= new Promise<void>((resolve) => {
@@ -209,9 +234,13 @@ export class ApplyWorker {
       resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
     });
     worker.unref();
-    worker.on('message', (m: ToHost) => this.#onMessage(m));
+    worker.on('message', (m: ToHost) => {
+      if (this.#worker === worker) this.#onMessage(m);
+    });
     const fail = (error: Error): void => {
-      if (this.#worker === worker) this.#worker = null;
+      // A worker let go when idle (#stopIdle) ends on its own: nothing of the current one is its.
+      if (this.#worker !== worker) return;
+      this.#worker = null;
       this.#setReady(false);
       if (this.replica.writeGate === this.#gateHooks) this.replica.writeGate = null;
       Atomics.store(this.#gate, GATE_HOLD, 0);
@@ -232,13 +261,50 @@ export class ApplyWorker {
     s.replaced?.(false);
   }
 
+  /** No pull under way: the worker is let go once idleStopMs pass without one (begin clears it). */
+  #armIdle(): void {
+    const ms = this.#options.idleStopMs;
+    if (ms === undefined || !this.#worker || this.#pulls.size > 0) return;
+    this.#clearIdle();
+    this.#idleTimer = setTimeout(() => this.#stopIdle(), ms);
+    this.#idleTimer.unref();
+  }
+
+  #clearIdle(): void {
+    if (this.#idleTimer) clearTimeout(this.#idleTimer);
+    this.#idleTimer = null;
+  }
+
+  /**
+   * Lets the idle worker go: detached at once (the next pull starts a new one), it commits nothing
+   * (no pull, so no group is open), closes its connection and exits. It shares the gate with a
+   * successor only while it exits, holding no write lock.
+   */
+  #stopIdle(): void {
+    this.#idleTimer = null;
+    const w = this.#worker;
+    // Not before it is ready (warm() waits for that; 'ready' arms the timer again).
+    if (!w || !this.#ready || this.#pulls.size > 0) return;
+    this.#worker = null;
+    this.#stopping = null;
+    this.#ready = false;
+    if (this.replica.writeGate === this.#gateHooks) this.replica.writeGate = null;
+    const timer = setTimeout(() => void w.terminate(), 10_000);
+    timer.unref();
+    w.once('exit', () => clearTimeout(timer));
+    w.postMessage({ type: 'stop' } satisfies ToWorker);
+  }
+
   #setReady(ready: boolean): void {
     this.#ready = ready;
     for (const w of this.#readyWaiters.splice(0)) w();
   }
 
   #onMessage(m: ToHost): void {
-    if (m.type === 'ready') this.#setReady(true);
+    if (m.type === 'ready') {
+      this.#setReady(true);
+      this.#armIdle(); // warmed for a pull that may never come (or went on without it)
+    }
     if (m.type === 'ready' || m.type === 'stopped') return;
     const s = this.#pulls.get(m.pull);
     if (!s) return;
