@@ -4,6 +4,8 @@
  * intents replayed later, idempotent replays, conflicts and their three choices, 429 / 5xx / dropped
  * connections, a revoked key, and a console restart mid-queue.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConsoleCoreOptions } from '../../src/main/core/index.ts';
@@ -126,6 +128,32 @@ describe('pull', () => {
     const bookingReads = proxy.requests.slice(since).filter((r) => r.path.startsWith('/v1/api/bookings?limit='));
     expect(bookingReads.length).toBeGreaterThan(0);
     expect(bookingReads[0]!.path).toMatch(later);
+  });
+});
+
+describe('a run with a deadline', () => {
+  it('says offline, not "error", when its deadline cuts off an attempt the server never answers', async () => {
+    // The first connection is dropped and later ones are never answered, so the deadline of runOnce
+    // ends an attempt in flight (CI once saw "error" here, with the abort's message, after an offline run).
+    let connections = 0;
+    const sockets = new Set<Socket>();
+    const server = createServer(() => {});
+    server.on('connection', (socket) => {
+      sockets.add(socket);
+      if (connections++ === 0) socket.destroy();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const c = open({ api: { url: `http://127.0.0.1:${port}`, key: KEY } }, 'deadline.db');
+      const r = await c.core.runOnce(1500);
+      expect(r.pulled).toBe(false);
+      expect(connections).toBeGreaterThanOrEqual(2);
+      expect(await c.call('sync.status')).toMatchObject({ connection: 'offline' });
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    }
   });
 });
 

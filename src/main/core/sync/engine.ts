@@ -440,7 +440,9 @@ export class SyncEngine {
           return result;
         }
         result.unreachable = (e instanceof ApiError && e.kind === 'network') || (signal.aborted && result.unreachable);
-        this.#noteFailure(e);
+        // An attempt cut off by the run's own deadline is a server that did not answer in time:
+        // unreachable (offline), not "error" with the abort's words.
+        this.#noteFailure(signal.aborted && !(e instanceof ApiError) ? new ApiError({ status: 0, code: 'NETWORK', message: 'No answer from the server before the deadline.', kind: 'network' }) : e);
         const wait = Math.max(backoffMs(attempt, 300, 5000), e instanceof ApiError ? (e.retryAfterMs ?? 0) : 0);
         await new Promise((r) => setTimeout(r, Math.min(wait, Math.max(0, deadline - Date.now()))));
       }
